@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataForge.Manifest.Checks;
+using DataForge.Manifest.Model;
+using DataForge.Manifest.Schema;
+using DataForge.Manifest.Yaml;
+
+namespace DataForge.Manifest;
+
+/// <summary>
+/// Reads <c>dataforge.yaml</c>: YAML with locations, then the JSON Schema, then semantic checks, then
+/// what this version can build. Every problem is a <see cref="ManifestDiagnostic"/>; nothing throws
+/// for a bad manifest.
+/// </summary>
+public sealed class ManifestLoader(ManifestSchema schema)
+{
+    /// <summary>Default manifest file name.</summary>
+    public const string DefaultFileName = "dataforge.yaml";
+
+    private static readonly JsonSerializerOptions Binding = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>A loader with the embedded schema.</summary>
+    public static ManifestLoader Create() => new(ManifestSchema.Load());
+
+    /// <summary>Loads and checks the manifest at <paramref name="path"/> (as the user typed it).</summary>
+    public ManifestLoadResult Load(string path)
+    {
+        if (Directory.Exists(path))
+            return Fail(path, $"is a folder, not a manifest file; pass the file, e.g. -f {Path.Combine(path, DefaultFileName)}");
+        if (!File.Exists(path))
+            return Fail(path, "no such file; run 'dataforge init' to create a starter manifest, or pass another with -f");
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(path, "cannot be read: " + e.Message);
+        }
+        string text;
+        try { text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
+        catch (DecoderFallbackException e)
+        {
+            return Fail(path, $"is not UTF-8 text (invalid byte at offset {e.Index}); a manifest is a YAML text file");
+        }
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return LoadText(text, path, baseDirectory);
+    }
+
+    /// <summary>Checks manifest text; relative paths in it are resolved against <paramref name="baseDirectory"/>.</summary>
+    public ManifestLoadResult LoadText(string text, string fileName, string baseDirectory)
+    {
+        if (text.Trim().Length == 0 || text.Split('\n').All(l => l.TrimStart().Length == 0 || l.TrimStart().StartsWith('#')))
+            return new ManifestLoadResult(null, [new ManifestDiagnostic(fileName, SourceLocation.Start,
+                "the manifest is empty; it needs at least version, name and sources ('dataforge init' writes a starter)")]);
+
+        var (document, yamlProblems) = YamlToJson.Read(text, fileName);
+        if (document is null || yamlProblems.Count > 0) return new ManifestLoadResult(null, yamlProblems);
+
+        if (document.Root is not JsonObject)
+            return new ManifestLoadResult(null, [new ManifestDiagnostic(fileName, document.ValueAt(""),
+                "the manifest: expected a mapping (key: value lines), found " + (document.Root is JsonArray ? "a list" : "a single value"))]);
+
+        var schemaProblems = schema.Validate(document, fileName);
+        if (schemaProblems.Count > 0) return new ManifestLoadResult(null, schemaProblems);
+
+        var manifest = Bind(document, fileName, baseDirectory);
+        var problems = new List<ManifestDiagnostic>(SemanticChecks.Run(manifest));
+        problems.AddRange(BuildSupport.Check(manifest));
+        problems.Sort((a, b) => (a.Location?.Line ?? 0, a.Location?.Column ?? 0).CompareTo((b.Location?.Line ?? 0, b.Location?.Column ?? 0)));
+        return new ManifestLoadResult(manifest, problems);
+    }
+
+    private static DataForgeManifest Bind(LocatedDocument document, string fileName, string baseDirectory)
+    {
+        var root = document.Root!.AsObject();
+        T? Section<T>(string key) where T : class => root[key]?.Deserialize<T>(Binding);
+        return new DataForgeManifest
+        {
+            Version = root["version"]!.GetValue<int>(),
+            Name = root["name"]!.GetValue<string>(),
+            Description = root["description"]?.GetValue<string>(),
+            Secret = root["secret"] is JsonValue s ? SecretReference.Parse(s.GetValue<string>()) : null,
+            Sources = Section<List<SourceSpec>>("sources")!,
+            Curate = root["curate"]?.AsObject(),
+            Deidentify = root["deidentify"]?.AsObject(),
+            Harmonise = root["harmonise"]?.AsArray(),
+            Labels = root["labels"]?.AsObject(),
+            Splits = root["splits"]?.AsObject(),
+            Output = Section<OutputSpec>("output") ?? new OutputSpec(),
+            Release = Section<ReleaseSpec>("release") ?? new ReleaseSpec(),
+            FilePath = fileName,
+            BaseDirectory = baseDirectory,
+            Document = document,
+        };
+    }
+
+    private static ManifestLoadResult Fail(string path, string message) =>
+        new(null, [new ManifestDiagnostic(path, null, message)]);
+}

@@ -1,0 +1,10 @@
+namespace DataForge.Manifest.Model;
+
+/// <summary>The <c>output:</c> section.</summary>
+public sealed record OutputSpec
+{
+    /// <summary>Output folder relative to the manifest's folder.</summary>
+    public string Path { get; init; } = "out";
+    public string Layout { get; init; } = "dicom";
+    public bool Compress { get; init; } = true;
+}

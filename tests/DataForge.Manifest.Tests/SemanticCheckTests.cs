@@ -1,0 +1,92 @@
+namespace DataForge.Manifest.Tests;
+
+public sealed class SemanticCheckTests : IDisposable
+{
+    private readonly ManifestFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    [Fact]
+    public void Duplicate_source_ids_are_reported_at_the_second()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\n  - id: ct\n    kind: dicom\n    path: raw\n");
+        Assert.Equal("dataforge.yaml:7:9: duplicate source id 'ct' (also sources[0]); ids must be unique", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void A_source_folder_that_does_not_exist_is_reported_at_its_path()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal.Replace("path: raw", "path: missing"));
+        Assert.Equal("dataforge.yaml:6:11: source folder 'missing' does not exist (paths are relative to the manifest's folder)", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Split_ratios_that_do_not_sum_to_one_are_reported()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\nsplits:\n  ratios: {train: 0.7, test: 0.2}\n");
+        Assert.Contains("dataforge.yaml:8:11: split ratios sum to 0.9, not 1", problems);
+    }
+
+    [Fact]
+    public void Split_ratios_summing_to_one_pass_the_semantic_check()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\nsplits:\n  ratios: {train: 0.7, val: 0.1, test: 0.2}\n");
+        Assert.DoesNotContain(problems, p => p.Contains("sum to", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_reorientation_code_must_name_each_axis_once()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\nharmonise:\n  - reorient: RRS\n");
+        Assert.Contains(problems, p => p.StartsWith("dataforge.yaml:8:15: axis code 'RRS' must name each axis once", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_harmonise_step_with_two_keys_is_refused()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\nharmonise:\n  - reorient: RAS\n    clip: {percentiles: [1, 99]}\n");
+        Assert.Contains(problems, p => p.StartsWith("dataforge.yaml:8:5: harmonise[0]: allows at most 1 key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Duplicate_label_class_ids_are_reported()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\nlabels:\n  classes:\n    - {id: 0, name: background}\n    - {id: 0, name: liver}\n");
+        Assert.Contains("dataforge.yaml:10:12: class id 0 is used twice (also labels.classes[0])", problems);
+    }
+
+    [Fact]
+    public void Stratifying_by_an_unknown_annotation_is_reported()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\nsplits:\n  ratios: {train: 1.0}\n  stratify: grade\n");
+        Assert.Contains("dataforge.yaml:9:13: 'grade' is not a categorical annotation in labels.annotations", problems);
+    }
+
+    [Fact]
+    public void A_replace_override_needs_a_value()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  overrides:\n    - {tag: PatientAge, action: replace}\n");
+        Assert.Contains("dataforge.yaml:10:7: action 'replace' needs 'value'", problems);
+    }
+
+    [Fact]
+    public void The_output_folder_cannot_overlap_a_source()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  path: raw/out\n");
+        Assert.Contains("dataforge.yaml:8:9: the output folder overlaps source 'ct'; outputs and sources must be separate folders", problems);
+    }
+
+    [Fact]
+    public void A_section_the_build_cannot_honour_is_refused_not_ignored()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\nharmonise:\n  - reorient: RAS\n");
+        Assert.Equal("dataforge.yaml:7:1: harmonise: not supported yet (harmonisation steps are not built yet); remove the section to build without it", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void A_source_kind_that_cannot_be_read_yet_is_refused()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: nifti"));
+        Assert.StartsWith("dataforge.yaml:5:11: sources[0].kind: nifti sources are not supported yet", Assert.Single(problems));
+    }
+}
