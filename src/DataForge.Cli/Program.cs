@@ -1,13 +1,65 @@
 using System.CommandLine;
+using DataForge.Cli.Commands;
 
 namespace DataForge.Cli;
 
 /// <summary>The only entry point: parses the command line and turns outcomes into exit codes.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run(args, CliContext.FromProcess());
+
+    /// <summary>Runs one command line; tests call this with their own context.</summary>
+    public static int Run(string[] args, CliContext context)
     {
-        var root = new RootCommand("DataForge: dataset-as-code for medical imaging.");
-        return root.Parse(args).Invoke();
+        var root = new RootCommand("""
+            DataForge: dataset-as-code for medical imaging. A declarative dataforge.yaml says where raw
+            exports are and how to curate, de-identify, harmonise, label and split them; dataforge build
+            makes the dataset incrementally, and releases are versioned with Git.
+
+            Example:
+              dataforge init my-dataset && cd my-dataset && dataforge validate
+            """);
+        foreach (var command in Commands(context)) root.Subcommands.Add(command);
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) context.Console.Problem("dataforge: " + error.Message);
+            context.Console.Note("Run 'dataforge --help' or 'dataforge COMMAND --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = context.Console.Out,
+                Error = context.Console.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (ManifestRejectedException)
+        {
+            return ExitCodes.Usage;
+        }
+        catch (UserErrorException e)
+        {
+            context.Console.Problem("dataforge: " + e.Message);
+            return e.ExitCode;
+        }
+        catch (Exception e) when (!Debugging(context))
+        {
+            // Messages of unexpected exceptions may quote paths or values from sources, which can carry
+            // PHI: only the type is printed unless the user asks for details in a private session.
+            context.Console.Problem($"dataforge: internal error ({e.GetType().Name}); rerun with DATAFORGE_DEBUG=1 for details and report it");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static bool Debugging(CliContext context) => context.Environment("DATAFORGE_DEBUG") == "1";
+
+    private static IEnumerable<Command> Commands(CliContext context)
+    {
+        yield return InitCommand.Create(context);
+        yield return ValidateCommand.Create(context);
     }
 }

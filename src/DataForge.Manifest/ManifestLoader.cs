@@ -27,28 +27,32 @@ public sealed class ManifestLoader(ManifestSchema schema)
     /// <summary>A loader with the embedded schema.</summary>
     public static ManifestLoader Create() => new(ManifestSchema.Load());
 
-    /// <summary>Loads and checks the manifest at <paramref name="path"/> (as the user typed it).</summary>
-    public ManifestLoadResult Load(string path)
+    /// <summary>
+    /// Loads and checks the manifest at <paramref name="path"/>; diagnostics name it
+    /// <paramref name="displayName"/> (the path as the user typed it), or the path itself.
+    /// </summary>
+    public ManifestLoadResult Load(string path, string? displayName = null)
     {
+        var shown = displayName ?? path;
         if (Directory.Exists(path))
-            return Fail(path, $"is a folder, not a manifest file; pass the file, e.g. -f {Path.Combine(path, DefaultFileName)}");
+            return Fail(shown, $"is a folder, not a manifest file; pass the file, e.g. -f {Path.Combine(path, DefaultFileName)}");
         if (!File.Exists(path))
-            return Fail(path, "no such file; run 'dataforge init' to create a starter manifest, or pass another with -f");
+            return Fail(shown, "no such file; run 'dataforge init' to create a starter manifest, or pass another with -f");
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(path, "cannot be read: " + e.Message);
+            return Fail(shown, "cannot be read: " + e.Message);
         }
         string text;
         try { text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes); }
         catch (DecoderFallbackException e)
         {
-            return Fail(path, $"is not UTF-8 text (invalid byte at offset {e.Index}); a manifest is a YAML text file");
+            return Fail(shown, $"is not UTF-8 text (invalid byte at offset {e.Index}); a manifest is a YAML text file");
         }
         if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        return LoadText(text, path, baseDirectory);
+        return LoadText(text, shown, baseDirectory);
     }
 
     /// <summary>Checks manifest text; relative paths in it are resolved against <paramref name="baseDirectory"/>.</summary>
