@@ -1,11 +1,51 @@
 namespace DataForge.Generators;
 
 /// <summary>Entry point of the table generators.</summary>
+/// <remarks>
+/// Usage: <c>dotnet run --project tools/DataForge.Generators [-- REPO_ROOT]</c>. Reads the standard's data
+/// from REPO_ROOT/../shared/data/dicom-standard and rewrites the generated C# files in the repository.
+/// </remarks>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("no generator is built yet");
-        return 2;
+        var root = args.Length > 0 ? Path.GetFullPath(args[0]) : FindRoot(Directory.GetCurrentDirectory());
+        if (root is null)
+        {
+            Console.Error.WriteLine("DataForge.sln not found; pass the repository root as the first argument");
+            return 2;
+        }
+        var standard = Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "dicom-standard"));
+        var attributes = Path.Combine(standard, "attributes.json");
+        if (!File.Exists(attributes))
+        {
+            Console.Error.WriteLine($"{attributes} not found");
+            return 2;
+        }
+        var source = SourceNote.Read(standard);
+        var rows = AttributeRow.Load(attributes);
+        var dictionaryFolder = Path.Combine(root, "src", "DataForge.Dicom", "Dictionary");
+        Directory.CreateDirectory(dictionaryFolder);
+        WriteIfChanged(Path.Combine(dictionaryFolder, "DicomDictionary.Generated.cs"), DictionaryGenerator.Generate(rows, source));
+        WriteIfChanged(Path.Combine(root, "src", "DataForge.Dicom", "DicomTags.Generated.cs"), TagsGenerator.Generate(rows, source));
+        return 0;
+    }
+
+    private static void WriteIfChanged(string path, string text)
+    {
+        if (File.Exists(path) && File.ReadAllText(path) == text)
+        {
+            Console.WriteLine($"unchanged {path}");
+            return;
+        }
+        File.WriteAllText(path, text);
+        Console.WriteLine($"wrote {path}");
+    }
+
+    private static string? FindRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "DataForge.sln"))) return dir.FullName;
+        return null;
     }
 }
