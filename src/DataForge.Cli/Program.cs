@@ -61,5 +61,6 @@ public static class Program
     {
         yield return InitCommand.Create(context);
         yield return ValidateCommand.Create(context);
+        yield return SynthCommand.Create(context);
     }
 }
