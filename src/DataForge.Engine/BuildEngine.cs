@@ -1,0 +1,152 @@
+using DataForge.Engine.Building;
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Store;
+
+namespace DataForge.Engine;
+
+/// <summary>
+/// The incremental build engine of one project: <c>build</c>, <c>status</c> and <c>gc</c> over a
+/// <see cref="Pipeline"/>, with state in <c>&lt;project&gt;/.dataforge/</c>. Expected outcomes
+/// (failed items, a busy lock, a rebuilt state.db) are values in the results; exceptions mean a
+/// bug or an environment the engine cannot work in (disk full, permissions).
+/// </summary>
+public sealed class BuildEngine
+{
+    private readonly IFileSystem _fs;
+    private readonly StateDatabaseLocation _database;
+
+    /// <summary>An engine on the real disk, state in <c>layout.StateRoot</c>.</summary>
+    public BuildEngine(StoreLayout layout) : this(layout, new PhysicalFileSystem(), StateDatabaseLocation.File(layout.Database)) { }
+
+    /// <summary>An engine on any file system and state database (tests pass in-memory fakes).</summary>
+    public BuildEngine(StoreLayout layout, IFileSystem fileSystem, StateDatabaseLocation database)
+    {
+        Layout = layout;
+        _fs = fileSystem;
+        _database = database;
+    }
+
+    public StoreLayout Layout { get; }
+
+    /// <summary>
+    /// Brings the output folder up to date: indexes sources, runs the actions whose keys are not in
+    /// the cache (in parallel, <see cref="BuildOptions.Jobs"/>), materialises published outputs and
+    /// removes stale ones. One build per store at a time: waits for the lock or, with
+    /// <see cref="BuildOptions.NoWait"/>, returns <see cref="BuildOutcome.LockBusy"/>.
+    /// </summary>
+    public BuildResult Build(Pipeline pipeline, BuildOptions? options = null)
+    {
+        options ??= new BuildOptions();
+        CheckJobs(options);
+        using var held = Lock(options, out var holder);
+        if (held is null) return new BuildResult { Outcome = BuildOutcome.LockBusy, LockHolder = holder };
+        var notices = new List<string>();
+        using var db = OpenDatabase(options, notices);
+        var run = new BuildRun(_fs, Layout, db, dryRun: false, options.Jobs, options.CancellationToken);
+        run.Run(pipeline);
+        var output = new Materialiser(_fs, db, run.Objects, Layout).Apply(run.Desired);
+        return new BuildResult
+        {
+            Outcome = BuildOutcome.Completed,
+            Stages = run.Stages,
+            Failures = run.Failures,
+            Executed = run.Explanations,
+            Index = run.Index,
+            Output = output,
+            Notices = notices,
+        };
+    }
+
+    /// <summary>
+    /// What a build would run and why, without running it or writing state. Needs no lock: it reads
+    /// the stat cache and hashes only files whose stat changed. An untrusted state.db is reported and
+    /// read as empty (the next build moves it aside).
+    /// </summary>
+    public StatusReport Status(Pipeline pipeline, BuildOptions? options = null)
+    {
+        options ??= new BuildOptions();
+        CheckJobs(options);
+        var notices = new List<string>();
+        var problem = _database.IsFile && _fs.Stat(Layout.Database) is null ? "" : StateDatabase.Probe(_database);
+        using var empty = problem is null ? null : StateDatabaseLocation.InMemory();
+        if (!string.IsNullOrEmpty(problem)) notices.Add($"state.db is not trusted ({problem}); the next build moves it aside and rebuilds it");
+        using var db = StateDatabase.Open(empty ?? _database, out _);
+        var run = new BuildRun(_fs, Layout, db, dryRun: true, options.Jobs, options.CancellationToken);
+        run.Run(pipeline);
+        var (restore, remove) = new Materialiser(_fs, db, run.Objects, Layout).Preview(run.Desired);
+        return new StatusReport
+        {
+            Stages = run.Stages,
+            WouldRun = run.Explanations,
+            Index = run.Index,
+            OutputsToRestore = restore,
+            OutputsToRemove = remove,
+            Notices = notices,
+        };
+    }
+
+    /// <summary>Removes store objects no registered root and no current build references (under the build lock).</summary>
+    public GcResult CollectGarbage(BuildOptions? options = null)
+    {
+        options ??= new BuildOptions();
+        using var held = Lock(options, out _);
+        if (held is null) return new GcResult(BuildOutcome.LockBusy, 0, 0, 0, 0, 0);
+        using var db = OpenDatabase(options, []);
+        return new GarbageCollector(_fs, db, new ObjectStore(_fs, Layout.Objects)).Collect();
+    }
+
+    /// <summary>Registers (or replaces) a named gc root, e.g. a release, keeping these objects alive.</summary>
+    public void SetRoot(string name, IEnumerable<ContentHash> objects, BuildOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        options ??= new BuildOptions();
+        using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        using var db = OpenDatabase(options, []);
+        db.SetRoot(name, objects);
+    }
+
+    /// <summary>Drops a named gc root.</summary>
+    public void RemoveRoot(string name, BuildOptions? options = null)
+    {
+        options ??= new BuildOptions();
+        using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        using var db = OpenDatabase(options, []);
+        db.RemoveRoot(name);
+    }
+
+    /// <summary>Names of the registered gc roots.</summary>
+    public IReadOnlyList<string> RootNames(BuildOptions? options = null)
+    {
+        options ??= new BuildOptions();
+        using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        using var db = OpenDatabase(options, []);
+        return db.RootNames();
+    }
+
+    private IDisposable? Lock(BuildOptions options, out string? holder)
+    {
+        _fs.CreateDirectory(Layout.StateRoot, privateMode: true);
+        var handle = BuildLock.Acquire(_fs, Layout, options, out holder);
+        if (handle is null) return null;
+        _fs.CreateDirectory(Layout.Objects, privateMode: true);
+        _fs.CreateDirectory(Layout.Temp, privateMode: true);
+        // Whatever a killed build left in tmp/ is garbage: nobody else holds the lock.
+        foreach (var stray in _fs.Walk(Layout.Temp).ToList()) _fs.DeleteFile($"{Layout.Temp}/{stray.RelativePath}");
+        return handle;
+    }
+
+    private StateDatabase OpenDatabase(BuildOptions options, List<string> notices)
+    {
+        var db = StateDatabase.Open(_database, out var notice);
+        if (notice is not null)
+        {
+            notices.Add(notice);
+            options.OnMessage?.Invoke(notice);
+        }
+        return db;
+    }
+
+    private static void CheckJobs(BuildOptions options) =>
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Jobs, 1, nameof(options.Jobs));
+}

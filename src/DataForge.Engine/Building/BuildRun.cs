@@ -1,0 +1,75 @@
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Indexing;
+using DataForge.Engine.Planning;
+using DataForge.Engine.Store;
+
+namespace DataForge.Engine.Building;
+
+/// <summary>
+/// One pass over a pipeline: index the sources, then each stage in order (see <see cref="StageRun"/>),
+/// then work out the output folder. A dry pass (status) writes nothing and runs no stage.
+/// </summary>
+internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase db, bool dryRun, int jobs, CancellationToken cancellationToken)
+{
+    public List<StageReport> Stages { get; } = [];
+
+    public List<ItemFailure> Failures { get; } = [];
+
+    public List<Explanation> Explanations { get; } = [];
+
+    public IndexReport Index { get; private set; } = new();
+
+    /// <summary>Output-relative path -> object and size, for every published output of this build.</summary>
+    public Dictionary<string, (ContentHash Object, long Size)> Desired { get; } = new(StringComparer.Ordinal);
+
+    public ObjectStore Objects { get; } = new(fs, layout.Objects);
+
+    public void Run(Pipeline pipeline)
+    {
+        var items = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
+        var indexer = new Indexer(fs, db);
+        var reports = new List<IndexReport>();
+        string[] skip = [layout.StateRoot, layout.OutputRoot];
+        foreach (var source in pipeline.Sources)
+        {
+            var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken);
+            reports.Add(report);
+            foreach (var (_, path, reason) in report.Unreadable)
+                Failures.Add(new ItemFailure("index", $"{source.Id}:{path}", reason));
+            items[source.Id] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
+                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath)).ToList();
+        }
+        Index = IndexReport.Sum(reports);
+        if (!dryRun) db.KeepOnlySources(pipeline.Sources.Select(s => s.Id).ToArray());
+
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stage in pipeline.Stages)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var inputs = stage.Definition.Inputs.SelectMany(id => items[id]).ToList();
+            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken);
+            run.Run(inputs);
+            foreach (var (output, label, action) in run.Published)
+            {
+                if (Desired.TryGetValue(output.Path, out var taken))
+                {
+                    if (taken.Object != output.Object)
+                        run.FailAfterwards(action, label, $"its output path is also written, with other content, by {owners[output.Path]}");
+                    continue;
+                }
+                Desired[output.Path] = (output.Object, output.Size);
+                owners[output.Path] = $"{stage.Definition.Id}: {label}";
+            }
+            items[stage.Definition.Id] = run.Outputs;
+            Stages.Add(run.Report());
+            Failures.AddRange(run.Failures);
+            Explanations.AddRange(run.Explanations);
+        }
+        if (!dryRun)
+        {
+            db.KeepOnlyStages(pipeline.Stages.Select(s => s.Definition.Id).ToArray());
+            db.Commit();
+        }
+    }
+}

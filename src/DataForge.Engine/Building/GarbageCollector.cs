@@ -1,0 +1,35 @@
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Store;
+
+namespace DataForge.Engine.Building;
+
+/// <summary>
+/// Removes store objects that neither the current build (the actions its slots point at, the output
+/// folder) nor any registered root (a release) references, forgets the actions that pointed at
+/// them, and clears temporary files a killed build left. Runs under the build lock.
+/// </summary>
+internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectStore objects)
+{
+    public GcResult Collect()
+    {
+        var forgotten = db.ForgetUnreferencedActions();
+        var live = db.LiveObjects();
+        int removed = 0, temps = 0, kept = 0;
+        long bytes = 0;
+        foreach (var (path, name, size) in objects.Enumerate().ToList())
+        {
+            var fileName = Path.GetFileName(path);
+            if (fileName.StartsWith(".tmp-", StringComparison.Ordinal))
+            {
+                fs.DeleteFile(path);
+                temps++;
+                continue;
+            }
+            if (live.Contains(name)) { kept++; continue; }
+            fs.DeleteFile(path);
+            removed++;
+            bytes += size;
+        }
+        return new GcResult(BuildOutcome.Completed, removed, bytes, forgotten, temps, kept);
+    }
+}

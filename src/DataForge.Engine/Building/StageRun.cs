@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Planning;
+using DataForge.Engine.Stages;
+using DataForge.Engine.Store;
+
+namespace DataForge.Engine.Building;
+
+/// <summary>
+/// Plans, explains and (unless dry) executes the actions of one stage: computes each action's key,
+/// serves it from the cache when the key is recorded, otherwise says why it runs and runs it on the
+/// worker pool. A failing action fails only its item.
+/// </summary>
+internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, ObjectStore objects, bool dryRun, int jobs, CancellationToken cancellationToken)
+{
+    private readonly StageDefinition _def = stage.Definition;
+
+    public List<Item> Outputs { get; } = [];
+
+    public List<ItemFailure> Failures { get; } = [];
+
+    public List<Explanation> Explanations { get; } = [];
+
+    /// <summary>Published outputs of this stage's successful actions, in action order, with the action's label.</summary>
+    public List<(OutputRecord Output, string Label, int Action)> Published { get; } = [];
+
+    public ActionOutcome[] Outcomes { get; private set; } = [];
+
+    private int _planFailures;
+
+    public StageReport Report() => new(_def.Id,
+        Outcomes.Length + _planFailures,
+        Outcomes.Count(o => o is ActionOutcome.Executed or ActionOutcome.WouldRun),
+        Outcomes.Count(o => o == ActionOutcome.Cached),
+        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures);
+
+    /// <summary>Marks an action failed after the fact (an output path another item already published).</summary>
+    public void FailAfterwards(int action, string label, string reason)
+    {
+        if (Outcomes[action] == ActionOutcome.Failed) return;
+        Outcomes[action] = ActionOutcome.Failed;
+        Failures.Add(new ItemFailure(_def.Id, label, reason));
+    }
+
+    public void Run(IReadOnlyList<Item> inputs)
+    {
+        var definitionHash = ActionKeys.DefinitionHash(_def);
+        var slots = db.LoadSlots(_def.Id);
+        var slotOutputs = db.LoadOutputsOfSlots(_def.Id);
+        var actions = Plan(inputs);
+        Outcomes = new ActionOutcome[actions.Count];
+        var results = new List<OutputRecord>?[actions.Count];
+        var toRun = new List<int>();
+
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var action = actions[i];
+            if (action.Pending)
+            {
+                Outcomes[i] = ActionOutcome.WouldRun;
+                Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun));
+                continue;
+            }
+            action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
+            action.Key = ActionKeys.Key(_def, definitionHash, action.InputsHash);
+            var recorded = slotOutputs.GetValueOrDefault(action.Key) ?? db.FindAction(action.Key);
+            var intact = recorded is not null && (!_def.Publish || recorded.All(o => objects.Contains(o.Object)));
+            var slot = slots.GetValueOrDefault(action.Slot);
+            if (intact)
+            {
+                Outcomes[i] = ActionOutcome.Cached;
+                results[i] = recorded;
+                if (!dryRun && slot?.Action != action.Key) db.PutSlot(_def.Id, action.Slot, Record(action, definitionHash));
+                continue;
+            }
+            if (recorded is not null && !dryRun) db.ForgetAction(action.Key);
+            Explanations.Add(new Explanation(_def.Id, action.Label, Explain(slot, definitionHash, action)));
+            if (dryRun) Outcomes[i] = ActionOutcome.WouldRun;
+            else toRun.Add(i);
+        }
+
+        if (toRun.Count > 0)
+        {
+            var config = _def.Config.ToElement();
+            var failures = new ConcurrentDictionary<int, string>();
+            Parallel.ForEach(toRun, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
+            {
+                var (outputs, failure) = Execute(actions[i], config);
+                if (failure is not null) { failures[i] = failure; return; }
+                results[i] = outputs;
+                db.PutSlot(_def.Id, actions[i].Slot, Record(actions[i], definitionHash));
+            });
+            foreach (var i in toRun)
+            {
+                if (failures.TryGetValue(i, out var reason))
+                {
+                    Outcomes[i] = ActionOutcome.Failed;
+                    Failures.Add(new ItemFailure(_def.Id, actions[i].Label, reason));
+                }
+                else Outcomes[i] = ActionOutcome.Executed;
+            }
+        }
+
+        if (!dryRun)
+        {
+            var current = actions.Select(a => a.Slot).ToHashSet(StringComparer.Ordinal);
+            foreach (var slot in slots.Keys)
+                if (!current.Contains(slot)) db.DeleteSlot(_def.Id, slot);
+            db.Commit();
+        }
+
+        for (var i = 0; i < actions.Count; i++)
+        {
+            var action = actions[i];
+            if (Outcomes[i] == ActionOutcome.WouldRun)
+            {
+                // Status only: what this action will make is unknown; downstream sees one pending item.
+                Outputs.Add(new Item($"{_def.Id}:{action.Slot}:?", action.Label, "", default, 0, default, null, null) { Pending = true });
+                continue;
+            }
+            if (results[i] is not { } outputs) continue;
+            foreach (var o in outputs)
+            {
+                var label = _def.Publish ? o.Path : $"{_def.Id}#{o.Object.Short}";
+                Outputs.Add(new Item($"{_def.Id}:{action.Slot}:{o.Path}", label, o.Path, o.Object, o.Size, o.Metadata, action.Key, null));
+                if (_def.Publish) Published.Add((o, action.Label, i));
+            }
+        }
+    }
+
+    private SlotRecord Record(PlannedAction action, ContentHash definitionHash) => new(action.Key, _def.Version, definitionHash, action.InputsHash);
+
+    private RunReason Explain(SlotRecord? slot, ContentHash definitionHash, PlannedAction action)
+    {
+        if (slot is null) return RunReason.NewInput;
+        if (slot.Version != _def.Version) return RunReason.ImplementationVersionChanged;
+        if (slot.Config != definitionHash) return RunReason.ConfigChanged;
+        if (slot.Inputs != action.InputsHash) return RunReason.ChangedInput;
+        return RunReason.OutputMissing;
+    }
+
+    // ---- planning ------------------------------------------------------------------------------
+
+    private List<PlannedAction> Plan(IReadOnlyList<Item> inputs)
+    {
+        switch (_def.Shape)
+        {
+            case StageShape.Map:
+                return inputs.Select(item => new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Label = item.Label, Inputs = [item] }).ToList();
+            case StageShape.Reduce:
+                return [new PlannedAction { Slot = ActionKeys.SlotOf("reduce"), Label = "(whole dataset)", Inputs = ActionKeys.Order(_def, inputs) }];
+            default:
+                return PlanGroups(inputs);
+        }
+    }
+
+    private List<PlannedAction> PlanGroups(IReadOnlyList<Item> inputs)
+    {
+        var property = _def.GroupBy!;
+        var known = db.LoadGroupKeys(property);
+        var groups = new SortedDictionary<string, List<Item>>(StringComparer.Ordinal);
+        var pending = new List<Item>();
+        foreach (var item in inputs)
+        {
+            if (item.Pending) { pending.Add(item); continue; }
+            if (!known.TryGetValue(item.Metadata, out var keyHash))
+            {
+                var key = GroupKeyOf(item);
+                if (key is null)
+                {
+                    Failures.Add(new ItemFailure(_def.Id, item.Label, "metadata object missing from the store; run gc and build again"));
+                    _planFailures++;
+                    continue;
+                }
+                keyHash = key.Length == 0 ? "" : ContentHash.Of(System.Text.Encoding.UTF8.GetBytes(key)).Hex;
+                known[item.Metadata] = keyHash;
+                if (!dryRun) db.PutGroupKey(item.Metadata, property, keyHash);
+            }
+            if (keyHash.Length == 0)
+            {
+                Failures.Add(new ItemFailure(_def.Id, item.Label, $"its metadata has no '{property}' to group on"));
+                _planFailures++;
+                continue;
+            }
+            if (!groups.TryGetValue(keyHash, out var members)) groups[keyHash] = members = [];
+            members.Add(item);
+        }
+        var actions = groups.Select(g => new PlannedAction
+        {
+            Slot = ActionKeys.SlotOf($"group:{g.Key}"),
+            Label = $"group #{g.Key[..12]}",
+            Inputs = ActionKeys.Order(_def, g.Value),
+            GroupKeyHash = g.Key,
+        }).ToList();
+        if (pending.Count > 0)
+            actions.Add(new PlannedAction { Slot = ActionKeys.SlotOf("group:pending"), Label = "groups of items upstream will make", Inputs = pending });
+        return actions;
+    }
+
+    /// <summary>The canonical JSON of the grouping property's value; "" when absent; null when the metadata object is missing.</summary>
+    private string? GroupKeyOf(Item item)
+    {
+        var metadata = ReadMetadata(item.Metadata);
+        if (metadata is null) return null;
+        return metadata.Value.ValueKind == JsonValueKind.Object && metadata.Value.TryGetProperty(_def.GroupBy!, out var value)
+            && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
+            ? CanonicalJson.From(value).Text
+            : "";
+    }
+
+    private JsonElement? ReadMetadata(ContentHash hash)
+    {
+        if (hash == CanonicalJson.EmptyObject.Hash) return CanonicalJson.EmptyObject.ToElement();
+        var bytes = objects.TryRead(hash);
+        if (bytes is null) return null;
+        using var document = JsonDocument.Parse(bytes);
+        return document.RootElement.Clone();
+    }
+
+    // ---- execution -----------------------------------------------------------------------------
+
+    private (List<OutputRecord>? Outputs, string? Failure) Execute(PlannedAction action, JsonElement config)
+    {
+        StageResult result;
+        try
+        {
+            var items = action.Inputs.Select(ToStageItem).ToList();
+            var groupKey = action.GroupKeyHash is null ? null : GroupKeyOf(action.Inputs[0]);
+            result = stage.Run(new StageInput(items, config, groupKey), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+        catch (InputChangedException e) { return (null, e.Message); }
+        catch (MissingObjectException e)
+        {
+            // Forget the actions whose objects vanished, so the next build makes them again.
+            foreach (var input in action.Inputs)
+                if (input.Producer is { } producer && !objects.Contains(input.Hash)) db.ForgetAction(producer);
+            return (null, e.Message);
+        }
+        catch (Exception e) { return (null, $"the stage threw {e.GetType().Name}"); }
+        if (result.IsFailure) return (null, result.FailureReason);
+
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var output in result.Outputs)
+        {
+            if (StageOutput.CheckPath(output.Path) is { } problem) return (null, $"stage bug: {problem}");
+            if (!paths.Add(output.Path)) return (null, "stage bug: two outputs of one action share a path");
+            if (output.Metadata is { ValueKind: not JsonValueKind.Object }) return (null, "stage bug: output metadata must be a JSON object");
+        }
+        var records = new List<OutputRecord>(result.Outputs.Count);
+        foreach (var output in result.Outputs)
+        {
+            var content = objects.Put(output.Content.Span);
+            var metadata = output.Metadata is { } m ? CanonicalJson.From(m) : CanonicalJson.EmptyObject;
+            var metadataHash = objects.Put(metadata.ToUtf8());
+            records.Add(new OutputRecord(output.Path, content, output.Content.Length, metadataHash));
+        }
+        // Objects are durable now: only then is the action recorded.
+        db.RecordAction(action.Key, _def.Id, records);
+        return (records, null);
+    }
+
+    private StoredStageItem ToStageItem(Item item)
+    {
+        var path = _def.ReadsInputPaths ? item.Path : null;
+        Func<Stream> open = item.SourceFile is { } file
+            ? () => fs.OpenRead(file)
+            : () => objects.Contains(item.Hash) ? objects.OpenRead(item.Hash) : throw new MissingObjectException();
+        return new StoredStageItem(item.Hash, item.Size, path, open,
+            () => ReadMetadata(item.Metadata) ?? throw new MissingObjectException());
+    }
+}

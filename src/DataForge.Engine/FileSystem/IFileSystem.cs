@@ -1,0 +1,53 @@
+namespace DataForge.Engine.FileSystem;
+
+/// <summary>
+/// Every disk access of the engine goes through this interface, so engine tests run against an
+/// in-memory fake that can count reads. Paths are absolute, '/' separated.
+/// </summary>
+public interface IFileSystem
+{
+    /// <summary>Every regular file under <paramref name="root"/>, recursively; symbolic links to folders are not followed. Empty when the root is missing.</summary>
+    IEnumerable<FileEntry> Walk(string root);
+
+    /// <summary>The stat of a regular file, or null when it does not exist.</summary>
+    FileStat? Stat(string path);
+
+    /// <summary>Opens a file for sequential reading.</summary>
+    Stream OpenRead(string path);
+
+    /// <summary>Creates a folder and its parents; <paramref name="privateMode"/> makes new folders 0700.</summary>
+    void CreateDirectory(string path, bool privateMode);
+
+    /// <summary>
+    /// Writes a file so that a reader (or a crash) sees either nothing or the whole content:
+    /// temporary file in the same folder, fsync, rename over the target, fsync of the folder.
+    /// <paramref name="readOnly"/> leaves the file 0444.
+    /// </summary>
+    void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly);
+
+    /// <summary>
+    /// Makes <paramref name="target"/> a hard link to <paramref name="source"/>, or a copy where
+    /// linking fails, through a temporary name in <paramref name="tempFolder"/> and a rename, so a
+    /// crash leaves no half-written target and no stray file beside it.
+    /// </summary>
+    void LinkOrCopy(string source, string target, string tempFolder);
+
+    /// <summary>Renames a file or folder, replacing a file target.</summary>
+    void Move(string from, string to);
+
+    /// <summary>Deletes a file; no error when it is missing.</summary>
+    void DeleteFile(string path);
+
+    /// <summary>Deletes empty folders from <paramref name="folder"/> upwards, stopping at <paramref name="stopAt"/> (kept).</summary>
+    void DeleteEmptyFoldersUpwards(string folder, string stopAt);
+
+    /// <summary>
+    /// Tries to take an exclusive lock on a lock file (created if missing) and writes
+    /// <paramref name="owner"/> into it. The operating system drops the lock when the holder dies,
+    /// so a lock of a dead process is taken over. Null when another holder has it.
+    /// </summary>
+    IDisposable? TryLock(string path, string owner);
+
+    /// <summary>What the current holder of a lock file wrote into it, or null.</summary>
+    string? ReadLockOwner(string path);
+}

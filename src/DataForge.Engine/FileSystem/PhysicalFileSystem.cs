@@ -1,0 +1,143 @@
+using System.IO.Enumeration;
+
+namespace DataForge.Engine.FileSystem;
+
+/// <summary>The real disk (Linux first: statx, link and folder fsync through <see cref="NativeMethods"/>).</summary>
+public sealed class PhysicalFileSystem : IFileSystem
+{
+    private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode ReadOnlyFile = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    public IEnumerable<FileEntry> Walk(string root)
+    {
+        if (!Directory.Exists(root)) yield break;
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            IgnoreInaccessible = true,
+            AttributesToSkip = 0,
+            ReturnSpecialDirectories = false,
+        };
+        var paths = new FileSystemEnumerable<string>(root, (ref FileSystemEntry e) => e.ToFullPath(), options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory,
+            ShouldRecursePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        var prefix = root.EndsWith('/') ? root.Length : root.Length + 1;
+        foreach (var full in paths)
+        {
+            var stat = Stat(full);
+            if (stat is null) continue;
+            yield return new FileEntry(full[prefix..], stat.Value);
+        }
+    }
+
+    public FileStat? Stat(string path)
+    {
+        var stat = NativeMethods.StatRegularFile(path, out var unsupported);
+        if (!unsupported) return stat;
+        var info = new FileInfo(path);
+        if (!info.Exists) return null;
+        var ns = (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100;
+        return new FileStat(info.Length, ns, 0);
+    }
+
+    public Stream OpenRead(string path) =>
+        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+
+    public void CreateDirectory(string path, bool privateMode)
+    {
+        if (Directory.Exists(path)) return;
+        if (privateMode && !OperatingSystem.IsWindows()) Directory.CreateDirectory(path, PrivateFolder);
+        else Directory.CreateDirectory(path);
+    }
+
+    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly)
+    {
+        var temp = TempBeside(path);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+            if (readOnly && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, ReadOnlyFile);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        NativeMethods.FsyncFolder(Path.GetDirectoryName(path)!);
+    }
+
+    public void LinkOrCopy(string source, string target, string tempFolder)
+    {
+        var temp = Path.Combine(tempFolder, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            if (!NativeMethods.TryHardLink(source, temp))
+            {
+                File.Copy(source, temp);
+                using var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, target, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        NativeMethods.FsyncFolder(Path.GetDirectoryName(target)!);
+    }
+
+    public void Move(string from, string to)
+    {
+        if (Directory.Exists(from)) Directory.Move(from, to);
+        else File.Move(from, to, overwrite: true);
+    }
+
+    public void DeleteFile(string path) => File.Delete(path);
+
+    public void DeleteEmptyFoldersUpwards(string folder, string stopAt)
+    {
+        var stop = Path.TrimEndingDirectorySeparator(stopAt);
+        var current = Path.TrimEndingDirectorySeparator(folder);
+        while (current.Length > stop.Length && current.StartsWith(stop, StringComparison.Ordinal)
+               && Directory.Exists(current) && !Directory.EnumerateFileSystemEntries(current).Any())
+        {
+            Directory.Delete(current);
+            current = Path.GetDirectoryName(current)!;
+        }
+    }
+
+    public IDisposable? TryLock(string path, string owner)
+    {
+        FileStream stream;
+        try
+        {
+            // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Unix: the kernel drops it when the holder dies.
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        // The owner note lives beside the lock file: a locked file cannot be opened by a reader.
+        WriteAtomically(path + ".owner", System.Text.Encoding.UTF8.GetBytes(owner), readOnly: false);
+        return stream;
+    }
+
+    public string? ReadLockOwner(string path)
+    {
+        try { return File.ReadAllText(path + ".owner"); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    private static string TempBeside(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, $".tmp-{Path.GetFileName(path)}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+}

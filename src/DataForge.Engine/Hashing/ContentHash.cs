@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+
+namespace DataForge.Engine.Hashing;
+
+/// <summary>A SHA-256 digest in lower-case hex: of a file's content, a metadata document or an action.</summary>
+public readonly record struct ContentHash
+{
+    private ContentHash(string hex) => Hex = hex;
+
+    /// <summary>64 lower-case hex digits.</summary>
+    public string Hex { get; }
+
+    /// <summary>The first 12 hex digits: enough to name an item in a message.</summary>
+    public string Short => Hex[..12];
+
+    /// <summary>Digest of a byte span.</summary>
+    public static ContentHash Of(ReadOnlySpan<byte> bytes) => FromDigest(SHA256.HashData(bytes));
+
+    /// <summary>Digest of a stream read to its end, in 64 KiB blocks.</summary>
+    public static ContentHash Of(Stream stream)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            hash.AppendData(buffer, 0, read);
+        return FromDigest(hash.GetHashAndReset());
+    }
+
+    /// <summary>Wraps a 32-byte digest.</summary>
+    public static ContentHash FromDigest(ReadOnlySpan<byte> digest)
+    {
+        if (digest.Length != 32) throw new ArgumentException("a SHA-256 digest has 32 bytes", nameof(digest));
+        return new ContentHash(Convert.ToHexStringLower(digest));
+    }
+
+    /// <summary>Parses 64 hex digits (as stored in state.db).</summary>
+    public static ContentHash Parse(string hex)
+    {
+        if (hex.Length != 64 || !hex.All(Uri.IsHexDigit))
+            throw new FormatException("a content hash is 64 hex digits");
+        return new ContentHash(hex.ToLowerInvariant());
+    }
+
+    public override string ToString() => Hex;
+}

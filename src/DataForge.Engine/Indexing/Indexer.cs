@@ -1,0 +1,103 @@
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Sources;
+using DataForge.Engine.Store;
+
+namespace DataForge.Engine.Indexing;
+
+/// <summary>
+/// Walks a source and gives every file's content hash, reading a file only when the stat cache
+/// cannot vouch for it: a file whose (size, mtime ns, inode) equal the cached row keeps its hash,
+/// and so does a renamed file (same inode, size and mtime under a new path). The rest are hashed
+/// in parallel, streamed.
+/// </summary>
+internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
+{
+    /// <summary>Indexes one source; <paramref name="record"/> writes the stat cache (a build) or leaves it (status).</summary>
+    public (List<SourceFile> Files, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
+        bool record, int jobs, CancellationToken cancellationToken)
+    {
+        var cached = database.LoadFiles(source.Id);
+        var byStat = new Dictionary<FileStat, ContentHash>();
+        foreach (var row in cached.Values)
+            if (row.Stat.Inode != 0) byStat.TryAdd(row.Stat, row.Hash);
+
+        var prefix = source.Root + "/";
+        var skip = skipFolders.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).Select(f => f[prefix.Length..] + "/").ToArray();
+
+        var found = new List<(FileEntry Entry, ContentHash? Hash, bool Renamed)>();
+        int added = 0, changed = 0, renamed = 0;
+        foreach (var entry in fileSystem.Walk(source.Root))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = entry.RelativePath;
+            if (!source.Contains(path) || skip.Any(s => path.StartsWith(s, StringComparison.Ordinal))) continue;
+            if (cached.TryGetValue(path, out var row))
+            {
+                if (row.Stat == entry.Stat) { found.Add((entry, row.Hash, false)); continue; }
+                changed++;
+            }
+            else if (entry.Stat.Inode != 0 && byStat.TryGetValue(entry.Stat, out var moved))
+            {
+                renamed++;
+                found.Add((entry, moved, true));
+                continue;
+            }
+            else added++;
+            found.Add((entry, null, false));
+        }
+
+        var hashes = new ContentHash?[found.Count];
+        var failures = new (string, string, string)?[found.Count];
+        long bytes = 0;
+        var toHash = Enumerable.Range(0, found.Count).Where(i => found[i].Hash is null).ToList();
+        Parallel.ForEach(toHash, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
+        {
+            var full = $"{prefix}{found[i].Entry.RelativePath}";
+            try
+            {
+                using var stream = fileSystem.OpenRead(full);
+                hashes[i] = ContentHash.Of(stream);
+                Interlocked.Add(ref bytes, found[i].Entry.Stat.Size);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failures[i] = (source.Id, found[i].Entry.RelativePath, $"cannot be read ({e.GetType().Name})");
+            }
+        });
+
+        var files = new List<SourceFile>(found.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < found.Count; i++)
+        {
+            var (entry, known, wasRenamed) = found[i];
+            var hash = known ?? hashes[i];
+            if (hash is null) continue;
+            seen.Add(entry.RelativePath);
+            files.Add(new SourceFile(source.Id, entry.RelativePath, $"{prefix}{entry.RelativePath}", entry.Stat, hash.Value));
+            if (record && (known is null || wasRenamed)) database.PutFile(source.Id, entry.RelativePath, new FileRecord(entry.Stat, hash.Value));
+        }
+        var removed = 0;
+        foreach (var path in cached.Keys)
+        {
+            if (seen.Contains(path)) continue;
+            removed++;
+            if (record) database.DeleteFile(source.Id, path);
+        }
+        if (record) database.Commit();
+
+        files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        var report = new IndexReport
+        {
+            Files = files.Count,
+            Hashed = toHash.Count,
+            BytesHashed = bytes,
+            Renamed = renamed,
+            Added = added,
+            Changed = changed,
+            Removed = removed,
+            Unreadable = failures.Where(f => f is not null).Select(f => f!.Value).ToList(),
+        };
+        return (files, report);
+    }
+}

@@ -1,0 +1,65 @@
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Stages;
+
+namespace DataForge.Engine.Planning;
+
+/// <summary>
+/// Action keys. key = H("action/1", stage id, version, definition hash, inputs hash) where
+/// definition hash = H(shape, group-by property, reads-paths flag, canonical config) and
+/// inputs hash = H(group key hash, then per input in order: content hash, size, metadata hash,
+/// upstream action key or "source", and the path when the stage reads paths). Same key, same outputs.
+/// </summary>
+internal static class ActionKeys
+{
+    public static ContentHash DefinitionHash(StageDefinition definition)
+    {
+        using var h = new KeyHasher("stage-definition/1");
+        return h.Add('s', definition.Shape.ToString())
+            .Add('g', definition.GroupBy ?? "")
+            .Add('p', definition.ReadsInputPaths ? 1 : 0)
+            .Add('c', definition.Config.Text)
+            .Finish();
+    }
+
+    public static ContentHash InputsHash(StageDefinition definition, IReadOnlyList<Item> inputs, string? groupKeyHash)
+    {
+        using var h = new KeyHasher("action-inputs/1");
+        h.Add('k', groupKeyHash ?? "");
+        h.Add('n', inputs.Count);
+        foreach (var item in inputs)
+        {
+            h.Add('h', item.Hash).Add('z', item.Size).Add('m', item.Metadata).Add('u', item.Producer?.Hex ?? "source");
+            if (definition.ReadsInputPaths) h.Add('p', item.Path);
+        }
+        return h.Finish();
+    }
+
+    public static ContentHash Key(StageDefinition definition, ContentHash definitionHash, ContentHash inputsHash)
+    {
+        using var h = new KeyHasher("action/1");
+        return h.Add('i', definition.Id).Add('v', definition.Version).Add('d', definitionHash).Add('x', inputsHash).Finish();
+    }
+
+    /// <summary>The deterministic order of a group's or reduce's inputs: path (when read), content, metadata, identity.</summary>
+    public static List<Item> Order(StageDefinition definition, IEnumerable<Item> items)
+    {
+        var list = items.ToList();
+        list.Sort((a, b) =>
+        {
+            var c = definition.ReadsInputPaths ? string.CompareOrdinal(a.Path, b.Path) : 0;
+            if (c == 0) c = string.CompareOrdinal(a.Hash.Hex, b.Hash.Hex);
+            if (c == 0) c = string.CompareOrdinal(a.Metadata.Hex, b.Metadata.Hex);
+            if (c == 0) c = string.CompareOrdinal(a.Producer?.Hex ?? "", b.Producer?.Hex ?? "");
+            if (c == 0) c = string.CompareOrdinal(a.Identity, b.Identity);
+            return c;
+        });
+        return list;
+    }
+
+    /// <summary>Hash naming a slot (kept in state.db instead of the item's identity, which may be content-derived).</summary>
+    public static string SlotOf(string identity)
+    {
+        using var h = new KeyHasher("slot/1");
+        return h.Add('i', identity).Finish().Hex;
+    }
+}

@@ -1,0 +1,23 @@
+using DataForge.Engine.Hashing;
+
+namespace DataForge.Engine.Planning;
+
+/// <summary>
+/// An item flowing between stages: a source file or one output of an action. Identity is stable
+/// across builds (source + path, or producing stage + slot + output path) and names the slot of a
+/// downstream map action; Label names it in messages without content (a source-relative path, or
+/// a short hash for derived items).
+/// </summary>
+internal sealed record Item(
+    string Identity,
+    string Label,
+    string Path,
+    ContentHash Hash,
+    long Size,
+    ContentHash Metadata,
+    ContentHash? Producer,
+    string? SourceFile)
+{
+    /// <summary>In a status run: an item an upstream action that would run will make; its content is unknown.</summary>
+    public bool Pending { get; init; }
+}

@@ -1,0 +1,26 @@
+using DataForge.Engine.Hashing;
+
+namespace DataForge.Engine.Planning;
+
+/// <summary>
+/// One action of a stage for this build: its slot (hash of the item, group or dataset it is for),
+/// a label, its inputs in key order and, once the inputs are known, its key and key parts.
+/// </summary>
+internal sealed class PlannedAction
+{
+    public required string Slot { get; init; }
+
+    public required string Label { get; init; }
+
+    public required IReadOnlyList<Item> Inputs { get; init; }
+
+    /// <summary>Hash of the group's metadata value (group shape only).</summary>
+    public string? GroupKeyHash { get; init; }
+
+    /// <summary>True when an input is pending (status only): no key can be computed.</summary>
+    public bool Pending => Inputs.Any(i => i.Pending);
+
+    public ContentHash Key { get; set; }
+
+    public ContentHash InputsHash { get; set; }
+}

@@ -1,0 +1,62 @@
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+
+namespace DataForge.Engine.Store;
+
+/// <summary>
+/// Content-addressed objects: the bytes whose SHA-256 is <c>abcdef…</c> live read-only at
+/// <c>objects/ab/cdef…</c>. Written once, atomically (temporary file, fsync, rename), never modified.
+/// </summary>
+public sealed class ObjectStore
+{
+    private readonly IFileSystem _fs;
+    private readonly string _root;
+
+    public ObjectStore(IFileSystem fileSystem, string root)
+    {
+        _fs = fileSystem;
+        _root = root;
+    }
+
+    /// <summary>Path of an object (whether or not it exists).</summary>
+    public string PathOf(ContentHash hash) => $"{_root}/{hash.Hex[..2]}/{hash.Hex[2..]}";
+
+    /// <summary>True when the object is in the store.</summary>
+    public bool Contains(ContentHash hash) => _fs.Stat(PathOf(hash)) is not null;
+
+    /// <summary>Stores bytes (unless already there) and returns their hash; durable on return.</summary>
+    public ContentHash Put(ReadOnlySpan<byte> content)
+    {
+        var hash = ContentHash.Of(content);
+        var path = PathOf(hash);
+        var existing = _fs.Stat(path);
+        if (existing is { } stat && stat.Size == content.Length) return hash;
+        _fs.CreateDirectory($"{_root}/{hash.Hex[..2]}", privateMode: true);
+        _fs.WriteAtomically(path, content, readOnly: true);
+        return hash;
+    }
+
+    /// <summary>Reads an object; null when it is missing.</summary>
+    public byte[]? TryRead(ContentHash hash)
+    {
+        var path = PathOf(hash);
+        if (_fs.Stat(path) is null) return null;
+        using var stream = _fs.OpenRead(path);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>Opens an object for reading.</summary>
+    public Stream OpenRead(ContentHash hash) => _fs.OpenRead(PathOf(hash));
+
+    /// <summary>Every object file (and stray temporary file) with its path, for gc.</summary>
+    public IEnumerable<(string Path, string Name, long Size)> Enumerate()
+    {
+        foreach (var entry in _fs.Walk(_root))
+        {
+            var name = entry.RelativePath.Replace("/", "", StringComparison.Ordinal);
+            yield return ($"{_root}/{entry.RelativePath}", name, entry.Stat.Size);
+        }
+    }
+}

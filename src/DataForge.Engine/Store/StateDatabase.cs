@@ -1,0 +1,396 @@
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+using Microsoft.Data.Sqlite;
+
+namespace DataForge.Engine.Store;
+
+/// <summary>
+/// The engine's memory between builds: <c>.dataforge/state.db</c>, SQLite in WAL mode.
+/// <code>
+/// schema 1 (meta.schema = '1'); every hash is 64 lower-case hex digits of SHA-256
+///   meta(name PK, value)                               'schema' -> '1'
+///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
+///   actions(key PK, stage)                              an action whose every output object exists
+///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); metadata = hash of its JSON object
+///   slots(stage, slot, action, version, config, inputs) last action per slot, PK (stage, slot); slot = hash of the item, group or dataset
+///   group_keys(metadata, property, key)                 hash of a metadata object's property value ('' when absent)
+///   materialised(path PK, object, done)                 what the output folder holds, output-relative; done = 0 while
+///                                                       being written (recorded first, so a crash never leaves an unknown file)
+///   roots(name, object)                                 objects kept by gc for a named root (a release), PK (name, object)
+/// </code>
+/// Text columns hold hashes, stage ids and relative paths only, never file content. A database that
+/// cannot be read or has another schema is not trusted: it is moved aside and rebuilt (the build
+/// then re-hashes and re-runs, reusing objects already in the store). One connection per build; the
+/// type serialises its callers and batches writes into transactions. An action is recorded only
+/// after its objects are on disk, so a crash loses at most unrecorded work.
+/// </summary>
+public sealed class StateDatabase : IDisposable
+{
+    /// <summary>The schema this code reads and writes.</summary>
+    public const int SchemaVersion = 1;
+
+    private const int WritesPerTransaction = 512;
+
+    private const string Schema = """
+        CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE files(source TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+            inode INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(source, path)) WITHOUT ROWID;
+        CREATE TABLE actions(key TEXT PRIMARY KEY, stage TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE outputs(action TEXT NOT NULL, ord INTEGER NOT NULL, path TEXT NOT NULL, object TEXT NOT NULL,
+            size INTEGER NOT NULL, metadata TEXT NOT NULL, PRIMARY KEY(action, ord)) WITHOUT ROWID;
+        CREATE TABLE slots(stage TEXT NOT NULL, slot TEXT NOT NULL, action TEXT NOT NULL, version INTEGER NOT NULL,
+            config TEXT NOT NULL, inputs TEXT NOT NULL, PRIMARY KEY(stage, slot)) WITHOUT ROWID;
+        CREATE TABLE group_keys(metadata TEXT NOT NULL, property TEXT NOT NULL, key TEXT NOT NULL,
+            PRIMARY KEY(metadata, property)) WITHOUT ROWID;
+        CREATE TABLE materialised(path TEXT PRIMARY KEY, object TEXT NOT NULL, done INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE roots(name TEXT NOT NULL, object TEXT NOT NULL, PRIMARY KEY(name, object)) WITHOUT ROWID;
+        INSERT INTO meta(name, value) VALUES ('schema', '1');
+        """;
+
+    private static readonly string[] Tables = ["meta", "files", "actions", "outputs", "slots", "group_keys", "materialised", "roots"];
+
+    private readonly Lock _gate = new();
+    private readonly SqliteConnection _connection;
+    private SqliteTransaction? _transaction;
+    private int _pendingWrites;
+
+    private StateDatabase(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>
+    /// Opens (creating when needed) the database. One that cannot be read, lacks a table or has
+    /// another schema version is moved aside and replaced by an empty one; <paramref name="notice"/>
+    /// then says so, for the user.
+    /// </summary>
+    public static StateDatabase Open(StateDatabaseLocation location, out string? notice)
+    {
+        notice = null;
+        var problem = Probe(location);
+        if (problem is not null)
+        {
+            var aside = location.MoveAside();
+            notice = $"state.db was not trusted ({problem}); moved aside to {aside} and rebuilt: files are re-hashed, work already in the store is reused";
+        }
+        var connection = new SqliteConnection(location.ConnectionString);
+        connection.Open();
+        var db = new StateDatabase(connection);
+        db.Execute(location.IsFile ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" : "PRAGMA synchronous=OFF;");
+        if (db.ScalarText("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'") == "0")
+            db.Execute(Schema);
+        db.Begin();
+        return db;
+    }
+
+    /// <summary>Why the database at a location cannot be trusted, or null (also when it does not exist yet).</summary>
+    public static string? Probe(StateDatabaseLocation location)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(location.ConnectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM sqlite_schema WHERE type='table'";
+            var tables = new HashSet<string>(StringComparer.Ordinal);
+            using (var reader = command.ExecuteReader())
+                while (reader.Read()) tables.Add(reader.GetString(0));
+            if (tables.Count == 0) return null;
+            var missing = Tables.FirstOrDefault(t => !tables.Contains(t));
+            if (missing is not null) return $"table '{missing}' is missing";
+            command.CommandText = "SELECT value FROM meta WHERE name='schema'";
+            var version = command.ExecuteScalar() as string;
+            if (version != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                return $"schema version '{version ?? "none"}' is not {SchemaVersion}";
+            command.CommandText = "PRAGMA quick_check(1)";
+            var check = command.ExecuteScalar() as string;
+            return check == "ok" ? null : "SQLite quick_check failed";
+        }
+        catch (SqliteException e)
+        {
+            return $"SQLite error {e.SqliteErrorCode}: {e.Message.Split('\n')[0]}";
+        }
+    }
+
+    // ---- stat cache ------------------------------------------------------------------------
+
+    /// <summary>Every stat-cache row of a source, by source-relative path.</summary>
+    public Dictionary<string, FileRecord> LoadFiles(string source)
+    {
+        var rows = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            using var command = Command("SELECT path, size, mtime_ns, inode, hash FROM files WHERE source=$s", ("$s", source));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+                rows[reader.GetString(0)] = new FileRecord(
+                    new FileStat(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)), ContentHash.Parse(reader.GetString(4)));
+        }
+        return rows;
+    }
+
+    public void PutFile(string source, string path, FileRecord record) => Write(
+        "INSERT OR REPLACE INTO files(source, path, size, mtime_ns, inode, hash) VALUES ($s, $p, $z, $m, $i, $h)",
+        ("$s", source), ("$p", path), ("$z", record.Stat.Size), ("$m", record.Stat.MtimeNs), ("$i", record.Stat.Inode), ("$h", record.Hash.Hex));
+
+    public void DeleteFile(string source, string path) =>
+        Write("DELETE FROM files WHERE source=$s AND path=$p", ("$s", source), ("$p", path));
+
+    /// <summary>Drops the stat cache of every source not named (a source removed from the pipeline).</summary>
+    public void KeepOnlySources(IReadOnlyCollection<string> sources)
+    {
+        foreach (var source in DistinctColumn("SELECT DISTINCT source FROM files"))
+            if (!sources.Contains(source)) Write("DELETE FROM files WHERE source=$s", ("$s", source));
+    }
+
+    // ---- actions and slots ------------------------------------------------------------------
+
+    /// <summary>Every slot of a stage.</summary>
+    public Dictionary<string, SlotRecord> LoadSlots(string stage)
+    {
+        var rows = new Dictionary<string, SlotRecord>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            using var command = Command("SELECT slot, action, version, config, inputs FROM slots WHERE stage=$s", ("$s", stage));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+                rows[reader.GetString(0)] = new SlotRecord(ContentHash.Parse(reader.GetString(1)), reader.GetInt32(2),
+                    ContentHash.Parse(reader.GetString(3)), ContentHash.Parse(reader.GetString(4)));
+        }
+        return rows;
+    }
+
+    /// <summary>The outputs of every recorded action that a slot of the stage points at, by action key.</summary>
+    public Dictionary<ContentHash, List<OutputRecord>> LoadOutputsOfSlots(string stage)
+    {
+        var rows = new Dictionary<ContentHash, List<OutputRecord>>();
+        lock (_gate)
+        {
+            using var command = Command("""
+                SELECT a.key, o.path, o.object, o.size, o.metadata FROM actions a
+                LEFT JOIN outputs o ON o.action = a.key
+                WHERE a.key IN (SELECT action FROM slots WHERE stage=$s) ORDER BY a.key, o.ord
+                """, ("$s", stage));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var key = ContentHash.Parse(reader.GetString(0));
+                if (!rows.TryGetValue(key, out var list)) rows[key] = list = [];
+                if (!reader.IsDBNull(1)) list.Add(ReadOutput(reader, 1));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The outputs of a recorded action, or null when the action is not recorded.</summary>
+    public List<OutputRecord>? FindAction(ContentHash key)
+    {
+        lock (_gate)
+        {
+            using var exists = Command("SELECT 1 FROM actions WHERE key=$k", ("$k", key.Hex));
+            if (exists.ExecuteScalar() is null) return null;
+            using var command = Command("SELECT path, object, size, metadata FROM outputs WHERE action=$k ORDER BY ord", ("$k", key.Hex));
+            using var reader = command.ExecuteReader();
+            var list = new List<OutputRecord>();
+            while (reader.Read()) list.Add(ReadOutput(reader, 0));
+            return list;
+        }
+    }
+
+    /// <summary>Records an action whose output and metadata objects are already durable in the store.</summary>
+    public void RecordAction(ContentHash key, string stage, IReadOnlyList<OutputRecord> outputs)
+    {
+        lock (_gate)
+        {
+            Write("DELETE FROM outputs WHERE action=$k", ("$k", key.Hex));
+            for (var i = 0; i < outputs.Count; i++)
+                Write("INSERT INTO outputs(action, ord, path, object, size, metadata) VALUES ($k, $o, $p, $b, $z, $m)",
+                    ("$k", key.Hex), ("$o", i), ("$p", outputs[i].Path), ("$b", outputs[i].Object.Hex), ("$z", outputs[i].Size), ("$m", outputs[i].Metadata.Hex));
+            Write("INSERT OR REPLACE INTO actions(key, stage) VALUES ($k, $s)", ("$k", key.Hex), ("$s", stage));
+        }
+    }
+
+    /// <summary>Forgets an action (its objects went missing from the store).</summary>
+    public void ForgetAction(ContentHash key)
+    {
+        lock (_gate)
+        {
+            Write("DELETE FROM outputs WHERE action=$k", ("$k", key.Hex));
+            Write("DELETE FROM actions WHERE key=$k", ("$k", key.Hex));
+        }
+    }
+
+    public void PutSlot(string stage, string slot, SlotRecord record) => Write(
+        "INSERT OR REPLACE INTO slots(stage, slot, action, version, config, inputs) VALUES ($s, $l, $a, $v, $c, $i)",
+        ("$s", stage), ("$l", slot), ("$a", record.Action.Hex), ("$v", record.Version), ("$c", record.Config.Hex), ("$i", record.Inputs.Hex));
+
+    public void DeleteSlot(string stage, string slot) =>
+        Write("DELETE FROM slots WHERE stage=$s AND slot=$l", ("$s", stage), ("$l", slot));
+
+    /// <summary>Drops the slots of every stage not named (a stage removed from the pipeline).</summary>
+    public void KeepOnlyStages(IReadOnlyCollection<string> stages)
+    {
+        foreach (var stage in DistinctColumn("SELECT DISTINCT stage FROM slots"))
+            if (!stages.Contains(stage)) Write("DELETE FROM slots WHERE stage=$s", ("$s", stage));
+    }
+
+    // ---- group keys --------------------------------------------------------------------------
+
+    /// <summary>Known group-key hashes of metadata objects for one property ('' = property absent).</summary>
+    public Dictionary<ContentHash, string> LoadGroupKeys(string property)
+    {
+        var rows = new Dictionary<ContentHash, string>();
+        lock (_gate)
+        {
+            using var command = Command("SELECT metadata, key FROM group_keys WHERE property=$p", ("$p", property));
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) rows[ContentHash.Parse(reader.GetString(0))] = reader.GetString(1);
+        }
+        return rows;
+    }
+
+    public void PutGroupKey(ContentHash metadata, string property, string keyHash) => Write(
+        "INSERT OR REPLACE INTO group_keys(metadata, property, key) VALUES ($m, $p, $k)", ("$m", metadata.Hex), ("$p", property), ("$k", keyHash));
+
+    // ---- output folder and gc roots ----------------------------------------------------------
+
+    /// <summary>What the output folder holds (or was being given when a build stopped), by output-relative path.</summary>
+    public Dictionary<string, (ContentHash Object, bool Done)> LoadMaterialised()
+    {
+        var rows = new Dictionary<string, (ContentHash, bool)>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            using var command = Command("SELECT path, object, done FROM materialised");
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) rows[reader.GetString(0)] = (ContentHash.Parse(reader.GetString(1)), reader.GetInt64(2) != 0);
+        }
+        return rows;
+    }
+
+    public void PutMaterialised(string path, ContentHash obj, bool done) =>
+        Write("INSERT OR REPLACE INTO materialised(path, object, done) VALUES ($p, $o, $d)", ("$p", path), ("$o", obj.Hex), ("$d", done ? 1 : 0));
+
+    public void DeleteMaterialised(string path) => Write("DELETE FROM materialised WHERE path=$p", ("$p", path));
+
+    /// <summary>Makes a named root keep exactly these objects (a release registers its files here).</summary>
+    public void SetRoot(string name, IEnumerable<ContentHash> objects)
+    {
+        lock (_gate)
+        {
+            Write("DELETE FROM roots WHERE name=$n", ("$n", name));
+            foreach (var obj in objects.Distinct())
+                Write("INSERT INTO roots(name, object) VALUES ($n, $o)", ("$n", name), ("$o", obj.Hex));
+            Commit();
+        }
+    }
+
+    public void RemoveRoot(string name)
+    {
+        lock (_gate)
+        {
+            Write("DELETE FROM roots WHERE name=$n", ("$n", name));
+            Commit();
+        }
+    }
+
+    /// <summary>Names of the registered roots.</summary>
+    public IReadOnlyList<string> RootNames() => DistinctColumn("SELECT DISTINCT name FROM roots ORDER BY name");
+
+    /// <summary>
+    /// Objects that must survive gc: outputs and metadata of the actions the current slots point at,
+    /// what the output folder holds, and every root's objects.
+    /// </summary>
+    public HashSet<string> LiveObjects() => new(DistinctColumn("""
+        SELECT o.object FROM outputs o JOIN slots s ON s.action = o.action
+        UNION SELECT o.metadata FROM outputs o JOIN slots s ON s.action = o.action
+        UNION SELECT object FROM materialised
+        UNION SELECT object FROM roots
+        """), StringComparer.Ordinal);
+
+    /// <summary>Forgets every action no slot points at (their objects are about to be collected); returns how many.</summary>
+    public int ForgetUnreferencedActions()
+    {
+        lock (_gate)
+        {
+            Write("DELETE FROM outputs WHERE action NOT IN (SELECT action FROM slots)");
+            using var command = Command("DELETE FROM actions WHERE key NOT IN (SELECT action FROM slots)");
+            command.Transaction = _transaction;
+            var n = command.ExecuteNonQuery();
+            Write("DELETE FROM group_keys WHERE metadata NOT IN (SELECT metadata FROM outputs)");
+            Commit();
+            return n;
+        }
+    }
+
+    // ---- transactions ------------------------------------------------------------------------
+
+    /// <summary>Commits pending writes.</summary>
+    public void Commit()
+    {
+        lock (_gate)
+        {
+            _transaction?.Commit();
+            _transaction?.Dispose();
+            _pendingWrites = 0;
+            Begin();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _transaction?.Commit();
+            _transaction?.Dispose();
+            _transaction = null;
+            _connection.Dispose();
+        }
+    }
+
+    private void Begin() => _transaction = _connection.BeginTransaction();
+
+    private static OutputRecord ReadOutput(SqliteDataReader reader, int first) => new(
+        reader.GetString(first), ContentHash.Parse(reader.GetString(first + 1)), reader.GetInt64(first + 2), ContentHash.Parse(reader.GetString(first + 3)));
+
+    private void Write(string sql, params (string Name, object Value)[] parameters)
+    {
+        lock (_gate)
+        {
+            using var command = Command(sql, parameters);
+            command.ExecuteNonQuery();
+            if (++_pendingWrites >= WritesPerTransaction) Commit();
+        }
+    }
+
+    private List<string> DistinctColumn(string sql)
+    {
+        lock (_gate)
+        {
+            using var command = Command(sql);
+            using var reader = command.ExecuteReader();
+            var values = new List<string>();
+            while (reader.Read()) values.Add(reader.GetString(0));
+            return values;
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private string ScalarText(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+}

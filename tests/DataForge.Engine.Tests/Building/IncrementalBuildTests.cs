@@ -1,0 +1,178 @@
+using DataForge.Engine.Tests.Fakes;
+using Xunit;
+
+namespace DataForge.Engine.Tests.Building;
+
+public sealed class IncrementalBuildTests : IDisposable
+{
+    private readonly TestProject _project = new();
+
+    public void Dispose() => _project.Dispose();
+
+    [Fact]
+    public void A_first_build_runs_every_action_and_publishes_every_output()
+    {
+        _project.WriteMany(9);
+
+        var result = _project.Build();
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(new[] { 9, 9, 3, 1 }, result.Stages.Select(s => s.Executed));
+        Assert.Equal(new[] { 9, 9, 3, 1 }, new[] { "header", "upper", "volume", "stats" }.Select(id => _project.Runs[id]));
+        var outputs = _project.Outputs();
+        Assert.Equal(9 + 3 + 1, outputs.Count);
+        Assert.Contains(outputs, o => o.Path == "stats.txt" && o.Text.StartsWith("items=9 ", StringComparison.Ordinal));
+        Assert.Contains(outputs, o => o.Path == "volumes/S0.txt");
+    }
+
+    [Fact]
+    public void Touching_nothing_runs_no_action_and_reads_no_file_content()
+    {
+        _project.WriteMany(12);
+        _project.Build();
+        _project.Fs.ResetReads();
+
+        var result = _project.Build();
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(0, result.ExecutedCount);
+        Assert.All(_project.Runs.Values, runs => Assert.Equal(0, runs));
+        Assert.Equal(0, result.Index.Hashed);
+        Assert.Empty(_project.Fs.Reads);
+        Assert.Equal(new[] { 12, 12, 3, 1 }, result.Stages.Select(s => s.Cached));
+    }
+
+    [Fact]
+    public void Changing_one_input_of_many_reruns_exactly_that_items_actions()
+    {
+        _project.WriteMany(30);
+        _project.Build();
+        _project.Fs.ResetReads();
+
+        _project.WriteSource("s1/i004.txt", "S1", "edited body");
+        var result = _project.Build();
+
+        Assert.Equal(1, result.Index.Hashed);
+        Assert.Single(_project.Fs.Reads.Keys, k => k.StartsWith(TestProject.Raw, StringComparison.Ordinal));
+        Assert.Equal(1, _project.Runs["header"]);
+        Assert.Equal(1, _project.Runs["upper"]);
+        Assert.Equal(1, _project.Runs["volume"]); // only series S1's group
+        Assert.Equal(1, _project.Runs["stats"]);
+        Assert.Equal(29, TestProject.StageOf(result, "header").Cached);
+        Assert.Equal(2, TestProject.StageOf(result, "volume").Cached);
+        Assert.Contains(result.Executed, e => e.StageId == "header" && e.Item == "raw:s1/i004.txt" && e.Reason == Planning.RunReason.ChangedInput);
+    }
+
+    [Fact]
+    public void Changing_a_later_stages_parameter_reruns_it_and_its_dependants_but_no_earlier_stage()
+    {
+        _project.WriteMany(10);
+        _project.Build();
+
+        _project.UpperSuffix = "?";
+        var result = _project.Build();
+
+        Assert.Equal(0, _project.Runs["header"]);
+        Assert.Equal(10, _project.Runs["upper"]);
+        Assert.Equal(0, _project.Runs["volume"]); // reads header, not upper
+        Assert.Equal(1, _project.Runs["stats"]);
+        Assert.All(result.Executed.Where(e => e.StageId == "upper"), e => Assert.Equal(Planning.RunReason.ConfigChanged, e.Reason));
+        Assert.All(_project.Outputs().Where(o => o.Path.StartsWith("upper/", StringComparison.Ordinal)), o => Assert.EndsWith("?", o.Text));
+    }
+
+    [Fact]
+    public void Bumping_an_implementation_version_reruns_that_stage_with_that_reason()
+    {
+        _project.WriteMany(4);
+        _project.Build();
+
+        _project.UpperVersion = 2;
+        var result = _project.Build();
+
+        Assert.Equal(0, _project.Runs["header"]);
+        Assert.Equal(4, _project.Runs["upper"]);
+        Assert.All(result.Executed.Where(e => e.StageId == "upper"), e => Assert.Equal(Planning.RunReason.ImplementationVersionChanged, e.Reason));
+    }
+
+    [Fact]
+    public void Going_back_to_an_earlier_config_is_served_from_the_cache()
+    {
+        _project.WriteMany(5);
+        _project.Build();
+        _project.UpperSuffix = "?";
+        _project.Build();
+
+        _project.UpperSuffix = "!";
+        var result = _project.Build();
+
+        Assert.Equal(0, _project.Runs["upper"]);
+        Assert.Equal(5, TestProject.StageOf(result, "upper").Cached);
+        Assert.All(_project.Outputs().Where(o => o.Path.StartsWith("upper/", StringComparison.Ordinal)), o => Assert.EndsWith("!", o.Text));
+    }
+
+    [Fact]
+    public void Renaming_a_file_re_hashes_nothing_and_reruns_no_action()
+    {
+        _project.WriteMany(6);
+        _project.Build();
+        var before = _project.Outputs();
+        _project.Fs.ResetReads();
+
+        _project.Fs.Rename($"{TestProject.Raw}/s0/i000.txt", $"{TestProject.Raw}/s0/renamed.txt");
+        var result = _project.Build();
+
+        Assert.Equal(1, result.Index.Renamed);
+        Assert.Equal(0, result.Index.Hashed);
+        Assert.Empty(_project.Fs.Reads);
+        Assert.Equal(0, result.ExecutedCount);
+        Assert.Equal(before, _project.Outputs());
+    }
+
+    [Fact]
+    public void Deleting_an_input_makes_its_outputs_disappear()
+    {
+        _project.WriteMany(6);
+        _project.Build();
+        var upperBefore = _project.Outputs().Count(o => o.Path.StartsWith("upper/", StringComparison.Ordinal));
+
+        _project.Fs.Delete($"{TestProject.Raw}/s2/i005.txt");
+        _project.Fs.Delete($"{TestProject.Raw}/s2/i002.txt");
+        var result = _project.Build();
+
+        var outputs = _project.Outputs();
+        Assert.Equal(upperBefore - 2, outputs.Count(o => o.Path.StartsWith("upper/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(outputs, o => o.Path == "volumes/S2.txt"); // the whole series is gone
+        Assert.Equal(3, result.Output.Removed);
+        Assert.Contains(outputs, o => o.Path == "stats.txt" && o.Text.StartsWith("items=4 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_deleted_output_file_is_restored_from_the_store_without_running_anything()
+    {
+        _project.WriteMany(3);
+        _project.Build();
+        var before = _project.Outputs();
+
+        _project.Fs.Delete($"{TestProject.Out}/stats.txt");
+        var result = _project.Build();
+
+        Assert.Equal(0, result.ExecutedCount);
+        Assert.Equal(1, result.Output.Written);
+        Assert.Equal(before, _project.Outputs());
+    }
+
+    [Fact]
+    public void A_file_touched_without_a_change_is_re_hashed_but_reruns_nothing()
+    {
+        _project.WriteMany(3);
+        _project.Build();
+
+        _project.Fs.Touch($"{TestProject.Raw}/s1/i001.txt");
+        var result = _project.Build();
+
+        Assert.Equal(1, result.Index.Hashed);
+        Assert.Equal(0, result.ExecutedCount);
+        _project.Fs.ResetReads();
+        Assert.Equal(0, _project.Build().Index.Hashed);
+    }
+}

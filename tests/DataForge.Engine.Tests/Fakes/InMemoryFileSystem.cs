@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using DataForge.Engine.FileSystem;
+
+namespace DataForge.Engine.Tests.Fakes;
+
+/// <summary>
+/// A file system in memory for engine tests: files with content, mtime and inode; every content read
+/// is counted, per path, so a test can say "a no-op build reads no file content".
+/// </summary>
+public sealed class InMemoryFileSystem : IFileSystem
+{
+    private sealed record Node(byte[] Content, long MtimeNs, long Inode, bool ReadOnly);
+
+    private readonly ConcurrentDictionary<string, Node> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _reads = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _locks = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _clock = 1_700_000_000_000_000_000;
+    private long _nextInode = 1000;
+
+    /// <summary>Content reads (OpenRead calls) per path since the last <see cref="ResetReads"/>.</summary>
+    public IReadOnlyDictionary<string, int> Reads => _reads;
+
+    /// <summary>Content reads of files under a folder.</summary>
+    public int ReadsUnder(string folder) => _reads.Where(r => r.Key.StartsWith(folder + "/", StringComparison.Ordinal)).Sum(r => r.Value);
+
+    public void ResetReads() => _reads.Clear();
+
+    /// <summary>Creates or overwrites a file (new mtime; same inode when overwriting).</summary>
+    public void Write(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    public void Write(string path, byte[] content)
+    {
+        var inode = _files.TryGetValue(path, out var old) ? old.Inode : Interlocked.Increment(ref _nextInode);
+        _files[path] = new Node(content, Interlocked.Add(ref _clock, 1000), inode, false);
+    }
+
+    /// <summary>Renames a file keeping its inode and mtime, as rename(2) does.</summary>
+    public void Rename(string from, string to)
+    {
+        if (!_files.TryRemove(from, out var node)) throw new FileNotFoundException(from);
+        _files[to] = node;
+    }
+
+    /// <summary>Changes a file's mtime only.</summary>
+    public void Touch(string path) => _files[path] = _files[path] with { MtimeNs = Interlocked.Add(ref _clock, 1000) };
+
+    public bool Exists(string path) => _files.ContainsKey(path);
+
+    public string ReadText(string path) => System.Text.Encoding.UTF8.GetString(_files[path].Content);
+
+    /// <summary>Files under a folder, relative paths sorted.</summary>
+    public IReadOnlyList<string> FilesUnder(string folder) =>
+        _files.Keys.Where(k => k.StartsWith(folder + "/", StringComparison.Ordinal)).Select(k => k[(folder.Length + 1)..]).Order(StringComparer.Ordinal).ToList();
+
+    public void Delete(string path) => _files.TryRemove(path, out _);
+
+    public IEnumerable<FileEntry> Walk(string root)
+    {
+        var prefix = root.TrimEnd('/') + "/";
+        return _files.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(f => new FileEntry(f.Key[prefix.Length..], StatOf(f.Value)))
+            .OrderBy(e => e.RelativePath, StringComparer.Ordinal).ToList();
+    }
+
+    public FileStat? Stat(string path) => _files.TryGetValue(path, out var node) ? StatOf(node) : null;
+
+    public Stream OpenRead(string path)
+    {
+        if (!_files.TryGetValue(path, out var node)) throw new FileNotFoundException(path);
+        _reads.AddOrUpdate(path, 1, (_, n) => n + 1);
+        return new MemoryStream(node.Content, writable: false);
+    }
+
+    public void CreateDirectory(string path, bool privateMode)
+    {
+        lock (_gate) _folders.Add(path);
+    }
+
+    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly) =>
+        _files[path] = new Node(content.ToArray(), Interlocked.Add(ref _clock, 1000), Interlocked.Increment(ref _nextInode), readOnly);
+
+    public void LinkOrCopy(string source, string target, string tempFolder)
+    {
+        if (!_files.TryGetValue(source, out var node)) throw new FileNotFoundException(source);
+        _files[target] = node;
+    }
+
+    public void Move(string from, string to) => Rename(from, to);
+
+    public void DeleteFile(string path) => _files.TryRemove(path, out _);
+
+    public void DeleteEmptyFoldersUpwards(string folder, string stopAt) { }
+
+    public IDisposable? TryLock(string path, string owner)
+    {
+        lock (_gate)
+        {
+            if (!_locks.Add(path)) return null;
+            _files[path + ".owner"] = new Node(System.Text.Encoding.UTF8.GetBytes(owner), _clock, 1, false);
+            return new Release(this, path);
+        }
+    }
+
+    public string? ReadLockOwner(string path) => _files.TryGetValue(path + ".owner", out var node) ? System.Text.Encoding.UTF8.GetString(node.Content) : null;
+
+    private static FileStat StatOf(Node node) => new(node.Content.Length, node.MtimeNs, node.Inode);
+
+    private sealed class Release(InMemoryFileSystem fs, string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (fs._gate) fs._locks.Remove(path);
+        }
+    }
+}
