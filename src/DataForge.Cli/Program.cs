@@ -61,6 +61,9 @@ public static class Program
     {
         yield return InitCommand.Create(context);
         yield return ValidateCommand.Create(context);
+        yield return StatusCommand.Create(context);
+        yield return BuildCommand.Create(context);
+        yield return GcCommand.Create(context);
         yield return SynthCommand.Create(context);
     }
 }

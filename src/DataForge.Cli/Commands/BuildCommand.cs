@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DataForge.Cli.Output;
+using DataForge.Engine.Building;
+using Spectre.Console;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary><c>dataforge build</c>: runs the pipeline incrementally on all cores.</summary>
+public static class BuildCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = ManifestArguments.FileOption();
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Actions run at once (default: the number of cores)." };
+        var noWait = new Option<bool>("--no-wait") { Description = "Fail at once if another build holds the store's lock, instead of waiting." };
+        var json = ManifestArguments.JsonOption("the build report");
+        var command = new Command("build", """
+            Build the dataset: index the sources (only files whose size, mtime or inode changed are
+            re-hashed), then run each stage's actions whose inputs, config or implementation changed;
+            everything else is served from the cache in .dataforge/. One failing item does not stop the
+            others: failures are listed by item reference (paths stay in .dataforge/quarantine.tsv) and the
+            exit code is 1.
+
+            Example:
+              dataforge build -j 8
+            """);
+        command.Options.Add(file);
+        command.Options.Add(jobs);
+        command.Options.Add(noWait);
+        command.Options.Add(json);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(jobs), parse.GetValue(noWait), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string file, int jobs, bool noWait, bool json)
+    {
+        if (jobs < 0) throw new UserErrorException("build: --jobs must be 1 or more (or 0 for all cores)");
+        var setup = EngineSetup.Load(context, file);
+        var result = setup.Engine.Build(setup.Pipeline, setup.Options(context, jobs, noWait));
+        if (result.Outcome == BuildOutcome.LockBusy)
+        {
+            var message = $"another build holds the store's lock ({result.LockHolder}); run again when it ends, or without --no-wait to wait";
+            if (json) JsonOutput.Write(context.Console, new JsonObject { ["outcome"] = "lock-busy", ["message"] = message });
+            context.Console.Problem("dataforge: " + message);
+            return ExitCodes.Failed;
+        }
+        Quarantine.Write(setup.Engine.Layout, result.Failures);
+        if (json) JsonOutput.Write(context.Console, ToJson(result));
+        else Render(context, result, setup.Engine.Layout);
+        return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static void Render(CliContext context, BuildResult result, Engine.Store.StoreLayout layout)
+    {
+        foreach (var notice in result.Notices) context.Console.Note(notice);
+        var index = result.Index;
+        var mb = (index.BytesHashed / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
+        if (context.Console.Interactive)
+        {
+            var table = new Table().AddColumns("stage", "items", "ran", "cached", "failed");
+            table.AddRow("index", index.Files.ToString(CultureInfo.InvariantCulture), index.Hashed.ToString(CultureInfo.InvariantCulture), (index.Files - index.Hashed).ToString(CultureInfo.InvariantCulture), index.Unreadable.Count.ToString(CultureInfo.InvariantCulture));
+            foreach (var s in result.Stages)
+                table.AddRow(s.StageId, $"{s.Total}", $"{s.Executed}", $"{s.Cached}", s.Failed > 0 ? $"[red]{s.Failed}[/]" : "0");
+            context.Console.Ansi.Write(table);
+        }
+        else
+        {
+            context.Console.Out.WriteLine($"index: {index.Files} files, {index.Hashed} hashed ({mb} MB read), {index.Renamed} renamed, {index.Removed} removed");
+            foreach (var s in result.Stages)
+                context.Console.Out.WriteLine($"{s.StageId}: {s.Total} items: {s.Executed} ran, {s.Cached} cached, {s.Failed} failed");
+        }
+        context.Console.Out.WriteLine($"output: {result.Output.Written} written, {result.Output.Kept} kept, {result.Output.Removed} removed");
+        foreach (var f in result.Failures)
+            context.Console.Problem($"{f.StageId}: item {ItemReference.Of(f.Item)}: {f.Reason}");
+        if (result.Failures.Count > 0)
+        {
+            context.Console.Problem($"build finished with {result.Failures.Count} failed item{(result.Failures.Count == 1 ? "" : "s")}; " +
+                                    $"their paths are listed in {Path.GetRelativePath(layout.ProjectRoot, Quarantine.PathIn(layout))} (private)");
+        }
+        else
+        {
+            context.Console.Out.WriteLine("build succeeded");
+        }
+    }
+
+    internal static JsonObject ToJson(BuildResult result)
+    {
+        var stages = new JsonArray();
+        foreach (var s in result.Stages)
+            stages.Add(new JsonObject
+            {
+                ["stage"] = s.StageId,
+                ["total"] = s.Total,
+                ["executed"] = s.Executed,
+                ["cached"] = s.Cached,
+                ["failed"] = s.Failed,
+            });
+        var failures = new JsonArray();
+        foreach (var f in result.Failures)
+            failures.Add(new JsonObject { ["stage"] = f.StageId, ["item"] = ItemReference.Of(f.Item), ["reason"] = f.Reason });
+        return new JsonObject
+        {
+            ["outcome"] = "completed",
+            ["succeeded"] = result.Succeeded,
+            ["index"] = new JsonObject
+            {
+                ["files"] = result.Index.Files,
+                ["hashed"] = result.Index.Hashed,
+                ["bytes_hashed"] = result.Index.BytesHashed,
+                ["renamed"] = result.Index.Renamed,
+                ["added"] = result.Index.Added,
+                ["changed"] = result.Index.Changed,
+                ["removed"] = result.Index.Removed,
+                ["unreadable"] = result.Index.Unreadable.Count,
+            },
+            ["stages"] = stages,
+            ["output"] = new JsonObject
+            {
+                ["written"] = result.Output.Written,
+                ["kept"] = result.Output.Kept,
+                ["removed"] = result.Output.Removed,
+            },
+            ["failures"] = failures,
+        };
+    }
+}

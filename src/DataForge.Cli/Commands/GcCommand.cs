@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DataForge.Cli.Output;
+using DataForge.Engine.Building;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary><c>dataforge gc</c>: removes cached objects that neither the current build nor a release references.</summary>
+public static class GcCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = ManifestArguments.FileOption();
+        var json = ManifestArguments.JsonOption("what was removed");
+        var command = new Command("gc", """
+            Remove objects from .dataforge/objects that no release and no action of the current build
+            references, and forget the actions that made them. Takes the build lock.
+
+            Example:
+              dataforge gc
+            """);
+        command.Options.Add(file);
+        command.Options.Add(json);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string file, bool json)
+    {
+        var setup = EngineSetup.Load(context, file);
+        var result = setup.Engine.CollectGarbage(setup.Options(context, 0, noWait: false));
+        if (result.Outcome == BuildOutcome.LockBusy)
+        {
+            context.Console.Problem("dataforge: another build holds the store's lock; run gc when it ends");
+            return ExitCodes.Failed;
+        }
+        if (json)
+        {
+            JsonOutput.Write(context.Console, new JsonObject
+            {
+                ["objects_removed"] = result.ObjectsRemoved,
+                ["bytes_freed"] = result.BytesFreed,
+                ["actions_forgotten"] = result.ActionsForgotten,
+                ["temp_files_removed"] = result.TempFilesRemoved,
+                ["objects_kept"] = result.ObjectsKept,
+            });
+        }
+        else
+        {
+            var mb = (result.BytesFreed / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
+            context.Console.Out.WriteLine($"removed {result.ObjectsRemoved} objects ({mb} MB), forgot {result.ActionsForgotten} actions, kept {result.ObjectsKept} objects");
+        }
+        return ExitCodes.Success;
+    }
+}

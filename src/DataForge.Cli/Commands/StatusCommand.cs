@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using DataForge.Cli.Output;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary><c>dataforge status</c>: what a build would run and why, without running it.</summary>
+public static class StatusCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = ManifestArguments.FileOption();
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "List every action that would run, by item reference." };
+        var json = ManifestArguments.JsonOption("the status");
+        var command = new Command("status", """
+            Say what 'dataforge build' would do and why, per stage: new input, changed input, config
+            changed, implementation version changed, output missing (like ninja -d explain). Reads only
+            file metadata for unchanged files. Exit code 0 whether or not work is pending.
+
+            Example:
+              dataforge status -v
+            """);
+        command.Options.Add(file);
+        command.Options.Add(verbose);
+        command.Options.Add(json);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(verbose), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string file, bool verbose, bool json)
+    {
+        var setup = EngineSetup.Load(context, file);
+        var status = setup.Engine.Status(setup.Pipeline, setup.Options(context, 0, noWait: false));
+        var byStage = status.WouldRun.GroupBy(e => e.StageId).ToDictionary(g => g.Key, g => g.ToList());
+        if (json)
+        {
+            var stages = new JsonArray();
+            foreach (var s in status.Stages)
+            {
+                var reasons = new JsonObject();
+                foreach (var g in byStage.GetValueOrDefault(s.StageId, []).GroupBy(e => e.Text).OrderBy(g => g.Key, StringComparer.Ordinal))
+                    reasons[g.Key] = g.Count();
+                stages.Add(new JsonObject
+                {
+                    ["stage"] = s.StageId,
+                    ["total"] = s.Total,
+                    ["would_run"] = s.Executed,
+                    ["up_to_date"] = s.Cached,
+                    ["reasons"] = reasons,
+                });
+            }
+            JsonOutput.Write(context.Console, new JsonObject
+            {
+                ["up_to_date"] = status.UpToDate,
+                ["index"] = new JsonObject
+                {
+                    ["files"] = status.Index.Files,
+                    ["to_hash"] = status.Index.Hashed,
+                    ["added"] = status.Index.Added,
+                    ["changed"] = status.Index.Changed,
+                    ["removed"] = status.Index.Removed,
+                },
+                ["stages"] = stages,
+                ["outputs_to_restore"] = status.OutputsToRestore,
+                ["outputs_to_remove"] = status.OutputsToRemove,
+            });
+            return ExitCodes.Success;
+        }
+        foreach (var notice in status.Notices) context.Console.Note(notice);
+        var index = status.Index;
+        context.Console.Out.WriteLine($"index: {index.Files} files: {index.Added} new, {index.Changed} changed, {index.Removed} removed");
+        foreach (var s in status.Stages)
+        {
+            var reasons = byStage.GetValueOrDefault(s.StageId, []).GroupBy(e => e.Text).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Count()} {g.Key}");
+            var why = s.Executed > 0 ? $" ({string.Join(", ", reasons)})" : "";
+            context.Console.Out.WriteLine($"{s.StageId}: {s.Executed} of {s.Total} would run{why}");
+            if (verbose)
+                foreach (var e in byStage.GetValueOrDefault(s.StageId, []))
+                    context.Console.Out.WriteLine($"  {ItemReference.Of(e.Item)}: {e.Text}");
+        }
+        if (status.OutputsToRestore + status.OutputsToRemove > 0)
+            context.Console.Out.WriteLine($"output: {status.OutputsToRestore} to restore, {status.OutputsToRemove} to remove");
+        context.Console.Out.WriteLine(status.UpToDate ? "up to date" : "a build would do the work above");
+        return ExitCodes.Success;
+    }
+}

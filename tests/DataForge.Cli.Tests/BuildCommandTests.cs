@@ -1,0 +1,83 @@
+using System.Text.Json;
+using DataForge.Synth;
+using DataForge.Testing;
+
+namespace DataForge.Cli.Tests;
+
+public sealed class BuildCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public BuildCommandTests()
+    {
+        CliRunner.Run(_dir.Path, "init");
+        SynthWriter.Write(_dir.Combine("raw"), new SynthOptions { Patients = 2, Slices = 3, Matrix = 16 });
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void A_first_build_runs_every_item_and_a_second_serves_all_from_the_cache()
+    {
+        var first = CliRunner.Run(_dir.Path, "build", "--json");
+        Assert.Equal(0, first.ExitCode);
+        var stage = JsonDocument.Parse(first.Out).RootElement.GetProperty("stages")[0];
+        Assert.Equal(12, stage.GetProperty("executed").GetInt32());
+
+        var second = CliRunner.Run(_dir.Path, "build", "--json");
+        var doc = JsonDocument.Parse(second.Out).RootElement;
+        Assert.Equal(0, doc.GetProperty("index").GetProperty("hashed").GetInt32());
+        Assert.Equal(0, doc.GetProperty("stages")[0].GetProperty("executed").GetInt32());
+        Assert.Equal(12, doc.GetProperty("stages")[0].GetProperty("cached").GetInt32());
+    }
+
+    [Fact]
+    public void A_bad_file_fails_the_build_with_exit_one_without_printing_its_path()
+    {
+        _dir.WriteText("raw/DOE_JOHN_SYN107919/README.txt", "not an image");
+        var result = CliRunner.Run(_dir.Path, "build");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("headers: item #", result.Error);
+        Assert.Contains("not readable as DICOM", result.Error);
+        Assert.DoesNotContain("DOE", result.Out + result.Error);
+        var quarantine = File.ReadAllText(_dir.Combine(".dataforge", "quarantine.tsv"));
+        Assert.Contains("raw:DOE_JOHN_SYN107919/README.txt", quarantine);
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_dir.Combine(".dataforge", "quarantine.tsv")));
+    }
+
+    [Fact]
+    public void Status_explains_why_work_would_run_and_says_when_nothing_would()
+    {
+        var before = CliRunner.Run(_dir.Path, "status");
+        Assert.Contains("headers: 12 of 12 would run (12 new input)", before.Out);
+        CliRunner.Run(_dir.Path, "build");
+        var victim = Directory.GetFiles(_dir.Combine("raw"), "IM0002.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var bytes = File.ReadAllBytes(victim);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(victim, bytes);
+        var after = CliRunner.Run(_dir.Path, "status");
+        Assert.Contains("headers: 1 of 12 would run (1 changed input)", after.Out);
+        CliRunner.Run(_dir.Path, "build");
+        Assert.EndsWith("up to date\n", CliRunner.Run(_dir.Path, "status").Out);
+    }
+
+    [Fact]
+    public void Build_refuses_a_manifest_with_an_unsupported_section()
+    {
+        File.AppendAllText(_dir.Combine("dataforge.yaml"), "\nharmonise:\n  - reorient: RAS\n");
+        var result = CliRunner.Run(_dir.Path, "build");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("harmonise: not supported yet", result.Error);
+        Assert.False(Directory.Exists(_dir.Combine(".dataforge")));
+    }
+
+    [Fact]
+    public void Gc_reports_what_it_removed()
+    {
+        CliRunner.Run(_dir.Path, "build");
+        var result = CliRunner.Run(_dir.Path, "gc");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^removed \d+ objects \([0-9.]+ MB\), forgot \d+ actions, kept \d+ objects\n$", result.Out);
+    }
+}
