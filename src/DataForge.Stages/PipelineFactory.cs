@@ -1,7 +1,9 @@
+using System.Text.Json;
 using DataForge.Engine;
 using DataForge.Engine.Stages;
 using DataForge.Engine.Store;
 using DataForge.Manifest.Model;
+using DataForge.Stages.Deidentify;
 using DataForge.Stages.Dicom;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
@@ -14,15 +16,30 @@ public static class PipelineFactory
     public static StoreLayout Layout(DataForgeManifest manifest) =>
         new(Path.GetFullPath(manifest.BaseDirectory), manifest.Resolve(manifest.Output.Path));
 
-    /// <summary>The pipeline; the manifest has passed validation, so every section in it is supported.</summary>
-    public static Pipeline Create(DataForgeManifest manifest)
+    /// <summary>True when the pipeline needs the project secret.</summary>
+    public static bool NeedsSecret(DataForgeManifest manifest) => manifest.Deidentify is not null;
+
+    /// <summary>
+    /// The pipeline; the manifest has passed validation, so every section in it is supported. Without
+    /// <c>deidentify:</c> the DICOM sources are only indexed (headers); with it, each instance is
+    /// de-identified and published, and its metadata carries the header facts downstream.
+    /// </summary>
+    public static Pipeline Create(DataForgeManifest manifest, byte[]? secret = null)
     {
         var sources = manifest.Sources
             .Select(s => new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude))
             .ToList();
         var stages = new List<IStage>();
         var dicom = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => s.Id).ToList();
-        if (dicom.Count > 0) stages.Add(new DicomHeaderStage(dicom));
+        if (dicom.Count > 0)
+        {
+            if (manifest.Deidentify is { } policy)
+            {
+                var config = JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone();
+                stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret")));
+            }
+            else stages.Add(new DicomHeaderStage(dicom));
+        }
         return new Pipeline(sources, stages);
     }
 }

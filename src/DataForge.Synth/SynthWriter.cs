@@ -215,7 +215,7 @@ public static class SynthWriter
     }
 
     /// <summary>A UID under the 2.25 root (PS3.5 B.2) from a hash of the seed and the path, so the same options give the same UIDs.</summary>
-    internal static string Uid(ulong seed, params object[] path)
+    public static string Uid(ulong seed, params object[] path)
     {
         var text = seed.ToString(CultureInfo.InvariantCulture) + "/" + string.Join('/', path);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));

@@ -89,4 +89,25 @@ public sealed class SemanticCheckTests : IDisposable
         var problems = _f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: nifti"));
         Assert.StartsWith("dataforge.yaml:5:11: sources[0].kind: nifti sources are not supported yet", Assert.Single(problems));
     }
+
+    [Fact]
+    public void A_deidentify_option_that_is_not_built_yet_is_refused()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [clean-pixel-data]\n");
+        Assert.Equal("dataforge.yaml:9:13: deidentify.options[0]: clean-pixel-data is not supported yet; remove it to build without it", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void An_override_naming_an_unknown_keyword_is_reported()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  overrides:\n    - {tag: PatientAgee, action: keep}\n");
+        Assert.Equal("dataforge.yaml:10:13: 'PatientAgee' is not a DICOM keyword (PS3.6 data dictionary)", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void The_basic_profile_with_supported_options_is_accepted()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [retain-longitudinal-modified-dates, clean-descriptors]\n  overrides:\n    - {tag: \"(0010,1010)\", action: keep}\n");
+        Assert.Empty(problems);
+    }
 }

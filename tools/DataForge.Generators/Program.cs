@@ -28,6 +28,10 @@ public static class Program
         Directory.CreateDirectory(dictionaryFolder);
         WriteIfChanged(Path.Combine(dictionaryFolder, "DicomDictionary.Generated.cs"), DictionaryGenerator.Generate(rows, source));
         WriteIfChanged(Path.Combine(root, "src", "DataForge.Dicom", "DicomTags.Generated.cs"), TagsGenerator.Generate(rows, source));
+        var deidentifyFolder = Path.Combine(root, "src", "DataForge.Stages", "Deidentify");
+        Directory.CreateDirectory(deidentifyFolder);
+        WriteIfChanged(Path.Combine(deidentifyFolder, "ConfidentialityProfile.Generated.cs"),
+            ProfileGenerator.Generate(Path.Combine(standard, "confidentiality_profile_attributes.json"), source));
         return 0;
     }
 

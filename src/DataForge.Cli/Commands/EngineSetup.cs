@@ -24,7 +24,21 @@ public sealed class EngineSetup
     public static EngineSetup Load(CliContext context, string file)
     {
         var manifest = ManifestArguments.LoadOrFail(context, file);
-        return new EngineSetup(manifest, new BuildEngine(PipelineFactory.Layout(manifest)), PipelineFactory.Create(manifest));
+        var layout = PipelineFactory.Layout(manifest);
+        byte[]? secret = null;
+        if (PipelineFactory.NeedsSecret(manifest))
+        {
+            try
+            {
+                secret = ProjectSecret.Resolve(manifest, layout, context.Environment, out var notice);
+                if (notice is not null) context.Console.Note(notice);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new UserErrorException(e.Message);
+            }
+        }
+        return new EngineSetup(manifest, new BuildEngine(layout), PipelineFactory.Create(manifest, secret));
     }
 
     public BuildOptions Options(CliContext context, int jobs, bool noWait) => new()

@@ -13,11 +13,16 @@ public static class BuildSupport
     public static IReadOnlyDictionary<string, string> UnsupportedSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["curate"] = "curation checks are not built yet",
-        ["deidentify"] = "de-identification is not built yet",
         ["harmonise"] = "harmonisation steps are not built yet",
         ["labels"] = "labels are not built yet",
         ["splits"] = "splits are not built yet",
         ["release"] = "releases are not built yet",
+    };
+
+    /// <summary>De-identification options (PS3.15 Table E.1-1) that are not honoured yet.</summary>
+    public static IReadOnlySet<string> UnsupportedDeidentifyOptions { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "retain-safe-private", "clean-structured-content", "clean-graphics", "clean-pixel-data", "clean-recognizable-visual-features",
     };
 
     /// <summary>Source kinds that can be read.</summary>
@@ -35,6 +40,22 @@ public static class BuildSupport
             if (!SupportedSourceKinds.Contains(m.Sources[i].Kind))
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"sources[{i}].kind"),
                     $"sources[{i}].kind: {m.Sources[i].Kind} sources are not supported yet (supported: {string.Join(", ", SupportedSourceKinds.Order(StringComparer.Ordinal))})"));
+        if (m.Deidentify is { } d)
+        {
+            if (d["options"] is System.Text.Json.Nodes.JsonArray options)
+                for (var i = 0; i < options.Count; i++)
+                    if (options[i]?.GetValue<string>() is { } name && UnsupportedDeidentifyOptions.Contains(name))
+                        problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"deidentify.options[{i}]"),
+                            $"deidentify.options[{i}]: {name} is not supported yet; remove it to build without it"));
+            if (d["overrides"] is System.Text.Json.Nodes.JsonArray overrides)
+                for (var i = 0; i < overrides.Count; i++)
+                    if (overrides[i]?["tag"]?.GetValue<string>() is { } tag && tag.Count(c => c == ',') == 2)
+                        problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"deidentify.overrides[{i}].tag"),
+                            $"deidentify.overrides[{i}].tag: overrides of private elements are not supported yet (private elements are removed)"));
+            if (d.ContainsKey("burned_in_regions"))
+                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.KeyAt("deidentify.burned_in_regions"),
+                    "deidentify.burned_in_regions: not supported yet (pixel cleaning is not built yet); remove it to build without it"));
+        }
         return problems;
     }
 }

@@ -102,6 +102,8 @@ public static class SemanticChecks
                 var tag = o["tag"]!.GetValue<string>();
                 if (!TagSyntax.IsValid(tag))
                     report(at + ".tag", $"'{tag}' is not a keyword (PatientAge), a tag (0010,1010) or a private element (CREATOR,gggg,xxee)");
+                else if (TagSyntax.IsKeyword(tag) && DataForge.Dicom.Dictionary.DicomDictionary.Standard.Find(tag) is null)
+                    report(at + ".tag", $"'{tag}' is not a DICOM keyword (PS3.6 data dictionary)");
                 if (tags.TryGetValue(tag, out var first))
                     report(at + ".tag", $"'{tag}' already has an override (deidentify.overrides[{first}])");
                 else tags[tag] = i;

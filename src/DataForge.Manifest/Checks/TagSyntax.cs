@@ -11,6 +11,9 @@ public static partial class TagSyntax
     /// <summary>A keyword, a tag <c>(gggg,eeee)</c> with or without parentheses, or <c>CREATOR,gggg,xxee</c>.</summary>
     public static bool IsValid(string text) => Keyword().IsMatch(text) || Tag().IsMatch(text) || Private().IsMatch(text);
 
+    /// <summary>True for a keyword such as PatientAge.</summary>
+    public static bool IsKeyword(string text) => Keyword().IsMatch(text);
+
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]*$")]
     private static partial Regex Keyword();
 

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using DataForge.Dicom;
+using DataForge.Dicom.Dictionary;
+using DataForge.Manifest.Checks;
+
+namespace DataForge.Stages.Deidentify;
+
+/// <summary>
+/// The manifest's <c>deidentify:</c> section, resolved: the Basic Profile, the options chosen, the
+/// per-attribute overrides, the pseudonym prefix and the largest date shift. For each attribute it
+/// answers which action applies: an override first, then the first chosen option that has an action
+/// for the attribute (retain options before clean options), then the Basic Profile, then
+/// <see cref="SafeAttributes"/> for attributes the table does not list. Private attributes are removed.
+/// </summary>
+public sealed class DeidPolicy
+{
+    private readonly Dictionary<uint, (ProfileAction Action, string? Value)> _overrides;
+
+    private DeidPolicy(IReadOnlyList<DeidOption> options, Dictionary<uint, (ProfileAction, string?)> overrides, string prefix, int maxShift)
+    {
+        Options = options;
+        _overrides = overrides;
+        PseudonymPrefix = prefix;
+        MaxDateShiftDays = maxShift;
+    }
+
+    /// <summary>The options chosen, in precedence order.</summary>
+    public IReadOnlyList<DeidOption> Options { get; }
+
+    public string PseudonymPrefix { get; }
+
+    public int MaxDateShiftDays { get; }
+
+    public bool Has(string option) => Options.Any(o => o.Name == option);
+
+    /// <summary>
+    /// Reads a validated <c>deidentify:</c> section. Throws <see cref="ArgumentException"/> for settings
+    /// this version does not honour; validation reports those first, with their line and column.
+    /// </summary>
+    public static DeidPolicy From(JsonElement config)
+    {
+        var chosen = new HashSet<string>(StringComparer.Ordinal);
+        if (config.TryGetProperty("options", out var list))
+            foreach (var o in list.EnumerateArray()) chosen.Add(o.GetString()!);
+        foreach (var name in chosen)
+            if (DeidOption.Find(name) is null || BuildSupport.UnsupportedDeidentifyOptions.Contains(name))
+                throw new ArgumentException($"option {name} is not supported");
+        var options = DeidOption.All.Where(o => chosen.Contains(o.Name)).ToList();
+
+        var overrides = new Dictionary<uint, (ProfileAction, string?)>();
+        if (config.TryGetProperty("overrides", out var rules))
+            foreach (var rule in rules.EnumerateArray())
+            {
+                var tag = ParseTag(rule.GetProperty("tag").GetString()!);
+                var action = rule.GetProperty("action").GetString() switch
+                {
+                    "keep" => ProfileAction.Keep,
+                    "remove" => ProfileAction.Remove,
+                    "empty" => ProfileAction.Empty,
+                    "replace" => ProfileAction.Replace,
+                    "hash" => ProfileAction.Hash,
+                    "shift_date" => ProfileAction.ShiftDate,
+                    var other => throw new ArgumentException($"unknown override action {other}"),
+                };
+                overrides[tag.Value] = (action, rule.TryGetProperty("value", out var v) ? v.GetString() : null);
+            }
+        var prefix = config.TryGetProperty("pseudonym_prefix", out var p) ? p.GetString()! : "ANON-";
+        var shift = config.TryGetProperty("max_date_shift_days", out var s) ? s.GetInt32() : 365;
+        return new DeidPolicy(options, overrides, prefix, shift);
+    }
+
+    /// <summary>A keyword or (gggg,eeee) as a tag.</summary>
+    public static DicomTag ParseTag(string text)
+    {
+        if (DicomDictionary.Standard.Find(text) is { } entry) return entry.Tag;
+        var digits = text.Trim('(', ')').Split(',');
+        if (digits.Length == 2
+            && ushort.TryParse(digits[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var g)
+            && ushort.TryParse(digits[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var e))
+            return new DicomTag(g, e);
+        throw new ArgumentException($"'{text}' is neither a keyword nor a tag");
+    }
+
+    /// <summary>The override for a tag, if any.</summary>
+    public (ProfileAction Action, string? Value)? OverrideFor(DicomTag tag) =>
+        _overrides.TryGetValue(tag.Value, out var o) ? o : null;
+
+    /// <summary>The action for an attribute, before compound actions are resolved.</summary>
+    public ProfileAction ActionFor(DicomAttribute attribute)
+    {
+        if (OverrideFor(attribute.Tag) is { } o) return o.Action;
+        if (attribute.Tag.IsPrivate) return ProfileAction.Remove;
+        if (ConfidentialityProfile.Find(attribute.Tag) is { } row)
+        {
+            foreach (var option in Options)
+                if (option.Column is { } column && row.Options.TryGetValue(column, out var action)) return action;
+            return row.Basic;
+        }
+        return SafeAttributes.ActionFor(attribute);
+    }
+
+    /// <summary>The canonical description of the policy, for action keys and release manifests.</summary>
+    public string Describe() =>
+        $"basic;options={string.Join(',', Options.Select(o => o.Name))};prefix={PseudonymPrefix};shift={MaxDateShiftDays};" +
+        string.Join(';', _overrides.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key:X8}={kv.Value.Action}:{kv.Value.Value}"));
+}

@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text;
+using DataForge.Dicom;
+
+namespace DataForge.Stages.Deidentify;
+
+/// <summary>
+/// Applies a <see cref="DeidPolicy"/> to one DICOM instance: every attribute at every depth gets its
+/// action, UIDs are replaced consistently, the patient gets a pseudonym and (with the modified-dates
+/// option) a date shift, private attributes go, and the dataset records how it was de-identified
+/// (PS3.15 E.1: Patient Identity Removed, De-identification Method and its code sequence).
+/// It also collects the identifiers it removed, for the <see cref="LeakGate"/>.
+/// </summary>
+public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
+{
+    /// <summary>UIDs defined by the standard itself (SOP classes, transfer syntaxes, coding schemes) identify nobody.</summary>
+    private const string StandardUidRoot = "1.2.840.10008.";
+
+    // Attributes of code sequences (PS3.3 8.8) hold controlled vocabulary, not identifiers.
+    private static readonly HashSet<DicomTag> VocabularyTags =
+    [
+        DicomTags.CodeValue, DicomTags.CodeMeaning, DicomTags.CodingSchemeDesignator, DicomTags.CodingSchemeVersion,
+        DicomTags.ContextIdentifier, DicomTags.MappingResource, DicomTags.LongCodeValue, DicomTags.URNCodeValue,
+    ];
+
+    private static readonly HashSet<string> IdentifyingVRs = new(StringComparer.Ordinal)
+    {
+        "PN", "LO", "SH", "LT", "ST", "UT", "UC", "AE", "DA", "DT", "UI",
+    };
+
+    /// <summary>De-identifies a file; the input is not modified.</summary>
+    public DeidResult Apply(DicomFile input)
+    {
+        var ds = input.Dataset.Clone();
+        var patientKey = PatientKey(ds);
+        var context = new Context(
+            patientKey,
+            keys.Pseudonym(patientKey, policy.PseudonymPrefix),
+            policy.Has("retain-longitudinal-modified-dates") ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
+            KnownIdentifiers(ds));
+        Apply(ds, context);
+        Record(ds);
+
+        var sopClass = ds.GetString(DicomTags.SOPClassUID) ?? input.Meta.GetString(DicomTags.MediaStorageSOPClassUID) ?? "";
+        var sopInstance = ds.GetString(DicomTags.SOPInstanceUID)
+            ?? keys.Uid(input.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID) ?? "");
+        if (sopClass.Length == 0) throw new DeidentificationException("the instance has no SOP Class UID");
+        var output = DicomFile.Create(ds, sopClass, sopInstance, input.TransferSyntax);
+        return new DeidResult(output, context.Pseudonym, context.Removed, context.Counts);
+    }
+
+    /// <summary>Who the patient is, for pseudonyms and date shifts: issuer and ID, else name and birth date, else the study.</summary>
+    internal static string PatientKey(DicomDataset ds)
+    {
+        var id = ds.GetString(DicomTags.PatientID)?.Trim() ?? "";
+        if (id.Length > 0) return "id:" + (ds.GetString(DicomTags.IssuerOfPatientID)?.Trim() ?? "") + "\0" + id;
+        var name = ds.GetString(DicomTags.PatientName)?.Trim() ?? "";
+        if (name.Length > 0) return "name:" + name + "\0" + (ds.GetString(DicomTags.PatientBirthDate)?.Trim() ?? "");
+        return "study:" + (ds.GetString(DicomTags.StudyInstanceUID)?.Trim() ?? "");
+    }
+
+    private void Apply(DicomDataset ds, Context context)
+    {
+        foreach (var attribute in ds.ToList())
+        {
+            var action = ProfileActions.Resolve(policy.ActionFor(attribute));
+            if (attribute is DicomSequence sequence)
+            {
+                switch (action)
+                {
+                    case ProfileAction.Remove:
+                        Collect(sequence, context);
+                        ds.Remove(sequence.Tag);
+                        context.Count("removed");
+                        break;
+                    case ProfileAction.Empty or ProfileAction.Dummy or ProfileAction.Replace or ProfileAction.Hash:
+                        Collect(sequence, context);
+                        ds.Add(new DicomSequence(sequence.Tag));
+                        context.Count("emptied");
+                        break;
+                    default:
+                        foreach (var item in sequence.Items) Apply(item, context);
+                        break;
+                }
+                continue;
+            }
+            if (attribute is not DicomElement element)
+            {
+                // Encapsulated pixel data and other non-element attributes: kept or removed as a whole.
+                if (action == ProfileAction.Remove) ds.Remove(attribute.Tag);
+                continue;
+            }
+            Apply(ds, element, action, context);
+        }
+    }
+
+    private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context)
+    {
+        var tag = element.Tag;
+        var isPatientIdentity = (tag == DicomTags.PatientID || tag == DicomTags.PatientName) && policy.OverrideFor(tag) is null;
+        // What leaves the dataset must not come back: every value that is removed or replaced is
+        // remembered for the leak gate. Cleaned text keeps its non-identifying words, so only cleaned
+        // dates (which are shifted or replaced) are remembered.
+        var cleansDate = element.VR == DicomVR.DA || element.VR == DicomVR.DT;
+        if (element.Length > 0 && action != ProfileAction.Keep && (action != ProfileAction.Clean || cleansDate))
+            Collect(ds, element, context);
+        switch (action)
+        {
+            case ProfileAction.Keep:
+                if (tag == DicomTags.PatientAge) GeneraliseAge(ds, element);
+                return;
+            case ProfileAction.Remove:
+                ds.Remove(tag);
+                context.Count("removed");
+                return;
+            case ProfileAction.Empty or ProfileAction.Dummy when isPatientIdentity:
+                // Z and D allow a dummy value; the pseudonym is one, and it keeps patients apart.
+                ds.Add(tag, element.VR, context.Pseudonym);
+                context.Count("pseudonymised");
+                return;
+            case ProfileAction.Empty:
+                ds.Add(DummyValues.Empty(element));
+                context.Count("emptied");
+                return;
+            case ProfileAction.Dummy:
+                ds.Add(DummyValues.For(element));
+                context.Count("replaced");
+                return;
+            case ProfileAction.Uid:
+                if (element.VR != DicomVR.UI) { ds.Add(DummyValues.For(element)); return; }
+                var uids = ds.GetStrings(tag).Select(u => u.Length == 0 || u.StartsWith(StandardUidRoot, StringComparison.Ordinal) ? u : keys.Uid(u)).ToArray();
+                ds.Add(tag, DicomVR.UI, uids);
+                context.Count("uids");
+                return;
+            case ProfileAction.Clean:
+                Clean(ds, element, context);
+                return;
+            case ProfileAction.ShiftDate:
+                ShiftDates(ds, element, context.DateOffset == 0 ? keys.DateOffsetDays(context.PatientKey, policy.MaxDateShiftDays) : context.DateOffset);
+                context.Count("dates shifted");
+                return;
+            case ProfileAction.Replace:
+                var value = policy.OverrideFor(tag)?.Value ?? "";
+                if (element.VR.IsString) ds.Add(tag, element.VR, value);
+                else ds.Add(DummyValues.For(element));
+                context.Count("replaced");
+                return;
+            case ProfileAction.Hash:
+                if (element.VR == DicomVR.UI) ds.Add(tag, DicomVR.UI, ds.GetStrings(tag).Select(keys.Uid).ToArray());
+                else if (element.VR.IsString)
+                    ds.Add(tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
+                else ds.Add(DummyValues.For(element));
+                context.Count("hashed");
+                return;
+            default:
+                throw new DeidentificationException($"action {action} has no implementation");
+        }
+    }
+
+    /// <summary>C (PS3.15 E.1.1): dates move by the patient's offset when modified dates are retained; text loses every known identifier.</summary>
+    private void Clean(DicomDataset ds, DicomElement element, Context context)
+    {
+        var vr = element.VR;
+        if (vr == DicomVR.DA || vr == DicomVR.DT)
+        {
+            if (context.DateOffset != 0) { ShiftDates(ds, element, context.DateOffset); context.Count("dates shifted"); }
+            else { ds.Add(DummyValues.For(element)); context.Count("replaced"); }
+            return;
+        }
+        if (vr == DicomVR.TM) return; // the time of day stays; the date it belongs to is shifted
+        if (!vr.IsString || vr == DicomVR.UI) return;
+        var values = ds.GetStrings(element.Tag).Select(v => Scrub(v, context.Known)).ToArray();
+        if (!vr.IsMultiValued) values = [string.Join('\\', values)];
+        ds.Add(element.Tag, vr, values);
+        context.Count("cleaned");
+    }
+
+    private static string Scrub(string text, IReadOnlyList<string> known)
+    {
+        foreach (var identifier in known)
+        {
+            var at = text.IndexOf(identifier, StringComparison.OrdinalIgnoreCase);
+            while (at >= 0)
+            {
+                text = text[..at] + "XXXX" + text[(at + identifier.Length)..];
+                at = text.IndexOf(identifier, at + 4, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        return text;
+    }
+
+    private static void ShiftDates(DicomDataset ds, DicomElement element, int days)
+    {
+        if (element.VR != DicomVR.DA && element.VR != DicomVR.DT) return;
+        var shifted = ds.GetStrings(element.Tag).Select(v => ShiftDate(v, days)).ToArray();
+        ds.Add(element.Tag, element.VR, shifted);
+    }
+
+    /// <summary>Shifts the YYYYMMDD part of a DA or DT value; a value that is not a date becomes the dummy date.</summary>
+    internal static string ShiftDate(string value, int days)
+    {
+        var v = value.Trim();
+        if (v.Length == 0) return v;
+        if (v.Length >= 8 && DateOnly.TryParseExact(v[..8], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            return d.AddDays(days).ToString("yyyyMMdd", CultureInfo.InvariantCulture) + v[8..];
+        return "19000101";
+    }
+
+    /// <summary>Ages over 89 years are generalised to 090Y (HIPAA Safe Harbor) when patient characteristics are kept.</summary>
+    private static void GeneraliseAge(DicomDataset ds, DicomElement element)
+    {
+        var age = ds.GetString(element.Tag)?.Trim() ?? "";
+        if (age.Length == 4 && age[3] == 'Y' && int.TryParse(age[..3], CultureInfo.InvariantCulture, out var years) && years > 89)
+            ds.Add(element.Tag, DicomVR.AS, "090Y");
+    }
+
+    private void Record(DicomDataset ds)
+    {
+        ds.Add(DicomTags.PatientIdentityRemoved, "YES");
+        ds.Add(DicomTags.DeidentificationMethod, "DataForge PS3.15 Basic Profile");
+        var codes = new List<DicomDataset> { Code("113100", "Basic Application Confidentiality Profile") };
+        codes.AddRange(policy.Options.Select(o => Code(o.Code, o.Meaning)));
+        ds.Add(DicomTags.DeidentificationMethodCodeSequence, codes.ToArray());
+        ds.Add(DicomTags.LongitudinalTemporalInformationModified,
+            policy.Has("retain-longitudinal-full-dates") ? "UNMODIFIED" : policy.Has("retain-longitudinal-modified-dates") ? "MODIFIED" : "REMOVED");
+    }
+
+    private static DicomDataset Code(string value, string meaning) => new DicomDataset()
+        .Add(DicomTags.CodeValue, value)
+        .Add(DicomTags.CodingSchemeDesignator, "DCM")
+        .Add(DicomTags.CodeMeaning, meaning);
+
+    /// <summary>Names, IDs and the birth date of the patient, in the forms free text writes them, for cleaning descriptors.</summary>
+    private static List<string> KnownIdentifiers(DicomDataset ds)
+    {
+        var known = new List<string>();
+        foreach (var tag in new[] { DicomTags.PatientName, DicomTags.OtherPatientNames, DicomTags.PatientBirthName, DicomTags.PatientMotherBirthName })
+            foreach (var name in ds.GetStrings(tag))
+                known.AddRange(name.Split('^', '=').Select(p => p.Trim()).Where(p => p.Length >= 2));
+        foreach (var tag in new[] { DicomTags.PatientID, DicomTags.AccessionNumber, DicomTags.OtherPatientIDs })
+            known.AddRange(ds.GetStrings(tag).Select(v => v.Trim()).Where(v => v.Length >= 2));
+        if (ds.GetString(DicomTags.PatientBirthDate)?.Trim() is { Length: 8 } birth
+            && DateOnly.TryParseExact(birth, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var b))
+            known.AddRange([birth, b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
+                b.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), b.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture)]);
+        return known.Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(k => k.Length).ToList();
+    }
+
+    private static void Collect(DicomSequence sequence, Context context)
+    {
+        foreach (var item in sequence.Items)
+            foreach (var attribute in item)
+            {
+                if (attribute is DicomSequence inner) Collect(inner, context);
+                else if (attribute is DicomElement e) Collect(item, e, context);
+            }
+    }
+
+    /// <summary>Remembers a value that must not appear in the output (see <see cref="LeakGate"/>).</summary>
+    private static void Collect(DicomDataset ds, DicomElement element, Context context)
+    {
+        if (!IdentifyingVRs.Contains(element.VR.Code) || VocabularyTags.Contains(element.Tag) || element.Tag.IsPrivateCreator) return;
+        if (element.VR == DicomVR.UI)
+        {
+            foreach (var uid in ds.GetStrings(element.Tag))
+                if (!uid.StartsWith(StandardUidRoot, StringComparison.Ordinal)) context.AddRemoved(uid);
+            return;
+        }
+        foreach (var value in ds.GetStrings(element.Tag))
+        {
+            context.AddRemoved(value);
+            if (element.VR == DicomVR.PN)
+                foreach (var part in value.Split('^', '='))
+                    context.AddRemoved(part);
+        }
+    }
+
+    private sealed class Context(string patientKey, string pseudonym, int dateOffset, IReadOnlyList<string> known)
+    {
+        public string PatientKey { get; } = patientKey;
+        public string Pseudonym { get; } = pseudonym;
+        public int DateOffset { get; } = dateOffset;
+        public IReadOnlyList<string> Known { get; } = known;
+        public HashSet<string> Removed { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
+
+        public void Count(string what) => Counts[what] = Counts.GetValueOrDefault(what) + 1;
+
+        public void AddRemoved(string value)
+        {
+            var v = value.Trim(' ', '\0');
+            // Short values ("M", "1", "CT") identify nobody and would match by chance.
+            if (v.Length >= 4 && !v.All(c => c is '0' or '.' or ' ')) Removed.Add(v);
+        }
+    }
+}
+
+/// <summary>A de-identified instance, its patient's pseudonym, the identifiers that were removed, and what was done.</summary>
+public sealed record DeidResult(DicomFile File, string Pseudonym, IReadOnlySet<string> RemovedIdentifiers, IReadOnlyDictionary<string, int> Counts);
+
+/// <summary>An instance that cannot be de-identified; the message names no value from it.</summary>
+public sealed class DeidentificationException(string message) : Exception(message);
