@@ -7,8 +7,12 @@
   nibabel_oracle.py generate OUTDIR       writes NIfTI-1/2 and Analyze files of every datatype and
                                           both byte orders with nibabel; prints their paths, one a line.
   nibabel_oracle.py canonical FILE        prints the axis codes and affine of as_closest_canonical.
-  nibabel_oracle.py ornt FILE CODES       prints the affine of FILE reoriented to CODES (e.g. LPS)
-                                          with nibabel.orientations.
+  nibabel_oracle.py ornt FILE CODES       prints the affine, axis codes and voxels of FILE reoriented
+                                          to CODES (e.g. LPS) with nibabel.orientations.
+  nibabel_oracle.py stats FILE P...       prints numpy's percentiles P, mean and std of FILE's values.
+  nibabel_oracle.py interp FILE ORDER X Y Z   prints scipy.ndimage.map_coordinates(order=ORDER,
+                                          mode='mirror') of FILE's values at the voxel coordinates
+                                          (X, Y, Z), three comma-separated lists.
 """
 import json
 import os
@@ -188,6 +192,20 @@ def reorient(path, codes):
                       'data': [float(v) for v in np.asarray(data, dtype=np.float64).ravel(order='F')]}))
 
 
+def stats(path, percentiles):
+    data = nib.load(path).get_fdata(dtype=np.float64).ravel()
+    print(json.dumps({'percentiles': [float(v) for v in np.percentile(data, [float(p) for p in percentiles])],
+                      'mean': float(data.mean()), 'std': float(data.std())}))
+
+
+def interp(path, order, xs, ys, zs):
+    from scipy import ndimage
+    data = nib.load(path).get_fdata(dtype=np.float64)
+    coords = np.array([[float(v) for v in c.split(',')] for c in (xs, ys, zs)])
+    values = ndimage.map_coordinates(data, coords, order=int(order), mode='mirror', prefilter=True)
+    print(json.dumps([float(v) for v in values]))
+
+
 if __name__ == '__main__':
     command = sys.argv[1]
     if command == 'dump':
@@ -198,5 +216,9 @@ if __name__ == '__main__':
         canonical(sys.argv[2])
     elif command == 'ornt':
         reorient(sys.argv[2], sys.argv[3])
+    elif command == 'stats':
+        stats(sys.argv[2], sys.argv[3:])
+    elif command == 'interp':
+        interp(*sys.argv[2:7])
     else:
         sys.exit(f'unknown command {command}')
