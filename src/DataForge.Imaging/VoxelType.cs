@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace DataForge.Imaging;
 
 /// <summary>
@@ -91,10 +89,4 @@ public abstract class VoxelType
     public abstract Array FromSingle(ReadOnlySpan<float> values);
 
     public override string ToString() => Name;
-}
-
-/// <summary>A computation written once for every voxel element type.</summary>
-public interface IVoxelFunction<out TResult>
-{
-    TResult Invoke<T>() where T : unmanaged, INumber<T>, IMinMaxValue<T>;
 }

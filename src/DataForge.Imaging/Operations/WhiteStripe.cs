@@ -86,14 +86,3 @@ public static class WhiteStripe
         return result;
     }
 }
-
-/// <summary>Which local maximum of the smoothed histogram is the tissue of interest.</summary>
-public enum PeakRule
-{
-    First,
-    Largest,
-    Last,
-}
-
-/// <summary>What WhiteStripe found: the tissue mode, its quantile, the stripe's bounds, mean, std and size.</summary>
-public sealed record WhiteStripeResult(double Mode, double ModeQuantile, double Lower, double Upper, double Mean, double Std, int Count);
