@@ -39,7 +39,7 @@ else if (command == "write")
     var output = Path.Combine(dir, "dataforge");
     Directory.CreateDirectory(output);
     var inputs = Directory.GetFiles(dir, "v*.nii").Order(StringComparer.Ordinal).ToList();
-    var volumes = inputs.Select(NiftiReader.Read).ToList();
+    var volumes = inputs.Select(p => NiftiReader.Read(p)).ToList();
     var options = new NiftiWriteOptions { CompressionLevel = level };
     // One warm-up write so that JIT compilation is not timed.
     NiftiWriter.Write(volumes[0], Path.Combine(output, "warmup.nii.gz"), options);

@@ -10,28 +10,30 @@ namespace DataForge.Imaging.Nifti;
 /// is a <see cref="NiftiFormatException"/> naming the file and byte offset. Nothing larger than
 /// what the header and the file size justify is allocated: voxel data must fit in the file (or,
 /// for gzip, within deflate's maximal ratio of the compressed size).
+/// Error messages name the file by <c>name</c> when one is given (a content hash, for files that
+/// may carry patient data in their path), else by its path.
 /// </summary>
 public static class NiftiReader
 {
     /// <summary>Deflate cannot expand data more than 1032:1 (RFC 1951 limit for a stream of maximal runs).</summary>
     private const long MaxDeflateRatio = 1032;
 
-    /// <summary>Reads the header of a .nii, .nii.gz, .hdr or .hdr.gz file.</summary>
-    public static NiftiHeader ReadHeader(string path)
+    /// <summary>Reads the header of a .nii, .nii.gz, .hdr or .hdr.gz file; <paramref name="name"/> replaces the path in errors.</summary>
+    public static NiftiHeader ReadHeader(string path, string? name = null)
     {
-        using var source = Open(path);
+        using var source = Open(path, name);
         return ParseHeader(source);
     }
 
-    /// <summary>Reads a volume: header, then the voxel data from the same file or the .img beside a .hdr.</summary>
-    public static Volume Read(string path)
+    /// <summary>Reads a volume: header, then the voxel data from the same file or the .img beside a .hdr; <paramref name="name"/> replaces the path in errors.</summary>
+    public static Volume Read(string path, string? name = null)
     {
-        using var source = Open(path);
+        using var source = Open(path, name);
         var header = ParseHeader(source);
         var type = header.VoxelType!;
         if (header.IsSingleFile)
             return Build(header, ReadVoxels(source, header, type));
-        using var data = Open(ImagePathFor(path));
+        using var data = Open(ImagePathFor(path), name is null ? null : name + " (.img)");
         return Build(header, ReadVoxels(data, header, type));
     }
 
@@ -84,7 +86,7 @@ public static class NiftiReader
     private static XformCode CodeOf(int code) =>
         Enum.IsDefined((XformCode)code) ? (XformCode)code : XformCode.Unknown;
 
-    private static Source Open(string path)
+    private static Source Open(string path, string? name)
     {
         FileStream file;
         try
@@ -93,9 +95,9 @@ public static class NiftiReader
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new NiftiFormatException(path, 0, "the file does not exist", e);
+            throw new NiftiFormatException(name ?? path, 0, "the file does not exist", e);
         }
-        return Open(file, path, file.Length, leaveOpen: false);
+        return Open(file, name ?? path, file.Length, leaveOpen: false);
     }
 
     private static Source Open(Stream stream, string name, long length, bool leaveOpen)

@@ -88,6 +88,13 @@ public static class NiftiWriter
         layout.Pixdim.Write(h, qfac);
         for (var i = 1; i < 8; i++)
             layout.Pixdim.Write(h, i <= volume.Pixdim.Length ? volume.Pixdim[i - 1] : 1, i);
+        // pixdim[1..3] are the qform's voxel sizes (nifti1.h method 2): when the volume's pixdims
+        // disagree with its qform (a qform set by hand), the qform wins.
+        var zooms = volume.Qform.Zooms;
+        double[] qformZooms = [zooms.X, zooms.Y, zooms.Z];
+        for (var i = 0; i < 3; i++)
+            if (volume.QformCode != XformCode.Unknown && Math.Abs(Math.Abs(volume.Pixdim[i]) - qformZooms[i]) > 1e-6 * qformZooms[i])
+                layout.Pixdim.Write(h, qformZooms[i], i + 1);
         layout.VoxOffset.Write(h, layout.MinimumSingleFileOffset);
         layout.SclSlope.Write(h, volume.Scaling.Slope);
         layout.SclInter.Write(h, volume.Scaling.Intercept);

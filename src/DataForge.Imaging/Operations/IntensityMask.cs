@@ -1,12 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace DataForge.Imaging.Operations;
 
 /// <summary>
 /// The voxels to compute statistics over; the operation itself still applies to every voxel.
+/// The label volume is not part of the record's JSON: a stage identifies it by its content hash.
 /// </summary>
 /// <param name="Kind">All, foreground (> mean) or a label volume.</param>
 /// <param name="Labels">The label volume, for <see cref="MaskKind.Label"/>.</param>
 /// <param name="Label">Only this label value; null for any non-zero label.</param>
-public sealed record IntensityMask(MaskKind Kind = MaskKind.All, Volume? Labels = null, int? Label = null)
+public sealed record IntensityMask(MaskKind Kind = MaskKind.All, [property: JsonIgnore] Volume? Labels = null, int? Label = null)
 {
     public static IntensityMask All { get; } = new();
 

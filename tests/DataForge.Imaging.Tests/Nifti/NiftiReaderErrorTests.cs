@@ -200,4 +200,15 @@ public sealed class NiftiReaderErrorTests
             }
         }
     }
+
+    [Fact]
+    public void A_name_given_by_the_caller_replaces_the_path_in_errors()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("DOE_JOHN_1950-01-01.nii");
+        File.WriteAllBytes(path, ValidNifti1()[..100]);
+        var e = Assert.Throws<NiftiFormatException>(() => NiftiReader.Read(path, "sha256:ab12"));
+        Assert.Equal("sha256:ab12", e.FilePath);
+        Assert.DoesNotContain("DOE", e.Message);
+    }
 }

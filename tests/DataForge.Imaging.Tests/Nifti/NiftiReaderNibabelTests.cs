@@ -62,7 +62,7 @@ public sealed class NiftiReaderNibabelTests
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         // The set must really cover both byte orders, both NIfTI versions, gzip and Analyze.
-        var headers = files.Select(NiftiReader.ReadHeader).ToList();
+        var headers = files.Select(f => NiftiReader.ReadHeader(f)).ToList();
         Assert.Contains(headers, h => h.BigEndian);
         Assert.Contains(headers, h => h.Format == NiftiFormat.Nifti2);
         Assert.Contains(headers, h => h.Format == NiftiFormat.Analyze75);
