@@ -82,4 +82,32 @@ public sealed class ReorientTests
             Assert.Equal(root.GetProperty("data").EnumerateArray().Select(e => (float)e.GetDouble()), ours.ToSingles());
         }
     }
+
+    public static TheoryData<string> ShippedNifti()
+    {
+        var data = new TheoryData<string>();
+        // Files with data and an orientation (a qform or sform code): nibabel's affine is then the same as DataForge's.
+        foreach (var f in new[] { "anatomical.nii", "functional.nii", "example4d.nii.gz", "standard.nii.gz", "reoriented_anat_moved.nii", "resampled_anat_moved.nii" })
+            data.Add(f);
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ShippedNifti))]
+    public void Reorienting_to_RAS_matches_nibabels_as_closest_canonical(string fileName)
+    {
+        Oracle.RequirePython("nibabel", "numpy");
+        var path = Path.Combine(Nibabel.TestDataFolder, fileName);
+        Skip.IfNot(File.Exists(path), $"{fileName} is not in this nibabel's test data");
+        using var temp = new TempDirectory("canonical");
+        var expectedPath = temp.Combine("canonical.nii");
+        Nibabel.Run("canonical", path, expectedPath);
+        var expected = NiftiReader.Read(expectedPath);
+        var volume = NiftiReader.Read(path);
+        Assert.True(volume.QformCode != XformCode.Unknown || volume.SformCode != XformCode.Unknown, "the file has no orientation");
+        var ours = new Reorient("RAS").Apply(volume);
+        Assert.Equal(expected.Shape.ToArray(), ours.Shape.ToArray());
+        Assert.True(expected.Affine.ApproximatelyEquals(ours.Affine, 1e-4), $"affine {ours.Affine}, nibabel {expected.Affine}");
+        Assert.Equal(expected.ToSingles(), ours.ToSingles());
+    }
 }

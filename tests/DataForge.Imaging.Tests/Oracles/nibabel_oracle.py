@@ -6,7 +6,7 @@
                                           in x-fastest (Fortran) order, when the file has data.
   nibabel_oracle.py generate OUTDIR       writes NIfTI-1/2 and Analyze files of every datatype and
                                           both byte orders with nibabel; prints their paths, one a line.
-  nibabel_oracle.py canonical FILE        prints the axis codes and affine of as_closest_canonical.
+  nibabel_oracle.py canonical FILE OUT    saves nibabel.as_closest_canonical(FILE) as OUT.
   nibabel_oracle.py ornt FILE CODES       prints the affine, axis codes and voxels of FILE reoriented
                                           to CODES (e.g. LPS) with nibabel.orientations.
   nibabel_oracle.py stats FILE P...       prints numpy's percentiles P, mean and std of FILE's values.
@@ -174,10 +174,10 @@ def _affine_text(aff):
     return json.dumps(_matrix(aff))
 
 
-def canonical(path):
+def canonical(path, out):
     img = nib.as_closest_canonical(nib.load(path))
-    print(json.dumps({'codes': ''.join(nib.aff2axcodes(img.affine)), 'affine': _matrix(img.affine),
-                      'shape': [int(d) for d in img.shape]}))
+    data = img.get_fdata(dtype=np.float32)  # real values, saved unscaled as float32
+    nib.save(nib.Nifti1Image(data, img.affine), out)
 
 
 def reorient(path, codes):
@@ -213,7 +213,7 @@ if __name__ == '__main__':
     elif command == 'generate':
         generate(sys.argv[2])
     elif command == 'canonical':
-        canonical(sys.argv[2])
+        canonical(sys.argv[2], sys.argv[3])
     elif command == 'ornt':
         reorient(sys.argv[2], sys.argv[3])
     elif command == 'stats':
