@@ -13,6 +13,8 @@
   nibabel_oracle.py interp FILE ORDER X Y Z   prints scipy.ndimage.map_coordinates(order=ORDER,
                                           mode='mirror') of FILE's values at the voxel coordinates
                                           (X, Y, Z), three comma-separated lists.
+  nibabel_oracle.py png FILE               prints the mode, size and pixels (row by row) of a PNG as
+                                          PIL (python3-pil) decodes it.
 """
 import json
 import os
@@ -206,6 +208,15 @@ def interp(path, order, xs, ys, zs):
     print(json.dumps([float(v) for v in values]))
 
 
+def png(path):
+    from PIL import Image
+    with Image.open(path) as im:
+        im.load()  # decodes and checks every chunk's CRC
+        pixels = np.asarray(im)
+        print(json.dumps({'mode': im.mode, 'size': list(im.size), 'info': sorted(im.info.keys()),
+                          'pixels': [int(v) for v in pixels.ravel()]}))
+
+
 if __name__ == '__main__':
     command = sys.argv[1]
     if command == 'dump':
@@ -218,6 +229,8 @@ if __name__ == '__main__':
         reorient(sys.argv[2], sys.argv[3])
     elif command == 'stats':
         stats(sys.argv[2], sys.argv[3:])
+    elif command == 'png':
+        png(sys.argv[2])
     elif command == 'interp':
         interp(*sys.argv[2:7])
     else:
