@@ -61,6 +61,12 @@ internal sealed class Kernel1D
     /// <summary>The single source index of output j (nearest neighbour kernels).</summary>
     public int Nearest(int j) => _index[j];
 
+    /// <summary>The source indices and weights of output j.</summary>
+    public IEnumerable<(int Source, float Weight)> Taps(int j)
+    {
+        for (var k = 0; k < _taps; k++) yield return (_index[j * _taps + k], _weight[j * _taps + k]);
+    }
+
     /// <summary>The interpolated value of output j from a line of source values.</summary>
     public float Apply(int j, ReadOnlySpan<float> line)
     {

@@ -101,16 +101,25 @@ public sealed record Resample(double[] Spacing, Interpolation Interpolation = In
         return output;
     }
 
-    /// <summary>Interpolates along a middle axis of a [inner, n, outer] array: becomes [inner, m, outer].</summary>
+    /// <summary>
+    /// Interpolates along a middle axis of a [inner, n, outer] array: becomes [inner, m, outer].
+    /// Each output row is a weighted sum of whole input rows, so memory is read contiguously.
+    /// </summary>
     private static float[] PassMiddle(float[] input, int inner, int n, int outer, Kernel1D kernel, int m)
     {
         var output = new float[inner * m * outer];
-        var line = new float[n];
+        var sum = new double[inner];
         for (var o = 0; o < outer; o++)
-            for (var i = 0; i < inner; i++)
+            for (var j = 0; j < m; j++)
             {
-                for (var k = 0; k < n; k++) line[k] = input[(o * n + k) * inner + i];
-                for (var j = 0; j < m; j++) output[(o * m + j) * inner + i] = kernel.Apply(j, line);
+                Array.Clear(sum);
+                foreach (var (source, weight) in kernel.Taps(j))
+                {
+                    var row = input.AsSpan((o * n + source) * inner, inner);
+                    for (var i = 0; i < inner; i++) sum[i] += weight * (double)row[i];
+                }
+                var outRow = output.AsSpan((o * m + j) * inner, inner);
+                for (var i = 0; i < inner; i++) outRow[i] = (float)sum[i];
             }
         return output;
     }

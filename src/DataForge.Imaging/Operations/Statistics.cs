@@ -30,10 +30,11 @@ public static class Statistics
     /// <summary>The values sorted ascending, NaN removed (the input is not modified).</summary>
     public static float[] Sorted(ReadOnlySpan<float> values)
     {
-        var copy = new List<float>(values.Length);
+        var sorted = new float[values.Length];
+        var n = 0;
         foreach (var v in values)
-            if (!float.IsNaN(v)) copy.Add(v);
-        var sorted = copy.ToArray();
+            if (!float.IsNaN(v)) sorted[n++] = v;
+        if (n < sorted.Length) Array.Resize(ref sorted, n);
         Array.Sort(sorted);
         if (sorted.Length == 0) throw new ImagingException("no voxel to compute percentiles over (empty mask?)");
         return sorted;
