@@ -37,13 +37,15 @@ public static class Program
                 EnableDefaultExceptionHandler = false,
             });
         }
-        catch (ManifestRejectedException)
+        catch (ManifestRejectedException e)
         {
+            if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error("manifest", e.Problems.Select(p => p.ToString())));
             return ExitCodes.Usage;
         }
         catch (UserErrorException e)
         {
             context.Console.Problem("dataforge: " + e.Message);
+            if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error("usage", [e.Message]));
             return e.ExitCode;
         }
         catch (Exception e) when (!Debugging(context))
@@ -54,6 +56,9 @@ public static class Program
             return ExitCodes.Failed;
         }
     }
+
+    /// <summary>--json promises one JSON document on stdout, failures included.</summary>
+    private static bool WantsJson(string[] args) => args.Contains("--json", StringComparer.Ordinal);
 
     private static bool Debugging(CliContext context) => context.Environment("DATAFORGE_DEBUG") == "1";
 

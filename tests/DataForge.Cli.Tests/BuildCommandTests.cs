@@ -80,4 +80,15 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Matches(@"^removed \d+ objects \([0-9.]+ MB\), forgot \d+ actions, kept \d+ objects\n$", result.Out);
     }
+
+    [Fact]
+    public void Build_with_json_prints_one_document_even_when_the_manifest_is_refused()
+    {
+        File.AppendAllText(_dir.Combine("dataforge.yaml"), "\nbogus: 1\n");
+        var result = CliRunner.Run(_dir.Path, "build", "--json");
+        Assert.Equal(2, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.Out);
+        Assert.Equal("manifest", doc.RootElement.GetProperty("error").GetString());
+        Assert.Contains("unknown key 'bogus'", doc.RootElement.GetProperty("messages")[0].GetString());
+    }
 }

@@ -25,12 +25,13 @@ public static class ManifestArguments
         var result = context.Loader.Load(context.Resolve(file), file);
         if (result.Succeeded) return result.Manifest!;
         foreach (var problem in result.Problems) context.Console.Problem(problem.ToString());
-        throw new ManifestRejectedException(result.Problems.Count);
+        throw new ManifestRejectedException(result.Problems);
     }
 }
 
-/// <summary>The manifest had problems, already printed; the command ends with exit code 2.</summary>
-public sealed class ManifestRejectedException(int count) : Exception($"{count} problem(s) in the manifest")
+/// <summary>The manifest had problems, already printed on stderr; the command ends with exit code 2.</summary>
+public sealed class ManifestRejectedException(IReadOnlyList<ManifestDiagnostic> problems)
+    : Exception($"{problems.Count} problem(s) in the manifest")
 {
-    public int Count { get; } = count;
+    public IReadOnlyList<ManifestDiagnostic> Problems { get; } = problems;
 }

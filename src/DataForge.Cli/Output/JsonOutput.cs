@@ -13,6 +13,14 @@ public static class JsonOutput
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The document of a command that could not run: the kind of error and its messages.</summary>
+    public static JsonObject Error(string kind, IEnumerable<string> messages)
+    {
+        var list = new JsonArray();
+        foreach (var m in messages) list.Add(m);
+        return new JsonObject { ["error"] = kind, ["messages"] = list };
+    }
+
     public static void Write(CliConsole console, JsonNode document)
     {
         console.Out.WriteLine(document.ToJsonString(Options));

@@ -13,20 +13,29 @@ namespace DataForge.Stages.Deidentify;
 /// </summary>
 public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
 {
+    /// <summary>The De-identification Method (0012,0063) written into every output.</summary>
+    public const string DeidentificationMethod = "DataForge PS3.15 Basic Profile";
+
     /// <summary>UIDs defined by the standard itself (SOP classes, transfer syntaxes, coding schemes) identify nobody.</summary>
     private const string StandardUidRoot = "1.2.840.10008.";
 
-    // Attributes of code sequences (PS3.3 8.8) hold controlled vocabulary, not identifiers.
-    private static readonly HashSet<DicomTag> VocabularyTags =
-    [
-        DicomTags.CodeValue, DicomTags.CodeMeaning, DicomTags.CodingSchemeDesignator, DicomTags.CodingSchemeVersion,
-        DicomTags.ContextIdentifier, DicomTags.MappingResource, DicomTags.LongCodeValue, DicomTags.URNCodeValue,
-    ];
+    // What the leak gate looks for: every person name, date and UID that was removed or replaced, and the
+    // values of text attributes that identify a patient, a visit, a place or a device. Descriptions and
+    // protocol names are removed because they may contain identifiers, not because their words are ones:
+    // "WHOLE BODY" or a vendor's name in a removed description may rightly appear in a kept attribute.
+    private static readonly HashSet<string> IdentifyingVRs = new(StringComparer.Ordinal) { "PN", "DA", "DT", "UI" };
 
-    private static readonly HashSet<string> IdentifyingVRs = new(StringComparer.Ordinal)
-    {
-        "PN", "LO", "SH", "LT", "ST", "UT", "UC", "AE", "DA", "DT", "UI",
-    };
+    private static readonly HashSet<DicomTag> IdentifyingText =
+    [
+        DicomTags.PatientID, DicomTags.OtherPatientIDs, DicomTags.IssuerOfPatientID, DicomTags.AccessionNumber,
+        DicomTags.StudyID, DicomTags.PatientAddress, DicomTags.PatientTelephoneNumbers, DicomTags.MedicalRecordLocator,
+        DicomTags.InstitutionName, DicomTags.InstitutionAddress, DicomTags.InstitutionalDepartmentName,
+        DicomTags.DeviceSerialNumber, DicomTags.StationName, DicomTags.AdmissionID, DicomTags.ServiceEpisodeID,
+        DicomTags.RequestedProcedureID, DicomTags.ScheduledProcedureStepID, DicomTags.PerformedProcedureStepID,
+        DicomTags.PlacerOrderNumberImagingServiceRequest, DicomTags.FillerOrderNumberImagingServiceRequest,
+        DicomTags.Occupation, DicomTags.MilitaryRank, DicomTags.BranchOfService, DicomTags.RegionOfResidence,
+        DicomTags.PersonAddress, DicomTags.PersonTelephoneNumbers, DicomTags.DetectorID, DicomTags.PatientBirthName,
+    ];
 
     /// <summary>De-identifies a file; the input is not modified.</summary>
     public DeidResult Apply(DicomFile input)
@@ -46,6 +55,17 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
             ?? keys.Uid(input.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID) ?? "");
         if (sopClass.Length == 0) throw new DeidentificationException("the instance has no SOP Class UID");
         var output = DicomFile.Create(ds, sopClass, sopInstance, input.TransferSyntax);
+        // Words DataForge writes itself (pseudonym, dummy values, the method's description) are not
+        // leaks even when a removed value happens to be one of them (a patient already named "ANON").
+        var introduced = new List<string> { context.Pseudonym, DeidentificationMethod, BasicProfileMeaning };
+        introduced.AddRange(DummyValues.Texts);
+        introduced.AddRange(policy.Options.Select(o => o.Meaning));
+        // An institution or device text that the policy keeps elsewhere unchanged (an institution named
+        // like the manufacturer) is not a leak; names, dates and UIDs never get this allowance.
+        context.RemovedText.RemoveWhere(v => context.Kept.Any(k => k.Contains(v, StringComparison.OrdinalIgnoreCase)));
+        context.Removed.UnionWith(context.RemovedText);
+        context.Removed.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
+
         return new DeidResult(output, context.Pseudonym, context.Removed, context.Counts);
     }
 
@@ -97,6 +117,14 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
     private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context)
     {
         var tag = element.Tag;
+        // A known text attribute written as UN (PS3.5 6.2.2) is read as its dictionary VR, so that its
+        // value can be replaced, cleaned and checked like any other.
+        if (element.VR == DicomVR.UN && !tag.IsPrivate && DataForge.Dicom.Dictionary.DicomDictionary.Standard.Find(tag) is { IsAmbiguous: false } entry
+            && entry.VR.IsString)
+        {
+            element = new DicomElement(tag, entry.VR, element.Data.ToArray());
+            ds.Add(element);
+        }
         var isPatientIdentity = (tag == DicomTags.PatientID || tag == DicomTags.PatientName) && policy.OverrideFor(tag) is null;
         // What leaves the dataset must not come back: every value that is removed or replaced is
         // remembered for the leak gate. Cleaned text keeps its non-identifying words, so only cleaned
@@ -108,6 +136,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         {
             case ProfileAction.Keep:
                 if (tag == DicomTags.PatientAge) GeneraliseAge(ds, element);
+                if (element.VR.IsString && element.VR != DicomVR.UI) context.Kept.AddRange(ds.GetStrings(tag));
                 return;
             case ProfileAction.Remove:
                 ds.Remove(tag);
@@ -217,13 +246,15 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
     private void Record(DicomDataset ds)
     {
         ds.Add(DicomTags.PatientIdentityRemoved, "YES");
-        ds.Add(DicomTags.DeidentificationMethod, "DataForge PS3.15 Basic Profile");
-        var codes = new List<DicomDataset> { Code("113100", "Basic Application Confidentiality Profile") };
+        ds.Add(DicomTags.DeidentificationMethod, DeidentificationMethod);
+        var codes = new List<DicomDataset> { Code("113100", BasicProfileMeaning) };
         codes.AddRange(policy.Options.Select(o => Code(o.Code, o.Meaning)));
         ds.Add(DicomTags.DeidentificationMethodCodeSequence, codes.ToArray());
         ds.Add(DicomTags.LongitudinalTemporalInformationModified,
             policy.Has("retain-longitudinal-full-dates") ? "UNMODIFIED" : policy.Has("retain-longitudinal-modified-dates") ? "MODIFIED" : "REMOVED");
     }
+
+    private const string BasicProfileMeaning = "Basic Application Confidentiality Profile";
 
     private static DicomDataset Code(string value, string meaning) => new DicomDataset()
         .Add(DicomTags.CodeValue, value)
@@ -259,11 +290,17 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
     /// <summary>Remembers a value that must not appear in the output (see <see cref="LeakGate"/>).</summary>
     private static void Collect(DicomDataset ds, DicomElement element, Context context)
     {
-        if (!IdentifyingVRs.Contains(element.VR.Code) || VocabularyTags.Contains(element.Tag) || element.Tag.IsPrivateCreator) return;
+        if (!IdentifyingVRs.Contains(element.VR.Code) && !IdentifyingText.Contains(element.Tag)) return;
+        if (LeakGate.VocabularyTags.Contains(element.Tag) || element.Tag.IsPrivateCreator) return;
         if (element.VR == DicomVR.UI)
         {
             foreach (var uid in ds.GetStrings(element.Tag))
                 if (!uid.StartsWith(StandardUidRoot, StringComparison.Ordinal)) context.AddRemoved(uid);
+            return;
+        }
+        if (!IdentifyingVRs.Contains(element.VR.Code))
+        {
+            foreach (var value in ds.GetStrings(element.Tag)) context.AddRemoved(value, context.RemovedText);
             return;
         }
         foreach (var value in ds.GetStrings(element.Tag))
@@ -282,15 +319,17 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         public int DateOffset { get; } = dateOffset;
         public IReadOnlyList<string> Known { get; } = known;
         public HashSet<string> Removed { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public List<string> Kept { get; } = [];
         public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
 
         public void Count(string what) => Counts[what] = Counts.GetValueOrDefault(what) + 1;
 
-        public void AddRemoved(string value)
+        public void AddRemoved(string value, HashSet<string>? into = null)
         {
             var v = value.Trim(' ', '\0');
             // Short values ("M", "1", "CT") identify nobody and would match by chance.
-            if (v.Length >= 4 && !v.All(c => c is '0' or '.' or ' ')) Removed.Add(v);
+            if (v.Length >= 4 && !v.All(c => c is '0' or '.' or ' ')) (into ?? Removed).Add(v);
         }
     }
 }

@@ -25,6 +25,9 @@ public static class DummyValues
         ["UT"] = "ANONYMIZED",
     };
 
+    /// <summary>Every dummy text.</summary>
+    public static IEnumerable<string> Texts => Text.Values;
+
     /// <summary>A dummy element replacing <paramref name="original"/> (same tag and VR).</summary>
     public static DicomElement For(DicomElement original)
     {
