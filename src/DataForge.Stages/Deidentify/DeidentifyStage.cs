@@ -49,9 +49,7 @@ public sealed class DeidentifyStage : IStage
         }
         catch (DicomFormatException e)
         {
-            var at = e.Offset >= 0 ? $" at byte {e.Offset}" : "";
-            var tag = e.Tag is { } t ? $" in {t}" : "";
-            return StageResult.Failed($"not readable as DICOM{at}{tag}: {e.Reason}");
+            return StageResult.Failed(ReadFailure.Describe(e));
         }
         DeidResult result;
         try

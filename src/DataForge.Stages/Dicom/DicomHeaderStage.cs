@@ -40,10 +40,7 @@ public sealed class DicomHeaderStage : IStage
         }
         catch (DicomFormatException e)
         {
-            // The reason and offset come from the parser; the file name is left out (paths may carry names).
-            var at = e.Offset >= 0 ? $" at byte {e.Offset}" : "";
-            var tag = e.Tag is { } t ? $" in {t}" : "";
-            return StageResult.Failed($"not readable as DICOM{at}{tag}: {e.Reason}");
+            return StageResult.Failed(ReadFailure.Describe(e));
         }
         var bytes = HeaderFacts.ToJson(file);
         var metadata = JsonDocument.Parse(bytes).RootElement.Clone();
