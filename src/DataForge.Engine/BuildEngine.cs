@@ -45,6 +45,7 @@ public sealed class BuildEngine
         using var db = OpenDatabase(options, notices);
         var run = new BuildRun(_fs, Layout, db, dryRun: false, options.Jobs, options.CancellationToken);
         run.Run(pipeline);
+        db.SaveNames(run.Objects);
         var output = new Materialiser(_fs, db, run.Objects, Layout).Apply(run.Desired);
         return new BuildResult
         {
@@ -72,6 +73,7 @@ public sealed class BuildEngine
         using var empty = problem is null ? null : StateDatabaseLocation.InMemory();
         if (!string.IsNullOrEmpty(problem)) notices.Add($"state.db is not trusted ({problem}); the next build moves it aside and rebuilds it");
         using var db = StateDatabase.Open(empty ?? _database, out _);
+        db.LoadNames(new ObjectStore(_fs, Layout.Objects));
         var run = new BuildRun(_fs, Layout, db, dryRun: true, options.Jobs, options.CancellationToken);
         run.Run(pipeline);
         var (restore, remove) = new Materialiser(_fs, db, run.Objects, Layout).Preview(run.Desired);
@@ -139,6 +141,7 @@ public sealed class BuildEngine
     private StateDatabase OpenDatabase(BuildOptions options, List<string> notices)
     {
         var db = StateDatabase.Open(_database, out var notice);
+        db.LoadNames(new ObjectStore(_fs, Layout.Objects));
         if (notice is not null)
         {
             notices.Add(notice);
