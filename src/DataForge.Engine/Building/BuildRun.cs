@@ -10,7 +10,7 @@ namespace DataForge.Engine.Building;
 /// One pass over a pipeline: index the sources, then each stage in order (see <see cref="StageRun"/>),
 /// then work out the output folder. A dry pass (status) writes nothing and runs no stage.
 /// </summary>
-internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase db, bool dryRun, int jobs, CancellationToken cancellationToken)
+internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase db, ObjectStore objects, bool dryRun, int jobs, CancellationToken cancellationToken)
 {
     public List<StageReport> Stages { get; } = [];
 
@@ -23,7 +23,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>Output-relative path -> object and size, for every published output of this build.</summary>
     public Dictionary<string, (ContentHash Object, long Size)> Desired { get; } = new(StringComparer.Ordinal);
 
-    public ObjectStore Objects { get; } = new(fs, layout.Objects);
+    public ObjectStore Objects => objects;
 
     public void Run(Pipeline pipeline)
     {

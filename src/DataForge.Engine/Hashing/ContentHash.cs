@@ -37,9 +37,11 @@ public readonly record struct ContentHash
     /// <summary>Parses 64 hex digits (as stored in state.db).</summary>
     public static ContentHash Parse(string hex)
     {
-        if (hex.Length != 64 || !hex.All(Uri.IsHexDigit))
-            throw new FormatException("a content hash is 64 hex digits");
-        return new ContentHash(hex.ToLowerInvariant());
+        if (hex.Length != 64) throw new FormatException("a content hash is 64 hex digits");
+        foreach (var c in hex)
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+                return new ContentHash(hex.All(char.IsAsciiHexDigit) ? hex.ToLowerInvariant() : throw new FormatException("a content hash is 64 hex digits"));
+        return new ContentHash(hex);
     }
 
     public override string ToString() => Hex;

@@ -8,7 +8,8 @@ namespace DataForge.Engine.Store;
 /// The engine's memory between builds: <c>.dataforge/state.db</c>, SQLite in WAL mode.
 /// <code>
 /// schema 1 (meta.schema = '1'); every hash is 64 lower-case hex digits of SHA-256
-///   meta(name PK, value)                               'schema' -> '1'; 'names' -> object holding output paths (see PathNames)
+///   meta(name PK, value)                               'schema' -> '1'; 'names' -> object holding output paths (see PathNames);
+///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check)
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
 ///   actions(key PK, stage)                              an action whose every output object exists
 ///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); path = hash of the
@@ -122,6 +123,9 @@ public sealed class StateDatabase : IDisposable
             var version = command.ExecuteScalar() as string;
             if (version != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 return $"schema version '{version ?? "none"}' is not {SchemaVersion}";
+            // A full check costs a read of the whole file: only after a build that did not close it.
+            command.CommandText = "SELECT value FROM meta WHERE name='clean'";
+            if (command.ExecuteScalar() as string != "0") return null;
             command.CommandText = "PRAGMA quick_check(1)";
             var check = command.ExecuteScalar() as string;
             return check == "ok" ? null : "SQLite quick_check failed";
@@ -186,10 +190,13 @@ public sealed class StateDatabase : IDisposable
         var rows = new Dictionary<ContentHash, List<OutputRecord>>();
         lock (_gate)
         {
+            // Driven by the slots (primary key prefix), outputs probed by their primary key: rows of one
+            // action come in ord order; an action two slots share comes twice and is kept once.
             using var command = Command("""
-                SELECT a.key, o.path, o.object, o.size, o.metadata FROM actions a
-                LEFT JOIN outputs o ON o.action = a.key
-                WHERE a.key IN (SELECT action FROM slots WHERE stage=$s) ORDER BY a.key, o.ord
+                SELECT s.action, o.ord, o.path, o.object, o.size, o.metadata FROM slots s
+                JOIN actions a ON a.key = s.action
+                LEFT JOIN outputs o ON o.action = s.action
+                WHERE s.stage=$s
                 """, ("$s", stage));
             using var reader = command.ExecuteReader();
             var unnamed = new HashSet<ContentHash>();
@@ -197,8 +204,8 @@ public sealed class StateDatabase : IDisposable
             {
                 var key = ContentHash.Parse(reader.GetString(0));
                 if (!rows.TryGetValue(key, out var list)) rows[key] = list = [];
-                if (reader.IsDBNull(1)) continue;
-                if (ReadOutput(reader, 1) is { } output) list.Add(output);
+                if (reader.IsDBNull(1) || reader.GetInt32(1) != list.Count) continue;
+                if (ReadOutput(reader, 2) is { } output) list.Add(output);
                 else unnamed.Add(key);
             }
             foreach (var key in unnamed) rows.Remove(key);
@@ -363,11 +370,27 @@ public sealed class StateDatabase : IDisposable
 
     // ---- transactions ------------------------------------------------------------------------
 
+    /// <summary>Marks the database as held by a build until <see cref="MarkClean"/>, so an interrupted build triggers a check on the next open.</summary>
+    public void MarkInUse() => SetClean("0");
+
+    /// <summary>Marks a build's end: the next open skips the integrity check.</summary>
+    public void MarkClean() => SetClean("1");
+
+    private void SetClean(string value)
+    {
+        Write("INSERT OR REPLACE INTO meta(name, value) VALUES ('clean', $v)", ("$v", value));
+        Commit();
+    }
+
+    /// <summary>Called before each commit: makes objects written so far durable, so a recorded action never outlives its objects.</summary>
+    public Action? BeforeCommit { get; set; }
+
     /// <summary>Commits pending writes.</summary>
     public void Commit()
     {
         lock (_gate)
         {
+            BeforeCommit?.Invoke();
             _transaction?.Commit();
             _transaction?.Dispose();
             _pendingWrites = 0;
@@ -379,6 +402,7 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
+            BeforeCommit?.Invoke();
             _transaction?.Commit();
             _transaction?.Dispose();
             _transaction = null;

@@ -18,6 +18,7 @@ public sealed class InMemoryFileSystem : IFileSystem
     private readonly Lock _gate = new();
     private long _clock = 1_700_000_000_000_000_000;
     private long _nextInode = 1000;
+    private int _syncs;
 
     /// <summary>Content reads (OpenRead calls) per path since the last <see cref="ResetReads"/>.</summary>
     public IReadOnlyDictionary<string, int> Reads => _reads;
@@ -78,7 +79,12 @@ public sealed class InMemoryFileSystem : IFileSystem
         lock (_gate) _folders.Add(path);
     }
 
-    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly) =>
+    public void SyncFileSystem(string path) => Interlocked.Increment(ref _syncs);
+
+    /// <summary>How many times the engine asked for a file-system flush.</summary>
+    public int Syncs => Volatile.Read(ref _syncs);
+
+    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true) =>
         _files[path] = new Node(content.ToArray(), Interlocked.Add(ref _clock, 1000), Interlocked.Increment(ref _nextInode), readOnly);
 
     public void LinkOrCopy(string source, string target, string tempFolder)
