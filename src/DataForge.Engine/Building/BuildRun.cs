@@ -35,8 +35,8 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken);
             reports.Add(report);
-            foreach (var (_, path, reason) in report.Unreadable)
-                Failures.Add(new ItemFailure("index", $"{source.Id}:{path}", reason));
+            foreach (var unreadable in report.Unreadable)
+                Failures.Add(new ItemFailure("index", $"{source.Id}:{unreadable.Path}", unreadable.Reason));
             items[source.Id] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
                 f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath)).ToList();
         }

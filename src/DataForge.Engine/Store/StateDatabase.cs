@@ -54,6 +54,7 @@ public sealed class StateDatabase : IDisposable
 
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private SqliteTransaction? _transaction;
     private int _pendingWrites;
 
@@ -406,6 +407,7 @@ public sealed class StateDatabase : IDisposable
             _transaction?.Commit();
             _transaction?.Dispose();
             _transaction = null;
+            foreach (var command in _prepared.Values) command.Dispose();
             _connection.Dispose();
         }
     }
@@ -421,7 +423,16 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(sql, parameters);
+            // Writes repeat a few statements thousands of times: keep each prepared.
+            if (!_prepared.TryGetValue(sql, out var command))
+            {
+                command = _connection.CreateCommand();
+                command.CommandText = sql;
+                _prepared[sql] = command;
+            }
+            command.Transaction = _transaction;
+            command.Parameters.Clear();
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
             command.ExecuteNonQuery();
             if (++_pendingWrites >= WritesPerTransaction) Commit();
         }
