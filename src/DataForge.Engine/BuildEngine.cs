@@ -49,6 +49,7 @@ public sealed class BuildEngine
         run.Run(pipeline);
         db.SaveNames(objects);
         var output = new Materialiser(_fs, db, objects, Layout).Apply(run.Desired);
+        run.RecordFingerprint(pipeline);
         db.MarkClean();
         return new BuildResult
         {

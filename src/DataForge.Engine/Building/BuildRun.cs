@@ -25,8 +25,20 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
 
     public ObjectStore Objects => objects;
 
+    /// <summary>True when the build took the no-op shortcut (see <see cref="BuildFingerprint"/>).</summary>
+    public bool ServedByFingerprint { get; private set; }
+
     public void Run(Pipeline pipeline)
     {
+        var fingerprint = BuildFingerprint.Of(pipeline, layout);
+        var previous = db.GetMeta(BuildFingerprint.Key);
+        var totals = db.GetMeta(BuildFingerprint.TotalsKey);
+        if (!dryRun)
+        {
+            db.DeleteMeta(BuildFingerprint.Key);
+            db.DeleteMeta(BuildFingerprint.TotalsKey);
+            db.Commit();
+        }
         var items = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
         var indexer = new Indexer(fs, db);
         var reports = new List<IndexReport>();
@@ -41,6 +53,13 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
                 f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath)).ToList();
         }
         Index = IndexReport.Sum(reports);
+        if (previous == fingerprint && Index is { Added: 0, Changed: 0, Removed: 0, Renamed: 0, Unreadable.Count: 0 }
+            && BuildFingerprint.ParseTotals(totals, pipeline) is { } unchanged && TryOutputsFromLastBuild())
+        {
+            Stages.AddRange(unchanged);
+            ServedByFingerprint = true;
+            return;
+        }
         if (!dryRun) db.KeepOnlySources(pipeline.Sources.Select(s => s.Id).ToArray());
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -71,5 +90,29 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             db.KeepOnlyStages(pipeline.Stages.Select(s => s.Definition.Id).ToArray());
             db.Commit();
         }
+    }
+
+    /// <summary>Records the fingerprint after a build with no failure (call once the output folder is in place).</summary>
+    public void RecordFingerprint(Pipeline pipeline)
+    {
+        if (Failures.Count > 0) return;
+        db.SetMeta(BuildFingerprint.Key, BuildFingerprint.Of(pipeline, layout));
+        db.SetMeta(BuildFingerprint.TotalsKey, BuildFingerprint.Totals(Stages));
+        db.Commit();
+    }
+
+    /// <summary>The last build's output folder as the desired one; false when a file was not fully written or its object is gone.</summary>
+    private bool TryOutputsFromLastBuild()
+    {
+        foreach (var (path, (obj, done)) in db.LoadMaterialised())
+        {
+            if (!done || fs.Stat(objects.PathOf(obj)) is not { } stat)
+            {
+                Desired.Clear();
+                return false;
+            }
+            Desired[path] = (obj, stat.Size);
+        }
+        return true;
     }
 }

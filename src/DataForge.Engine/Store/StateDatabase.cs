@@ -9,7 +9,8 @@ namespace DataForge.Engine.Store;
 /// <code>
 /// schema 1 (meta.schema = '1'); every hash is 64 lower-case hex digits of SHA-256
 ///   meta(name PK, value)                               'schema' -> '1'; 'names' -> object holding output paths (see PathNames);
-///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check)
+///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check);
+///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
 ///   actions(key PK, stage)                              an action whose every output object exists
 ///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); path = hash of the
@@ -370,6 +371,21 @@ public sealed class StateDatabase : IDisposable
     }
 
     // ---- transactions ------------------------------------------------------------------------
+
+    /// <summary>A meta value, or null.</summary>
+    public string? GetMeta(string name)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT value FROM meta WHERE name=$n", ("$n", name));
+            return command.ExecuteScalar() as string;
+        }
+    }
+
+    public void SetMeta(string name, string value) =>
+        Write("INSERT OR REPLACE INTO meta(name, value) VALUES ($n, $v)", ("$n", name), ("$v", value));
+
+    public void DeleteMeta(string name) => Write("DELETE FROM meta WHERE name=$n", ("$n", name));
 
     /// <summary>Marks the database as held by a build until <see cref="MarkClean"/>, so an interrupted build triggers a check on the next open.</summary>
     public void MarkInUse() => SetClean("0");
