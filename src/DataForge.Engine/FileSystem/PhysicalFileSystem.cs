@@ -43,7 +43,8 @@ public sealed class PhysicalFileSystem : IFileSystem
     }
 
     public Stream OpenRead(string path) =>
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        // No FileStream buffer: readers here read in large blocks of their own.
+        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
 
     public void CreateDirectory(string path, bool privateMode)
     {
