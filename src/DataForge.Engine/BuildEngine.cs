@@ -42,10 +42,15 @@ public sealed class BuildEngine
         using var held = Lock(options, out var holder);
         if (held is null) return new BuildResult { Outcome = BuildOutcome.LockBusy, LockHolder = holder };
         var notices = new List<string>();
-        using var db = OpenDatabase(options, notices);
-        var run = new BuildRun(_fs, Layout, db, dryRun: false, options.Jobs, options.CancellationToken);
+        var objects = new ObjectStore(_fs, Layout.Objects);
+        using var db = OpenDatabase(options, notices, objects);
+        db.MarkInUse();
+        var run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken);
         run.Run(pipeline);
-        var output = new Materialiser(_fs, db, run.Objects, Layout).Apply(run.Desired);
+        db.SaveNames(objects);
+        var output = new Materialiser(_fs, db, objects, Layout).Apply(run.Desired);
+        run.RecordFingerprint(pipeline);
+        db.MarkClean();
         return new BuildResult
         {
             Outcome = BuildOutcome.Completed,
@@ -72,7 +77,9 @@ public sealed class BuildEngine
         using var empty = problem is null ? null : StateDatabaseLocation.InMemory();
         if (!string.IsNullOrEmpty(problem)) notices.Add($"state.db is not trusted ({problem}); the next build moves it aside and rebuilds it");
         using var db = StateDatabase.Open(empty ?? _database, out _);
-        var run = new BuildRun(_fs, Layout, db, dryRun: true, options.Jobs, options.CancellationToken);
+        var objects = new ObjectStore(_fs, Layout.Objects);
+        db.LoadNames(objects);
+        var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken);
         run.Run(pipeline);
         var (restore, remove) = new Materialiser(_fs, db, run.Objects, Layout).Preview(run.Desired);
         return new StatusReport
@@ -92,8 +99,9 @@ public sealed class BuildEngine
         options ??= new BuildOptions();
         using var held = Lock(options, out _);
         if (held is null) return new GcResult(BuildOutcome.LockBusy, 0, 0, 0, 0, 0);
-        using var db = OpenDatabase(options, []);
-        return new GarbageCollector(_fs, db, new ObjectStore(_fs, Layout.Objects)).Collect();
+        var objects = new ObjectStore(_fs, Layout.Objects);
+        using var db = OpenDatabase(options, [], objects);
+        return new GarbageCollector(_fs, db, objects).Collect();
     }
 
     /// <summary>Registers (or replaces) a named gc root, e.g. a release, keeping these objects alive.</summary>
@@ -102,7 +110,7 @@ public sealed class BuildEngine
         ArgumentException.ThrowIfNullOrEmpty(name);
         options ??= new BuildOptions();
         using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
-        using var db = OpenDatabase(options, []);
+        using var db = OpenDatabase(options, [], new ObjectStore(_fs, Layout.Objects));
         db.SetRoot(name, objects);
     }
 
@@ -111,7 +119,7 @@ public sealed class BuildEngine
     {
         options ??= new BuildOptions();
         using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
-        using var db = OpenDatabase(options, []);
+        using var db = OpenDatabase(options, [], new ObjectStore(_fs, Layout.Objects));
         db.RemoveRoot(name);
     }
 
@@ -120,7 +128,7 @@ public sealed class BuildEngine
     {
         options ??= new BuildOptions();
         using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
-        using var db = OpenDatabase(options, []);
+        using var db = OpenDatabase(options, [], new ObjectStore(_fs, Layout.Objects));
         return db.RootNames();
     }
 
@@ -136,9 +144,11 @@ public sealed class BuildEngine
         return handle;
     }
 
-    private StateDatabase OpenDatabase(BuildOptions options, List<string> notices)
+    private StateDatabase OpenDatabase(BuildOptions options, List<string> notices, ObjectStore objects)
     {
         var db = StateDatabase.Open(_database, out var notice);
+        db.BeforeCommit = objects.MakeDurable;
+        db.LoadNames(objects);
         if (notice is not null)
         {
             notices.Add(notice);

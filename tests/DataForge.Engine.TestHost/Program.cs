@@ -9,6 +9,7 @@ namespace DataForge.Engine.TestHost;
 /// <code>
 /// build  PROJECT [-j N] [--work N] [--key K] [--no-wait]   exit 0 ok, 1 items failed, 3 lock busy; JSON report on stdout
 /// status PROJECT [--work N] [--key K]                      JSON on stdout
+/// index  PROJECT [-j N]                                    a build of the sources alone (no stage): the cost of indexing
 /// hold   PROJECT                                           takes the build lock and sleeps (until killed)
 /// </code>
 /// Messages (lock waits, state.db rebuilt) go to stderr. Output folder: PROJECT/out.
@@ -57,6 +58,10 @@ public static class Program
                     return 3;
                 }
                 return result.Succeeded ? 0 : 1;
+            case "index":
+                var indexed = engine.Build(new Pipeline(HostPipeline.Create(project, work, key).Sources, []), options);
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { indexed.Index.Files, indexed.Index.Hashed, indexed.Index.BytesHashed, jobs }));
+                return indexed.Succeeded ? 0 : 1;
             case "status":
                 var status = engine.Status(HostPipeline.Create(project, work, key), options);
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { upToDate = status.UpToDate, wouldRun = status.WouldRun.Select(e => e.ToString()), status.Stages }));
@@ -79,7 +84,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: build|status|hold PROJECT [-j N] [--work N] [--key K] [--no-wait]");
+        Console.Error.WriteLine("usage: build|index|status|hold PROJECT [-j N] [--work N] [--key K] [--no-wait]");
         return 2;
     }
 }

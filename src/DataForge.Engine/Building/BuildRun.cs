@@ -10,7 +10,7 @@ namespace DataForge.Engine.Building;
 /// One pass over a pipeline: index the sources, then each stage in order (see <see cref="StageRun"/>),
 /// then work out the output folder. A dry pass (status) writes nothing and runs no stage.
 /// </summary>
-internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase db, bool dryRun, int jobs, CancellationToken cancellationToken)
+internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase db, ObjectStore objects, bool dryRun, int jobs, CancellationToken cancellationToken)
 {
     public List<StageReport> Stages { get; } = [];
 
@@ -23,10 +23,22 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>Output-relative path -> object and size, for every published output of this build.</summary>
     public Dictionary<string, (ContentHash Object, long Size)> Desired { get; } = new(StringComparer.Ordinal);
 
-    public ObjectStore Objects { get; } = new(fs, layout.Objects);
+    public ObjectStore Objects => objects;
+
+    /// <summary>True when the build took the no-op shortcut (see <see cref="BuildFingerprint"/>).</summary>
+    public bool ServedByFingerprint { get; private set; }
 
     public void Run(Pipeline pipeline)
     {
+        var fingerprint = BuildFingerprint.Of(pipeline, layout);
+        var previous = db.GetMeta(BuildFingerprint.Key);
+        var totals = db.GetMeta(BuildFingerprint.TotalsKey);
+        if (!dryRun)
+        {
+            db.DeleteMeta(BuildFingerprint.Key);
+            db.DeleteMeta(BuildFingerprint.TotalsKey);
+            db.Commit();
+        }
         var items = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
         var indexer = new Indexer(fs, db);
         var reports = new List<IndexReport>();
@@ -35,12 +47,19 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken);
             reports.Add(report);
-            foreach (var (_, path, reason) in report.Unreadable)
-                Failures.Add(new ItemFailure("index", $"{source.Id}:{path}", reason));
+            foreach (var unreadable in report.Unreadable)
+                Failures.Add(new ItemFailure("index", $"{source.Id}:{unreadable.Path}", unreadable.Reason));
             items[source.Id] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
                 f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath)).ToList();
         }
         Index = IndexReport.Sum(reports);
+        if (previous == fingerprint && Index is { Added: 0, Changed: 0, Removed: 0, Renamed: 0, Unreadable.Count: 0 }
+            && BuildFingerprint.ParseTotals(totals, pipeline) is { } unchanged && TryOutputsFromLastBuild())
+        {
+            Stages.AddRange(unchanged);
+            ServedByFingerprint = true;
+            return;
+        }
         if (!dryRun) db.KeepOnlySources(pipeline.Sources.Select(s => s.Id).ToArray());
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -71,5 +90,29 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             db.KeepOnlyStages(pipeline.Stages.Select(s => s.Definition.Id).ToArray());
             db.Commit();
         }
+    }
+
+    /// <summary>Records the fingerprint after a build with no failure (call once the output folder is in place).</summary>
+    public void RecordFingerprint(Pipeline pipeline)
+    {
+        if (Failures.Count > 0) return;
+        db.SetMeta(BuildFingerprint.Key, BuildFingerprint.Of(pipeline, layout));
+        db.SetMeta(BuildFingerprint.TotalsKey, BuildFingerprint.Totals(Stages));
+        db.Commit();
+    }
+
+    /// <summary>The last build's output folder as the desired one; false when a file was not fully written or its object is gone.</summary>
+    private bool TryOutputsFromLastBuild()
+    {
+        foreach (var (path, (obj, done)) in db.LoadMaterialised())
+        {
+            if (!done || fs.Stat(objects.PathOf(obj)) is not { } stat)
+            {
+                Desired.Clear();
+                return false;
+            }
+            Desired[path] = (obj, stat.Size);
+        }
+        return true;
     }
 }

@@ -13,6 +13,8 @@ internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectS
     public GcResult Collect()
     {
         var forgotten = db.ForgetUnreferencedActions();
+        db.Names.KeepOnly(db.ReferencedPathHashes());
+        db.SaveNames(objects);
         var live = db.LiveObjects();
         int removed = 0, temps = 0, kept = 0;
         long bytes = 0;

@@ -18,6 +18,8 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
     {
         var current = db.LoadMaterialised();
         var toWrite = desired.Where(p => !IsInPlace(current, p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        foreach (var (path, _) in toWrite) db.Names.Add(path);
+        db.SaveNames(objects);
         foreach (var (path, (obj, _)) in toWrite) db.PutMaterialised(path, obj, done: false);
         db.Commit();
         foreach (var (path, (obj, _)) in toWrite)
@@ -36,6 +38,7 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
             db.DeleteMaterialised(path);
             removed++;
         }
+        db.SaveNames(objects);
         db.Commit();
         return new OutputReport(toWrite.Count, desired.Count - toWrite.Count, removed);
     }

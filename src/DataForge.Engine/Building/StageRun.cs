@@ -123,7 +123,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             if (results[i] is not { } outputs) continue;
             foreach (var o in outputs)
             {
-                var label = _def.Publish ? o.Path : $"{_def.Id}#{o.Object.Short}";
+                var label = $"{_def.Id}#{o.Object.Short}"; // output paths may be derived from content: never in messages
                 Outputs.Add(new Item($"{_def.Id}:{action.Slot}:{o.Path}", label, o.Path, o.Object, o.Size, o.Metadata, action.Key, null));
                 if (_def.Publish) Published.Add((o, action.Label, i));
             }

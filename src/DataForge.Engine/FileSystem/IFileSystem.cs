@@ -19,16 +19,21 @@ public interface IFileSystem
     void CreateDirectory(string path, bool privateMode);
 
     /// <summary>
-    /// Writes a file so that a reader (or a crash) sees either nothing or the whole content:
-    /// temporary file in the same folder, fsync, rename over the target, fsync of the folder.
+    /// Writes a file so that a reader (or a killed process) sees either nothing or the whole
+    /// content: temporary file in the same folder, rename over the target. With
+    /// <paramref name="durable"/> the file and its folder are fsynced before returning; without,
+    /// the caller makes a batch durable at once with <see cref="SyncFileSystem"/>.
     /// <paramref name="readOnly"/> leaves the file 0444.
     /// </summary>
-    void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly);
+    void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true);
+
+    /// <summary>Flushes everything written to the file system holding <paramref name="path"/> to the disk (syncfs).</summary>
+    void SyncFileSystem(string path);
 
     /// <summary>
     /// Makes <paramref name="target"/> a hard link to <paramref name="source"/>, or a copy where
     /// linking fails, through a temporary name in <paramref name="tempFolder"/> and a rename, so a
-    /// crash leaves no half-written target and no stray file beside it.
+    /// crash leaves no half-written target and no stray file beside it. Not fsynced: see <see cref="SyncFileSystem"/>.
     /// </summary>
     void LinkOrCopy(string source, string target, string tempFolder);
 

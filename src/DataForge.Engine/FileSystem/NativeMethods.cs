@@ -26,6 +26,9 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
 
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int Syncfs(int fd);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
 
@@ -58,6 +61,20 @@ internal static partial class NativeMethods
         try { return Link(existing, newPath) == 0; }
         catch (EntryPointNotFoundException) { return false; }
         catch (DllNotFoundException) { return false; }
+    }
+
+    /// <summary>syncfs(2) of the file system holding a folder: one flush for a whole batch of writes and renames.</summary>
+    public static void SyncFileSystem(string folder)
+    {
+        try
+        {
+            var fd = Open(folder, 0);
+            if (fd < 0) return;
+            if (Syncfs(fd) != 0) Fsync(fd);
+            Close(fd);
+        }
+        catch (EntryPointNotFoundException) { }
+        catch (DllNotFoundException) { }
     }
 
     /// <summary>Best-effort fsync of a folder, so that a rename into it is durable.</summary>

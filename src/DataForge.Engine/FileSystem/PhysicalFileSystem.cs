@@ -43,7 +43,8 @@ public sealed class PhysicalFileSystem : IFileSystem
     }
 
     public Stream OpenRead(string path) =>
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        // No FileStream buffer: readers here read in large blocks of their own.
+        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
 
     public void CreateDirectory(string path, bool privateMode)
     {
@@ -52,7 +53,7 @@ public sealed class PhysicalFileSystem : IFileSystem
         else Directory.CreateDirectory(path);
     }
 
-    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly)
+    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true)
     {
         var temp = TempBeside(path);
         try
@@ -60,7 +61,7 @@ public sealed class PhysicalFileSystem : IFileSystem
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             if (readOnly && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, ReadOnlyFile);
             File.Move(temp, path, overwrite: true);
@@ -70,20 +71,17 @@ public sealed class PhysicalFileSystem : IFileSystem
             File.Delete(temp);
             throw;
         }
-        NativeMethods.FsyncFolder(Path.GetDirectoryName(path)!);
+        if (durable) NativeMethods.FsyncFolder(Path.GetDirectoryName(path)!);
     }
+
+    public void SyncFileSystem(string path) => NativeMethods.SyncFileSystem(path);
 
     public void LinkOrCopy(string source, string target, string tempFolder)
     {
         var temp = Path.Combine(tempFolder, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            if (!NativeMethods.TryHardLink(source, temp))
-            {
-                File.Copy(source, temp);
-                using var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite);
-                stream.Flush(flushToDisk: true);
-            }
+            if (!NativeMethods.TryHardLink(source, temp)) File.Copy(source, temp);
             File.Move(temp, target, overwrite: true);
         }
         catch
@@ -91,7 +89,6 @@ public sealed class PhysicalFileSystem : IFileSystem
             File.Delete(temp);
             throw;
         }
-        NativeMethods.FsyncFolder(Path.GetDirectoryName(target)!);
     }
 
     public void Move(string from, string to)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace DataForge.Engine.Hashing;
@@ -16,15 +17,25 @@ public readonly record struct ContentHash
     /// <summary>Digest of a byte span.</summary>
     public static ContentHash Of(ReadOnlySpan<byte> bytes) => FromDigest(SHA256.HashData(bytes));
 
-    /// <summary>Digest of a stream read to its end, in 64 KiB blocks.</summary>
+    /// <summary>Digest of a stream read to its end, in pooled 256 KiB blocks (one-shot when it fits in one).</summary>
     public static ContentHash Of(Stream stream)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 16];
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-            hash.AppendData(buffer, 0, read);
-        return FromDigest(hash.GetHashAndReset());
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 18);
+        try
+        {
+            var filled = 0;
+            int read;
+            while (filled < buffer.Length && (read = stream.Read(buffer, filled, buffer.Length - filled)) > 0) filled += read;
+            if (filled < buffer.Length) return Of(buffer.AsSpan(0, filled));
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(buffer, 0, filled);
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) hash.AppendData(buffer, 0, read);
+            return FromDigest(hash.GetHashAndReset());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Wraps a 32-byte digest.</summary>
@@ -37,9 +48,11 @@ public readonly record struct ContentHash
     /// <summary>Parses 64 hex digits (as stored in state.db).</summary>
     public static ContentHash Parse(string hex)
     {
-        if (hex.Length != 64 || !hex.All(Uri.IsHexDigit))
-            throw new FormatException("a content hash is 64 hex digits");
-        return new ContentHash(hex.ToLowerInvariant());
+        if (hex.Length != 64) throw new FormatException("a content hash is 64 hex digits");
+        foreach (var c in hex)
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+                return new ContentHash(hex.All(char.IsAsciiHexDigit) ? hex.ToLowerInvariant() : throw new FormatException("a content hash is 64 hex digits"));
+        return new ContentHash(hex);
     }
 
     public override string ToString() => Hex;

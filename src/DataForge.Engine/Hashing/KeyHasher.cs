@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,12 +11,21 @@ namespace DataForge.Engine.Hashing;
 /// </summary>
 public sealed class KeyHasher : IDisposable
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    // Fields are gathered in a buffer and hashed once: keys are small, and one-shot SHA-256 is far
+    // cheaper than an incremental context per key (a no-op build computes one per action).
+    private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
     /// <summary>Starts a digest with a domain label, so keys of different kinds never collide.</summary>
     public KeyHasher(string domain) => Add('d', domain);
 
-    public KeyHasher Add(char tag, string value) => Add(tag, Encoding.UTF8.GetBytes(value));
+    public KeyHasher Add(char tag, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteHeader(tag, length);
+        Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
+        _buffer.Advance(length);
+        return this;
+    }
 
     public KeyHasher Add(char tag, long value)
     {
@@ -28,16 +38,26 @@ public sealed class KeyHasher : IDisposable
 
     public KeyHasher Add(char tag, ReadOnlySpan<byte> value)
     {
-        Span<byte> header = stackalloc byte[9];
-        header[0] = checked((byte)tag);
-        BinaryPrimitives.WriteInt64LittleEndian(header[1..], value.Length);
-        _hash.AppendData(header);
-        _hash.AppendData(value);
+        WriteHeader(tag, value.Length);
+        _buffer.Write(value);
         return this;
     }
 
     /// <summary>The digest of everything added so far.</summary>
-    public ContentHash Finish() => ContentHash.FromDigest(_hash.GetHashAndReset());
+    public ContentHash Finish()
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(_buffer.WrittenSpan, digest);
+        return ContentHash.FromDigest(digest);
+    }
 
-    public void Dispose() => _hash.Dispose();
+    public void Dispose() => _buffer.Clear();
+
+    private void WriteHeader(char tag, long length)
+    {
+        var header = _buffer.GetSpan(9);
+        header[0] = checked((byte)tag);
+        BinaryPrimitives.WriteInt64LittleEndian(header[1..], length);
+        _buffer.Advance(9);
+    }
 }

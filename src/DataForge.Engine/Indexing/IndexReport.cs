@@ -25,7 +25,7 @@ public sealed record IndexReport
     public int Removed { get; init; }
 
     /// <summary>Files that could not be read, with the reason, by source-relative path.</summary>
-    public IReadOnlyList<(string Source, string Path, string Reason)> Unreadable { get; init; } = [];
+    public IReadOnlyList<UnreadableFile> Unreadable { get; init; } = [];
 
     internal static IndexReport Sum(IEnumerable<IndexReport> reports)
     {

@@ -48,7 +48,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
         }
 
         var hashes = new ContentHash?[found.Count];
-        var failures = new (string, string, string)?[found.Count];
+        var failures = new UnreadableFile?[found.Count];
         long bytes = 0;
         var toHash = Enumerable.Range(0, found.Count).Where(i => found[i].Hash is null).ToList();
         Parallel.ForEach(toHash, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
@@ -62,7 +62,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                failures[i] = (source.Id, found[i].Entry.RelativePath, $"cannot be read ({e.GetType().Name})");
+                failures[i] = new UnreadableFile(source.Id, found[i].Entry.RelativePath, $"cannot be read ({e.GetType().Name})");
             }
         });
 
@@ -96,7 +96,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
             Added = added,
             Changed = changed,
             Removed = removed,
-            Unreadable = failures.Where(f => f is not null).Select(f => f!.Value).ToList(),
+            Unreadable = failures.OfType<UnreadableFile>().ToList(),
         };
         return (files, report);
     }

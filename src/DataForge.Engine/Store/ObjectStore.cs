@@ -11,6 +11,7 @@ public sealed class ObjectStore
 {
     private readonly IFileSystem _fs;
     private readonly string _root;
+    private int _dirty;
 
     public ObjectStore(IFileSystem fileSystem, string root)
     {
@@ -24,7 +25,11 @@ public sealed class ObjectStore
     /// <summary>True when the object is in the store.</summary>
     public bool Contains(ContentHash hash) => _fs.Stat(PathOf(hash)) is not null;
 
-    /// <summary>Stores bytes (unless already there) and returns their hash; durable on return.</summary>
+    /// <summary>
+    /// Stores bytes (unless already there) and returns their hash. The object is complete on return
+    /// (a killed process leaves it whole or absent) and durable after the next <see cref="MakeDurable"/>,
+    /// which state.db calls before every commit.
+    /// </summary>
     public ContentHash Put(ReadOnlySpan<byte> content)
     {
         var hash = ContentHash.Of(content);
@@ -32,8 +37,15 @@ public sealed class ObjectStore
         var existing = _fs.Stat(path);
         if (existing is { } stat && stat.Size == content.Length) return hash;
         _fs.CreateDirectory($"{_root}/{hash.Hex[..2]}", privateMode: true);
-        _fs.WriteAtomically(path, content, readOnly: true);
+        _fs.WriteAtomically(path, content, readOnly: true, durable: false);
+        Volatile.Write(ref _dirty, 1);
         return hash;
+    }
+
+    /// <summary>Flushes objects written since the last call to the disk (one syncfs for the batch).</summary>
+    public void MakeDurable()
+    {
+        if (Interlocked.Exchange(ref _dirty, 0) == 1) _fs.SyncFileSystem(_root);
     }
 
     /// <summary>Reads an object; null when it is missing.</summary>

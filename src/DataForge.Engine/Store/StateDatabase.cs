@@ -8,17 +8,21 @@ namespace DataForge.Engine.Store;
 /// The engine's memory between builds: <c>.dataforge/state.db</c>, SQLite in WAL mode.
 /// <code>
 /// schema 1 (meta.schema = '1'); every hash is 64 lower-case hex digits of SHA-256
-///   meta(name PK, value)                               'schema' -> '1'
+///   meta(name PK, value)                               'schema' -> '1'; 'names' -> object holding output paths (see PathNames);
+///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check);
+///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
 ///   actions(key PK, stage)                              an action whose every output object exists
-///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); metadata = hash of its JSON object
+///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); path = hash of the
+///                                                       output path (PathNames); metadata = hash of its JSON object
 ///   slots(stage, slot, action, version, config, inputs) last action per slot, PK (stage, slot); slot = hash of the item, group or dataset
 ///   group_keys(metadata, property, key)                 hash of a metadata object's property value ('' when absent)
-///   materialised(path PK, object, done)                 what the output folder holds, output-relative; done = 0 while
+///   materialised(path PK, object, done)                 what the output folder holds (path hash); done = 0 while
 ///                                                       being written (recorded first, so a crash never leaves an unknown file)
 ///   roots(name, object)                                 objects kept by gc for a named root (a release), PK (name, object)
 /// </code>
-/// Text columns hold hashes, stage ids and relative paths only, never file content. A database that
+/// Text columns hold hashes, stage ids and source-relative paths only, never file content (output
+/// paths, which stages may derive from content, are stored as hashes). A database that
 /// cannot be read or has another schema is not trusted: it is moved aside and rebuilt (the build
 /// then re-hashes and re-runs, reusing objects already in the store). One connection per build; the
 /// type serialises its callers and batches writes into transactions. An action is recorded only
@@ -51,10 +55,32 @@ public sealed class StateDatabase : IDisposable
 
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private SqliteTransaction? _transaction;
     private int _pendingWrites;
 
     private StateDatabase(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Output path names (loaded with <see cref="LoadNames"/>); empty until then.</summary>
+    public PathNames Names { get; private set; } = new();
+
+    /// <summary>Loads the output path names from the store object that meta.names points at (a missing or unreadable one gives no names).</summary>
+    public void LoadNames(ObjectStore objects)
+    {
+        var hex = ScalarText("SELECT value FROM meta WHERE name='names'");
+        if (hex.Length != 64) return;
+        var bytes = objects.TryRead(ContentHash.Parse(hex));
+        Names = (bytes is null ? null : PathNames.Parse(bytes)) ?? new PathNames();
+    }
+
+    /// <summary>Saves the names (when changed) as a store object, durable, then points meta.names at it and commits.</summary>
+    public void SaveNames(ObjectStore objects)
+    {
+        if (!Names.Changed) return;
+        var hash = objects.Put(Names.ToBytes());
+        Write("INSERT OR REPLACE INTO meta(name, value) VALUES ('names', $v)", ("$v", hash.Hex));
+        Commit();
+    }
 
     /// <summary>
     /// Opens (creating when needed) the database. One that cannot be read, lacks a table or has
@@ -99,6 +125,9 @@ public sealed class StateDatabase : IDisposable
             var version = command.ExecuteScalar() as string;
             if (version != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 return $"schema version '{version ?? "none"}' is not {SchemaVersion}";
+            // A full check costs a read of the whole file: only after a build that did not close it.
+            command.CommandText = "SELECT value FROM meta WHERE name='clean'";
+            if (command.ExecuteScalar() as string != "0") return null;
             command.CommandText = "PRAGMA quick_check(1)";
             var check = command.ExecuteScalar() as string;
             return check == "ok" ? null : "SQLite quick_check failed";
@@ -163,18 +192,25 @@ public sealed class StateDatabase : IDisposable
         var rows = new Dictionary<ContentHash, List<OutputRecord>>();
         lock (_gate)
         {
+            // Driven by the slots (primary key prefix), outputs probed by their primary key: rows of one
+            // action come in ord order; an action two slots share comes twice and is kept once.
             using var command = Command("""
-                SELECT a.key, o.path, o.object, o.size, o.metadata FROM actions a
-                LEFT JOIN outputs o ON o.action = a.key
-                WHERE a.key IN (SELECT action FROM slots WHERE stage=$s) ORDER BY a.key, o.ord
+                SELECT s.action, o.ord, o.path, o.object, o.size, o.metadata FROM slots s
+                JOIN actions a ON a.key = s.action
+                LEFT JOIN outputs o ON o.action = s.action
+                WHERE s.stage=$s
                 """, ("$s", stage));
             using var reader = command.ExecuteReader();
+            var unnamed = new HashSet<ContentHash>();
             while (reader.Read())
             {
                 var key = ContentHash.Parse(reader.GetString(0));
                 if (!rows.TryGetValue(key, out var list)) rows[key] = list = [];
-                if (!reader.IsDBNull(1)) list.Add(ReadOutput(reader, 1));
+                if (reader.IsDBNull(1) || reader.GetInt32(1) != list.Count) continue;
+                if (ReadOutput(reader, 2) is { } output) list.Add(output);
+                else unnamed.Add(key);
             }
+            foreach (var key in unnamed) rows.Remove(key);
         }
         return rows;
     }
@@ -189,7 +225,11 @@ public sealed class StateDatabase : IDisposable
             using var command = Command("SELECT path, object, size, metadata FROM outputs WHERE action=$k ORDER BY ord", ("$k", key.Hex));
             using var reader = command.ExecuteReader();
             var list = new List<OutputRecord>();
-            while (reader.Read()) list.Add(ReadOutput(reader, 0));
+            while (reader.Read())
+            {
+                if (ReadOutput(reader, 0) is not { } output) return null; // its path's name was lost: run it again
+                list.Add(output);
+            }
             return list;
         }
     }
@@ -202,7 +242,7 @@ public sealed class StateDatabase : IDisposable
             Write("DELETE FROM outputs WHERE action=$k", ("$k", key.Hex));
             for (var i = 0; i < outputs.Count; i++)
                 Write("INSERT INTO outputs(action, ord, path, object, size, metadata) VALUES ($k, $o, $p, $b, $z, $m)",
-                    ("$k", key.Hex), ("$o", i), ("$p", outputs[i].Path), ("$b", outputs[i].Object.Hex), ("$z", outputs[i].Size), ("$m", outputs[i].Metadata.Hex));
+                    ("$k", key.Hex), ("$o", i), ("$p", Names.Add(outputs[i].Path)), ("$b", outputs[i].Object.Hex), ("$z", outputs[i].Size), ("$m", outputs[i].Metadata.Hex));
             Write("INSERT OR REPLACE INTO actions(key, stage) VALUES ($k, $s)", ("$k", key.Hex), ("$s", stage));
         }
     }
@@ -251,7 +291,10 @@ public sealed class StateDatabase : IDisposable
 
     // ---- output folder and gc roots ----------------------------------------------------------
 
-    /// <summary>What the output folder holds (or was being given when a build stopped), by output-relative path.</summary>
+    /// <summary>
+    /// What the output folder holds (or was being given when a build stopped), by output-relative
+    /// path. A row whose path name is unknown cannot be acted on and is skipped.
+    /// </summary>
     public Dictionary<string, (ContentHash Object, bool Done)> LoadMaterialised()
     {
         var rows = new Dictionary<string, (ContentHash, bool)>(StringComparer.Ordinal);
@@ -259,15 +302,22 @@ public sealed class StateDatabase : IDisposable
         {
             using var command = Command("SELECT path, object, done FROM materialised");
             using var reader = command.ExecuteReader();
-            while (reader.Read()) rows[reader.GetString(0)] = (ContentHash.Parse(reader.GetString(1)), reader.GetInt64(2) != 0);
+            while (reader.Read())
+                if (Names.Find(reader.GetString(0)) is { } path)
+                    rows[path] = (ContentHash.Parse(reader.GetString(1)), reader.GetInt64(2) != 0);
         }
         return rows;
     }
 
+    /// <summary>Records an output file; its name must already be saved (<see cref="SaveNames"/>) so a crash cannot orphan it.</summary>
     public void PutMaterialised(string path, ContentHash obj, bool done) =>
-        Write("INSERT OR REPLACE INTO materialised(path, object, done) VALUES ($p, $o, $d)", ("$p", path), ("$o", obj.Hex), ("$d", done ? 1 : 0));
+        Write("INSERT OR REPLACE INTO materialised(path, object, done) VALUES ($p, $o, $d)", ("$p", Names.Add(path)), ("$o", obj.Hex), ("$d", done ? 1 : 0));
 
-    public void DeleteMaterialised(string path) => Write("DELETE FROM materialised WHERE path=$p", ("$p", path));
+    public void DeleteMaterialised(string path) => Write("DELETE FROM materialised WHERE path=$p", ("$p", PathNames.HashOf(path)));
+
+    /// <summary>Hashes of the output paths still referenced (by any recorded action or the output folder).</summary>
+    public HashSet<string> ReferencedPathHashes() =>
+        new(DistinctColumn("SELECT path FROM outputs UNION SELECT path FROM materialised"), StringComparer.Ordinal);
 
     /// <summary>Makes a named root keep exactly these objects (a release registers its files here).</summary>
     public void SetRoot(string name, IEnumerable<ContentHash> objects)
@@ -302,6 +352,7 @@ public sealed class StateDatabase : IDisposable
         UNION SELECT o.metadata FROM outputs o JOIN slots s ON s.action = o.action
         UNION SELECT object FROM materialised
         UNION SELECT object FROM roots
+        UNION SELECT value FROM meta WHERE name='names'
         """), StringComparer.Ordinal);
 
     /// <summary>Forgets every action no slot points at (their objects are about to be collected); returns how many.</summary>
@@ -321,11 +372,42 @@ public sealed class StateDatabase : IDisposable
 
     // ---- transactions ------------------------------------------------------------------------
 
+    /// <summary>A meta value, or null.</summary>
+    public string? GetMeta(string name)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT value FROM meta WHERE name=$n", ("$n", name));
+            return command.ExecuteScalar() as string;
+        }
+    }
+
+    public void SetMeta(string name, string value) =>
+        Write("INSERT OR REPLACE INTO meta(name, value) VALUES ($n, $v)", ("$n", name), ("$v", value));
+
+    public void DeleteMeta(string name) => Write("DELETE FROM meta WHERE name=$n", ("$n", name));
+
+    /// <summary>Marks the database as held by a build until <see cref="MarkClean"/>, so an interrupted build triggers a check on the next open.</summary>
+    public void MarkInUse() => SetClean("0");
+
+    /// <summary>Marks a build's end: the next open skips the integrity check.</summary>
+    public void MarkClean() => SetClean("1");
+
+    private void SetClean(string value)
+    {
+        Write("INSERT OR REPLACE INTO meta(name, value) VALUES ('clean', $v)", ("$v", value));
+        Commit();
+    }
+
+    /// <summary>Called before each commit: makes objects written so far durable, so a recorded action never outlives its objects.</summary>
+    public Action? BeforeCommit { get; set; }
+
     /// <summary>Commits pending writes.</summary>
     public void Commit()
     {
         lock (_gate)
         {
+            BeforeCommit?.Invoke();
             _transaction?.Commit();
             _transaction?.Dispose();
             _pendingWrites = 0;
@@ -337,23 +419,36 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
+            BeforeCommit?.Invoke();
             _transaction?.Commit();
             _transaction?.Dispose();
             _transaction = null;
+            foreach (var command in _prepared.Values) command.Dispose();
             _connection.Dispose();
         }
     }
 
     private void Begin() => _transaction = _connection.BeginTransaction();
 
-    private static OutputRecord ReadOutput(SqliteDataReader reader, int first) => new(
-        reader.GetString(first), ContentHash.Parse(reader.GetString(first + 1)), reader.GetInt64(first + 2), ContentHash.Parse(reader.GetString(first + 3)));
+    private OutputRecord? ReadOutput(SqliteDataReader reader, int first) =>
+        Names.Find(reader.GetString(first)) is { } path
+            ? new(path, ContentHash.Parse(reader.GetString(first + 1)), reader.GetInt64(first + 2), ContentHash.Parse(reader.GetString(first + 3)))
+            : null;
 
     private void Write(string sql, params (string Name, object Value)[] parameters)
     {
         lock (_gate)
         {
-            using var command = Command(sql, parameters);
+            // Writes repeat a few statements thousands of times: keep each prepared.
+            if (!_prepared.TryGetValue(sql, out var command))
+            {
+                command = _connection.CreateCommand();
+                command.CommandText = sql;
+                _prepared[sql] = command;
+            }
+            command.Transaction = _transaction;
+            command.Parameters.Clear();
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
             command.ExecuteNonQuery();
             if (++_pendingWrites >= WritesPerTransaction) Commit();
         }

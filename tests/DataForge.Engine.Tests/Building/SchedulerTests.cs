@@ -110,4 +110,19 @@ public sealed class SchedulerTests
         var failure = Assert.Single(result.Failures);
         Assert.Equal("the stage threw InvalidOperationException", failure.Reason);
     }
+
+    [Fact]
+    public void An_unreadable_source_file_is_reported_by_path_and_the_rest_builds()
+    {
+        using var project = new TestProject();
+        project.WriteMany(4);
+        project.Fs.MakeUnreadable($"{TestProject.Raw}/s1/i001.txt");
+
+        var result = project.Build();
+
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal(("index", "raw:s1/i001.txt", "cannot be read (IOException)"), (failure.StageId, failure.Item, failure.Reason));
+        Assert.Equal(3, TestProject.StageOf(result, "header").Executed);
+        Assert.False(result.Succeeded);
+    }
 }

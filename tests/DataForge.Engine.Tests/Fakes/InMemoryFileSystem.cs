@@ -15,9 +15,11 @@ public sealed class InMemoryFileSystem : IFileSystem
     private readonly ConcurrentDictionary<string, int> _reads = new(StringComparer.Ordinal);
     private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
     private readonly HashSet<string> _locks = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _clock = 1_700_000_000_000_000_000;
     private long _nextInode = 1000;
+    private int _syncs;
 
     /// <summary>Content reads (OpenRead calls) per path since the last <see cref="ResetReads"/>.</summary>
     public IReadOnlyDictionary<string, int> Reads => _reads;
@@ -66,8 +68,16 @@ public sealed class InMemoryFileSystem : IFileSystem
 
     public FileStat? Stat(string path) => _files.TryGetValue(path, out var node) ? StatOf(node) : null;
 
+    /// <summary>Makes reads of a file fail with an IOException, as a permission or media error would.</summary>
+    public void MakeUnreadable(string path)
+    {
+        lock (_gate) _unreadable.Add(path);
+    }
+
     public Stream OpenRead(string path)
     {
+        lock (_gate)
+            if (_unreadable.Contains(path)) throw new IOException("simulated read error");
         if (!_files.TryGetValue(path, out var node)) throw new FileNotFoundException(path);
         _reads.AddOrUpdate(path, 1, (_, n) => n + 1);
         return new MemoryStream(node.Content, writable: false);
@@ -78,7 +88,12 @@ public sealed class InMemoryFileSystem : IFileSystem
         lock (_gate) _folders.Add(path);
     }
 
-    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly) =>
+    public void SyncFileSystem(string path) => Interlocked.Increment(ref _syncs);
+
+    /// <summary>How many times the engine asked for a file-system flush.</summary>
+    public int Syncs => Volatile.Read(ref _syncs);
+
+    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true) =>
         _files[path] = new Node(content.ToArray(), Interlocked.Add(ref _clock, 1000), Interlocked.Increment(ref _nextInode), readOnly);
 
     public void LinkOrCopy(string source, string target, string tempFolder)

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Text;
+using DataForge.Engine.Hashing;
+
+namespace DataForge.Engine.Store;
+
+/// <summary>
+/// Output paths are chosen by stages and may be derived from content (a series UID in a folder
+/// name), so state.db stores only their hashes; the names live here, as one object in the private
+/// store. Format (version 1): UTF-8 text, first line <c>dataforge-path-names 1</c>, then one line
+/// per path, sorted: 64 hex digits of <see cref="HashOf"/>, a tab, the path. state.db's
+/// <c>meta.names</c> names the current object. A hash whose name was lost (a build killed before
+/// it saved the names) makes the action that used it run again.
+/// </summary>
+public sealed class PathNames
+{
+    private const string Header = "dataforge-path-names 1";
+
+    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+    private int _added;
+
+    /// <summary>True when names were added since loading or saving.</summary>
+    public bool Changed => Volatile.Read(ref _added) > 0;
+
+    /// <summary>The hash under which state.db stores an output path.</summary>
+    public static string HashOf(string path)
+    {
+        using var h = new KeyHasher("output-path/1");
+        return h.Add('p', path).Finish().Hex;
+    }
+
+    /// <summary>Registers a path and returns its hash.</summary>
+    public string Add(string path)
+    {
+        var hash = HashOf(path);
+        if (_names.TryAdd(hash, path)) Interlocked.Increment(ref _added);
+        return hash;
+    }
+
+    /// <summary>The path of a hash, or null when unknown.</summary>
+    public string? Find(string hash) => _names.GetValueOrDefault(hash);
+
+    /// <summary>Keeps only the names of these hashes (gc).</summary>
+    public void KeepOnly(IReadOnlySet<string> hashes)
+    {
+        foreach (var hash in _names.Keys)
+            if (!hashes.Contains(hash) && _names.TryRemove(hash, out _)) Interlocked.Increment(ref _added);
+    }
+
+    /// <summary>Serialises to the format above.</summary>
+    public byte[] ToBytes()
+    {
+        var text = new StringBuilder(Header).Append('\n');
+        foreach (var (hash, path) in _names.OrderBy(p => p.Key, StringComparer.Ordinal)) text.Append(hash).Append('\t').Append(path).Append('\n');
+        Interlocked.Exchange(ref _added, 0);
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    /// <summary>Parses the format above; null when it is not that format (then nothing is trusted).</summary>
+    public static PathNames? Parse(byte[] bytes)
+    {
+        var lines = Encoding.UTF8.GetString(bytes).Split('\n');
+        if (lines[0] != Header) return null;
+        var names = new PathNames();
+        foreach (var line in lines.Skip(1))
+        {
+            if (line.Length == 0) continue;
+            var tab = line.IndexOf('\t');
+            if (tab != 64) return null;
+            names._names[line[..tab]] = line[(tab + 1)..];
+        }
+        return names;
+    }
+}
