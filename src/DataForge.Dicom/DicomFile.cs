@@ -34,6 +34,9 @@ public sealed class DicomFile
     /// <summary>True when the file was read without a preamble and meta information (a raw dataset).</summary>
     public bool HadNoMeta { get; internal set; }
 
+    /// <summary>Deviations from the standard that reading tolerated (e.g. missing delimiters at the end of the data); never values.</summary>
+    public IReadOnlyList<string> Warnings { get; internal set; } = [];
+
     /// <summary>The transfer syntax of the dataset, from (0002,0010); Implicit VR Little Endian when absent.</summary>
     public DicomTransferSyntax TransferSyntax
     {

@@ -74,7 +74,7 @@ public static class DicomReader
         {
             var inflated = Inflate(stream, source, options.MaxInflatedBytes);
             var inner = new ByteSource(inflated, inflated.Length, 0, name);
-            Tokenize(inner, dataset, explicitVR: true, bigEndian: false, options);
+            file.Warnings = Tokenize(inner, dataset, explicitVR: true, bigEndian: false, options);
             return file;
         }
 
@@ -84,19 +84,20 @@ public static class DicomReader
         var explicitVR = syntax?.IsExplicitVR ?? first.Explicit;
         var bigEndian = syntax?.IsBigEndian ?? first.BigEndian;
         if (syntax is not null && first.Plausible && first.Explicit != explicitVR && !syntax.IsBigEndian) explicitVR = first.Explicit;
-        if (syntax is null && !first.Plausible)
+        if (syntax is null && meta.Count == 0 && !first.Plausible)
             throw source.Error("not a DICOM dataset: the first bytes after the meta information are not a data element", null);
-        Tokenize(source, dataset, explicitVR, bigEndian, options);
+        file.Warnings = Tokenize(source, dataset, explicitVR, bigEndian, options);
         return file;
     }
 
-    private static void Tokenize(ByteSource source, DicomDataset dataset, bool explicitVR, bool bigEndian, DicomReadOptions options)
+    private static IReadOnlyList<string> Tokenize(ByteSource source, DicomDataset dataset, bool explicitVR, bool bigEndian, DicomReadOptions options)
     {
         var tokens = new DicomTokenizer(source, new DatasetBuilder(dataset), explicitVR, bigEndian)
         {
             StopBeforePixelData = options.StopBeforePixelData,
         };
         tokens.ReadDataset();
+        return tokens.Warnings;
     }
 
     private static MemoryStream Inflate(Stream stream, ByteSource source, long max)
