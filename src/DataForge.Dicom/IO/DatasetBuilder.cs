@@ -13,8 +13,32 @@ internal sealed class DatasetBuilder : IDicomReaderObserver
 
     private DicomDataset Current => _datasets.Peek();
 
-    public void OnElement(DicomTag tag, DicomVR vr, byte[] value, long offset) =>
+    /// <summary>The data has implicit VR: VRs came from the dictionary and ambiguous ones are resolved here.</summary>
+    public bool ImplicitVR { get; init; }
+
+    public void OnElement(DicomTag tag, DicomVR vr, byte[] value, long offset)
+    {
+        if (ImplicitVR && (vr == DicomVR.US || vr == DicomVR.OB)) vr = Resolve(tag, vr);
         Current.AppendRead(new DicomElement(tag, vr, value) { SourceOffset = offset });
+    }
+
+    /// <summary>
+    /// PS3.5 A.1: in Implicit VR Little Endian, Pixel Data and Overlay Data are OW; "US or SS" attributes follow
+    /// Pixel Representation (0028,0103): SS when it is 1 (two's complement), else US.
+    /// </summary>
+    private DicomVR Resolve(DicomTag tag, DicomVR vr)
+    {
+        var entry = Dictionary.DicomDictionary.Standard.Find(tag);
+        if (entry is null || !entry.IsAmbiguous) return vr;
+        var candidates = entry.ValueRepresentations;
+        if (vr == DicomVR.OB && candidates.Contains(DicomVR.OW)) return DicomVR.OW;
+        if (vr == DicomVR.US && candidates.Contains(DicomVR.SS))
+        {
+            foreach (var ds in _datasets)
+                if (ds.GetNumber(DicomTags.PixelRepresentation) is { } pr) return pr == 1 ? DicomVR.SS : DicomVR.US;
+        }
+        return vr;
+    }
 
     public void OnBeginSequence(DicomTag tag, DicomVR vr, bool undefinedLength, long offset)
     {

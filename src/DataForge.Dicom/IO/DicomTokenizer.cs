@@ -72,6 +72,7 @@ internal sealed class DicomTokenizer
             }
             if (topLevel && _src.Remaining < 8 && AllZero(_src.Peek((int)_src.Remaining)))
             {
+                Warnings.Add($"offset {_src.Position}: {_src.Remaining} trailing NUL bytes after the last element");
                 // Trailing NUL padding after the last element (seen in the wild): nothing more to read.
                 _src.Skip(_src.Remaining, null);
                 return;
@@ -134,6 +135,7 @@ internal sealed class DicomTokenizer
         {
             // PS3.5 6.2.2: UN with undefined length holds a sequence encoded as Implicit VR Little Endian.
             var switchToImplicit = vr == DicomVR.UN && vrFromData;
+            if (vr == DicomVR.UN) Warnings.Add($"offset {start}, tag {tag}: UN of undefined length read as a sequence (PS3.5 6.2.2)");
             ReadSequence(tag, length, start, depth, switchToImplicit);
             return;
         }
@@ -146,6 +148,9 @@ internal sealed class DicomTokenizer
             }
             throw _src.Error($"undefined length is allowed only for SQ, UN and encapsulated pixel data, not {vr} (PS3.5 7.1)", tag, start);
         }
+        if ((length & 1) == 1) Warnings.Add($"offset {start}, tag {tag}: odd value length {length} (PS3.5 7.1.1)");
+        if (tag.Group is 0x0001 or 0x0003 or 0x0005 or 0x0007 or 0xFFFF)
+            Warnings.Add($"offset {start}, tag {tag}: group {tag.Group:X4} may not be used (PS3.5 7.8)");
         var value = _src.ReadBytes(length, tag);
         if (_big && vr.UnitSize > 1) ByteSwap.SwapInPlace(value, vr == DicomVR.AT ? 2 : vr.UnitSize);
         _observer.OnElement(tag, vr, value, start);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using DataForge.Dicom.Dictionary;
 
 namespace DataForge.Dicom.Tests.Oracles;
 
@@ -38,12 +37,11 @@ public sealed class CanonicalComparer(bool bigEndian, bool implicitVR)
     private void CompareElement(JsonElement e, DicomAttribute a, DicomDataset owner, string path)
     {
         var vr = e.GetProperty("vr").GetString()!;
-        var ambiguous = DicomDictionary.Standard.Find(a.Tag)?.IsAmbiguous == true;
         // pydicom knows some private dictionaries; DataForge reads private elements of implicit VR data as UN
         // (PS3.5 A.1) and their bytes are then compared under pydicom's VR.
         var privateUN = implicitVR && a.Tag.IsPrivate && a.VR == DicomVR.UN && a is DicomElement && vr is not "SQ" and not "UN";
         if (privateUN) a = new DicomElement(a.Tag, DicomVR.Parse(vr), ((DicomElement)a).Span.ToArray());
-        if (vr != a.VR.Code && !(ambiguous && implicitVR))
+        if (vr != a.VR.Code)
             _differences.Add($"{path}: VR {a.VR} but pydicom says {vr}");
         if (e.TryGetProperty("items", out var items))
         {
