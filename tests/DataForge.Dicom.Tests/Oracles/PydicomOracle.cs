@@ -14,6 +14,12 @@ public static class PydicomOracle
     /// <summary>The script beside this source file in the repository.</summary>
     public static string Script => Path.Combine(TestData.RepositoryRoot, "tests", "DataForge.Dicom.Tests", "Oracles", "pydicom_canonical.py");
 
+    /// <summary>Skips (or fails under CI) unless Debian's python3 has pydicom; checked once per test run.</summary>
+    public static void Require()
+    {
+        if (!Available.Value) Oracle.RequirePython("pydicom");
+    }
+
     /// <summary>pydicom's canonical dump of a file (skips, or fails under CI, when pydicom is missing).</summary>
     public static JsonElement Dump(string file)
     {
