@@ -76,4 +76,40 @@ public class DicomPixelDataTests
         var values = DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).GetStoredValues(0);
         Assert.Equal([1L, 0, 1, 0, 0, 0, 0, 1], values);
     }
+
+    [Theory]
+    [InlineData(0, new byte[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData(1, new byte[] { 1, 4, 2, 5, 3, 6 })]
+    public void Colour_samples_come_out_interleaved_by_pixel_whatever_the_planar_configuration(int planar, byte[] stored)
+    {
+        var ds = new DicomDataset()
+            .Add(DicomTags.Rows, (ushort)1).Add(DicomTags.Columns, (ushort)2)
+            .Add(DicomTags.BitsAllocated, (ushort)8).Add(DicomTags.BitsStored, (ushort)8).Add(DicomTags.HighBit, (ushort)7)
+            .Add(DicomTags.PixelRepresentation, (ushort)0).Add(DicomTags.SamplesPerPixel, (ushort)3)
+            .Add(DicomTags.PhotometricInterpretation, "RGB").Add(DicomTags.PlanarConfiguration, (ushort)planar)
+            .Add(DicomTags.PixelData, DicomVR.OB, stored);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).GetStoredValues(0));
+    }
+
+    [Fact]
+    public void Signed_samples_are_sign_extended_from_bits_stored()
+    {
+        var ds = new DicomDataset()
+            .Add(DicomTags.Rows, (ushort)1).Add(DicomTags.Columns, (ushort)2)
+            .Add(DicomTags.BitsAllocated, (ushort)16).Add(DicomTags.BitsStored, (ushort)12).Add(DicomTags.HighBit, (ushort)11)
+            .Add(DicomTags.PixelRepresentation, (ushort)1).Add(DicomTags.SamplesPerPixel, (ushort)1)
+            .Add(DicomTags.PixelData, DicomVR.OW, [0xFF, 0x0F, 0x01, 0xF0]);   // 0x0FFF = -1 in 12 bits; 0xF001 masks to 1
+        Assert.Equal([-1L, 1], DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).GetStoredValues(0));
+    }
+
+    [Fact]
+    public void Thirty_two_bit_unsigned_samples_keep_their_full_range()
+    {
+        var ds = new DicomDataset()
+            .Add(DicomTags.Rows, (ushort)1).Add(DicomTags.Columns, (ushort)1)
+            .Add(DicomTags.BitsAllocated, (ushort)32).Add(DicomTags.BitsStored, (ushort)32).Add(DicomTags.HighBit, (ushort)31)
+            .Add(DicomTags.PixelRepresentation, (ushort)0).Add(DicomTags.SamplesPerPixel, (ushort)1)
+            .Add(DicomTags.PixelData, DicomVR.OW, [0xFF, 0xFF, 0xFF, 0xFF]);
+        Assert.Equal([4294967295L], DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).GetStoredValues(0));
+    }
 }
