@@ -68,4 +68,14 @@ public class DicomCharacterSetTests
         var ds = new DicomDataset().Add(DicomTags.SpecificCharacterSet, "ISO_IR 100").Add(DicomTags.OtherPatientIDsSequence, item);
         Assert.Equal("Buc^Jérôme", ds.GetSequence(DicomTags.OtherPatientIDsSequence)!.Items[0].GetString(DicomTags.PatientName));
     }
+
+    [Fact]
+    public void JIS_X_0212_characters_decode_to_the_replacement_character_not_to_a_wrong_one()
+    {
+        // "Hamada^" then ESC $ ( D and one JIS X 0212 character (row 16, cell 1), then ESC ( B.
+        var ds = new DicomDataset();
+        ds.Add(new DicomElement(DicomTags.SpecificCharacterSet, DicomVR.CS, "\\ISO 2022 IR 159"u8.ToArray()));
+        ds.Add(new DicomElement(DicomTags.PatientName, DicomVR.PN, Convert.FromHexString("48616d6164615e1b24284430211b2842")));
+        Assert.Equal("Hamada^\uFFFD", ds.GetString(DicomTags.PatientName));
+    }
 }
