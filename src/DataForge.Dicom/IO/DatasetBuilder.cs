@@ -8,6 +8,8 @@ internal sealed class DatasetBuilder : IDicomReaderObserver
     private DicomFragmentSequence? _fragments;
     private long _fragmentsOffset;
     private bool _offsetTableSeen;
+    private DicomTag _fragmentsTag;
+    private DicomVR _fragmentsVR = DicomVR.OB;
 
     public DatasetBuilder(DicomDataset root) => _datasets.Push(root);
 
@@ -63,18 +65,15 @@ internal sealed class DatasetBuilder : IDicomReaderObserver
         _fragments = null;
         _fragmentsOffset = offset;
         _offsetTableSeen = false;
-        _pendingTag = tag;
-        _pendingVR = vr;
+        _fragmentsTag = tag;
+        _fragmentsVR = vr;
     }
-
-    private DicomTag _pendingTag;
-    private DicomVR _pendingVR = DicomVR.OB;
 
     public void OnFragment(byte[] data, long offset)
     {
         if (!_offsetTableSeen)
         {
-            _fragments = new DicomFragmentSequence(_pendingTag, _pendingVR, data) { SourceOffset = _fragmentsOffset };
+            _fragments = new DicomFragmentSequence(_fragmentsTag, _fragmentsVR, data) { SourceOffset = _fragmentsOffset };
             _offsetTableSeen = true;
             return;
         }
@@ -84,7 +83,7 @@ internal sealed class DatasetBuilder : IDicomReaderObserver
     public void OnEndFragments()
     {
         // PS3.5 A.4: the Basic Offset Table item is always present, possibly empty; tolerate its absence.
-        Current.AppendRead(_fragments ?? new DicomFragmentSequence(_pendingTag, _pendingVR, []) { SourceOffset = _fragmentsOffset });
+        Current.AppendRead(_fragments ?? new DicomFragmentSequence(_fragmentsTag, _fragmentsVR, []) { SourceOffset = _fragmentsOffset });
         _fragments = null;
     }
 }
