@@ -34,13 +34,26 @@ public sealed class DicomFile
     /// <summary>True when the file was read without a preamble and meta information (a raw dataset).</summary>
     public bool HadNoMeta { get; internal set; }
 
-    /// <summary>The transfer syntax of the dataset, from (0002,0010); Implicit VR Little Endian when absent.</summary>
+    /// <summary>Deviations from the standard that reading tolerated (e.g. missing delimiters at the end of the data); never values.</summary>
+    public IReadOnlyList<string> Warnings { get; internal set; } = [];
+
+    /// <summary>True when the file had the 128-byte preamble and "DICM" (or at least "DICM").</summary>
+    public bool HadPreamble { get; internal set; } = true;
+
+    /// <summary>The encoding the reader found the dataset in, when it differs from or replaces (0002,0010).</summary>
+    internal DicomTransferSyntax? DatasetSyntax { get; set; }
+
+    /// <summary>
+    /// The transfer syntax of the dataset: (0002,0010), or for a raw dataset without meta information the encoding
+    /// the reader recognised; Implicit VR Little Endian for a dataset built without one.
+    /// </summary>
     public DicomTransferSyntax TransferSyntax
     {
         get
         {
             var uid = Meta.GetString(DicomTags.TransferSyntaxUID);
-            return uid is null ? DicomTransferSyntax.ImplicitVRLittleEndian : DicomTransferSyntax.FromUid(uid);
+            if (uid is not null) return DicomTransferSyntax.FromUid(uid);
+            return DatasetSyntax ?? DicomTransferSyntax.ImplicitVRLittleEndian;
         }
     }
 

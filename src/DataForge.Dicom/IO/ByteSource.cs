@@ -14,7 +14,7 @@ internal sealed class ByteSource
     private int _count;
     private long _bufferStart;
 
-    public ByteSource(Stream stream, long length, long start, string? file, int bufferSize = 1 << 14)
+    public ByteSource(Stream stream, long length, long start, string? file, int bufferSize = 1 << 12)
     {
         _stream = stream;
         Length = length;

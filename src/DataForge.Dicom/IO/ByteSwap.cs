@@ -3,9 +3,6 @@ namespace DataForge.Dicom.IO;
 /// <summary>Byte order conversion of binary values between little endian (held in memory) and big endian (PS3.5 7.3).</summary>
 internal static class ByteSwap
 {
-    /// <summary>The byte width to swap for a VR: its number size, 2 for AT (two 16-bit words), 0 for text and bytes.</summary>
-    public static int UnitOf(DicomVR vr) => vr.UnitSize;
-
     /// <summary>A copy of the bytes with every unit of the given width reversed; trailing partial units are left as they are.</summary>
     public static byte[] Swapped(ReadOnlySpan<byte> data, int unit)
     {

@@ -8,13 +8,39 @@ internal sealed class DatasetBuilder : IDicomReaderObserver
     private DicomFragmentSequence? _fragments;
     private long _fragmentsOffset;
     private bool _offsetTableSeen;
+    private DicomTag _fragmentsTag;
+    private DicomVR _fragmentsVR = DicomVR.OB;
 
     public DatasetBuilder(DicomDataset root) => _datasets.Push(root);
 
     private DicomDataset Current => _datasets.Peek();
 
-    public void OnElement(DicomTag tag, DicomVR vr, byte[] value, long offset) =>
+    /// <summary>The data has implicit VR: VRs came from the dictionary and ambiguous ones are resolved here.</summary>
+    public bool ImplicitVR { get; init; }
+
+    public void OnElement(DicomTag tag, DicomVR vr, byte[] value, long offset)
+    {
+        if (ImplicitVR && (vr == DicomVR.US || vr == DicomVR.OB)) vr = Resolve(tag, vr);
         Current.AppendRead(new DicomElement(tag, vr, value) { SourceOffset = offset });
+    }
+
+    /// <summary>
+    /// PS3.5 A.1: in Implicit VR Little Endian, Pixel Data and Overlay Data are OW; "US or SS" attributes follow
+    /// Pixel Representation (0028,0103): SS when it is 1 (two's complement), else US.
+    /// </summary>
+    private DicomVR Resolve(DicomTag tag, DicomVR vr)
+    {
+        var entry = Dictionary.DicomDictionary.Standard.Find(tag);
+        if (entry is null || !entry.IsAmbiguous) return vr;
+        var candidates = entry.ValueRepresentations;
+        if (vr == DicomVR.OB && candidates.Contains(DicomVR.OW)) return DicomVR.OW;
+        if (vr == DicomVR.US && candidates.Contains(DicomVR.SS))
+        {
+            foreach (var ds in _datasets)
+                if (ds.GetNumber(DicomTags.PixelRepresentation) is { } pr) return pr == 1 ? DicomVR.SS : DicomVR.US;
+        }
+        return vr;
+    }
 
     public void OnBeginSequence(DicomTag tag, DicomVR vr, bool undefinedLength, long offset)
     {
@@ -39,18 +65,15 @@ internal sealed class DatasetBuilder : IDicomReaderObserver
         _fragments = null;
         _fragmentsOffset = offset;
         _offsetTableSeen = false;
-        _pendingTag = tag;
-        _pendingVR = vr;
+        _fragmentsTag = tag;
+        _fragmentsVR = vr;
     }
-
-    private DicomTag _pendingTag;
-    private DicomVR _pendingVR = DicomVR.OB;
 
     public void OnFragment(byte[] data, long offset)
     {
         if (!_offsetTableSeen)
         {
-            _fragments = new DicomFragmentSequence(_pendingTag, _pendingVR, data) { SourceOffset = _fragmentsOffset };
+            _fragments = new DicomFragmentSequence(_fragmentsTag, _fragmentsVR, data) { SourceOffset = _fragmentsOffset };
             _offsetTableSeen = true;
             return;
         }
@@ -60,7 +83,7 @@ internal sealed class DatasetBuilder : IDicomReaderObserver
     public void OnEndFragments()
     {
         // PS3.5 A.4: the Basic Offset Table item is always present, possibly empty; tolerate its absence.
-        Current.AppendRead(_fragments ?? new DicomFragmentSequence(_pendingTag, _pendingVR, []) { SourceOffset = _fragmentsOffset });
+        Current.AppendRead(_fragments ?? new DicomFragmentSequence(_fragmentsTag, _fragmentsVR, []) { SourceOffset = _fragmentsOffset });
         _fragments = null;
     }
 }

@@ -52,12 +52,20 @@ public static class DicomReader
         }
 
         var meta = new DicomDataset();
+        var warnings = new List<string>();
         var probe = Probe(source);
         if (probe.Group == 0x0002 && !probe.BigEndian)
         {
             // PS3.10 7.1: the meta group is Explicit VR Little Endian; some writers used implicit VR, accept both.
             var metaTokens = new DicomTokenizer(source, new DatasetBuilder(meta), probe.Explicit, false) { OnlyGroup = 0x0002 };
+            var metaStart = source.Position;
             metaTokens.ReadDataset();
+            warnings.AddRange(metaTokens.Warnings);
+            if (!probe.Explicit) warnings.Add("the file meta information is not Explicit VR Little Endian (PS3.10 7.1)");
+            var declared = meta.GetNumber(DicomTags.FileMetaInformationGroupLength);
+            if (declared is null) warnings.Add("the file meta information has no group length (0002,0000) (PS3.10 7.1)");
+            else if (declared != source.Position - metaStart - 12)
+                warnings.Add($"the meta group length {declared} differs from the {source.Position - metaStart - 12} bytes found (PS3.10 7.1)");
         }
         else if (!hasPreamble && !probe.Plausible)
         {
@@ -67,14 +75,17 @@ public static class DicomReader
         var tsUid = meta.GetString(DicomTags.TransferSyntaxUID);
         var syntax = tsUid is null ? null : DicomTransferSyntax.FromUid(tsUid);
         var dataset = new DicomDataset();
-        var file = new DicomFile(meta, dataset, preamble) { HadNoMeta = meta.Count == 0 };
+        var file = new DicomFile(meta, dataset, preamble) { HadNoMeta = meta.Count == 0, HadPreamble = hasPreamble };
+        if (syntax is null && meta.Count > 0) warnings.Add("the file meta information has no Transfer Syntax UID (0002,0010) (PS3.10 7.1)");
+        file.Warnings = warnings;
         if (source.Remaining == 0) return file;
 
         if (syntax is { IsDeflated: true })
         {
             var inflated = Inflate(stream, source, options.MaxInflatedBytes);
             var inner = new ByteSource(inflated, inflated.Length, 0, name);
-            Tokenize(inner, dataset, explicitVR: true, bigEndian: false, options);
+            warnings.AddRange(Tokenize(inner, dataset, explicitVR: true, bigEndian: false, options));
+            file.DatasetSyntax = syntax;
             return file;
         }
 
@@ -83,20 +94,28 @@ public static class DicomReader
         var first = Probe(source);
         var explicitVR = syntax?.IsExplicitVR ?? first.Explicit;
         var bigEndian = syntax?.IsBigEndian ?? first.BigEndian;
-        if (syntax is not null && first.Plausible && first.Explicit != explicitVR && !syntax.IsBigEndian) explicitVR = first.Explicit;
-        if (syntax is null && !first.Plausible)
+        if (syntax is not null && first.Plausible && first.Explicit != explicitVR && !syntax.IsBigEndian)
+        {
+            explicitVR = first.Explicit;
+            warnings.Add($"the transfer syntax says {(explicitVR ? "implicit" : "explicit")} VR but the dataset is {(explicitVR ? "explicit" : "implicit")} VR; read as found");
+        }
+        if (syntax is null && meta.Count == 0 && !first.Plausible)
             throw source.Error("not a DICOM dataset: the first bytes after the meta information are not a data element", null);
-        Tokenize(source, dataset, explicitVR, bigEndian, options);
+        warnings.AddRange(Tokenize(source, dataset, explicitVR, bigEndian, options));
+        file.DatasetSyntax = syntax is not null && syntax.IsExplicitVR == explicitVR ? syntax
+            : explicitVR ? (bigEndian ? DicomTransferSyntax.ExplicitVRBigEndian : DicomTransferSyntax.ExplicitVRLittleEndian)
+            : DicomTransferSyntax.ImplicitVRLittleEndian;
         return file;
     }
 
-    private static void Tokenize(ByteSource source, DicomDataset dataset, bool explicitVR, bool bigEndian, DicomReadOptions options)
+    private static IReadOnlyList<string> Tokenize(ByteSource source, DicomDataset dataset, bool explicitVR, bool bigEndian, DicomReadOptions options)
     {
-        var tokens = new DicomTokenizer(source, new DatasetBuilder(dataset), explicitVR, bigEndian)
+        var tokens = new DicomTokenizer(source, new DatasetBuilder(dataset) { ImplicitVR = !explicitVR }, explicitVR, bigEndian)
         {
             StopBeforePixelData = options.StopBeforePixelData,
         };
         tokens.ReadDataset();
+        return tokens.Warnings;
     }
 
     private static MemoryStream Inflate(Stream stream, ByteSource source, long max)

@@ -36,6 +36,9 @@ internal sealed class DicomTokenizer
     /// <summary>Stop before the first top-level element whose group is not this one (used for the meta group).</summary>
     public ushort? OnlyGroup { get; init; }
 
+    /// <summary>Tolerated deviations from the standard, in reading order (no values, so no PHI).</summary>
+    public List<string> Warnings { get; } = [];
+
     /// <summary>True once reading stopped before pixel data.</summary>
     public bool StoppedBeforePixelData { get; private set; }
 
@@ -56,8 +59,10 @@ internal sealed class DicomTokenizer
             if (_src.Remaining == 0)
             {
                 if (topLevel) return;
-                throw _src.Error(itemUndefined ? "item has no item delimitation before the end of the data (PS3.5 7.5.2)"
-                    : "item runs past the end of the data", null);
+                // As dcmtk and pydicom do, data that ends cleanly between two elements inside an item is kept; the
+                // missing delimiters or the over-long item length are reported as a warning.
+                Warnings.Add($"offset {_src.Position}: the data ends inside an item of {(itemUndefined ? "undefined" : "defined")} length (PS3.5 7.5)");
+                return;
             }
             var start = _src.Position;
             if (topLevel && OnlyGroup is { } g)
@@ -67,6 +72,7 @@ internal sealed class DicomTokenizer
             }
             if (topLevel && _src.Remaining < 8 && AllZero(_src.Peek((int)_src.Remaining)))
             {
+                Warnings.Add($"offset {_src.Position}: {_src.Remaining} trailing NUL bytes after the last element");
                 // Trailing NUL padding after the last element (seen in the wild): nothing more to read.
                 _src.Skip(_src.Remaining, null);
                 return;
@@ -129,6 +135,7 @@ internal sealed class DicomTokenizer
         {
             // PS3.5 6.2.2: UN with undefined length holds a sequence encoded as Implicit VR Little Endian.
             var switchToImplicit = vr == DicomVR.UN && vrFromData;
+            if (vr == DicomVR.UN) Warnings.Add($"offset {start}, tag {tag}: UN of undefined length read as a sequence (PS3.5 6.2.2)");
             ReadSequence(tag, length, start, depth, switchToImplicit);
             return;
         }
@@ -141,6 +148,9 @@ internal sealed class DicomTokenizer
             }
             throw _src.Error($"undefined length is allowed only for SQ, UN and encapsulated pixel data, not {vr} (PS3.5 7.1)", tag, start);
         }
+        if ((length & 1) == 1) Warnings.Add($"offset {start}, tag {tag}: odd value length {length} (PS3.5 7.1.1)");
+        if (tag.Group is 0x0001 or 0x0003 or 0x0005 or 0x0007 or 0xFFFF)
+            Warnings.Add($"offset {start}, tag {tag}: group {tag.Group:X4} may not be used (PS3.5 7.8)");
         var value = _src.ReadBytes(length, tag);
         if (_big && vr.UnitSize > 1) ByteSwap.SwapInPlace(value, vr == DicomVR.AT ? 2 : vr.UnitSize);
         _observer.OnElement(tag, vr, value, start);
@@ -152,15 +162,21 @@ internal sealed class DicomTokenizer
         var undefined = length == Undefined;
         var end = undefined ? -1 : _src.Position + length;
         if (!undefined && length > _src.Remaining)
-            throw _src.Error($"sequence length {length} goes past the end of the data ({_src.Remaining} bytes remain)", tag, start);
+        {
+            Warnings.Add($"offset {start}, tag {tag}: sequence length {length} goes past the end of the data ({_src.Remaining} bytes remain)");
+            end = _src.Length;
+        }
         var (wasExplicit, wasBig) = (_explicit, _big);
         if (switchToImplicit) (_explicit, _big) = (false, false);
         _observer.OnBeginSequence(tag, DicomVR.SQ, undefined, start);
         while (true)
         {
             if (!undefined && _src.Position >= end) break;
-            if (undefined && _src.Remaining == 0)
-                throw _src.Error("sequence has no sequence delimitation before the end of the data (PS3.5 7.5.2)", tag, start);
+            if (_src.Remaining == 0)
+            {
+                Warnings.Add($"offset {start}, tag {tag}: the data ends inside the sequence (PS3.5 7.5.2)");
+                break;
+            }
             var itemStart = _src.Position;
             var itemTag = new DicomTag(_src.ReadUInt16(_big, tag), _src.ReadUInt16(_big, tag));
             var itemLength = _src.ReadUInt32(_big, tag);
@@ -168,13 +184,17 @@ internal sealed class DicomTokenizer
             if (itemTag != DicomTag.ItemTag)
                 throw _src.Error($"expected an item (FFFE,E000) in the sequence, found {itemTag} (PS3.5 7.5)", tag, itemStart);
             var itemUndefined = itemLength == Undefined;
+            var itemEnd = itemUndefined ? -1 : _src.Position + itemLength;
             if (!itemUndefined && itemLength > _src.Remaining)
-                throw _src.Error($"item length {itemLength} goes past the end of the data ({_src.Remaining} bytes remain)", tag, itemStart);
+            {
+                Warnings.Add($"offset {itemStart}, tag {tag}: item length {itemLength} goes past the end of the data ({_src.Remaining} bytes remain)");
+                itemEnd = _src.Length;
+            }
             _observer.OnBeginItem(itemUndefined, itemStart);
-            ReadElements(itemUndefined ? -1 : _src.Position + itemLength, itemUndefined, depth + 1);
+            ReadElements(itemEnd, itemUndefined, depth + 1);
             _observer.OnEndItem();
         }
-        if (!undefined && _src.Position > end) throw _src.Error("the items run past the sequence's length", tag, start);
+        if (!undefined && _src.Position > end) throw _src.Error($"the items run past the sequence's length {length}", tag, start);
         (_explicit, _big) = (wasExplicit, wasBig);
         _observer.OnEndSequence();
     }

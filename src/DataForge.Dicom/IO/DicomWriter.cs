@@ -13,6 +13,12 @@ public static class DicomWriter
     public static void WriteFile(Stream stream, DicomFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
+        if (file.HadNoMeta && file.Meta.Count == 0)
+        {
+            // A raw dataset read without preamble and meta information is written back the same way.
+            WriteDataset(stream, file.Dataset, file.TransferSyntax);
+            return;
+        }
         var preamble = file.Preamble.Length == 128 ? file.Preamble : new byte[128];
         stream.Write(preamble);
         stream.Write("DICM"u8);

@@ -30,11 +30,9 @@ internal sealed class CodeElement
                 for (var i = 0; i < run.Length; i++) euc[i] = (byte)(run[i] | 0x80);
                 return Encoding.GetString(euc);
             case CodeElementForm.SevenBitTwoByteSupplementary:
-                // JIS X 0212 in G0: EUC-JP code set 3 is SS3 (0x8F) followed by the shifted pair.
-                var sb = new StringBuilder();
-                for (var i = 0; i + 1 < run.Length; i += 2)
-                    sb.Append(Encoding.GetString([0x8F, (byte)(run[i] | 0x80), (byte)(run[i + 1] | 0x80)]));
-                return sb.ToString();
+                // JIS X 0212 (ISO-IR 159): no encoding of the BCL maps it (EUC-JP code set 3 is not decoded), so
+                // each character becomes U+FFFD rather than a wrong character.
+                return new string('\uFFFD', run.Length / 2);
             default:
                 return Encoding.GetString(run);
         }
