@@ -69,6 +69,7 @@ public static class Program
         yield return StatusCommand.Create(context);
         yield return BuildCommand.Create(context);
         yield return GcCommand.Create(context);
+        yield return InspectCommand.Create(context);
         yield return SynthCommand.Create(context);
     }
 }
