@@ -70,6 +70,7 @@ public static class Program
         yield return BuildCommand.Create(context);
         yield return GcCommand.Create(context);
         yield return InspectCommand.Create(context);
+        yield return PseudonymsCommand.Create(context);
         yield return SynthCommand.Create(context);
     }
 }

@@ -18,7 +18,7 @@ public static class ProjectSecret
     /// The secret's bytes. <paramref name="notice"/> tells the user when a new secret was created;
     /// a reference that cannot be read throws <see cref="InvalidOperationException"/> with a message without the secret.
     /// </summary>
-    public static byte[] Resolve(DataForgeManifest manifest, StoreLayout layout, Func<string, string?> environment, out string? notice)
+    public static byte[] Resolve(DataForgeManifest manifest, StoreLayout layout, Func<string, string?> environment, out string? notice, bool create = true)
     {
         notice = null;
         if (manifest.Secret is { } reference)
@@ -33,6 +33,7 @@ public static class ProjectSecret
             if (text.Length < 32) throw new InvalidOperationException($".dataforge/{FileName} is shorter than 32 characters; restore it from your backup");
             return Encoding.UTF8.GetBytes(text);
         }
+        if (!create) throw new InvalidOperationException($"there is no project secret yet (.dataforge/{FileName}); run 'dataforge build' first");
         Directory.CreateDirectory(layout.StateRoot);
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(layout.StateRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -2,7 +2,7 @@ namespace DataForge.Cli.Tests;
 
 public sealed class HelpTests
 {
-    public static TheoryData<string> CommandNames() => ["init", "validate", "status", "build", "gc", "inspect", "synth"];
+    public static TheoryData<string> CommandNames() => ["init", "validate", "status", "build", "gc", "inspect", "pseudonyms", "synth"];
 
     [Theory]
     [MemberData(nameof(CommandNames))]

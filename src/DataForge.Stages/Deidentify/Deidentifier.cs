@@ -70,7 +70,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
     }
 
     /// <summary>Who the patient is, for pseudonyms and date shifts: issuer and ID, else name and birth date, else the study.</summary>
-    internal static string PatientKey(DicomDataset ds)
+    public static string PatientKey(DicomDataset ds)
     {
         var id = ds.GetString(DicomTags.PatientID)?.Trim() ?? "";
         if (id.Length > 0) return "id:" + (ds.GetString(DicomTags.IssuerOfPatientID)?.Trim() ?? "") + "\0" + id;
