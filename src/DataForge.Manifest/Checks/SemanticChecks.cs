@@ -48,6 +48,8 @@ public static class SemanticChecks
                 continue;
             }
             if (s.Url is not null) report(at + ".url", $"'url' is only for dicomweb sources; a {s.Kind} source takes 'path'", atKey: true);
+            if (s.Kind != "labels" && (s.Format is not null || s.Key is not null))
+                report(at, "'format' and 'key' are only for labels sources");
             if (s.Path is null) { report(at, $"a {s.Kind} source needs 'path'"); continue; }
             var full = m.Resolve(s.Path);
             var isFileOk = s.Kind == "labels";
@@ -56,8 +58,6 @@ public static class SemanticChecks
             report(at + ".path", File.Exists(full)
                 ? $"source path '{s.Path}' is a file; a {s.Kind} source names a folder"
                 : $"source folder '{s.Path}' does not exist (paths are relative to the manifest's folder)");
-            if (s.Kind != "labels" && (s.Format is not null || s.Key is not null))
-                report(at, "'format' and 'key' are only for labels sources");
         }
     }
 

@@ -105,12 +105,12 @@ public sealed class ManifestSchema
                 message = $"{shown}: expected {Expected(e.Kind, schema)}, found {(exists ? KindOf(node) : "nothing")}";
                 break;
             case ValidationErrorKind.NumberTooSmall:
-                message = schema?.ExclusiveMinimum is { } xmin || schema?.IsExclusiveMinimum == true
+                message = schema?.ExclusiveMinimum is not null || schema?.IsExclusiveMinimum == true
                     ? $"{shown}: {Show(node)} is too small (must be above {schema?.ExclusiveMinimum ?? schema?.Minimum})"
                     : $"{shown}: {Show(node)} is too small (minimum {schema?.Minimum})";
                 break;
             case ValidationErrorKind.NumberTooBig:
-                message = schema?.ExclusiveMaximum is { } xmax || schema?.IsExclusiveMaximum == true
+                message = schema?.ExclusiveMaximum is not null || schema?.IsExclusiveMaximum == true
                     ? $"{shown}: {Show(node)} is too large (must be below {schema?.ExclusiveMaximum ?? schema?.Maximum})"
                     : $"{shown}: {Show(node)} is too large (maximum {schema?.Maximum})";
                 break;
