@@ -93,10 +93,15 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
                         ds.Remove(sequence.Tag);
                         context.Count("removed");
                         break;
-                    case ProfileAction.Empty or ProfileAction.Dummy or ProfileAction.Replace or ProfileAction.Hash:
+                    case ProfileAction.Empty or ProfileAction.Replace or ProfileAction.Hash:
                         Collect(sequence, context);
                         ds.Add(new DicomSequence(sequence.Tag));
                         context.Count("emptied");
+                        break;
+                    case ProfileAction.Dummy:
+                        // D keeps a Type 1 sequence present with its items (an empty one would break the IOD);
+                        // every attribute inside gets its own action, so the items carry dummy values.
+                        foreach (var item in sequence.Items) Apply(item, context);
                         break;
                     default:
                         foreach (var item in sequence.Items) Apply(item, context);

@@ -8,7 +8,8 @@ namespace DataForge.Stages.Deidentify;
 /// de-identified; DataForge goes further and keeps an unlisted attribute only when it cannot carry
 /// identifying text: numbers, code strings, bulk data, sequences (whose items are de-identified in turn),
 /// UIDs (which are replaced), and a short list of technical text attributes. Every other value is
-/// emptied (Z): the value goes, and a Type 2 attribute stays present, so the instance stays conformant.
+/// replaced by a dummy (D): the value goes, and a Type 1 or Type 2 attribute stays present and non-empty,
+/// so the instance stays conformant (an SR's Text Value, Type 1C, may not be empty).
 /// </summary>
 public static class SafeAttributes
 {
@@ -37,6 +38,6 @@ public static class SafeAttributes
         if (attribute.VR == DicomVR.UI) return ProfileAction.Uid;
         if (attribute.Tag.IsGroupLength) return ProfileAction.Remove;
         if (SafeVRs.Contains(attribute.VR.Code)) return ProfileAction.Keep;
-        return SafeTextTags.Contains(attribute.Tag.Value) ? ProfileAction.Keep : ProfileAction.Empty;
+        return SafeTextTags.Contains(attribute.Tag.Value) ? ProfileAction.Keep : ProfileAction.Dummy;
     }
 }

@@ -18,8 +18,8 @@ public sealed partial class ConformanceTests
     [InlineData("MR_small.dcm")]
     [InlineData("rtplan.dcm")]
     [InlineData("rtdose.dcm")]
-    [InlineData("emri_small.dcm")]
-    [InlineData("SC_rgb.dcm")]
+    [InlineData("test-SR.dcm")]
+    [InlineData("SC_rgb_rle.dcm")]
     [InlineData("MR_small_implicit.dcm")]
     [InlineData("MR_small_bigendian.dcm")]
     public void Dciodvfy_reports_no_error_after_de_identification_that_it_did_not_report_before(string name)
