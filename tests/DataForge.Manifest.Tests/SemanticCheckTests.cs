@@ -110,4 +110,11 @@ public sealed class SemanticCheckTests : IDisposable
         var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [retain-longitudinal-modified-dates, clean-descriptors]\n  overrides:\n    - {tag: \"(0010,1010)\", action: keep}\n");
         Assert.Empty(problems);
     }
+
+    [Fact]
+    public void An_output_layout_that_is_not_built_yet_is_refused()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  layout: nnunet\n");
+        Assert.Equal("dataforge.yaml:8:11: output.layout: nnunet is not supported yet (supported: dicom)", Assert.Single(problems));
+    }
 }

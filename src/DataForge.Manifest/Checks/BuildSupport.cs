@@ -25,6 +25,9 @@ public static class BuildSupport
         "retain-safe-private", "clean-structured-content", "clean-graphics", "clean-pixel-data", "clean-recognizable-visual-features",
     };
 
+    /// <summary>Output layouts that can be written.</summary>
+    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom" };
+
     /// <summary>Source kinds that can be read.</summary>
     public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom" };
 
@@ -40,6 +43,9 @@ public static class BuildSupport
             if (!SupportedSourceKinds.Contains(m.Sources[i].Kind))
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"sources[{i}].kind"),
                     $"sources[{i}].kind: {m.Sources[i].Kind} sources are not supported yet (supported: {string.Join(", ", SupportedSourceKinds.Order(StringComparer.Ordinal))})"));
+        if (!SupportedLayouts.Contains(m.Output.Layout))
+            problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt("output.layout"),
+                $"output.layout: {m.Output.Layout} is not supported yet (supported: {string.Join(", ", SupportedLayouts.Order(StringComparer.Ordinal))})"));
         if (m.Deidentify is { } d)
         {
             if (d["options"] is System.Text.Json.Nodes.JsonArray options)
