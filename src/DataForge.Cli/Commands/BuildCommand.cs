@@ -38,7 +38,19 @@ public static class BuildCommand
     {
         if (jobs < 0) throw new UserErrorException("build: --jobs must be 1 or more (or 0 for all cores)");
         var setup = EngineSetup.Load(context, file);
-        var result = setup.Engine.Build(setup.Pipeline, setup.Options(context, jobs, noWait));
+        var options = setup.Options(context, jobs, noWait);
+        BuildResult result;
+        if (context.Console.Interactive && !json)
+        {
+            // On a terminal, a live status line while the engine works; plain lines otherwise.
+            BuildResult? done = null;
+            context.Console.Ansi.Status().Start("building…", _ => done = setup.Engine.Build(setup.Pipeline, options));
+            result = done!;
+        }
+        else
+        {
+            result = setup.Engine.Build(setup.Pipeline, options);
+        }
         if (result.Outcome == BuildOutcome.LockBusy)
         {
             var message = $"another build holds the store's lock ({result.LockHolder}); run again when it ends, or without --no-wait to wait";
