@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# De-identification benchmark (issue 5), not a test: a cold `dataforge build` with the Basic Profile over a
+# synthetic CT corpus, against gdcmanon (libgdcm-tools, PS3.15 E.1 with its own certificate) over the same
+# files, and against `cp -r` of the same bytes (the I/O floor). Whole processes, page cache warm for all.
+#
+#   bench/deidentify.sh [DIR]     env: PATIENTS (default 10) x SLICES (default 200) slices of MATRIX (512)
+#                                 pixels square, 16 bit; JOBS (default: cores)
+#
+# Prints files/s of each and the ratios: DataForge/gdcmanon throughput (target >= 3) and
+# DataForge/cp time (target <= 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PATIENTS=${PATIENTS:-10}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; JOBS=${JOBS:-$(nproc)}
+DIR=${1:-${TMPDIR:-/tmp}/dataforge-deid-bench}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+command -v gdcmanon >/dev/null || { echo "gdcmanon is missing: apt-get install libgdcm-tools" >&2; exit 2; }
+
+dotnet build -c Release src/DataForge.Cli -v q -nologo >/dev/null
+DF=$PWD/src/DataForge.Cli/bin/Release/net10.0/dataforge
+
+if [ ! -f "$DIR/.generated-$PATIENTS-$SLICES-$MATRIX" ]; then
+  rm -rf "$DIR"; mkdir -p "$DIR"
+  "$DF" synth "$DIR/raw" --patients "$PATIENTS" --slices "$SLICES" --matrix "$MATRIX" --modalities CT >&2
+  touch "$DIR/.generated-$PATIENTS-$SLICES-$MATRIX"
+fi
+FILES=$(find "$DIR/raw" -name '*.dcm' | wc -l)
+BYTES=$(du -sb "$DIR/raw" | cut -f1)
+cat > "$DIR/dataforge.yaml" <<YAML
+version: 1
+name: deid-bench
+sources:
+  - {id: raw, kind: dicom, path: raw}
+deidentify:
+  profile: basic
+  options: [retain-longitudinal-modified-dates, clean-descriptors]
+YAML
+printf 'bench-secret-%s\n' 0123456789abcdef0123456789abcdef > "$DIR/secret.txt"
+sed -i '1a secret: file:secret.txt' "$DIR/dataforge.yaml"
+if [ ! -f "$DIR/cert.pem" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" -subj /CN=bench -days 2 2>/dev/null
+fi
+cat "$DIR"/raw/*/*/*/*.dcm > /dev/null   # warm the page cache for every contender
+
+now() { date +%s.%N; }
+run() { local t0; t0=$(now); "$@" > /dev/null 2>&1 || true; echo "$(now) - $t0" | bc; }
+
+rm -rf "$DIR/cp"
+T_CP=$(run cp -r "$DIR/raw" "$DIR/cp")
+rm -rf "$DIR/gdcm"; mkdir -p "$DIR/gdcm"
+T_GDCM=$(run gdcmanon -e -c "$DIR/cert.pem" --continue -r -i "$DIR/raw" -o "$DIR/gdcm")
+GDCM_FILES=$(find "$DIR/gdcm" -type f | wc -l)
+rm -rf "$DIR/.dataforge" "$DIR/out"
+T_DF=$( cd "$DIR" && run "$DF" build -j "$JOBS" )
+DF_FILES=$(find "$DIR/out" -name '*.dcm' | wc -l)
+rm -rf "$DIR/cp"
+
+rate() { echo "scale=1; $1 / $2" | bc; }
+echo "corpus: $FILES files, $((BYTES / 1048576)) MB, -j $JOBS"
+echo "cp -r:       ${T_CP} s"
+echo "gdcmanon:    ${T_GDCM} s, $GDCM_FILES files written, $(rate "$GDCM_FILES" "$T_GDCM") files/s"
+echo "dataforge:   ${T_DF} s, $DF_FILES files written, $(rate "$DF_FILES" "$T_DF") files/s"
+echo "ratio dataforge/gdcmanon throughput: $(echo "scale=2; ($DF_FILES / $T_DF) / ($GDCM_FILES / $T_GDCM)" | bc) (target >= 3)"
+echo "ratio dataforge/cp time:             $(echo "scale=2; $T_DF / $T_CP" | bc) (target <= 2)"
