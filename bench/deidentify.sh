@@ -15,8 +15,10 @@ DIR=${1:-${TMPDIR:-/tmp}/dataforge-deid-bench}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 command -v gdcmanon >/dev/null || { echo "gdcmanon is missing: apt-get install libgdcm-tools" >&2; exit 2; }
 
-dotnet build -c Release src/DataForge.Cli -v q -nologo >/dev/null
-DF=$PWD/src/DataForge.Cli/bin/Release/net10.0/dataforge
+# The tool as users install it: published, ReadyToRun (no JIT at start-up).
+dotnet publish src/DataForge.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$DIR.bin" -v q -nologo >/dev/null
+DF=$DIR.bin/dataforge
 
 if [ ! -f "$DIR/.generated-$PATIENTS-$SLICES-$MATRIX" ]; then
   rm -rf "$DIR"; mkdir -p "$DIR"
