@@ -65,8 +65,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         context.RemovedText.RemoveWhere(v => context.Kept.Any(k => k.Contains(v, StringComparison.OrdinalIgnoreCase)));
         context.Removed.UnionWith(context.RemovedText);
         context.Removed.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
-
-        return new DeidResult(output, context.Pseudonym, context.Removed, context.Counts);
+        context.NameParts.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
+        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts);
     }
 
     /// <summary>Who the patient is, for pseudonyms and date shifts: issuer and ID, else name and birth date, else the study.</summary>
@@ -311,9 +311,21 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         foreach (var value in ds.GetStrings(element.Tag))
         {
             context.AddRemoved(value);
-            if (element.VR == DicomVR.PN)
-                foreach (var part in value.Split('^', '='))
-                    context.AddRemoved(part);
+            if (element.VR != DicomVR.PN) continue;
+            // PS3.5 6.2.1: family^given^middle^prefix^suffix, groups separated by '='. Free text writes
+            // names as "Given Family", "Family, Given" or "Family Given": each form is looked for whole,
+            // and each component on its own.
+            foreach (var group in value.Split('='))
+            {
+                var parts = group.Split('^').Select(p => p.Trim()).Where(p => p.Length > 0).ToList();
+                foreach (var part in parts) context.AddRemoved(part, context.NameParts);
+                if (parts.Count >= 2)
+                {
+                    context.AddRemoved($"{parts[1]} {parts[0]}");
+                    context.AddRemoved($"{parts[0]}, {parts[1]}");
+                    context.AddRemoved($"{parts[0]} {parts[1]}");
+                }
+            }
         }
     }
 
@@ -325,6 +337,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         public IReadOnlyList<string> Known { get; } = known;
         public HashSet<string> Removed { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public HashSet<string> NameParts { get; } = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Kept { get; } = [];
         public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
 
@@ -340,7 +353,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
 }
 
 /// <summary>A de-identified instance, its patient's pseudonym, the identifiers that were removed, and what was done.</summary>
-public sealed record DeidResult(DicomFile File, string Pseudonym, IReadOnlySet<string> RemovedIdentifiers, IReadOnlyDictionary<string, int> Counts);
+public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers, IReadOnlyDictionary<string, int> Counts);
 
 /// <summary>An instance that cannot be de-identified; the message names no value from it.</summary>
 public sealed class DeidentificationException(string message) : Exception(message);
