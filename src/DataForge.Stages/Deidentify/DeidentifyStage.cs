@@ -51,6 +51,10 @@ public sealed class DeidentifyStage : IStage
         {
             return StageResult.Failed(ReadFailure.Describe(e));
         }
+        // PS3.3 C.7.6.1.1.7: the pixels carry identifying text. Until pixel cleaning exists, such an
+        // instance is excluded and reported, never passed through.
+        if (string.Equals(file.Dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
+            return StageResult.Failed("excluded: Burned In Annotation is YES and pixel cleaning (clean-pixel-data) is not built yet");
         DeidResult result;
         try
         {

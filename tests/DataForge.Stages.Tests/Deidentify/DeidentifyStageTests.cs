@@ -141,4 +141,17 @@ public sealed class DeidentifyStageTests : IDisposable
             Assert.True(errors.Count == 0, string.Join('\n', errors));
         }
     }
+
+    [Fact]
+    public void An_instance_with_burned_in_annotation_is_excluded_and_reported()
+    {
+        var victim = Directory.GetFiles(_project.Combine("raw"), "IM0001.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var file = DataForge.Dicom.DicomFile.Open(victim);
+        file.Dataset.Add(DataForge.Dicom.DicomTags.BurnedInAnnotation, "YES");
+        file.Save(victim);
+        var result = Build(ModifiedDates);
+        var failure = Assert.Single(result.Failures);
+        Assert.StartsWith("excluded: Burned In Annotation is YES", failure.Reason);
+        Assert.Equal(17, Directory.GetFiles(_project.Combine("out"), "*.dcm", SearchOption.AllDirectories).Length);
+    }
 }
