@@ -57,4 +57,14 @@ public sealed class PseudonymsCommandTests : IDisposable
         Assert.Equal(2, refused.ExitCode);
         Assert.False(File.Exists(_dir.Combine("out", "table.csv")));
     }
+
+    [Fact]
+    public void Status_plans_without_creating_the_secret()
+    {
+        var status = CliRunner.Run(_dir.Path, "status");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("deidentify: 8 of 8 would run (8 new input)", status.Out);
+        Assert.Contains("the first build creates .dataforge/secret.key", status.Error);
+        Assert.False(File.Exists(_dir.Combine(".dataforge", "secret.key")));
+    }
 }

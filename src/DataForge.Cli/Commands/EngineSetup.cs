@@ -21,7 +21,12 @@ public sealed class EngineSetup
 
     public Pipeline Pipeline { get; }
 
-    public static EngineSetup Load(CliContext context, string file)
+    /// <summary>
+    /// Loads the manifest and makes the engine and pipeline. A build creates the project secret when
+    /// there is none; a status (<paramref name="readOnly"/>) never writes: it plans with a throw-away key
+    /// and says that the first build will create the secret.
+    /// </summary>
+    public static EngineSetup Load(CliContext context, string file, bool readOnly = false)
     {
         var manifest = ManifestArguments.LoadOrFail(context, file);
         var layout = PipelineFactory.Layout(manifest);
@@ -30,8 +35,16 @@ public sealed class EngineSetup
         {
             try
             {
-                secret = ProjectSecret.Resolve(manifest, layout, context.Environment, out var notice);
-                if (notice is not null) context.Console.Note(notice);
+                if (readOnly && manifest.Secret is null && !File.Exists(Path.Combine(layout.StateRoot, ProjectSecret.FileName)))
+                {
+                    secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+                    context.Console.Note("no project secret yet: the first build creates .dataforge/secret.key");
+                }
+                else
+                {
+                    secret = ProjectSecret.Resolve(manifest, layout, context.Environment, out var notice, create: !readOnly);
+                    if (notice is not null) context.Console.Note(notice);
+                }
             }
             catch (InvalidOperationException e)
             {

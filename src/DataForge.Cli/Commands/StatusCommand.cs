@@ -29,7 +29,7 @@ public static class StatusCommand
 
     private static int Run(CliContext context, string file, bool verbose, bool json)
     {
-        var setup = EngineSetup.Load(context, file);
+        var setup = EngineSetup.Load(context, file, readOnly: true);
         var status = setup.Engine.Status(setup.Pipeline, setup.Options(context, 0, noWait: false));
         var byStage = status.WouldRun.GroupBy(e => e.StageId).ToDictionary(g => g.Key, g => g.ToList());
         if (json)
