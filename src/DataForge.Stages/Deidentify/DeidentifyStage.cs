@@ -24,7 +24,11 @@ public sealed class DeidentifyStage : IStage
 
     private readonly Deidentifier _deidentifier;
 
-    public DeidentifyStage(IReadOnlyList<string> sources, JsonElement policyConfig, byte[] secret)
+    /// <param name="sources">Ids of the DICOM sources.</param>
+    /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
+    /// <param name="secret">The project secret.</param>
+    /// <param name="publish">True when the de-identified DICOM files are part of the output (layout <c>dicom</c>).</param>
+    public DeidentifyStage(IReadOnlyList<string> sources, JsonElement policyConfig, byte[] secret, bool publish = true)
     {
         var policy = DeidPolicy.From(policyConfig);
         var keys = new KeyedIdentity(secret);
@@ -35,7 +39,7 @@ public sealed class DeidentifyStage : IStage
             ["policy"] = policyConfig,
             ["secret_fingerprint"] = keys.Fingerprint,
         }));
-        Definition = new StageDefinition(Id, Version, StageShape.Map, sources, config) { Publish = true };
+        Definition = new StageDefinition(Id, Version, StageShape.Map, sources, config) { Publish = publish };
     }
 
     public StageDefinition Definition { get; }
