@@ -1,0 +1,113 @@
+using System.Text.Json;
+using DataForge.Imaging;
+using DataForge.Imaging.Nifti;
+using DataForge.Stages.Harmonise;
+using DataForge.Testing;
+
+namespace DataForge.Stages.Tests.Harmonise;
+
+public sealed class SeriesVolumeBuilderTests : IDisposable
+{
+    private readonly SeriesFixture _corpus = new(slices: 6, matrix: 16);
+
+    public void Dispose() => _corpus.Dispose();
+
+    [SkippableTheory]
+    [InlineData("CT")]
+    [InlineData("MR")]
+    public void A_synthetic_series_gives_the_volume_dcm2niix_gives(string modality)
+    {
+        var dcm2niix = Oracle.Require("dcm2niix");
+        var python = Oracle.RequirePython("nibabel", "numpy");
+        var result = SeriesVolumeBuilder.Build(_corpus.Files(modality));
+        Assert.False(result.IsFailure, result.FailureReason);
+        var ours = _corpus.Root.Combine($"{modality}.nii.gz");
+        NiftiWriter.Write(result.Volume!, ours);
+
+        var theirs = _corpus.Root.Combine("dcm2niix-" + modality);
+        Directory.CreateDirectory(theirs);
+        var run = Oracle.Run(dcm2niix, ["-z", "n", "-f", "%s", "-o", theirs, _corpus.SeriesFolder(modality)]);
+        Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
+        var reference = Assert.Single(Directory.GetFiles(theirs, "*.nii"));
+
+        var compare = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "compare_nifti.py"), ours, reference]);
+        Assert.True(compare.ExitCode == 0, compare.StandardError);
+        var report = JsonDocument.Parse(compare.StandardOutput).RootElement;
+        Assert.Equal(report.GetProperty("shape_b").ToString(), report.GetProperty("shape_a").ToString());
+        Assert.True(report.GetProperty("values_equal").GetBoolean(), compare.StandardOutput);
+        Assert.True(report.GetProperty("max_affine_difference").GetDouble() <= 1e-4, compare.StandardOutput);
+        Assert.Equal(1, report.GetProperty("sform_code_a").GetInt32());
+        Assert.Equal(1, report.GetProperty("qform_code_a").GetInt32());
+    }
+
+    [Fact]
+    public void Ct_stores_hounsfield_units_as_int16_with_identity_scaling()
+    {
+        var result = SeriesVolumeBuilder.Build(_corpus.Files("CT"));
+        var volume = result.Volume!;
+        Assert.Equal(VoxelType.Int16, volume.Type);
+        Assert.True(volume.Scaling.IsIdentity);
+        Assert.Equal([16, 16, 6], volume.Shape.ToArray());
+        Assert.Contains(volume.Voxels<short>().ToArray(), v => v < -900);   // air, after the -1024 intercept
+        Assert.Equal(SpatialUnit.Millimeter, volume.SpatialUnit);
+        Assert.Equal(6, result.Report!.Slices);
+        Assert.Equal(40, result.Report.SliceGap, 6);   // 240 mm coverage over 6 slices
+    }
+
+    [Fact]
+    public void Axial_ct_affine_runs_along_left_posterior_in_ras_with_the_first_position_as_origin()
+    {
+        var files = _corpus.Files("CT");
+        var volume = SeriesVolumeBuilder.Build(files).Volume!;
+        var ipp = files.Select(f => Enumerable.Range(0, 3).Select(i => f.Dataset.GetNumber(DataForge.Dicom.DicomTags.ImagePositionPatient, i)!.Value).ToArray()).MinBy(p => p[2])!;
+        var a = volume.Affine;
+        Assert.Equal(-22.5, a[0, 0], 9);   // +i = patient left in LPS = -x in RAS; 360 mm / 16
+        Assert.Equal(-22.5, a[1, 1], 9);
+        Assert.Equal(40, a[2, 2], 9);
+        Assert.Equal(-ipp[0], a[0, 3], 9);
+        Assert.Equal(-ipp[1], a[1, 3], 9);
+        Assert.Equal(ipp[2], a[2, 3], 9);
+    }
+
+    [Fact]
+    public void The_order_of_the_files_does_not_change_the_volume()
+    {
+        var files = _corpus.Files("MR");
+        var a = SeriesVolumeBuilder.Build(files).Volume!;
+        files.Reverse();
+        (files[1], files[3]) = (files[3], files[1]);
+        var b = SeriesVolumeBuilder.Build(files).Volume!;
+        Assert.True(a.Voxels<short>().SequenceEqual(b.Voxels<short>()));
+        Assert.Equal(a.Affine, b.Affine);
+    }
+
+    [Fact]
+    public void A_series_with_a_missing_slice_fails_as_unevenly_spaced()
+    {
+        var files = _corpus.Files("CT");
+        files.RemoveAt(2);
+        var result = SeriesVolumeBuilder.Build(files);
+        Assert.True(result.IsFailure);
+        Assert.Contains("uneven slice spacing", result.FailureReason);
+        Assert.Contains("median of 40 mm", result.FailureReason);
+    }
+
+    [Fact]
+    public void A_series_with_a_repeated_position_fails_naming_the_duplicate()
+    {
+        var files = _corpus.Files("MR");
+        files.Add(files[3]);
+        var result = SeriesVolumeBuilder.Build(files);
+        Assert.True(result.IsFailure);
+        Assert.Contains("1 slice(s) repeat a position", result.FailureReason);
+    }
+
+    [Fact]
+    public void A_series_mixing_two_orientations_fails_asking_to_split_it()
+    {
+        var mixed = _corpus.Files("CT").Take(3).Concat(_corpus.Files("MR").Take(3)).ToList();
+        var result = SeriesVolumeBuilder.Build(mixed);
+        Assert.True(result.IsFailure);
+        Assert.Contains("Image Orientation (Patient)", result.FailureReason);
+    }
+}
