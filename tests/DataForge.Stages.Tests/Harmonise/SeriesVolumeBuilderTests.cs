@@ -15,18 +15,43 @@ public sealed class SeriesVolumeBuilderTests : IDisposable
     [SkippableTheory]
     [InlineData("CT")]
     [InlineData("MR")]
-    public void A_synthetic_series_gives_the_volume_dcm2niix_gives(string modality)
+    public void A_synthetic_series_gives_the_volume_dcm2niix_gives(string modality) =>
+        AssertSameAsDcm2niix(_corpus.SeriesFolder(modality));
+
+    [SkippableFact]
+    public void Non_square_slices_with_unequal_pixel_spacing_and_a_fractional_slope_give_the_volume_dcm2niix_gives()
+    {
+        // Rows != Columns and row spacing != column spacing catch a swapped axis; slope 0.5 takes the float32 path.
+        var folder = _corpus.Root.Combine("edited");
+        Directory.CreateDirectory(folder);
+        foreach (var file in _corpus.Files("CT"))
+        {
+            var ds = file.Dataset;
+            var pixels = ds.GetElement(DataForge.Dicom.DicomTags.PixelData)!.Span[..(10 * 16 * 2)].ToArray();
+            ds.Add(DataForge.Dicom.DicomTags.Rows, (ushort)10);
+            ds.Add(DataForge.Dicom.DicomTags.PixelSpacing, "2.5", "1.75");
+            ds.Add(DataForge.Dicom.DicomTags.RescaleSlope, "0.5");
+            ds.Add(DataForge.Dicom.DicomTags.PixelData, DataForge.Dicom.DicomVR.OW, pixels);
+            file.Save(Path.Combine(folder, ds.GetString(DataForge.Dicom.DicomTags.SOPInstanceUID)!.Trim() + ".dcm"));
+        }
+        var volume = AssertSameAsDcm2niix(folder);
+        Assert.Equal(VoxelType.Float32, volume.Type);
+        Assert.Equal([16, 10, 6], volume.Shape.ToArray());
+    }
+
+    private Volume AssertSameAsDcm2niix(string folder)
     {
         var dcm2niix = Oracle.Require("dcm2niix");
         var python = Oracle.RequirePython("nibabel", "numpy");
-        var result = SeriesVolumeBuilder.Build(_corpus.Files(modality));
+        var files = Directory.GetFiles(folder, "*.dcm").Order(StringComparer.Ordinal).Select(f => DataForge.Dicom.DicomFile.Open(f)).ToList();
+        var result = SeriesVolumeBuilder.Build(files);
         Assert.False(result.IsFailure, result.FailureReason);
-        var ours = _corpus.Root.Combine($"{modality}.nii.gz");
+        var ours = _corpus.Root.Combine($"{Path.GetFileName(folder)}.nii.gz");
         NiftiWriter.Write(result.Volume!, ours);
 
-        var theirs = _corpus.Root.Combine("dcm2niix-" + modality);
+        var theirs = _corpus.Root.Combine("dcm2niix-" + Path.GetFileName(folder));
         Directory.CreateDirectory(theirs);
-        var run = Oracle.Run(dcm2niix, ["-z", "n", "-f", "%s", "-o", theirs, _corpus.SeriesFolder(modality)]);
+        var run = Oracle.Run(dcm2niix, ["-z", "n", "-f", "%s", "-o", theirs, folder]);
         Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
         var reference = Assert.Single(Directory.GetFiles(theirs, "*.nii"));
 
@@ -38,6 +63,7 @@ public sealed class SeriesVolumeBuilderTests : IDisposable
         Assert.True(report.GetProperty("max_affine_difference").GetDouble() <= 1e-4, compare.StandardOutput);
         Assert.Equal(1, report.GetProperty("sform_code_a").GetInt32());
         Assert.Equal(1, report.GetProperty("qform_code_a").GetInt32());
+        return result.Volume!;
     }
 
     [Fact]
