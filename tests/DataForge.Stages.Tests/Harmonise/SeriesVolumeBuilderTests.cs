@@ -39,6 +39,23 @@ public sealed class SeriesVolumeBuilderTests : IDisposable
         Assert.Equal([16, 10, 6], volume.Shape.ToArray());
     }
 
+    [SkippableTheory]
+    [InlineData("CT_small.dcm")]
+    [InlineData("MR_small.dcm")]
+    public void A_single_slice_of_pydicom_test_data_gives_the_volume_dcm2niix_gives(string name)
+    {
+        var source = TestData.PydicomFiles().FirstOrDefault(f => Path.GetFileName(f) == name);
+        if (source is null)
+        {
+            Assert.False(Oracle.IsCi, $"{name} of python3-pydicom's test data is missing; CI=true makes a missing oracle a failure");
+            Skip.If(true, $"{name} of python3-pydicom's test data is not installed");
+        }
+        var folder = _corpus.Root.Combine(Path.GetFileNameWithoutExtension(name));
+        Directory.CreateDirectory(folder);
+        File.Copy(source!, Path.Combine(folder, name));
+        AssertSameAsDcm2niix(folder);
+    }
+
     private Volume AssertSameAsDcm2niix(string folder)
     {
         var dcm2niix = Oracle.Require("dcm2niix");
