@@ -6,7 +6,8 @@ using DataForge.Imaging;
 namespace DataForge.Stages.Harmonise;
 
 /// <summary>
-/// Stacks the single-frame instances of one series into a 3D volume, as dcm2niix does, or says why it
+/// Stacks the frames of one series (single-frame instances, or multi-frame instances whose geometry is in
+/// per-frame or shared functional groups, PS3.3 C.7.6.16) into a 3D volume, as dcm2niix does, or says why it
 /// cannot. Pure: files in, value out; no engine, no disk.
 /// <list type="bullet">
 /// <item>Instances must share orientation, echo, matrix and pixel spacing. A series that mixes them is a
@@ -43,9 +44,7 @@ public static class SeriesVolumeBuilder
         {
             var (facts, missing) = SliceFacts.Read(file);
             if (facts is null) return SeriesVolumeResult.Failed($"an instance lacks {missing}; it cannot be placed in a volume");
-            if (facts.Frames > 1)
-                return SeriesVolumeResult.Failed("multi-frame instances are not supported yet; only single-frame series are stacked");
-            slices.Add(facts);
+            slices.AddRange(facts);
         }
         if (Inconsistency(slices) is { } problem) return SeriesVolumeResult.Failed(problem);
 
@@ -165,13 +164,14 @@ public static class SeriesVolumeBuilder
         double min = double.MaxValue, max = double.MinValue;
         for (var k = 0; k < sorted.Count; k++)
         {
-            var pixels = DicomPixelData.Create(sorted[k].File);
+            var slice = sorted[k];
+            var pixels = DicomPixelData.Create(slice.File);
             if (pixels.SamplesPerPixel != 1)
                 throw new NotSupportedException("colour images are not stacked into volumes");
-            var slope = pixels.RescaleSlope;
-            var intercept = pixels.RescaleIntercept;
+            var slope = slice.Slope ?? pixels.RescaleSlope;
+            var intercept = slice.Intercept ?? pixels.RescaleIntercept;
             integral &= slope == Math.Round(slope) && intercept == Math.Round(intercept);
-            var stored = pixels.GetStoredValues(0);
+            var stored = pixels.GetStoredValues(slice.Frame);
             var target = real.AsSpan(k * plane, plane);
             for (var i = 0; i < plane; i++)
             {

@@ -56,6 +56,28 @@ public sealed class SeriesVolumeBuilderTests : IDisposable
         AssertSameAsDcm2niix(folder);
     }
 
+    [SkippableFact]
+    public void An_enhanced_multi_frame_instance_with_frames_out_of_order_gives_the_volume_dcm2niix_gives()
+    {
+        var folder = _corpus.Root.Combine("enhanced");
+        Directory.CreateDirectory(folder);
+        EnhancedSeries.From(_corpus.Files("MR")).Save(Path.Combine(folder, "enhanced.dcm"));
+        var volume = AssertSameAsDcm2niix(folder);
+        var single = SeriesVolumeBuilder.Build(_corpus.Files("MR")).Volume!;
+        Assert.Equal(single.Affine, volume.Affine);
+        Assert.True(single.Voxels<short>().SequenceEqual(volume.Voxels<short>()));
+    }
+
+    [Fact]
+    public void A_multi_frame_instance_without_per_frame_functional_groups_fails_naming_them()
+    {
+        var file = EnhancedSeries.From(_corpus.Files("MR"));
+        file.Dataset.Remove(DataForge.Dicom.DicomTags.PerFrameFunctionalGroupsSequence);
+        var result = SeriesVolumeBuilder.Build([file]);
+        Assert.True(result.IsFailure);
+        Assert.Contains("Per-Frame Functional Groups Sequence (5200,9230)", result.FailureReason);
+    }
+
     private Volume AssertSameAsDcm2niix(string folder)
     {
         var dcm2niix = Oracle.Require("dcm2niix");
