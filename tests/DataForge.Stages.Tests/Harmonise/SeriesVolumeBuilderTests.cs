@@ -57,6 +57,37 @@ public sealed class SeriesVolumeBuilderTests : IDisposable
     }
 
     [SkippableFact]
+    public void An_oblique_series_gives_the_volume_dcm2niix_gives()
+    {
+        // Rotate positions and direction cosines of the axial CT by 20 degrees about (1, 2, 3): a double-oblique stack.
+        var (ax, ay, az) = (1 / Math.Sqrt(14), 2 / Math.Sqrt(14), 3 / Math.Sqrt(14));
+        var (c, s) = (Math.Cos(20 * Math.PI / 180), Math.Sin(20 * Math.PI / 180));
+        double[] Rotate(double x, double y, double z)
+        {
+            var dot = ax * x + ay * y + az * z;
+            return [x * c + (ay * z - az * y) * s + ax * dot * (1 - c),
+                    y * c + (az * x - ax * z) * s + ay * dot * (1 - c),
+                    z * c + (ax * y - ay * x) * s + az * dot * (1 - c)];
+        }
+        string Ds(double v) => v.ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture);
+        var folder = _corpus.Root.Combine("oblique");
+        Directory.CreateDirectory(folder);
+        foreach (var file in _corpus.Files("CT"))
+        {
+            var ds = file.Dataset;
+            double N(DataForge.Dicom.DicomTag tag, int i) => ds.GetNumber(tag, i)!.Value;
+            var p = Rotate(N(DataForge.Dicom.DicomTags.ImagePositionPatient, 0), N(DataForge.Dicom.DicomTags.ImagePositionPatient, 1), N(DataForge.Dicom.DicomTags.ImagePositionPatient, 2));
+            var o = Enumerable.Range(0, 6).Select(i => N(DataForge.Dicom.DicomTags.ImageOrientationPatient, i)).ToArray();
+            var r = Rotate(o[0], o[1], o[2]).Concat(Rotate(o[3], o[4], o[5]));
+            ds.Add(DataForge.Dicom.DicomTags.ImagePositionPatient, p.Select(Ds).ToArray());
+            ds.Add(DataForge.Dicom.DicomTags.ImageOrientationPatient, r.Select(Ds).ToArray());
+            file.Save(Path.Combine(folder, ds.GetString(DataForge.Dicom.DicomTags.SOPInstanceUID)!.Trim() + ".dcm"));
+        }
+        var volume = AssertSameAsDcm2niix(folder);
+        Assert.True(Math.Abs(volume.Affine[0, 1]) > 1, "the affine should be oblique");
+    }
+
+    [SkippableFact]
     public void An_enhanced_multi_frame_instance_with_frames_out_of_order_gives_the_volume_dcm2niix_gives()
     {
         var folder = _corpus.Root.Combine("enhanced");

@@ -62,6 +62,21 @@ public sealed class VolumeStageTests : IDisposable
     }
 
     [Fact]
+    public void A_rebuild_in_another_output_folder_gives_the_same_bytes()
+    {
+        SynthWriter.Write(_project.Combine("raw"), new SynthOptions { Patients = 1, Slices = 4, Matrix = 12 });
+        Assert.True(Build("out1").Succeeded);
+        Assert.True(Build("out2").Succeeded);
+        var files = Directory.GetFiles(_project.Combine("out1", "nifti"), "*.nii.gz", SearchOption.AllDirectories);
+        Assert.Equal(2, files.Length);
+        foreach (var file in files)
+        {
+            var other = Path.Combine(_project.Combine("out2"), Path.GetRelativePath(_project.Combine("out1"), file));
+            Assert.True(File.ReadAllBytes(file).AsSpan().SequenceEqual(File.ReadAllBytes(other)));
+        }
+    }
+
+    [Fact]
     public void The_config_names_the_output_format_and_the_stage_groups_on_the_series_uid()
     {
         var definition = new VolumeStage().Definition;
