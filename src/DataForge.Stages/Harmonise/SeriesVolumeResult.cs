@@ -1,0 +1,32 @@
+using DataForge.Imaging;
+
+namespace DataForge.Stages.Harmonise;
+
+/// <summary>The outcome of stacking a series: a volume and its report, or the reason it cannot be stacked (no PHI).</summary>
+public sealed record SeriesVolumeResult
+{
+    private SeriesVolumeResult(Volume? volume, SeriesVolumeReport? report, string? failure)
+    {
+        Volume = volume;
+        Report = report;
+        FailureReason = failure;
+    }
+
+    /// <summary>The volume, or null on failure.</summary>
+    public Volume? Volume { get; }
+
+    /// <summary>What was measured, or null on failure.</summary>
+    public SeriesVolumeReport? Report { get; }
+
+    /// <summary>Why the series was not stacked, or null.</summary>
+    public string? FailureReason { get; }
+
+    /// <summary>True when the series was not stacked.</summary>
+    public bool IsFailure => FailureReason is not null;
+
+    /// <summary>A stacked series.</summary>
+    public static SeriesVolumeResult Success(Volume volume, SeriesVolumeReport report) => new(volume, report, null);
+
+    /// <summary>A series that cannot be stacked, with a reason that names no content.</summary>
+    public static SeriesVolumeResult Failed(string reason) => new(null, null, reason);
+}
