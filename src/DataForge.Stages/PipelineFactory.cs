@@ -5,6 +5,7 @@ using DataForge.Engine.Store;
 using DataForge.Manifest.Model;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.Dicom;
+using DataForge.Stages.Harmonise;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
 namespace DataForge.Stages;
@@ -36,7 +37,11 @@ public static class PipelineFactory
             if (manifest.Deidentify is { } policy)
             {
                 var config = JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone();
-                stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret")));
+                var layout = manifest.Output.Layout;
+                stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
+                    publish: layout == "dicom"));
+                // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz.
+                if (layout == "nifti") stages.Add(new VolumeStage([DeidentifyStage.Id]));
             }
             else stages.Add(new DicomHeaderStage(dicom));
         }

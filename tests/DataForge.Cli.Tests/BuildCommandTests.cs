@@ -91,4 +91,18 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal("manifest", doc.RootElement.GetProperty("error").GetString());
         Assert.Contains("unknown key 'bogus'", doc.RootElement.GetProperty("messages")[0].GetString());
     }
+
+    [Fact]
+    public void The_nifti_layout_publishes_one_volume_per_series_and_no_dicom()
+    {
+        File.AppendAllText(_dir.Combine("dataforge.yaml"), "\ndeidentify:\n  profile: basic\n");
+        File.WriteAllText(_dir.Combine("dataforge.yaml"), File.ReadAllText(_dir.Combine("dataforge.yaml")).Replace("output:\n  path: out", "output:\n  path: out\n  layout: nifti"));
+        var result = CliRunner.Run(_dir.Path, "build");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("volume: 4 items: 4 ran", result.Out);
+        var volumes = Directory.GetFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories);
+        Assert.Equal(4, volumes.Length);
+        Assert.All(volumes, v => Assert.EndsWith(".nii.gz", v));
+        Assert.All(volumes, v => Assert.StartsWith(_dir.Combine("out", "nifti", "ANON-"), v));
+    }
 }

@@ -115,6 +115,13 @@ public sealed class SemanticCheckTests : IDisposable
     public void An_output_layout_that_is_not_built_yet_is_refused()
     {
         var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  layout: nnunet\n");
-        Assert.Equal("dataforge.yaml:8:11: output.layout: nnunet is not supported yet (supported: dicom)", Assert.Single(problems));
+        Assert.Contains("dataforge.yaml:8:11: output.layout: nnunet is not supported yet (supported: dicom, nifti)", problems);
+    }
+
+    [Fact]
+    public void A_nifti_layout_needs_de_identification()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  layout: nifti\n");
+        Assert.Equal("dataforge.yaml:8:11: output.layout nifti needs a deidentify: section: outputs are made only from de-identified instances", Assert.Single(problems));
     }
 }

@@ -26,7 +26,7 @@ public static class BuildSupport
     };
 
     /// <summary>Output layouts that can be written.</summary>
-    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom" };
+    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti" };
 
     /// <summary>Source kinds that can be read.</summary>
     public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom" };

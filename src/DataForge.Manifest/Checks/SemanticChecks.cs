@@ -63,6 +63,8 @@ public static class SemanticChecks
 
     private static void CheckOutput(DataForgeManifest m, Reporter report)
     {
+        if (m.Output.Layout != "dicom" && m.Deidentify is null)
+            report("output.layout", $"output.layout {m.Output.Layout} needs a deidentify: section: outputs are made only from de-identified instances");
         var output = m.Resolve(m.Output.Path);
         var store = m.Resolve(".dataforge");
         if (IsInside(output, store) || IsInside(store, output))
