@@ -447,8 +447,14 @@ public sealed class StateDatabase : IDisposable
                 _prepared[sql] = command;
             }
             command.Transaction = _transaction;
-            command.Parameters.Clear();
-            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            // The same statement always comes with the same names in the same order: set values in place.
+            if (command.Parameters.Count == parameters.Length)
+                for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value;
+            else
+            {
+                command.Parameters.Clear();
+                foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            }
             command.ExecuteNonQuery();
             if (++_pendingWrites >= WritesPerTransaction) Commit();
         }
