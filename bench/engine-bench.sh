@@ -4,7 +4,8 @@
 # keyed transform map, group by series, reduce), whole process including .NET start-up.
 #
 #   bench/engine-bench.sh [DIR]      env: SMALL (default 100000) small inputs, LARGE (default 2000)
-#                                    inputs of LARGE_KB (default 512) KiB, JOBS (default: cores)
+#                                    inputs of LARGE_KB (default 512) KiB, JOBS (default: cores),
+#                                    HOST (default: this tree's Release build of the test host)
 #
 # Prints: (a) no-op build vs `git status` after `git add` (both warm), target <= 2x (stretch 1.5x);
 # (b) indexing throughput per core vs `openssl dgst -sha256` on one core, target >= 0.8x
@@ -17,8 +18,11 @@ SMALL=${SMALL:-100000}; LARGE=${LARGE:-2000}; LARGE_KB=${LARGE_KB:-512}; JOBS=${
 DIR=${1:-${TMPDIR:-/tmp}/dataforge-engine-bench}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-dotnet build -c Release tests/DataForge.Engine.TestHost -v q -nologo >/dev/null
-HOST=tests/DataForge.Engine.TestHost/bin/Release/net10.0/DataForge.Engine.TestHost
+# HOST=path runs another build of the host (e.g. one made from an older commit, for a before/after).
+if [ -z "${HOST:-}" ]; then
+  dotnet build -c Release tests/DataForge.Engine.TestHost -v q -nologo >/dev/null
+  HOST=tests/DataForge.Engine.TestHost/bin/Release/net10.0/DataForge.Engine.TestHost
+fi
 
 if [ ! -f "$DIR/.generated-$SMALL-$LARGE-$LARGE_KB" ]; then
   rm -rf "$DIR"; mkdir -p "$DIR/raw"

@@ -48,7 +48,7 @@ public sealed class BuildEngine
         var run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken);
         run.Run(pipeline);
         db.SaveNames(objects);
-        var output = new Materialiser(_fs, db, objects, Layout).Apply(run.Desired);
+        var output = new Materialiser(_fs, db, objects, Layout).Apply(run.Desired, run.Materialised);
         run.RecordFingerprint(pipeline);
         db.MarkClean();
         return new BuildResult

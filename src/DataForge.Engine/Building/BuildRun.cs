@@ -25,6 +25,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
 
     public ObjectStore Objects => objects;
 
+    /// <summary>The materialised table as the no-op shortcut read it (null otherwise), so the output folder check need not read it again.</summary>
+    public Dictionary<string, (ContentHash Object, bool Done)>? Materialised { get; private set; }
+
     /// <summary>True when the build took the no-op shortcut (see <see cref="BuildFingerprint"/>).</summary>
     public bool ServedByFingerprint { get; private set; }
 
@@ -104,7 +107,8 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>The last build's output folder as the desired one; false when a file was not fully written or its object is gone.</summary>
     private bool TryOutputsFromLastBuild()
     {
-        foreach (var (path, (obj, done)) in db.LoadMaterialised())
+        var materialised = db.LoadMaterialised();
+        foreach (var (path, (obj, done)) in materialised)
         {
             if (!done || fs.Stat(objects.PathOf(obj)) is not { } stat)
             {
@@ -113,6 +117,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             }
             Desired[path] = (obj, stat.Size);
         }
+        Materialised = materialised;
         return true;
     }
 }

@@ -13,10 +13,14 @@ namespace DataForge.Engine.Building;
 /// </summary>
 internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore objects, StoreLayout layout)
 {
-    /// <summary>Brings the folder in line with <paramref name="desired"/> (output-relative path -> object and size).</summary>
-    public OutputReport Apply(IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired)
+    /// <summary>
+    /// Brings the folder in line with <paramref name="desired"/> (output-relative path -> object and size).
+    /// <paramref name="current"/>: the materialised table when the caller has just read it (nothing wrote it since).
+    /// </summary>
+    public OutputReport Apply(IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired,
+        Dictionary<string, (ContentHash Object, bool Done)>? current = null)
     {
-        var current = db.LoadMaterialised();
+        current ??= db.LoadMaterialised();
         var toWrite = desired.Where(p => !IsInPlace(current, p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         foreach (var (path, _) in toWrite) db.Names.Add(path);
         db.SaveNames(objects);

@@ -47,6 +47,8 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
             found.Add((entry, null, false));
         }
 
+        // Path order: the stat cache's rows are then written in primary-key order, and the files come out sorted.
+        found.Sort((a, b) => string.CompareOrdinal(a.Entry.RelativePath, b.Entry.RelativePath));
         var hashes = new ContentHash?[found.Count];
         var failures = new UnreadableFile?[found.Count];
         long bytes = 0;
@@ -86,7 +88,6 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
         }
         if (record) database.Commit();
 
-        files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         var report = new IndexReport
         {
             Files = files.Count,

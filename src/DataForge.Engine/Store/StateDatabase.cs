@@ -99,7 +99,10 @@ public sealed class StateDatabase : IDisposable
         var connection = new SqliteConnection(location.ConnectionString);
         connection.Open();
         var db = new StateDatabase(connection);
-        db.Execute(location.IsFile ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" : "PRAGMA synchronous=OFF;");
+        // mmap: loading a stage's slots and outputs probes pages all over a file far larger than SQLite's
+        // 2 MB default page cache; mapped, they are read without a pread each (a build with one changed input
+        // of 20,000: 5.6 s -> 4.0 s). Only pages touched count towards resident memory.
+        db.Execute(location.IsFile ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;" : "PRAGMA synchronous=OFF;");
         if (db.ScalarText("SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta'") == "0")
             db.Execute(Schema);
         db.Begin();
@@ -447,8 +450,14 @@ public sealed class StateDatabase : IDisposable
                 _prepared[sql] = command;
             }
             command.Transaction = _transaction;
-            command.Parameters.Clear();
-            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            // The same statement always comes with the same names in the same order: set values in place.
+            if (command.Parameters.Count == parameters.Length)
+                for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value;
+            else
+            {
+                command.Parameters.Clear();
+                foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            }
             command.ExecuteNonQuery();
             if (++_pendingWrites >= WritesPerTransaction) Commit();
         }
