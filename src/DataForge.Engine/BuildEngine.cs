@@ -45,7 +45,7 @@ public sealed class BuildEngine
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, notices, objects);
         db.MarkInUse();
-        var run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken);
+        var run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken) { Progress = options.OnProgress };
         run.Run(pipeline);
         db.SaveNames(objects);
         var output = new Materialiser(_fs, db, objects, Layout).Apply(run.Desired, run.Materialised);

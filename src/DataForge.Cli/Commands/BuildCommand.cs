@@ -42,9 +42,28 @@ public static class BuildCommand
         BuildResult result;
         if (context.Console.Interactive && !json)
         {
-            // On a terminal, a live status line while the engine works; plain lines otherwise.
+            // On a terminal, a progress bar per stage while the engine works; plain lines otherwise.
             BuildResult? done = null;
-            context.Console.Ansi.Status().Start("building…", _ => done = setup.Engine.Build(setup.Pipeline, options));
+            context.Console.Ansi.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(progress =>
+                {
+                    var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                    var gate = new object();
+                    var withBars = options with
+                    {
+                        OnProgress = p =>
+                        {
+                            lock (gate)
+                            {
+                                if (!bars.TryGetValue(p.StageId, out var bar))
+                                    bars[p.StageId] = bar = progress.AddTask(p.StageId, maxValue: Math.Max(1, p.Total));
+                                bar.Value = p.Total == 0 ? 1 : p.Done;
+                            }
+                        },
+                    };
+                    done = setup.Engine.Build(setup.Pipeline, withBars);
+                });
             result = done!;
         }
         else

@@ -15,5 +15,8 @@ public sealed record BuildOptions
     /// <summary>How often a waiting build retries the lock.</summary>
     public TimeSpan LockPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Told when a stage starts running actions and after each one (for progress bars); called from worker threads. Never content.</summary>
+    public Action<BuildProgress>? OnProgress { get; init; }
+
     public CancellationToken CancellationToken { get; init; }
 }

@@ -25,6 +25,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
 
     public ObjectStore Objects => objects;
 
+    /// <summary>Told after each action that ran (stage, actions done, actions to run); called from worker threads.</summary>
+    public Action<BuildProgress>? Progress { get; init; }
+
     /// <summary>The materialised table as the no-op shortcut read it (null otherwise), so the output folder check need not read it again.</summary>
     public Dictionary<string, (ContentHash Object, bool Done)>? Materialised { get; private set; }
 
@@ -70,7 +73,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = stage.Definition.Inputs.SelectMany(id => items[id]).ToList();
-            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken);
+            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress };
             run.Run(inputs);
             foreach (var (output, label, action) in run.Published)
             {

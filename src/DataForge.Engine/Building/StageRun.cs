@@ -15,6 +15,9 @@ namespace DataForge.Engine.Building;
 /// </summary>
 internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, ObjectStore objects, bool dryRun, int jobs, CancellationToken cancellationToken)
 {
+    /// <summary>Told after each action that ran; called from worker threads.</summary>
+    public Action<BuildProgress>? Progress { get; init; }
+
     private readonly StageDefinition _def = stage.Definition;
 
     public List<Item> Outputs { get; } = [];
@@ -85,12 +88,18 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         {
             var config = _def.Config.ToElement();
             var failures = new ConcurrentDictionary<int, string>();
+            var done = 0;
+            Progress?.Invoke(new BuildProgress(_def.Id, 0, toRun.Count));
             Parallel.ForEach(toRun, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
             {
                 var (outputs, failure) = Execute(actions[i], config);
-                if (failure is not null) { failures[i] = failure; return; }
-                results[i] = outputs;
-                db.PutSlot(_def.Id, actions[i].Slot, Record(actions[i], definitionHash));
+                if (failure is null)
+                {
+                    results[i] = outputs;
+                    db.PutSlot(_def.Id, actions[i].Slot, Record(actions[i], definitionHash));
+                }
+                else failures[i] = failure;
+                Progress?.Invoke(new BuildProgress(_def.Id, Interlocked.Increment(ref done), toRun.Count));
             });
             foreach (var i in toRun)
             {

@@ -14,11 +14,22 @@ public sealed class DicomHeaderStageTests : IDisposable
 
     public void Dispose() => _project.Dispose();
 
-    private BuildResult Build()
+    private BuildResult Build(Action<BuildProgress>? progress = null)
     {
         var engine = new BuildEngine(new StoreLayout(_project.Path, _project.Combine("out")));
         var pipeline = new Pipeline([new EngineSource("raw", _project.Combine("raw"))], [new DicomHeaderStage(["raw"])]);
-        return engine.Build(pipeline, new BuildOptions { Jobs = 2 });
+        return engine.Build(pipeline, new BuildOptions { Jobs = 2, OnProgress = progress });
+    }
+
+    [Fact]
+    public void Progress_counts_every_action_that_runs_up_to_its_total()
+    {
+        SynthWriter.Write(_project.Combine("raw"), new SynthOptions { Patients = 1, Slices = 3, Matrix = 16 });
+        var events = new System.Collections.Concurrent.ConcurrentBag<BuildProgress>();
+        Build(events.Add);
+        Assert.Equal(7, events.Count);
+        Assert.All(events, e => Assert.Equal(("headers", 6), (e.StageId, e.Total)));
+        Assert.Equal(Enumerable.Range(0, 7), events.Select(e => e.Done).Order());
     }
 
     [Fact]
