@@ -31,6 +31,8 @@ public static class ProfileGenerator
         sb.Append("// </auto-generated>\n");
         sb.Append("#nullable enable\nnamespace DataForge.Stages.Deidentify;\n\n");
         sb.Append("public static partial class ConfidentialityProfile\n{\n");
+        sb.Append("    /// <summary>Option columns of the standard's data, in the order each row's option actions are given.</summary>\n");
+        sb.Append($"    public static readonly string[] OptionColumns = [{string.Join(", ", OptionColumns.Select(c => $"\"{c}\""))}];\n\n");
         sb.Append("    /// <summary>(tag pattern, name, basic action, then the options in the order of <see cref=\"OptionColumns\"/>; null = no action of its own).</summary>\n");
         sb.Append("    private static readonly (string Tag, string Name, string Basic, string?[] Options)[] Rows =\n    [\n");
         var count = 0;

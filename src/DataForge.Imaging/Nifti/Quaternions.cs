@@ -1,3 +1,5 @@
+using DataForge.Imaging.Operations;
+
 namespace DataForge.Imaging.Nifti;
 
 /// <summary>
@@ -53,8 +55,8 @@ internal static class Quaternions
             if (n == 0) n = 1;
             for (var i = 0; i < 3; i++) r[i, j] = m[i, j] / n;
         }
-        Polar(r);
-        var det = Det(r);
+        Matrix3.OrthogonalPolarFactor(r);
+        var det = Matrix3.Determinant(r);
         var qfac = 1.0;
         if (det < 0)
         {
@@ -104,33 +106,5 @@ internal static class Quaternions
             }
         }
         return (b, c, d, m[0, 3], m[1, 3], m[2, 3], qfac);
-    }
-
-    private static double Det(double[,] r) =>
-        r[0, 0] * (r[1, 1] * r[2, 2] - r[1, 2] * r[2, 1])
-        - r[0, 1] * (r[1, 0] * r[2, 2] - r[1, 2] * r[2, 0])
-        + r[0, 2] * (r[1, 0] * r[2, 1] - r[1, 1] * r[2, 0]);
-
-    /// <summary>Replaces r by its orthogonal polar factor (Newton iteration X = (X + X^-T) / 2).</summary>
-    private static void Polar(double[,] r)
-    {
-        for (var iteration = 0; iteration < 100; iteration++)
-        {
-            var det = Det(r);
-            if (det == 0 || !double.IsFinite(det)) return;
-            // Inverse transpose via cofactors: (X^-1)^T[i,j] = cofactor(i,j) / det.
-            var next = new double[3, 3];
-            var change = 0.0;
-            for (var i = 0; i < 3; i++)
-                for (var j = 0; j < 3; j++)
-                {
-                    int i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
-                    var cof = r[i1, j1] * r[i2, j2] - r[i1, j2] * r[i2, j1];
-                    next[i, j] = 0.5 * (r[i, j] + cof / det);
-                    change = Math.Max(change, Math.Abs(next[i, j] - r[i, j]));
-                }
-            Array.Copy(next, r, 9);
-            if (change < 1e-15) return;
-        }
     }
 }

@@ -12,6 +12,9 @@ namespace DataForge.Stages.Deidentify;
 
 public static partial class ConfidentialityProfile
 {
+    /// <summary>Option columns of the standard's data, in the order each row's option actions are given.</summary>
+    public static readonly string[] OptionColumns = ["rtnSafePrivOpt", "rtnUIDsOpt", "rtnDevIdOpt", "rtnInstIdOpt", "rtnPatCharsOpt", "rtnLongFullDatesOpt", "rtnLongModifDatesOpt", "cleanDescOpt", "cleanStructContOpt", "cleanGraphOpt"];
+
     /// <summary>(tag pattern, name, basic action, then the options in the order of <see cref="OptionColumns"/>; null = no action of its own).</summary>
     private static readonly (string Tag, string Name, string Basic, string?[] Options)[] Rows =
     [

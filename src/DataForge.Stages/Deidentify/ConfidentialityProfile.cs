@@ -10,13 +10,6 @@ namespace DataForge.Stages.Deidentify;
 /// </summary>
 public static partial class ConfidentialityProfile
 {
-    /// <summary>Option columns in the order of each row's option actions.</summary>
-    public static readonly string[] OptionColumns =
-    [
-        "rtnSafePrivOpt", "rtnUIDsOpt", "rtnDevIdOpt", "rtnInstIdOpt", "rtnPatCharsOpt", "rtnLongFullDatesOpt",
-        "rtnLongModifDatesOpt", "cleanDescOpt", "cleanStructContOpt", "cleanGraphOpt",
-    ];
-
     private static readonly Lazy<Lookup> Table = new(Build);
 
     /// <summary>The row for a tag, or null when the table does not list it.</summary>
