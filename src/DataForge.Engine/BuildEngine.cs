@@ -11,7 +11,7 @@ namespace DataForge.Engine;
 /// (failed items, a busy lock, a rebuilt state.db) are values in the results; exceptions mean a
 /// bug or an environment the engine cannot work in (disk full, permissions).
 /// </summary>
-public sealed class BuildEngine
+public sealed partial class BuildEngine
 {
     private readonly IFileSystem _fs;
     private readonly StateDatabaseLocation _database;
