@@ -72,5 +72,10 @@ public static class Program
         yield return InspectCommand.Create(context);
         yield return PseudonymsCommand.Create(context);
         yield return SynthCommand.Create(context);
+        yield return ReleaseCommand.Create(context);
+        yield return LogCommand.Create(context);
+        yield return DiffCommand.Create(context);
+        yield return VerifyCommand.Create(context);
+        yield return ExportCommand.Create(context);
     }
 }

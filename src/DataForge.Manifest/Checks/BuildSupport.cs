@@ -16,7 +16,6 @@ public static class BuildSupport
         ["harmonise"] = "harmonisation steps are not built yet",
         ["labels"] = "labels are not built yet",
         ["splits"] = "splits are not built yet",
-        ["release"] = "releases are not built yet",
     };
 
     /// <summary>De-identification options (PS3.15 Table E.1-1) that are not honoured yet.</summary>

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json.Nodes;
+using DataForge.Cli.Output;
+using DataForge.Engine.Hashing;
+using DataForge.Release;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary><c>dataforge release VERSION</c>: pins the current build in a release manifest, commits it with the manifest and tags it.</summary>
+public static class ReleaseCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var version = new Argument<string>("VERSION") { Description = "The release's version, e.g. v1.0 (the tag is release.tag_prefix + VERSION)." };
+        var message = new Option<string?>("--message", "-m") { Description = "Commit and tag message (default: 'Release VERSION').", HelpName = "MSG" };
+        var file = ManifestArguments.FileOption();
+        var json = ManifestArguments.JsonOption("the release");
+        var command = new Command("release", """
+            Release the current build: write releases/VERSION/manifest.json (every output file's path,
+            size, SHA-256, kind, provenance and reviewer facts; schemas/release-manifest.schema.json) and,
+            with release.card, releases/VERSION/README.md; commit them with the manifest file on the current
+            branch and create an annotated tag. The output data is not committed: the store keeps every
+            object a release references (gc leaves them), and 'dataforge export' writes them out.
+            Refuses (exit 1) when the build is not up to date or had failures; refuses (exit 2) when the tag
+            exists or the project folder is not in a Git repository.
+
+            Example:
+              dataforge build && dataforge release v1.0 -m "First cohort"
+            """);
+        command.Arguments.Add(version);
+        command.Options.Add(message);
+        command.Options.Add(file);
+        command.Options.Add(json);
+        command.SetAction(parse => Run(context, parse.GetValue(version)!, parse.GetValue(message), parse.GetValue(file)!, parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string version, string? message, string file, bool json)
+    {
+        ReleaseSupport.CheckVersion(version);
+        var setup = EngineSetup.Load(context, file, readOnly: true);
+        var manifest = setup.Manifest;
+        using var repo = ReleaseSupport.OpenRepository(manifest);
+        var tag = ReleaseSupport.TagOf(manifest, version);
+        if (repo.TagExists(tag)) throw new UserErrorException($"tag '{tag}' exists already; choose another version");
+        if (manifest.Document.Has("release.branch") && repo.Branch != manifest.Release.Branch)
+            throw new UserErrorException($"release.branch is '{manifest.Release.Branch}' but HEAD is on '{repo.Branch}'; check out '{manifest.Release.Branch}' to release");
+        var folder = Path.Combine(manifest.BaseDirectory, "releases", version);
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+            throw new UserErrorException($"releases/{version}/ exists already (from an unfinished release?); remove it or choose another version");
+
+        var (release, listing) = ReleaseSupport.Current(context, setup, version, jobs: 0);
+
+        Directory.CreateDirectory(folder);
+        var paths = new List<string> { ReleaseRepository.ManifestPath(version) };
+        File.WriteAllBytes(Path.Combine(manifest.BaseDirectory, paths[0]), ReleaseManifestJson.ToBytes(release));
+        if (manifest.Release.Card)
+        {
+            paths.Add($"releases/{version}/README.md");
+            File.WriteAllText(Path.Combine(manifest.BaseDirectory, paths[1]), ReleaseCard.Render(release, manifest.Description), new UTF8Encoding(false));
+        }
+        paths.Add(ReleaseSupport.ManifestFileName(manifest));
+
+        // The store keeps the release's objects (outputs and their metadata) from now on, whatever gc does.
+        try
+        {
+            setup.Engine.SetRoot("release:" + version, listing.Outputs.SelectMany(o => new[] { o.Object, o.Metadata }));
+        }
+        catch (InvalidOperationException)
+        {
+            throw new UserErrorException("a build holds the store's lock; release when it ends", ExitCodes.Failed);
+        }
+        ReleaseSupport.WriteSourceIndex(setup, version, listing);
+        var text = string.IsNullOrWhiteSpace(message) ? $"Release {version}" : message.Trim();
+        var commit = ReleaseSupport.Guard(() => repo.CommitAndTag(paths, text, tag));
+
+        var counts = release.Counts;
+        if (json)
+        {
+            JsonOutput.Write(context.Console, new JsonObject
+            {
+                ["version"] = version,
+                ["tag"] = tag,
+                ["commit"] = commit,
+                ["manifest"] = paths[0],
+                ["patients"] = counts.Patients,
+                ["studies"] = counts.Studies,
+                ["series"] = counts.Series,
+                ["files"] = counts.Files,
+                ["bytes"] = counts.Bytes,
+            });
+        }
+        else
+        {
+            context.Console.Out.WriteLine($"released {version}: {counts.Files} files ({ReleaseSupport.Size(counts.Bytes)}), {counts.Patients} patients, {counts.Studies} studies, {counts.Series} series");
+            context.Console.Out.WriteLine($"commit {commit[..12]} on {repo.Branch}, tag {tag}; manifest {paths[0]}");
+        }
+        return ExitCodes.Success;
+    }
+}

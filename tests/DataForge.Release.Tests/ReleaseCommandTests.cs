@@ -1,0 +1,203 @@
+using System.Text.Json;
+using DataForge.Cli.Output;
+using DataForge.Engine;
+using DataForge.Engine.Store;
+using DataForge.Testing;
+using NJsonSchema;
+
+namespace DataForge.Release.Tests;
+
+public sealed class ReleaseCommandTests
+{
+    private static Dictionary<string, string> FilesOf(string manifestJson) =>
+        JsonDocument.Parse(manifestJson).RootElement.GetProperty("files").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("sha256").GetString()!, StringComparer.Ordinal);
+
+    /// <summary>The v1 output made from the source whose content hashes to <paramref name="sourceSha"/>.</summary>
+    private static string OutputMadeFrom(string manifestJson, string sourceSha) =>
+        JsonDocument.Parse(manifestJson).RootElement.GetProperty("files").EnumerateArray()
+            .Single(f => f.GetProperty("provenance").GetProperty("inputs").EnumerateArray().Any(i => i.GetString() == sourceSha))
+            .GetProperty("path").GetString()!;
+
+    [SkippableFact]
+    public async Task Release_commits_the_manifest_and_an_annotated_tag_that_system_git_reads()
+    {
+        using var p = new ReleaseProject();
+        p.Run("build").AssertExit(0);
+
+        var result = p.Run("release", "v1", "-m", "First cohort").AssertExit(0);
+
+        Assert.Contains("released v1: 12 files", result.Out);
+        var shown = p.Git("show", "v1:releases/v1/manifest.json");
+        Assert.Equal(File.ReadAllText(p.Combine("releases", "v1", "manifest.json")), shown);
+        Assert.Equal("tag", p.Git("cat-file", "-t", "v1").Trim());
+        Assert.Equal("First cohort", p.Git("for-each-ref", "--format=%(contents:subject)", "refs/tags/v1").Trim());
+        var committed = p.Git("show", "--name-only", "--format=", "v1^{commit}").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
+        Assert.Equal(["dataforge.yaml", "releases/v1/README.md", "releases/v1/manifest.json"], committed);
+        Assert.Equal("main", p.Git("rev-parse", "--abbrev-ref", "HEAD").Trim());
+
+        // Every output file, hashed here from disk, and nothing else.
+        Assert.Equal(p.OutputHashes().OrderBy(e => e.Key, StringComparer.Ordinal), FilesOf(shown).OrderBy(e => e.Key, StringComparer.Ordinal));
+        // Each instance was made from one source file: its input is that file's SHA-256, hashed here.
+        var sources = p.Sources().Select(ReleaseProject.Sha256Of).ToHashSet(StringComparer.Ordinal);
+        var inputs = JsonDocument.Parse(shown).RootElement.GetProperty("files").EnumerateArray()
+            .Select(f => Assert.Single(f.GetProperty("provenance").GetProperty("inputs").EnumerateArray()).GetString()!).ToList();
+        Assert.Equal(sources.Order(StringComparer.Ordinal), inputs.Order(StringComparer.Ordinal));
+        // No original path or name: the synthetic patients' folders are named after them.
+        foreach (var folder in Directory.GetDirectories(p.Combine("raw")).Select(Path.GetFileName))
+            Assert.DoesNotContain(folder!, shown, StringComparison.OrdinalIgnoreCase);
+
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "release-manifest.schema.json"));
+        Assert.Empty(schema.Validate(shown));
+
+        var log = JsonDocument.Parse(p.Run("log", "--json").AssertExit(0).Out).RootElement.GetProperty("releases");
+        var only = Assert.Single(log.EnumerateArray());
+        Assert.Equal(("v1", "First cohort", 2, 12), (only.GetProperty("version").GetString(), only.GetProperty("message").GetString(),
+            only.GetProperty("patients").GetInt32(), only.GetProperty("files").GetInt32()));
+    }
+
+    [SkippableFact]
+    public void A_second_release_after_a_policy_change_and_a_removed_source_shows_in_the_diff()
+    {
+        using var p = new ReleaseProject();
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var v1 = p.Git("show", "v1:releases/v1/manifest.json");
+        var gone = p.Sources()[0];
+        var removedOutput = OutputMadeFrom(v1, ReleaseProject.Sha256Of(gone));
+        File.Delete(gone);
+        File.AppendAllText(p.Combine("dataforge.yaml"), "  pseudonym_prefix: T-\n");
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v2", "-m", "Prefix T-, one instance withdrawn").AssertExit(0);
+
+        var diff = JsonDocument.Parse(p.Run("diff", "v1", "v2", "--json").AssertExit(0).Out).RootElement;
+
+        var files = diff.GetProperty("files");
+        Assert.Equal([removedOutput], files.GetProperty("removed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(files.GetProperty("added").EnumerateArray());
+        Assert.Equal(11, files.GetProperty("changed").GetArrayLength()); // new pseudonym paths, paired by the source they came from
+        var patients = diff.GetProperty("patients");
+        Assert.Equal(2, patients.GetProperty("added").GetArrayLength());
+        Assert.All(patients.GetProperty("added").EnumerateArray(), e => Assert.StartsWith("T-", e.GetString()));
+        Assert.Equal(2, patients.GetProperty("removed").GetArrayLength());
+        Assert.Equal(11, diff.GetProperty("attribute_changes").GetProperty("patient").GetInt32());
+        var policy = Assert.Single(diff.GetProperty("policy_changes").EnumerateArray());
+        Assert.Equal(("deidentify.pseudonym_prefix", "\"T-\""), (policy.GetProperty("path").GetString(), policy.GetProperty("after").GetString()));
+        Assert.Contains(diff.GetProperty("tool_changes").EnumerateArray(), c => c.GetProperty("path").GetString() == "manifest_sha256");
+
+        var markdown = p.Run("diff", "v1", "v2", "--markdown").AssertExit(0).Out;
+        Assert.Contains("# Release diff: v1 → v2", markdown);
+        Assert.Contains("- 0 added, 1 removed, 11 changed, 0 unchanged", markdown);
+        Assert.Contains("deidentify.pseudonym_prefix: (absent) -> \"T-\"", markdown);
+
+        var head = JsonDocument.Parse(p.Run("diff", "v2", "HEAD", "--json").AssertExit(0).Out).RootElement;
+        Assert.True(head.GetProperty("identical").GetBoolean());
+        var log = p.Run("log").AssertExit(0).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, log.Length);
+        Assert.StartsWith("v2 ", log[1]);
+        Assert.Contains("2 patients, 4 studies, 4 series, 11 files", log[1]);
+    }
+
+    [SkippableFact]
+    public void Verify_passes_unchanged_and_names_the_file_when_one_source_byte_changes()
+    {
+        using var p = new ReleaseProject();
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var v1 = p.Git("show", "v1:releases/v1/manifest.json");
+
+        var ok = p.Run("verify", "v1").AssertExit(0);
+        Assert.Contains("files: 12 matched, 0 differing, 0 missing, 0 extra", ok.Out);
+        p.Run("verify", "--sources-only").AssertExit(0);
+
+        var victim = p.Sources()[5];
+        var expected = OutputMadeFrom(v1, ReleaseProject.Sha256Of(victim));
+        var bytes = File.ReadAllBytes(victim);
+        bytes[^1] ^= 0x01; // one pixel byte
+        File.WriteAllBytes(victim, bytes);
+
+        var bad = p.Run("verify", "v1").AssertExit(1);
+        Assert.Contains("files: 11 matched, 1 differing, 0 missing, 0 extra", bad.Out);
+        Assert.Contains($"differs: {expected}", bad.Out);
+        var relative = Path.GetRelativePath(p.Combine("raw"), victim).Replace('\\', '/');
+        Assert.Contains($"missing source: raw {ItemReference.Of($"raw:{relative}")}", bad.Out);
+        Assert.DoesNotContain(relative.Split('/')[0], bad.Out + bad.Error);
+        Assert.Contains("NOT verified", bad.Out);
+        var sourcesOnly = JsonDocument.Parse(p.Run("verify", "v1", "--sources-only", "--json").AssertExit(1).Out).RootElement;
+        Assert.False(sourcesOnly.GetProperty("verified").GetBoolean());
+        Assert.Single(sourcesOnly.GetProperty("sources").GetProperty("missing").EnumerateArray());
+        p.Run("verify", "v9").AssertExit(2);
+    }
+
+    [SkippableFact]
+    public void Builds_with_one_and_two_jobs_give_identical_release_manifests()
+    {
+        using var a = new ReleaseProject();
+        using var b = new ReleaseProject();
+        a.Run("build", "-j", "1").AssertExit(0);
+        File.Copy(a.Combine("dataforge.yaml"), b.Combine("dataforge.yaml"), overwrite: true);
+        Directory.CreateDirectory(b.Combine(".dataforge"));
+        File.Copy(a.Combine(".dataforge", "secret.key"), b.Combine(".dataforge", "secret.key"));
+        b.Run("build", "-j", "2").AssertExit(0);
+
+        a.Run("release", "v1").AssertExit(0);
+        b.Run("release", "v1").AssertExit(0);
+
+        Assert.Equal(File.ReadAllBytes(a.Combine("releases", "v1", "manifest.json")), File.ReadAllBytes(b.Combine("releases", "v1", "manifest.json")));
+        Assert.Equal(a.OutputHashes().OrderBy(e => e.Key, StringComparer.Ordinal), b.OutputHashes().OrderBy(e => e.Key, StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
+    public void Release_is_refused_when_not_in_git_when_the_tag_exists_and_when_the_build_is_stale()
+    {
+        using (var plain = new ReleaseProject(git: false))
+        {
+            plain.Run("build").AssertExit(0);
+            var refused = plain.Run("release", "v1").AssertExit(2);
+            Assert.Contains("not in a Git repository", refused.Error);
+            Assert.False(Directory.Exists(plain.Combine("releases")));
+        }
+
+        using var p = new ReleaseProject();
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var again = p.Run("release", "v1", "--json").AssertExit(2);
+        Assert.Contains("tag 'v1' exists already", again.Error);
+        Assert.Equal("usage", JsonDocument.Parse(again.Out).RootElement.GetProperty("error").GetString());
+        p.Run("release", "../x").AssertExit(2);
+
+        var victim = p.Sources()[0];
+        var bytes = File.ReadAllBytes(victim);
+        bytes[^1] ^= 0x01;
+        File.WriteAllBytes(victim, bytes);
+        var stale = p.Run("release", "v2").AssertExit(1);
+        Assert.Contains("not up to date", stale.Error);
+        Assert.Equal("v1", p.Git("tag", "--list").Trim());
+        Assert.False(Directory.Exists(p.Combine("releases", "v2")));
+    }
+
+    [SkippableFact]
+    public void Gc_keeps_the_objects_of_a_release_and_export_writes_them_back()
+    {
+        using var p = new ReleaseProject();
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var v1 = FilesOf(p.Git("show", "v1:releases/v1/manifest.json"));
+        File.AppendAllText(p.Combine("dataforge.yaml"), "  pseudonym_prefix: T-\n");
+        p.Run("build").AssertExit(0);
+
+        var gc = JsonDocument.Parse(p.Run("gc", "--json").AssertExit(0).Out).RootElement;
+        p.Run("export", "v1", "exported").AssertExit(0);
+
+        Assert.Equal(v1.OrderBy(e => e.Key, StringComparer.Ordinal), p.OutputHashes("exported").OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.True(gc.GetProperty("objects_removed").GetInt32() >= 0);
+        p.Run("export", "v1", "exported").AssertExit(2); // not empty
+
+        // Without the release's root, the same gc removes those objects, and export says so.
+        new BuildEngine(new StoreLayout(p.Path, p.Combine("out"))).RemoveRoot("release:v1");
+        var collected = JsonDocument.Parse(p.Run("gc", "--json").AssertExit(0).Out).RootElement;
+        Assert.True(collected.GetProperty("objects_removed").GetInt32() >= 12);
+        var missing = p.Run("export", "v1", "again").AssertExit(1);
+        Assert.Contains("12 of 12 files of v1 are not in this project's store", missing.Error);
+    }
+}
