@@ -200,4 +200,55 @@ public sealed class ReleaseCommandTests
         var missing = p.Run("export", "v1", "again").AssertExit(1);
         Assert.Contains("12 of 12 files of v1 are not in this project's store", missing.Error);
     }
+
+    [SkippableFact]
+    public void The_release_section_sets_the_branch_the_tag_prefix_and_the_card()
+    {
+        using var p = new ReleaseProject();
+        File.AppendAllText(p.Combine("dataforge.yaml"), "release:\n  branch: datasets\n  tag_prefix: dataset-\n  card: false\n");
+        p.Run("build").AssertExit(0);
+
+        var wrongBranch = p.Run("release", "v1").AssertExit(2);
+        Assert.Contains("release.branch is 'datasets' but HEAD is on 'main'", wrongBranch.Error);
+        p.Git("symbolic-ref", "HEAD", "refs/heads/datasets");
+        p.Run("release", "v1").AssertExit(0);
+
+        Assert.Equal("dataset-v1", p.Git("tag", "--list").Trim());
+        Assert.Equal(p.Git("rev-parse", "dataset-v1^{commit}"), p.Git("rev-parse", "datasets"));
+        var committed = p.Git("show", "--name-only", "--format=", "dataset-v1^{commit}").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
+        Assert.Equal(["dataforge.yaml", "releases/v1/manifest.json"], committed);
+        Assert.Equal("v1", JsonDocument.Parse(p.Run("log", "--json").AssertExit(0).Out).RootElement.GetProperty("releases")[0].GetProperty("version").GetString());
+        Assert.True(JsonDocument.Parse(p.Run("diff", "dataset-v1", "HEAD", "--json").AssertExit(0).Out).RootElement.GetProperty("identical").GetBoolean());
+    }
+
+    [SkippableFact]
+    public void A_nifti_release_lists_volumes_made_from_the_deidentified_instances_of_their_series()
+    {
+        var python = Oracle.RequirePython("nibabel");
+        using var p = new ReleaseProject();
+        p.Run("build").AssertExit(0);
+        var instances = p.OutputHashes(); // dicom/PSEUDONYM/STUDY/SERIES/SOP.dcm, hashed from disk
+        var yaml = File.ReadAllText(p.Combine("dataforge.yaml"));
+        File.WriteAllText(p.Combine("dataforge.yaml"), yaml.Replace("output:\n  path: out\n", "output:\n  path: out\n  layout: nifti\n", StringComparison.Ordinal));
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+
+        var files = JsonDocument.Parse(File.ReadAllText(p.Combine("releases", "v1", "manifest.json"))).RootElement.GetProperty("files").EnumerateArray().ToList();
+        Assert.Equal(4, files.Count);
+        foreach (var f in files)
+        {
+            var path = f.GetProperty("path").GetString()!;
+            var parts = path.Split('/'); // nifti/PSEUDONYM/SERIES.nii.gz
+            var series = parts[2][..^".nii.gz".Length];
+            Assert.Equal("nifti-volume", f.GetProperty("kind").GetString());
+            Assert.Equal("volume", f.GetProperty("provenance").GetProperty("stage").GetString());
+            var expected = instances.Where(e => e.Key.StartsWith($"dicom/{parts[1]}/", StringComparison.Ordinal) && e.Key.Split('/')[3] == series)
+                .Select(e => e.Value).Order(StringComparer.Ordinal);
+            Assert.Equal(expected, f.GetProperty("provenance").GetProperty("inputs").EnumerateArray().Select(i => i.GetString()!).Order(StringComparer.Ordinal));
+            Assert.Equal(series, f.GetProperty("item").GetProperty("series").GetString());
+            var shape = Oracle.Run(python, ["-c", "import sys, nibabel; print(','.join(str(d) for d in nibabel.load(sys.argv[1]).shape))", p.Combine("out", path)]);
+            Assert.Equal(0, shape.ExitCode);
+            Assert.Equal(shape.StandardOutput.Trim(), string.Join(",", f.GetProperty("item").GetProperty("geometry").GetProperty("shape").EnumerateArray().Select(d => d.GetInt32())));
+        }
+    }
 }

@@ -63,17 +63,30 @@ public static class ReleaseCommand
         paths.Add(ReleaseSupport.ManifestFileName(manifest));
 
         // The store keeps the release's objects (outputs and their metadata) from now on, whatever gc does.
+        var root = "release:" + version;
         try
         {
-            setup.Engine.SetRoot("release:" + version, listing.Outputs.SelectMany(o => new[] { o.Object, o.Metadata }));
+            setup.Engine.SetRoot(root, listing.Outputs.SelectMany(o => new[] { o.Object, o.Metadata }));
         }
         catch (InvalidOperationException)
         {
+            Directory.Delete(folder, recursive: true);
             throw new UserErrorException("a build holds the store's lock; release when it ends", ExitCodes.Failed);
         }
+        string commit;
+        try
+        {
+            var text = string.IsNullOrWhiteSpace(message) ? $"Release {version}" : message.Trim();
+            commit = ReleaseSupport.Guard(() => repo.CommitAndTag(paths, text, tag));
+        }
+        catch (UserErrorException)
+        {
+            // Nothing was committed: leave no half release behind.
+            Directory.Delete(folder, recursive: true);
+            setup.Engine.RemoveRoot(root);
+            throw;
+        }
         ReleaseSupport.WriteSourceIndex(setup, version, listing);
-        var text = string.IsNullOrWhiteSpace(message) ? $"Release {version}" : message.Trim();
-        var commit = ReleaseSupport.Guard(() => repo.CommitAndTag(paths, text, tag));
 
         var counts = release.Counts;
         if (json)
