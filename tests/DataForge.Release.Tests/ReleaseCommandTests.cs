@@ -251,4 +251,39 @@ public sealed class ReleaseCommandTests
             Assert.Equal(shape.StandardOutput.Trim(), string.Join(",", f.GetProperty("item").GetProperty("geometry").GetProperty("shape").EnumerateArray().Select(d => d.GetInt32())));
         }
     }
+
+    [SkippableFact]
+    public void A_project_in_a_subfolder_of_the_repository_releases_under_its_folder_and_verify_takes_the_latest()
+    {
+        using var p = new ReleaseProject(git: false);
+        using var top = new TempDirectory("dataforge-release-top");
+        var project = Path.Combine(top.Path, "datasets", "ct");
+        Directory.CreateDirectory(Path.GetDirectoryName(project)!);
+        Directory.Move(p.Path, project);
+        try
+        {
+            Oracle.Run(Oracle.Require("git"), ["init", "-q", "-b", "main"], top.Path);
+            Oracle.Run("git", ["config", "user.name", "Release Test"], top.Path);
+            Oracle.Run("git", ["config", "user.email", "release-test@example.invalid"], top.Path);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            int Run(params string[] args) => DataForge.Cli.Program.Run(args,
+                new DataForge.Cli.CliContext(new CliConsole(stdout, stderr, interactive: false, color: false), _ => null, project));
+
+            Assert.Equal(0, Run("build"));
+            Assert.Equal(0, Run("release", "v1"));
+            var shown = Oracle.Run("git", ["show", "v1:datasets/ct/releases/v1/manifest.json"], top.Path);
+            Assert.Equal(0, shown.ExitCode);
+            Assert.Equal(File.ReadAllText(Path.Combine(project, "releases", "v1", "manifest.json")), shown.StandardOutput);
+            Assert.Equal(0, Oracle.Run("git", ["cat-file", "-e", "v1:datasets/ct/dataforge.yaml"], top.Path).ExitCode);
+            stdout.GetStringBuilder().Clear();
+            Assert.Equal(0, Run("verify"));
+            Assert.Contains("verified: v1 rebuilds bit for bit", stdout.ToString());
+        }
+        finally
+        {
+            Directory.Move(project, p.Path); // so the project's own clean-up finds it
+            foreach (var f in Directory.EnumerateFiles(top.Path, "*", SearchOption.AllDirectories)) File.SetAttributes(f, FileAttributes.Normal);
+        }
+    }
 }
