@@ -8,7 +8,8 @@ namespace DataForge.Release;
 /// <summary>
 /// Writes and reads <c>releases/VERSION/manifest.json</c>. The bytes are a function of the content
 /// only: members in a fixed order (object members of items and policy sorted ordinally), files by
-/// path, two-space indentation, LF line ends, a final newline, numbers as the stages wrote them.
+/// path, two-space indentation (each file's item on one line), LF line ends, a final newline,
+/// numbers as the stages wrote them.
 /// </summary>
 public static class ReleaseManifestJson
 {
@@ -69,8 +70,10 @@ public static class ReleaseManifestJson
                 foreach (var i in f.Provenance.Inputs) w.WriteStringValue(i);
                 w.WriteEndArray();
                 w.WriteEndObject();
+                // One line per item: a reviewer's diff of two manifests shows whole items, and arrays of
+                // numbers do not take a line each.
                 w.WritePropertyName("item");
-                WriteSorted(w, f.Item);
+                w.WriteRawValue(Canonical(f.Item), skipInputValidation: true);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
