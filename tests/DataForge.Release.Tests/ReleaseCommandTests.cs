@@ -165,6 +165,12 @@ public sealed class ReleaseCommandTests
         Assert.Contains("tag 'v1' exists already", again.Error);
         Assert.Equal("usage", JsonDocument.Parse(again.Out).RootElement.GetProperty("error").GetString());
         p.Run("release", "../x").AssertExit(2);
+        File.WriteAllText(p.Combine("notes.txt"), "draft");
+        p.Git("add", "notes.txt");
+        var staged = p.Run("release", "v2").AssertExit(2);
+        Assert.Contains("1 other change(s) are staged", staged.Error);
+        Assert.False(Directory.Exists(p.Combine("releases", "v2")));
+        p.Git("reset", "-q", "notes.txt");
 
         var victim = p.Sources()[0];
         var bytes = File.ReadAllBytes(victim);
