@@ -90,8 +90,11 @@ public sealed class ReleaseCommandTests
         Assert.Contains("- 0 added, 1 removed, 11 changed, 0 unchanged", markdown);
         Assert.Contains("deidentify.pseudonym_prefix: (absent) -> \"T-\"", markdown);
 
-        var head = JsonDocument.Parse(p.Run("diff", "v2", "HEAD", "--json").AssertExit(0).Out).RootElement;
-        Assert.True(head.GetProperty("identical").GetBoolean());
+        var headRun = p.Run("diff", "v2", "HEAD", "--json").AssertExit(0);
+        Assert.True(JsonDocument.Parse(headRun.Out).RootElement.GetProperty("identical").GetBoolean());
+        Assert.DoesNotContain("not committed", headRun.Error);
+        File.AppendAllText(p.Combine("dataforge.yaml"), "# a comment\n");
+        Assert.Contains("dataforge.yaml has changes not committed to Git", p.Run("diff", "v2", "HEAD").AssertExit(0).Error);
         var log = p.Run("log").AssertExit(0).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, log.Length);
         Assert.StartsWith("v2 ", log[1]);

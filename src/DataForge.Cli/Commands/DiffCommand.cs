@@ -44,6 +44,9 @@ public static class DiffCommand
             return current ??= ReleaseSupport.Current(context, EngineSetup.Load(context, file, readOnly: true), "HEAD", jobs: 0).Manifest;
         }
         var diff = ReleaseDiff.Compare(from, Resolve(from), to, Resolve(to));
+        var manifestName = ReleaseSupport.ManifestFileName(manifest);
+        if (current is not null && ReleaseSupport.Guard(() => repo.DiffersFromHead(manifestName)))
+            context.Console.Note($"note: {manifestName} has changes not committed to Git; HEAD here is the current build of the working tree");
         if (json) JsonOutput.Write(context.Console, ReleaseDiffFormat.ToJson(diff));
         else context.Console.Out.Write(ReleaseDiffFormat.ToText(diff, markdown));
         foreach (var warning in diff.Warnings)
