@@ -13,6 +13,7 @@ namespace DataForge.Stages.Curate;
 /// </summary>
 internal static partial class ConformanceCheck
 {
+    /// <summary>Adds a finding per missing required attribute and per value that breaks its VR or VM.</summary>
     public static void Run(DicomDataset ds, List<Finding> findings)
     {
         void Fail(string reason) => findings.Add(new Finding(CurationCheck.Conformance, reason));
