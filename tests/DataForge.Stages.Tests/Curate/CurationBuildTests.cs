@@ -204,4 +204,34 @@ public sealed class CurationBuildTests
         Assert.Equal(1, Ran("curate"));
         Assert.Equal(1, Ran("deidentify"));
     }
+
+    [Fact]
+    public void A_localiser_is_excluded_by_default_and_kept_when_asked()
+    {
+        using var project = new CurationProject().Synth();
+        var scout = project.SeriesFiles("CT")[0];
+        CurationProject.Rewrite(scout, file => file.Dataset.Add(DicomTags.ImageType, "ORIGINAL", "PRIMARY", "LOCALIZER"));
+
+        project.Build("{}");
+        Assert.Equal([(CurationProject.Ref(scout), "localizer", "exclude")], project.Findings().Select(f => (f.Item, f.Check, f.Effect)));
+        Assert.Equal(9, project.Published());
+
+        project.Build("""{"series_integrity":{"exclude_localizers":false}}""", output: "out2");
+        Assert.Equal(10, project.Published("out2"));
+    }
+
+    [Fact]
+    public void Two_acquisitions_stacked_in_one_series_are_flagged_for_splitting()
+    {
+        using var project = new CurationProject().Synth(slices: 6);
+        var mr = project.SeriesFiles("MR");
+        foreach (var file in mr.Skip(3)) CurationProject.Rewrite(file, f => f.Dataset.Add(DicomTags.AcquisitionNumber, "2"));
+
+        project.Build("{}");
+
+        var findings = project.Findings();
+        Assert.Equal(mr.Select(CurationProject.Ref).ToHashSet(), findings.Select(f => f.Item).ToHashSet());
+        Assert.All(findings, f => Assert.Equal(("series_integrity", "warn", "2 acquisitions stacked in one series: split it by Acquisition Number"), (f.Check, f.Effect, f.Reason)));
+        Assert.Equal(12, project.Published());
+    }
 }
