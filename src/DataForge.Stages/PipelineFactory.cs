@@ -3,6 +3,7 @@ using DataForge.Engine;
 using DataForge.Engine.Stages;
 using DataForge.Engine.Store;
 using DataForge.Manifest.Model;
+using DataForge.Stages.Curate;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.Dicom;
 using DataForge.Stages.Harmonise;
@@ -18,7 +19,7 @@ public static class PipelineFactory
         new(Path.GetFullPath(manifest.BaseDirectory), manifest.Resolve(manifest.Output.Path));
 
     /// <summary>True when the pipeline needs the project secret.</summary>
-    public static bool NeedsSecret(DataForgeManifest manifest) => manifest.Deidentify is not null;
+    public static bool NeedsSecret(DataForgeManifest manifest) => manifest.Deidentify is not null || manifest.Curate?["consent"] is not null;
 
     /// <summary>
     /// The pipeline; the manifest has passed validation, so every section in it is supported. Without
@@ -34,6 +35,8 @@ public static class PipelineFactory
         var dicom = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => s.Id).ToList();
         if (dicom.Count > 0)
         {
+            // Curation reads the original sources; what it keeps goes on in their place.
+            if (manifest.Curate is { } curate) dicom = CurationPipeline.Add(stages, curate, dicom, manifest.Resolve, secret).ToList();
             if (manifest.Deidentify is { } policy)
             {
                 var config = JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone();

@@ -32,6 +32,7 @@ public static class Program
         Directory.CreateDirectory(deidentifyFolder);
         WriteIfChanged(Path.Combine(deidentifyFolder, "ConfidentialityProfile.Generated.cs"),
             ProfileGenerator.Generate(Path.Combine(standard, "confidentiality_profile_attributes.json"), source));
+        WriteIfChanged(Path.Combine(root, "src", "DataForge.Stages", "Curate", "IodModules.Generated.cs"), IodModulesGenerator.Generate(standard, source));
         return 0;
     }
 

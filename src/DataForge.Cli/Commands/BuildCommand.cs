@@ -78,10 +78,14 @@ public static class BuildCommand
             return ExitCodes.Failed;
         }
         Quarantine.Write(setup.Engine.Layout, result.Failures);
-        if (setup.Manifest.Deidentify is null && !json)
+        if (setup.Manifest.Deidentify is null && setup.Manifest.Curate is null && !json)
             context.Console.Note("note: the manifest has no deidentify: section, so nothing is published to the output folder (sources are only indexed and checked)");
         if (json) JsonOutput.Write(context.Console, ToJson(result));
-        else Render(context, result, setup.Engine.Layout);
+        else
+        {
+            Render(context, result, setup.Engine.Layout);
+            if (setup.Manifest.Curate is not null) CurationSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
+        }
         return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }
 

@@ -133,7 +133,12 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             foreach (var o in outputs)
             {
                 var label = $"{_def.Id}#{o.Object.Short}"; // output paths may be derived from content: never in messages
-                Outputs.Add(new Item($"{_def.Id}:{action.Slot}:{o.Path}", label, o.Path, o.Object, o.Size, o.Metadata, action.Key, null));
+                // An output that is an input passed through and not copied to the store (a source file):
+                // read where the input is read, with the input's provenance.
+                var origin = action.Inputs.FirstOrDefault(x => x.Hash == o.Object && !x.Pending && x.SourceFile is not null);
+                if (origin is not null && objects.Contains(o.Object)) origin = null;
+                Outputs.Add(new Item($"{_def.Id}:{action.Slot}:{o.Path}", label, o.Path, o.Object, o.Size, o.Metadata,
+                    origin is null ? action.Key : origin.Producer, origin?.SourceFile));
                 if (_def.Publish) Published.Add((o, action.Label, i));
             }
         }
@@ -261,10 +266,12 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         var records = new List<OutputRecord>(result.Outputs.Count);
         foreach (var output in result.Outputs)
         {
-            var content = objects.Put(output.Content.Span);
+            // A published pass-through is copied into the store, which the output folder is linked from.
+            var content = output.PassThrough is not { } input ? objects.Put(output.Content.Span)
+                : _def.Publish ? objects.Put(input.ReadAllBytes()) : input.Hash;
             var metadata = output.Metadata is { } m ? CanonicalJson.From(m) : CanonicalJson.EmptyObject;
             var metadataHash = objects.Put(metadata.ToUtf8());
-            records.Add(new OutputRecord(output.Path, content, output.Content.Length, metadataHash));
+            records.Add(new OutputRecord(output.Path, content, output.PassThrough?.Size ?? output.Content.Length, metadataHash));
         }
         // Objects are durable now: only then is the action recorded.
         db.RecordAction(action.Key, _def.Id, records);

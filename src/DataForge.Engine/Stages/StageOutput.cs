@@ -16,6 +16,21 @@ public sealed class StageOutput
         Metadata = metadata;
     }
 
+    /// <summary>
+    /// An output whose content is one of the action's inputs, unchanged: the engine neither copies nor
+    /// re-hashes it (a source file is read from where it is), and downstream actions see the input's own
+    /// provenance, so their keys are those they would have reading the input directly. For filters.
+    /// </summary>
+    public StageOutput(string path, StageItem passThrough, JsonElement? metadata = null)
+    {
+        Path = path;
+        PassThrough = passThrough;
+        Metadata = metadata;
+    }
+
+    /// <summary>The input passed through unchanged, or null when <see cref="Content"/> holds the bytes.</summary>
+    public StageItem? PassThrough { get; }
+
     /// <summary>Output-relative path.</summary>
     public string Path { get; }
 

@@ -12,7 +12,6 @@ public static class BuildSupport
     /// <summary>Top-level sections that no stage honours yet, with what the user can do.</summary>
     public static IReadOnlyDictionary<string, string> UnsupportedSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["curate"] = "curation checks are not built yet",
         ["harmonise"] = "harmonisation steps are not built yet",
         ["labels"] = "labels are not built yet",
         ["splits"] = "splits are not built yet",

@@ -208,6 +208,10 @@ public static class SemanticChecks
             foreach (var key in new[] { "field_strength", "slice_thickness", "pixel_spacing" })
                 if (protocol[key] is JsonObject r && r["min"] is JsonValue lo && r["max"] is JsonValue hi && lo.GetValue<double>() > hi.GetValue<double>())
                     report($"curate.protocol.{key}", $"{key}: min is above max");
+        // The schema's pattern lets 2023-02-31 through; the retention check needs a real date.
+        if (m.Curate?["retention"]?["as_of"] is JsonValue a && a.GetValue<string>() is var asOf
+            && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            report("curate.retention.as_of", $"as_of: {asOf} is not a calendar date (YYYY-MM-DD)");
     }
 
     private sealed record Annotation(string Name, string Kind, string? Source, bool HasPoints, bool HasValues);
