@@ -6,6 +6,7 @@ using DataForge.Manifest.Model;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.Dicom;
 using DataForge.Stages.Harmonise;
+using DataForge.Stages.Labels;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
 namespace DataForge.Stages;
@@ -42,6 +43,7 @@ public static class PipelineFactory
                     publish: layout == "dicom"));
                 // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz.
                 if (layout == "nifti") stages.Add(new VolumeStage([DeidentifyStage.Id]));
+                LabelPipeline.Add(manifest, stages, secret);
             }
             else stages.Add(new DicomHeaderStage(dicom));
         }

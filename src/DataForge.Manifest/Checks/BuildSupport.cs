@@ -15,7 +15,6 @@ public static class BuildSupport
         ["curate"] = "curation checks are not built yet",
         ["harmonise"] = "harmonisation steps are not built yet",
         ["labels"] = "labels are not built yet",
-        ["splits"] = "splits are not built yet",
         ["release"] = "releases are not built yet",
     };
 
