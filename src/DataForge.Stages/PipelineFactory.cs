@@ -29,7 +29,7 @@ public static class PipelineFactory
     public static Pipeline Create(DataForgeManifest manifest, byte[]? secret = null)
     {
         var sources = manifest.Sources
-            .Select(s => new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude))
+            .Select(s => s.Kind == "labels" ? LabelPipeline.Source(manifest, s) : new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude))
             .ToList();
         var stages = new List<IStage>();
         var dicom = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => s.Id).ToList();
