@@ -59,6 +59,16 @@ public static class LabelPipeline
             if (splits["stratify"]?.GetValue<string>() is { } stratify && labelStages.TryGetValue(stratify, out var id)) inputs.Add(id);
             stages.Add(new SplitStage(inputs, config, secret));
         }
+        if (manifest.Output.Layout is "nnunet" or "monai")
+        {
+            // The labels of a training layout: the first mask annotation, in manifest order.
+            var mask = Annotations(manifest).FirstOrDefault(a => a["kind"]!.GetValue<string>() == "mask" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))?["name"]!.GetValue<string>();
+            var inputs = new List<string> { VolumeStage.Id };
+            if (mask is not null) inputs.Add(labelStages[mask]);
+            if (manifest.Splits is not null) inputs.Add(SplitStage.Id);
+            var classList = classes is { } list ? list.EnumerateArray().Select(x => (x.GetProperty("id").GetInt32(), x.GetProperty("name").GetString()!)).OrderBy(x => x.Item1).ToList() : [];
+            stages.Add(new TrainingLayoutStage(manifest.Output.Layout, inputs, mask, classList));
+        }
     }
 
     private static IEnumerable<JsonObject> Annotations(DataForgeManifest manifest) =>
