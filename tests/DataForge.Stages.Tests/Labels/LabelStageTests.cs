@@ -200,4 +200,30 @@ public sealed class LabelStageTests : IDisposable
         Assert.Equal(expected, item.GetProperty("points").EnumerateArray()
             .Select(p => string.Join(" ", p.GetProperty("voxel").EnumerateArray().Select(v => v.GetDouble().ToString("0.000", CultureInfo.InvariantCulture)))).ToArray());
     }
+
+    [Fact]
+    public void Landmarks_from_csv_report_points_outside_the_volume_and_missing_coordinates()
+    {
+        var s = _p.Series;
+        var image = LabelProject.Stack(s[1]);
+        var (x, y, z) = image.Affine.Apply(1, 1, 1);
+        var (fx, fy, fz) = image.Affine.Apply(1, 1, 40);     // 40 slices beyond a 4-slice volume
+        _p.Write("points.csv", string.Create(CultureInfo.InvariantCulture,
+            $"SeriesInstanceUID,name,x,y,z\n{s[1].SeriesUid},apex,{x},{y},{z}\n{s[1].SeriesUid},base,{fx},{fy},{fz}\n{s[2].SeriesUid},apex,{x},,{z}\n{s[2].SeriesUid},base,{x},{y},{z}\n"));
+        var result = _p.Build(Head + """
+
+              - {id: pts, kind: labels, path: points.csv, format: landmarks-csv, key: SeriesInstanceUID}
+            deidentify: {profile: basic}
+            labels:
+              annotations:
+                - {name: marks, kind: landmarks, source: pts, points: [apex, base]}
+            """);
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+        using var report = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "labels", "marks.report.json")));
+        var messages = report.RootElement.GetProperty("violations").EnumerateArray().Select(v => v.GetProperty("message").GetString()!).Order().ToList();
+        Assert.Equal(["point 'apex' (", "point 'base' lies outside the image volume"], messages.Select(m => m.StartsWith("point 'apex' (", StringComparison.Ordinal) ? "point 'apex' (" : m).ToArray());
+        // on_fail exclude (the default): both series' landmarks are held back.
+        using var doc = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "labels", "marks.json")));
+        Assert.Empty(doc.RootElement.GetProperty("items").EnumerateArray());
+    }
 }

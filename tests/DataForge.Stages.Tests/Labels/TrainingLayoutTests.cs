@@ -94,4 +94,20 @@ public sealed class TrainingLayoutTests : IDisposable
         using var datalist = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "datalist.json")));
         Assert.All(datalist.RootElement.GetProperty("training").EnumerateArray(), e => Assert.Equal(JsonValueKind.Number, e.GetProperty("fold").ValueKind));
     }
+
+    [Fact]
+    public void A_rebuild_of_the_nnunet_layout_in_another_folder_gives_the_same_bytes()
+    {
+        WriteMasks();
+        Assert.True(_p.Build(Manifest("nnunet")).Succeeded);
+        var first = Directory.GetFiles(_p.Combine("out"), "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(_p.Combine("out"), f), File.ReadAllBytes);
+        Directory.Delete(_p.Combine(".dataforge"), recursive: true);
+        Directory.Delete(_p.Combine("out"), recursive: true);
+        Assert.True(_p.Build(Manifest("nnunet")).Succeeded);
+        var second = Directory.GetFiles(_p.Combine("out"), "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(_p.Combine("out"), f), File.ReadAllBytes);
+        Assert.Equal(first.Keys.Order(), second.Keys.Order());
+        Assert.All(first, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(second[kv.Key]), kv.Key));
+    }
 }
