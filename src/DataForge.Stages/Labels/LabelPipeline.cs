@@ -65,6 +65,8 @@ public static class LabelPipeline
             var mask = Annotations(manifest).FirstOrDefault(a => a["kind"]!.GetValue<string>() == "mask" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))?["name"]!.GetValue<string>();
             var inputs = new List<string> { VolumeStage.Id };
             if (mask is not null) inputs.Add(labelStages[mask]);
+            inputs.AddRange(Annotations(manifest).Where(a => a["kind"]!.GetValue<string>() == "categorical" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))
+                .Select(a => labelStages[a["name"]!.GetValue<string>()]));
             if (manifest.Splits is not null) inputs.Add(SplitStage.Id);
             var classList = classes is { } list ? list.EnumerateArray().Select(x => (x.GetProperty("id").GetInt32(), x.GetProperty("name").GetString()!)).OrderBy(x => x.Item1).ToList() : [];
             stages.Add(new TrainingLayoutStage(manifest.Output.Layout, inputs, mask, classList));

@@ -71,12 +71,12 @@ public sealed class LabelStage : IStage
                 case "categorical": Categorical(files, ids, entries, violations); break;
                 case "mask": Masks(files, ids, volumes, entries, violations, outputs, cancellationToken); break;
                 case "landmarks": Landmarks(files, ids, volumes, entries, violations); break;
-                default: return StageResult.Failed($"labels.{_a.Name}: {_a.Kind} annotations are not supported yet (supported: categorical, mask, landmarks)");
+                default: return StageResult.Failed($"{_a.Kind} annotations are not supported yet (supported: categorical, mask, landmarks)");
             }
         }
         catch (FormatException e)
         {
-            return StageResult.Failed($"labels.{_a.Name}: {e.Message}");
+            return StageResult.Failed(e.Message);
         }
         if (_a.Required)
         {
@@ -89,7 +89,7 @@ public sealed class LabelStage : IStage
         if (_a.OnFail == "error" && violations.Count > 0)
         {
             var f = violations.OrderBy(v => v.Item, StringComparer.Ordinal).First();
-            return StageResult.Failed($"labels.{_a.Name}: {violations.Count} labels fail their checks (on_fail: error); first: {f.Item}: {f.Check}: {f.Message}");
+            return StageResult.Failed($"{violations.Count} labels fail their checks (on_fail: error); first: {f.Item}: {f.Check}: {f.Message}");
         }
 
         var failing = violations.Where(v => v.Place is not null).Select(v => v.Place!.Key).ToHashSet(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace DataForge.Stages.Labels;
 /// <c>images/CASE.nii.gz</c> for every case and <c>datalist.json</c> with one list per split
 /// (train → training, val / validation → validation, test → test, others under their own name) whose
 /// entries hold <c>image</c>, <c>label</c> (the published mask, when the case has one) and <c>fold</c>
-/// (when folds are set). Paths are relative to the output folder. With a mask annotation, training and
+/// (when folds are set), plus one member per categorical annotation of the case. Paths are relative to the output folder. With a mask annotation, training and
 /// validation entries without a mask are left out; test entries never need one.
 /// </summary>
 public static class MonaiLayout
@@ -44,6 +44,8 @@ public static class MonaiLayout
                     json.WriteString("image", $"images/{c.Id}.nii.gz");
                     if (c.MaskPath is { } mask) json.WriteString("label", mask);
                     if (c.Fold is { } fold) json.WriteNumber("fold", fold);
+                    foreach (var (name, value) in c.Values)
+                        if (name is not ("image" or "label" or "fold")) json.WriteString(name, value);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();

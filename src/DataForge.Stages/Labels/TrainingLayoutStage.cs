@@ -13,7 +13,7 @@ namespace DataForge.Stages.Labels;
 /// the patient's series in UID order). Layout <c>nnunet</c> writes nnU-Net v2 raw (imagesTr, labelsTr,
 /// imagesTs, dataset.json) and checks it as nnU-Net does (<see cref="NnUnetLayout"/>); layout
 /// <c>monai</c> writes images/CASE.nii.gz and datalist.json whose training / validation / test entries
-/// name the published image and mask. Patients of split <c>test</c> go to the test set; others train
+/// name the published image and mask, with the case's categorical labels (patient or series level). Patients of split <c>test</c> go to the test set; others train
 /// when their volume has a mask.
 /// </summary>
 public sealed class TrainingLayoutStage : IStage
@@ -54,11 +54,14 @@ public sealed class TrainingLayoutStage : IStage
         var volumes = new List<(string Patient, string Series, string Modality, StageItem Item)>();
         var masks = new Dictionary<string, (string Path, StageItem Item)>(StringComparer.Ordinal);
         IReadOnlyDictionary<string, (string Split, int? Fold)>? splits = null;
+        var categorical = new List<LabelFile>();
         foreach (var item in input.Items)
         {
             var m = item.Metadata;
             if (m.ValueKind != JsonValueKind.Object) continue;
             if (m.TryGetProperty("splits", out _)) splits = SplitStage.Read(item.ReadAllBytes());
+            else if (m.TryGetProperty("label_file", out _) && m.TryGetProperty("kind", out var kind) && kind.GetString() == "categorical")
+                categorical.Add(LabelFile.Parse(item.ReadAllBytes()));
             else if (m.TryGetProperty("label_mask", out var a) && a.GetString() == _annotation)
                 masks[m.GetProperty("series_instance_uid").GetString()!] = ($"labels/{_annotation}/{m.GetProperty("pseudonym").GetString()}/{m.GetProperty("series_instance_uid").GetString()}.nii.gz", item);
             else if (m.TryGetProperty("affine", out _))
@@ -75,7 +78,10 @@ public sealed class TrainingLayoutStage : IStage
                 var place = splits is null ? (Split: "train", Fold: (int?)null)
                     : splits.TryGetValue(v.Patient, out var p) ? p : (Split: "train", Fold: null);
                 masks.TryGetValue(v.Series, out var mask);
-                cases.Add(new TrainingCase($"{v.Patient}_{n++:000}", v.Patient, v.Series, v.Modality, place.Split, place.Fold, v.Item, mask.Item, mask.Path));
+                cases.Add(new TrainingCase($"{v.Patient}_{n++:000}", v.Patient, v.Series, v.Modality, place.Split, place.Fold, v.Item, mask.Item, mask.Path)
+                {
+                    Values = Values(categorical, v.Patient, v.Series),
+                });
             }
         }
         try
@@ -89,12 +95,27 @@ public sealed class TrainingLayoutStage : IStage
             return StageResult.Failed($"output.layout {_layout}: {e.Message}");
         }
     }
+
+    // Categorical labels of a case: those of its patient, and those of its series (which win).
+    private static SortedDictionary<string, string> Values(List<LabelFile> files, string patient, string series)
+    {
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files)
+            foreach (var e in file.Items)
+                if (e.Value is { } value && e.Patient == patient &&
+                    ((file.Level == "patient") || (file.Level == "series" && e.Series == series)))
+                    values[file.Annotation] = value;
+        return values;
+    }
 }
 
 /// <summary>One case of a training layout: the image volume, its place in the splits, and its mask when it has one.</summary>
 public sealed record TrainingCase(string Id, string Patient, string Series, string Modality, string Split, int? Fold,
     StageItem Image, StageItem? Mask, string? MaskPath)
 {
+    /// <summary>Categorical labels of the case (annotation name to value), patient and series level.</summary>
+    public IReadOnlyDictionary<string, string> Values { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>True for the held-out test split.</summary>
     public bool IsTest => Split == SplitPolicy.TestSplit;
 }

@@ -110,4 +110,39 @@ public sealed class TrainingLayoutTests : IDisposable
         Assert.Equal(first.Keys.Order(), second.Keys.Order());
         Assert.All(first, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(second[kv.Key]), kv.Key));
     }
+
+    [Fact]
+    public void A_monai_datalist_without_masks_lists_every_series_with_its_categorical_labels()
+    {
+        var rows = _p.Series.Select((s, i) => $"{s.PatientId},{s.Issuer},{(i % 2 == 0 ? "high" : "low")}");
+        _p.Write("grades.csv", "PatientID,IssuerOfPatientID,grade\n" + string.Join("\n", rows) + "\n");
+        var result = _p.Build("""
+            version: 1
+            name: classify
+            sources:
+              - {id: ct, kind: dicom, path: raw}
+              - {id: grades, kind: labels, path: grades.csv, format: csv, key: PatientID}
+            deidentify: {profile: basic}
+            labels:
+              annotations:
+                - {name: grade, kind: categorical, source: grades}
+            splits:
+              ratios: {train: 0.7, test: 0.3}
+            output: {layout: monai}
+            """);
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+        using var labels = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "labels", "grade.json")));
+        var grade = labels.RootElement.GetProperty("items").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("patient").GetString()!, i => i.GetProperty("value").GetString()!);
+        Assert.Equal(6, grade.Count);
+        using var datalist = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "datalist.json")));
+        var entries = datalist.RootElement.EnumerateObject().SelectMany(l => l.Value.EnumerateArray()).ToList();
+        Assert.Equal(6, entries.Count);
+        foreach (var e in entries)
+        {
+            var image = e.GetProperty("image").GetString()!;
+            Assert.True(File.Exists(_p.Combine("out", image)), image);
+            Assert.Equal(grade[Path.GetFileName(image)[..^"_000.nii.gz".Length]], e.GetProperty("grade").GetString());
+        }
+    }
 }
