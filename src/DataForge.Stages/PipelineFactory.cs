@@ -7,6 +7,7 @@ using DataForge.Stages.Curate;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.Dicom;
 using DataForge.Stages.Harmonise;
+using DataForge.Stages.Labels;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
 namespace DataForge.Stages;
@@ -29,7 +30,7 @@ public static class PipelineFactory
     public static Pipeline Create(DataForgeManifest manifest, byte[]? secret = null)
     {
         var sources = manifest.Sources
-            .Select(s => new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude))
+            .Select(s => s.Kind == "labels" ? LabelPipeline.Source(manifest, s) : new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude))
             .ToList();
         var stages = new List<IStage>();
         var dicom = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => s.Id).ToList();
@@ -45,6 +46,7 @@ public static class PipelineFactory
                     publish: layout == "dicom"));
                 // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz.
                 if (layout == "nifti") stages.Add(new VolumeStage([DeidentifyStage.Id]));
+                LabelPipeline.Add(manifest, stages, secret);
             }
             else stages.Add(new DicomHeaderStage(dicom));
         }

@@ -114,8 +114,8 @@ public sealed class SemanticCheckTests : IDisposable
     [Fact]
     public void An_output_layout_that_is_not_built_yet_is_refused()
     {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  layout: nnunet\n");
-        Assert.Contains("dataforge.yaml:8:11: output.layout: nnunet is not supported yet (supported: dicom, nifti)", problems);
+        var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  layout: coco\n");
+        Assert.Contains("dataforge.yaml:8:11: output.layout: coco is not supported yet (supported: dicom, monai, nifti, nnunet)", problems);
     }
 
     [Fact]

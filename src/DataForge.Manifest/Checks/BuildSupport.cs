@@ -13,8 +13,6 @@ public static class BuildSupport
     public static IReadOnlyDictionary<string, string> UnsupportedSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["harmonise"] = "harmonisation steps are not built yet",
-        ["labels"] = "labels are not built yet",
-        ["splits"] = "splits are not built yet",
     };
 
     /// <summary>De-identification options (PS3.15 Table E.1-1) that are not honoured yet.</summary>
@@ -24,10 +22,18 @@ public static class BuildSupport
     };
 
     /// <summary>Output layouts that can be written.</summary>
-    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti" };
+    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai" };
 
     /// <summary>Source kinds that can be read.</summary>
-    public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom" };
+    public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels" };
+
+    /// <summary>Label file formats that can be imported, per annotation kind.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> SupportedLabelFormats { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
+    {
+        ["categorical"] = new HashSet<string>(StringComparer.Ordinal) { "csv", "json" },
+        ["mask"] = new HashSet<string>(StringComparer.Ordinal) { "nifti-mask" },
+        ["landmarks"] = new HashSet<string>(StringComparer.Ordinal) { "landmarks-csv", "slicer-markups" },
+    };
 
     /// <summary>One diagnostic per part of the manifest that cannot be honoured yet.</summary>
     public static IReadOnlyList<ManifestDiagnostic> Check(DataForgeManifest m)
@@ -41,6 +47,7 @@ public static class BuildSupport
             if (!SupportedSourceKinds.Contains(m.Sources[i].Kind))
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"sources[{i}].kind"),
                     $"sources[{i}].kind: {m.Sources[i].Kind} sources are not supported yet (supported: {string.Join(", ", SupportedSourceKinds.Order(StringComparer.Ordinal))})"));
+        CheckLabels(m, problems);
         if (!SupportedLayouts.Contains(m.Output.Layout))
             problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt("output.layout"),
                 $"output.layout: {m.Output.Layout} is not supported yet (supported: {string.Join(", ", SupportedLayouts.Order(StringComparer.Ordinal))})"));
@@ -61,5 +68,34 @@ public static class BuildSupport
                     "deidentify.burned_in_regions: not supported yet (pixel cleaning is not built yet); remove it to build without it"));
         }
         return problems;
+    }
+
+    private static void CheckLabels(DataForgeManifest m, List<ManifestDiagnostic> problems)
+    {
+        if (m.Labels?["annotations"] is not System.Text.Json.Nodes.JsonArray annotations) return;
+        for (var i = 0; i < annotations.Count; i++)
+        {
+            var a = annotations[i]!.AsObject();
+            var kind = a["kind"]!.GetValue<string>();
+            var at = $"labels.annotations[{i}]";
+            if (!SupportedLabelFormats.TryGetValue(kind, out var formats))
+            {
+                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".kind"), $"{at}.kind: {kind} annotations are not supported yet (supported: {string.Join(", ", SupportedLabelFormats.Keys.Order(StringComparer.Ordinal))})"));
+                continue;
+            }
+            if (a["source"]?.GetValue<string>() is not { } id)
+            {
+                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.KeyAt(at), $"{at}: an annotation needs 'source' (the labels source it is imported from)"));
+                continue;
+            }
+            var source = m.Sources.Select((s, n) => (s, n)).FirstOrDefault(x => x.s.Id == id && x.s.Kind == "labels");
+            if (source.s is null) continue;
+            if (source.s.Format is not { } format || !formats.Contains(format))
+                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.KeyAt($"sources[{source.n}]"),
+                    $"sources[{source.n}].format: {source.s.Format ?? "(none)"} cannot be imported as a {kind} annotation yet (supported: {string.Join(", ", formats.Order(StringComparer.Ordinal))})"));
+            var level = a["level"]?.GetValue<string>();
+            if (kind != "categorical" && level is not null && level != "series")
+                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".level"), $"{at}.level: {kind} annotations are labelled per series"));
+        }
     }
 }

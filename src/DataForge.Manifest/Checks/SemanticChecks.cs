@@ -190,6 +190,8 @@ public static class SemanticChecks
     private static void CheckSplits(DataForgeManifest m, Reporter report)
     {
         if (m.Splits is not { } splits) return;
+        if (m.Deidentify is null)
+            report("splits", "splits are made over de-identified patients (pseudonyms); add a deidentify: section", atKey: true);
         if (splits["ratios"] is JsonObject ratios)
         {
             var sum = ratios.Sum(kv => kv.Value!.GetValue<double>());

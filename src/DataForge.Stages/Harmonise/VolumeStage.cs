@@ -26,8 +26,8 @@ public sealed class VolumeStage : IStage
 
     private readonly NiftiWriteOptions _options;
 
-    /// <summary>A stage reading <paramref name="inputs"/> (by default the deidentify stage) and writing gzip NIfTI at <paramref name="compressionLevel"/>.</summary>
-    public VolumeStage(IReadOnlyList<string>? inputs = null, int compressionLevel = 6)
+    /// <summary>A stage reading <paramref name="inputs"/> (by default the deidentify stage) and writing gzip NIfTI at <paramref name="compressionLevel"/>; <paramref name="publish"/> false keeps the volumes for later stages only (labels, training layouts).</summary>
+    public VolumeStage(IReadOnlyList<string>? inputs = null, int compressionLevel = 6, bool publish = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(compressionLevel, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(compressionLevel, 9);
@@ -41,7 +41,7 @@ public sealed class VolumeStage : IStage
         Definition = new StageDefinition(Id, Version, StageShape.Group, inputs ?? ["deidentify"], config)
         {
             GroupBy = "series_instance_uid",
-            Publish = true,
+            Publish = publish,
         };
     }
 

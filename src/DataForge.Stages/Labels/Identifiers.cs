@@ -1,0 +1,83 @@
+using System.Text.Json;
+using DataForge.Stages.Deidentify;
+
+namespace DataForge.Stages.Labels;
+
+/// <summary>
+/// Carries an original identifier named by a label to what de-identification made of it, as a pure
+/// function of the project secret (no lookup table leaves the private zone): a PatientID (with its
+/// issuer, when the label gives one) to the patient's pseudonym, a Study/Series/SOP Instance UID to
+/// its new 2.25 UID. Then looks the result up among the de-identified instances, so a label that names
+/// no image is known.
+/// </summary>
+public sealed class Identifiers
+{
+    private const string StandardUidRoot = "1.2.840.10008.";
+    private readonly KeyedIdentity _keys;
+    private readonly string _prefix;
+    private readonly HashSet<string> _patients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Place> _studies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Place> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Place> _images = new(StringComparer.Ordinal);
+
+    public Identifiers(KeyedIdentity keys, string pseudonymPrefix)
+    {
+        _keys = keys;
+        _prefix = pseudonymPrefix;
+    }
+
+    /// <summary>The DICOM keyword of the identifier at a label level.</summary>
+    public static string KeywordOf(string level) => level switch
+    {
+        "patient" => "PatientID",
+        "study" => "StudyInstanceUID",
+        "series" => "SeriesInstanceUID",
+        _ => "SOPInstanceUID",
+    };
+
+    /// <summary>Adds a de-identified instance from its stage metadata (pseudonym and new UIDs).</summary>
+    public void Add(JsonElement metadata)
+    {
+        var patient = Text(metadata, "pseudonym");
+        if (patient is null) return;
+        _patients.Add(patient);
+        var place = new Place(patient, Text(metadata, "study_instance_uid"), Text(metadata, "series_instance_uid"), Text(metadata, "sop_instance_uid"));
+        if (place.Study is { } st) _studies.TryAdd(st, place with { Series = null, Image = null });
+        if (place.Series is { } se) _series.TryAdd(se, place with { Image = null });
+        if (place.Image is { } im) _images.TryAdd(im, place);
+    }
+
+    /// <summary>Every de-identified patient, series, ... at a level, as places.</summary>
+    public IEnumerable<Place> All(string level) => level switch
+    {
+        "patient" => _patients.Order(StringComparer.Ordinal).Select(p => new Place(p, null, null, null)),
+        "study" => _studies.Values,
+        "series" => _series.Values,
+        _ => _images.Values,
+    };
+
+    /// <summary>Where an original identifier at a level went, or null when no de-identified instance carries it.</summary>
+    public Place? Resolve(string level, string original, string? issuer)
+    {
+        original = original.Trim();
+        if (original.Length == 0) return null;
+        if (level == "patient")
+        {
+            var pseudonym = _keys.Pseudonym("id:" + (issuer?.Trim() ?? "") + "\0" + original, _prefix);
+            return _patients.Contains(pseudonym) ? new Place(pseudonym, null, null, null) : null;
+        }
+        var uid = original.StartsWith(StandardUidRoot, StringComparison.Ordinal) ? original : _keys.Uid(original);
+        var map = level switch { "study" => _studies, "series" => _series, _ => _images };
+        return map.TryGetValue(uid, out var place) ? place : null;
+    }
+
+    private static string? Text(JsonElement m, string name) =>
+        m.ValueKind == JsonValueKind.Object && m.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
+
+/// <summary>A de-identified item: pseudonym and, below patient level, new UIDs.</summary>
+public sealed record Place(string Patient, string? Study, string? Series, string? Image)
+{
+    /// <summary>The identifier of the place at its own level (for ordering and reports).</summary>
+    public string Key => Image ?? Series ?? Study ?? Patient;
+}

@@ -1,0 +1,277 @@
+using System.Globalization;
+using System.Text.Json;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Stages;
+using DataForge.Imaging;
+using DataForge.Imaging.Nifti;
+using DataForge.Stages.Deidentify;
+
+namespace DataForge.Stages.Labels;
+
+/// <summary>
+/// Reduce stage <c>labels.ANNOTATION</c>: one annotation's label source read in the private zone,
+/// each label carried to the pseudonym / new UID of what it names (<see cref="Identifiers"/>), checked
+/// against the label schema and the image volumes, and published as <c>labels/ANNOTATION.json</c>
+/// (schemas/labels.schema.json), masks as <c>labels/ANNOTATION/PSEUDONYM/SERIES.nii.gz</c>, and the
+/// violations as <c>labels/ANNOTATION.report.json</c>. Per the annotation's <c>on_fail</c>: warn
+/// publishes a failing label and reports it, exclude reports it only, error fails the stage.
+/// Its inputs: the labels source, the deidentify stage, and the volume stage for masks and landmarks.
+/// </summary>
+public sealed class LabelStage : IStage
+{
+    /// <summary>Bump when the output of the same inputs and config changes.</summary>
+    public const int Version = 1;
+
+    private readonly Annotation _a;
+    private readonly KeyedIdentity _keys;
+    private readonly string _prefix;
+
+    /// <summary>The stage id of an annotation.</summary>
+    public static string IdFor(string annotation) => "labels." + annotation;
+
+    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, string pseudonymPrefix)
+    {
+        _a = annotation;
+        _keys = new KeyedIdentity(secret);
+        _prefix = pseudonymPrefix;
+        var key = CanonicalJson.Parse(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["labels"] = config,
+            ["pseudonym_prefix"] = pseudonymPrefix,
+            ["secret_fingerprint"] = _keys.Fingerprint,
+        }));
+        Definition = new StageDefinition(IdFor(annotation.Name), Version, StageShape.Reduce, inputs, key) { Publish = true, ReadsInputPaths = true };
+    }
+
+    public StageDefinition Definition { get; }
+
+    public StageResult Run(StageInput input, CancellationToken cancellationToken)
+    {
+        var ids = new Identifiers(_keys, _prefix);
+        var volumes = new Dictionary<string, ImageGeometry>(StringComparer.Ordinal);
+        var files = new List<StageItem>();
+        foreach (var item in input.Items)
+        {
+            var m = item.Metadata;
+            if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("affine", out var affine) && m.TryGetProperty("series_instance_uid", out var s))
+                volumes[s.GetString()!] = new ImageGeometry(m.GetProperty("pseudonym").GetString()!, s.GetString()!, item.Path ?? "",
+                    m.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
+                    Affine.FromRows(affine.EnumerateArray().Select(d => d.GetDouble()).ToArray()));
+            else if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("pseudonym", out _)) ids.Add(m);
+            else files.Add(item);
+        }
+
+        var violations = new List<LabelViolation>();
+        var entries = new List<(LabelEntry Entry, Place Place)>();
+        var outputs = new List<StageOutput>();
+        try
+        {
+            switch (_a.Kind)
+            {
+                case "categorical": Categorical(files, ids, entries, violations); break;
+                case "mask": Masks(files, ids, volumes, entries, violations, outputs, cancellationToken); break;
+                case "landmarks": Landmarks(files, ids, volumes, entries, violations); break;
+                default: return StageResult.Failed($"{_a.Kind} annotations are not supported yet (supported: categorical, mask, landmarks)");
+            }
+        }
+        catch (FormatException e)
+        {
+            return StageResult.Failed(e.Message);
+        }
+        if (_a.Required)
+        {
+            var labelled = entries.Select(e => e.Place.Key).ToHashSet(StringComparer.Ordinal);
+            var expected = _a.Kind == "categorical" ? ids.All(_a.Level).Select(p => (p.Key, p))
+                : volumes.Values.Select(v => (v.Series, new Place(v.Patient, null, v.Series, null)));
+            foreach (var (key, place) in expected.OrderBy(x => x.Item1, StringComparer.Ordinal))
+                if (!labelled.Contains(key)) violations.Add(new LabelViolation(Name(place), "required", "no label for this item", null));
+        }
+        if (_a.OnFail == "error" && violations.Count > 0)
+        {
+            var f = violations.OrderBy(v => v.Item, StringComparer.Ordinal).First();
+            return StageResult.Failed($"{violations.Count} labels fail their checks (on_fail: error); first: {f.Item}: {f.Check}: {f.Message}");
+        }
+
+        var failing = violations.Where(v => v.Place is not null).Select(v => v.Place!.Key).ToHashSet(StringComparer.Ordinal);
+        var kept = entries.Where(e => _a.OnFail == "warn" || !failing.Contains(e.Place.Key))
+            .OrderBy(e => e.Place.Patient, StringComparer.Ordinal).ThenBy(e => e.Place.Key, StringComparer.Ordinal)
+            .ToList();
+        var keptMasks = kept.Select(e => e.Entry.Mask).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        outputs.RemoveAll(o => !keptMasks.Contains(o.Path));
+        var file = new LabelFile { Annotation = _a.Name, Kind = _a.Kind, Level = _a.Level, Items = kept.Select(e => e.Entry).ToList() };
+        outputs.Add(new StageOutput($"labels/{_a.Name}.json", file.ToBytes(), Json(new { label_file = _a.Name, kind = _a.Kind })));
+        outputs.Add(new StageOutput($"labels/{_a.Name}.report.json", LabelReport.Write(_a, kept.Count, violations), Json(new { label_report = _a.Name })));
+        return StageResult.Success(outputs);
+    }
+
+    private void Categorical(List<StageItem> files, Identifiers ids, List<(LabelEntry, Place)> entries, List<LabelViolation> violations)
+    {
+        var values = new Dictionary<string, (string Value, Place Place, string Where)>(StringComparer.Ordinal);
+        foreach (var item in files)
+        {
+            var table = Table(item);
+            var column = table.Columns.Contains(_a.Name) ? _a.Name
+                : table.Columns.Contains(LabelTable.ValueColumn) ? LabelTable.ValueColumn
+                : table.Columns.Where(c => c != _a.Key && c != "IssuerOfPatientID").ToList() is [var only] ? only
+                : throw new FormatException($"{item.Hash.Short}: no column named '{_a.Name}' or 'value' holds the labels");
+            if (!table.Columns.Contains(_a.Key)) throw new FormatException($"{item.Hash.Short}: no key column '{_a.Key}'");
+            foreach (var row in table.Rows)
+            {
+                var where = $"{item.Hash.Short}#row{row.Number.ToString(CultureInfo.InvariantCulture)}";
+                var place = Link(row.Fields.GetValueOrDefault(_a.Key, ""), row.Fields.GetValueOrDefault("IssuerOfPatientID"), ids, where, violations);
+                if (place is null) continue;
+                var value = row.Fields.GetValueOrDefault(column, "").Trim();
+                if (value.Length == 0) { violations.Add(new LabelViolation(Name(place), "value", "the label is empty", place)); continue; }
+                if (_a.Values is { } allowed && !allowed.Contains(value))
+                    violations.Add(new LabelViolation(Name(place), "value", $"'{value}' is not one of the annotation's values", place));
+                if (values.TryGetValue(place.Key, out var first))
+                {
+                    if (first.Value != value) violations.Add(new LabelViolation(Name(place), "conflict", $"labelled '{first.Value}' ({first.Where}) and '{value}' ({where})", place));
+                    continue;
+                }
+                values[place.Key] = (value, place, where);
+            }
+        }
+        foreach (var (_, (value, place, _)) in values)
+            entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Image = place.Image, Value = value }, place));
+    }
+
+    private void Masks(List<StageItem> files, Identifiers ids, Dictionary<string, ImageGeometry> volumes,
+        List<(LabelEntry, Place)> entries, List<LabelViolation> violations, List<StageOutput> outputs, CancellationToken cancellationToken)
+    {
+        if (_a.Level != "series") throw new FormatException("masks are labelled per series (level: series)");
+        // A CSV in the source maps mask file names to identifiers; otherwise the file name is the identifier.
+        var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var csv in files.Where(f => f.Path!.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
+        {
+            var table = Table(csv);
+            if (!table.Columns.Contains("file") || !table.Columns.Contains(_a.Key))
+                throw new FormatException($"{csv.Hash.Short}: a mask mapping table needs the columns 'file' and '{_a.Key}'");
+            foreach (var row in table.Rows) mapping[row.Fields["file"].Trim()] = row.Fields[_a.Key];
+        }
+        foreach (var item in files.Where(f => IsNifti(f.Path!)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var where = item.Hash.Short;
+            var name = Path.GetFileName(item.Path!);
+            var original = mapping.GetValueOrDefault(item.Path!) ?? mapping.GetValueOrDefault(name) ?? StripNifti(name);
+            var place = Link(original, null, ids, where, violations);
+            if (place is null) continue;
+            if (!volumes.TryGetValue(place.Series!, out var image))
+            {
+                violations.Add(new LabelViolation(Name(place), "link", "the series has no image volume", null));
+                continue;
+            }
+            Volume mask;
+            try
+            {
+                using var stream = new MemoryStream(item.ReadAllBytes(), writable: false);
+                mask = NiftiReader.Read(stream, where);
+            }
+            catch (Exception e) when (e is NiftiFormatException or ImagingException)
+            {
+                violations.Add(new LabelViolation(Name(place), "format", "not a readable NIfTI mask: " + e.Message, null));
+                continue;
+            }
+            var (bytes, classes, problems) = MaskImport.Check(mask, image, _a.Classes);
+            foreach (var (check, message) in problems) violations.Add(new LabelViolation(Name(place), check, message, place));
+            if (bytes is null) continue;
+            var path = $"labels/{_a.Name}/{place.Patient}/{place.Series}.nii.gz";
+            if (outputs.Any(o => o.Path == path))
+            {
+                violations.Add(new LabelViolation(Name(place), "conflict", "two masks name the same series", place));
+                continue;
+            }
+            outputs.Add(new StageOutput(path, bytes, Json(new { label_mask = _a.Name, pseudonym = place.Patient, series_instance_uid = place.Series, image = image.Path })));
+            entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Mask = path, Classes = classes }, place));
+        }
+    }
+
+    private void Landmarks(List<StageItem> files, Identifiers ids, Dictionary<string, ImageGeometry> volumes,
+        List<(LabelEntry, Place)> entries, List<LabelViolation> violations)
+    {
+        if (_a.Level != "series") throw new FormatException("landmarks are labelled per series (level: series)");
+        var points = new List<(LandmarkImport.RawPoint Point, string Where)>();
+        foreach (var item in files)
+        {
+            if (_a.Format == "slicer-markups")
+            {
+                if (!item.Path!.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) continue;
+                var key = StripSuffix(Path.GetFileName(item.Path!), ".mrk.json", ".json");
+                points.AddRange(LandmarkImport.FromSlicer(item.ReadAllBytes(), key).Select(p => (p, $"{item.Hash.Short}#point{p.Row}")));
+            }
+            else
+            {
+                var table = Table(item);
+                foreach (var c in new[] { _a.Key, "name", "x", "y", "z" })
+                    if (!table.Columns.Contains(c)) throw new FormatException($"{item.Hash.Short}: a landmarks table needs the column '{c}'");
+                points.AddRange(LandmarkImport.FromTable(table, _a.Key).Select(p => (p, $"{item.Hash.Short}#row{p.Row}")));
+            }
+        }
+        var expected = _a.Points ?? [];
+        foreach (var group in points.GroupBy(p => (p.Point.Key.Trim(), p.Point.Issuer)).OrderBy(g => g.First().Where, StringComparer.Ordinal))
+        {
+            var place = Link(group.Key.Item1, group.Key.Issuer, ids, group.First().Where, violations);
+            if (place is null) continue;
+            if (!volumes.TryGetValue(place.Series!, out var image))
+            {
+                violations.Add(new LabelViolation(Name(place), "link", "the series has no image volume", null));
+                continue;
+            }
+            var list = new List<LabelPoint>();
+            foreach (var (p, where) in group)
+            {
+                if (!double.IsFinite(p.X) || !double.IsFinite(p.Y) || !double.IsFinite(p.Z))
+                { violations.Add(new LabelViolation(Name(place), "values", $"point '{p.Name}' ({where}) has a missing or non-finite coordinate", place)); continue; }
+                var v = image.VoxelOf(p.X, p.Y, p.Z);
+                if (!image.Contains(v)) violations.Add(new LabelViolation(Name(place), "inside", $"point '{p.Name}' lies outside the image volume", place));
+                list.Add(new LabelPoint(p.Name, [p.X, p.Y, p.Z], [Round(v.I), Round(v.J), Round(v.K)]));
+            }
+            var names = group.Select(g => g.Point.Name).ToList();
+            foreach (var missing in expected.Except(names)) violations.Add(new LabelViolation(Name(place), "count", $"expected point '{missing}' is missing", place));
+            foreach (var extra in names.Except(expected).Distinct()) violations.Add(new LabelViolation(Name(place), "count", $"point '{extra}' is not one of the annotation's points", place));
+            foreach (var twice in names.GroupBy(n => n).Where(n => n.Count() > 1)) violations.Add(new LabelViolation(Name(place), "count", $"point '{twice.Key}' is given {twice.Count()} times", place));
+            entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series,
+                Points = list.OrderBy(p => expected.ToList().IndexOf(p.Name)).ThenBy(p => p.Name, StringComparer.Ordinal).ToList() }, place));
+        }
+    }
+
+    private Place? Link(string original, string? issuer, Identifiers ids, string where, List<LabelViolation> violations)
+    {
+        var place = ids.Resolve(_a.Level, original, issuer);
+        if (place is null) violations.Add(new LabelViolation(where, "link", $"the label names no de-identified {_a.Level} (key {_a.Key})", null));
+        return place;
+    }
+
+    private LabelTable Table(StageItem item)
+    {
+        try
+        {
+            return item.Path!.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? LabelTable.ParseJson(item.ReadAllBytes(), _a.Key)
+                : LabelTable.ParseCsv(item.ReadAllBytes());
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"label file {item.Hash.Short}: {e.Message}");
+        }
+    }
+
+    private static string Name(Place place) => place.Key == place.Patient ? place.Patient : $"{place.Patient}/{place.Key}";
+
+    private static bool IsNifti(string path) =>
+        path.EndsWith(".nii.gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".nii", StringComparison.OrdinalIgnoreCase);
+
+    private static string StripNifti(string name) => StripSuffix(name, ".nii.gz", ".nii");
+
+    private static string StripSuffix(string name, params string[] suffixes)
+    {
+        foreach (var s in suffixes)
+            if (name.EndsWith(s, StringComparison.OrdinalIgnoreCase)) return name[..^s.Length];
+        return name;
+    }
+
+    private static double Round(double v) => Math.Round(v, 3);
+
+    private static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
+}
