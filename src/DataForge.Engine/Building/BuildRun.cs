@@ -28,6 +28,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>Told after each action that ran (stage, actions done, actions to run); called from worker threads.</summary>
     public Action<BuildProgress>? Progress { get; init; }
 
+    /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
+    public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
+
     /// <summary>The materialised table as the no-op shortcut read it (null otherwise), so the output folder check need not read it again.</summary>
     public Dictionary<string, (ContentHash Object, bool Done)>? Materialised { get; private set; }
 
@@ -45,8 +48,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             db.DeleteMeta(BuildFingerprint.TotalsKey);
             db.Commit();
         }
+        Clock.Mark("fingerprint");
         var items = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
-        var indexer = new Indexer(fs, db);
+        var indexer = new Indexer(fs, db, Clock);
         var reports = new List<IndexReport>();
         string[] skip = [layout.StateRoot, layout.OutputRoot];
         foreach (var source in pipeline.Sources)
@@ -59,11 +63,13 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
                 f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath)).ToList();
         }
         Index = IndexReport.Sum(reports);
+        Clock.Mark("index");
         if (previous == fingerprint && Index is { Added: 0, Changed: 0, Removed: 0, Renamed: 0, Unreadable.Count: 0 }
             && BuildFingerprint.ParseTotals(totals, pipeline) is { } unchanged && TryOutputsFromLastBuild())
         {
             Stages.AddRange(unchanged);
             ServedByFingerprint = true;
+            Clock.Mark("no-op shortcut");
             return;
         }
         if (!dryRun) db.KeepOnlySources(pipeline.Sources.Select(s => s.Id).ToArray());
@@ -90,6 +96,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             Stages.Add(run.Report());
             Failures.AddRange(run.Failures);
             Explanations.AddRange(run.Explanations);
+            Clock.Mark($"stage {stage.Definition.Id}");
         }
         if (!dryRun)
         {

@@ -11,7 +11,7 @@ namespace DataForge.Engine.Indexing;
 /// and so does a renamed file (same inode, size and mtime under a new path). The rest are hashed
 /// in parallel, streamed.
 /// </summary>
-internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
+internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Building.PhaseClock? clock = null)
 {
     /// <summary>Indexes one source; <paramref name="record"/> writes the stat cache (a build) or leaves it (status).</summary>
     public (List<SourceFile> Files, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
@@ -21,6 +21,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
         var byStat = new Dictionary<FileStat, ContentHash>();
         foreach (var row in cached.Values)
             if (row.Stat.Inode != 0) byStat.TryAdd(row.Stat, row.Hash);
+        clock?.Mark("index: load stat cache");
 
         var prefix = source.Root + "/";
         var skip = skipFolders.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).Select(f => f[prefix.Length..] + "/").ToArray();
@@ -48,6 +49,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
         }
 
         // Path order: the stat cache's rows are then written in primary-key order, and the files come out sorted.
+        clock?.Mark("index: walk");
         found.Sort((a, b) => string.CompareOrdinal(a.Entry.RelativePath, b.Entry.RelativePath));
         var hashes = new ContentHash?[found.Count];
         var failures = new UnreadableFile?[found.Count];
@@ -68,6 +70,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database)
             }
         });
 
+        clock?.Mark("index: hash");
         var files = new List<SourceFile>(found.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < found.Count; i++)
