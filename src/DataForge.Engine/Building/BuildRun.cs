@@ -53,9 +53,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         var indexer = new Indexer(fs, db, Clock);
         var reports = new List<IndexReport>();
         string[] skip = [layout.StateRoot, layout.OutputRoot];
+        long? clockNow = dryRun ? null : FileSystemClock();
         foreach (var source in pipeline.Sources)
         {
-            var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken);
+            var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken, clockNow);
             reports.Add(report);
             foreach (var unreadable in report.Unreadable)
                 Failures.Add(new ItemFailure("index", $"{source.Id}:{unreadable.Path}", unreadable.Reason));
@@ -79,7 +80,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = stage.Definition.Inputs.SelectMany(id => items[id]).ToList();
-            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress };
+            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress, Clock = Clock };
             run.Run(inputs);
             foreach (var (output, label, action) in run.Published)
             {
@@ -103,6 +104,18 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             db.KeepOnlyStages(pipeline.Stages.Select(s => s.Definition.Id).ToArray());
             db.Commit();
         }
+    }
+
+    /// <summary>
+    /// The file system's current time, as it stamps mtimes (a coarse clock, maybe another machine's):
+    /// the mtime of a file written now. Taken before the walk, it is the racy-clean threshold the
+    /// stat cache records (see <see cref="Indexer"/>).
+    /// </summary>
+    private long FileSystemClock()
+    {
+        var marker = $"{layout.StateRoot}/clock";
+        fs.WriteAtomically(marker, [], readOnly: false, durable: false);
+        return fs.Stat(marker)?.MtimeNs ?? long.MinValue;
     }
 
     /// <summary>Records the fingerprint after a build with no failure (call once the output folder is in place).</summary>

@@ -18,6 +18,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     /// <summary>Told after each action that ran; called from worker threads.</summary>
     public Action<BuildProgress>? Progress { get; init; }
 
+    /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
+    public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
+
     private readonly StageDefinition _def = stage.Definition;
 
     public List<Item> Outputs { get; } = [];
@@ -50,9 +53,13 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     public void Run(IReadOnlyList<Item> inputs)
     {
         var definitionHash = ActionKeys.DefinitionHash(_def);
+        var tc = Clock;
         var slots = db.LoadSlots(_def.Id);
+        tc.Mark($"{_def.Id}: load slots");
         var slotOutputs = db.LoadOutputsOfSlots(_def.Id);
+        tc.Mark($"{_def.Id}: load outputs");
         var actions = Plan(inputs);
+        tc.Mark($"{_def.Id}: plan");
         Outcomes = new ActionOutcome[actions.Count];
         var results = new List<OutputRecord>?[actions.Count];
         var toRun = new List<int>();
@@ -84,6 +91,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             else toRun.Add(i);
         }
 
+        tc.Mark($"{_def.Id}: keys");
         if (toRun.Count > 0)
         {
             var config = _def.Config.ToElement();
@@ -120,6 +128,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             db.Commit();
         }
 
+        tc.Mark($"{_def.Id}: run, commit");
         for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
