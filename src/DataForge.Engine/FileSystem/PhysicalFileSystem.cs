@@ -124,7 +124,8 @@ public sealed class PhysicalFileSystem : IFileSystem
             return null;
         }
         // The owner note lives beside the lock file: a locked file cannot be opened by a reader.
-        WriteAtomically(path + ".owner", System.Text.Encoding.UTF8.GetBytes(owner), readOnly: false);
+        // Not fsynced: it only names the holder for a waiting build's message, and a crash drops the lock anyway.
+        WriteAtomically(path + ".owner", System.Text.Encoding.UTF8.GetBytes(owner), readOnly: false, durable: false);
         return stream;
     }
 
