@@ -52,6 +52,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         var items = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
         var indexer = new Indexer(fs, db, Clock);
         var reports = new List<IndexReport>();
+        var indexed = new List<(string SourceId, List<SourceFile> Files)>();
         string[] skip = [layout.StateRoot, layout.OutputRoot];
         long? clockNow = dryRun ? null : FileSystemClock();
         foreach (var source in pipeline.Sources)
@@ -60,8 +61,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             reports.Add(report);
             foreach (var unreadable in report.Unreadable)
                 Failures.Add(new ItemFailure("index", $"{source.Id}:{unreadable.Path}", unreadable.Reason));
-            items[source.Id] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
-                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath)).ToList();
+            indexed.Add((source.Id, files));
         }
         Index = IndexReport.Sum(reports);
         Clock.Mark("index");
@@ -74,13 +74,20 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             return;
         }
         if (!dryRun) db.KeepOnlySources(pipeline.Sources.Select(s => s.Id).ToArray());
+        // Items in path order (the index gives files in walk order): plans, reports and failures come out sorted.
+        foreach (var (sourceId, files) in indexed)
+        {
+            files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+            items[sourceId] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
+                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat }).ToList();
+        }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stage in pipeline.Stages)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = stage.Definition.Inputs.SelectMany(id => items[id]).ToList();
-            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress, Clock = Clock };
+            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow };
             run.Run(inputs);
             foreach (var (output, label, action) in run.Published)
             {

@@ -21,6 +21,12 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
     public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
 
+    /// <summary>
+    /// This build's file-system clock before the walk (null in status): a source file whose stat is
+    /// the indexed one and older than this is read without hashing it again (see <see cref="StoredStageItem"/>).
+    /// </summary>
+    public long? StatTrustedBefore { get; init; }
+
     private readonly StageDefinition _def = stage.Definition;
 
     public List<Item> Outputs { get; } = [];
@@ -247,6 +253,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             var items = action.Inputs.Select(ToStageItem).ToList();
             var groupKey = action.GroupKeyHash is null ? null : GroupKeyOf(action.Inputs[0]);
             result = stage.Run(new StageInput(items, config, groupKey), cancellationToken);
+            if (items.Any(i => i.ChangedSinceOpened())) throw new InputChangedException();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
         catch (InputChangedException e) { return (null, e.Message); }
@@ -286,7 +293,10 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         Func<Stream> open = item.SourceFile is { } file
             ? () => fs.OpenRead(file)
             : () => objects.Contains(item.Hash) ? objects.OpenRead(item.Hash) : throw new MissingObjectException();
+        Func<bool>? unchanged = item is { SourceFile: { } source, SourceStat: { } stat } && StatTrustedBefore is { } before && stat.MtimeNs < before
+            ? () => fs.Stat(source) == stat
+            : null;
         return new StoredStageItem(item.Hash, item.Size, path, open,
-            () => ReadMetadata(item.Metadata) ?? throw new MissingObjectException());
+            () => ReadMetadata(item.Metadata) ?? throw new MissingObjectException(), unchanged);
     }
 }

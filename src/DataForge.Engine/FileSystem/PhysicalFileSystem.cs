@@ -10,7 +10,12 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public IEnumerable<FileEntry> Walk(string root)
     {
-        if (!Directory.Exists(root)) yield break;
+        if (!Directory.Exists(root)) return [];
+        return NativeWalker.Walk(Path.TrimEndingDirectorySeparator(root), Environment.ProcessorCount) ?? PortableWalk(root);
+    }
+
+    private IEnumerable<FileEntry> PortableWalk(string root)
+    {
         var options = new EnumerationOptions
         {
             RecurseSubdirectories = true,

@@ -33,9 +33,16 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         // No clock recorded (a stat cache written before the rule): every row is racy once.
         var racyFrom = long.TryParse(database.GetMeta(ClockKey(source.Id)), System.Globalization.NumberStyles.AllowLeadingSign,
             System.Globalization.CultureInfo.InvariantCulture, out var recorded) ? recorded : long.MinValue;
-        var byStat = new Dictionary<FileStat, ContentHash>();
-        foreach (var row in cached.Values)
-            if (row.Stat.Inode != 0 && row.Stat.MtimeNs < racyFrom) byStat.TryAdd(row.Stat, row.Hash);
+        // Renames are looked up by stat only when a path is new; most builds have none.
+        Dictionary<FileStat, ContentHash>? byStat = null;
+        Dictionary<FileStat, ContentHash> ByStat()
+        {
+            if (byStat is not null) return byStat;
+            byStat = new Dictionary<FileStat, ContentHash>(cached.Count);
+            foreach (var row in cached.Values)
+                if (row.Stat.Inode != 0 && row.Stat.MtimeNs < racyFrom) byStat.TryAdd(row.Stat, row.Hash);
+            return byStat;
+        }
         clock?.Mark("index: load stat cache");
 
         var prefix = source.Root + "/";
@@ -48,7 +55,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         {
             cancellationToken.ThrowIfCancellationRequested();
             var path = entry.RelativePath;
-            if (!source.Contains(path) || skip.Any(s => path.StartsWith(s, StringComparison.Ordinal))) continue;
+            if (!source.Contains(path) || IsUnder(path, skip)) continue;
             if (cached.TryGetValue(path, out var row))
             {
                 if (row.Stat == entry.Stat)
@@ -58,7 +65,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
                 }
                 changed++;
             }
-            else if (entry.Stat.Inode != 0 && byStat.TryGetValue(entry.Stat, out var moved))
+            else if (entry.Stat.Inode != 0 && ByStat().TryGetValue(entry.Stat, out var moved))
             {
                 renamed++;
                 found.Add((entry, moved, true, false));
@@ -68,13 +75,16 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             found.Add((entry, null, false, false));
         }
 
-        // Path order: the stat cache's rows are then written in primary-key order, and the files come out sorted.
+        // Files come out in walk order (a no-op build never needs them sorted; the build sorts them when it plans);
+        // the files to hash go in path order, so the stat cache's rows are written in primary-key order.
         clock?.Mark("index: walk");
-        found.Sort((a, b) => string.CompareOrdinal(a.Entry.RelativePath, b.Entry.RelativePath));
         var hashes = new ContentHash?[found.Count];
         var failures = new UnreadableFile?[found.Count];
         long bytes = 0;
-        var toHash = Enumerable.Range(0, found.Count).Where(i => found[i].Hash is null || found[i].Racy).ToList();
+        var toHash = new List<int>();
+        for (var i = 0; i < found.Count; i++)
+            if (found[i].Hash is null || found[i].Racy) toHash.Add(i);
+        toHash.Sort((a, b) => string.CompareOrdinal(found[a].Entry.RelativePath, found[b].Entry.RelativePath));
         Parallel.ForEach(toHash, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
         {
             var full = $"{prefix}{found[i].Entry.RelativePath}";
@@ -92,7 +102,8 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
 
         clock?.Mark("index: hash");
         var files = new List<SourceFile>(found.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var keptRows = 0;
+        var write = new List<(string Path, FileRecord Row)>();
         for (var i = 0; i < found.Count; i++)
         {
             var (entry, known, wasRenamed, racy) = found[i];
@@ -104,17 +115,27 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             }
             var hash = known ?? hashes[i];
             if (hash is null) continue;
-            seen.Add(entry.RelativePath);
+            if (!wasRenamed && (known is not null || cached.ContainsKey(entry.RelativePath))) keptRows++;
             files.Add(new SourceFile(source.Id, entry.RelativePath, $"{prefix}{entry.RelativePath}", entry.Stat, hash.Value));
             if (record && (known is null || wasRenamed) && !(racy && hash == found[i].Hash))
-                database.PutFile(source.Id, entry.RelativePath, new FileRecord(entry.Stat, hash.Value));
+                write.Add((entry.RelativePath, new FileRecord(entry.Stat, hash.Value)));
         }
-        var removed = 0;
-        foreach (var path in cached.Keys)
+        if (record)
         {
-            if (seen.Contains(path)) continue;
-            removed++;
-            if (record) database.DeleteFile(source.Id, path);
+            write.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+            foreach (var (path, row) in write) database.PutFile(source.Id, path, row);
+        }
+        // Every row whose file is still here was counted in keptRows; only when some are not is there anything to remove.
+        var removed = 0;
+        if (keptRows < cached.Count)
+        {
+            var present = files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+            foreach (var path in cached.Keys.Order(StringComparer.Ordinal))
+            {
+                if (present.Contains(path)) continue;
+                removed++;
+                if (record) database.DeleteFile(source.Id, path);
+            }
         }
         if (record)
         {
@@ -135,5 +156,12 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             Unreadable = failures.OfType<UnreadableFile>().ToList(),
         };
         return (files, report);
+    }
+
+    private static bool IsUnder(string path, string[] folders)
+    {
+        foreach (var folder in folders)
+            if (path.StartsWith(folder, StringComparison.Ordinal)) return true;
+        return false;
     }
 }
