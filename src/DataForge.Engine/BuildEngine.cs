@@ -39,18 +39,24 @@ public sealed partial class BuildEngine
     {
         options ??= new BuildOptions();
         CheckJobs(options);
+        var clock = PhaseClock.FromEnvironment();
+        clock.Mark("engine start");
         using var held = Lock(options, out var holder);
         if (held is null) return new BuildResult { Outcome = BuildOutcome.LockBusy, LockHolder = holder };
+        clock.Mark("lock");
         var notices = new List<string>();
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, notices, objects);
         db.MarkInUse();
-        var run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken) { Progress = options.OnProgress };
+        clock.Mark("open state.db");
+        var run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken) { Progress = options.OnProgress, Clock = clock };
         run.Run(pipeline);
         db.SaveNames(objects);
         var output = new Materialiser(_fs, db, objects, Layout).Apply(run.Desired, run.Materialised);
+        clock.Mark("output folder");
         run.RecordFingerprint(pipeline);
         db.MarkClean();
+        clock.Mark("record");
         return new BuildResult
         {
             Outcome = BuildOutcome.Completed,

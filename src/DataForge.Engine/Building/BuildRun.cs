@@ -28,6 +28,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>Told after each action that ran (stage, actions done, actions to run); called from worker threads.</summary>
     public Action<BuildProgress>? Progress { get; init; }
 
+    /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
+    public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
+
     /// <summary>The materialised table as the no-op shortcut read it (null otherwise), so the output folder check need not read it again.</summary>
     public Dictionary<string, (ContentHash Object, bool Done)>? Materialised { get; private set; }
 
@@ -45,35 +48,46 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             db.DeleteMeta(BuildFingerprint.TotalsKey);
             db.Commit();
         }
+        Clock.Mark("fingerprint");
         var items = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
-        var indexer = new Indexer(fs, db);
+        var indexer = new Indexer(fs, db, Clock);
         var reports = new List<IndexReport>();
+        var indexed = new List<(string SourceId, List<SourceFile> Files)>();
         string[] skip = [layout.StateRoot, layout.OutputRoot];
+        long? clockNow = dryRun ? null : FileSystemClock();
         foreach (var source in pipeline.Sources)
         {
-            var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken);
+            var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken, clockNow);
             reports.Add(report);
             foreach (var unreadable in report.Unreadable)
                 Failures.Add(new ItemFailure("index", $"{source.Id}:{unreadable.Path}", unreadable.Reason));
-            items[source.Id] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
-                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath)).ToList();
+            indexed.Add((source.Id, files));
         }
         Index = IndexReport.Sum(reports);
+        Clock.Mark("index");
         if (previous == fingerprint && Index is { Added: 0, Changed: 0, Removed: 0, Renamed: 0, Unreadable.Count: 0 }
             && BuildFingerprint.ParseTotals(totals, pipeline) is { } unchanged && TryOutputsFromLastBuild())
         {
             Stages.AddRange(unchanged);
             ServedByFingerprint = true;
+            Clock.Mark("no-op shortcut");
             return;
         }
         if (!dryRun) db.KeepOnlySources(pipeline.Sources.Select(s => s.Id).ToArray());
+        // Items in path order (the index gives files in walk order): plans, reports and failures come out sorted.
+        foreach (var (sourceId, files) in indexed)
+        {
+            files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+            items[sourceId] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
+                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat }).ToList();
+        }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stage in pipeline.Stages)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = stage.Definition.Inputs.SelectMany(id => items[id]).ToList();
-            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress };
+            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow };
             run.Run(inputs);
             foreach (var (output, label, action) in run.Published)
             {
@@ -90,12 +104,25 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             Stages.Add(run.Report());
             Failures.AddRange(run.Failures);
             Explanations.AddRange(run.Explanations);
+            Clock.Mark($"stage {stage.Definition.Id}");
         }
         if (!dryRun)
         {
             db.KeepOnlyStages(pipeline.Stages.Select(s => s.Definition.Id).ToArray());
             db.Commit();
         }
+    }
+
+    /// <summary>
+    /// The file system's current time, as it stamps mtimes (a coarse clock, maybe another machine's):
+    /// the mtime of a file written now. Taken before the walk, it is the racy-clean threshold the
+    /// stat cache records (see <see cref="Indexer"/>).
+    /// </summary>
+    private long FileSystemClock()
+    {
+        var marker = $"{layout.StateRoot}/clock";
+        fs.WriteAtomically(marker, [], readOnly: false, durable: false);
+        return fs.Stat(marker)?.MtimeNs ?? long.MinValue;
     }
 
     /// <summary>Records the fingerprint after a build with no failure (call once the output folder is in place).</summary>

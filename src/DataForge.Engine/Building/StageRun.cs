@@ -18,6 +18,15 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     /// <summary>Told after each action that ran; called from worker threads.</summary>
     public Action<BuildProgress>? Progress { get; init; }
 
+    /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
+    public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
+
+    /// <summary>
+    /// This build's file-system clock before the walk (null in status): a source file whose stat is
+    /// the indexed one and older than this is read without hashing it again (see <see cref="StoredStageItem"/>).
+    /// </summary>
+    public long? StatTrustedBefore { get; init; }
+
     private readonly StageDefinition _def = stage.Definition;
 
     public List<Item> Outputs { get; } = [];
@@ -50,9 +59,13 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     public void Run(IReadOnlyList<Item> inputs)
     {
         var definitionHash = ActionKeys.DefinitionHash(_def);
+        var tc = Clock;
         var slots = db.LoadSlots(_def.Id);
+        tc.Mark($"{_def.Id}: load slots");
         var slotOutputs = db.LoadOutputsOfSlots(_def.Id);
+        tc.Mark($"{_def.Id}: load outputs");
         var actions = Plan(inputs);
+        tc.Mark($"{_def.Id}: plan");
         Outcomes = new ActionOutcome[actions.Count];
         var results = new List<OutputRecord>?[actions.Count];
         var toRun = new List<int>();
@@ -84,6 +97,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             else toRun.Add(i);
         }
 
+        tc.Mark($"{_def.Id}: keys");
         if (toRun.Count > 0)
         {
             var config = _def.Config.ToElement();
@@ -120,6 +134,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             db.Commit();
         }
 
+        tc.Mark($"{_def.Id}: run, commit");
         for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
@@ -243,6 +258,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             var items = action.Inputs.Select(ToStageItem).ToList();
             var groupKey = action.GroupKeyHash is null ? null : GroupKeyOf(action.Inputs[0]);
             result = stage.Run(new StageInput(items, config, groupKey), cancellationToken);
+            if (items.Any(i => i.ChangedSinceOpened())) throw new InputChangedException();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
         catch (InputChangedException e) { return (null, e.Message); }
@@ -284,7 +300,10 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         Func<Stream> open = item.SourceFile is { } file
             ? () => fs.OpenRead(file)
             : () => objects.Contains(item.Hash) ? objects.OpenRead(item.Hash) : throw new MissingObjectException();
+        Func<bool>? unchanged = item is { SourceFile: { } source, SourceStat: { } stat } && StatTrustedBefore is { } before && stat.MtimeNs < before
+            ? () => fs.Stat(source) == stat
+            : null;
         return new StoredStageItem(item.Hash, item.Size, path, open,
-            () => ReadMetadata(item.Metadata) ?? throw new MissingObjectException());
+            () => ReadMetadata(item.Metadata) ?? throw new MissingObjectException(), unchanged);
     }
 }

@@ -4,17 +4,37 @@ using DataForge.Engine.Stages;
 
 namespace DataForge.Engine.Building;
 
-/// <summary>A stage input backed by a source file or a store object, checked against its hash as it is read.</summary>
-internal sealed class StoredStageItem(ContentHash hash, long size, string? path, Func<Stream> open, Func<JsonElement> metadata) : StageItem
+/// <summary>
+/// A stage input backed by a source file or a store object, checked against its hash as it is read.
+/// A source file whose stat is still the one the index vouched for, and older than this build's
+/// clock (<paramref name="unchangedSinceIndex"/>, see Indexer's racy-clean rule), is not hashed again:
+/// any write to it since it was hashed would have changed that stat. Read whole, the stat is checked
+/// after the read; opened as a stream (then seekable, so a header parse need not read the rest), it is
+/// checked at open and again by <see cref="ChangedSinceOpened"/> once the stage is done.
+/// </summary>
+internal sealed class StoredStageItem(ContentHash hash, long size, string? path, Func<Stream> open, Func<JsonElement> metadata,
+    Func<bool>? unchangedSinceIndex = null) : StageItem
 {
     private readonly Lazy<JsonElement> _metadata = new(metadata);
+    private int _trustedOpens;
 
     public override ContentHash Hash => hash;
     public override long Size => size;
     public override string? Path => path;
     public override JsonElement Metadata => _metadata.Value;
 
-    public override Stream OpenRead() => new VerifyingStream(open(), hash);
+    public override Stream OpenRead()
+    {
+        if (unchangedSinceIndex?.Invoke() == true)
+        {
+            Interlocked.Increment(ref _trustedOpens);
+            return open();
+        }
+        return new VerifyingStream(open(), hash);
+    }
+
+    /// <summary>True when a stream opened on the stat's word no longer has that stat: the action's output cannot be trusted.</summary>
+    public bool ChangedSinceOpened() => Volatile.Read(ref _trustedOpens) > 0 && unchangedSinceIndex?.Invoke() != true;
 
     public override byte[] ReadAllBytes()
     {
@@ -22,6 +42,7 @@ internal sealed class StoredStageItem(ContentHash hash, long size, string? path,
         using var copy = new MemoryStream(size > 0 && size < int.MaxValue ? (int)size : 0);
         stream.CopyTo(copy);
         var bytes = copy.ToArray();
+        if (unchangedSinceIndex?.Invoke() == true && bytes.Length == size) return bytes;
         if (ContentHash.Of(bytes) != hash) throw new InputChangedException();
         return bytes;
     }

@@ -10,7 +10,12 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public IEnumerable<FileEntry> Walk(string root)
     {
-        if (!Directory.Exists(root)) yield break;
+        if (!Directory.Exists(root)) return [];
+        return NativeWalker.Walk(Path.TrimEndingDirectorySeparator(root), Environment.ProcessorCount) ?? PortableWalk(root);
+    }
+
+    private IEnumerable<FileEntry> PortableWalk(string root)
+    {
         var options = new EnumerationOptions
         {
             RecurseSubdirectories = true,
@@ -124,7 +129,8 @@ public sealed class PhysicalFileSystem : IFileSystem
             return null;
         }
         // The owner note lives beside the lock file: a locked file cannot be opened by a reader.
-        WriteAtomically(path + ".owner", System.Text.Encoding.UTF8.GetBytes(owner), readOnly: false);
+        // Not fsynced: it only names the holder for a waiting build's message, and a crash drops the lock anyway.
+        WriteAtomically(path + ".owner", System.Text.Encoding.UTF8.GetBytes(owner), readOnly: false, durable: false);
         return stream;
     }
 

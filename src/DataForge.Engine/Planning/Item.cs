@@ -20,4 +20,7 @@ internal sealed record Item(
 {
     /// <summary>In a status run: an item an upstream action that would run will make; its content is unknown.</summary>
     public bool Pending { get; init; }
+
+    /// <summary>A source file's stat when it was indexed (null for derived items).</summary>
+    public FileSystem.FileStat? SourceStat { get; init; }
 }

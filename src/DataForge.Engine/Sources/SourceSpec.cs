@@ -38,7 +38,15 @@ public sealed class SourceSpec
     {
         if (relativePath.StartsWith(".dataforge/", StringComparison.Ordinal) || relativePath.StartsWith(".git/", StringComparison.Ordinal))
             return false;
-        if (_include.Length > 0 && !_include.Any(g => g.IsMatch(relativePath))) return false;
-        return !_exclude.Any(g => g.IsMatch(relativePath));
+        // Loops, not Any(lambda): called once per file of a walk, a closure each time adds up.
+        if (_include.Length > 0 && !MatchesAny(_include, relativePath)) return false;
+        return !MatchesAny(_exclude, relativePath);
+    }
+
+    private static bool MatchesAny(Glob[] globs, string relativePath)
+    {
+        foreach (var glob in globs)
+            if (glob.IsMatch(relativePath)) return true;
+        return false;
     }
 }

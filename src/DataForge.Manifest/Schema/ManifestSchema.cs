@@ -11,12 +11,14 @@ namespace DataForge.Manifest.Schema;
 /// </summary>
 public sealed class ManifestSchema
 {
-    private readonly JsonSchema _schema;
+    // Parsed on first use: a build whose manifest was validated before (see ValidatedStamp) never needs it,
+    // and parsing it costs more start-up time than the rest of loading a manifest.
+    private readonly Lazy<JsonSchema> _schema;
 
-    private ManifestSchema(JsonSchema schema, string text)
+    private ManifestSchema(string text)
     {
-        _schema = schema;
         Text = text;
+        _schema = new Lazy<JsonSchema>(() => JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult());
     }
 
     /// <summary>The schema document as shipped.</summary>
@@ -29,7 +31,7 @@ public sealed class ManifestSchema
             ?? throw new InvalidOperationException("the manifest schema is not embedded in this build");
         using var reader = new StreamReader(stream);
         var text = reader.ReadToEnd();
-        return new ManifestSchema(JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult(), text);
+        return new ManifestSchema(text);
     }
 
     /// <summary>Validates a document; one diagnostic per problem, in file order.</summary>
@@ -37,7 +39,7 @@ public sealed class ManifestSchema
     {
         var json = document.Root?.ToJsonString() ?? "null";
         var leaves = new List<ValidationError>();
-        foreach (var error in _schema.Validate(json)) Flatten(error, leaves);
+        foreach (var error in _schema.Value.Validate(json)) Flatten(error, leaves);
         return leaves
             .Select(e => Describe(e, document, fileName))
             .Distinct()

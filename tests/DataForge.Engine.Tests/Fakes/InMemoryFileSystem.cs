@@ -35,8 +35,16 @@ public sealed class InMemoryFileSystem : IFileSystem
     public void Write(string path, byte[] content)
     {
         var inode = _files.TryGetValue(path, out var old) ? old.Inode : Interlocked.Increment(ref _nextInode);
-        _files[path] = new Node(content, Interlocked.Add(ref _clock, 1000), inode, false);
+        _files[path] = new Node(content, Tick(), inode, false);
     }
+
+    /// <summary>
+    /// While frozen, every write stamps the same mtime, as a coarse file-system clock does for writes
+    /// within one tick (the racy-clean case: a same-size rewrite keeps the whole stat).
+    /// </summary>
+    public bool ClockFrozen { get; set; }
+
+    private long Tick() => ClockFrozen ? Volatile.Read(ref _clock) : Interlocked.Add(ref _clock, 1000);
 
     /// <summary>Renames a file keeping its inode and mtime, as rename(2) does.</summary>
     public void Rename(string from, string to)
@@ -94,7 +102,7 @@ public sealed class InMemoryFileSystem : IFileSystem
     public int Syncs => Volatile.Read(ref _syncs);
 
     public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true) =>
-        _files[path] = new Node(content.ToArray(), Interlocked.Add(ref _clock, 1000), Interlocked.Increment(ref _nextInode), readOnly);
+        _files[path] = new Node(content.ToArray(), Tick(), Interlocked.Increment(ref _nextInode), readOnly);
 
     public void LinkOrCopy(string source, string target, string tempFolder)
     {

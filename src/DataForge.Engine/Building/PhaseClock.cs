@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace DataForge.Engine.Building;
+
+/// <summary>
+/// Profiling aid: with the environment variable <c>DATAFORGE_TIMINGS=1</c>, each phase of a build
+/// (lock, state.db, index, stages, output folder) prints its wall time in milliseconds to stderr, and
+/// the time since the process started. Off (and free) otherwise. Names phases only, never items.
+/// </summary>
+internal sealed class PhaseClock
+{
+    private readonly Stopwatch? _watch;
+
+    private PhaseClock(bool on) => _watch = on ? Stopwatch.StartNew() : null;
+
+    /// <summary>A clock that prints when <c>DATAFORGE_TIMINGS=1</c>.</summary>
+    public static PhaseClock FromEnvironment() => new(Environment.GetEnvironmentVariable("DATAFORGE_TIMINGS") == "1");
+
+    /// <summary>Prints the time since the last mark under <paramref name="phase"/>.</summary>
+    public void Mark(string phase)
+    {
+        if (_watch is null) return;
+        var ms = _watch.Elapsed.TotalMilliseconds;
+        var sinceStart = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms)"));
+        _watch.Restart();
+    }
+}
