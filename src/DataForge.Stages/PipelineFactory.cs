@@ -44,8 +44,8 @@ public static class PipelineFactory
                 var layout = manifest.Output.Layout;
                 stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
                     publish: layout == "dicom"));
-                // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz.
-                if (layout == "nifti") stages.Add(new VolumeStage([DeidentifyStage.Id]));
+                // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
+                HarmonisePipeline.Add(manifest, stages);
                 LabelPipeline.Add(manifest, stages, secret);
             }
             else stages.Add(new DicomHeaderStage(dicom));

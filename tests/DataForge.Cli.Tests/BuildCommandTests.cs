@@ -63,12 +63,12 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
-    public void Build_refuses_a_manifest_with_an_unsupported_section()
+    public void Build_refuses_harmonise_steps_with_the_dicom_layout()
     {
         File.AppendAllText(_dir.Combine("dataforge.yaml"), "\nharmonise:\n  - reorient: RAS\n");
         var result = CliRunner.Run(_dir.Path, "build");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("harmonise: not supported yet", result.Error);
+        Assert.Contains("harmonise: steps make volumes, which output.layout dicom does not publish", result.Error);
         Assert.False(Directory.Exists(_dir.Combine(".dataforge")));
     }
 
@@ -100,9 +100,11 @@ public sealed class BuildCommandTests : IDisposable
         var result = CliRunner.Run(_dir.Path, "build");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("volume: 4 items: 4 ran", result.Out);
-        var volumes = Directory.GetFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories);
-        Assert.Equal(4, volumes.Length);
-        Assert.All(volumes, v => Assert.EndsWith(".nii.gz", v));
+        var published = Directory.GetFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories);
+        var volumes = published.Where(v => v.EndsWith(".nii.gz", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, volumes.Count);
+        // Beside each volume its sidecar, and nothing else.
+        Assert.Equal(volumes.Select(v => v[..^".nii.gz".Length] + ".json").Order(), published.Except(volumes).Order());
         Assert.All(volumes, v => Assert.StartsWith(_dir.Combine("out", "nifti", "ANON-"), v));
     }
 }

@@ -51,12 +51,12 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
-    public void An_unsupported_section_is_refused_with_exit_code_two()
+    public void Harmonise_steps_without_the_nifti_layout_are_refused_with_exit_code_two()
     {
         _dir.WriteText("dataforge.yaml", Valid + "harmonise:\n  - reorient: RAS\n");
         var result = CliRunner.Run(_dir.Path, "validate");
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("dataforge.yaml:5:1: harmonise: not supported yet", result.Error);
+        Assert.Contains("dataforge.yaml:6:3: harmonise: steps make volumes", result.Error);
     }
 
     [Fact]

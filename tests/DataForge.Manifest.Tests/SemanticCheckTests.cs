@@ -77,10 +77,10 @@ public sealed class SemanticCheckTests : IDisposable
     }
 
     [Fact]
-    public void A_section_the_build_cannot_honour_is_refused_not_ignored()
+    public void Harmonise_steps_with_a_layout_that_publishes_no_volumes_are_refused_not_ignored()
     {
         var problems = _f.Problems(ManifestFixture.Minimal + "\nharmonise:\n  - reorient: RAS\n");
-        Assert.Equal("dataforge.yaml:7:1: harmonise: not supported yet (harmonisation steps are not built yet); remove the section to build without it", Assert.Single(problems));
+        Assert.Contains("dataforge.yaml:8:3: harmonise: steps make volumes, which output.layout dicom does not publish; set output.layout: nifti or remove harmonise:", problems);
     }
 
     [Fact]

@@ -57,6 +57,19 @@ public static class NiftiWriter
         return memory.ToArray();
     }
 
+    /// <summary>
+    /// The .nii.gz form of a single-file NIfTI: bytes that are already gzip pass unchanged, others are
+    /// compressed deterministically (no name, no mtime), so the same .nii always gives the same .nii.gz.
+    /// </summary>
+    public static byte[] Gzip(byte[] nifti, int compressionLevel = 6)
+    {
+        ArgumentNullException.ThrowIfNull(nifti);
+        if (nifti is [0x1f, 0x8b, ..]) return nifti;
+        using var memory = new MemoryStream();
+        using (var compressed = new DeterministicGzipStream(memory, compressionLevel)) compressed.Write(nifti);
+        return memory.ToArray();
+    }
+
     private static NiftiLayout LayoutFor(Volume volume, NiftiWriteOptions options)
     {
         var needsTwo = volume.Shape.Any(d => d > short.MaxValue);

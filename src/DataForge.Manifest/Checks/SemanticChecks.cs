@@ -120,6 +120,9 @@ public static class SemanticChecks
     private static void CheckHarmonise(DataForgeManifest m, Reporter report)
     {
         if (m.Harmonise is not { } steps) return;
+        // Steps make volumes; a dicom layout publishes the de-identified instances as they are, so the steps would be lost.
+        if (m.Output.Layout != "nifti")
+            report("harmonise", $"harmonise: steps make volumes, which output.layout {m.Output.Layout} does not publish; set output.layout: nifti or remove harmonise:");
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i]!.AsObject();

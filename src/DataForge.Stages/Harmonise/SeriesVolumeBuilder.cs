@@ -10,8 +10,8 @@ namespace DataForge.Stages.Harmonise;
 /// per-frame or shared functional groups, PS3.3 C.7.6.16) into a 3D volume, as dcm2niix does, or says why it
 /// cannot. Pure: files in, value out; no engine, no disk.
 /// <list type="bullet">
-/// <item>Instances must share orientation, echo, matrix and pixel spacing. A series that mixes them is a
-/// failure naming what differs (splitting into sub-volumes is left to a later curation policy).</item>
+/// <item>Instances must share orientation, echo, matrix and pixel spacing. <see cref="Build(IReadOnlyList{DicomFile})"/>
+/// fails on a series that mixes them, naming what differs; <see cref="BuildAll"/> splits it into sub-volumes.</item>
 /// <item>Slices are sorted by Image Position (Patient) projected on the slice normal, row × column
 /// cosines (PS3.3 C.7.6.2.1.1). Spacing comes from those positions, never from Slice Thickness.</item>
 /// <item>Duplicate positions, positions that drift within the plane (gantry tilt, shear) and gaps deviating
@@ -46,6 +46,32 @@ public static class SeriesVolumeBuilder
             if (facts is null) return SeriesVolumeResult.Failed($"an instance lacks {missing}; it cannot be placed in a volume");
             slices.AddRange(facts);
         }
+        return Build(slices);
+    }
+
+    /// <summary>
+    /// Stacks <paramref name="files"/> (one series, any order) into one volume per sub-series: instances are
+    /// split by matrix size, orientation, echo and pixel spacing, and by Acquisition Number when acquisitions
+    /// repeat positions. Each sub-series is named by a suffix made of the keys that vary, each the 1-based rank
+    /// of its value (echo by echo time or number, the others in ordinal order): <c>_e2</c>, <c>_o1_e1</c>, <c>_a3</c>;
+    /// "" when the series is not mixed. Results are in suffix order.
+    /// </summary>
+    public static IReadOnlyList<(string Suffix, SeriesVolumeResult Result)> BuildAll(IReadOnlyList<DicomFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0) return [("", SeriesVolumeResult.Failed("the series has no instances"))];
+        var slices = new List<SliceFacts>(files.Count);
+        foreach (var file in files)
+        {
+            var (facts, missing) = SliceFacts.Read(file);
+            if (facts is null) return [("", SeriesVolumeResult.Failed($"an instance lacks {missing}; it cannot be placed in a volume"))];
+            slices.AddRange(facts);
+        }
+        return SeriesSplit.Partition(slices).Select(p => (p.Suffix, Build(p.Slices))).ToList();
+    }
+
+    private static SeriesVolumeResult Build(List<SliceFacts> slices)
+    {
         if (Inconsistency(slices) is { } problem) return SeriesVolumeResult.Failed(problem);
 
         var first = slices[0];
@@ -88,7 +114,7 @@ public static class SeriesVolumeBuilder
         for (var c = 0; c < 8; c++) lps[c] = -lps[c];
         var affine = Affine.FromRows(lps);
         var volume = new Volume([first.Columns, first.Rows, sorted.Count], data, affine, XformCode.ScannerAnat);
-        return SeriesVolumeResult.Success(volume, new SeriesVolumeReport(sorted.Count, gap, deviation, type.Name));
+        return SeriesVolumeResult.Success(volume, new SeriesVolumeReport(sorted.Count, gap, deviation, type.Name)) with { FirstInstance = sorted[0].Slice.File };
     }
 
     /// <summary>What differs between instances that one volume cannot hold, or null.</summary>
@@ -122,7 +148,7 @@ public static class SeriesVolumeBuilder
                 shift += d * d;
             }
             if (Math.Sqrt(shift) > 0.01 * pixel)
-                return "slice positions shift within the image plane (gantry tilt or sheared stack), which is not supported yet";
+                return "slice positions shift within the image plane (gantry tilt or a sheared stack): DataForge does not correct tilt (dcm2niix -y does); reconstruct the series without tilt or exclude it";
         }
         return null;
     }

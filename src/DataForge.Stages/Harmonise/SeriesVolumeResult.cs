@@ -1,3 +1,4 @@
+using DataForge.Dicom;
 using DataForge.Imaging;
 
 namespace DataForge.Stages.Harmonise;
@@ -17,6 +18,9 @@ public sealed record SeriesVolumeResult
 
     /// <summary>What was measured, or null on failure.</summary>
     public SeriesVolumeReport? Report { get; }
+
+    /// <summary>The instance of the first stacked slice (its acquisition attributes describe the volume), or null on failure.</summary>
+    public DicomFile? FirstInstance { get; init; }
 
     /// <summary>Why the series was not stacked, or null.</summary>
     public string? FailureReason { get; }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using DataForge.Dicom;
 using DataForge.Dicom.IO;
 using DataForge.Engine.Hashing;
@@ -11,10 +10,12 @@ namespace DataForge.Stages.Harmonise;
 
 /// <summary>
 /// Group stage <c>volume</c>: the de-identified instances of one series (grouped on
-/// <c>series_instance_uid</c>) stacked by <see cref="SeriesVolumeBuilder"/> and published as
-/// <c>nifti/PSEUDONYM/SERIES_UID.nii.gz</c>, both taken from the upstream metadata, never from names.
-/// Its metadata: pseudonym, modality, shape, spacing, affine (row-major 4x4, RAS+ mm) and the stacking
-/// report. A series that cannot be stacked fails with the builder's reason.
+/// <c>series_instance_uid</c>) stacked by <see cref="SeriesVolumeBuilder.BuildAll"/>, one volume per
+/// sub-series (a series mixing echoes, acquisitions or orientations gives several, named by suffix).
+/// Published (when no harmonise step follows) as <c>nifti/PSEUDONYM/SERIES_UID[suffix].nii.gz</c> with its
+/// BIDS-style sidecar, both named from the upstream metadata, never from file names; else handed on as
+/// uncompressed NIfTI. Metadata: see <see cref="VolumeOutput"/>, plus the stacking report. A series that
+/// cannot be stacked fails with the builder's reason; one failing sub-series fails the series.
 /// </summary>
 public sealed class VolumeStage : IStage
 {
@@ -22,19 +23,24 @@ public sealed class VolumeStage : IStage
     public const string Id = "volume";
 
     /// <summary>Bump when the output of the same series and config changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly NiftiWriteOptions _options;
+    private readonly bool _publish;
 
-    /// <summary>A stage reading <paramref name="inputs"/> (by default the deidentify stage) and writing gzip NIfTI at <paramref name="compressionLevel"/>; <paramref name="publish"/> false keeps the volumes for later stages only (labels, training layouts).</summary>
+    /// <summary>
+    /// A stage reading <paramref name="inputs"/> (by default the deidentify stage) and writing gzip NIfTI at
+    /// <paramref name="compressionLevel"/> when it <paramref name="publish"/>es, else uncompressed NIfTI for the next stage.
+    /// </summary>
     public VolumeStage(IReadOnlyList<string>? inputs = null, int compressionLevel = 6, bool publish = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(compressionLevel, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(compressionLevel, 9);
         _options = new NiftiWriteOptions { CompressionLevel = compressionLevel };
+        _publish = publish;
         var config = CanonicalJson.FromObject(new Dictionary<string, object>
         {
-            ["format"] = "nifti1-gz",
+            ["format"] = publish ? "nifti1-gz" : "nifti1",
             ["compression_level"] = compressionLevel,
             ["gap_tolerance"] = SeriesVolumeBuilder.GapTolerance,
         });
@@ -49,12 +55,11 @@ public sealed class VolumeStage : IStage
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
-        var pseudonyms = input.Items.Select(i => Text(i.Metadata, "pseudonym")).Distinct().ToList();
+        var pseudonyms = input.Items.Select(i => Text(i, "pseudonym")).Distinct().ToList();
         if (pseudonyms is not [{ } pseudonym]) return StageResult.Failed("the series' instances do not carry one pseudonym in their metadata");
-        var series = Text(input.Items[0].Metadata, "series_instance_uid");
+        var series = Text(input.Items[0], "series_instance_uid");
         if (series is null) return StageResult.Failed("the series' instances carry no series_instance_uid in their metadata");
-        var path = $"nifti/{pseudonym}/{series}.nii.gz";
-        if (StageOutput.CheckPath(path) is { } bad) return StageResult.Failed("pseudonym or series UID is not usable in a path: " + bad);
+        if (StageOutput.CheckPath($"nifti/{pseudonym}/{series}.nii.gz") is { } bad) return StageResult.Failed("pseudonym or series UID is not usable in a path: " + bad);
 
         var files = new List<DicomFile>(input.Items.Count);
         foreach (var item in input.Items)
@@ -69,43 +74,31 @@ public sealed class VolumeStage : IStage
                 return StageResult.Failed(ReadFailure.Describe(e));
             }
         }
-        var result = SeriesVolumeBuilder.Build(files);
-        if (result.IsFailure) return StageResult.Failed(result.FailureReason!);
-        var volume = result.Volume!;
-        var report = result.Report!;
-        var bytes = NiftiWriter.Encode(volume, gzip: true, _options);
-
-        var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        var outputs = new List<StageOutput>();
+        foreach (var (suffix, result) in SeriesVolumeBuilder.BuildAll(files))
         {
-            json.WriteStartObject();
-            json.WriteString("pseudonym", pseudonym);
-            json.WriteString("series_instance_uid", series);
-            if (Text(input.Items[0].Metadata, "modality") is { } modality) json.WriteString("modality", modality);
-            else json.WriteNull("modality");
-            json.WriteStartArray("shape");
-            foreach (var d in volume.Shape) json.WriteNumberValue(d);
-            json.WriteEndArray();
-            var (sx, sy, sz) = volume.Spacing;
-            Numbers(json, "spacing", [sx, sy, sz]);
-            Numbers(json, "affine", volume.Affine.ToArray());
-            json.WriteString("voxel_type", report.VoxelType);
-            json.WriteNumber("slices", report.Slices);
-            json.WriteNumber("max_gap_deviation", report.MaxGapDeviation);
-            json.WriteEndObject();
+            var name = suffix.Length == 0 ? "the series" : $"sub-series {suffix}";
+            if (result.IsFailure) return StageResult.Failed(suffix.Length == 0 ? result.FailureReason! : $"{name}: {result.FailureReason}");
+            var report = result.Report!;
+            var metadata = new JsonObject
+            {
+                ["volume_id"] = $"{pseudonym}/{series}{suffix}",
+                ["pseudonym"] = pseudonym,
+                ["series_instance_uid"] = series,
+                ["modality"] = Text(input.Items[0], "modality"),
+                ["slices"] = report.Slices,
+                ["max_gap_deviation"] = report.MaxGapDeviation,
+                ["acquisition"] = AcquisitionFields.Read(result.FirstInstance!.Dataset),
+                ["harmonise"] = new JsonArray(),
+            };
+            var emitted = VolumeOutput.Emit(result.Volume!, metadata, _publish, Id, _options);
+            if (emitted.IsFailure) return emitted;
+            outputs.AddRange(emitted.Outputs);
         }
-        var metadata = JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
-        return StageResult.Success(new StageOutput(path, bytes, metadata));
+        return StageResult.Success(outputs);
     }
 
-    private static string? Text(JsonElement metadata, string name) =>
-        metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
-            ? v.GetString() : null;
-
-    private static void Numbers(Utf8JsonWriter json, string name, IEnumerable<double> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var v in values) json.WriteRawValue(v.ToString("R", CultureInfo.InvariantCulture));
-        json.WriteEndArray();
-    }
+    private static string? Text(StageItem item, string name) =>
+        item.Metadata.ValueKind == System.Text.Json.JsonValueKind.Object && item.Metadata.TryGetProperty(name, out var v)
+        && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
 }

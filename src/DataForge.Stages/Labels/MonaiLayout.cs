@@ -1,3 +1,4 @@
+using DataForge.Imaging.Nifti;
 using System.Text.Json;
 using DataForge.Engine.Stages;
 
@@ -23,7 +24,7 @@ public static class MonaiLayout
             if (hasMasks && key != "test" && c.Mask is null) continue;
             if (!lists.TryGetValue(key, out var list)) lists[key] = list = [];
             list.Add(c);
-            outputs.Add(new StageOutput($"images/{c.Id}.nii.gz", c.Image.ReadAllBytes()));
+            outputs.Add(new StageOutput($"images/{c.Id}.nii.gz", NiftiWriter.Gzip(c.Image.ReadAllBytes())));
         }
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))

@@ -54,10 +54,10 @@ public static class NnUnetLayout
                     throw new LayoutException($"case {c.Id}: label value {values[i]} is not a declared class id");
                 mapped[i] = checked((byte)r);
             }
-            outputs.Add(new StageOutput($"imagesTr/{c.Id}_0000.nii.gz", imageBytes));
+            outputs.Add(new StageOutput($"imagesTr/{c.Id}_0000.nii.gz", NiftiWriter.Gzip(imageBytes)));
             outputs.Add(new StageOutput($"labelsTr/{c.Id}.nii.gz", NiftiWriter.Encode(new Volume(label.Shape.ToArray(), mapped, label.Affine), gzip: true)));
         }
-        foreach (var c in test) outputs.Add(new StageOutput($"imagesTs/{c.Id}_0000.nii.gz", c.Image.ReadAllBytes()));
+        foreach (var c in test) outputs.Add(new StageOutput($"imagesTs/{c.Id}_0000.nii.gz", NiftiWriter.Gzip(c.Image.ReadAllBytes())));
 
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))

@@ -34,8 +34,11 @@ public sealed class VolumeStageTests : IDisposable
         var result = Build();
         Assert.Equal([], result.Failures.Select(f => f.ToString()));
 
-        var volumes = Directory.GetFiles(_project.Combine("out", "nifti"), "*", SearchOption.AllDirectories);
+        var volumes = Directory.GetFiles(_project.Combine("out", "nifti"), "*.nii.gz", SearchOption.AllDirectories);
         Assert.Equal(4, volumes.Length);
+        // Each volume has its sidecar beside it, and nothing else is published.
+        Assert.Equal(volumes.Select(v => v[..^".nii.gz".Length] + ".json").Order(),
+            Directory.GetFiles(_project.Combine("out", "nifti"), "*.json", SearchOption.AllDirectories).Order());
         foreach (var file in volumes)
         {
             var relative = Path.GetRelativePath(_project.Combine("out"), file).Replace('\\', '/');

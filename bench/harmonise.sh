@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Series-to-volume benchmark (issue 8), not a test: a cold `dataforge build` (Basic Profile de-identification,
+# output.layout nifti, no harmonise steps) over a synthetic CT corpus, against `dcm2niix -z y` over the same
+# files. Whole processes, page cache warm for both. DataForge must de-identify before it makes volumes (no
+# volume is made from identified data), so its time includes that stage; it is also timed alone.
+#
+#   bench/harmonise.sh [DIR]      env: SERIES (default 20) x SLICES (default 200) slices of MATRIX (512)
+#                                 pixels square, 16 bit; JOBS (default: cores); LEVEL (gzip level, default 6)
+#
+# Prints seconds of each and the ratio DataForge/dcm2niix time (target <= 1.0).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SERIES=${SERIES:-20}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; JOBS=${JOBS:-$(nproc)}
+DIR=${1:-${TMPDIR:-/tmp}/dataforge-harmonise-bench}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+command -v dcm2niix >/dev/null || { echo "dcm2niix is missing: apt-get install dcm2niix" >&2; exit 2; }
+
+# The tool as users install it: published, ReadyToRun (no JIT at start-up).
+dotnet publish src/DataForge.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$DIR.bin" -v q -nologo >/dev/null
+DF=$DIR.bin/dataforge
+
+if [ ! -f "$DIR/.generated-$SERIES-$SLICES-$MATRIX" ]; then
+  rm -rf "$DIR"; mkdir -p "$DIR"
+  "$DF" synth "$DIR/raw" --patients "$SERIES" --slices "$SLICES" --matrix "$MATRIX" --modalities CT >&2
+  touch "$DIR/.generated-$SERIES-$SLICES-$MATRIX"
+fi
+FILES=$(find "$DIR/raw" -name '*.dcm' | wc -l)
+manifest() {
+  cat <<YAML
+version: 1
+name: harmonise-bench
+secret: file:secret.txt
+sources:
+  - {id: raw, kind: dicom, path: raw}
+deidentify:
+  profile: basic
+  options: [retain-longitudinal-modified-dates]
+output:
+  path: out
+  layout: $1
+YAML
+}
+printf 'bench-secret-%s\n' 0123456789abcdef0123456789abcdef > "$DIR/secret.txt"
+cat "$DIR"/raw/*/*/*/*.dcm > /dev/null   # warm the page cache for every contender
+
+now() { date +%s.%N; }
+run() { local t0; t0=$(now); "$@" > /dev/null 2>&1 || true; echo "$(now) - $t0" | bc; }
+
+rm -rf "$DIR/dcm2niix"; mkdir -p "$DIR/dcm2niix"
+T_D2N=$(run dcm2niix -z y -b n -o "$DIR/dcm2niix" "$DIR/raw")
+D2N_FILES=$(find "$DIR/dcm2niix" -name '*.nii.gz' | wc -l)
+
+# De-identification alone (layout dicom), then the whole build to volumes, each from a cold store.
+manifest dicom > "$DIR/dataforge.yaml"
+rm -rf "$DIR/.dataforge" "$DIR/out"
+T_DEID=$( cd "$DIR" && run "$DF" build -j "$JOBS" )
+manifest nifti > "$DIR/dataforge.yaml"
+rm -rf "$DIR/.dataforge" "$DIR/out"
+T_DF=$( cd "$DIR" && run "$DF" build -j "$JOBS" )
+DF_FILES=$(find "$DIR/out" -name '*.nii.gz' | wc -l)
+
+echo "corpus: $FILES files in $SERIES series of $SLICES slices ${MATRIX}x${MATRIX}, -j $JOBS"
+echo "dcm2niix -z y:              ${T_D2N} s, $D2N_FILES volumes"
+echo "dataforge deidentify only:  ${T_DEID} s"
+echo "dataforge deidentify+nifti: ${T_DF} s, $DF_FILES volumes"
+echo "ratio dataforge/dcm2niix time: $(echo "scale=2; $T_DF / $T_D2N" | bc) (target <= 1.0)"
+echo "ratio of the volume stage alone (build - deidentify) / dcm2niix: $(echo "scale=2; ($T_DF - $T_DEID) / $T_D2N" | bc)"

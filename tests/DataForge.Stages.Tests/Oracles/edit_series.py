@@ -1,0 +1,39 @@
+"""Edits synthetic DICOM series with pydicom for the harmonise tests.
+
+  edit_series.py set FOLDER Keyword=value ...   sets attributes (by DICOM keyword) in every .dcm of FOLDER
+  edit_series.py echo2 FOLDER                    adds a copy of every instance as a second echo (Echo Numbers 2,
+                                                 Echo Time doubled, new SOP Instance UID), same series
+"""
+import glob
+import os
+import sys
+
+import pydicom
+from pydicom.uid import generate_uid
+
+
+def files(folder):
+    return sorted(glob.glob(os.path.join(folder, "*.dcm")))
+
+
+if sys.argv[1] == "set":
+    for path in files(sys.argv[2]):
+        ds = pydicom.dcmread(path)
+        for assignment in sys.argv[3:]:
+            keyword, value = assignment.split("=", 1)
+            setattr(ds, keyword, value.split("\\") if "\\" in value else value)
+        ds.save_as(path)
+elif sys.argv[1] == "echo2":
+    for path in files(sys.argv[2]):
+        ds = pydicom.dcmread(path)
+        ds.EchoNumbers = 2
+        ds.EchoTime = str(float(ds.EchoTime) * 2)
+        uid = generate_uid()
+        ds.SOPInstanceUID = uid
+        ds.file_meta.MediaStorageSOPInstanceUID = uid
+        ds.save_as(path[:-4] + "_E2.dcm")
+    for path in files(sys.argv[2]):
+        if not path.endswith("_E2.dcm"):
+            ds = pydicom.dcmread(path)
+            ds.EchoNumbers = 1
+            ds.save_as(path)
