@@ -17,18 +17,23 @@ public sealed class DeidPolicy
 {
     private readonly Dictionary<uint, (ProfileAction Action, string? Value)> _overrides;
 
-    private DeidPolicy(IReadOnlyList<DeidOption> options, Dictionary<uint, (ProfileAction, string?)> overrides, string prefix, int maxShift)
+    private DeidPolicy(IReadOnlyList<DeidOption> options, Dictionary<uint, (ProfileAction, string?)> overrides, PseudonymFormat format, int maxShift, bool anonymise)
     {
         Options = options;
         _overrides = overrides;
-        PseudonymPrefix = prefix;
+        Pseudonym = format;
         MaxDateShiftDays = maxShift;
+        Anonymise = anonymise;
     }
 
     /// <summary>The options chosen, in precedence order.</summary>
     public IReadOnlyList<DeidOption> Options { get; }
 
-    public string PseudonymPrefix { get; }
+    /// <summary>How pseudonyms are written (<c>pseudonym.format</c>, or <c>pseudonym_prefix</c> and ten hash characters).</summary>
+    public PseudonymFormat Pseudonym { get; }
+
+    /// <summary><c>mode: anonymise</c>: no vault is kept, so nothing can be re-identified, not even with the secret.</summary>
+    public bool Anonymise { get; }
 
     public int MaxDateShiftDays { get; }
 
@@ -65,9 +70,14 @@ public sealed class DeidPolicy
                 };
                 overrides[tag.Value] = (action, rule.TryGetProperty("value", out var v) ? v.GetString() : null);
             }
-        var prefix = config.TryGetProperty("pseudonym_prefix", out var p) ? p.GetString()! : "ANON-";
+        var format = config.TryGetProperty("pseudonym", out var p) && p.TryGetProperty("format", out var f)
+            ? PseudonymFormat.Parse(f.GetString()!)
+            : PseudonymFormat.FromPrefix(config.TryGetProperty("pseudonym_prefix", out var prefix) ? prefix.GetString()! : "ANON-");
+        var anonymise = config.TryGetProperty("mode", out var mode) && mode.GetString() == "anonymise";
+        if (anonymise && format.IsSequential)
+            throw new ArgumentException("a {seq:N} pseudonym needs the vault to keep numbers stable, and mode anonymise keeps none; use {hash:N}");
         var shift = config.TryGetProperty("max_date_shift_days", out var s) ? s.GetInt32() : 365;
-        return new DeidPolicy(options, overrides, prefix, shift);
+        return new DeidPolicy(options, overrides, format, shift, anonymise);
     }
 
     /// <summary>A keyword or (gggg,eeee) as a tag.</summary>
@@ -102,6 +112,6 @@ public sealed class DeidPolicy
 
     /// <summary>The canonical description of the policy, for action keys and release manifests.</summary>
     public string Describe() =>
-        $"basic;options={string.Join(',', Options.Select(o => o.Name))};prefix={PseudonymPrefix};shift={MaxDateShiftDays};" +
+        $"basic;options={string.Join(',', Options.Select(o => o.Name))};pseudonym={Pseudonym.Text};anonymise={Anonymise};shift={MaxDateShiftDays};" +
         string.Join(';', _overrides.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key:X8}={kv.Value.Action}:{kv.Value.Value}"));
 }

@@ -11,7 +11,7 @@ namespace DataForge.Stages.Deidentify;
 /// (PS3.15 E.1: Patient Identity Removed, De-identification Method and its code sequence).
 /// It also collects the identifiers it removed, for the <see cref="LeakGate"/>.
 /// </summary>
-public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
+public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnlyDictionary<string, int>? numbers = null)
 {
     /// <summary>The De-identification Method (0012,0063) written into every output.</summary>
     public const string DeidentificationMethod = "DataForge PS3.15 Basic Profile";
@@ -42,9 +42,19 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
     {
         var ds = input.Dataset.Clone();
         var patientKey = PatientKey(ds);
+        var token = keys.PatientToken(patientKey);
+        int? number = null;
+        if (policy.Pseudonym.IsSequential)
+        {
+            if (numbers is null || !numbers.TryGetValue(token, out var n))
+                throw new DeidentificationException("its patient has no sequential number in the vault's assignment table (the build numbers new patients before it runs)");
+            number = n;
+        }
+        var identity = new PatientIdentity(token, Text(ds, DicomTags.IssuerOfPatientID), Text(ds, DicomTags.PatientID),
+            Text(ds, DicomTags.PatientName), Text(ds, DicomTags.PatientBirthDate));
         var context = new Context(
             patientKey,
-            keys.Pseudonym(patientKey, policy.PseudonymPrefix),
+            policy.Pseudonym.Write(token, number),
             policy.Has("retain-longitudinal-modified-dates") ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
             KnownIdentifiers(ds));
         Apply(ds, context);
@@ -66,8 +76,10 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         context.Removed.UnionWith(context.RemovedText);
         context.Removed.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
         context.NameParts.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
-        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts);
+        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts, identity);
     }
+
+    private static string Text(DicomDataset ds, DicomTag tag) => ds.GetString(tag)?.Trim() ?? "";
 
     /// <summary>Who the patient is, for pseudonyms and date shifts: issuer and ID, else name and birth date, else the study.</summary>
     public static string PatientKey(DicomDataset ds)
@@ -353,7 +365,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
 }
 
 /// <summary>A de-identified instance, its patient's pseudonym, the identifiers that were removed, and what was done.</summary>
-public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers, IReadOnlyDictionary<string, int> Counts);
+public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers, IReadOnlyDictionary<string, int> Counts, PatientIdentity Identity);
 
 /// <summary>An instance that cannot be de-identified; the message names no value from it.</summary>
 public sealed class DeidentificationException(string message) : Exception(message);

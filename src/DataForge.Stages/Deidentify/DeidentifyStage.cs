@@ -11,8 +11,10 @@ namespace DataForge.Stages.Deidentify;
 /// Map stage <c>deidentify</c>: each DICOM instance of the sources through the <see cref="Deidentifier"/>
 /// and the <see cref="LeakGate"/>, published as <c>dicom/PSEUDONYM/STUDY/SERIES/SOP.dcm</c> (new UIDs;
 /// nothing in the path comes from the input's names). Its metadata are the header facts of the
-/// de-identified instance plus the pseudonym, for the stages after it. A file that is not DICOM, or
-/// whose output would leak, fails with the reason and is quarantined.
+/// de-identified instance plus the pseudonym, for the stages after it, and (unless <c>mode: anonymise</c>)
+/// the patient's original identity sealed for the vault (<see cref="SealedIdentity"/>), which the build
+/// collects after the stage has run (<see cref="VaultKeeper"/>): the stage itself stays pure and never
+/// touches the vault. A file that is not DICOM, or whose output would leak, fails with the reason and is quarantined.
 /// </summary>
 public sealed class DeidentifyStage : IStage
 {
@@ -20,29 +22,42 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly Deidentifier _deidentifier;
+    private readonly KeyedIdentity _keys;
+    private readonly bool _seal;
 
     /// <param name="sources">Ids of the DICOM sources.</param>
     /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
     /// <param name="secret">The project secret.</param>
     /// <param name="publish">True when the de-identified DICOM files are part of the output (layout <c>dicom</c>).</param>
-    public DeidentifyStage(IReadOnlyList<string> sources, JsonElement policyConfig, byte[] secret, bool publish = true)
+    /// <param name="numbers">For a <c>{seq:N}</c> pseudonym format: each patient token's number, from the vault.</param>
+    public DeidentifyStage(IReadOnlyList<string> sources, JsonElement policyConfig, byte[] secret, bool publish = true,
+        IReadOnlyDictionary<string, int>? numbers = null)
     {
         var policy = DeidPolicy.From(policyConfig);
         var keys = new KeyedIdentity(secret);
-        _deidentifier = new Deidentifier(policy, keys);
+        var table = policy.Pseudonym.IsSequential ? new SortedDictionary<string, int>(numbers?.ToDictionary() ?? [], StringComparer.Ordinal) : null;
+        _deidentifier = new Deidentifier(policy, keys, table);
+        _keys = keys;
+        _seal = !policy.Anonymise;
         // The secret enters the action key through its fingerprint only: a new secret reruns the stage.
-        var config = CanonicalJson.Parse(JsonSerializer.Serialize(new Dictionary<string, object>
+        // A sequential format makes the assignment table (tokens and numbers, no identity) an input too.
+        var settings = new Dictionary<string, object>
         {
             ["policy"] = policyConfig,
             ["secret_fingerprint"] = keys.Fingerprint,
-        }));
+        };
+        if (table is not null) settings["numbers"] = table;
+        var config = CanonicalJson.Parse(JsonSerializer.Serialize(settings));
         Definition = new StageDefinition(Id, Version, StageShape.Map, sources, config) { Publish = publish };
     }
 
     public StageDefinition Definition { get; }
+
+    /// <summary>The metadata property that carries the sealed original identity.</summary>
+    public const string SealedIdentityProperty = "sealed_identity";
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
@@ -78,7 +93,11 @@ public sealed class DeidentifyStage : IStage
         if (result.RemovedIdentifiers.Values.Concat(result.RemovedIdentifiers.NameParts)
             .Any(v => path.Contains(v, StringComparison.OrdinalIgnoreCase)))
             return StageResult.Failed("leak gate: a removed identifier appears in the output's path");
-        var facts = HeaderFacts.ToJson(result.File, json => json.WriteString("pseudonym", result.Pseudonym));
+        var facts = HeaderFacts.ToJson(result.File, json =>
+        {
+            json.WriteString("pseudonym", result.Pseudonym);
+            if (_seal) json.WriteString(SealedIdentityProperty, SealedIdentity.Seal(_keys, result.Identity));
+        });
         return StageResult.Success(new StageOutput(path, bytes, JsonDocument.Parse(facts).RootElement.Clone()));
     }
 }
