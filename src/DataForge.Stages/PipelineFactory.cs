@@ -43,6 +43,7 @@ public static class PipelineFactory
                 var layout = manifest.Output.Layout;
                 stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
                     publish: layout == "dicom", numbers: pseudonymNumbers));
+                stages.Add(new DeidentificationReportStage(config));
                 // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz.
                 if (layout == "nifti") stages.Add(new VolumeStage([DeidentifyStage.Id]));
             }

@@ -100,7 +100,9 @@ public sealed class BuildCommandTests : IDisposable
         var result = CliRunner.Run(_dir.Path, "build");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("volume: 4 items: 4 ran", result.Out);
-        var volumes = Directory.GetFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories);
+        // Beside the volumes, only the de-identification report.
+        Assert.Equal(["deidentification.json"], Directory.GetFiles(_dir.Combine("out")).Select(Path.GetFileName));
+        var volumes = Directory.GetFiles(_dir.Combine("out", "nifti"), "*", SearchOption.AllDirectories);
         Assert.Equal(4, volumes.Length);
         Assert.All(volumes, v => Assert.EndsWith(".nii.gz", v));
         Assert.All(volumes, v => Assert.StartsWith(_dir.Combine("out", "nifti", "ANON-"), v));

@@ -103,12 +103,14 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                     case ProfileAction.Remove:
                         Collect(sequence, context);
                         ds.Remove(sequence.Tag);
-                        context.Count("removed");
+                        context.Count(sequence.Tag, "removed");
+                        CountNested(sequence, context);
                         break;
                     case ProfileAction.Empty or ProfileAction.Replace or ProfileAction.Hash:
                         Collect(sequence, context);
                         ds.Add(new DicomSequence(sequence.Tag));
-                        context.Count("emptied");
+                        context.Count(sequence.Tag, "emptied");
+                        CountNested(sequence, context);
                         break;
                     case ProfileAction.Dummy:
                         // D keeps a Type 1 sequence present with its items (an empty one would break the IOD);
@@ -125,6 +127,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             {
                 // Encapsulated pixel data and other non-element attributes: kept or removed as a whole.
                 if (action == ProfileAction.Remove) ds.Remove(attribute.Tag);
+                context.Count(attribute.Tag, action == ProfileAction.Remove ? "removed" : "kept");
                 continue;
             }
             Apply(ds, element, action, context);
@@ -154,49 +157,50 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             case ProfileAction.Keep:
                 if (tag == DicomTags.PatientAge) GeneraliseAge(ds, element);
                 if (element.VR.IsString && element.VR != DicomVR.UI) context.Kept.AddRange(ds.GetStrings(tag));
+                context.Count(tag, "kept");
                 return;
             case ProfileAction.Remove:
                 ds.Remove(tag);
-                context.Count("removed");
+                context.Count(tag, "removed");
                 return;
             case ProfileAction.Empty or ProfileAction.Dummy when isPatientIdentity:
                 // Z and D allow a dummy value; the pseudonym is one, and it keeps patients apart.
                 ds.Add(tag, element.VR, context.Pseudonym);
-                context.Count("pseudonymised");
+                context.Count(tag, "pseudonymised");
                 return;
             case ProfileAction.Empty:
                 ds.Add(DummyValues.Empty(element));
-                context.Count("emptied");
+                context.Count(tag, "emptied");
                 return;
             case ProfileAction.Dummy:
                 ds.Add(DummyValues.For(element));
-                context.Count("replaced");
+                context.Count(tag, "replaced");
                 return;
             case ProfileAction.Uid:
-                if (element.VR != DicomVR.UI) { ds.Add(DummyValues.For(element)); return; }
+                if (element.VR != DicomVR.UI) { ds.Add(DummyValues.For(element)); context.Count(tag, "replaced"); return; }
                 var uids = ds.GetStrings(tag).Select(u => u.Length == 0 || u.StartsWith(StandardUidRoot, StringComparison.Ordinal) ? u : keys.Uid(u)).ToArray();
                 ds.Add(tag, DicomVR.UI, uids);
-                context.Count("uids");
+                context.Count(tag, "uid replaced");
                 return;
             case ProfileAction.Clean:
                 Clean(ds, element, context);
                 return;
             case ProfileAction.ShiftDate:
                 ShiftDates(ds, element, context.DateOffset == 0 ? keys.DateOffsetDays(context.PatientKey, policy.MaxDateShiftDays) : context.DateOffset);
-                context.Count("dates shifted");
+                context.Count(element.Tag, "shifted");
                 return;
             case ProfileAction.Replace:
                 var value = policy.OverrideFor(tag)?.Value ?? "";
                 if (element.VR.IsString) ds.Add(tag, element.VR, value);
                 else ds.Add(DummyValues.For(element));
-                context.Count("replaced");
+                context.Count(tag, "replaced");
                 return;
             case ProfileAction.Hash:
                 if (element.VR == DicomVR.UI) ds.Add(tag, DicomVR.UI, ds.GetStrings(tag).Select(keys.Uid).ToArray());
                 else if (element.VR.IsString)
                     ds.Add(tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
                 else ds.Add(DummyValues.For(element));
-                context.Count("hashed");
+                context.Count(tag, "hashed");
                 return;
             default:
                 throw new DeidentificationException($"action {action} has no implementation");
@@ -209,16 +213,20 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         var vr = element.VR;
         if (vr == DicomVR.DA || vr == DicomVR.DT)
         {
-            if (context.DateOffset != 0) { ShiftDates(ds, element, context.DateOffset); context.Count("dates shifted"); }
-            else { ds.Add(DummyValues.For(element)); context.Count("replaced"); }
+            if (context.DateOffset != 0) { ShiftDates(ds, element, context.DateOffset); context.Count(element.Tag, "shifted"); }
+            else { ds.Add(DummyValues.For(element)); context.Count(element.Tag, "replaced"); }
             return;
         }
-        if (vr == DicomVR.TM) return; // the time of day stays; the date it belongs to is shifted
-        if (!vr.IsString || vr == DicomVR.UI) return;
+        if (vr == DicomVR.TM || !vr.IsString || vr == DicomVR.UI)
+        {
+            // The time of day stays (the date it belongs to is shifted); other values have no text to clean.
+            context.Count(element.Tag, "kept");
+            return;
+        }
         var values = ds.GetStrings(element.Tag).Select(v => Scrub(v, context.Known)).ToArray();
         if (!vr.IsMultiValued) values = [string.Join('\\', values)];
         ds.Add(element.Tag, vr, values);
-        context.Count("cleaned");
+        context.Count(element.Tag, "cleaned");
     }
 
     private static string Scrub(string text, IReadOnlyList<string> known)
@@ -294,6 +302,17 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         return known.Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(k => k.Length).ToList();
     }
 
+    /// <summary>Attributes inside a sequence that goes as a whole are counted as removed, so the report covers every depth.</summary>
+    private static void CountNested(DicomSequence sequence, Context context)
+    {
+        foreach (var item in sequence.Items)
+            foreach (var attribute in item)
+            {
+                context.Count(attribute.Tag, "removed");
+                if (attribute is DicomSequence inner) CountNested(inner, context);
+            }
+    }
+
     private static void Collect(DicomSequence sequence, Context context)
     {
         foreach (var item in sequence.Items)
@@ -351,9 +370,16 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> NameParts { get; } = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Kept { get; } = [];
-        public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
+        /// <summary>Per attribute (keyword, or (gggg,eeee) when it has none) and per outcome: how many values.</summary>
+        public SortedDictionary<string, SortedDictionary<string, int>> Counts { get; } = new(StringComparer.Ordinal);
 
-        public void Count(string what) => Counts[what] = Counts.GetValueOrDefault(what) + 1;
+        public void Count(DicomTag tag, string what)
+        {
+            var name = tag.IsPrivate ? "" : DataForge.Dicom.Dictionary.DicomDictionary.Standard.KeywordOf(tag);
+            if (name.Length == 0) name = $"({tag.Group:X4},{tag.Element:X4})";
+            if (!Counts.TryGetValue(name, out var outcomes)) Counts[name] = outcomes = new(StringComparer.Ordinal);
+            outcomes[what] = outcomes.GetValueOrDefault(what) + 1;
+        }
 
         public void AddRemoved(string value, HashSet<string>? into = null)
         {
@@ -365,7 +391,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
 }
 
 /// <summary>A de-identified instance, its patient's pseudonym, the identifiers that were removed, and what was done.</summary>
-public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers, IReadOnlyDictionary<string, int> Counts, PatientIdentity Identity);
+public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers,
+    SortedDictionary<string, SortedDictionary<string, int>> Counts, PatientIdentity Identity);
 
 /// <summary>An instance that cannot be de-identified; the message names no value from it.</summary>
 public sealed class DeidentificationException(string message) : Exception(message);

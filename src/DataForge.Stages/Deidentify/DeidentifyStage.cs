@@ -22,7 +22,7 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private readonly Deidentifier _deidentifier;
     private readonly KeyedIdentity _keys;
@@ -97,6 +97,14 @@ public sealed class DeidentifyStage : IStage
         {
             json.WriteString("pseudonym", result.Pseudonym);
             if (_seal) json.WriteString(SealedIdentityProperty, SealedIdentity.Seal(_keys, result.Identity));
+            json.WriteStartObject(DeidentificationReportStage.CountsProperty);
+            foreach (var (attribute, outcomes) in result.Counts)
+            {
+                json.WriteStartObject(attribute);
+                foreach (var (outcome, n) in outcomes) json.WriteNumber(outcome, n);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
         });
         return StageResult.Success(new StageOutput(path, bytes, JsonDocument.Parse(facts).RootElement.Clone()));
     }
