@@ -95,7 +95,10 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
     {
         foreach (var attribute in ds.ToList())
         {
-            var action = ProfileActions.Resolve(policy.ActionFor(attribute));
+            string? replacement = null;
+            var action = attribute.Tag.IsPrivate
+                ? PrivateAction(ds, attribute.Tag, out replacement)
+                : ProfileActions.Resolve(policy.ActionFor(attribute));
             if (attribute is DicomSequence sequence)
             {
                 switch (action)
@@ -130,11 +133,43 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 context.Count(attribute.Tag, action == ProfileAction.Remove ? "removed" : "kept");
                 continue;
             }
-            Apply(ds, element, action, context);
+            Apply(ds, element, action, context, replacement);
         }
     }
 
-    private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context)
+    /// <summary>
+    /// A private attribute's action: an override by CREATOR,gggg,xxee first, then (with retain-safe-private)
+    /// keep when PS3.15 Table E.3.10-1 lists it, else remove. A Private Creator stays exactly when an
+    /// element of its block stays (PS3.15 E.3.10: retained together with the creator that defines them).
+    /// </summary>
+    private ProfileAction PrivateAction(DicomDataset ds, DicomTag tag, out string? replacement)
+    {
+        replacement = null;
+        if (tag.IsPrivateCreator)
+        {
+            foreach (var other in ds)
+                if (other.Tag.Group == tag.Group && !other.Tag.IsPrivateCreator && other.Tag.Element >> 8 == tag.Element
+                    && PrivateAction(ds, other.Tag, out _) != ProfileAction.Remove) return ProfileAction.Keep;
+            return ProfileAction.Remove;
+        }
+        if (policy.OverrideFor(tag) is { } byTag)
+        {
+            replacement = byTag.Value;
+            return byTag.Action;
+        }
+        if (tag.Element < 0x1000) return ProfileAction.Remove;
+        var creator = ds.GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)))?.Trim();
+        if (string.IsNullOrEmpty(creator)) return ProfileAction.Remove;
+        var low = (byte)(tag.Element & 0xFF);
+        if (policy.PrivateOverrideFor(creator, tag.Group, low) is { } o)
+        {
+            replacement = o.Value;
+            return o.Action;
+        }
+        return policy.Has("retain-safe-private") && SafePrivateAttributes.Contains(creator, tag.Group, low) ? ProfileAction.Keep : ProfileAction.Remove;
+    }
+
+    private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context, string? replacement = null)
     {
         var tag = element.Tag;
         // A known text attribute written as UN (PS3.5 6.2.2) is read as its dictionary VR, so that its
@@ -190,7 +225,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 context.Count(element.Tag, "shifted");
                 return;
             case ProfileAction.Replace:
-                var value = policy.OverrideFor(tag)?.Value ?? "";
+                var value = replacement ?? policy.OverrideFor(tag)?.Value ?? "";
                 if (element.VR.IsString) ds.Add(tag, element.VR, value);
                 else ds.Add(DummyValues.For(element));
                 context.Count(tag, "replaced");
