@@ -22,11 +22,12 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private readonly Deidentifier _deidentifier;
     private readonly KeyedIdentity _keys;
     private readonly bool _seal;
+    private readonly PixelCleaner? _pixels;
 
     /// <param name="sources">Ids of the DICOM sources.</param>
     /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
@@ -42,6 +43,7 @@ public sealed class DeidentifyStage : IStage
         _deidentifier = new Deidentifier(policy, keys, table);
         _keys = keys;
         _seal = !policy.Anonymise;
+        _pixels = policy.Has("clean-pixel-data") ? PixelCleaner.From(policyConfig) : null;
         // The secret enters the action key through its fingerprint only: a new secret reruns the stage.
         // A sequential format makes the assignment table (tokens and numbers, no identity) an input too.
         var settings = new Dictionary<string, object>
@@ -70,10 +72,20 @@ public sealed class DeidentifyStage : IStage
         {
             return StageResult.Failed(ReadFailure.Describe(e));
         }
-        // PS3.3 C.7.6.1.1.7: the pixels carry identifying text. Until pixel cleaning exists, such an
+        // Clean Pixel Data (PS3.15 E.3.1): the rectangles of every burned_in_regions rule that covers the
+        // instance are blanked before anything else, from the original header (manufacturer, model).
+        var cleaned = false;
+        if (_pixels?.Matching(file.Dataset) is { Count: > 0 } rules)
+        {
+            if (PixelCleaner.Blank(file, rules) is { } problem) return StageResult.Failed("excluded: " + problem);
+            cleaned = true;
+        }
+        // PS3.3 C.7.6.1.1.7: the pixels carry identifying text. Unless a rule cleaned them, such an
         // instance is excluded and reported, never passed through.
-        if (string.Equals(file.Dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
-            return StageResult.Failed("excluded: Burned In Annotation is YES and pixel cleaning (clean-pixel-data) is not built yet");
+        if (!cleaned && string.Equals(file.Dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
+            return StageResult.Failed(_pixels is null
+                ? "excluded: Burned In Annotation is YES; add clean-pixel-data with a burned_in_regions rule for its device to include it"
+                : "excluded: Burned In Annotation is YES and no burned_in_regions rule covers its modality, manufacturer, model and size");
         DeidResult result;
         try
         {
@@ -83,6 +95,7 @@ public sealed class DeidentifyStage : IStage
         {
             return StageResult.Failed("cannot be de-identified: " + e.Message);
         }
+        if (cleaned) result.File.Dataset.Add(DicomTags.BurnedInAnnotation, "NO");
         if (LeakGate.Check(result.File, result.RemovedIdentifiers) is { } leak) return StageResult.Failed(leak);
 
         var ds = result.File.Dataset;
