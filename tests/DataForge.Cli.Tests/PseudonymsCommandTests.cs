@@ -83,7 +83,11 @@ public sealed class PseudonymsCommandTests : IDisposable
         Assert.Equal(2, tampered.ExitCode);
         Assert.Contains("altered or damaged", tampered.Error);
         Assert.DoesNotContain("   at ", tampered.Error);
-        // A build never overwrites a vault it cannot open.
+        // A build never overwrites a vault it cannot open: one with nothing new leaves it alone, one with
+        // a new patient stops with the reason.
+        Assert.Equal(0, CliRunner.Run(_dir.Path, right, "build").ExitCode);
+        Assert.Equal(bytes, File.ReadAllBytes(vault));
+        SynthWriter.Write(_dir.Combine("raw"), new SynthOptions { Patients = 3, Slices = 2, Matrix = 16 });
         var build = CliRunner.Run(_dir.Path, right, "build");
         Assert.Equal(2, build.ExitCode);
         Assert.Contains("altered or damaged", build.Error);

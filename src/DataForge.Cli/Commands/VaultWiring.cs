@@ -19,10 +19,12 @@ internal static class VaultWiring
     }
 
     /// <summary>After a build: the new patients into the vault. A vault that cannot be opened is an error (exit 2), never overwritten.</summary>
-    public static void AfterBuild(CliContext context, EngineSetup setup, bool quiet)
+    public static void AfterBuild(CliContext context, EngineSetup setup, Engine.Building.BuildResult result, bool quiet)
     {
         if (Policy(setup.Manifest) is not { } policy || setup.Secret is null) return;
         var layout = setup.Engine.Layout;
+        // Nothing de-identified anew: every identity in the store was added by an earlier build.
+        if (File.Exists(VaultKeeper.PathIn(layout)) && result.Stages.FirstOrDefault(s => s.StageId == DeidentifyStage.Id) is { Executed: 0 }) return;
         if (policy.Anonymise)
         {
             if (File.Exists(VaultKeeper.PathIn(layout)) && !quiet)
