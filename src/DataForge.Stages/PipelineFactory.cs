@@ -27,7 +27,10 @@ public static class PipelineFactory
     /// <c>deidentify:</c> the DICOM sources are only indexed (headers); with it, each instance is
     /// de-identified and published, and its metadata carries the header facts downstream.
     /// </summary>
-    public static Pipeline Create(DataForgeManifest manifest, byte[]? secret = null)
+    /// <param name="manifest">The validated manifest.</param>
+    /// <param name="secret">The project secret (needed with <c>deidentify:</c>).</param>
+    /// <param name="pseudonymNumbers">The vault's assignment table, for a <c>{seq:N}</c> pseudonym format (<see cref="VaultKeeper"/>).</param>
+    public static Pipeline Create(DataForgeManifest manifest, byte[]? secret = null, IReadOnlyDictionary<string, int>? pseudonymNumbers = null)
     {
         var sources = manifest.Sources
             .Select(s => s.Kind == "labels" ? LabelPipeline.Source(manifest, s) : new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude))
@@ -43,7 +46,8 @@ public static class PipelineFactory
                 var config = JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone();
                 var layout = manifest.Output.Layout;
                 stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
-                    publish: layout == "dicom"));
+                    publish: layout == "dicom", numbers: pseudonymNumbers));
+                stages.Add(new DeidentificationReportStage(config));
                 // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
                 HarmonisePipeline.Add(manifest, stages);
                 LabelPipeline.Add(manifest, stages, secret);

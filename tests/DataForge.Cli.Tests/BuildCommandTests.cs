@@ -100,7 +100,9 @@ public sealed class BuildCommandTests : IDisposable
         var result = CliRunner.Run(_dir.Path, "build");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("volume: 4 items: 4 ran", result.Out);
-        var published = Directory.GetFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories);
+        // Beside the volumes, only the de-identification report.
+        Assert.Equal(["deidentification.json"], Directory.GetFiles(_dir.Combine("out")).Select(Path.GetFileName));
+        var published = Directory.GetFiles(_dir.Combine("out", "nifti"), "*", SearchOption.AllDirectories);
         var volumes = published.Where(v => v.EndsWith(".nii.gz", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, volumes.Count);
         // Beside each volume its sidecar, and nothing else.

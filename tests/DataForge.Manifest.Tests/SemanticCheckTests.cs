@@ -93,8 +93,15 @@ public sealed class SemanticCheckTests : IDisposable
     [Fact]
     public void A_deidentify_option_that_is_not_built_yet_is_refused()
     {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [clean-pixel-data]\n");
-        Assert.Equal("dataforge.yaml:9:13: deidentify.options[0]: clean-pixel-data is not supported yet; remove it to build without it", Assert.Single(problems));
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [clean-graphics]\n");
+        Assert.Equal("dataforge.yaml:9:13: deidentify.options[0]: clean-graphics is not supported yet; remove it to build without it", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Burned_in_regions_without_clean_pixel_data_are_refused()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  burned_in_regions:\n    - {modality: US, region: [0, 0, 10, 10]}\n");
+        Assert.Contains("burned_in_regions are applied by the clean-pixel-data option", Assert.Single(problems));
     }
 
     [Fact]

@@ -78,6 +78,7 @@ public static class BuildCommand
             return ExitCodes.Failed;
         }
         Quarantine.Write(setup.Engine.Layout, result.Failures);
+        VaultWiring.AfterBuild(context, setup, result, json);
         if (setup.Manifest.Deidentify is null && setup.Manifest.Curate is null && !json)
             context.Console.Note("note: the manifest has no deidentify: section, so nothing is published to the output folder (sources are only indexed and checked)");
         if (json) JsonOutput.Write(context.Console, ToJson(result));

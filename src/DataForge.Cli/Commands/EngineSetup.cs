@@ -8,12 +8,16 @@ namespace DataForge.Cli.Commands;
 /// <summary>What build, status and gc share: the manifest, the engine on the project's store, the pipeline.</summary>
 public sealed class EngineSetup
 {
-    private EngineSetup(DataForgeManifest manifest, BuildEngine engine, Pipeline pipeline)
+    private EngineSetup(DataForgeManifest manifest, BuildEngine engine, Pipeline pipeline, byte[]? secret)
     {
         Manifest = manifest;
         Engine = engine;
         Pipeline = pipeline;
+        Secret = secret;
     }
+
+    /// <summary>The project secret, when the pipeline needs one.</summary>
+    public byte[]? Secret { get; }
 
     public DataForgeManifest Manifest { get; }
 
@@ -51,7 +55,8 @@ public sealed class EngineSetup
                 throw new UserErrorException(e.Message);
             }
         }
-        return new EngineSetup(manifest, new BuildEngine(layout), PipelineFactory.Create(manifest, secret));
+        var numbers = secret is null ? null : VaultWiring.Numbers(manifest, layout, secret, save: !readOnly);
+        return new EngineSetup(manifest, new BuildEngine(layout), PipelineFactory.Create(manifest, secret, numbers), secret);
     }
 
     public BuildOptions Options(CliContext context, int jobs, bool noWait) => new()

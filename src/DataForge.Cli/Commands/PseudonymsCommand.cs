@@ -1,25 +1,26 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using DataForge.Manifest.Model;
 using DataForge.Stages;
 using DataForge.Stages.Deidentify;
-using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
 namespace DataForge.Cli.Commands;
 
 /// <summary>
-/// <c>dataforge pseudonyms lookup|export</c>: re-identification for the data controller, with the
-/// project secret. It prints or writes original identities: use it only inside the private zone.
+/// <c>dataforge pseudonyms lookup|export</c>: re-identification for the data controller, from the
+/// encrypted vault (<c>.dataforge/vault.bin</c>) and the project secret. It prints or writes original
+/// identities: use it only inside the private zone.
 /// </summary>
 public static class PseudonymsCommand
 {
     public static Command Create(CliContext context)
     {
         var command = new Command("pseudonyms", """
-            Re-identification, only with the project secret: map a patient ID to its pseudonym, a
-            pseudonym back to the patient (by reading the sources), or export the whole table. Output
-            holds original identities: keep it inside the private zone.
+            Re-identification, only with the project secret: a pseudonym back to its patient, a patient
+            ID to its pseudonym, or the whole table, read from the encrypted vault .dataforge/vault.bin
+            that each build keeps. Output holds original identities: keep it inside the private zone.
+            With deidentify.mode anonymise there is no vault, by design.
 
             Example:
               dataforge pseudonyms lookup EX-7QK2M9T4ZC
@@ -35,8 +36,9 @@ public static class PseudonymsCommand
         var value = new Argument<string>("VALUE") { Description = "A pseudonym, or an original patient ID." };
         var issuer = new Option<string>("--issuer") { Description = "Issuer of Patient ID of an original ID.", DefaultValueFactory = _ => "" };
         var command = new Command("lookup", """
-            A pseudonym: find the patient it stands for in the sources. Anything else: the pseudonym of
-            that patient ID (with --issuer when the sources carry Issuer of Patient ID).
+            A pseudonym: the patient it stands for. Anything else: the pseudonym of that patient ID
+            (with --issuer when the sources carry Issuer of Patient ID). Exit 1 when the vault has no
+            such patient.
 
             Example:
               dataforge pseudonyms lookup SYN100000 --issuer "SYNTHETIC GENERAL"
@@ -46,19 +48,18 @@ public static class PseudonymsCommand
         command.Options.Add(issuer);
         command.SetAction(parse =>
         {
-            var (manifest, keys, prefix) = Setup(context, parse.GetValue(file)!);
-            var text = parse.GetValue(value)!;
-            if (text.StartsWith(prefix, StringComparison.Ordinal) && text.Length == prefix.Length + 10)
+            var vault = OpenVault(context, parse.GetValue(file)!);
+            var text = parse.GetValue(value)!.Trim();
+            if (vault.FindByPseudonym(text) is { } match)
             {
-                var (patients, _) = PseudonymDirectory.Scan(Sources(manifest), keys, prefix);
-                var match = patients.FirstOrDefault(p => p.Pseudonym == text)
-                    ?? throw new UserErrorException($"no patient of the sources has the pseudonym {text}", ExitCodes.Failed);
-                context.Console.Out.WriteLine($"{match.Pseudonym}\tissuer={match.Issuer}\tid={match.PatientId}\tname={match.PatientName}\tbirth={match.BirthDate}\tfiles={match.Files}");
+                context.Console.Out.WriteLine($"{match.Pseudonym}\tissuer={match.Issuer}\tid={match.PatientId}\t" +
+                                              $"name={string.Join(" | ", match.Names)}\tbirth={string.Join(" | ", match.BirthDates)}");
+                return ExitCodes.Success;
             }
-            else
-            {
-                context.Console.Out.WriteLine(PseudonymDirectory.PseudonymOf(keys, prefix, text, parse.GetValue(issuer)!));
-            }
+            var id = vault.Entries.FirstOrDefault(e => e.PatientId == text && e.Issuer == parse.GetValue(issuer)!.Trim());
+            if (id is null)
+                throw new UserErrorException("the vault has no patient with that pseudonym or patient ID (check --issuer; the vault knows the patients of the last builds)", ExitCodes.Failed);
+            context.Console.Out.WriteLine(id.Pseudonym);
             return ExitCodes.Success;
         });
         return command;
@@ -69,8 +70,9 @@ public static class PseudonymsCommand
         var file = ManifestArguments.FileOption();
         var target = new Argument<string>("FILE") { Description = "CSV to write (default .dataforge/pseudonyms.csv).", DefaultValueFactory = _ => "" };
         var command = new Command("export", """
-            Write the table of every patient of the sources: pseudonym, issuer, patient ID, name, birth
-            date, number of files (CSV, mode 0600). Refuses to write into the output folder.
+            Write the vault's table: pseudonym, sequence number, issuer, patient ID, names, birth
+            dates (CSV, mode 0600; several names or dates are joined with ' | '). Refuses to write
+            into the output folder.
 
             Example:
               dataforge pseudonyms export
@@ -79,43 +81,53 @@ public static class PseudonymsCommand
         command.Arguments.Add(target);
         command.SetAction(parse =>
         {
-            var (manifest, keys, prefix) = Setup(context, parse.GetValue(file)!);
-            var layout = PipelineFactory.Layout(manifest);
+            var manifestFile = parse.GetValue(file)!;
+            var vault = OpenVault(context, manifestFile);
+            var layout = PipelineFactory.Layout(ManifestArguments.LoadOrFail(context, manifestFile));
             var given = parse.GetValue(target)!;
             var path = given.Length == 0 ? Path.Combine(layout.StateRoot, "pseudonyms.csv") : context.Resolve(given);
             var output = Path.TrimEndingDirectorySeparator(layout.OutputRoot) + Path.DirectorySeparatorChar;
             if (path.StartsWith(output, StringComparison.Ordinal))
                 throw new UserErrorException("the re-identification table may not be written into the output folder, which is shared");
-            var (patients, unreadable) = PseudonymDirectory.Scan(Sources(manifest), keys, prefix);
-            var csv = new StringBuilder("pseudonym,issuer,patient_id,patient_name,birth_date,files\n");
-            foreach (var p in patients)
-                csv.Append(string.Join(',', new[] { p.Pseudonym, p.Issuer, p.PatientId, p.PatientName, p.BirthDate, p.Files.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Select(Csv))).Append('\n');
+            var csv = new StringBuilder("pseudonym,seq,issuer,patient_id,names,birth_dates\n");
+            var rows = vault.Entries.OrderBy(e => e.Seq ?? 0).ThenBy(e => e.Pseudonym, StringComparer.Ordinal).ToList();
+            foreach (var e in rows)
+                csv.Append(string.Join(',', new[]
+                {
+                    e.Pseudonym, e.Seq?.ToString(CultureInfo.InvariantCulture) ?? "", e.Issuer, e.PatientId,
+                    string.Join(" | ", e.Names), string.Join(" | ", e.BirthDates),
+                }.Select(Csv))).Append('\n');
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temp = path + ".tmp";
             File.WriteAllText(temp, csv.ToString());
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             File.Move(temp, path, overwrite: true);
-            context.Console.Out.WriteLine($"wrote {patients.Count} patients to {Path.GetRelativePath(context.WorkingDirectory, path)}" +
-                                          (unreadable > 0 ? $" ({unreadable} files were not readable as DICOM)" : ""));
+            context.Console.Out.WriteLine($"wrote {rows.Count} patients to {Path.GetRelativePath(context.WorkingDirectory, path)}");
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static (DataForgeManifest Manifest, KeyedIdentity Keys, string Prefix) Setup(CliContext context, string file)
+    /// <summary>The vault, opened with the project secret; every way this can fail is a plain error with exit 2.</summary>
+    private static PseudonymVault OpenVault(CliContext context, string file)
     {
         var manifest = ManifestArguments.LoadOrFail(context, file);
         if (manifest.Deidentify is null) throw new UserErrorException("the manifest has no deidentify: section, so there are no pseudonyms");
+        var policy = DeidPolicy.From(JsonDocument.Parse(manifest.Deidentify.ToJsonString()).RootElement);
+        if (policy.Anonymise)
+            throw new UserErrorException("deidentify.mode is anonymise: no vault is kept, so no pseudonym can be traced back to a patient");
         var layout = PipelineFactory.Layout(manifest);
         byte[] secret;
         try { secret = ProjectSecret.Resolve(manifest, layout, context.Environment, out _, create: false); }
         catch (InvalidOperationException e) { throw new UserErrorException(e.Message); }
-        var policy = DeidPolicy.From(JsonDocument.Parse(manifest.Deidentify.ToJsonString()).RootElement);
-        return (manifest, new KeyedIdentity(secret), policy.PseudonymPrefix);
+        try
+        {
+            return PseudonymVault.Load(VaultKeeper.PathIn(layout), new KeyedIdentity(secret))
+                   ?? throw new UserErrorException($"there is no vault yet (.dataforge/{PseudonymVault.FileName}); run 'dataforge build' first");
+        }
+        catch (VaultException e) { throw new UserErrorException(e.Message); }
+        catch (IOException e) { throw new UserErrorException($"cannot read .dataforge/{PseudonymVault.FileName}: {e.Message}"); }
     }
-
-    private static IEnumerable<EngineSource> Sources(DataForgeManifest m) =>
-        m.Sources.Where(s => s.Kind == "dicom").Select(s => new EngineSource(s.Id, m.Resolve(s.Path!), s.Include, s.Exclude));
 
     private static string Csv(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;

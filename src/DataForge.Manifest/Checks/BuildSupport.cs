@@ -17,7 +17,7 @@ public static class BuildSupport
     /// <summary>De-identification options (PS3.15 Table E.1-1) that are not honoured yet.</summary>
     public static IReadOnlySet<string> UnsupportedDeidentifyOptions { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "retain-safe-private", "clean-structured-content", "clean-graphics", "clean-pixel-data", "clean-recognizable-visual-features",
+        "clean-structured-content", "clean-graphics", "clean-recognizable-visual-features",
     };
 
     /// <summary>Output layouts that can be written.</summary>
@@ -62,14 +62,6 @@ public static class BuildSupport
                     if (options[i]?.GetValue<string>() is { } name && UnsupportedDeidentifyOptions.Contains(name))
                         problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"deidentify.options[{i}]"),
                             $"deidentify.options[{i}]: {name} is not supported yet; remove it to build without it"));
-            if (d["overrides"] is System.Text.Json.Nodes.JsonArray overrides)
-                for (var i = 0; i < overrides.Count; i++)
-                    if (overrides[i]?["tag"]?.GetValue<string>() is { } tag && tag.Count(c => c == ',') == 2)
-                        problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"deidentify.overrides[{i}].tag"),
-                            $"deidentify.overrides[{i}].tag: overrides of private elements are not supported yet (private elements are removed)"));
-            if (d.ContainsKey("burned_in_regions"))
-                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.KeyAt("deidentify.burned_in_regions"),
-                    "deidentify.burned_in_regions: not supported yet (pixel cleaning is not built yet); remove it to build without it"));
         }
         return problems;
     }

@@ -94,6 +94,19 @@ public static class SemanticChecks
                 report($"deidentify.options[{full}]",
                     "retain-longitudinal-full-dates and retain-longitudinal-modified-dates exclude each other; keep one");
         }
+        if (d.ContainsKey("burned_in_regions") && !(d["options"] is JsonArray chosen && chosen.Any(o => o?.GetValue<string>() == "clean-pixel-data")))
+            report("deidentify.burned_in_regions", "burned_in_regions are applied by the clean-pixel-data option; add it to deidentify.options", atKey: true);
+        if (d["pseudonym"]?["format"]?.GetValue<string>() is { } format)
+        {
+            var sequential = format.Contains("{seq:", StringComparison.Ordinal);
+            var width = int.Parse(format[(format.IndexOf(':') + 1)..format.IndexOf('}')], System.Globalization.CultureInfo.InvariantCulture);
+            if (sequential ? width is < 1 or > 9 : width is < 6 or > 26)
+                report("deidentify.pseudonym.format", sequential ? "{seq:N} takes N from 1 to 9" : "{hash:N} takes N from 6 to 26 (fewer characters would let patients collide)");
+            if (sequential && d["mode"]?.GetValue<string>() == "anonymise")
+                report("deidentify.pseudonym.format", "a {seq:N} pseudonym needs the vault to keep numbers stable, and mode anonymise keeps no vault; use {hash:N}");
+            if (d.ContainsKey("pseudonym_prefix"))
+                report("deidentify.pseudonym_prefix", "pseudonym_prefix and pseudonym.format exclude each other; write the prefix into the format");
+        }
         if (d["overrides"] is JsonArray overrides)
         {
             var tags = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);

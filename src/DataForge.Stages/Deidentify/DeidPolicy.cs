@@ -16,19 +16,25 @@ namespace DataForge.Stages.Deidentify;
 public sealed class DeidPolicy
 {
     private readonly Dictionary<uint, (ProfileAction Action, string? Value)> _overrides;
+    private readonly Dictionary<(string Creator, ushort Group, byte Element), (ProfileAction Action, string? Value)> _privateOverrides = [];
 
-    private DeidPolicy(IReadOnlyList<DeidOption> options, Dictionary<uint, (ProfileAction, string?)> overrides, string prefix, int maxShift)
+    private DeidPolicy(IReadOnlyList<DeidOption> options, Dictionary<uint, (ProfileAction, string?)> overrides, PseudonymFormat format, int maxShift, bool anonymise)
     {
         Options = options;
         _overrides = overrides;
-        PseudonymPrefix = prefix;
+        Pseudonym = format;
         MaxDateShiftDays = maxShift;
+        Anonymise = anonymise;
     }
 
     /// <summary>The options chosen, in precedence order.</summary>
     public IReadOnlyList<DeidOption> Options { get; }
 
-    public string PseudonymPrefix { get; }
+    /// <summary>How pseudonyms are written (<c>pseudonym.format</c>, or <c>pseudonym_prefix</c> and ten hash characters).</summary>
+    public PseudonymFormat Pseudonym { get; }
+
+    /// <summary><c>mode: anonymise</c>: no vault is kept, so nothing can be re-identified, not even with the secret.</summary>
+    public bool Anonymise { get; }
 
     public int MaxDateShiftDays { get; }
 
@@ -49,10 +55,11 @@ public sealed class DeidPolicy
         var options = DeidOption.All.Where(o => chosen.Contains(o.Name)).ToList();
 
         var overrides = new Dictionary<uint, (ProfileAction, string?)>();
+        var privateOverrides = new Dictionary<(string, ushort, byte), (ProfileAction, string?)>();
         if (config.TryGetProperty("overrides", out var rules))
             foreach (var rule in rules.EnumerateArray())
             {
-                var tag = ParseTag(rule.GetProperty("tag").GetString()!);
+                var text = rule.GetProperty("tag").GetString()!;
                 var action = rule.GetProperty("action").GetString() switch
                 {
                     "keep" => ProfileAction.Keep,
@@ -63,11 +70,20 @@ public sealed class DeidPolicy
                     "shift_date" => ProfileAction.ShiftDate,
                     var other => throw new ArgumentException($"unknown override action {other}"),
                 };
-                overrides[tag.Value] = (action, rule.TryGetProperty("value", out var v) ? v.GetString() : null);
+                var value = rule.TryGetProperty("value", out var v) ? v.GetString() : null;
+                if (ParsePrivate(text) is { } key) privateOverrides[key] = (action, value);
+                else overrides[ParseTag(text).Value] = (action, value);
             }
-        var prefix = config.TryGetProperty("pseudonym_prefix", out var p) ? p.GetString()! : "ANON-";
+        var format = config.TryGetProperty("pseudonym", out var p) && p.TryGetProperty("format", out var f)
+            ? PseudonymFormat.Parse(f.GetString()!)
+            : PseudonymFormat.FromPrefix(config.TryGetProperty("pseudonym_prefix", out var prefix) ? prefix.GetString()! : "ANON-");
+        var anonymise = config.TryGetProperty("mode", out var mode) && mode.GetString() == "anonymise";
+        if (anonymise && format.IsSequential)
+            throw new ArgumentException("a {seq:N} pseudonym needs the vault to keep numbers stable, and mode anonymise keeps none; use {hash:N}");
         var shift = config.TryGetProperty("max_date_shift_days", out var s) ? s.GetInt32() : 365;
-        return new DeidPolicy(options, overrides, prefix, shift);
+        var policy = new DeidPolicy(options, overrides, format, shift, anonymise);
+        foreach (var (key, o) in privateOverrides) policy._privateOverrides[key] = o;
+        return policy;
     }
 
     /// <summary>A keyword or (gggg,eeee) as a tag.</summary>
@@ -81,6 +97,23 @@ public sealed class DeidPolicy
             return new DicomTag(g, e);
         throw new ArgumentException($"'{text}' is neither a keyword nor a tag");
     }
+
+    /// <summary>CREATOR,gggg,xxee (PS3.5 7.8.1: the block xx is wherever the creator's reservation put it) as a key; null for other text.</summary>
+    public static (string Creator, ushort Group, byte Element)? ParsePrivate(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 3) return null;
+        var element = parts[2].Trim();
+        if (element.Length != 4 || !element.StartsWith("xx", StringComparison.OrdinalIgnoreCase)
+            || !ushort.TryParse(parts[1].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var group) || group % 2 == 0
+            || !byte.TryParse(element[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var low))
+            throw new ArgumentException($"'{text}' is not a private element as CREATOR,gggg,xxee (odd group)");
+        return (parts[0].Trim().ToUpperInvariant(), group, low);
+    }
+
+    /// <summary>The override for a private element of a creator's block, if any.</summary>
+    public (ProfileAction Action, string? Value)? PrivateOverrideFor(string creator, ushort group, byte element) =>
+        _privateOverrides.TryGetValue((creator.Trim().ToUpperInvariant(), group, element), out var o) ? o : null;
 
     /// <summary>The override for a tag, if any.</summary>
     public (ProfileAction Action, string? Value)? OverrideFor(DicomTag tag) =>
@@ -102,6 +135,7 @@ public sealed class DeidPolicy
 
     /// <summary>The canonical description of the policy, for action keys and release manifests.</summary>
     public string Describe() =>
-        $"basic;options={string.Join(',', Options.Select(o => o.Name))};prefix={PseudonymPrefix};shift={MaxDateShiftDays};" +
-        string.Join(';', _overrides.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key:X8}={kv.Value.Action}:{kv.Value.Value}"));
+        $"basic;options={string.Join(',', Options.Select(o => o.Name))};pseudonym={Pseudonym.Text};anonymise={Anonymise};shift={MaxDateShiftDays};" +
+        string.Join(';', _overrides.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key:X8}={kv.Value.Action}:{kv.Value.Value}")) + ";" +
+        string.Join(';', _privateOverrides.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value.Action}:{kv.Value.Value}"));
 }

@@ -11,7 +11,7 @@ namespace DataForge.Stages.Deidentify;
 /// (PS3.15 E.1: Patient Identity Removed, De-identification Method and its code sequence).
 /// It also collects the identifiers it removed, for the <see cref="LeakGate"/>.
 /// </summary>
-public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
+public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnlyDictionary<string, int>? numbers = null)
 {
     /// <summary>The De-identification Method (0012,0063) written into every output.</summary>
     public const string DeidentificationMethod = "DataForge PS3.15 Basic Profile";
@@ -42,9 +42,19 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
     {
         var ds = input.Dataset.Clone();
         var patientKey = PatientKey(ds);
+        var token = keys.PatientToken(patientKey);
+        int? number = null;
+        if (policy.Pseudonym.IsSequential)
+        {
+            if (numbers is null || !numbers.TryGetValue(token, out var n))
+                throw new DeidentificationException("its patient has no sequential number in the vault's assignment table (the build numbers new patients before it runs)");
+            number = n;
+        }
+        var identity = new PatientIdentity(token, Text(ds, DicomTags.IssuerOfPatientID), Text(ds, DicomTags.PatientID),
+            Text(ds, DicomTags.PatientName), Text(ds, DicomTags.PatientBirthDate));
         var context = new Context(
             patientKey,
-            keys.Pseudonym(patientKey, policy.PseudonymPrefix),
+            policy.Pseudonym.Write(token, number),
             policy.Has("retain-longitudinal-modified-dates") ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
             KnownIdentifiers(ds));
         Apply(ds, context);
@@ -66,8 +76,10 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         context.Removed.UnionWith(context.RemovedText);
         context.Removed.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
         context.NameParts.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
-        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts);
+        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts, identity);
     }
+
+    private static string Text(DicomDataset ds, DicomTag tag) => ds.GetString(tag)?.Trim() ?? "";
 
     /// <summary>Who the patient is, for pseudonyms and date shifts: issuer and ID, else name and birth date, else the study.</summary>
     public static string PatientKey(DicomDataset ds)
@@ -83,7 +95,10 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
     {
         foreach (var attribute in ds.ToList())
         {
-            var action = ProfileActions.Resolve(policy.ActionFor(attribute));
+            string? replacement = null;
+            var action = attribute.Tag.IsPrivate
+                ? PrivateAction(ds, attribute.Tag, out replacement)
+                : ProfileActions.Resolve(policy.ActionFor(attribute));
             if (attribute is DicomSequence sequence)
             {
                 switch (action)
@@ -91,12 +106,14 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
                     case ProfileAction.Remove:
                         Collect(sequence, context);
                         ds.Remove(sequence.Tag);
-                        context.Count("removed");
+                        context.Count(sequence.Tag, "removed");
+                        CountNested(sequence, context);
                         break;
                     case ProfileAction.Empty or ProfileAction.Replace or ProfileAction.Hash:
                         Collect(sequence, context);
                         ds.Add(new DicomSequence(sequence.Tag));
-                        context.Count("emptied");
+                        context.Count(sequence.Tag, "emptied");
+                        CountNested(sequence, context);
                         break;
                     case ProfileAction.Dummy:
                         // D keeps a Type 1 sequence present with its items (an empty one would break the IOD);
@@ -113,13 +130,46 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
             {
                 // Encapsulated pixel data and other non-element attributes: kept or removed as a whole.
                 if (action == ProfileAction.Remove) ds.Remove(attribute.Tag);
+                context.Count(attribute.Tag, action == ProfileAction.Remove ? "removed" : "kept");
                 continue;
             }
-            Apply(ds, element, action, context);
+            Apply(ds, element, action, context, replacement);
         }
     }
 
-    private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context)
+    /// <summary>
+    /// A private attribute's action: an override by CREATOR,gggg,xxee first, then (with retain-safe-private)
+    /// keep when PS3.15 Table E.3.10-1 lists it, else remove. A Private Creator stays exactly when an
+    /// element of its block stays (PS3.15 E.3.10: retained together with the creator that defines them).
+    /// </summary>
+    private ProfileAction PrivateAction(DicomDataset ds, DicomTag tag, out string? replacement)
+    {
+        replacement = null;
+        if (tag.IsPrivateCreator)
+        {
+            foreach (var other in ds)
+                if (other.Tag.Group == tag.Group && !other.Tag.IsPrivateCreator && other.Tag.Element >> 8 == tag.Element
+                    && PrivateAction(ds, other.Tag, out _) != ProfileAction.Remove) return ProfileAction.Keep;
+            return ProfileAction.Remove;
+        }
+        if (policy.OverrideFor(tag) is { } byTag)
+        {
+            replacement = byTag.Value;
+            return byTag.Action;
+        }
+        if (tag.Element < 0x1000) return ProfileAction.Remove;
+        var creator = ds.GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)))?.Trim();
+        if (string.IsNullOrEmpty(creator)) return ProfileAction.Remove;
+        var low = (byte)(tag.Element & 0xFF);
+        if (policy.PrivateOverrideFor(creator, tag.Group, low) is { } o)
+        {
+            replacement = o.Value;
+            return o.Action;
+        }
+        return policy.Has("retain-safe-private") && SafePrivateAttributes.Contains(creator, tag.Group, low) ? ProfileAction.Keep : ProfileAction.Remove;
+    }
+
+    private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context, string? replacement = null)
     {
         var tag = element.Tag;
         // A known text attribute written as UN (PS3.5 6.2.2) is read as its dictionary VR, so that its
@@ -142,49 +192,50 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
             case ProfileAction.Keep:
                 if (tag == DicomTags.PatientAge) GeneraliseAge(ds, element);
                 if (element.VR.IsString && element.VR != DicomVR.UI) context.Kept.AddRange(ds.GetStrings(tag));
+                context.Count(tag, "kept");
                 return;
             case ProfileAction.Remove:
                 ds.Remove(tag);
-                context.Count("removed");
+                context.Count(tag, "removed");
                 return;
             case ProfileAction.Empty or ProfileAction.Dummy when isPatientIdentity:
                 // Z and D allow a dummy value; the pseudonym is one, and it keeps patients apart.
                 ds.Add(tag, element.VR, context.Pseudonym);
-                context.Count("pseudonymised");
+                context.Count(tag, "pseudonymised");
                 return;
             case ProfileAction.Empty:
                 ds.Add(DummyValues.Empty(element));
-                context.Count("emptied");
+                context.Count(tag, "emptied");
                 return;
             case ProfileAction.Dummy:
                 ds.Add(DummyValues.For(element));
-                context.Count("replaced");
+                context.Count(tag, "replaced");
                 return;
             case ProfileAction.Uid:
-                if (element.VR != DicomVR.UI) { ds.Add(DummyValues.For(element)); return; }
+                if (element.VR != DicomVR.UI) { ds.Add(DummyValues.For(element)); context.Count(tag, "replaced"); return; }
                 var uids = ds.GetStrings(tag).Select(u => u.Length == 0 || u.StartsWith(StandardUidRoot, StringComparison.Ordinal) ? u : keys.Uid(u)).ToArray();
                 ds.Add(tag, DicomVR.UI, uids);
-                context.Count("uids");
+                context.Count(tag, "uid replaced");
                 return;
             case ProfileAction.Clean:
                 Clean(ds, element, context);
                 return;
             case ProfileAction.ShiftDate:
                 ShiftDates(ds, element, context.DateOffset == 0 ? keys.DateOffsetDays(context.PatientKey, policy.MaxDateShiftDays) : context.DateOffset);
-                context.Count("dates shifted");
+                context.Count(element.Tag, "shifted");
                 return;
             case ProfileAction.Replace:
-                var value = policy.OverrideFor(tag)?.Value ?? "";
+                var value = replacement ?? policy.OverrideFor(tag)?.Value ?? "";
                 if (element.VR.IsString) ds.Add(tag, element.VR, value);
                 else ds.Add(DummyValues.For(element));
-                context.Count("replaced");
+                context.Count(tag, "replaced");
                 return;
             case ProfileAction.Hash:
                 if (element.VR == DicomVR.UI) ds.Add(tag, DicomVR.UI, ds.GetStrings(tag).Select(keys.Uid).ToArray());
                 else if (element.VR.IsString)
                     ds.Add(tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
                 else ds.Add(DummyValues.For(element));
-                context.Count("hashed");
+                context.Count(tag, "hashed");
                 return;
             default:
                 throw new DeidentificationException($"action {action} has no implementation");
@@ -197,16 +248,20 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         var vr = element.VR;
         if (vr == DicomVR.DA || vr == DicomVR.DT)
         {
-            if (context.DateOffset != 0) { ShiftDates(ds, element, context.DateOffset); context.Count("dates shifted"); }
-            else { ds.Add(DummyValues.For(element)); context.Count("replaced"); }
+            if (context.DateOffset != 0) { ShiftDates(ds, element, context.DateOffset); context.Count(element.Tag, "shifted"); }
+            else { ds.Add(DummyValues.For(element)); context.Count(element.Tag, "replaced"); }
             return;
         }
-        if (vr == DicomVR.TM) return; // the time of day stays; the date it belongs to is shifted
-        if (!vr.IsString || vr == DicomVR.UI) return;
+        if (vr == DicomVR.TM || !vr.IsString || vr == DicomVR.UI)
+        {
+            // The time of day stays (the date it belongs to is shifted); other values have no text to clean.
+            context.Count(element.Tag, "kept");
+            return;
+        }
         var values = ds.GetStrings(element.Tag).Select(v => Scrub(v, context.Known)).ToArray();
         if (!vr.IsMultiValued) values = [string.Join('\\', values)];
         ds.Add(element.Tag, vr, values);
-        context.Count("cleaned");
+        context.Count(element.Tag, "cleaned");
     }
 
     private static string Scrub(string text, IReadOnlyList<string> known)
@@ -282,6 +337,17 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         return known.Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(k => k.Length).ToList();
     }
 
+    /// <summary>Attributes inside a sequence that goes as a whole are counted as removed, so the report covers every depth.</summary>
+    private static void CountNested(DicomSequence sequence, Context context)
+    {
+        foreach (var item in sequence.Items)
+            foreach (var attribute in item)
+            {
+                context.Count(attribute.Tag, "removed");
+                if (attribute is DicomSequence inner) CountNested(inner, context);
+            }
+    }
+
     private static void Collect(DicomSequence sequence, Context context)
     {
         foreach (var item in sequence.Items)
@@ -339,9 +405,16 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
         public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> NameParts { get; } = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Kept { get; } = [];
-        public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
+        /// <summary>Per attribute (keyword, or (gggg,eeee) when it has none) and per outcome: how many values.</summary>
+        public SortedDictionary<string, SortedDictionary<string, int>> Counts { get; } = new(StringComparer.Ordinal);
 
-        public void Count(string what) => Counts[what] = Counts.GetValueOrDefault(what) + 1;
+        public void Count(DicomTag tag, string what)
+        {
+            var name = tag.IsPrivate ? "" : DataForge.Dicom.Dictionary.DicomDictionary.Standard.KeywordOf(tag);
+            if (name.Length == 0) name = $"({tag.Group:X4},{tag.Element:X4})";
+            if (!Counts.TryGetValue(name, out var outcomes)) Counts[name] = outcomes = new(StringComparer.Ordinal);
+            outcomes[what] = outcomes.GetValueOrDefault(what) + 1;
+        }
 
         public void AddRemoved(string value, HashSet<string>? into = null)
         {
@@ -353,7 +426,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys)
 }
 
 /// <summary>A de-identified instance, its patient's pseudonym, the identifiers that were removed, and what was done.</summary>
-public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers, IReadOnlyDictionary<string, int> Counts);
+public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers,
+    SortedDictionary<string, SortedDictionary<string, int>> Counts, PatientIdentity Identity);
 
 /// <summary>An instance that cannot be de-identified; the message names no value from it.</summary>
 public sealed class DeidentificationException(string message) : Exception(message);

@@ -32,7 +32,10 @@ public sealed class KeyedIdentity
     }
 
     /// <summary>A patient's pseudonym: the prefix and ten base-32 characters.</summary>
-    public string Pseudonym(string patientKey, string prefix) => prefix + Base32(Mac("patient", patientKey))[..10];
+    public string Pseudonym(string patientKey, string prefix) => prefix + PatientToken(patientKey)[..10];
+
+    /// <summary>A patient's keyed token: 26 base-32 characters of HMAC(secret, patient key); pseudonyms are written from it.</summary>
+    public string PatientToken(string patientKey) => Base32(Mac("patient", patientKey))[..26];
 
     /// <summary>A patient's date shift in days, in [-max, -1] ∪ [1, max] (never zero, so no date survives by chance).</summary>
     public int DateOffsetDays(string patientKey, int max)
@@ -41,6 +44,13 @@ public sealed class KeyedIdentity
         var n = (int)(BitConverter.ToUInt32(Mac("date", patientKey), 0) % (uint)(2 * max));
         return n < max ? -(n + 1) : n - max + 1;
     }
+
+    /// <summary>
+    /// A 256-bit key for one purpose (the vault, sealed identities), by HKDF-SHA256 (RFC 5869) from the
+    /// secret with the purpose as its info label, so no two uses share a key and none is the secret itself.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _secret, 32, salt: null, info: Encoding.UTF8.GetBytes("dataforge/" + purpose));
 
     /// <summary>A keyed hash of a value (override action <c>hash</c>): base-32, at most <paramref name="length"/> characters.</summary>
     public string Hash(string value, int length) => Base32(Mac("value", value))[..Math.Min(length, 32)];

@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Stages;
+
+namespace DataForge.Stages.Deidentify;
+
+/// <summary>
+/// Reduce stage <c>deidentification-report</c>: <c>deidentification.json</c> next to the outputs, what the
+/// policy did per attribute over every published instance (removed, emptied, replaced, pseudonymised,
+/// uid replaced, shifted, cleaned, hashed, kept: counts only, never a value), with the options and
+/// overrides used. It reads only the counts the deidentify stage puts into each output's metadata, so it
+/// is pure and its bytes do not depend on scheduling.
+/// </summary>
+public sealed class DeidentificationReportStage : IStage
+{
+    /// <summary>Stage id.</summary>
+    public const string Id = "deidentification-report";
+
+    /// <summary>Bump when the report of the same inputs changes.</summary>
+    public const int Version = 1;
+
+    /// <summary>The metadata property of deidentify outputs that holds the per-attribute counts.</summary>
+    public const string CountsProperty = "deid_counts";
+
+    /// <summary>Output path.</summary>
+    public const string FileName = "deidentification.json";
+
+    /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
+    public DeidentificationReportStage(JsonElement policyConfig)
+    {
+        var policy = DeidPolicy.From(policyConfig);
+        var options = policy.Options.Select(o => new Dictionary<string, string> { ["option"] = o.Name, ["code"] = o.Code }).ToList();
+        // Override values are left out: a replacement text is the user's, but the report lists only what was done.
+        var overrides = policyConfig.TryGetProperty("overrides", out var list)
+            ? list.EnumerateArray().Select(o => new Dictionary<string, string> { ["tag"] = o.GetProperty("tag").GetString()!, ["action"] = o.GetProperty("action").GetString()! }).ToList()
+            : [];
+        var settings = new Dictionary<string, object>
+        {
+            ["profile"] = "basic",
+            ["code"] = "113100",
+            ["mode"] = policy.Anonymise ? "anonymise" : "pseudonymise",
+            ["options"] = options,
+            ["overrides"] = overrides,
+            ["pseudonym_format"] = policy.Pseudonym.Text,
+        };
+        if (policy.Has("retain-longitudinal-modified-dates")) settings["max_date_shift_days"] = policy.MaxDateShiftDays;
+        Definition = new StageDefinition(Id, Version, StageShape.Reduce, [DeidentifyStage.Id], CanonicalJson.Parse(JsonSerializer.Serialize(settings)))
+        {
+            Publish = true,
+        };
+    }
+
+    public StageDefinition Definition { get; }
+
+    public StageResult Run(StageInput input, CancellationToken cancellationToken)
+    {
+        var totals = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        foreach (var item in input.Items)
+        {
+            if (!item.Metadata.TryGetProperty(CountsProperty, out var counts)) continue;
+            foreach (var attribute in counts.EnumerateObject())
+            {
+                if (!totals.TryGetValue(attribute.Name, out var outcomes)) totals[attribute.Name] = outcomes = new(StringComparer.Ordinal);
+                foreach (var outcome in attribute.Value.EnumerateObject())
+                    outcomes[outcome.Name] = outcomes.GetValueOrDefault(outcome.Name) + outcome.Value.GetInt64();
+            }
+        }
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("policy");
+            input.Config.WriteTo(json);
+            json.WriteNumber("instances", input.Items.Count);
+            json.WriteStartObject("attributes");
+            foreach (var (name, outcomes) in totals)
+            {
+                json.WriteStartObject(name);
+                foreach (var (outcome, n) in outcomes) json.WriteNumber(outcome, n);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        buffer.Write("\n"u8);
+        return StageResult.Success(new StageOutput(FileName, buffer.ToArray()));
+    }
+}
