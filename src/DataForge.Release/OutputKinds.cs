@@ -19,7 +19,9 @@ public static class OutputKinds
         var top = name.Split('/')[0];
         if (stage.StartsWith("label", StringComparison.Ordinal) || top == "labels") return Label;
         if (stage.StartsWith("split", StringComparison.Ordinal) || top == "splits") return Split;
-        if (stage.StartsWith("report", StringComparison.Ordinal) || stage.StartsWith("curate", StringComparison.Ordinal) || top == "reports") return Report;
+        // Reports: the de-identification and curation reports, and what a harmonise step learnt (Nyul landmarks).
+        if (stage.Contains("report", StringComparison.Ordinal) || stage.StartsWith("curate", StringComparison.Ordinal)
+            || top is "reports" or "harmonise") return Report;
         if (name.EndsWith(".dcm", StringComparison.Ordinal)) return DicomInstance;
         if (name.EndsWith(".nii.gz", StringComparison.Ordinal) || name.EndsWith(".nii", StringComparison.Ordinal)) return NiftiVolume;
         if (name.EndsWith(".json", StringComparison.Ordinal)) return Sidecar;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using DataForge.Engine;
 using DataForge.Engine.Building;
+using DataForge.Engine.Hashing;
 using DataForge.Manifest.Model;
 
 namespace DataForge.Release;
@@ -14,10 +15,10 @@ public static class ReleaseManifestBuilder
     /// otherwise). <paramref name="manifestBytes"/>: the dataforge.yaml file as committed.
     /// </summary>
     public static ReleaseManifest Build(string version, string toolVersion, DataForgeManifest manifest, byte[] manifestBytes,
-        Pipeline pipeline, OutputListing listing)
+        Pipeline pipeline, OutputListing listing, Func<ContentHash, byte[]?>? readObject = null)
     {
         if (!listing.Complete) throw new ArgumentException("the listing is not complete", nameof(listing));
-        return new ReleaseManifest
+        var release = new ReleaseManifest
         {
             Dataset = manifest.Name,
             Version = version,
@@ -39,6 +40,8 @@ public static class ReleaseManifestBuilder
                 Item = ReleaseItem.FromMetadata(o.MetadataJson),
             }).OrderBy(f => f.Path, StringComparer.Ordinal).ToList(),
         };
+        if (readObject is not null) ItemAnnotations.Apply(release.Files, f => readObject(ContentHash.Parse(f.Sha256)));
+        return release;
     }
 
     /// <summary>

@@ -13,9 +13,10 @@ public sealed class ReleaseCommandTests
         JsonDocument.Parse(manifestJson).RootElement.GetProperty("files").EnumerateArray()
             .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("sha256").GetString()!, StringComparer.Ordinal);
 
-    /// <summary>The v1 output made from the source whose content hashes to <paramref name="sourceSha"/>.</summary>
+    /// <summary>The v1 instance made from the source whose content hashes to <paramref name="sourceSha"/>.</summary>
     private static string OutputMadeFrom(string manifestJson, string sourceSha) =>
         JsonDocument.Parse(manifestJson).RootElement.GetProperty("files").EnumerateArray()
+            .Where(f => f.GetProperty("kind").GetString() == "dicom-instance")
             .Single(f => f.GetProperty("provenance").GetProperty("inputs").EnumerateArray().Any(i => i.GetString() == sourceSha))
             .GetProperty("path").GetString()!;
 
@@ -27,7 +28,8 @@ public sealed class ReleaseCommandTests
 
         var result = p.Run("release", "v1", "-m", "First cohort").AssertExit(0);
 
-        Assert.Contains("released v1: 12 files", result.Out);
+        // 12 de-identified instances and the de-identification report.
+        Assert.Contains("released v1: 13 files", result.Out);
         var shown = p.Git("show", "v1:releases/v1/manifest.json");
         Assert.Equal(File.ReadAllText(p.Combine("releases", "v1", "manifest.json")), shown);
         Assert.Equal("tag", p.Git("cat-file", "-t", "v1").Trim());
@@ -40,7 +42,10 @@ public sealed class ReleaseCommandTests
         Assert.Equal(p.OutputHashes().OrderBy(e => e.Key, StringComparer.Ordinal), FilesOf(shown).OrderBy(e => e.Key, StringComparer.Ordinal));
         // Each instance was made from one source file: its input is that file's SHA-256, hashed here.
         var sources = p.Sources().Select(ReleaseProject.Sha256Of).ToHashSet(StringComparer.Ordinal);
-        var inputs = JsonDocument.Parse(shown).RootElement.GetProperty("files").EnumerateArray()
+        var released = JsonDocument.Parse(shown).RootElement.GetProperty("files").EnumerateArray().ToList();
+        var report = Assert.Single(released, f => f.GetProperty("kind").GetString() == "report");
+        Assert.Equal("deidentification.json", report.GetProperty("path").GetString());
+        var inputs = released.Where(f => f.GetProperty("kind").GetString() == "dicom-instance")
             .Select(f => Assert.Single(f.GetProperty("provenance").GetProperty("inputs").EnumerateArray()).GetString()!).ToList();
         Assert.Equal(sources.Order(StringComparer.Ordinal), inputs.Order(StringComparer.Ordinal));
         // No original path or name: the synthetic patients' folders are named after them.
@@ -52,7 +57,7 @@ public sealed class ReleaseCommandTests
 
         var log = JsonDocument.Parse(p.Run("log", "--json").AssertExit(0).Out).RootElement.GetProperty("releases");
         var only = Assert.Single(log.EnumerateArray());
-        Assert.Equal(("v1", "First cohort", 2, 12), (only.GetProperty("version").GetString(), only.GetProperty("message").GetString(),
+        Assert.Equal(("v1", "First cohort", 2, 13), (only.GetProperty("version").GetString(), only.GetProperty("message").GetString(),
             only.GetProperty("patients").GetInt32(), only.GetProperty("files").GetInt32()));
     }
 
@@ -75,7 +80,8 @@ public sealed class ReleaseCommandTests
         var files = diff.GetProperty("files");
         Assert.Equal([removedOutput], files.GetProperty("removed").EnumerateArray().Select(e => e.GetString()));
         Assert.Empty(files.GetProperty("added").EnumerateArray());
-        Assert.Equal(11, files.GetProperty("changed").GetArrayLength()); // new pseudonym paths, paired by the source they came from
+        // 11 instances under new pseudonym paths, paired by the source they came from, and the report.
+        Assert.Equal(12, files.GetProperty("changed").GetArrayLength());
         var patients = diff.GetProperty("patients");
         Assert.Equal(2, patients.GetProperty("added").GetArrayLength());
         Assert.All(patients.GetProperty("added").EnumerateArray(), e => Assert.StartsWith("T-", e.GetString()));
@@ -87,7 +93,7 @@ public sealed class ReleaseCommandTests
 
         var markdown = p.Run("diff", "v1", "v2", "--markdown").AssertExit(0).Out;
         Assert.Contains("# Release diff: v1 → v2", markdown);
-        Assert.Contains("- 0 added, 1 removed, 11 changed, 0 unchanged", markdown);
+        Assert.Contains("- 0 added, 1 removed, 12 changed, 0 unchanged", markdown);
         Assert.Contains("deidentify.pseudonym_prefix: (absent) -> \"T-\"", markdown);
 
         var headRun = p.Run("diff", "v2", "HEAD", "--json").AssertExit(0);
@@ -98,7 +104,32 @@ public sealed class ReleaseCommandTests
         var log = p.Run("log").AssertExit(0).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, log.Length);
         Assert.StartsWith("v2 ", log[1]);
-        Assert.Contains("2 patients, 4 studies, 4 series, 11 files", log[1]);
+        Assert.Contains("2 patients, 4 studies, 4 series, 12 files", log[1]);
+    }
+
+    [SkippableFact]
+    public void Each_released_file_carries_its_patients_split_and_fold_from_splits_json()
+    {
+        using var p = new ReleaseProject(patients: 4);
+        File.AppendAllText(p.Combine("dataforge.yaml"), "splits:\n  seed: 7\n  ratios: {train: 0.5, test: 0.5}\n  folds: 2\n");
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+
+        // The split file as published, read here; the release must agree with it for every instance.
+        var published = JsonDocument.Parse(File.ReadAllText(p.Combine("out", "splits.json"))).RootElement.GetProperty("patients").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("pseudonym").GetString()!, e => e);
+        Assert.Equal(4, published.Count);
+        var files = JsonDocument.Parse(p.Git("show", "v1:releases/v1/manifest.json")).RootElement.GetProperty("files").EnumerateArray()
+            .Where(f => f.GetProperty("kind").GetString() == "dicom-instance").ToList();
+        Assert.Equal(24, files.Count);
+        foreach (var f in files)
+        {
+            var item = f.GetProperty("item");
+            var entry = published[item.GetProperty("patient").GetString()!];
+            Assert.Equal(entry.GetProperty("split").GetString(), item.GetProperty("split").GetString());
+            if (entry.GetProperty("fold").ValueKind == JsonValueKind.Number) Assert.Equal(entry.GetProperty("fold").GetInt32(), item.GetProperty("fold").GetInt32());
+            else Assert.False(item.TryGetProperty("fold", out _));
+        }
     }
 
     [SkippableFact]
@@ -110,7 +141,7 @@ public sealed class ReleaseCommandTests
         var v1 = p.Git("show", "v1:releases/v1/manifest.json");
 
         var ok = p.Run("verify", "v1").AssertExit(0);
-        Assert.Contains("files: 12 matched, 0 differing, 0 missing, 0 extra", ok.Out);
+        Assert.Contains("files: 13 matched, 0 differing, 0 missing, 0 extra", ok.Out);
         p.Run("verify", "--sources-only").AssertExit(0);
 
         var victim = p.Sources()[5];
@@ -120,7 +151,8 @@ public sealed class ReleaseCommandTests
         File.WriteAllBytes(victim, bytes);
 
         var bad = p.Run("verify", "v1").AssertExit(1);
-        Assert.Contains("files: 11 matched, 1 differing, 0 missing, 0 extra", bad.Out);
+        // Only the instance made from that source: the de-identification report counts attributes, not pixels.
+        Assert.Contains("files: 12 matched, 1 differing, 0 missing, 0 extra", bad.Out);
         Assert.Contains($"differs: {expected}", bad.Out);
         var relative = Path.GetRelativePath(p.Combine("raw"), victim).Replace('\\', '/');
         Assert.Contains($"missing source: raw {ItemReference.Of($"raw:{relative}")}", bad.Out);
@@ -205,9 +237,9 @@ public sealed class ReleaseCommandTests
         // Without the release's root, the same gc removes those objects, and export says so.
         new BuildEngine(new StoreLayout(p.Path, p.Combine("out"))).RemoveRoot("release:v1");
         var collected = JsonDocument.Parse(p.Run("gc", "--json").AssertExit(0).Out).RootElement;
-        Assert.True(collected.GetProperty("objects_removed").GetInt32() >= 12);
+        Assert.True(collected.GetProperty("objects_removed").GetInt32() >= 13);
         var missing = p.Run("export", "v1", "again").AssertExit(1);
-        Assert.Contains("12 of 12 files of v1 are not in this project's store", missing.Error);
+        Assert.Contains("13 of 13 files of v1 are not in this project's store", missing.Error);
     }
 
     [SkippableFact]
@@ -242,8 +274,13 @@ public sealed class ReleaseCommandTests
         p.Run("build").AssertExit(0);
         p.Run("release", "v1").AssertExit(0);
 
-        var files = JsonDocument.Parse(File.ReadAllText(p.Combine("releases", "v1", "manifest.json"))).RootElement.GetProperty("files").EnumerateArray().ToList();
+        var all = JsonDocument.Parse(File.ReadAllText(p.Combine("releases", "v1", "manifest.json"))).RootElement.GetProperty("files").EnumerateArray().ToList();
+        var files = all.Where(f => f.GetProperty("kind").GetString() == "nifti-volume").ToList();
         Assert.Equal(4, files.Count);
+        // Beside each volume its BIDS-style sidecar, and the de-identification report.
+        Assert.Equal(files.Select(f => f.GetProperty("path").GetString()![..^".nii.gz".Length] + ".json").Order(StringComparer.Ordinal),
+            all.Where(f => f.GetProperty("kind").GetString() == "sidecar").Select(f => f.GetProperty("path").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(9, all.Count);
         foreach (var f in files)
         {
             var path = f.GetProperty("path").GetString()!;

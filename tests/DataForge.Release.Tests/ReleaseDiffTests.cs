@@ -92,6 +92,9 @@ public sealed class ReleaseDiffTests
     [InlineData("splits", "splits/train.csv", OutputKinds.Split)]
     [InlineData("report", "reports/curation.md", OutputKinds.Report)]
     [InlineData("volume", "nifti/P/S.json", OutputKinds.Sidecar)]
+    [InlineData("deidentification-report", "deidentification.json", OutputKinds.Report)]
+    [InlineData("curate.report", "curation.json", OutputKinds.Report)]
+    [InlineData("harmonise-2-nyul-landmarks", "harmonise/nyul-landmarks.json", OutputKinds.Report)]
     public void Kinds_follow_the_stage_then_the_extension(string stage, string path, string kind) =>
         Assert.Equal(kind, OutputKinds.Of(stage, path));
 

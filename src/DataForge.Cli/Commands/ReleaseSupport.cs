@@ -1,3 +1,5 @@
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Store;
 using System.Text.RegularExpressions;
 using DataForge.Cli.Output;
 using DataForge.Engine.Building;
@@ -78,7 +80,8 @@ public static partial class ReleaseSupport
             throw new UserErrorException($"{why}; run 'dataforge build' until it succeeds (see 'dataforge status')", ExitCodes.Failed);
         }
         var bytes = File.ReadAllBytes(Path.GetFullPath(setup.Manifest.FilePath, setup.Manifest.BaseDirectory));
-        return (ReleaseManifestBuilder.Build(version, ToolVersion, setup.Manifest, bytes, setup.Pipeline, listing), listing);
+        var objects = new ObjectStore(new PhysicalFileSystem(), setup.Engine.Layout.Objects);
+        return (ReleaseManifestBuilder.Build(version, ToolVersion, setup.Manifest, bytes, setup.Pipeline, listing, objects.TryRead), listing);
     }
 
     /// <summary>Private map from source content to its path, kept in .dataforge/releases/ so verify can name a missing source.</summary>
