@@ -15,7 +15,7 @@ namespace DataForge.Stages.Harmonise;
 public sealed class HarmoniseStepStage : IStage
 {
     /// <summary>Bump when the output of the same volume and step changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly HarmoniseStep _step;
     private readonly bool _publish;

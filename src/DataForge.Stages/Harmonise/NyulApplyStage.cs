@@ -13,7 +13,7 @@ namespace DataForge.Stages.Harmonise;
 public sealed class NyulApplyStage : IStage
 {
     /// <summary>Bump when the output of the same volume and landmarks changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly HarmoniseStep _step;
     private readonly bool _publish;

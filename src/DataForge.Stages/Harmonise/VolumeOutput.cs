@@ -37,8 +37,11 @@ public static class VolumeOutput
         if (StageOutput.CheckPath(nifti) is { } problem) return StageResult.Failed("volume id is not usable in a path: " + problem);
         return StageResult.Success(
             new StageOutput(nifti, NiftiWriter.Encode(volume, gzip: true, options), element),
-            new StageOutput($"nifti/{id}.json", Sidecar(metadata)));
+            new StageOutput($"nifti/{id}.json", Sidecar(metadata), SidecarMetadata));
     }
+
+    /// <summary>Metadata of a sidecar output, so stages reading the volumes can tell it from a volume or a source file.</summary>
+    public static readonly JsonElement SidecarMetadata = JsonDocument.Parse("""{"sidecar":"bids"}""").RootElement.Clone();
 
     /// <summary>
     /// The BIDS-style sidecar: the acquisition fields, then <c>Harmonisation</c> (each step with its parameters,

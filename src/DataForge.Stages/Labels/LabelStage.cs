@@ -53,6 +53,7 @@ public sealed class LabelStage : IStage
         foreach (var item in input.Items)
         {
             var m = item.Metadata;
+            if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("sidecar", out _)) continue; // a volume's BIDS sidecar
             if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("affine", out var affine) && m.TryGetProperty("series_instance_uid", out var s))
                 volumes[s.GetString()!] = new ImageGeometry(m.GetProperty("pseudonym").GetString()!, s.GetString()!, item.Path ?? "",
                     m.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),

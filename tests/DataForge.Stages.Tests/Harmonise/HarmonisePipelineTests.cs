@@ -54,7 +54,7 @@ public sealed class HarmonisePipelineTests : IDisposable
         SynthWriter.Write(_project.Combine("raw"), new SynthOptions { Patients = 1, Slices = 6, Matrix = 16 });
         var first = Build(Steps);
         Assert.Equal([], first.Failures.Select(f => f.ToString()));
-        Assert.Equal(["deidentify", "volume", "harmonise-1-reorient", "harmonise-2-resample", "harmonise-3-crop-or-pad", "harmonise-4-normalise"],
+        Assert.Equal(["deidentify", "deidentification-report", "volume", "harmonise-1-reorient", "harmonise-2-resample", "harmonise-3-crop-or-pad", "harmonise-4-normalise"],
             first.Stages.Select(s => s.StageId));
 
         var again = Build(Steps.Replace("[10, 9, 4]", "[10, 9, 3]"));
@@ -68,7 +68,7 @@ public sealed class HarmonisePipelineTests : IDisposable
         Assert.Equal(2, executed["harmonise-4-normalise"]);
 
         // Only the last step publishes: a volume and its sidecar per series, at the volume stage's paths.
-        var published = Published();
+        var published = Published().Where(p => p.StartsWith("nifti/", StringComparison.Ordinal)).ToArray();
         Assert.Equal(4, published.Length);
         Assert.All(published, p => Assert.Matches(@"^nifti/ANON-[A-Z0-9]{10}/2\.25\.[0-9]+\.(nii\.gz|json)$", p));
 
@@ -101,7 +101,7 @@ public sealed class HarmonisePipelineTests : IDisposable
         Assert.Equal([], plain.Failures.Select(f => f.ToString()));
         var result = Build("  - normalise: {method: nyul}\n");
         Assert.Equal([], result.Failures.Select(f => f.ToString()));
-        Assert.Equal(["deidentify", "volume", "harmonise-1-normalise-learn", "harmonise-1-normalise-landmarks", "harmonise-1-normalise"],
+        Assert.Equal(["deidentify", "deidentification-report", "volume", "harmonise-1-normalise-learn", "harmonise-1-normalise-landmarks", "harmonise-1-normalise"],
             result.Stages.Select(s => s.StageId));
         Assert.Equal(0, Executed(result)["deidentify"]);
 
