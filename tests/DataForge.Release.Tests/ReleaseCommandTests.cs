@@ -108,7 +108,7 @@ public sealed class ReleaseCommandTests
     }
 
     [SkippableFact]
-    public void Each_released_file_carries_its_patients_split_and_fold_from_splits_json()
+    public void Each_released_instance_carries_its_patients_split_and_fold_from_splits_json_and_its_manufacturer()
     {
         using var p = new ReleaseProject(patients: 4);
         File.AppendAllText(p.Combine("dataforge.yaml"), "splits:\n  seed: 7\n  ratios: {train: 0.5, test: 0.5}\n  folds: 2\n");
@@ -130,6 +130,15 @@ public sealed class ReleaseCommandTests
             if (entry.GetProperty("fold").ValueKind == JsonValueKind.Number) Assert.Equal(entry.GetProperty("fold").GetInt32(), item.GetProperty("fold").GetInt32());
             else Assert.False(item.TryGetProperty("fold", out _));
         }
+
+        // The manufacturer each released instance names is what pydicom reads in the published file.
+        var python = Oracle.RequirePython("pydicom");
+        var read = Oracle.Run(python, ["-c", "import sys, json, pydicom; print(json.dumps({p: str(pydicom.dcmread(p).get('Manufacturer', '')) for p in sys.argv[1:]}))",
+            .. files.Select(f => p.Combine("out", f.GetProperty("path").GetString()!))]);
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        var manufacturers = JsonDocument.Parse(read.StandardOutput).RootElement;
+        Assert.All(files, f => Assert.Equal(manufacturers.GetProperty(p.Combine("out", f.GetProperty("path").GetString()!)).GetString(),
+            f.GetProperty("item").GetProperty("manufacturer").GetString()));
     }
 
     [SkippableFact]

@@ -19,7 +19,7 @@ public sealed class DicomHeaderStage : IStage
     public const string Id = "headers";
 
     /// <summary>Bump when the recorded facts change.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public DicomHeaderStage(IReadOnlyList<string> sources)
     {

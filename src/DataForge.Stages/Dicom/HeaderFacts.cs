@@ -26,6 +26,7 @@ public static class HeaderFacts
             Text(json, "series_instance_uid", ds, DicomTags.SeriesInstanceUID);
             Text(json, "frame_of_reference_uid", ds, DicomTags.FrameOfReferenceUID);
             Text(json, "modality", ds, DicomTags.Modality);
+            Text(json, "manufacturer", ds, DicomTags.Manufacturer);
             Integer(json, "instance_number", ds, DicomTags.InstanceNumber);
             Integer(json, "rows", ds, DicomTags.Rows);
             Integer(json, "columns", ds, DicomTags.Columns);
