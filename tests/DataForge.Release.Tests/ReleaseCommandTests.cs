@@ -100,7 +100,11 @@ public sealed class ReleaseCommandTests
         Assert.True(JsonDocument.Parse(headRun.Out).RootElement.GetProperty("identical").GetBoolean());
         Assert.DoesNotContain("not committed", headRun.Error);
         File.AppendAllText(p.Combine("dataforge.yaml"), "# a comment\n");
-        Assert.Contains("dataforge.yaml has changes not committed to Git", p.Run("diff", "v2", "HEAD").AssertExit(0).Error);
+        // A manifest that differs from Git's HEAD: HEAD would name a build no commit describes.
+        var dirty = p.Run("diff", "v2", "HEAD").AssertExit(2);
+        Assert.Contains("dataforge.yaml has changes not committed to Git", dirty.Error);
+        Assert.DoesNotContain("   at ", dirty.Error);
+        p.Run("diff", "v1", "v2").AssertExit(0); // two releases need no clean tree
         var log = p.Run("log").AssertExit(0).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, log.Length);
         Assert.StartsWith("v2 ", log[1]);

@@ -19,7 +19,7 @@ public static class DiffCommand
             a new path counts as changed), then patients and series added or removed, which item attributes
             changed in how many files, geometry changes per series, label counts, split moves (with a
             warning when a patient moves between train and test), and policy or tool changes. HEAD is the
-            current build, which must be up to date. Exit code 0 whether or not anything differs.
+            current build, which must be up to date and made from the dataforge.yaml committed in Git. Exit code 0 whether or not anything differs.
 
             Example:
               dataforge diff v1.0 HEAD --markdown
@@ -38,15 +38,17 @@ public static class DiffCommand
         var manifest = ManifestArguments.LoadOrFail(context, file);
         using var repo = ReleaseSupport.OpenRepository(manifest);
         ReleaseManifest? current = null;
+        // HEAD names the current build; it must have been made from the manifest committed at Git's HEAD,
+        // or the comparison would describe a dataset no commit can reproduce.
+        var manifestName = ReleaseSupport.ManifestFileName(manifest);
+        if ((from == "HEAD" || to == "HEAD") && ReleaseSupport.Guard(() => repo.DiffersFromHead(manifestName)))
+            throw new UserErrorException($"{manifestName} has changes not committed to Git, so HEAD would name a build no commit describes; commit it (git commit {manifestName}) or compare two releases");
         ReleaseManifest Resolve(string name)
         {
             if (name != "HEAD") return ReleaseSupport.Find(repo, manifest, name).Manifest;
             return current ??= ReleaseSupport.Current(context, EngineSetup.Load(context, file, readOnly: true), "HEAD", jobs: 0).Manifest;
         }
         var diff = ReleaseDiff.Compare(from, Resolve(from), to, Resolve(to));
-        var manifestName = ReleaseSupport.ManifestFileName(manifest);
-        if (current is not null && ReleaseSupport.Guard(() => repo.DiffersFromHead(manifestName)))
-            context.Console.Note($"note: {manifestName} has changes not committed to Git; HEAD here is the current build of the working tree");
         if (json) JsonOutput.Write(context.Console, ReleaseDiffFormat.ToJson(diff));
         else context.Console.Out.Write(ReleaseDiffFormat.ToText(diff, markdown));
         foreach (var warning in diff.Warnings)
