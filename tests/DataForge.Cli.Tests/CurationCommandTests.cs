@@ -33,5 +33,16 @@ public sealed class CurationCommandTests : IDisposable
         foreach (var name in new[] { "DOE", "MUSTERMANN", "SYN1", "raw/" })
             Assert.DoesNotContain(name, report + result.Out, StringComparison.OrdinalIgnoreCase);
         Assert.EndsWith("up to date\n", CliRunner.Run(_dir.Path, "status").Out);
+
+        // build --json carries the same counts, read back from the published report.
+        var again = CliRunner.Run(_dir.Path, "build", "--json");
+        Assert.Equal(0, again.ExitCode);
+        var curation = System.Text.Json.JsonDocument.Parse(again.Out).RootElement.GetProperty("curation");
+        var published = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir.Combine("out", "curation.json"))).RootElement;
+        foreach (var name in new[] { "files", "items", "kept", "excluded", "errors" })
+            Assert.Equal(published.GetProperty(name).GetInt32(), curation.GetProperty(name).GetInt32());
+        Assert.Equal((13, 6, 6), (curation.GetProperty("files").GetInt32(), curation.GetProperty("kept").GetInt32(), curation.GetProperty("excluded").GetInt32()));
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(published.GetProperty("checks").GetRawText()),
+            System.Text.Json.Nodes.JsonNode.Parse(curation.GetProperty("checks").GetRawText())));
     }
 }

@@ -81,7 +81,12 @@ public static class BuildCommand
         VaultWiring.AfterBuild(context, setup, result, json);
         if (setup.Manifest.Deidentify is null && setup.Manifest.Curate is null && !json)
             context.Console.Note("note: the manifest has no deidentify: section, so nothing is published to the output folder (sources are only indexed and checked)");
-        if (json) JsonOutput.Write(context.Console, ToJson(result));
+        if (json)
+        {
+            var document = ToJson(result);
+            if (setup.Manifest.Curate is not null && CurationSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } curation) document["curation"] = curation;
+            JsonOutput.Write(context.Console, document);
+        }
         else
         {
             Render(context, result, setup.Engine.Layout);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 
 namespace DataForge.Cli.Output;
@@ -13,12 +14,8 @@ public static class CurationSummary
     /// <summary>Prints the summary when the build published a curation report.</summary>
     public static void Write(CliConsole console, string outputRoot)
     {
-        var path = Path.Combine(outputRoot, "curation.json");
-        if (!File.Exists(path)) return;
-        JsonElement report;
-        try { report = JsonDocument.Parse(File.ReadAllBytes(path)).RootElement; }
-        catch (JsonException) { return; }
-        string N(JsonElement e, string name) => e.GetProperty(name).GetInt32().ToString(CultureInfo.InvariantCulture);
+        if (Read(outputRoot) is not { } report) return;
+        static string N(JsonElement e, string name) => e.GetProperty(name).GetInt32().ToString(CultureInfo.InvariantCulture);
         console.Out.WriteLine($"curation: {N(report, "files")} files, {N(report, "kept")} kept, {N(report, "excluded")} excluded, " +
                               $"{N(report, "errors")} failed an error check (out/curation.md)");
         var rows = report.GetProperty("checks").EnumerateArray().Where(c => c.GetProperty("findings").GetInt32() > 0).ToList();
@@ -35,5 +32,28 @@ public static class CurationSummary
             foreach (var c in rows)
                 console.Out.WriteLine($"  {c.GetProperty("check").GetString()} ({c.GetProperty("on_fail").GetString()}): {N(c, "findings")} findings on {N(c, "items")} items");
         }
+    }
+
+    /// <summary>
+    /// The same summary for <c>build --json</c>: the report's counts and its per-check rows (counts only;
+    /// the excluded items and findings stay in <c>curation.json</c>), or null without a report.
+    /// </summary>
+    public static JsonObject? ToJson(string outputRoot)
+    {
+        if (Read(outputRoot) is not { } report) return null;
+        var summary = new JsonObject();
+        foreach (var name in new[] { "files", "items", "kept", "excluded", "errors" })
+            if (report.TryGetProperty(name, out var n) && n.ValueKind == JsonValueKind.Number) summary[name] = n.GetInt32();
+        if (report.TryGetProperty("checks", out var checks)) summary["checks"] = JsonNode.Parse(checks.GetRawText());
+        summary["report"] = "curation.json";
+        return summary;
+    }
+
+    private static JsonElement? Read(string outputRoot)
+    {
+        var path = Path.Combine(outputRoot, "curation.json");
+        if (!File.Exists(path)) return null;
+        try { return JsonDocument.Parse(File.ReadAllBytes(path)).RootElement; }
+        catch (JsonException) { return null; }
     }
 }
