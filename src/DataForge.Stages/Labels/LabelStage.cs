@@ -124,10 +124,10 @@ public sealed class LabelStage : IStage
                 var value = row.Fields.GetValueOrDefault(column, "").Trim();
                 if (value.Length == 0) { violations.Add(new LabelViolation(Name(place), "value", "the label is empty", place)); continue; }
                 if (_a.Values is { } allowed && !allowed.Contains(value))
-                    violations.Add(new LabelViolation(Name(place), "value", $"'{value}' is not one of the annotation's values", place));
+                    violations.Add(new LabelViolation(Name(place), "value", $"a value that is not one of the annotation's values ({where})", place));
                 if (values.TryGetValue(place.Key, out var first))
                 {
-                    if (first.Value != value) violations.Add(new LabelViolation(Name(place), "conflict", $"labelled '{first.Value}' ({first.Where}) and '{value}' ({where})", place));
+                    if (first.Value != value) violations.Add(new LabelViolation(Name(place), "conflict", $"labelled differently in {first.Where} and {where}", place));
                     continue;
                 }
                 values[place.Key] = (value, place, where);
@@ -223,19 +223,26 @@ public sealed class LabelStage : IStage
             foreach (var (p, where) in group)
             {
                 if (!double.IsFinite(p.X) || !double.IsFinite(p.Y) || !double.IsFinite(p.Z))
-                { violations.Add(new LabelViolation(Name(place), "values", $"point '{p.Name}' ({where}) has a missing or non-finite coordinate", place)); continue; }
+                { violations.Add(new LabelViolation(Name(place), "values", $"{PointName(p.Name, expected, where)} ({where}) has a missing or non-finite coordinate", place)); continue; }
                 var v = image.VoxelOf(p.X, p.Y, p.Z);
-                if (!image.Contains(v)) violations.Add(new LabelViolation(Name(place), "inside", $"point '{p.Name}' lies outside the image volume", place));
+                if (!image.Contains(v)) violations.Add(new LabelViolation(Name(place), "inside", $"{PointName(p.Name, expected, where)} lies outside the image volume", place));
                 list.Add(new LabelPoint(p.Name, [p.X, p.Y, p.Z], [Round(v.I), Round(v.J), Round(v.K)]));
             }
             var names = group.Select(g => g.Point.Name).ToList();
             foreach (var missing in expected.Except(names)) violations.Add(new LabelViolation(Name(place), "count", $"expected point '{missing}' is missing", place));
-            foreach (var extra in names.Except(expected).Distinct()) violations.Add(new LabelViolation(Name(place), "count", $"point '{extra}' is not one of the annotation's points", place));
-            foreach (var twice in names.GroupBy(n => n).Where(n => n.Count() > 1)) violations.Add(new LabelViolation(Name(place), "count", $"point '{twice.Key}' is given {twice.Count()} times", place));
+            foreach (var (p, where) in group.Where(g => !expected.Contains(g.Point.Name)))
+                violations.Add(new LabelViolation(Name(place), "count", $"the point at {where} is not one of the annotation's points", place));
+            foreach (var twice in names.Where(expected.Contains).GroupBy(n => n).Where(n => n.Count() > 1))
+                violations.Add(new LabelViolation(Name(place), "count", $"point '{twice.Key}' is given {twice.Count()} times", place));
             entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series,
                 Points = list.OrderBy(p => expected.ToList().IndexOf(p.Name)).ThenBy(p => p.Name, StringComparer.Ordinal).ToList() }, place));
         }
     }
+
+    // A point is quoted by name only when the manifest declares that name: a name from a label file is the
+    // file's own text (it could hold anything) and is named by its row instead in the published report.
+    private static string PointName(string name, IReadOnlyCollection<string> expected, string where) =>
+        expected.Contains(name) ? $"point '{name}'" : $"the point at {where}";
 
     private Place? Link(string original, string? issuer, Identifiers ids, string where, List<LabelViolation> violations)
     {

@@ -33,7 +33,7 @@ public sealed class LabelStageTests : IDisposable
             "PatientID,IssuerOfPatientID,grade\n" +
             $"{s[0].PatientId},{s[0].Issuer},high\n" +
             $"{s[1].PatientId},{s[1].Issuer},low\n" +
-            $"{s[2].PatientId},{s[2].Issuer},medium\n" +     // not one of the values: excluded
+            $"{s[2].PatientId},{s[2].Issuer},PLANTED^NAME\n" + // not one of the values (a name typed in the wrong column): excluded
             $"NOBODY-123,{s[0].Issuer},high\n");            // names no image: a link violation
         var result = _p.Build(Head + """
 
@@ -58,10 +58,15 @@ public sealed class LabelStageTests : IDisposable
         using var report = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "labels", "grade.report.json")));
         var checks = report.RootElement.GetProperty("violations").EnumerateArray()
             .Select(v => v.GetProperty("check").GetString()!).Order().ToArray();
-        // medium (value), NOBODY (link), patient 3 and the medium patient have no published label (required).
+        // The planted value (value), NOBODY (link), patient 3 and the planted patient have no published label (required).
         Assert.Equal(["link", "required", "value"], checks.Distinct().ToArray());
         Assert.Contains(report.RootElement.GetProperty("violations").EnumerateArray(),
             v => v.GetProperty("check").GetString() == "link" && v.GetProperty("item").GetString()!.EndsWith("#row4", StringComparison.Ordinal));
+        // The published report names rows, never the label file's own text: neither the bad value nor the unknown key.
+        var reportText = File.ReadAllText(_p.Combine("out", "labels", "grade.report.json"));
+        Assert.DoesNotContain("PLANTED", reportText, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("NOBODY", reportText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("#row3", reportText);
 
         // The split stage stratified by the published labels: the two labelled patients carry their grade.
         using var splits = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "splits.json")));
