@@ -53,8 +53,8 @@ public class FuzzTests
             {
                 Assert.Fail($"mutation {n} of {seed}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
             }
-            // Generous for a loaded machine; a hang or a runaway loop would exceed it by far.
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"mutation {n} of {seed} took {clock.Elapsed}");
+            // A hang guard, not a speed check: a mutation takes milliseconds; only a runaway loop reaches a minute.
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"mutation {n} of {seed} took {clock.Elapsed}");
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class LockTests : IDisposable
             OnMessage = m => { lock (messages) messages.Add(m); waiting.Set(); },
         }));
 
-        Assert.True(waiting.Wait(TimeSpan.FromSeconds(10)));
+        Assert.True(waiting.Wait(TimeSpan.FromMinutes(2)), "the build never reported that it waits");
         await Task.Delay(50);
         Assert.False(build.IsCompleted);
         held.Dispose();
