@@ -8,26 +8,31 @@ namespace DataForge.Stages.Curate;
 /// <summary>
 /// The manifest's protocol expectations (<c>curate.protocol</c>) against one instance. Reasons name the
 /// attribute and the measured value of technical attributes only; a series description is never quoted.
+/// The curation report is published, and sites write free text where codes belong, so a coded value
+/// (Modality, Body Part Examined, Manufacturer) is quoted only when it has the form of a code and shares
+/// nothing with the instance's patient identifiers; otherwise the reason says it is withheld.
 /// </summary>
 internal static class ProtocolCheck
 {
     public static void Run(DicomDataset ds, JsonElement protocol, List<Finding> findings)
     {
         void Fail(string reason) => findings.Add(new Finding(CurationCheck.Protocol, reason));
+        var identifiers = Identifiers(ds);
+        string Show(string value, int maxLength) => Quotable(value, maxLength, identifiers);
         var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
         if (Strings(protocol, "modality") is { } modalities && !modalities.Contains(modality, StringComparer.OrdinalIgnoreCase))
-            Fail($"Modality (0008,0060) is {Show(modality)}, expected {string.Join(" or ", modalities)}");
+            Fail($"Modality (0008,0060) is {Show(modality, 16)}, expected {string.Join(" or ", modalities)}");
         if (Strings(protocol, "body_part") is { } parts)
         {
             var part = ds.GetString(DicomTags.BodyPartExamined)?.Trim() ?? "";
             if (!parts.Contains(part, StringComparer.OrdinalIgnoreCase))
-                Fail($"Body Part Examined (0018,0015) is {Show(part)}, expected {string.Join(" or ", parts)}");
+                Fail($"Body Part Examined (0018,0015) is {Show(part, 16)}, expected {string.Join(" or ", parts)}");
         }
         if (Strings(protocol, "manufacturer") is { } makers)
         {
             var maker = ds.GetString(DicomTags.Manufacturer)?.Trim() ?? "";
             if (!makers.Any(m => maker.Contains(m, StringComparison.OrdinalIgnoreCase)))
-                Fail($"Manufacturer (0008,0070) is {Show(maker)}, expected one naming {string.Join(" or ", makers)}");
+                Fail($"Manufacturer (0008,0070) is {Show(maker, 64)}, expected one naming {string.Join(" or ", makers)}");
         }
         // Field strength is a property of MR acquisitions only (PS3.3 C.8.3.1).
         if (modality == "MR" && protocol.TryGetProperty("field_strength", out var strength))
@@ -85,5 +90,29 @@ internal static class ProtocolCheck
             ? a.EnumerateArray().Select(e => e.GetString() ?? "").ToList()
             : null;
 
-    private static string Show(string value) => value.Length == 0 ? "empty" : value;
+    /// <summary>
+    /// The value as the report may quote it: a code-like string (letters, digits, space, '_', '-', '.',
+    /// at most <paramref name="maxLength"/> characters) in which no patient identifier of the same header
+    /// occurs; anything else is withheld.
+    /// </summary>
+    internal static string Quotable(string value, int maxLength, IReadOnlyCollection<string> identifiers)
+    {
+        if (value.Length == 0) return "empty";
+        var codeLike = value.Length <= maxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '_' or '-' or '.');
+        var identifying = identifiers.Any(id => value.Contains(id, StringComparison.OrdinalIgnoreCase));
+        return codeLike && !identifying ? value : "a value that is not a code (withheld from the report)";
+    }
+
+    /// <summary>The patient's identifiers in this header, and each name component of two letters or more.</summary>
+    private static List<string> Identifiers(DicomDataset ds)
+    {
+        var ids = new List<string>();
+        foreach (var tag in (ReadOnlySpan<DicomTag>)[DicomTags.PatientID, DicomTags.OtherPatientIDs, DicomTags.AccessionNumber, DicomTags.PatientBirthDate])
+            foreach (var v in ds.GetStrings(tag))
+                if (v.Trim() is { Length: > 1 } id) ids.Add(id);
+        foreach (var name in ds.GetStrings(DicomTags.PatientName))
+            foreach (var part in name.Split(['^', '=', ' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                if (part.Length > 1) ids.Add(part);
+        return ids;
+    }
 }

@@ -123,6 +123,31 @@ public sealed class CurationBuildTests
     }
 
     [Fact]
+    public void A_protocol_finding_quotes_a_code_but_withholds_free_text_and_identifiers()
+    {
+        using var project = new CurationProject().Synth();
+        var ct = project.SeriesFiles("CT");
+        var mr = project.SeriesFiles("MR");
+        var surname = DicomReader.ReadFile(ct[0]).Dataset.GetString(DicomTags.PatientName)!.Split('^')[0];
+        foreach (var f in ct) CurationProject.Rewrite(f, file => file.Dataset.Add(DicomTags.BodyPartExamined, "ABDOMEN"));
+        CurationProject.Rewrite(mr[0], file => file.Dataset.Add(DicomTags.BodyPartExamined, "Knee, seen by Dr. Who"));
+        CurationProject.Rewrite(mr[1], file => file.Dataset.Add(DicomTags.BodyPartExamined, surname.ToUpperInvariant() + " KNEE"));
+        var quoted = ct.Select(CurationProject.Ref).ToHashSet();
+        var withheld = new[] { mr[0], mr[1] }.Select(CurationProject.Ref).ToHashSet();
+
+        var result = project.Build("""{"protocol":{"body_part":["CHEST"],"on_fail":"warn"}}""");
+
+        // The surname in a kept attribute is also caught by the leak gate: that one instance fails.
+        Assert.Contains("leak gate", Assert.Single(result.Failures).Reason, StringComparison.Ordinal);
+        var findings = project.Findings();
+        Assert.All(findings.Where(f => quoted.Contains(f.Item)), f => Assert.Equal("Body Part Examined (0018,0015) is ABDOMEN, expected CHEST", f.Reason));
+        Assert.Equal(withheld, findings.Where(f => f.Reason.Contains("withheld", StringComparison.Ordinal)).Select(f => f.Item).ToHashSet());
+        var text = File.ReadAllText(project.Combine("out", "curation.json")) + File.ReadAllText(project.Combine("out", "curation.md"));
+        Assert.DoesNotContain("Dr. Who", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(surname, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void A_patient_who_withdrew_consent_is_excluded_and_the_report_names_no_identifier()
     {
         using var project = new CurationProject().Synth(patients: 2);
