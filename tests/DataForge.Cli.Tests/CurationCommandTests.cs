@@ -28,7 +28,7 @@ public sealed class CurationCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("curation: 13 files, 6 kept, 6 excluded, 0 failed an error check", result.Out);
         Assert.Contains("protocol (exclude): 6 findings on 6 items", result.Out);
-        Assert.Contains("duplicates (exclude): 1 findings on 1 items", result.Out);
+        Assert.Contains("duplicates (exclude): 1 finding on 1 item", result.Out);
         var report = File.ReadAllText(_dir.Combine("out", "curation.json")) + File.ReadAllText(_dir.Combine("out", "curation.md"));
         foreach (var name in new[] { "DOE", "MUSTERMANN", "SYN1", "raw/" })
             Assert.DoesNotContain(name, report + result.Out, StringComparison.OrdinalIgnoreCase);

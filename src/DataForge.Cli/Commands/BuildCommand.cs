@@ -112,7 +112,7 @@ public static class BuildCommand
         {
             context.Console.Out.WriteLine($"index: {index.Files} files, {index.Hashed} hashed ({mb} MB read), {index.Renamed} renamed, {index.Removed} removed");
             foreach (var s in result.Stages)
-                context.Console.Out.WriteLine($"{s.StageId}: {s.Total} items: {s.Executed} ran, {s.Cached} cached, {s.Failed} failed");
+                context.Console.Out.WriteLine($"{s.StageId}: {s.Total} item{(s.Total == 1 ? "" : "s")}: {s.Executed} ran, {s.Cached} cached, {s.Failed} failed");
         }
         context.Console.Out.WriteLine($"output: {result.Output.Written} written, {result.Output.Kept} kept, {result.Output.Removed} removed");
         foreach (var f in result.Failures)

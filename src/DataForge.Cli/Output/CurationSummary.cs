@@ -16,6 +16,7 @@ public static class CurationSummary
     {
         if (Read(outputRoot) is not { } report) return;
         static string N(JsonElement e, string name) => e.GetProperty(name).GetInt32().ToString(CultureInfo.InvariantCulture);
+        static string Count(string n, string noun) => n == "1" ? $"1 {noun}" : $"{n} {noun}s";
         console.Out.WriteLine($"curation: {N(report, "files")} files, {N(report, "kept")} kept, {N(report, "excluded")} excluded, " +
                               $"{N(report, "errors")} failed an error check (out/curation.md)");
         var rows = report.GetProperty("checks").EnumerateArray().Where(c => c.GetProperty("findings").GetInt32() > 0).ToList();
@@ -30,7 +31,7 @@ public static class CurationSummary
         else
         {
             foreach (var c in rows)
-                console.Out.WriteLine($"  {c.GetProperty("check").GetString()} ({c.GetProperty("on_fail").GetString()}): {N(c, "findings")} findings on {N(c, "items")} items");
+                console.Out.WriteLine($"  {c.GetProperty("check").GetString()} ({c.GetProperty("on_fail").GetString()}): {Count(N(c, "findings"), "finding")} on {Count(N(c, "items"), "item")}");
         }
     }
 
