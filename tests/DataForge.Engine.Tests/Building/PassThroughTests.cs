@@ -56,6 +56,19 @@ public sealed class PassThroughTests : IDisposable
     }
 
     [Fact]
+    public void The_listing_after_a_filter_finds_every_action_the_build_recorded()
+    {
+        WriteSources();
+        Assert.True(Build("drop-me").Succeeded);
+
+        var listing = _engine.ListOutputs(new Pipeline([new SourceSpec("raw", Raw, ["**/*.txt"])], [_filter, _upper]));
+
+        Assert.Empty(listing.Problems);
+        Assert.Equal(2, listing.Outputs.Count);
+        Assert.All(listing.Outputs, o => Assert.Equal("upper", o.StageId));
+    }
+
+    [Fact]
     public void A_passed_through_source_is_not_copied_into_the_store()
     {
         WriteSources();
