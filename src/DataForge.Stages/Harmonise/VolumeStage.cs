@@ -23,7 +23,7 @@ public sealed class VolumeStage : IStage
     public const string Id = "volume";
 
     /// <summary>Bump when the output of the same series and config changes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private readonly NiftiWriteOptions _options;
     private readonly bool _publish;
@@ -85,7 +85,9 @@ public sealed class VolumeStage : IStage
                 ["volume_id"] = $"{pseudonym}/{series}{suffix}",
                 ["pseudonym"] = pseudonym,
                 ["series_instance_uid"] = series,
+                ["study_instance_uid"] = Text(input.Items[0], "study_instance_uid"),
                 ["modality"] = Text(input.Items[0], "modality"),
+                ["manufacturer"] = Text(input.Items[0], "manufacturer"),
                 ["slices"] = report.Slices,
                 ["max_gap_deviation"] = report.MaxGapDeviation,
                 ["acquisition"] = AcquisitionFields.Read(result.FirstInstance!.Dataset),

@@ -51,6 +51,33 @@ public sealed class VolumeStageTests : IDisposable
     }
 
     [Fact]
+    public void A_volume_names_its_de_identified_study_and_manufacturer_for_the_release()
+    {
+        SynthWriter.Write(_project.Combine("raw"), new SynthOptions { Patients = 1, Slices = 4, Matrix = 8 });
+        Assert.Empty(Build().Failures);
+        var engine = new BuildEngine(new StoreLayout(_project.Path, _project.Combine("out")));
+        var listing = engine.ListOutputs(new Pipeline([new EngineSource("raw", _project.Combine("raw"))],
+            [new DeidentifyStage(["raw"], JsonDocument.Parse(Policy).RootElement, Secret), new VolumeStage()]));
+        Assert.Empty(listing.Problems);
+
+        // Each volume's study is its instances' de-identified Study Instance UID, as published.
+        var instances = Directory.GetFiles(_project.Combine("out"), "*.dcm", SearchOption.AllDirectories)
+            .Select(f => DataForge.Dicom.IO.DicomReader.ReadFile(f).Dataset)
+            .GroupBy(d => d.GetString(DataForge.Dicom.DicomTags.SeriesInstanceUID)!)
+            .ToDictionary(g => g.Key, g => g.Select(d => (Study: d.GetString(DataForge.Dicom.DicomTags.StudyInstanceUID)!, Maker: d.GetString(DataForge.Dicom.DicomTags.Manufacturer))).Distinct().Single());
+        var volumes = listing.Outputs.Where(o => o.Path.EndsWith(".nii.gz", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, volumes.Count);
+        foreach (var volume in volumes)
+        {
+            var metadata = JsonDocument.Parse(volume.MetadataJson).RootElement;
+            var expected = instances[metadata.GetProperty("series_instance_uid").GetString()!];
+            Assert.StartsWith("2.25.", expected.Study, StringComparison.Ordinal);
+            Assert.Equal(expected.Study, metadata.GetProperty("study_instance_uid").GetString());
+            Assert.Equal(expected.Maker, metadata.GetProperty("manufacturer").GetString());
+        }
+    }
+
+    [Fact]
     public void A_series_with_a_missing_slice_fails_with_the_reason_and_the_others_are_published()
     {
         SynthWriter.Write(_project.Combine("raw"), new SynthOptions { Patients = 1, Slices = 6, Matrix = 12 });
