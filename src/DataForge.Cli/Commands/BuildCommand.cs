@@ -85,12 +85,14 @@ public static class BuildCommand
         {
             var document = ToJson(result);
             if (setup.Manifest.Curate is not null && CurationSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } curation) document["curation"] = curation;
+            if (setup.Manifest.Splits is not null && SplitsSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } splits) document["splits"] = splits;
             JsonOutput.Write(context.Console, document);
         }
         else
         {
             Render(context, result, setup.Engine.Layout);
             if (setup.Manifest.Curate is not null) CurationSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
+            if (setup.Manifest.Splits is not null) SplitsSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
         }
         return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }
