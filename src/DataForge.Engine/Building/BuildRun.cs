@@ -31,10 +31,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
     public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
 
-    /// <summary>The materialised table as the no-op shortcut read it (null otherwise), so the output folder check need not read it again.</summary>
-    public Dictionary<string, (ContentHash Object, bool Done)>? Materialised { get; private set; }
-
-    /// <summary>True when the build took the no-op shortcut (see <see cref="BuildFingerprint"/>).</summary>
+    /// <summary>
+    /// True when the build took the no-op shortcut (see <see cref="BuildFingerprint"/>): then every
+    /// output file is already checked in place, and the output folder needs no other work.
+    /// </summary>
     public bool ServedByFingerprint { get; private set; }
 
     public void Run(Pipeline pipeline)
@@ -134,20 +134,26 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         db.Commit();
     }
 
-    /// <summary>The last build's output folder as the desired one; false when a file was not fully written or its object is gone.</summary>
+    /// <summary>
+    /// The last build's output folder as the desired one, checked with one stat per file: it is there
+    /// with its object's size and, when it was made a hard link to its object, still the same inode with
+    /// another link (the object: the store lost nothing). A copied file also needs its object stat'ed.
+    /// False when a file was not fully written, is gone, has another size or lost its object: then the
+    /// build plans as usual (which restores the file from the store, or re-runs its action).
+    /// </summary>
     private bool TryOutputsFromLastBuild()
     {
-        var materialised = db.LoadMaterialised();
-        foreach (var (path, (obj, done)) in materialised)
+        foreach (var (path, row) in db.LoadMaterialised())
         {
-            if (!done || fs.Stat(objects.PathOf(obj)) is not { } stat)
+            var inPlace = row.Done && fs.StatWithLinks($"{layout.OutputRoot}/{path}", out var links) is { } stat && stat.Size == row.Size
+                && (row.LinkedInode != 0 ? stat.Inode == row.LinkedInode && links >= 2 : fs.Stat(objects.PathOf(row.Object)) is not null);
+            if (!inPlace)
             {
                 Desired.Clear();
                 return false;
             }
-            Desired[path] = (obj, stat.Size);
+            Desired[path] = (row.Object, row.Size);
         }
-        Materialised = materialised;
         return true;
     }
 }

@@ -19,8 +19,9 @@ namespace DataForge.Engine.Store;
 ///                                                       output path (PathNames); metadata = hash of its JSON object
 ///   slots(stage, slot, action, version, config, inputs) last action per slot, PK (stage, slot); slot = hash of the item, group or dataset
 ///   group_keys(metadata, property, key)                 hash of a metadata object's property value ('' when absent)
-///   materialised(path PK, object, done)                 what the output folder holds (path hash); done = 0 while
-///                                                       being written (recorded first, so a crash never leaves an unknown file)
+///   materialised(path PK, object, size, inode, done)    what the output folder holds (path hash); done = 0 while
+///                                                       being written (recorded first, so a crash never leaves an unknown file);
+///                                                       inode = the file's when it is a hard link to its object, else 0
 ///   roots(name, object)                                 objects kept by gc for a named root (a release), PK (name, object)
 /// </code>
 /// Text columns hold hashes, stage ids and source-relative paths only, never file content (output
@@ -48,7 +49,8 @@ public sealed class StateDatabase : IDisposable
             config BLOB NOT NULL, inputs BLOB NOT NULL, PRIMARY KEY(stage, slot)) WITHOUT ROWID;
         CREATE TABLE group_keys(metadata BLOB NOT NULL, property TEXT NOT NULL, key TEXT NOT NULL,
             PRIMARY KEY(metadata, property)) WITHOUT ROWID;
-        CREATE TABLE materialised(path TEXT PRIMARY KEY, object BLOB NOT NULL, done INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE materialised(path TEXT PRIMARY KEY, object BLOB NOT NULL, size INTEGER NOT NULL, inode INTEGER NOT NULL,
+            done INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE roots(name TEXT NOT NULL, object BLOB NOT NULL, PRIMARY KEY(name, object)) WITHOUT ROWID;
         INSERT INTO meta(name, value) VALUES ('schema', '2');
         """;
@@ -303,23 +305,24 @@ public sealed class StateDatabase : IDisposable
     /// What the output folder holds (or was being given when a build stopped), by output-relative
     /// path. A row whose path name is unknown cannot be acted on and is skipped.
     /// </summary>
-    public Dictionary<string, (ContentHash Object, bool Done)> LoadMaterialised()
+    public Dictionary<string, MaterialisedRecord> LoadMaterialised()
     {
-        var rows = new Dictionary<string, (ContentHash, bool)>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, MaterialisedRecord>(StringComparer.Ordinal);
         lock (_gate)
         {
-            using var command = Command("SELECT path, object, done FROM materialised");
+            using var command = Command("SELECT path, object, size, inode, done FROM materialised");
             using var reader = command.ExecuteReader();
             while (reader.Read())
                 if (Names.Find(reader.GetString(0)) is { } path)
-                    rows[path] = (ReadHash(reader, 1), reader.GetInt64(2) != 0);
+                    rows[path] = new MaterialisedRecord(ReadHash(reader, 1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4) != 0);
         }
         return rows;
     }
 
     /// <summary>Records an output file; its name must already be saved (<see cref="SaveNames"/>) so a crash cannot orphan it.</summary>
-    public void PutMaterialised(string path, ContentHash obj, bool done) =>
-        Write("INSERT OR REPLACE INTO materialised(path, object, done) VALUES ($p, $o, $d)", ("$p", Names.Add(path)), ("$o", Blob(obj)), ("$d", done ? 1 : 0));
+    public void PutMaterialised(string path, MaterialisedRecord record) =>
+        Write("INSERT OR REPLACE INTO materialised(path, object, size, inode, done) VALUES ($p, $o, $z, $i, $d)",
+            ("$p", Names.Add(path)), ("$o", Blob(record.Object)), ("$z", record.Size), ("$i", record.LinkedInode), ("$d", record.Done ? 1 : 0));
 
     public void DeleteMaterialised(string path) => Write("DELETE FROM materialised WHERE path=$p", ("$p", PathNames.HashOf(path)));
 

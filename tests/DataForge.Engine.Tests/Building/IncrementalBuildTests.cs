@@ -162,6 +162,39 @@ public sealed class IncrementalBuildTests : IDisposable
     }
 
     [Fact]
+    public void A_no_op_build_stats_each_output_file_once_and_no_store_object()
+    {
+        _project.WriteMany(12);
+        _project.Build();
+        _project.Fs.ResetStats();
+
+        var result = _project.Build();
+
+        Assert.Equal(0, result.ExecutedCount);
+        Assert.Equal(12 + 3 + 1, result.Output.Kept);
+        Assert.Equal(12 + 3 + 1, _project.Fs.StatsUnder(TestProject.Out));
+        Assert.True(_project.Fs.StatsUnder(_project.Layout.Objects) <= 1, "the store: only the output path names object, read at open");
+    }
+
+    [Fact]
+    public void A_store_object_lost_behind_a_kept_output_file_is_noticed_by_the_next_build_and_made_again()
+    {
+        _project.WriteMany(3);
+        _project.Build();
+        var before = _project.Outputs();
+        var stats = _project.Fs.Walk(_project.Layout.Objects)
+            .Single(e => _project.Fs.ReadText($"{_project.Layout.Objects}/{e.RelativePath}").StartsWith("items=", StringComparison.Ordinal));
+
+        _project.Fs.Delete($"{_project.Layout.Objects}/{stats.RelativePath}");
+        var result = _project.Build();
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(1, _project.Runs["stats"]);
+        Assert.True(_project.Fs.Exists($"{_project.Layout.Objects}/{stats.RelativePath}"));
+        Assert.Equal(before, _project.Outputs());
+    }
+
+    [Fact]
     public void A_file_touched_without_a_change_is_re_hashed_but_reruns_nothing()
     {
         _project.WriteMany(3);
