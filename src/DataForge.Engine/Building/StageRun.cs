@@ -42,11 +42,67 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
     private int _planFailures;
 
+    private int _keysComputed;
+
+    /// <summary>True when the stage's inputs were the last build's and its results were taken from state.db whole.</summary>
+    public bool InputsUnchanged { get; private set; }
+
     public StageReport Report() => new(_def.Id,
         Outcomes.Length + _planFailures,
         Outcomes.Count(o => o is ActionOutcome.Executed or ActionOutcome.WouldRun),
         Outcomes.Count(o => o == ActionOutcome.Cached),
-        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures);
+        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed };
+
+    /// <summary>Meta key of a stage's input digest (see <see cref="InputsDigest"/>).</summary>
+    public static string InputsKey(string stageId) => $"stage-inputs:{stageId}";
+
+    /// <summary>
+    /// A digest of everything the stage's action keys and outputs derive from: its definition, version
+    /// and every input in order (identity, path, content hash, size, metadata, producer, source file).
+    /// One SHA-256 over the whole list, no per-item allocation. Null when an input is pending (status).
+    /// </summary>
+    private string? InputsDigest(IReadOnlyList<Item> inputs, ContentHash definitionHash)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        void Text(string? value)
+        {
+            value ??= "\u0000";
+            var span = buffer.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
+            var n = System.Text.Encoding.UTF8.GetBytes(value, span);
+            span[n] = 0;
+            buffer.Advance(n + 1);
+        }
+        void Number(long value)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), value);
+            buffer.Advance(8);
+        }
+        Text("stage-inputs/1");
+        Text(_def.Id);
+        Number(_def.Version);
+        Text(definitionHash.Hex);
+        Number(inputs.Count);
+        foreach (var item in inputs)
+        {
+            if (item.Pending) return null;
+            Text(item.Identity);
+            Text(item.Label);
+            Text(item.Path);
+            Text(item.Hash.Hex);
+            Number(item.Size);
+            Text(item.Metadata.Hex);
+            Text(item.Producer?.Hex);
+            Text(item.SourceFile);
+            if (buffer.WrittenCount > 1 << 15)
+            {
+                hash.AppendData(buffer.WrittenSpan);
+                buffer.ResetWrittenCount();
+            }
+        }
+        hash.AppendData(buffer.WrittenSpan);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     /// <summary>Marks an action failed after the fact (an output path another item already published).</summary>
     public void FailAfterwards(int action, string label, string reason)
@@ -60,6 +116,12 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     {
         var definitionHash = ActionKeys.DefinitionHash(_def);
         var tc = Clock;
+        var digest = InputsDigest(inputs, definitionHash);
+        var unchanged = digest is not null && db.GetMeta(InputsKey(_def.Id)) == digest;
+        // From here on the slots may change: the recorded digest no longer vouches for them (written in the
+        // transaction before any slot write, so a build killed half-way leaves no digest behind).
+        if (!unchanged && !dryRun) db.DeleteMeta(InputsKey(_def.Id));
+        tc.Mark($"{_def.Id}: inputs digest");
         var slots = db.LoadSlots(_def.Id);
         tc.Mark($"{_def.Id}: load slots");
         var slotOutputs = db.LoadOutputsOfSlots(_def.Id);
@@ -70,7 +132,14 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         var results = new List<OutputRecord>?[actions.Count];
         var toRun = new List<int>();
 
-        for (var i = 0; i < actions.Count; i++)
+        // Inputs unchanged: every action's key is the one its slot recorded; take its outputs as they are
+        // (published objects still checked), with no key computed. Anything missing: plan item by item.
+        if (unchanged && _planFailures == 0 && TakeRecorded(actions, slots, slotOutputs, results))
+        {
+            InputsUnchanged = true;
+            Array.Fill(Outcomes, ActionOutcome.Cached);
+        }
+        else for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
             if (action.Pending)
@@ -81,6 +150,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             }
             action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
             action.Key = ActionKeys.Key(_def, definitionHash, action.InputsHash);
+            _keysComputed++;
             var recorded = slotOutputs.GetValueOrDefault(action.Key) ?? db.FindAction(action.Key);
             var intact = recorded is not null && (!_def.Publish || recorded.All(o => objects.Contains(o.Object)));
             var slot = slots.GetValueOrDefault(action.Slot);
@@ -131,6 +201,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             var current = actions.Select(a => a.Slot).ToHashSet(StringComparer.Ordinal);
             foreach (var slot in slots.Keys)
                 if (!current.Contains(slot)) db.DeleteSlot(_def.Id, slot);
+            // Every action done: the next build with the same inputs may take them whole.
+            if (digest is not null && !InputsUnchanged && _planFailures == 0 && Outcomes.All(o => o is ActionOutcome.Cached or ActionOutcome.Executed))
+                db.SetMeta(InputsKey(_def.Id), digest);
             db.Commit();
         }
 
@@ -157,6 +230,27 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 if (_def.Publish) Published.Add((o, action.Label, i));
             }
         }
+    }
+
+    /// <summary>Fills every action's key and outputs from its slot; false (nothing kept) when a slot, an action or a published object is missing.</summary>
+    private bool TakeRecorded(List<PlannedAction> actions, Dictionary<string, SlotRecord> slots,
+        Dictionary<ContentHash, List<OutputRecord>> slotOutputs, List<OutputRecord>?[] results)
+    {
+        if (slots.Count != actions.Count) return false;
+        for (var i = 0; i < actions.Count; i++)
+        {
+            if (!slots.TryGetValue(actions[i].Slot, out var slot) || slot.Version != _def.Version
+                || !slotOutputs.TryGetValue(slot.Action, out var outputs)
+                || (_def.Publish && !outputs.All(o => objects.Contains(o.Object))))
+            {
+                Array.Clear(results);
+                return false;
+            }
+            actions[i].Key = slot.Action;
+            actions[i].InputsHash = slot.Inputs;
+            results[i] = outputs;
+        }
+        return true;
     }
 
     private SlotRecord Record(PlannedAction action, ContentHash definitionHash) => new(action.Key, _def.Version, definitionHash, action.InputsHash);

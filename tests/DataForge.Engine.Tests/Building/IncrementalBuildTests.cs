@@ -81,6 +81,43 @@ public sealed class IncrementalBuildTests : IDisposable
     }
 
     [Fact]
+    public void Stages_whose_inputs_did_not_change_take_their_results_whole_without_computing_a_key()
+    {
+        _project.WriteMany(10);
+        var first = _project.Build();
+        _project.UpperSuffix = "?";
+
+        var status = _project.Status();
+        var result = _project.Build();
+
+        Assert.Equal(new[] { 10, 10, 3, 1 }, first.Stages.Select(s => s.KeysComputed));
+        // header reads the unchanged sources and volume header's unchanged outputs; upper (config) and stats (upper's outputs) plan per item.
+        Assert.Equal(new[] { 0, 10, 0, 0 }, status.Stages.Select(s => s.KeysComputed)); // status: stats waits on upper's pending outputs
+        Assert.Equal(new[] { 0, 10, 0, 1 }, result.Stages.Select(s => s.KeysComputed));
+        Assert.Equal(new[] { 10, 0, 3, 0 }, result.Stages.Select(s => s.Cached));
+        Assert.Equal(0, _project.Runs["header"] + _project.Runs["volume"]);
+        Assert.Equal(new[] { 0, 0, 0, 0 }, _project.Build().Stages.Select(s => s.KeysComputed)); // a no-op
+    }
+
+    [Fact]
+    public void A_stage_whose_inputs_went_back_to_an_earlier_set_plans_per_item_again()
+    {
+        _project.WriteMany(6);
+        _project.Build();
+        var before = _project.Outputs();
+        _project.WriteSource("s0/i000.txt", "S0", "changed");
+        _project.Build();
+
+        _project.WriteSource("s0/i000.txt", "S0", "body 0");
+        var result = _project.Build();
+
+        // The digest recorded is the last build's, not the first's: header's inputs differ from it.
+        Assert.Equal(6, TestProject.StageOf(result, "header").KeysComputed);
+        Assert.Equal(6, TestProject.StageOf(result, "header").Cached);
+        Assert.Equal(before, _project.Outputs());
+    }
+
+    [Fact]
     public void Bumping_an_implementation_version_reruns_that_stage_with_that_reason()
     {
         _project.WriteMany(4);
