@@ -42,10 +42,14 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         var fingerprint = BuildFingerprint.Of(pipeline, layout);
         var previous = db.GetMeta(BuildFingerprint.Key);
         var totals = db.GetMeta(BuildFingerprint.TotalsKey);
+        // Each stage's input digest from the last build (see StageRun): removed, like the fingerprint, before
+        // this build writes anything, so a digest is only ever the last build's, and that build ran the stage whole.
+        var stageDigests = pipeline.Stages.ToDictionary(s => s.Definition.Id, s => db.GetMeta(StageRun.InputsKey(s.Definition.Id)), StringComparer.Ordinal);
         if (!dryRun)
         {
             db.DeleteMeta(BuildFingerprint.Key);
             db.DeleteMeta(BuildFingerprint.TotalsKey);
+            foreach (var id in stageDigests.Keys) db.DeleteMeta(StageRun.InputsKey(id));
             db.Commit();
         }
         Clock.Mark("fingerprint");
@@ -79,7 +83,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
             items[sourceId] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
-                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat }).ToList();
+                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat, Unchanged = f.Unchanged }).ToList();
         }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -87,7 +91,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = stage.Definition.Inputs.SelectMany(id => items[id]).ToList();
-            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow };
+            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken)
+            {
+                Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow, PreviousDigest = stageDigests[stage.Definition.Id],
+            };
             run.Run(inputs);
             foreach (var (output, label, action) in run.Published)
             {

@@ -27,6 +27,13 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     /// </summary>
     public long? StatTrustedBefore { get; init; }
 
+    /// <summary>
+    /// The stage's input digest recorded by the last build (null when it did not run every action of
+    /// this stage, or was killed): equal to this build's, the stage takes its results whole; present,
+    /// a map action whose input is <see cref="Item.Unchanged"/> takes its slot's action without a key.
+    /// </summary>
+    public string? PreviousDigest { get; init; }
+
     private readonly StageDefinition _def = stage.Definition;
 
     public List<Item> Outputs { get; } = [];
@@ -117,10 +124,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         var definitionHash = ActionKeys.DefinitionHash(_def);
         var tc = Clock;
         var digest = InputsDigest(inputs, definitionHash);
-        var unchanged = digest is not null && db.GetMeta(InputsKey(_def.Id)) == digest;
-        // From here on the slots may change: the recorded digest no longer vouches for them (written in the
-        // transaction before any slot write, so a build killed half-way leaves no digest behind).
-        if (!unchanged && !dryRun) db.DeleteMeta(InputsKey(_def.Id));
+        var unchanged = digest is not null && PreviousDigest == digest;
         tc.Mark($"{_def.Id}: inputs digest");
         var slots = db.LoadSlots(_def.Id);
         tc.Mark($"{_def.Id}: load slots");
@@ -130,6 +134,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         tc.Mark($"{_def.Id}: plan");
         Outcomes = new ActionOutcome[actions.Count];
         var results = new List<OutputRecord>?[actions.Count];
+        var same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
         var toRun = new List<int>();
 
         // Inputs unchanged: every action's key is the one its slot recorded; take its outputs as they are
@@ -138,6 +143,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         {
             InputsUnchanged = true;
             Array.Fill(Outcomes, ActionOutcome.Cached);
+            Array.Fill(same, true);
         }
         else for (var i = 0; i < actions.Count; i++)
         {
@@ -148,12 +154,26 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun));
                 continue;
             }
+            var slot = slots.GetValueOrDefault(action.Slot);
+            // A map action whose one input is the last build's, in a stage the last build ran whole with this
+            // definition: its slot's action is the one its key would name.
+            if (PreviousDigest is not null && _def.Shape == StageShape.Map && action.Inputs[0].Unchanged
+                && slot is not null && slot.Version == _def.Version && slot.Config == definitionHash
+                && slotOutputs.TryGetValue(slot.Action, out var kept) && (!_def.Publish || kept.All(o => objects.Contains(o.Object))))
+            {
+                action.Key = slot.Action;
+                action.InputsHash = slot.Inputs;
+                Outcomes[i] = ActionOutcome.Cached;
+                results[i] = kept;
+                same[i] = true;
+                continue;
+            }
             action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
             action.Key = ActionKeys.Key(_def, definitionHash, action.InputsHash);
             _keysComputed++;
             var recorded = slotOutputs.GetValueOrDefault(action.Key) ?? db.FindAction(action.Key);
             var intact = recorded is not null && (!_def.Publish || recorded.All(o => objects.Contains(o.Object)));
-            var slot = slots.GetValueOrDefault(action.Slot);
+            same[i] = PreviousDigest is not null && slot?.Action == action.Key;
             if (intact)
             {
                 Outcomes[i] = ActionOutcome.Cached;
@@ -202,7 +222,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             foreach (var slot in slots.Keys)
                 if (!current.Contains(slot)) db.DeleteSlot(_def.Id, slot);
             // Every action done: the next build with the same inputs may take them whole.
-            if (digest is not null && !InputsUnchanged && _planFailures == 0 && Outcomes.All(o => o is ActionOutcome.Cached or ActionOutcome.Executed))
+            if (digest is not null && _planFailures == 0 && Outcomes.All(o => o is ActionOutcome.Cached or ActionOutcome.Executed))
                 db.SetMeta(InputsKey(_def.Id), digest);
             db.Commit();
         }
@@ -226,7 +246,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 var origin = action.Inputs.FirstOrDefault(x => x.Hash == o.Object && !x.Pending && x.SourceFile is not null);
                 if (origin is not null && objects.Contains(o.Object)) origin = null;
                 Outputs.Add(new Item($"{_def.Id}:{action.Slot}:{o.Path}", label, o.Path, o.Object, o.Size, o.Metadata,
-                    origin is null ? action.Key : origin.Producer, origin?.SourceFile));
+                    origin is null ? action.Key : origin.Producer, origin?.SourceFile) { Unchanged = same[i] && Outcomes[i] == ActionOutcome.Cached });
                 if (_def.Publish) Published.Add((o, action.Label, i));
             }
         }

@@ -111,10 +111,45 @@ public sealed class IncrementalBuildTests : IDisposable
         _project.WriteSource("s0/i000.txt", "S0", "body 0");
         var result = _project.Build();
 
-        // The digest recorded is the last build's, not the first's: header's inputs differ from it.
-        Assert.Equal(6, TestProject.StageOf(result, "header").KeysComputed);
+        // The digest recorded is the last build's, not the first's: header plans the item that differs from it.
+        Assert.Equal(1, TestProject.StageOf(result, "header").KeysComputed);
         Assert.Equal(6, TestProject.StageOf(result, "header").Cached);
         Assert.Equal(before, _project.Outputs());
+    }
+
+    [Fact]
+    public void With_one_changed_source_map_stages_compute_the_key_of_that_item_only()
+    {
+        _project.WriteMany(12);
+        _project.Build();
+
+        _project.WriteSource("s1/i004.txt", "S1", "changed");
+        var result = _project.Build();
+
+        // header and upper: the changed item's action only; volume plans its groups; stats its one action.
+        Assert.Equal(new[] { 1, 1, 3, 1 }, result.Stages.Select(s => s.KeysComputed));
+        Assert.Equal(new[] { 1, 1, 1, 1 }, new[] { "header", "upper", "volume", "stats" }.Select(id => _project.Runs[id]));
+        using var clean = new TestProject();
+        clean.WriteMany(12);
+        clean.WriteSource("s1/i004.txt", "S1", "changed");
+        clean.Build();
+        Assert.Equal(clean.Outputs(), _project.Outputs());
+    }
+
+    [Fact]
+    public void After_a_build_with_a_failure_an_unchanged_failing_item_is_planned_again_not_served_from_its_old_slot()
+    {
+        _project.WriteMany(6);
+        _project.Build();
+        _project.Fs.Write($"{TestProject.Raw}/s1/i001.txt", "no series line any more");
+        Assert.False(_project.Build().Succeeded);
+
+        var again = _project.Build();
+
+        var failure = Assert.Single(again.Failures);
+        Assert.Equal(("header", "raw:s1/i001.txt"), (failure.StageId, failure.Item));
+        Assert.Equal(1, _project.Runs["header"]);
+        Assert.Contains(_project.Outputs(), o => o.Path == "stats.txt" && o.Text.StartsWith("items=5 ", StringComparison.Ordinal));
     }
 
     [Fact]
