@@ -74,6 +74,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             Stages.AddRange(unchanged);
             ServedByFingerprint = true;
+            // Every stage is as the last build left it: its digest still holds.
+            if (!dryRun)
+                foreach (var (id, digest) in stageDigests)
+                    if (digest is not null) db.SetMeta(StageRun.InputsKey(id), digest);
             Clock.Mark("no-op shortcut");
             return;
         }
