@@ -49,7 +49,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             db.DeleteMeta(BuildFingerprint.Key);
             db.DeleteMeta(BuildFingerprint.TotalsKey);
-            foreach (var id in stageDigests.Keys) db.DeleteMeta(StageRun.InputsKey(id));
+            // Every stage's, also of stages no longer in the pipeline: one re-added later must not find a digest
+            // older than the stat cache (its slots may have outlived a build killed before it dropped them).
+            db.DeleteMetaStartingWith(StageRun.InputsKey(""));
             db.Commit();
         }
         Clock.Mark("fingerprint");

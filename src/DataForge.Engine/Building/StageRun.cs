@@ -246,7 +246,11 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 var origin = action.Inputs.FirstOrDefault(x => x.Hash == o.Object && !x.Pending && x.SourceFile is not null);
                 if (origin is not null && objects.Contains(o.Object)) origin = null;
                 Outputs.Add(new Item($"{_def.Id}:{action.Slot}:{o.Path}", label, o.Path, o.Object, o.Size, o.Metadata,
-                    origin is null ? action.Key : origin.Producer, origin?.SourceFile) { Unchanged = same[i] && Outcomes[i] == ActionOutcome.Cached });
+                    origin is null ? action.Key : origin.Producer, origin?.SourceFile)
+                {
+                    // A pass-through's provenance depends on the store as well as the key: not vouched for.
+                    Unchanged = same[i] && Outcomes[i] == ActionOutcome.Cached && origin is null,
+                });
                 if (_def.Publish) Published.Add((o, action.Label, i));
             }
         }

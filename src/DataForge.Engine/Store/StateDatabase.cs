@@ -398,6 +398,10 @@ public sealed class StateDatabase : IDisposable
 
     public void DeleteMeta(string name) => Write("DELETE FROM meta WHERE name=$n", ("$n", name));
 
+    /// <summary>Deletes every meta value whose name starts with <paramref name="prefix"/>.</summary>
+    public void DeleteMetaStartingWith(string prefix) =>
+        Write("DELETE FROM meta WHERE substr(name, 1, length($p)) = $p", ("$p", prefix));
+
     /// <summary>Marks the database as held by a build until <see cref="MarkClean"/>, so an interrupted build triggers a check on the next open.</summary>
     public void MarkInUse() => SetClean("0");
 

@@ -138,6 +138,21 @@ public sealed class IncrementalBuildTests : IDisposable
     }
 
     [Fact]
+    public void A_build_drops_the_input_digests_of_stages_no_longer_in_the_pipeline()
+    {
+        _project.WriteMany(4);
+        _project.Build();
+        var full = _project.Pipeline();
+
+        var headerOnly = new Pipeline(full.Sources, full.Stages.Where(s => s.Definition.Id == "header"));
+        Assert.True(_project.Engine.Build(headerOnly).Succeeded);
+
+        using var db = DataForge.Engine.Store.StateDatabase.Open(_project.Database, out _);
+        Assert.NotNull(db.GetMeta("stage-inputs:header"));
+        Assert.All(new[] { "upper", "volume", "stats" }, id => Assert.Null(db.GetMeta($"stage-inputs:{id}")));
+    }
+
+    [Fact]
     public void After_a_build_with_a_failure_an_unchanged_failing_item_is_planned_again_not_served_from_its_old_slot()
     {
         _project.WriteMany(6);
