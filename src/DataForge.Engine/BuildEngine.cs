@@ -52,7 +52,9 @@ public sealed partial class BuildEngine
         var run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken) { Progress = options.OnProgress, Clock = clock };
         run.Run(pipeline);
         db.SaveNames(objects);
-        var output = new Materialiser(_fs, db, objects, Layout).Apply(run.Desired, run.Materialised);
+        var output = run.ServedByFingerprint
+            ? new OutputReport(0, run.Desired.Count, 0)
+            : new Materialiser(_fs, db, objects, Layout).Apply(run.Desired);
         clock.Mark("output folder");
         run.RecordFingerprint(pipeline);
         db.MarkClean();

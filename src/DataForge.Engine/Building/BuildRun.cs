@@ -31,10 +31,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
     public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
 
-    /// <summary>The materialised table as the no-op shortcut read it (null otherwise), so the output folder check need not read it again.</summary>
-    public Dictionary<string, (ContentHash Object, bool Done)>? Materialised { get; private set; }
-
-    /// <summary>True when the build took the no-op shortcut (see <see cref="BuildFingerprint"/>).</summary>
+    /// <summary>
+    /// True when the build took the no-op shortcut (see <see cref="BuildFingerprint"/>): then every
+    /// output file is already checked in place, and the output folder needs no other work.
+    /// </summary>
     public bool ServedByFingerprint { get; private set; }
 
     public void Run(Pipeline pipeline)
@@ -42,10 +42,16 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         var fingerprint = BuildFingerprint.Of(pipeline, layout);
         var previous = db.GetMeta(BuildFingerprint.Key);
         var totals = db.GetMeta(BuildFingerprint.TotalsKey);
+        // Each stage's input digest from the last build (see StageRun): removed, like the fingerprint, before
+        // this build writes anything, so a digest is only ever the last build's, and that build ran the stage whole.
+        var stageDigests = pipeline.Stages.ToDictionary(s => s.Definition.Id, s => db.GetMeta(StageRun.InputsKey(s.Definition.Id)), StringComparer.Ordinal);
         if (!dryRun)
         {
             db.DeleteMeta(BuildFingerprint.Key);
             db.DeleteMeta(BuildFingerprint.TotalsKey);
+            // Every stage's, also of stages no longer in the pipeline: one re-added later must not find a digest
+            // older than the stat cache (its slots may have outlived a build killed before it dropped them).
+            db.DeleteMetaStartingWith(StageRun.InputsKey(""));
             db.Commit();
         }
         Clock.Mark("fingerprint");
@@ -70,6 +76,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             Stages.AddRange(unchanged);
             ServedByFingerprint = true;
+            // Every stage is as the last build left it: its digest still holds.
+            if (!dryRun)
+                foreach (var (id, digest) in stageDigests)
+                    if (digest is not null) db.SetMeta(StageRun.InputsKey(id), digest);
             Clock.Mark("no-op shortcut");
             return;
         }
@@ -79,7 +89,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
             items[sourceId] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
-                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat }).ToList();
+                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat, Unchanged = f.Unchanged }).ToList();
         }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -87,7 +97,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = stage.Definition.Inputs.SelectMany(id => items[id]).ToList();
-            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken) { Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow };
+            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken)
+            {
+                Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow, PreviousDigest = stageDigests[stage.Definition.Id],
+            };
             run.Run(inputs);
             foreach (var (output, label, action) in run.Published)
             {
@@ -134,20 +147,26 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         db.Commit();
     }
 
-    /// <summary>The last build's output folder as the desired one; false when a file was not fully written or its object is gone.</summary>
+    /// <summary>
+    /// The last build's output folder as the desired one, checked with one stat per file: it is there
+    /// with its object's size and, when it was made a hard link to its object, still the same inode with
+    /// another link (the object: the store lost nothing). A copied file also needs its object stat'ed.
+    /// False when a file was not fully written, is gone, has another size or lost its object: then the
+    /// build plans as usual (which restores the file from the store, or re-runs its action).
+    /// </summary>
     private bool TryOutputsFromLastBuild()
     {
-        var materialised = db.LoadMaterialised();
-        foreach (var (path, (obj, done)) in materialised)
+        foreach (var (path, row) in db.LoadMaterialised())
         {
-            if (!done || fs.Stat(objects.PathOf(obj)) is not { } stat)
+            var inPlace = row.Done && fs.StatWithLinks($"{layout.OutputRoot}/{path}", out var links) is { } stat && stat.Size == row.Size
+                && (row.LinkedInode != 0 ? stat.Inode == row.LinkedInode && links >= 2 : fs.Stat(objects.PathOf(row.Object)) is not null);
+            if (!inPlace)
             {
                 Desired.Clear();
                 return false;
             }
-            Desired[path] = (obj, stat.Size);
+            Desired[path] = (row.Object, row.Size);
         }
-        Materialised = materialised;
         return true;
     }
 }

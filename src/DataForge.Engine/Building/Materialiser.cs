@@ -13,25 +13,23 @@ namespace DataForge.Engine.Building;
 /// </summary>
 internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore objects, StoreLayout layout)
 {
-    /// <summary>
-    /// Brings the folder in line with <paramref name="desired"/> (output-relative path -> object and size).
-    /// <paramref name="current"/>: the materialised table when the caller has just read it (nothing wrote it since).
-    /// </summary>
-    public OutputReport Apply(IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired,
-        Dictionary<string, (ContentHash Object, bool Done)>? current = null)
+    /// <summary>Brings the folder in line with <paramref name="desired"/> (output-relative path -> object and size).</summary>
+    public OutputReport Apply(IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired)
     {
-        current ??= db.LoadMaterialised();
+        var current = db.LoadMaterialised();
         var toWrite = desired.Where(p => !IsInPlace(current, p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         foreach (var (path, _) in toWrite) db.Names.Add(path);
         db.SaveNames(objects);
-        foreach (var (path, (obj, _)) in toWrite) db.PutMaterialised(path, obj, done: false);
+        foreach (var (path, (obj, size)) in toWrite) db.PutMaterialised(path, new MaterialisedRecord(obj, size, 0, Done: false));
         db.Commit();
-        foreach (var (path, (obj, _)) in toWrite)
+        foreach (var (path, (obj, size)) in toWrite)
         {
             var target = $"{layout.OutputRoot}/{path}";
             fs.CreateDirectory(Path.GetDirectoryName(target)!, privateMode: false);
             fs.LinkOrCopy(objects.PathOf(obj), target, layout.Temp);
-            db.PutMaterialised(path, obj, done: true);
+            // A hard link shares its object's inode and counts at least two links: the no-op check (BuildRun) relies on it.
+            var linked = fs.StatWithLinks(target, out var links) is { Inode: not 0 } stat && links >= 2 ? stat.Inode : 0;
+            db.PutMaterialised(path, new MaterialisedRecord(obj, size, linked, Done: true));
         }
         var removed = 0;
         foreach (var path in current.Keys.Where(p => !desired.ContainsKey(p)).Order(StringComparer.Ordinal))
@@ -54,7 +52,7 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
         return (desired.Count(p => !IsInPlace(current, p.Key, p.Value)), current.Keys.Count(p => !desired.ContainsKey(p)));
     }
 
-    private bool IsInPlace(Dictionary<string, (ContentHash Object, bool Done)> current, string path, (ContentHash Object, long Size) want) =>
+    private bool IsInPlace(Dictionary<string, MaterialisedRecord> current, string path, (ContentHash Object, long Size) want) =>
         current.TryGetValue(path, out var had) && had.Done && had.Object == want.Object
         && fs.Stat($"{layout.OutputRoot}/{path}") is { } stat && stat.Size == want.Size;
 }

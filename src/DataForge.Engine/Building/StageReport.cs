@@ -4,4 +4,12 @@ namespace DataForge.Engine.Building;
 /// Per stage: items (actions) in this build, how many ran, how many were served from the cache and
 /// how many failed. Total = Executed + Cached + Failed. In a status report, Executed counts what would run.
 /// </summary>
-public sealed record StageReport(string StageId, int Total, int Executed, int Cached, int Failed);
+public sealed record StageReport(string StageId, int Total, int Executed, int Cached, int Failed)
+{
+    /// <summary>
+    /// Actions whose key was computed from their inputs (per-item planning). 0 when the stage's inputs
+    /// were those of the last build and its results came from state.db as a whole (see StageRun), or
+    /// when the whole build was a no-op.
+    /// </summary>
+    public int KeysComputed { get; init; }
+}

@@ -27,6 +27,13 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     /// </summary>
     public long? StatTrustedBefore { get; init; }
 
+    /// <summary>
+    /// The stage's input digest recorded by the last build (null when it did not run every action of
+    /// this stage, or was killed): equal to this build's, the stage takes its results whole; present,
+    /// a map action whose input is <see cref="Item.Unchanged"/> takes its slot's action without a key.
+    /// </summary>
+    public string? PreviousDigest { get; init; }
+
     private readonly StageDefinition _def = stage.Definition;
 
     public List<Item> Outputs { get; } = [];
@@ -42,11 +49,67 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
     private int _planFailures;
 
+    private int _keysComputed;
+
+    /// <summary>True when the stage's inputs were the last build's and its results were taken from state.db whole.</summary>
+    public bool InputsUnchanged { get; private set; }
+
     public StageReport Report() => new(_def.Id,
         Outcomes.Length + _planFailures,
         Outcomes.Count(o => o is ActionOutcome.Executed or ActionOutcome.WouldRun),
         Outcomes.Count(o => o == ActionOutcome.Cached),
-        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures);
+        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed };
+
+    /// <summary>Meta key of a stage's input digest (see <see cref="InputsDigest"/>).</summary>
+    public static string InputsKey(string stageId) => $"stage-inputs:{stageId}";
+
+    /// <summary>
+    /// A digest of everything the stage's action keys and outputs derive from: its definition, version
+    /// and every input in order (identity, path, content hash, size, metadata, producer, source file).
+    /// One SHA-256 over the whole list, no per-item allocation. Null when an input is pending (status).
+    /// </summary>
+    private string? InputsDigest(IReadOnlyList<Item> inputs, ContentHash definitionHash)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
+        void Text(string? value)
+        {
+            value ??= "\u0000";
+            var span = buffer.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
+            var n = System.Text.Encoding.UTF8.GetBytes(value, span);
+            span[n] = 0;
+            buffer.Advance(n + 1);
+        }
+        void Number(long value)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), value);
+            buffer.Advance(8);
+        }
+        Text("stage-inputs/1");
+        Text(_def.Id);
+        Number(_def.Version);
+        Text(definitionHash.Hex);
+        Number(inputs.Count);
+        foreach (var item in inputs)
+        {
+            if (item.Pending) return null;
+            Text(item.Identity);
+            Text(item.Label);
+            Text(item.Path);
+            Text(item.Hash.Hex);
+            Number(item.Size);
+            Text(item.Metadata.Hex);
+            Text(item.Producer?.Hex);
+            Text(item.SourceFile);
+            if (buffer.WrittenCount > 1 << 15)
+            {
+                hash.AppendData(buffer.WrittenSpan);
+                buffer.ResetWrittenCount();
+            }
+        }
+        hash.AppendData(buffer.WrittenSpan);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     /// <summary>Marks an action failed after the fact (an output path another item already published).</summary>
     public void FailAfterwards(int action, string label, string reason)
@@ -60,6 +123,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     {
         var definitionHash = ActionKeys.DefinitionHash(_def);
         var tc = Clock;
+        var digest = InputsDigest(inputs, definitionHash);
+        var unchanged = digest is not null && PreviousDigest == digest;
+        tc.Mark($"{_def.Id}: inputs digest");
         var slots = db.LoadSlots(_def.Id);
         tc.Mark($"{_def.Id}: load slots");
         var slotOutputs = db.LoadOutputsOfSlots(_def.Id);
@@ -68,9 +134,18 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         tc.Mark($"{_def.Id}: plan");
         Outcomes = new ActionOutcome[actions.Count];
         var results = new List<OutputRecord>?[actions.Count];
+        var same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
         var toRun = new List<int>();
 
-        for (var i = 0; i < actions.Count; i++)
+        // Inputs unchanged: every action's key is the one its slot recorded; take its outputs as they are
+        // (published objects still checked), with no key computed. Anything missing: plan item by item.
+        if (unchanged && _planFailures == 0 && TakeRecorded(actions, slots, slotOutputs, results))
+        {
+            InputsUnchanged = true;
+            Array.Fill(Outcomes, ActionOutcome.Cached);
+            Array.Fill(same, true);
+        }
+        else for (var i = 0; i < actions.Count; i++)
         {
             var action = actions[i];
             if (action.Pending)
@@ -79,11 +154,26 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun));
                 continue;
             }
+            var slot = slots.GetValueOrDefault(action.Slot);
+            // A map action whose one input is the last build's, in a stage the last build ran whole with this
+            // definition: its slot's action is the one its key would name.
+            if (PreviousDigest is not null && _def.Shape == StageShape.Map && action.Inputs[0].Unchanged
+                && slot is not null && slot.Version == _def.Version && slot.Config == definitionHash
+                && slotOutputs.TryGetValue(slot.Action, out var kept) && (!_def.Publish || kept.All(o => objects.Contains(o.Object))))
+            {
+                action.Key = slot.Action;
+                action.InputsHash = slot.Inputs;
+                Outcomes[i] = ActionOutcome.Cached;
+                results[i] = kept;
+                same[i] = true;
+                continue;
+            }
             action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
             action.Key = ActionKeys.Key(_def, definitionHash, action.InputsHash);
+            _keysComputed++;
             var recorded = slotOutputs.GetValueOrDefault(action.Key) ?? db.FindAction(action.Key);
             var intact = recorded is not null && (!_def.Publish || recorded.All(o => objects.Contains(o.Object)));
-            var slot = slots.GetValueOrDefault(action.Slot);
+            same[i] = PreviousDigest is not null && slot?.Action == action.Key;
             if (intact)
             {
                 Outcomes[i] = ActionOutcome.Cached;
@@ -131,6 +221,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             var current = actions.Select(a => a.Slot).ToHashSet(StringComparer.Ordinal);
             foreach (var slot in slots.Keys)
                 if (!current.Contains(slot)) db.DeleteSlot(_def.Id, slot);
+            // Every action done: the next build with the same inputs may take them whole.
+            if (digest is not null && _planFailures == 0 && Outcomes.All(o => o is ActionOutcome.Cached or ActionOutcome.Executed))
+                db.SetMeta(InputsKey(_def.Id), digest);
             db.Commit();
         }
 
@@ -153,10 +246,35 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 var origin = action.Inputs.FirstOrDefault(x => x.Hash == o.Object && !x.Pending && x.SourceFile is not null);
                 if (origin is not null && objects.Contains(o.Object)) origin = null;
                 Outputs.Add(new Item($"{_def.Id}:{action.Slot}:{o.Path}", label, o.Path, o.Object, o.Size, o.Metadata,
-                    origin is null ? action.Key : origin.Producer, origin?.SourceFile));
+                    origin is null ? action.Key : origin.Producer, origin?.SourceFile)
+                {
+                    // A pass-through's provenance depends on the store as well as the key: not vouched for.
+                    Unchanged = same[i] && Outcomes[i] == ActionOutcome.Cached && origin is null,
+                });
                 if (_def.Publish) Published.Add((o, action.Label, i));
             }
         }
+    }
+
+    /// <summary>Fills every action's key and outputs from its slot; false (nothing kept) when a slot, an action or a published object is missing.</summary>
+    private bool TakeRecorded(List<PlannedAction> actions, Dictionary<string, SlotRecord> slots,
+        Dictionary<ContentHash, List<OutputRecord>> slotOutputs, List<OutputRecord>?[] results)
+    {
+        if (slots.Count != actions.Count) return false;
+        for (var i = 0; i < actions.Count; i++)
+        {
+            if (!slots.TryGetValue(actions[i].Slot, out var slot) || slot.Version != _def.Version
+                || !slotOutputs.TryGetValue(slot.Action, out var outputs)
+                || (_def.Publish && !outputs.All(o => objects.Contains(o.Object))))
+            {
+                Array.Clear(results);
+                return false;
+            }
+            actions[i].Key = slot.Action;
+            actions[i].InputsHash = slot.Inputs;
+            results[i] = outputs;
+        }
+        return true;
     }
 
     private SlotRecord Record(PlannedAction action, ContentHash definitionHash) => new(action.Key, _def.Version, definitionHash, action.InputsHash);

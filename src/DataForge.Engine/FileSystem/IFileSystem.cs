@@ -12,6 +12,16 @@ public interface IFileSystem
     /// <summary>The stat of a regular file, or null when it does not exist.</summary>
     FileStat? Stat(string path);
 
+    /// <summary>
+    /// The stat of a regular file and its hard-link count, in one call; null when it does not exist.
+    /// A file system that cannot count links says 1 (then nothing is assumed to be linked).
+    /// </summary>
+    FileStat? StatWithLinks(string path, out int links)
+    {
+        links = 1;
+        return Stat(path);
+    }
+
     /// <summary>Opens a file for sequential reading.</summary>
     Stream OpenRead(string path);
 

@@ -34,12 +34,16 @@ internal static partial class NativeMethods
 
     /// <summary>
     /// statx(2) following symbolic links. Layout (linux/stat.h, the same on every architecture):
-    /// mode u16 at 28, ino u64 at 32, size u64 at 40, mtime {i64 sec, u32 nsec} at 112.
+    /// nlink u32 at 16, mode u16 at 28, ino u64 at 32, size u64 at 40, mtime {i64 sec, u32 nsec} at 112.
     /// Null when the path is missing or is not a regular file.
     /// </summary>
-    public static unsafe FileStat? StatRegularFile(string path, out bool unsupported)
+    public static unsafe FileStat? StatRegularFile(string path, out bool unsupported) => StatRegularFile(path, out unsupported, out _);
+
+    /// <summary>statx(2) as above, with the file's hard-link count.</summary>
+    public static unsafe FileStat? StatRegularFile(string path, out bool unsupported, out int links)
     {
         unsupported = false;
+        links = 0;
         byte* buffer = stackalloc byte[StatxSize];
         int rc;
         try { rc = Statx(AtFdCwd, path, 0, StatxBasicStats, buffer); }
@@ -48,6 +52,7 @@ internal static partial class NativeMethods
         if (rc != 0) return null;
         var mode = *(ushort*)(buffer + 28);
         if ((mode & FileTypeMask) != RegularFile) return null;
+        links = (int)Math.Min(*(uint*)(buffer + 16), int.MaxValue);
         var inode = *(ulong*)(buffer + 32);
         var size = *(ulong*)(buffer + 40);
         var seconds = *(long*)(buffer + 112);

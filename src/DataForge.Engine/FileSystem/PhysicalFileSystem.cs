@@ -37,6 +37,14 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
+    public FileStat? StatWithLinks(string path, out int links)
+    {
+        var stat = NativeMethods.StatRegularFile(path, out var unsupported, out links);
+        if (!unsupported) return stat;
+        links = 1;
+        return Stat(path);
+    }
+
     public FileStat? Stat(string path)
     {
         var stat = NativeMethods.StatRegularFile(path, out var unsupported);

@@ -45,6 +45,9 @@ public readonly record struct ContentHash
         return new ContentHash(Convert.ToHexStringLower(digest));
     }
 
+    /// <summary>The 32 bytes of the digest (as state.db stores it).</summary>
+    public byte[] ToDigest() => Convert.FromHexString(Hex);
+
     /// <summary>Parses 64 hex digits (as stored in state.db).</summary>
     public static ContentHash Parse(string hex)
     {

@@ -116,7 +116,10 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             var hash = known ?? hashes[i];
             if (hash is null) continue;
             if (!wasRenamed && (known is not null || cached.ContainsKey(entry.RelativePath))) keptRows++;
-            files.Add(new SourceFile(source.Id, entry.RelativePath, $"{prefix}{entry.RelativePath}", entry.Stat, hash.Value));
+            files.Add(new SourceFile(source.Id, entry.RelativePath, $"{prefix}{entry.RelativePath}", entry.Stat, hash.Value)
+            {
+                Unchanged = cached.TryGetValue(entry.RelativePath, out var before) && before.Hash == hash.Value && before.Stat.Size == entry.Stat.Size,
+            });
             if (record && (known is null || wasRenamed) && !(racy && hash == found[i].Hash))
                 write.Add((entry.RelativePath, new FileRecord(entry.Stat, hash.Value)));
         }

@@ -23,4 +23,11 @@ internal sealed record Item(
 
     /// <summary>A source file's stat when it was indexed (null for derived items).</summary>
     public FileSystem.FileStat? SourceStat { get; init; }
+
+    /// <summary>
+    /// The same item (identity, content, size, metadata, producer) as in the last build: a source file
+    /// whose stat-cache row had this hash and size, or an output of an action whose key was its slot's.
+    /// Only meaningful to a stage whose run in the last build completed every action (StageRun).
+    /// </summary>
+    public bool Unchanged { get; init; }
 }

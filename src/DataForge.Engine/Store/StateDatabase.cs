@@ -7,7 +7,9 @@ namespace DataForge.Engine.Store;
 /// <summary>
 /// The engine's memory between builds: <c>.dataforge/state.db</c>, SQLite in WAL mode.
 /// <code>
-/// schema 1 (meta.schema = '1'); every hash is 64 lower-case hex digits of SHA-256
+/// schema 2 (meta.schema = '2'); content hashes, action keys and definition/input hashes (hash, key, action,
+/// object, metadata, config, inputs) are 32-byte BLOBs of SHA-256; slot and output-path hashes are 64 hex digits
+/// (schema 1 stored every hash as hex TEXT: a v1 database is moved aside and rebuilt like any unknown version)
 ///   meta(name PK, value)                               'schema' -> '1'; 'names' -> object holding output paths (see PathNames);
 ///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check);
 ///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint
@@ -17,8 +19,9 @@ namespace DataForge.Engine.Store;
 ///                                                       output path (PathNames); metadata = hash of its JSON object
 ///   slots(stage, slot, action, version, config, inputs) last action per slot, PK (stage, slot); slot = hash of the item, group or dataset
 ///   group_keys(metadata, property, key)                 hash of a metadata object's property value ('' when absent)
-///   materialised(path PK, object, done)                 what the output folder holds (path hash); done = 0 while
-///                                                       being written (recorded first, so a crash never leaves an unknown file)
+///   materialised(path PK, object, size, inode, done)    what the output folder holds (path hash); done = 0 while
+///                                                       being written (recorded first, so a crash never leaves an unknown file);
+///                                                       inode = the file's when it is a hard link to its object, else 0
 ///   roots(name, object)                                 objects kept by gc for a named root (a release), PK (name, object)
 /// </code>
 /// Text columns hold hashes, stage ids and source-relative paths only, never file content (output
@@ -31,24 +34,25 @@ namespace DataForge.Engine.Store;
 public sealed class StateDatabase : IDisposable
 {
     /// <summary>The schema this code reads and writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private const int WritesPerTransaction = 512;
 
     private const string Schema = """
         CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE files(source TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-            inode INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(source, path)) WITHOUT ROWID;
-        CREATE TABLE actions(key TEXT PRIMARY KEY, stage TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE outputs(action TEXT NOT NULL, ord INTEGER NOT NULL, path TEXT NOT NULL, object TEXT NOT NULL,
-            size INTEGER NOT NULL, metadata TEXT NOT NULL, PRIMARY KEY(action, ord)) WITHOUT ROWID;
-        CREATE TABLE slots(stage TEXT NOT NULL, slot TEXT NOT NULL, action TEXT NOT NULL, version INTEGER NOT NULL,
-            config TEXT NOT NULL, inputs TEXT NOT NULL, PRIMARY KEY(stage, slot)) WITHOUT ROWID;
-        CREATE TABLE group_keys(metadata TEXT NOT NULL, property TEXT NOT NULL, key TEXT NOT NULL,
+            inode INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY(source, path)) WITHOUT ROWID;
+        CREATE TABLE actions(key BLOB PRIMARY KEY, stage TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE outputs(action BLOB NOT NULL, ord INTEGER NOT NULL, path TEXT NOT NULL, object BLOB NOT NULL,
+            size INTEGER NOT NULL, metadata BLOB NOT NULL, PRIMARY KEY(action, ord)) WITHOUT ROWID;
+        CREATE TABLE slots(stage TEXT NOT NULL, slot TEXT NOT NULL, action BLOB NOT NULL, version INTEGER NOT NULL,
+            config BLOB NOT NULL, inputs BLOB NOT NULL, PRIMARY KEY(stage, slot)) WITHOUT ROWID;
+        CREATE TABLE group_keys(metadata BLOB NOT NULL, property TEXT NOT NULL, key TEXT NOT NULL,
             PRIMARY KEY(metadata, property)) WITHOUT ROWID;
-        CREATE TABLE materialised(path TEXT PRIMARY KEY, object TEXT NOT NULL, done INTEGER NOT NULL) WITHOUT ROWID;
-        CREATE TABLE roots(name TEXT NOT NULL, object TEXT NOT NULL, PRIMARY KEY(name, object)) WITHOUT ROWID;
-        INSERT INTO meta(name, value) VALUES ('schema', '1');
+        CREATE TABLE materialised(path TEXT PRIMARY KEY, object BLOB NOT NULL, size INTEGER NOT NULL, inode INTEGER NOT NULL,
+            done INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE roots(name TEXT NOT NULL, object BLOB NOT NULL, PRIMARY KEY(name, object)) WITHOUT ROWID;
+        INSERT INTO meta(name, value) VALUES ('schema', '2');
         """;
 
     private static readonly string[] Tables = ["meta", "files", "actions", "outputs", "slots", "group_keys", "materialised", "roots"];
@@ -153,14 +157,14 @@ public sealed class StateDatabase : IDisposable
             using var reader = command.ExecuteReader();
             while (reader.Read())
                 rows[reader.GetString(0)] = new FileRecord(
-                    new FileStat(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)), ContentHash.Parse(reader.GetString(4)));
+                    new FileStat(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)), ReadHash(reader, 4));
         }
         return rows;
     }
 
     public void PutFile(string source, string path, FileRecord record) => Write(
         "INSERT OR REPLACE INTO files(source, path, size, mtime_ns, inode, hash) VALUES ($s, $p, $z, $m, $i, $h)",
-        ("$s", source), ("$p", path), ("$z", record.Stat.Size), ("$m", record.Stat.MtimeNs), ("$i", record.Stat.Inode), ("$h", record.Hash.Hex));
+        ("$s", source), ("$p", path), ("$z", record.Stat.Size), ("$m", record.Stat.MtimeNs), ("$i", record.Stat.Inode), ("$h", Blob(record.Hash)));
 
     public void DeleteFile(string source, string path) =>
         Write("DELETE FROM files WHERE source=$s AND path=$p", ("$s", source), ("$p", path));
@@ -183,8 +187,8 @@ public sealed class StateDatabase : IDisposable
             using var command = Command("SELECT slot, action, version, config, inputs FROM slots WHERE stage=$s", ("$s", stage));
             using var reader = command.ExecuteReader();
             while (reader.Read())
-                rows[reader.GetString(0)] = new SlotRecord(ContentHash.Parse(reader.GetString(1)), reader.GetInt32(2),
-                    ContentHash.Parse(reader.GetString(3)), ContentHash.Parse(reader.GetString(4)));
+                rows[reader.GetString(0)] = new SlotRecord(ReadHash(reader, 1), reader.GetInt32(2),
+                    ReadHash(reader, 3), ReadHash(reader, 4));
         }
         return rows;
     }
@@ -207,7 +211,7 @@ public sealed class StateDatabase : IDisposable
             var unnamed = new HashSet<ContentHash>();
             while (reader.Read())
             {
-                var key = ContentHash.Parse(reader.GetString(0));
+                var key = ReadHash(reader, 0);
                 if (!rows.TryGetValue(key, out var list)) rows[key] = list = [];
                 if (reader.IsDBNull(1) || reader.GetInt32(1) != list.Count) continue;
                 if (ReadOutput(reader, 2) is { } output) list.Add(output);
@@ -223,9 +227,10 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
-            using var exists = Command("SELECT 1 FROM actions WHERE key=$k", ("$k", key.Hex));
+            var blob = Blob(key);
+            using var exists = Command("SELECT 1 FROM actions WHERE key=$k", ("$k", blob));
             if (exists.ExecuteScalar() is null) return null;
-            using var command = Command("SELECT path, object, size, metadata FROM outputs WHERE action=$k ORDER BY ord", ("$k", key.Hex));
+            using var command = Command("SELECT path, object, size, metadata FROM outputs WHERE action=$k ORDER BY ord", ("$k", blob));
             using var reader = command.ExecuteReader();
             var list = new List<OutputRecord>();
             while (reader.Read())
@@ -242,11 +247,12 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
-            Write("DELETE FROM outputs WHERE action=$k", ("$k", key.Hex));
+            var blob = Blob(key);
+            Write("DELETE FROM outputs WHERE action=$k", ("$k", blob));
             for (var i = 0; i < outputs.Count; i++)
                 Write("INSERT INTO outputs(action, ord, path, object, size, metadata) VALUES ($k, $o, $p, $b, $z, $m)",
-                    ("$k", key.Hex), ("$o", i), ("$p", Names.Add(outputs[i].Path)), ("$b", outputs[i].Object.Hex), ("$z", outputs[i].Size), ("$m", outputs[i].Metadata.Hex));
-            Write("INSERT OR REPLACE INTO actions(key, stage) VALUES ($k, $s)", ("$k", key.Hex), ("$s", stage));
+                    ("$k", blob), ("$o", i), ("$p", Names.Add(outputs[i].Path)), ("$b", Blob(outputs[i].Object)), ("$z", outputs[i].Size), ("$m", Blob(outputs[i].Metadata)));
+            Write("INSERT OR REPLACE INTO actions(key, stage) VALUES ($k, $s)", ("$k", blob), ("$s", stage));
         }
     }
 
@@ -255,14 +261,15 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
-            Write("DELETE FROM outputs WHERE action=$k", ("$k", key.Hex));
-            Write("DELETE FROM actions WHERE key=$k", ("$k", key.Hex));
+            var blob = Blob(key);
+            Write("DELETE FROM outputs WHERE action=$k", ("$k", blob));
+            Write("DELETE FROM actions WHERE key=$k", ("$k", blob));
         }
     }
 
     public void PutSlot(string stage, string slot, SlotRecord record) => Write(
         "INSERT OR REPLACE INTO slots(stage, slot, action, version, config, inputs) VALUES ($s, $l, $a, $v, $c, $i)",
-        ("$s", stage), ("$l", slot), ("$a", record.Action.Hex), ("$v", record.Version), ("$c", record.Config.Hex), ("$i", record.Inputs.Hex));
+        ("$s", stage), ("$l", slot), ("$a", Blob(record.Action)), ("$v", record.Version), ("$c", Blob(record.Config)), ("$i", Blob(record.Inputs)));
 
     public void DeleteSlot(string stage, string slot) =>
         Write("DELETE FROM slots WHERE stage=$s AND slot=$l", ("$s", stage), ("$l", slot));
@@ -284,13 +291,13 @@ public sealed class StateDatabase : IDisposable
         {
             using var command = Command("SELECT metadata, key FROM group_keys WHERE property=$p", ("$p", property));
             using var reader = command.ExecuteReader();
-            while (reader.Read()) rows[ContentHash.Parse(reader.GetString(0))] = reader.GetString(1);
+            while (reader.Read()) rows[ReadHash(reader, 0)] = reader.GetString(1);
         }
         return rows;
     }
 
     public void PutGroupKey(ContentHash metadata, string property, string keyHash) => Write(
-        "INSERT OR REPLACE INTO group_keys(metadata, property, key) VALUES ($m, $p, $k)", ("$m", metadata.Hex), ("$p", property), ("$k", keyHash));
+        "INSERT OR REPLACE INTO group_keys(metadata, property, key) VALUES ($m, $p, $k)", ("$m", Blob(metadata)), ("$p", property), ("$k", keyHash));
 
     // ---- output folder and gc roots ----------------------------------------------------------
 
@@ -298,23 +305,24 @@ public sealed class StateDatabase : IDisposable
     /// What the output folder holds (or was being given when a build stopped), by output-relative
     /// path. A row whose path name is unknown cannot be acted on and is skipped.
     /// </summary>
-    public Dictionary<string, (ContentHash Object, bool Done)> LoadMaterialised()
+    public Dictionary<string, MaterialisedRecord> LoadMaterialised()
     {
-        var rows = new Dictionary<string, (ContentHash, bool)>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, MaterialisedRecord>(StringComparer.Ordinal);
         lock (_gate)
         {
-            using var command = Command("SELECT path, object, done FROM materialised");
+            using var command = Command("SELECT path, object, size, inode, done FROM materialised");
             using var reader = command.ExecuteReader();
             while (reader.Read())
                 if (Names.Find(reader.GetString(0)) is { } path)
-                    rows[path] = (ContentHash.Parse(reader.GetString(1)), reader.GetInt64(2) != 0);
+                    rows[path] = new MaterialisedRecord(ReadHash(reader, 1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4) != 0);
         }
         return rows;
     }
 
     /// <summary>Records an output file; its name must already be saved (<see cref="SaveNames"/>) so a crash cannot orphan it.</summary>
-    public void PutMaterialised(string path, ContentHash obj, bool done) =>
-        Write("INSERT OR REPLACE INTO materialised(path, object, done) VALUES ($p, $o, $d)", ("$p", Names.Add(path)), ("$o", obj.Hex), ("$d", done ? 1 : 0));
+    public void PutMaterialised(string path, MaterialisedRecord record) =>
+        Write("INSERT OR REPLACE INTO materialised(path, object, size, inode, done) VALUES ($p, $o, $z, $i, $d)",
+            ("$p", Names.Add(path)), ("$o", Blob(record.Object)), ("$z", record.Size), ("$i", record.LinkedInode), ("$d", record.Done ? 1 : 0));
 
     public void DeleteMaterialised(string path) => Write("DELETE FROM materialised WHERE path=$p", ("$p", PathNames.HashOf(path)));
 
@@ -329,7 +337,7 @@ public sealed class StateDatabase : IDisposable
         {
             Write("DELETE FROM roots WHERE name=$n", ("$n", name));
             foreach (var obj in objects.Distinct())
-                Write("INSERT INTO roots(name, object) VALUES ($n, $o)", ("$n", name), ("$o", obj.Hex));
+                Write("INSERT INTO roots(name, object) VALUES ($n, $o)", ("$n", name), ("$o", Blob(obj)));
             Commit();
         }
     }
@@ -348,7 +356,7 @@ public sealed class StateDatabase : IDisposable
 
     /// <summary>
     /// Objects that must survive gc: outputs and metadata of the actions the current slots point at,
-    /// what the output folder holds, and every root's objects.
+    /// what the output folder holds, and every root's objects (hex, as the store names them).
     /// </summary>
     public HashSet<string> LiveObjects() => new(DistinctColumn("""
         SELECT o.object FROM outputs o JOIN slots s ON s.action = o.action
@@ -389,6 +397,10 @@ public sealed class StateDatabase : IDisposable
         Write("INSERT OR REPLACE INTO meta(name, value) VALUES ($n, $v)", ("$n", name), ("$v", value));
 
     public void DeleteMeta(string name) => Write("DELETE FROM meta WHERE name=$n", ("$n", name));
+
+    /// <summary>Deletes every meta value whose name starts with <paramref name="prefix"/>.</summary>
+    public void DeleteMetaStartingWith(string prefix) =>
+        Write("DELETE FROM meta WHERE substr(name, 1, length($p)) = $p", ("$p", prefix));
 
     /// <summary>Marks the database as held by a build until <see cref="MarkClean"/>, so an interrupted build triggers a check on the next open.</summary>
     public void MarkInUse() => SetClean("0");
@@ -435,8 +447,17 @@ public sealed class StateDatabase : IDisposable
 
     private OutputRecord? ReadOutput(SqliteDataReader reader, int first) =>
         Names.Find(reader.GetString(first)) is { } path
-            ? new(path, ContentHash.Parse(reader.GetString(first + 1)), reader.GetInt64(first + 2), ContentHash.Parse(reader.GetString(first + 3)))
+            ? new(path, ReadHash(reader, first + 1), reader.GetInt64(first + 2), ReadHash(reader, first + 3))
             : null;
+
+    /// <summary>The 32-byte digest a hash column holds (schema 2).</summary>
+    private static ContentHash ReadHash(SqliteDataReader reader, int ordinal)
+    {
+        var digest = reader.GetFieldValue<byte[]>(ordinal);
+        return digest.Length == 32 ? ContentHash.FromDigest(digest) : throw new FormatException("state.db holds a hash that is not 32 bytes");
+    }
+
+    private static byte[] Blob(ContentHash hash) => hash.ToDigest();
 
     private void Write(string sql, params (string Name, object Value)[] parameters)
     {
@@ -470,7 +491,8 @@ public sealed class StateDatabase : IDisposable
             using var command = Command(sql);
             using var reader = command.ExecuteReader();
             var values = new List<string>();
-            while (reader.Read()) values.Add(reader.GetString(0));
+            // Hash columns are BLOBs (given as hex); the rest, and meta values, TEXT.
+            while (reader.Read()) values.Add(reader.GetValue(0) is byte[] blob ? Convert.ToHexStringLower(blob) : reader.GetString(0));
             return values;
         }
     }

@@ -81,6 +81,94 @@ public sealed class IncrementalBuildTests : IDisposable
     }
 
     [Fact]
+    public void Stages_whose_inputs_did_not_change_take_their_results_whole_without_computing_a_key()
+    {
+        _project.WriteMany(10);
+        var first = _project.Build();
+        _project.UpperSuffix = "?";
+
+        var status = _project.Status();
+        var result = _project.Build();
+
+        Assert.Equal(new[] { 10, 10, 3, 1 }, first.Stages.Select(s => s.KeysComputed));
+        // header reads the unchanged sources and volume header's unchanged outputs; upper (config) and stats (upper's outputs) plan per item.
+        Assert.Equal(new[] { 0, 10, 0, 0 }, status.Stages.Select(s => s.KeysComputed)); // status: stats waits on upper's pending outputs
+        Assert.Equal(new[] { 0, 10, 0, 1 }, result.Stages.Select(s => s.KeysComputed));
+        Assert.Equal(new[] { 10, 0, 3, 0 }, result.Stages.Select(s => s.Cached));
+        Assert.Equal(0, _project.Runs["header"] + _project.Runs["volume"]);
+        Assert.Equal(new[] { 0, 0, 0, 0 }, _project.Build().Stages.Select(s => s.KeysComputed)); // a no-op
+    }
+
+    [Fact]
+    public void A_stage_whose_inputs_went_back_to_an_earlier_set_plans_per_item_again()
+    {
+        _project.WriteMany(6);
+        _project.Build();
+        var before = _project.Outputs();
+        _project.WriteSource("s0/i000.txt", "S0", "changed");
+        _project.Build();
+
+        _project.WriteSource("s0/i000.txt", "S0", "body 0");
+        var result = _project.Build();
+
+        // The digest recorded is the last build's, not the first's: header plans the item that differs from it.
+        Assert.Equal(1, TestProject.StageOf(result, "header").KeysComputed);
+        Assert.Equal(6, TestProject.StageOf(result, "header").Cached);
+        Assert.Equal(before, _project.Outputs());
+    }
+
+    [Fact]
+    public void With_one_changed_source_map_stages_compute_the_key_of_that_item_only()
+    {
+        _project.WriteMany(12);
+        _project.Build();
+        Assert.Equal(new[] { 0, 0, 0, 0 }, _project.Build().Stages.Select(s => s.KeysComputed)); // a no-op keeps what the next build needs
+
+        _project.WriteSource("s1/i004.txt", "S1", "changed");
+        var result = _project.Build();
+
+        // header and upper: the changed item's action only; volume plans its groups; stats its one action.
+        Assert.Equal(new[] { 1, 1, 3, 1 }, result.Stages.Select(s => s.KeysComputed));
+        Assert.Equal(new[] { 1, 1, 1, 1 }, new[] { "header", "upper", "volume", "stats" }.Select(id => _project.Runs[id]));
+        using var clean = new TestProject();
+        clean.WriteMany(12);
+        clean.WriteSource("s1/i004.txt", "S1", "changed");
+        clean.Build();
+        Assert.Equal(clean.Outputs(), _project.Outputs());
+    }
+
+    [Fact]
+    public void A_build_drops_the_input_digests_of_stages_no_longer_in_the_pipeline()
+    {
+        _project.WriteMany(4);
+        _project.Build();
+        var full = _project.Pipeline();
+
+        var headerOnly = new Pipeline(full.Sources, full.Stages.Where(s => s.Definition.Id == "header"));
+        Assert.True(_project.Engine.Build(headerOnly).Succeeded);
+
+        using var db = DataForge.Engine.Store.StateDatabase.Open(_project.Database, out _);
+        Assert.NotNull(db.GetMeta("stage-inputs:header"));
+        Assert.All(new[] { "upper", "volume", "stats" }, id => Assert.Null(db.GetMeta($"stage-inputs:{id}")));
+    }
+
+    [Fact]
+    public void After_a_build_with_a_failure_an_unchanged_failing_item_is_planned_again_not_served_from_its_old_slot()
+    {
+        _project.WriteMany(6);
+        _project.Build();
+        _project.Fs.Write($"{TestProject.Raw}/s1/i001.txt", "no series line any more");
+        Assert.False(_project.Build().Succeeded);
+
+        var again = _project.Build();
+
+        var failure = Assert.Single(again.Failures);
+        Assert.Equal(("header", "raw:s1/i001.txt"), (failure.StageId, failure.Item));
+        Assert.Equal(1, _project.Runs["header"]);
+        Assert.Contains(_project.Outputs(), o => o.Path == "stats.txt" && o.Text.StartsWith("items=5 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Bumping_an_implementation_version_reruns_that_stage_with_that_reason()
     {
         _project.WriteMany(4);
@@ -158,6 +246,39 @@ public sealed class IncrementalBuildTests : IDisposable
 
         Assert.Equal(0, result.ExecutedCount);
         Assert.Equal(1, result.Output.Written);
+        Assert.Equal(before, _project.Outputs());
+    }
+
+    [Fact]
+    public void A_no_op_build_stats_each_output_file_once_and_no_store_object()
+    {
+        _project.WriteMany(12);
+        _project.Build();
+        _project.Fs.ResetStats();
+
+        var result = _project.Build();
+
+        Assert.Equal(0, result.ExecutedCount);
+        Assert.Equal(12 + 3 + 1, result.Output.Kept);
+        Assert.Equal(12 + 3 + 1, _project.Fs.StatsUnder(TestProject.Out));
+        Assert.True(_project.Fs.StatsUnder(_project.Layout.Objects) <= 1, "the store: only the output path names object, read at open");
+    }
+
+    [Fact]
+    public void A_store_object_lost_behind_a_kept_output_file_is_noticed_by_the_next_build_and_made_again()
+    {
+        _project.WriteMany(3);
+        _project.Build();
+        var before = _project.Outputs();
+        var stats = _project.Fs.Walk(_project.Layout.Objects)
+            .Single(e => _project.Fs.ReadText($"{_project.Layout.Objects}/{e.RelativePath}").StartsWith("items=", StringComparison.Ordinal));
+
+        _project.Fs.Delete($"{_project.Layout.Objects}/{stats.RelativePath}");
+        var result = _project.Build();
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(1, _project.Runs["stats"]);
+        Assert.True(_project.Fs.Exists($"{_project.Layout.Objects}/{stats.RelativePath}"));
         Assert.Equal(before, _project.Outputs());
     }
 

@@ -13,6 +13,7 @@ public sealed class InMemoryFileSystem : IFileSystem
 
     private readonly ConcurrentDictionary<string, Node> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _reads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _stats = new(StringComparer.Ordinal);
     private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
     private readonly HashSet<string> _locks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
@@ -28,6 +29,11 @@ public sealed class InMemoryFileSystem : IFileSystem
     public int ReadsUnder(string folder) => _reads.Where(r => r.Key.StartsWith(folder + "/", StringComparison.Ordinal)).Sum(r => r.Value);
 
     public void ResetReads() => _reads.Clear();
+
+    /// <summary>Stat calls (Stat, StatWithLinks) of paths under a folder since the last <see cref="ResetStats"/>; walks are not counted.</summary>
+    public int StatsUnder(string folder) => _stats.Where(r => r.Key.StartsWith(folder + "/", StringComparison.Ordinal)).Sum(r => r.Value);
+
+    public void ResetStats() => _stats.Clear();
 
     /// <summary>Creates or overwrites a file (new mtime; same inode when overwriting).</summary>
     public void Write(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));
@@ -74,7 +80,21 @@ public sealed class InMemoryFileSystem : IFileSystem
             .OrderBy(e => e.RelativePath, StringComparer.Ordinal).ToList();
     }
 
-    public FileStat? Stat(string path) => _files.TryGetValue(path, out var node) ? StatOf(node) : null;
+    public FileStat? Stat(string path)
+    {
+        _stats.AddOrUpdate(path, 1, (_, n) => n + 1);
+        return _files.TryGetValue(path, out var node) ? StatOf(node) : null;
+    }
+
+    /// <summary>Links are modelled: <see cref="LinkOrCopy"/> shares the source's node (its inode), and every path holding that inode counts.</summary>
+    public FileStat? StatWithLinks(string path, out int links)
+    {
+        _stats.AddOrUpdate(path, 1, (_, n) => n + 1);
+        links = 0;
+        if (!_files.TryGetValue(path, out var node)) return null;
+        links = _files.Values.Count(n => n.Inode == node.Inode);
+        return StatOf(node);
+    }
 
     /// <summary>Makes reads of a file fail with an IOException, as a permission or media error would.</summary>
     public void MakeUnreadable(string path)

@@ -56,6 +56,29 @@ public sealed class PhysicalWalkTests : IDisposable
     }
 
     [Fact]
+    public void A_linked_output_shares_its_sources_inode_and_both_count_the_links_stat_counts()
+    {
+        _dir.WriteText("objects/ab", "content");
+        Directory.CreateDirectory(_dir.Combine("tmp"));
+        Directory.CreateDirectory(_dir.Combine("out"));
+        var fs = new PhysicalFileSystem();
+        fs.LinkOrCopy(_dir.Combine("objects/ab"), _dir.Combine("out/a.txt"), _dir.Combine("tmp"));
+        fs.LinkOrCopy(_dir.Combine("objects/ab"), _dir.Combine("out/b.txt"), _dir.Combine("tmp"));
+        File.Delete(_dir.Combine("out/b.txt"));
+
+        foreach (var path in new[] { "objects/ab", "out/a.txt" })
+        {
+            var stat = Oracle.Run(Oracle.Require("stat"), ["-c", "%h %i", _dir.Combine(path)]).StandardOutput.Trim().Split(' ');
+            var mine = fs.StatWithLinks(_dir.Combine(path), out var links);
+            Assert.Equal(int.Parse(stat[0], CultureInfo.InvariantCulture), links);
+            Assert.Equal(ulong.Parse(stat[1], CultureInfo.InvariantCulture), unchecked((ulong)mine!.Value.Inode));
+        }
+        Assert.Equal(7, fs.StatWithLinks(_dir.Combine("out/a.txt"), out var count)!.Value.Size);
+        Assert.Equal(2, count); // the object and a.txt: b.txt's link is gone
+        Assert.Null(fs.StatWithLinks(_dir.Combine("out/b.txt"), out _));
+    }
+
+    [Fact]
     public void A_missing_root_gives_no_files()
     {
         Assert.Empty(new PhysicalFileSystem().Walk(_dir.Combine("missing")));
