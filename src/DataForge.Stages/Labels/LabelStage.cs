@@ -141,6 +141,11 @@ public sealed class LabelStage : IStage
         List<(LabelEntry, Place)> entries, List<LabelViolation> violations, List<StageOutput> outputs, CancellationToken cancellationToken)
     {
         if (_a.Level != "series") throw new FormatException("masks are labelled per series (level: series)");
+        if (_a.Format == "dicom-seg")
+        {
+            SegMasks.Import(_a, files, ids, volumes, entries, violations, outputs, cancellationToken);
+            return;
+        }
         // A CSV in the source maps mask file names to identifiers; otherwise the file name is the identifier.
         var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var csv in files.Where(f => f.Path!.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
