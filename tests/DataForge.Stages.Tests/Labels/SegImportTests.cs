@@ -54,6 +54,14 @@ public sealed class SegImportTests : IDisposable
             type = "FRACTIONAL", seed = 4, slices = new[] { 0, 2, 4 }, defect = "no-position",
             segments = new object[] { new { number = 1, label = "Liver" } },
         });
+        // dicom3tools: the SEGs the test imports are valid Segmentation IODs (no errors).
+        var dciodvfy = Oracle.Require("dciodvfy");
+        foreach (var name in new[] { "a.dcm", "b.dcm" })
+        {
+            var check = Oracle.Run(dciodvfy, [_p.Combine("segs", name)]);
+            var output = check.StandardOutput + check.StandardError;
+            Assert.True(output.Contains("Segmentation", StringComparison.Ordinal) && !output.Contains("Error", StringComparison.Ordinal), output);
+        }
         var result = _p.Build(Manifest.Replace("ON_FAIL", "warn"));
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
 

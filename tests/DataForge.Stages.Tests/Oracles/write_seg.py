@@ -53,6 +53,26 @@ for keyword in ["PatientName", "PatientID", "IssuerOfPatientID", "PatientBirthDa
     if keyword in first:
         setattr(ds, keyword, first.data_element(keyword).value)
 ds.Modality = "SEG"
+ds.StudyTime = first.get("StudyTime", "120000")
+ds.ReferringPhysicianName = first.get("ReferringPhysicianName", "")
+ds.StudyID = first.get("StudyID", "1")
+ds.PositionReferenceIndicator = ""
+ds.Manufacturer, ds.ManufacturerModelName, ds.DeviceSerialNumber, ds.SoftwareVersions = "Test", "write_seg.py", "1", "1"
+ds.ContentDescription, ds.ContentCreatorName = "synthetic segmentation", ""
+ds.ContentDate, ds.ContentTime = "20240101", "120000"
+ds.LossyImageCompression = "00"
+dimension = generate_uid(entropy_srcs=["dimension", seed])
+indices = []
+for pointer, group in [(0x0062000B, 0x0062000A), (0x00200032, 0x00209113)]:
+    item = Dataset()
+    item.DimensionOrganizationUID = dimension
+    item.DimensionIndexPointer = pointer
+    item.FunctionalGroupPointer = group
+    indices.append(item)
+organisation = Dataset()
+organisation.DimensionOrganizationUID = dimension
+ds.DimensionOrganizationSequence = Sequence([organisation])
+ds.DimensionIndexSequence = Sequence(indices)
 ds.SeriesInstanceUID = generate_uid(entropy_srcs=["series", seed])
 ds.SeriesNumber, ds.InstanceNumber = 300, 1
 ds.ImageType = ["DERIVED", "PRIMARY"]
@@ -97,6 +117,9 @@ for s in spec["segments"]:
         ident = Dataset()
         ident.ReferencedSegmentNumber = s["number"]
         fg.SegmentIdentificationSequence = Sequence([ident])
+        content = Dataset()
+        content.DimensionIndexValues = [s["number"], k + 1]
+        fg.FrameContentSequence = Sequence([content])
         if defect != "no-position":
             position = np.array(src.ImagePositionPatient, dtype=float)
             if defect == "off-grid" and k == slices[-1]:
