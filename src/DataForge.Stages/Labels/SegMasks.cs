@@ -14,7 +14,8 @@ namespace DataForge.Stages.Labels;
 /// <see cref="Identifiers"/> like any other label key. The label volume is painted on that series' volume grid
 /// (<see cref="SegImport"/>) and then checked and published exactly as a NIfTI mask (<see cref="MaskImport"/>):
 /// <c>labels/ANNOTATION/PSEUDONYM/SERIES.nii.gz</c>. Problems name the SEG by content hash until it is linked,
-/// then by pseudonym and series; segments by number (a segment's label is the file's own text).
+/// then by pseudonym and series; segments by number (a segment's label is the file's own text). A SEG whose own
+/// patient (Patient ID and issuer) is a different de-identified patient than its series' is not imported.
 /// </summary>
 public static class SegMasks
 {
@@ -43,6 +44,12 @@ public static class SegMasks
             }
             if (Link(file.Dataset, ids, where, violations) is not { } place) continue;
             var name = place.Patient + "/" + place.Series;
+            if (file.Dataset.GetString(DicomTags.PatientID) is { } patientId
+                && ids.Resolve("patient", patientId, file.Dataset.GetString(DicomTags.IssuerOfPatientID)) is { } owner && owner.Patient != place.Patient)
+            {
+                violations.Add(new LabelViolation(name, "link", $"the SEG ({where}) belongs to another patient than the series it references", null));
+                continue;
+            }
             if (!volumes.TryGetValue(place.Series!, out var image))
             {
                 violations.Add(new LabelViolation(name, "link", "the series has no image volume", null));

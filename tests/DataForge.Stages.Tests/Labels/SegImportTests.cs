@@ -111,13 +111,15 @@ public sealed class SegImportTests : IDisposable
     {
         var python = Oracle.RequirePython("pydicom", "numpy");
         var s = _p.Series;
-        WriteSeg(python, "good.dcm", s[0], new { type = "BINARY", seed = 5, segments = new object[] { TwoSegments[0] } });
+        // Without a segments mapping: 'LIVER' is the class liver by its label; 'Organ' (in offgrid.dcm) is no class.
+        WriteSeg(python, "good.dcm", s[0], new { type = "BINARY", seed = 5, segments = new object[] { new { number = 1, label = "LIVER" } } });
         WriteSeg(python, "offgrid.dcm", s[1], new { type = "BINARY", seed = 6, segments = TwoSegments, defect = "off-grid" });
         WriteSeg(python, "truncated.dcm", s[2], new { type = "BINARY", seed = 7, segments = TwoSegments, defect = "truncated" });
         WriteSeg(python, "bits8.dcm", s[3], new { type = "BINARY", seed = 8, segments = TwoSegments, defect = "bits8" });
         WriteSeg(python, "elsewhere.dcm", s[3], new { type = "BINARY", seed = 9, segments = TwoSegments, defect = "missing-series" });
+        WriteSeg(python, "wrongpatient.dcm", s[3], new { type = "BINARY", seed = 10, segments = TwoSegments, patient_from = s[2].Folder });
         _p.Write("segs/notes.txt", "not DICOM\n");
-        var result = _p.Build(Manifest.Replace("ON_FAIL", "exclude"));
+        var result = _p.Build(Manifest.Replace("ON_FAIL", "exclude").Replace(", segments: {'1': liver, Lesion: lesion}", ""));
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
 
         using var doc = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "labels", "organs.json")));
@@ -128,13 +130,15 @@ public sealed class SegImportTests : IDisposable
         using var report = JsonDocument.Parse(reportText);
         var violations = report.RootElement.GetProperty("violations").EnumerateArray()
             .Select(v => v.GetProperty("check").GetString() + ": " + v.GetProperty("message").GetString()).ToList();
-        Assert.Contains(violations, v => v.Contains("geometry: frame 5 (segment 1) lies 0.5 voxels off the image grid", StringComparison.Ordinal));
+        // Frame 5 (segment 1, unmapped) is off the grid too, but a segment with no class is not painted.
         Assert.Contains(violations, v => v.Contains("geometry: frame 10 (segment 2) lies 0.5 voxels off the image grid", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.StartsWith("format: not a usable DICOM SEG", StringComparison.Ordinal) && v.Contains("Pixel Data holds", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.Contains("BINARY segmentations have Bits Allocated and Bits Stored 1", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.StartsWith("link: the SEG references no de-identified series", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.StartsWith("format: not readable as DICOM", StringComparison.Ordinal));
-        Assert.Equal(6, violations.Count);
+        Assert.Contains("segments: segment 1 maps to no class (name it by number, label or type code under the annotation's segments)", violations);
+        Assert.Contains(violations, v => v.StartsWith("link: the SEG (", StringComparison.Ordinal) && v.EndsWith(") belongs to another patient than the series it references", StringComparison.Ordinal));
+        Assert.Equal(7, violations.Count);
         foreach (var series in s)
         {
             Assert.DoesNotContain(series.PatientId, reportText, StringComparison.Ordinal);

@@ -4,7 +4,8 @@
 
 SPEC: {"type": "BINARY"|"FRACTIONAL", "seed": N, "segments": [{"number": 1, "label": "Liver", "code": "SCT:10200004"}],
        "slices": [indices into the series sorted along its normal] (default all),
-       "defect": none | "missing-series" | "off-grid" | "bits8" | "truncated" | "no-position"}
+       "defect": none | "missing-series" | "off-grid" | "bits8" | "truncated" | "no-position",
+       "patient_from": a folder whose patient module the SEG carries (default: the series')}
 Frames: one per segment and slice, random pixels (BINARY: 30% ones; FRACTIONAL: 0..255 with maximum 255).
 The patient module is copied from the series (a SEG carries PHI).
 """
@@ -48,8 +49,11 @@ meta.TransferSyntaxUID = ExplicitVRLittleEndian
 ds = FileDataset(out, {}, file_meta=meta, preamble=b"\0" * 128)
 ds.is_little_endian, ds.is_implicit_VR = True, False
 ds.SOPClassUID, ds.SOPInstanceUID = SEG, meta.MediaStorageSOPInstanceUID
-for keyword in ["PatientName", "PatientID", "IssuerOfPatientID", "PatientBirthDate", "PatientSex", "StudyInstanceUID",
-                "StudyDate", "AccessionNumber", "FrameOfReferenceUID"]:
+patient = pydicom.dcmread(glob.glob(os.path.join(spec["patient_from"], "*.dcm"))[0], stop_before_pixels=True) if "patient_from" in spec else first
+for keyword in ["PatientName", "PatientID", "IssuerOfPatientID", "PatientBirthDate", "PatientSex"]:
+    if keyword in patient:
+        setattr(ds, keyword, patient.data_element(keyword).value)
+for keyword in ["StudyInstanceUID", "StudyDate", "AccessionNumber", "FrameOfReferenceUID"]:
     if keyword in first:
         setattr(ds, keyword, first.data_element(keyword).value)
 ds.Modality = "SEG"
