@@ -31,7 +31,7 @@ public sealed class SegImportTests : IDisposable
         labels:
           classes: [{id: 0, name: background}, {id: 1, name: liver}, {id: 2, name: lesion}]
           annotations:
-            - {name: organs, kind: mask, source: seg, on_fail: ON_FAIL, segments: {'1': liver, Lesion: lesion}}
+            - {name: organs, kind: mask, source: seg, on_fail: ON_FAIL, segments: {'1': liver, 'SCT:4147007': lesion}}
         output: {layout: nifti}
         """;
 
@@ -46,7 +46,7 @@ public sealed class SegImportTests : IDisposable
     {
         var python = Oracle.RequirePython("pydicom", "nibabel", "numpy");
         var s = _p.Series;
-        // Two overlapping segments mapped by number and by label; every slice.
+        // Two overlapping segments mapped by number and by property type code; every slice.
         WriteSeg(python, "a.dcm", s[0], new { type = "BINARY", seed = 3, segments = TwoSegments });
         // FRACTIONAL, three of five slices, frames placed by their source images (no Plane Position Sequence).
         WriteSeg(python, "b.dcm", s[1], new
@@ -119,7 +119,7 @@ public sealed class SegImportTests : IDisposable
         WriteSeg(python, "elsewhere.dcm", s[3], new { type = "BINARY", seed = 9, segments = TwoSegments, defect = "missing-series" });
         WriteSeg(python, "wrongpatient.dcm", s[3], new { type = "BINARY", seed = 10, segments = TwoSegments, patient_from = s[2].Folder });
         _p.Write("segs/notes.txt", "not DICOM\n");
-        var result = _p.Build(Manifest.Replace("ON_FAIL", "exclude").Replace(", segments: {'1': liver, Lesion: lesion}", ""));
+        var result = _p.Build(Manifest.Replace("ON_FAIL", "exclude").Replace(", segments: {'1': liver, 'SCT:4147007': lesion}", ""));
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
 
         using var doc = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "labels", "organs.json")));
