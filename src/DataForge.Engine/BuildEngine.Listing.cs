@@ -54,7 +54,7 @@ public sealed partial class BuildEngine
             var recorded = db.LoadOutputsOfSlots(def.Id);
             var produced = new List<Item>();
             int missing = 0, ungrouped = 0;
-            foreach (var (slot, inputs, groupKeyHash) in PlanForListing(def, db, objects, def.Inputs.SelectMany(id => items[id]).ToList(), ref ungrouped))
+            foreach (var (slot, inputs, groupKeyHash) in PlanForListing(def, db, objects, def.Inputs.SelectMany(id => items[id].Where(i => def.Reads(id, i.Path))).ToList(), ref ungrouped))
             {
                 var key = ActionKeys.Key(def, definitionHash, ActionKeys.InputsHash(def, inputs, groupKeyHash));
                 var records = recorded.GetValueOrDefault(key) ?? db.FindAction(key);

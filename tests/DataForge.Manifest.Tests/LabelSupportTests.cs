@@ -32,7 +32,27 @@ public sealed class LabelSupportTests : IDisposable
     public void A_mask_annotation_read_from_a_csv_source_is_refused_with_the_formats_that_work()
     {
         var problems = _f.Problems(WithLabels.Replace("FORMAT", "csv").Replace("KIND", "mask"));
-        Assert.Contains(problems, p => p.Contains("sources[1].format: csv cannot be imported as a mask annotation yet (supported: nifti-mask)", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("sources[1].format: csv cannot be imported as a mask annotation yet (supported: dicom-seg, nifti-mask)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_mask_annotation_read_from_dicom_seg_is_accepted()
+    {
+        Assert.Empty(_f.Problems(WithLabels.Replace("FORMAT", "dicom-seg").Replace("KIND", "mask").Replace("key: PatientID", "key: SeriesInstanceUID")));
+    }
+
+    [Fact]
+    public void A_segments_mapping_must_name_declared_classes_and_a_dicom_seg_source()
+    {
+        var seg = WithLabels.Replace("FORMAT", "dicom-seg").Replace("KIND", "mask")
+            .Replace("  annotations:", "  classes: [{id: 0, name: background}, {id: 1, name: liver}]\n  annotations:")
+            .Replace("source: lab}", "source: lab, segments: {'1': liver, Tumour: tumor}}");
+        var problems = _f.Problems(seg);
+        Assert.Contains(problems, p => p.Contains("segment 'Tumour' maps to 'tumor', which is not a name in labels.classes", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Contains("segment '1'", StringComparison.Ordinal));
+
+        var nifti = seg.Replace("dicom-seg", "nifti-mask");
+        Assert.Contains(_f.Problems(nifti), p => p.Contains("'segments' is only for annotations read from a dicom-seg source", StringComparison.Ordinal));
     }
 
     [Fact]

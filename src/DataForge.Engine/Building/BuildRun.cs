@@ -96,7 +96,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         foreach (var stage in pipeline.Stages)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var inputs = stage.Definition.Inputs.SelectMany(id => items[id]).ToList();
+            var inputs = stage.Definition.Inputs.SelectMany(id => items[id].Where(i => stage.Definition.Reads(id, i.Path))).ToList();
             var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken)
             {
                 Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow, PreviousDigest = stageDigests[stage.Definition.Id],

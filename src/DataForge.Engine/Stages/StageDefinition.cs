@@ -1,4 +1,5 @@
 using DataForge.Engine.Hashing;
+using DataForge.Engine.Sources;
 
 namespace DataForge.Engine.Stages;
 
@@ -52,4 +53,30 @@ public sealed record StageDefinition
 
     /// <summary>When true the stage's outputs are materialised into the output folder at their paths.</summary>
     public bool Publish { get; init; }
+
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>>? _inputPaths;
+    private readonly Dictionary<string, Glob[]>? _inputGlobs;
+
+    /// <summary>
+    /// Per input (a source or stage id among <see cref="Inputs"/>): globs (<c>**</c>, <c>*</c>, <c>?</c>) of the item
+    /// paths the stage reads from it. The input's other items are neither given to the stage nor part of its action
+    /// keys: a stage reading an upstream stage's volumes never sees its sidecars, and a change to a source file that
+    /// no glob matches reruns nothing. Inputs not named are read whole. Items pass by path alone (planning reads no
+    /// metadata).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? InputPaths
+    {
+        get => _inputPaths;
+        init
+        {
+            if (value?.Keys.FirstOrDefault(k => !Inputs.Contains(k, StringComparer.Ordinal)) is { } unknown)
+                throw new ArgumentException($"InputPaths names '{unknown}', which is not an input of stage {Id}", nameof(value));
+            _inputPaths = value;
+            _inputGlobs = value?.ToDictionary(kv => kv.Key, kv => kv.Value.Select(p => new Glob(p)).ToArray(), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>True when the stage reads the item at relative <paramref name="path"/> of <paramref name="input"/> (see <see cref="InputPaths"/>).</summary>
+    public bool Reads(string input, string path) =>
+        _inputGlobs is null || !_inputGlobs.TryGetValue(input, out var globs) || globs.Any(g => g.IsMatch(path));
 }

@@ -30,7 +30,7 @@ public static class BuildSupport
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> SupportedLabelFormats { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     {
         ["categorical"] = new HashSet<string>(StringComparer.Ordinal) { "csv", "json" },
-        ["mask"] = new HashSet<string>(StringComparer.Ordinal) { "nifti-mask" },
+        ["mask"] = new HashSet<string>(StringComparer.Ordinal) { "nifti-mask", "dicom-seg" },
         ["landmarks"] = new HashSet<string>(StringComparer.Ordinal) { "landmarks-csv", "slicer-markups" },
     };
 

@@ -200,7 +200,23 @@ public static class SemanticChecks
             if (a.Kind == "landmarks" && !a.HasPoints) report(at, "a landmarks annotation needs 'points' (the expected point names)");
             if (a.Kind != "landmarks" && a.HasPoints) report(at + ".points", "'points' is only for landmarks annotations", atKey: true);
             if (a.Kind != "categorical" && a.HasValues) report(at + ".values", "'values' is only for categorical annotations", atKey: true);
+            if (labels["annotations"]?[i]?["segments"] is JsonObject segments) CheckSegments(m, a.Source, segments, at, report);
         }
+    }
+
+    /// <summary>A DICOM SEG annotation's <c>segments</c> mapping names declared classes.</summary>
+    private static void CheckSegments(DataForgeManifest m, string? source, JsonObject segments, string at, Reporter report)
+    {
+        if (!m.Sources.Any(s => s.Id == source && s.Format == "dicom-seg"))
+        {
+            report(at + ".segments", "'segments' is only for annotations read from a dicom-seg source", atKey: true);
+            return;
+        }
+        if (m.Labels?["classes"] is not JsonArray classes) return;
+        var names = classes.Select(c => c!["name"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, value) in segments)
+            if (value?.GetValue<string>() is { } name && !names.Contains(name))
+                report(at + ".segments", $"segment '{key}' maps to '{name}', which is not a name in labels.classes", atKey: true);
     }
 
     private static void CheckSplits(DataForgeManifest m, Reporter report)

@@ -19,6 +19,7 @@ public sealed class Identifiers
     private readonly Dictionary<string, Place> _studies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Place> _series = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Place> _images = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonElement> _facts = new(StringComparer.Ordinal);
 
     public Identifiers(KeyedIdentity keys, string pseudonymPrefix)
     {
@@ -44,8 +45,12 @@ public sealed class Identifiers
         var place = new Place(patient, Text(metadata, "study_instance_uid"), Text(metadata, "series_instance_uid"), Text(metadata, "sop_instance_uid"));
         if (place.Study is { } st) _studies.TryAdd(st, place with { Series = null, Image = null });
         if (place.Series is { } se) _series.TryAdd(se, place with { Image = null });
-        if (place.Image is { } im) _images.TryAdd(im, place);
+        if (place.Image is { } im && _images.TryAdd(im, place)) _facts[im] = metadata;
     }
+
+    /// <summary>The header facts of the de-identified instance an original SOP Instance UID became, or null.</summary>
+    public JsonElement? FactsOf(string originalSopInstanceUid) =>
+        Resolve("image", originalSopInstanceUid, null) is { Image: { } uid } && _facts.TryGetValue(uid, out var facts) ? facts : null;
 
     /// <summary>Every de-identified patient, series, ... at a level, as places.</summary>
     public IEnumerable<Place> All(string level) => level switch

@@ -5,6 +5,7 @@ using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Stages.Deidentify;
+using DataForge.Stages.Harmonise;
 
 namespace DataForge.Stages.Labels;
 
@@ -40,7 +41,13 @@ public sealed class LabelStage : IStage
             ["pseudonym_prefix"] = pseudonymPrefix,
             ["secret_fingerprint"] = _keys.Fingerprint,
         }));
-        Definition = new StageDefinition(IdFor(annotation.Name), Version, StageShape.Reduce, inputs, key) { Publish = true, ReadsInputPaths = true };
+        Definition = new StageDefinition(IdFor(annotation.Name), Version, StageShape.Reduce, inputs, key)
+        {
+            Publish = true,
+            ReadsInputPaths = true,
+            // The volumes only: a published volume's BIDS sidecar (nifti/*.json) is not a label input.
+            InputPaths = inputs.Contains(VolumeStage.Id) ? new Dictionary<string, IReadOnlyList<string>> { [VolumeStage.Id] = ["**/*.nii", "**/*.nii.gz"] } : null,
+        };
     }
 
     public StageDefinition Definition { get; }
@@ -53,7 +60,6 @@ public sealed class LabelStage : IStage
         foreach (var item in input.Items)
         {
             var m = item.Metadata;
-            if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("sidecar", out _)) continue; // a volume's BIDS sidecar
             if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("affine", out var affine) && m.TryGetProperty("series_instance_uid", out var s))
                 volumes[s.GetString()!] = new ImageGeometry(m.GetProperty("pseudonym").GetString()!, s.GetString()!, item.Path ?? "",
                     m.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
@@ -141,6 +147,11 @@ public sealed class LabelStage : IStage
         List<(LabelEntry, Place)> entries, List<LabelViolation> violations, List<StageOutput> outputs, CancellationToken cancellationToken)
     {
         if (_a.Level != "series") throw new FormatException("masks are labelled per series (level: series)");
+        if (_a.Format == "dicom-seg")
+        {
+            SegMasks.Import(_a, files, ids, volumes, entries, violations, outputs, cancellationToken);
+            return;
+        }
         // A CSV in the source maps mask file names to identifiers; otherwise the file name is the identifier.
         var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var csv in files.Where(f => f.Path!.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
