@@ -113,7 +113,8 @@ public sealed class DicomFile
     {
         if (DicomWriter.Measure(this) is { } size && size <= Array.MaxLength)
         {
-            var bytes = new byte[size];
+            // Every byte is written below: no need to clear the array first.
+            var bytes = GC.AllocateUninitializedArray<byte>((int)size);
             var exact = new MemoryStream(bytes, writable: true);
             Save(exact);
             if (exact.Position != size) throw new InvalidOperationException($"the file measured {size} bytes but {exact.Position} were written");

@@ -28,12 +28,12 @@ internal sealed class ByteSource
         _buffer = new byte[(int)Math.Max(64, Math.Min(bufferSize, Math.Max(length - start, 64)))];
     }
 
-    /// <summary>Over a whole array: the array is the buffer, so nothing is read or copied in advance.</summary>
-    public ByteSource(byte[] bytes, string? file)
+    /// <summary>Over the first <paramref name="length"/> bytes of an array: the array is the buffer, so nothing is read or copied in advance.</summary>
+    public ByteSource(byte[] bytes, int length, string? file)
     {
         _buffer = bytes;
-        _count = bytes.Length;
-        Length = bytes.Length;
+        _count = length;
+        Length = length;
         File = file;
         _inMemory = true;
     }

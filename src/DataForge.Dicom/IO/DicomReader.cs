@@ -31,7 +31,16 @@ public static class DicomReader
     public static DicomFile Read(byte[] bytes, DicomReadOptions? options = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        return Read(new MemoryStream(bytes, writable: false), new ByteSource(bytes, name), options);
+        return Read(bytes, bytes.Length, options, name);
+    }
+
+    /// <summary>Reads a file from the first <paramref name="length"/> bytes of an array (a pooled buffer), keeping large values as slices of it.</summary>
+    public static DicomFile Read(byte[] bytes, int length, DicomReadOptions? options = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, bytes.Length);
+        return Read(new MemoryStream(bytes, 0, length, writable: false), new ByteSource(bytes, length, name), options);
     }
 
     /// <summary>Reads a file from a seekable stream positioned at its start.</summary>

@@ -51,7 +51,7 @@ internal sealed class StoredStageItem(ContentHash hash, long size, string? path,
     /// </summary>
     private static byte[] ReadExactly(Stream stream, int size)
     {
-        var bytes = new byte[size];
+        var bytes = GC.AllocateUninitializedArray<byte>(size);  // filled below, or thrown away
         var done = 0;
         while (done < size)
         {

@@ -67,6 +67,19 @@ public class InMemoryReadingTests
     }
 
     [Fact]
+    public void A_file_read_from_the_front_of_a_larger_array_ends_where_its_length_says()
+    {
+        var path = TestData.PydicomFiles().Single(p => Path.GetFileName(p) == "CT_small.dcm");
+        var bytes = File.ReadAllBytes(path);
+        var pooled = new byte[bytes.Length + 4096];
+        bytes.CopyTo(pooled, 0);
+        pooled.AsSpan(bytes.Length).Fill(0x55);  // what a reused buffer holds after the file: not an element
+        var file = DicomReader.Read(pooled, bytes.Length);
+        Assert.Empty(file.Warnings);
+        Assert.Equal(bytes, file.ToBytes());
+    }
+
+    [Fact]
     public void Big_endian_pixel_data_read_from_an_array_is_swapped_in_a_copy()
     {
         var path = TestData.PydicomFiles().Single(p => Path.GetFileName(p) == "MR_small_bigendian.dcm");
