@@ -105,11 +105,25 @@ public sealed partial class DicomDataset : IEnumerable<DicomAttribute>
         {
             for (var ds = this; ds is not null; ds = ds.Parent)
             {
-                if (ds.GetElement(DicomTags.SpecificCharacterSet) is { } e)
-                    return DicomCharacterSet.FromTerms(DecodeAscii(e.Span, true));
+                if (ds.GetElement(DicomTags.SpecificCharacterSet) is { } e) return ds.CharacterSetOf(e);
             }
             return DicomCharacterSet.Default;
         }
+    }
+
+    // Every string read decodes through the character set: it is parsed once per (0008,0005) element, which is
+    // immutable, so a replaced element is simply a new cache key.
+    // One reference, written whole: a reader on another thread sees an old pair or a new one, never a mix.
+    private CachedCharacterSet? _characterSet;
+
+    private sealed record CachedCharacterSet(DicomElement Source, DicomCharacterSet Set);
+
+    private DicomCharacterSet CharacterSetOf(DicomElement element)
+    {
+        if (_characterSet is { } cached && ReferenceEquals(cached.Source, element)) return cached.Set;
+        var set = DicomCharacterSet.FromTerms(DecodeAscii(element.Span, true));
+        _characterSet = new CachedCharacterSet(element, set);
+        return set;
     }
 
     /// <summary>A deep copy: sequences and items are copied, value bytes are shared (they are never modified in place).</summary>

@@ -8,17 +8,21 @@ namespace DataForge.Dicom;
 /// </summary>
 public sealed class DicomElement : DicomAttribute
 {
-    private readonly byte[] _data;
+    private readonly ReadOnlyMemory<byte> _data;
 
-    public DicomElement(DicomTag tag, DicomVR vr, byte[] data) : base(tag, vr)
+    public DicomElement(DicomTag tag, DicomVR vr, byte[] data) : this(tag, vr, new ReadOnlyMemory<byte>(data ?? throw new ArgumentNullException(nameof(data))))
     {
-        ArgumentNullException.ThrowIfNull(data);
+    }
+
+    /// <summary>An element whose value is memory the caller will not change (e.g. a slice of a file read whole: no copy).</summary>
+    public DicomElement(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> data) : base(tag, vr)
+    {
         if (vr == DicomVR.SQ) throw new ArgumentException("use DicomSequence for SQ", nameof(vr));
         _data = data;
     }
 
     /// <summary>The value bytes (little endian for binary numbers); not padded if the file was not.</summary>
-    public ReadOnlySpan<byte> Span => _data;
+    public ReadOnlySpan<byte> Span => _data.Span;
 
     /// <summary>The value bytes (little endian for binary numbers).</summary>
     public ReadOnlyMemory<byte> Data => _data;
@@ -32,7 +36,7 @@ public sealed class DicomElement : DicomAttribute
     /// <summary>Reads the i-th binary number as a double (US, SS, UL, SL, FL, FD, SV, UV, OW, OF, OD, OL, OV).</summary>
     public double GetNumber(int index)
     {
-        var s = _data.AsSpan();
+        var s = _data.Span;
         return VR.Code switch
         {
             "US" or "OW" => BinaryPrimitives.ReadUInt16LittleEndian(s[(index * 2)..]),
@@ -49,5 +53,5 @@ public sealed class DicomElement : DicomAttribute
 
     /// <summary>Reads the i-th value of an AT element as a tag.</summary>
     public DicomTag GetTag(int index) =>
-        new(BinaryPrimitives.ReadUInt16LittleEndian(_data.AsSpan(index * 4)), BinaryPrimitives.ReadUInt16LittleEndian(_data.AsSpan(index * 4 + 2)));
+        new(BinaryPrimitives.ReadUInt16LittleEndian(_data.Span[(index * 4)..]), BinaryPrimitives.ReadUInt16LittleEndian(_data.Span[(index * 4 + 2)..]));
 }

@@ -108,9 +108,18 @@ public sealed class DicomFile
         }
     }
 
-    /// <summary>The whole file as bytes.</summary>
+    /// <summary>The whole file as bytes, written once into an array of its exact size (pixel data copied once).</summary>
     public byte[] ToBytes()
     {
+        if (DicomWriter.Measure(this) is { } size && size <= Array.MaxLength)
+        {
+            // Every byte is written below: no need to clear the array first.
+            var bytes = GC.AllocateUninitializedArray<byte>((int)size);
+            var exact = new MemoryStream(bytes, writable: true);
+            Save(exact);
+            if (exact.Position != size) throw new InvalidOperationException($"the file measured {size} bytes but {exact.Position} were written");
+            return bytes;
+        }
         var ms = new MemoryStream();
         Save(ms);
         return ms.ToArray();

@@ -4,11 +4,16 @@ namespace DataForge.Dicom.IO;
 
 /// <summary>
 /// Buffered forward reader over a stream of known length, with the absolute position of every byte. It never
-/// allocates more than the bytes that remain, so a corrupt length cannot cause a large allocation.
+/// allocates more than the bytes that remain, so a corrupt length cannot cause a large allocation. Over bytes
+/// already in memory it reads from them directly, and large values are slices of them (no copy).
 /// </summary>
 internal sealed class ByteSource
 {
-    private readonly Stream _stream;
+    /// <summary>Over memory, values of at least this many bytes (pixel data) are slices of it; smaller ones are copied.</summary>
+    internal const int SliceAtLeast = 1024;
+
+    private readonly Stream? _stream;
+    private readonly bool _inMemory;
     private byte[] _buffer;
     private int _pos;
     private int _count;
@@ -21,6 +26,16 @@ internal sealed class ByteSource
         _bufferStart = start;
         File = file;
         _buffer = new byte[(int)Math.Max(64, Math.Min(bufferSize, Math.Max(length - start, 64)))];
+    }
+
+    /// <summary>Over the first <paramref name="length"/> bytes of an array: the array is the buffer, so nothing is read or copied in advance.</summary>
+    public ByteSource(byte[] bytes, int length, string? file)
+    {
+        _buffer = bytes;
+        _count = length;
+        Length = length;
+        File = file;
+        _inMemory = true;
     }
 
     /// <summary>Total length of the underlying data.</summary>
@@ -42,7 +57,7 @@ internal sealed class ByteSource
     private bool Fill(int n)
     {
         if (_count - _pos >= n) return true;
-        if (Remaining < n) return false;
+        if (Remaining < n || _inMemory) return false;
         if (_buffer.Length < n) Array.Resize(ref _buffer, Math.Max(n, _buffer.Length * 2));
         var keep = _count - _pos;
         Buffer.BlockCopy(_buffer, _pos, _buffer, 0, keep);
@@ -52,7 +67,7 @@ internal sealed class ByteSource
         while (_count < n)
         {
             var want = (int)Math.Min(_buffer.Length - _count, Length - (_bufferStart + _count));
-            var read = _stream.Read(_buffer, _count, want);
+            var read = _stream!.Read(_buffer, _count, want);
             if (read <= 0) return false;
             _count += read;
         }
@@ -102,13 +117,27 @@ internal sealed class ByteSource
             _count = 0;
             while (done < n)
             {
-                var read = _stream.Read(result, done, (int)n - done);
+                var read = _stream!.Read(result, done, (int)n - done);
                 if (read <= 0) throw Error("unexpected end of data inside a value", tag);
                 done += read;
                 _bufferStart += read;
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Reads a value of n bytes: over memory, a large value is a slice of the caller's array (which must then not
+    /// change while the value is in use); otherwise a new array.
+    /// </summary>
+    public ReadOnlyMemory<byte> ReadValue(long n, DicomTag? tag)
+    {
+        if (!_inMemory || n < SliceAtLeast) return ReadBytes(n, tag);
+        if (n > Remaining)
+            throw Error($"value length {n} goes past the end of the data ({Remaining} bytes remain)", tag);
+        var value = new ReadOnlyMemory<byte>(_buffer, _pos, (int)n);
+        _pos += (int)n;
+        return value;
     }
 
     /// <summary>Skips n bytes (seeking when possible).</summary>
@@ -122,7 +151,7 @@ internal sealed class ByteSource
         _bufferStart += _count + n;
         _pos = 0;
         _count = 0;
-        if (_stream.CanSeek) _stream.Seek(_bufferStart, SeekOrigin.Begin);
+        if (_stream!.CanSeek) _stream.Seek(_bufferStart, SeekOrigin.Begin);
         else
         {
             var sink = new byte[Math.Min(n, 1 << 16)];

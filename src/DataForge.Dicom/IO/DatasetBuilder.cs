@@ -18,7 +18,7 @@ internal sealed class DatasetBuilder : IDicomReaderObserver
     /// <summary>The data has implicit VR: VRs came from the dictionary and ambiguous ones are resolved here.</summary>
     public bool ImplicitVR { get; init; }
 
-    public void OnElement(DicomTag tag, DicomVR vr, byte[] value, long offset)
+    public void OnElement(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> value, long offset)
     {
         if (ImplicitVR && (vr == DicomVR.US || vr == DicomVR.OB)) vr = Resolve(tag, vr);
         Current.AppendRead(new DicomElement(tag, vr, value) { SourceOffset = offset });

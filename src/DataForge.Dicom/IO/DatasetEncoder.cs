@@ -116,7 +116,8 @@ internal sealed class DatasetEncoder(Stream output, DicomTransferSyntax syntax)
         return total;
     }
 
-    private long Measure(DicomAttribute a)
+    /// <summary>Encoded length of one attribute (header and value) in this transfer syntax.</summary>
+    public long Measure(DicomAttribute a)
     {
         long header = _explicit ? (a.VR.Is32BitLength ? 12 : 8) : 8;
         return a switch

@@ -24,18 +24,38 @@ public static class DicomReader
         }
     }
 
-    /// <summary>Reads a file from bytes in memory.</summary>
-    public static DicomFile Read(byte[] bytes, DicomReadOptions? options = null, string? name = null) =>
-        Read(new MemoryStream(bytes, writable: false), options, name);
+    /// <summary>
+    /// Reads a file from bytes in memory. Large values (pixel data) are slices of <paramref name="bytes"/>, not
+    /// copies: the caller hands the array over and must not change it while the file is in use.
+    /// </summary>
+    public static DicomFile Read(byte[] bytes, DicomReadOptions? options = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return Read(bytes, bytes.Length, options, name);
+    }
+
+    /// <summary>Reads a file from the first <paramref name="length"/> bytes of an array (a pooled buffer), keeping large values as slices of it.</summary>
+    public static DicomFile Read(byte[] bytes, int length, DicomReadOptions? options = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, bytes.Length);
+        return Read(new MemoryStream(bytes, 0, length, writable: false), new ByteSource(bytes, length, name), options);
+    }
 
     /// <summary>Reads a file from a seekable stream positioned at its start.</summary>
     public static DicomFile Read(Stream stream, DicomReadOptions? options = null, string? name = null)
     {
-        options ??= DicomReadOptions.Default;
         if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable; copy it to a MemoryStream first", nameof(stream));
-        var length = stream.Length - stream.Position;
-        var origin = stream.Position;
-        var source = new ByteSource(stream, stream.Length, origin, name);
+        return Read(stream, new ByteSource(stream, stream.Length, stream.Position, name), options);
+    }
+
+    /// <summary>Reads from <paramref name="source"/>, which reads <paramref name="stream"/> from its position (a deflated dataset is inflated from the stream).</summary>
+    private static DicomFile Read(Stream stream, ByteSource source, DicomReadOptions? options)
+    {
+        options ??= DicomReadOptions.Default;
+        var name = source.File;
+        var length = source.Remaining;
         var preamble = new byte[128];
         var hasPreamble = false;
         var head = source.Peek((int)Math.Min(132, length));

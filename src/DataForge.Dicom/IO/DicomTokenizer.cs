@@ -151,9 +151,15 @@ internal sealed class DicomTokenizer
         if ((length & 1) == 1) Warnings.Add($"offset {start}, tag {tag}: odd value length {length} (PS3.5 7.1.1)");
         if (tag.Group is 0x0001 or 0x0003 or 0x0005 or 0x0007 or 0xFFFF)
             Warnings.Add($"offset {start}, tag {tag}: group {tag.Group:X4} may not be used (PS3.5 7.8)");
-        var value = _src.ReadBytes(length, tag);
-        if (_big && vr.UnitSize > 1) ByteSwap.SwapInPlace(value, vr == DicomVR.AT ? 2 : vr.UnitSize);
-        _observer.OnElement(tag, vr, value, start);
+        if (_big && vr.UnitSize > 1)
+        {
+            // Swapped in a copy of its own: a value read from memory must not change the caller's bytes.
+            var swapped = _src.ReadBytes(length, tag);
+            ByteSwap.SwapInPlace(swapped, vr == DicomVR.AT ? 2 : vr.UnitSize);
+            _observer.OnElement(tag, vr, swapped, start);
+            return;
+        }
+        _observer.OnElement(tag, vr, _src.ReadValue(length, tag), start);
     }
 
     private void ReadSequence(DicomTag tag, uint length, long start, int depth, bool switchToImplicit)

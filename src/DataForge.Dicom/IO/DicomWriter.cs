@@ -58,6 +58,24 @@ public static class DicomWriter
         output.Flush();
     }
 
+    /// <summary>
+    /// The number of bytes <see cref="WriteFile"/> writes for a file, or null when it is known only by writing it (a
+    /// deflated dataset).
+    /// </summary>
+    public static long? Measure(DicomFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var syntax = file.TransferSyntax;
+        if (syntax.IsDeflated) return null;
+        var dataset = new DatasetEncoder(Stream.Null, syntax).Measure(file.Dataset);
+        if (file.HadNoMeta && file.Meta.Count == 0) return dataset;
+        var metaEncoder = new DatasetEncoder(Stream.Null, DicomTransferSyntax.ExplicitVRLittleEndian);
+        long meta = 12; // (0002,0000) UL, recomputed: 8 bytes of header and 4 of value
+        foreach (var a in file.Meta)
+            if (a.Tag != DicomTags.FileMetaInformationGroupLength) meta += metaEncoder.Measure(a);
+        return 128 + 4 + meta + dataset;
+    }
+
     /// <summary>The dataset encoded in a transfer syntax, as bytes.</summary>
     public static byte[] Encode(DicomDataset dataset, DicomTransferSyntax syntax)
     {

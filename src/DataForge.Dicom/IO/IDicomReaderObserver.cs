@@ -6,8 +6,11 @@ namespace DataForge.Dicom.IO;
 /// </summary>
 public interface IDicomReaderObserver
 {
-    /// <summary>A data element with its value (binary numbers already in little endian order).</summary>
-    void OnElement(DicomTag tag, DicomVR vr, byte[] value, long offset);
+    /// <summary>
+    /// A data element with its value (binary numbers already in little endian order). Read from memory, a large value
+    /// may be a slice of the bytes being read rather than a copy.
+    /// </summary>
+    void OnElement(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> value, long offset);
 
     /// <summary>A sequence starts; its items follow, then <see cref="OnEndSequence"/>.</summary>
     void OnBeginSequence(DicomTag tag, DicomVR vr, bool undefinedLength, long offset);

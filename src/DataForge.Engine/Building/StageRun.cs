@@ -389,7 +389,18 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         }
         catch (Exception e) { return (null, $"the stage threw {e.GetType().Name}"); }
         if (result.IsFailure) return (null, result.FailureReason);
+        try
+        {
+            return Record(action, result);
+        }
+        finally
+        {
+            foreach (var output in result.Outputs) output.Release?.Invoke();
+        }
+    }
 
+    private (List<OutputRecord>? Outputs, string? Failure) Record(PlannedAction action, StageResult result)
+    {
         var paths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var output in result.Outputs)
         {

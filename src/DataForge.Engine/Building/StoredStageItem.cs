@@ -39,11 +39,34 @@ internal sealed class StoredStageItem(ContentHash hash, long size, string? path,
     public override byte[] ReadAllBytes()
     {
         using var stream = open();
-        using var copy = new MemoryStream(size > 0 && size < int.MaxValue ? (int)size : 0);
-        stream.CopyTo(copy);
-        var bytes = copy.ToArray();
+        var bytes = size is > 0 and <= int.MaxValue ? ReadExactly(stream, (int)size) : ReadToEnd(stream);
         if (unchangedSinceIndex?.Invoke() == true && bytes.Length == size) return bytes;
         if (ContentHash.Of(bytes) != hash) throw new InputChangedException();
         return bytes;
+    }
+
+    /// <summary>
+    /// The content straight into an array of the indexed size (no second copy). Content of another size cannot have
+    /// the indexed hash: the input changed.
+    /// </summary>
+    private static byte[] ReadExactly(Stream stream, int size)
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(size);  // filled below, or thrown away
+        var done = 0;
+        while (done < size)
+        {
+            var read = stream.Read(bytes, done, size - done);
+            if (read <= 0) throw new InputChangedException();
+            done += read;
+        }
+        if (stream.ReadByte() >= 0) throw new InputChangedException();
+        return bytes;
+    }
+
+    private static byte[] ReadToEnd(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 }

@@ -32,6 +32,11 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
 
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static partial int SyncFileRange(Microsoft.Win32.SafeHandles.SafeFileHandle fd, long offset, long count, uint flags);
+
+    private const uint SyncFileRangeWrite = 2;
+
     /// <summary>
     /// statx(2) following symbolic links. Layout (linux/stat.h, the same on every architecture):
     /// nlink u32 at 16, mode u16 at 28, ino u64 at 32, size u64 at 40, mtime {i64 sec, u32 nsec} at 112.
@@ -66,6 +71,19 @@ internal static partial class NativeMethods
         try { return Link(existing, newPath) == 0; }
         catch (EntryPointNotFoundException) { return false; }
         catch (DllNotFoundException) { return false; }
+    }
+
+    /// <summary>
+    /// sync_file_range(2) with SYNC_FILE_RANGE_WRITE: starts writing a file's dirty pages back without waiting for
+    /// them, so that the syncfs which makes a batch durable finds most of the batch already on its way. Best effort
+    /// (no durability promise of its own); a no-op where the call does not exist.
+    /// </summary>
+    public static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { SyncFileRange(file, 0, 0, SyncFileRangeWrite); }
+        catch (EntryPointNotFoundException) { }
+        catch (DllNotFoundException) { }
     }
 
     /// <summary>syncfs(2) of the file system holding a folder: one flush for a whole batch of writes and renames.</summary>

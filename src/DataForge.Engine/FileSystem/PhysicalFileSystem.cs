@@ -75,6 +75,8 @@ public sealed class PhysicalFileSystem : IFileSystem
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: durable);
+                // Not durable yet, but on its way: the batch's syncfs (under the state.db lock) then waits less.
+                if (!durable) NativeMethods.StartWriteback(stream.SafeFileHandle);
             }
             if (readOnly && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, ReadOnlyFile);
             File.Move(temp, path, overwrite: true);

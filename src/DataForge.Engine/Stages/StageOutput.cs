@@ -37,6 +37,12 @@ public sealed class StageOutput
     /// <summary>The bytes.</summary>
     public ReadOnlyMemory<byte> Content { get; }
 
+    /// <summary>
+    /// Called by the engine once it has stored <see cref="Content"/> (or given up on it), after which it reads the
+    /// content no more: a stage can hand a pooled buffer back here. Never called is harmless (the buffer is garbage).
+    /// </summary>
+    public Action? Release { get; init; }
+
     /// <summary>Metadata (a JSON object), or null for <c>{}</c>.</summary>
     public JsonElement? Metadata { get; }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using DataForge.Dicom;
 
@@ -76,7 +77,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         context.Removed.UnionWith(context.RemovedText);
         context.Removed.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
         context.NameParts.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
-        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts, identity);
+        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts(), identity);
     }
 
     private static string Text(DicomDataset ds, DicomTag tag) => ds.GetString(tag)?.Trim() ?? "";
@@ -405,15 +406,23 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> NameParts { get; } = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Kept { get; } = [];
-        /// <summary>Per attribute (keyword, or (gggg,eeee) when it has none) and per outcome: how many values.</summary>
-        public SortedDictionary<string, SortedDictionary<string, int>> Counts { get; } = new(StringComparer.Ordinal);
+        // Counted by tag while attributes are walked (a hash lookup); named once per tag at the end.
+        private readonly Dictionary<(DicomTag Tag, string What), int> _counts = [];
 
-        public void Count(DicomTag tag, string what)
+        public void Count(DicomTag tag, string what) => CollectionsMarshal.GetValueRefOrAddDefault(_counts, (tag, what), out _)++;
+
+        /// <summary>Per attribute (keyword, or (gggg,eeee) when it has none) and per outcome: how many values.</summary>
+        public SortedDictionary<string, SortedDictionary<string, int>> Counts()
         {
-            var name = tag.IsPrivate ? "" : DataForge.Dicom.Dictionary.DicomDictionary.Standard.KeywordOf(tag);
-            if (name.Length == 0) name = $"({tag.Group:X4},{tag.Element:X4})";
-            if (!Counts.TryGetValue(name, out var outcomes)) Counts[name] = outcomes = new(StringComparer.Ordinal);
-            outcomes[what] = outcomes.GetValueOrDefault(what) + 1;
+            var counts = new SortedDictionary<string, SortedDictionary<string, int>>(StringComparer.Ordinal);
+            foreach (var ((tag, what), n) in _counts)
+            {
+                var name = tag.IsPrivate ? "" : DataForge.Dicom.Dictionary.DicomDictionary.Standard.KeywordOf(tag);
+                if (name.Length == 0) name = $"({tag.Group:X4},{tag.Element:X4})";
+                if (!counts.TryGetValue(name, out var outcomes)) counts[name] = outcomes = new(StringComparer.Ordinal);
+                outcomes[what] = outcomes.GetValueOrDefault(what) + n;
+            }
+            return counts;
         }
 
         public void AddRemoved(string value, HashSet<string>? into = null)

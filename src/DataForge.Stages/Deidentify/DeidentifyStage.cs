@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using DataForge.Dicom;
 using DataForge.Dicom.IO;
@@ -63,10 +64,47 @@ public sealed class DeidentifyStage : IStage
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
+        // The instance is read into a pooled buffer, which its pixel data stays a slice of until the output is
+        // encoded (into a pooled buffer too, handed back once the engine has stored it): a CT slice is then read
+        // and written once, and no half-megabyte array per instance is left for the collector.
+        var size = input.Item.Size;
+        if (size > Array.MaxLength) return StageResult.Failed("the file is too large to de-identify in memory");
+        var buffer = ArrayPool<byte>.Shared.Rent((int)size);
+        try
+        {
+            if (!ReadWhole(input.Item, buffer.AsSpan(0, (int)size))) return StageResult.Failed(Changed);
+            return Run(buffer, (int)size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private const string Changed = "the file changed while the build read it; run the build again";
+
+    /// <summary>Fills <paramref name="into"/> with the item's content; false when it is shorter or longer than indexed.</summary>
+    private static bool ReadWhole(StageItem item, Span<byte> into)
+    {
+        using var stream = item.OpenRead();
+        var done = 0;
+        while (done < into.Length)
+        {
+            var read = stream.Read(into[done..]);
+            if (read <= 0) return false;
+            done += read;
+        }
+        // One more read meets the end: a verifying stream checks the hash there; a longer file is a changed one.
+        Span<byte> more = stackalloc byte[1];
+        return stream.Read(more) == 0;
+    }
+
+    private StageResult Run(byte[] buffer, int size)
+    {
         DicomFile file;
         try
         {
-            file = DicomReader.Read(input.Item.ReadAllBytes());
+            file = DicomReader.Read(buffer, size);
         }
         catch (DicomFormatException e)
         {
@@ -99,7 +137,6 @@ public sealed class DeidentifyStage : IStage
         if (LeakGate.Check(result.File, result.RemovedIdentifiers) is { } leak) return StageResult.Failed(leak);
 
         var ds = result.File.Dataset;
-        var bytes = result.File.ToBytes();
         var path = $"dicom/{result.Pseudonym}/{ds.GetString(DicomTags.StudyInstanceUID) ?? "no-study"}/" +
                    $"{ds.GetString(DicomTags.SeriesInstanceUID) ?? "no-series"}/{ds.GetString(DicomTags.SOPInstanceUID)}.dcm";
         // Paths are built from the pseudonym and new UIDs only; checked all the same, like the bytes.
@@ -119,6 +156,16 @@ public sealed class DeidentifyStage : IStage
             }
             json.WriteEndObject();
         });
-        return StageResult.Success(new StageOutput(path, bytes, JsonDocument.Parse(facts).RootElement.Clone()));
+        var metadata = JsonDocument.Parse(facts).RootElement.Clone();
+        if (DicomWriter.Measure(result.File) is not { } length || length > Array.MaxLength)
+            return StageResult.Success(new StageOutput(path, result.File.ToBytes(), metadata));
+        var output = ArrayPool<byte>.Shared.Rent((int)length);
+        var stream = new MemoryStream(output, 0, (int)length, writable: true);
+        result.File.Save(stream);
+        if (stream.Position != length) throw new InvalidOperationException($"the output measured {length} bytes but {stream.Position} were written");
+        return StageResult.Success(new StageOutput(path, output.AsMemory(0, (int)length), metadata)
+        {
+            Release = () => ArrayPool<byte>.Shared.Return(output),
+        });
     }
 }

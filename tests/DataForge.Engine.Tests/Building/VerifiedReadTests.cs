@@ -79,6 +79,22 @@ public sealed class VerifiedReadTests : IDisposable
         Assert.Empty(_project.Outputs());
     }
 
+    [Theory]
+    [InlineData("a rewrite longer than the original")]
+    [InlineData("short")]
+    public void A_file_that_grew_or_shrank_before_the_stage_reads_it_whole_fails_the_action(string rewrite)
+    {
+        _project.WriteSource("a.txt", "S0", "original");
+        var result = _project.Engine.Build(Reading(input =>
+        {
+            _project.WriteSource("a.txt", "S0", rewrite);
+            return input.Item.ReadAllBytes();
+        }));
+
+        Assert.Equal(Changed, Assert.Single(result.Failures).Reason);
+        Assert.Empty(_project.Outputs());
+    }
+
     [Fact]
     public void A_same_size_rewrite_that_keeps_the_stat_is_still_caught_when_the_stat_cannot_be_trusted()
     {
