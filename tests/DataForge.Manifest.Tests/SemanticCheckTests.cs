@@ -93,8 +93,8 @@ public sealed class SemanticCheckTests : IDisposable
     [Fact]
     public void A_deidentify_option_that_is_not_built_yet_is_refused()
     {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [clean-graphics]\n");
-        Assert.Equal("dataforge.yaml:9:13: deidentify.options[0]: clean-graphics is not supported yet; remove it to build without it", Assert.Single(problems));
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [clean-recognizable-visual-features]\n");
+        Assert.Equal("dataforge.yaml:9:13: deidentify.options[0]: clean-recognizable-visual-features is not supported yet; remove it to build without it", Assert.Single(problems));
     }
 
     [Fact]
