@@ -96,6 +96,8 @@ public static class SemanticChecks
         }
         if (d.ContainsKey("burned_in_regions") && !(d["options"] is JsonArray chosen && chosen.Any(o => o?.GetValue<string>() is "clean-pixel-data" or "clean-graphics")))
             report("deidentify.burned_in_regions", "burned_in_regions are applied by the clean-pixel-data option (to pixels) and the clean-graphics option (to overlays); add one to deidentify.options", atKey: true);
+        if (d.ContainsKey("visual_features") && !(d["options"] is JsonArray picked && picked.Any(o => o?.GetValue<string>() == "clean-recognizable-visual-features")))
+            report("deidentify.visual_features", "visual_features are applied by the clean-recognizable-visual-features option; add it to deidentify.options", atKey: true);
         if (d["pseudonym"]?["format"]?.GetValue<string>() is { } format)
         {
             var sequential = format.Contains("{seq:", StringComparison.Ordinal);
