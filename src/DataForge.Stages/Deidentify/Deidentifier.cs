@@ -56,7 +56,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             patientKey,
             policy.Pseudonym.Write(token, number),
             policy.Has("retain-longitudinal-modified-dates") ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
-            KnownIdentifiers(ds)) { PatientName = Text(ds, DicomTags.PatientName) };
+            KnownIdentifiers(ds)) { PatientName = Text(ds, DicomTags.PatientName), LittleEndian = !input.TransferSyntax.IsBigEndian };
         OverlayCleaner.Apply(ds, policy, context.Count);
         Apply(ds, context);
         Record(ds);
@@ -94,8 +94,9 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
 
     private void Apply(DicomDataset ds, Context context)
     {
-        foreach (var attribute in ds.ToList())
+        foreach (var original in ds.ToList())
         {
+            var attribute = UnknownVR.Resolve(ds, original, context.LittleEndian);
             string? replacement = null;
             var action = attribute.Tag.IsPrivate
                 ? PrivateAction(ds, attribute.Tag, out replacement)
@@ -177,14 +178,6 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
     private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context, string? replacement = null)
     {
         var tag = element.Tag;
-        // A known text attribute written as UN (PS3.5 6.2.2) is read as its dictionary VR, so that its
-        // value can be replaced, cleaned and checked like any other.
-        if (element.VR == DicomVR.UN && !tag.IsPrivate && DataForge.Dicom.Dictionary.DicomDictionary.Standard.Find(tag) is { IsAmbiguous: false } entry
-            && entry.VR.IsString)
-        {
-            element = new DicomElement(tag, entry.VR, element.Data.ToArray());
-            ds.Add(element);
-        }
         var isPatientIdentity = (tag == DicomTags.PatientID || tag == DicomTags.PatientName) && policy.OverrideFor(tag) is null;
         // What leaves the dataset must not come back: every value that is removed or replaced is
         // remembered for the leak gate. Cleaned text keeps its non-identifying words, so only cleaned
@@ -416,6 +409,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         public int DateOffset { get; } = dateOffset;
         public IReadOnlyList<string> Known { get; } = known;
         public string PatientName { get; init; } = "";
+        public bool LittleEndian { get; init; }
         /// <summary>The option scope the walk is in (<see cref="ContentCleaning"/>).</summary>
         public CleaningScope Scope { get; set; }
         public HashSet<string> Removed { get; } = new(StringComparer.OrdinalIgnoreCase);
