@@ -317,7 +317,9 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         ds.Add(DicomTags.LongitudinalTemporalInformationModified,
             policy.Has("retain-longitudinal-full-dates") ? "UNMODIFIED" : policy.Has("retain-longitudinal-modified-dates") ? "MODIFIED" : "REMOVED");
         // PS3.15 E.3.2: instances with recognisable features are excluded before this (VisualFeaturesPolicy).
-        if (policy.Has("clean-recognizable-visual-features")) ds.Add(DicomTags.RecognizableVisualFeatures, "NO");
+        // The attribute belongs to the General Image module (PS3.3 C.7.6.1): images only.
+        if (policy.Has("clean-recognizable-visual-features") && (ds.Contains(DicomTags.PixelData) || ds.Contains(DicomTags.RecognizableVisualFeatures)))
+            ds.Add(DicomTags.RecognizableVisualFeatures, "NO");
     }
 
     private const string BasicProfileMeaning = "Basic Application Confidentiality Profile";

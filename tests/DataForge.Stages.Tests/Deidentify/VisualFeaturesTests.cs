@@ -96,4 +96,16 @@ public sealed class VisualFeaturesTests : IDisposable
         var text = File.ReadAllText(_dir.Combine("out", DeidentificationReportStage.FileName));
         Assert.DoesNotContain(DicomReader.ReadFile(mr[0]).Dataset.GetString(DicomTags.PatientID)!, text);
     }
+
+    [SkippableFact]
+    public void A_structured_report_gets_the_option_code_but_no_image_attribute()
+    {
+        var dcmdump = Oracle.Require("dcmdump");
+        var result = StructuredContentTests.Deid("clean-recognizable-visual-features").Apply(StructuredContentTests.TestSr());
+        var path = _dir.Combine("sr.dcm");
+        result.File.Save(path);
+        var dump = Oracle.Run(dcmdump, [path]).StandardOutput;
+        Assert.Contains("[113102]", dump);
+        Assert.DoesNotContain("(0028,0302)", dump);
+    }
 }
