@@ -45,6 +45,7 @@ public static class PipelineFactory
             {
                 var config = JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone();
                 var layout = manifest.Output.Layout;
+                dicom = VisualFeaturesPipeline.Add(stages, config, dicom).ToList();
                 stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
                     publish: layout == "dicom", numbers: pseudonymNumbers));
                 stages.Add(new DeidentificationReportStage(config));

@@ -91,10 +91,18 @@ public sealed class SemanticCheckTests : IDisposable
     }
 
     [Fact]
-    public void A_deidentify_option_that_is_not_built_yet_is_refused()
+    public void Every_deidentify_option_of_table_E_1_1_is_accepted()
     {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [clean-graphics]\n");
-        Assert.Equal("dataforge.yaml:9:13: deidentify.options[0]: clean-graphics is not supported yet; remove it to build without it", Assert.Single(problems));
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [clean-structured-content, clean-graphics, clean-recognizable-visual-features]\n" +
+            "  visual_features: {body_parts: [HEAD, NECK], min_slices: 30}\n");
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Visual_features_settings_without_their_option_are_refused()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  visual_features: {min_slices: 30}\n");
+        Assert.Contains("visual_features are applied by the clean-recognizable-visual-features option", Assert.Single(problems));
     }
 
     [Fact]

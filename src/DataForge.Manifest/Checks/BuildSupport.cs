@@ -17,7 +17,6 @@ public static class BuildSupport
     /// <summary>De-identification options (PS3.15 Table E.1-1) that are not honoured yet.</summary>
     public static IReadOnlySet<string> UnsupportedDeidentifyOptions { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "clean-structured-content", "clean-graphics", "clean-recognizable-visual-features",
     };
 
     /// <summary>Output layouts that can be written.</summary>

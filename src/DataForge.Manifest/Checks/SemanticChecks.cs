@@ -94,8 +94,10 @@ public static class SemanticChecks
                 report($"deidentify.options[{full}]",
                     "retain-longitudinal-full-dates and retain-longitudinal-modified-dates exclude each other; keep one");
         }
-        if (d.ContainsKey("burned_in_regions") && !(d["options"] is JsonArray chosen && chosen.Any(o => o?.GetValue<string>() == "clean-pixel-data")))
-            report("deidentify.burned_in_regions", "burned_in_regions are applied by the clean-pixel-data option; add it to deidentify.options", atKey: true);
+        if (d.ContainsKey("burned_in_regions") && !(d["options"] is JsonArray chosen && chosen.Any(o => o?.GetValue<string>() is "clean-pixel-data" or "clean-graphics")))
+            report("deidentify.burned_in_regions", "burned_in_regions are applied by the clean-pixel-data option (to pixels) and the clean-graphics option (to overlays); add one to deidentify.options", atKey: true);
+        if (d.ContainsKey("visual_features") && !(d["options"] is JsonArray picked && picked.Any(o => o?.GetValue<string>() == "clean-recognizable-visual-features")))
+            report("deidentify.visual_features", "visual_features are applied by the clean-recognizable-visual-features option; add it to deidentify.options", atKey: true);
         if (d["pseudonym"]?["format"]?.GetValue<string>() is { } format)
         {
             var sequential = format.Contains("{seq:", StringComparison.Ordinal);

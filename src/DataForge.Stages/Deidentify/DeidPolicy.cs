@@ -38,6 +38,9 @@ public sealed class DeidPolicy
 
     public int MaxDateShiftDays { get; }
 
+    /// <summary>The <c>burned_in_regions</c> rules: where devices write identifying text into pixels and overlays.</summary>
+    public PixelCleaner BurnedInRegions { get; private init; } = null!;
+
     public bool Has(string option) => Options.Any(o => o.Name == option);
 
     /// <summary>
@@ -81,7 +84,7 @@ public sealed class DeidPolicy
         if (anonymise && format.IsSequential)
             throw new ArgumentException("a {seq:N} pseudonym needs the vault to keep numbers stable, and mode anonymise keeps none; use {hash:N}");
         var shift = config.TryGetProperty("max_date_shift_days", out var s) ? s.GetInt32() : 365;
-        var policy = new DeidPolicy(options, overrides, format, shift, anonymise);
+        var policy = new DeidPolicy(options, overrides, format, shift, anonymise) { BurnedInRegions = PixelCleaner.From(config) };
         foreach (var (key, o) in privateOverrides) policy._privateOverrides[key] = o;
         return policy;
     }

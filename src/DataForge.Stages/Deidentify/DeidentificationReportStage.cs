@@ -10,7 +10,8 @@ namespace DataForge.Stages.Deidentify;
 /// policy did per attribute over every published instance (removed, emptied, replaced, pseudonymised,
 /// uid replaced, shifted, cleaned, hashed, kept: counts only, never a value), with the options and
 /// overrides used. It reads only the counts the deidentify stage puts into each output's metadata, so it
-/// is pure and its bytes do not depend on scheduling.
+/// is pure and its bytes do not depend on scheduling. With clean-recognizable-visual-features it also reads
+/// the visual facts of every instance and reports, by item hash and reason, the instances the policy excluded.
 /// </summary>
 public sealed class DeidentificationReportStage : IStage
 {
@@ -18,7 +19,7 @@ public sealed class DeidentificationReportStage : IStage
     public const string Id = "deidentification-report";
 
     /// <summary>Bump when the report of the same inputs changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The metadata property of deidentify outputs that holds the per-attribute counts.</summary>
     public const string CountsProperty = "deid_counts";
@@ -45,7 +46,14 @@ public sealed class DeidentificationReportStage : IStage
             ["pseudonym_format"] = policy.Pseudonym.Text,
         };
         if (policy.Has("retain-longitudinal-modified-dates")) settings["max_date_shift_days"] = policy.MaxDateShiftDays;
-        Definition = new StageDefinition(Id, Version, StageShape.Reduce, [DeidentifyStage.Id], CanonicalJson.Parse(JsonSerializer.Serialize(settings)))
+        string[] inputs = [DeidentifyStage.Id];
+        if (policy.Has("clean-recognizable-visual-features"))
+        {
+            _visual = VisualFeaturesPolicy.From(policyConfig);
+            settings["visual_features"] = _visual.Settings();
+            inputs = [DeidentifyStage.Id, VisualFactsStage.Id];
+        }
+        Definition = new StageDefinition(Id, Version, StageShape.Reduce, inputs, CanonicalJson.Parse(JsonSerializer.Serialize(settings)))
         {
             Publish = true,
         };
@@ -53,11 +61,17 @@ public sealed class DeidentificationReportStage : IStage
 
     public StageDefinition Definition { get; }
 
+    private readonly VisualFeaturesPolicy? _visual;
+
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
         var totals = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        var facts = input.Items.Select(i => VisualFacts.From(i.Metadata)).OfType<VisualFacts>().ToList();
+        var instances = 0;
         foreach (var item in input.Items)
         {
+            if (VisualFacts.From(item.Metadata) is not null) continue;
+            instances++;
             if (!item.Metadata.TryGetProperty(CountsProperty, out var counts)) continue;
             foreach (var attribute in counts.EnumerateObject())
             {
@@ -72,7 +86,8 @@ public sealed class DeidentificationReportStage : IStage
             json.WriteStartObject();
             json.WritePropertyName("policy");
             input.Config.WriteTo(json);
-            json.WriteNumber("instances", input.Items.Count);
+            json.WriteNumber("instances", instances);
+            if (_visual is not null) WriteVisualFeatures(json, facts);
             json.WriteStartObject("attributes");
             foreach (var (name, outcomes) in totals)
             {
@@ -85,5 +100,23 @@ public sealed class DeidentificationReportStage : IStage
         }
         buffer.Write("\n"u8);
         return StageResult.Success(new StageOutput(FileName, buffer.ToArray()));
+    }
+
+    /// <summary>The instances clean-recognizable-visual-features excluded: counts per reason and their item hashes, no values.</summary>
+    private void WriteVisualFeatures(Utf8JsonWriter json, List<VisualFacts> facts)
+    {
+        var excluded = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var series in facts.GroupBy(f => f.Series))
+            foreach (var (item, reason) in _visual!.Excluded(series)) excluded[item] = reason;
+        json.WriteStartObject("visual_features");
+        json.WriteNumber("excluded", excluded.Count);
+        json.WriteStartObject("reasons");
+        foreach (var reason in new[] { VisualFeaturesPolicy.FlaggedYes, VisualFeaturesPolicy.HeadVolume })
+            json.WriteNumber(reason, excluded.Values.Count(r => r == reason));
+        json.WriteEndObject();
+        json.WriteStartObject("excluded_items");
+        foreach (var (item, reason) in excluded) json.WriteString(item, reason);
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 }

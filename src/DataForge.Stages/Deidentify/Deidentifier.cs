@@ -57,7 +57,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             patientKey,
             policy.Pseudonym.Write(token, number),
             policy.Has("retain-longitudinal-modified-dates") ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
-            KnownIdentifiers(ds));
+            KnownIdentifiers(ds)) { PatientName = Text(ds, DicomTags.PatientName), LittleEndian = !input.TransferSyntax.IsBigEndian };
+        OverlayCleaner.Apply(ds, policy, context.Count);
         Apply(ds, context);
         Record(ds);
 
@@ -94,12 +95,13 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
 
     private void Apply(DicomDataset ds, Context context)
     {
-        foreach (var attribute in ds.ToList())
+        foreach (var original in ds.ToList())
         {
+            var attribute = UnknownVR.Resolve(ds, original, context.LittleEndian);
             string? replacement = null;
             var action = attribute.Tag.IsPrivate
                 ? PrivateAction(ds, attribute.Tag, out replacement)
-                : ProfileActions.Resolve(policy.ActionFor(attribute));
+                : ContentCleaning.ActionFor(policy, context.Scope, attribute.Tag, ProfileActions.Resolve(policy.ActionFor(attribute)));
             if (attribute is DicomSequence sequence)
             {
                 switch (action)
@@ -122,7 +124,11 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                         foreach (var item in sequence.Items) Apply(item, context);
                         break;
                     default:
+                        // C on a content or graphics sequence: what is inside is cleaned as that option says, at any depth.
+                        var outer = context.Scope;
+                        if (action == ProfileAction.Clean && ContentCleaning.ScopeOf(sequence.Tag) is { } scope) context.Scope = scope;
                         foreach (var item in sequence.Items) Apply(item, context);
+                        context.Scope = outer;
                         break;
                 }
                 continue;
@@ -173,19 +179,11 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
     private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context, string? replacement = null)
     {
         var tag = element.Tag;
-        // A known text attribute written as UN (PS3.5 6.2.2) is read as its dictionary VR, so that its
-        // value can be replaced, cleaned and checked like any other.
-        if (element.VR == DicomVR.UN && !tag.IsPrivate && DataForge.Dicom.Dictionary.DicomDictionary.Standard.Find(tag) is { IsAmbiguous: false } entry
-            && entry.VR.IsString)
-        {
-            element = new DicomElement(tag, entry.VR, element.Data.ToArray());
-            ds.Add(element);
-        }
         var isPatientIdentity = (tag == DicomTags.PatientID || tag == DicomTags.PatientName) && policy.OverrideFor(tag) is null;
         // What leaves the dataset must not come back: every value that is removed or replaced is
         // remembered for the leak gate. Cleaned text keeps its non-identifying words, so only cleaned
-        // dates (which are shifted or replaced) are remembered.
-        var cleansDate = element.VR == DicomVR.DA || element.VR == DicomVR.DT;
+        // dates (which are shifted or replaced) and names (which are replaced) are remembered.
+        var cleansDate = element.VR == DicomVR.DA || element.VR == DicomVR.DT || element.VR == DicomVR.PN;
         if (element.Length > 0 && action != ProfileAction.Keep && (action != ProfileAction.Clean || cleansDate))
             Collect(ds, element, context);
         switch (action)
@@ -253,6 +251,12 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             else { ds.Add(DummyValues.For(element)); context.Count(element.Tag, "replaced"); }
             return;
         }
+        if (vr == DicomVR.PN)
+        {
+            ds.Add(element.Tag, vr, ds.GetStrings(element.Tag).Select(v => ContentCleaning.CleanPersonName(v, context.PatientName, context.Pseudonym)).ToArray());
+            context.Count(element.Tag, "cleaned");
+            return;
+        }
         if (vr == DicomVR.TM || !vr.IsString || vr == DicomVR.UI)
         {
             // The time of day stays (the date it belongs to is shifted); other values have no text to clean.
@@ -313,6 +317,10 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         ds.Add(DicomTags.DeidentificationMethodCodeSequence, codes.ToArray());
         ds.Add(DicomTags.LongitudinalTemporalInformationModified,
             policy.Has("retain-longitudinal-full-dates") ? "UNMODIFIED" : policy.Has("retain-longitudinal-modified-dates") ? "MODIFIED" : "REMOVED");
+        // PS3.15 E.3.2: instances with recognisable features are excluded before this (VisualFeaturesPolicy).
+        // The attribute belongs to the General Image module (PS3.3 C.7.6.1): images only.
+        if (policy.Has("clean-recognizable-visual-features") && (ds.Contains(DicomTags.PixelData) || ds.Contains(DicomTags.RecognizableVisualFeatures)))
+            ds.Add(DicomTags.RecognizableVisualFeatures, "NO");
     }
 
     private const string BasicProfileMeaning = "Basic Application Confidentiality Profile";
@@ -331,6 +339,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 known.AddRange(name.Split('^', '=').Select(p => p.Trim()).Where(p => p.Length >= 2));
         foreach (var tag in new[] { DicomTags.PatientID, DicomTags.AccessionNumber, DicomTags.OtherPatientIDs })
             known.AddRange(ds.GetStrings(tag).Select(v => v.Trim()).Where(v => v.Length >= 2));
+        known.AddRange(ContentCleaning.PersonNameParts(ds));
         if (ds.GetString(DicomTags.PatientBirthDate)?.Trim() is { Length: 8 } birth
             && DateOnly.TryParseExact(birth, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var b))
             known.AddRange([birth, b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
@@ -402,6 +411,10 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         public string Pseudonym { get; } = pseudonym;
         public int DateOffset { get; } = dateOffset;
         public IReadOnlyList<string> Known { get; } = known;
+        public string PatientName { get; init; } = "";
+        public bool LittleEndian { get; init; }
+        /// <summary>The option scope the walk is in (<see cref="ContentCleaning"/>).</summary>
+        public CleaningScope Scope { get; set; }
         public HashSet<string> Removed { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> NameParts { get; } = new(StringComparer.OrdinalIgnoreCase);

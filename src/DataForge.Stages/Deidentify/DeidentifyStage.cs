@@ -23,7 +23,7 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     private readonly Deidentifier _deidentifier;
     private readonly KeyedIdentity _keys;

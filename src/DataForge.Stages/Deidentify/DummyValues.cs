@@ -25,6 +25,9 @@ public static class DummyValues
         ["UT"] = "ANONYMIZED",
     };
 
+    /// <summary>The dummy person name.</summary>
+    public static string PersonName => Text["PN"];
+
     /// <summary>Every dummy text.</summary>
     public static IEnumerable<string> Texts => Text.Values;
 

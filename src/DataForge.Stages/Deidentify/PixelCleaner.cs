@@ -8,8 +8,10 @@ namespace DataForge.Stages.Deidentify;
 /// Clean Pixel Data Option (PS3.15 E.3.1) by rule, as RSNA CTP's pixel anonymiser does: the manifest's
 /// <c>burned_in_regions</c> name where a device burns text into its images (by modality, manufacturer,
 /// model and matrix size), and every matching rectangle is set to zero in every frame and sample.
-/// Only native (uncompressed) pixel data is cleaned; encapsulated data (RLE, JPEG…) is refused with a
-/// reason, never passed through.
+/// Native (uncompressed) and RLE Lossless pixel data are cleaned; RLE is decoded, blanked and encoded
+/// again as RLE, so the transfer syntax and its lossless promise stay what the sender chose (writing it
+/// uncompressed would be as correct but several times larger). Other encapsulated data (JPEG…) is
+/// refused with a reason, never passed through.
 /// </summary>
 public sealed class PixelCleaner
 {
@@ -51,9 +53,11 @@ public sealed class PixelCleaner
     public static string? Blank(DicomFile file, IReadOnlyList<Rule> rules)
     {
         var ds = file.Dataset;
-        if (file.TransferSyntax.IsEncapsulated)
-            return $"pixel cleaning: the pixel data is compressed ({file.TransferSyntax.Name}); only uncompressed pixel data can be cleaned, so the instance is excluded";
-        if (ds.Get(DicomTags.PixelData) is not DicomElement pixels) return "pixel cleaning: the instance has no native Pixel Data to clean, so it is excluded";
+        var rle = file.TransferSyntax == DicomTransferSyntax.RLELossless;
+        if (file.TransferSyntax.IsEncapsulated && !rle)
+            return $"pixel cleaning: the pixel data is compressed ({file.TransferSyntax.Name}); only uncompressed and RLE Lossless pixel data can be cleaned, so the instance is excluded";
+        var pixels = ds.Get(DicomTags.PixelData);
+        if (rle ? pixels is not DicomFragmentSequence : pixels is not DicomElement) return "pixel cleaning: the instance has no Pixel Data to clean, so it is excluded";
         var rows = (int)(ds.GetInteger(DicomTags.Rows) ?? 0);
         var columns = (int)(ds.GetInteger(DicomTags.Columns) ?? 0);
         var bits = (int)(ds.GetInteger(DicomTags.BitsAllocated) ?? 0);
@@ -62,10 +66,21 @@ public sealed class PixelCleaner
         var frames = (int)(ds.GetInteger(DicomTags.NumberOfFrames) ?? 1);
         if (rows <= 0 || columns <= 0 || bits is not (8 or 16 or 32) || samples <= 0 || frames <= 0)
             return $"pixel cleaning: unsupported pixel layout (Bits Allocated {bits.ToString(CultureInfo.InvariantCulture)}), so the instance is excluded";
+        if (rle) return RlePixels.Blank(ds, (DicomFragmentSequence)pixels!, rows, columns, samples, bits, frames, rules);
+        var element = (DicomElement)pixels!;
+        var frameSize = (long)rows * columns * samples * (bits / 8);
+        if (element.Length < frameSize * frames) return "pixel cleaning: Pixel Data is shorter than its rows, columns and frames say, so the instance is excluded";
+        var data = element.Data.ToArray();
+        BlankFrames(data, rows, columns, samples, bits, (int)planar, frames, rules);
+        ds.Add(new DicomElement(DicomTags.PixelData, element.VR, data));
+        return null;
+    }
+
+    /// <summary>Sets the rectangles to zero in every frame of native samples (planar 0: interleaved by pixel; 1: by plane).</summary>
+    internal static void BlankFrames(byte[] data, int rows, int columns, int samples, int bits, int planar, int frames, IReadOnlyList<Rule> rules)
+    {
         var bytes = bits / 8;
         var frameSize = (long)rows * columns * samples * bytes;
-        if (pixels.Length < frameSize * frames) return "pixel cleaning: Pixel Data is shorter than its rows, columns and frames say, so the instance is excluded";
-        var data = pixels.Data.ToArray();
         foreach (var rule in rules)
         {
             // Clipped to the image: a rule written for a larger matrix blanks what overlaps.
@@ -82,7 +97,5 @@ public sealed class PixelCleaner
                             Array.Clear(data, (int)(f * frameSize + (long)s * rows * columns * bytes + ((long)y * columns + x0) * bytes), (x1 - x0) * bytes);
                 }
         }
-        ds.Add(new DicomElement(DicomTags.PixelData, pixels.VR, data));
-        return null;
     }
 }

@@ -40,17 +40,6 @@ public sealed class PixelCleanerTests : IDisposable
         Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
     }
 
-    [SkippableFact]
-    public void RLE_pixel_data_is_refused_plainly()
-    {
-        var input = Path.Combine(TestFiles, "MR_small_RLE.dcm");
-        Skip.IfNot(File.Exists(input), "pydicom's test files are not installed");
-        var file = DicomReader.ReadFile(input);
-        var problem = PixelCleaner.Blank(file, Rules("""[{"region":[0,0,4,4]}]""").Matching(file.Dataset));
-        Assert.NotNull(problem);
-        Assert.Contains("only uncompressed pixel data can be cleaned", problem);
-    }
-
     [Fact]
     public void Rules_match_on_modality_manufacturer_model_and_size()
     {
