@@ -63,7 +63,8 @@ public sealed class TrainingLayoutStage : IStage
             else if (m.TryGetProperty("label_file", out _) && m.TryGetProperty("kind", out var kind) && kind.GetString() == "categorical")
                 categorical.Add(LabelFile.Parse(item.ReadAllBytes()));
             else if (m.TryGetProperty("label_mask", out var a) && a.GetString() == _annotation)
-                masks[m.GetProperty("series_instance_uid").GetString()!] = ($"labels/{_annotation}/{m.GetProperty("pseudonym").GetString()}/{m.GetProperty("series_instance_uid").GetString()}.nii.gz", item);
+                masks[m.GetProperty("series_instance_uid").GetString()!] = (m.TryGetProperty("mask_path", out var published) ? published.GetString()!
+                    : $"labels/{_annotation}/{m.GetProperty("pseudonym").GetString()}/{m.GetProperty("series_instance_uid").GetString()}.nii.gz", item);
             else if (m.TryGetProperty("affine", out _))
                 volumes.Add((m.GetProperty("pseudonym").GetString()!, m.GetProperty("series_instance_uid").GetString()!,
                     m.TryGetProperty("modality", out var mod) && mod.ValueKind == JsonValueKind.String ? mod.GetString()! : "image", item));

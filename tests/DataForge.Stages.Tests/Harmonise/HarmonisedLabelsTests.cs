@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+using DataForge.Stages.Deidentify;
+using DataForge.Stages.Splits;
+using DataForge.Stages.Tests.Labels;
+using DataForge.Testing;
+
+namespace DataForge.Stages.Tests.Harmonise;
+
+public sealed class HarmonisedLabelsTests : IDisposable
+{
+    private readonly LabelProject _p = new(patients: 4, slices: 6, matrix: 12);
+
+    public void Dispose() => _p.Dispose();
+
+    private const string Spacing = "45, 45, 60";
+
+    /// <summary>Body masks (HU above -500, class 2) and two landmarks per series: the volume's centre and its first voxel.</summary>
+    private void WriteLabels()
+    {
+        var rows = new List<string> { "SeriesInstanceUID,name,x,y,z" };
+        foreach (var s in _p.Series)
+        {
+            var image = LabelProject.Stack(s);
+            LabelProject.WriteMask(LabelProject.Threshold(image, -500, label: 2), _p.Combine("masks", s.SeriesUid + ".nii.gz"));
+            var (cx, cy, cz) = image.Affine.Apply((image.Dim(0) - 1) / 2.0, (image.Dim(1) - 1) / 2.0, (image.Dim(2) - 1) / 2.0);
+            var (ox, oy, oz) = image.Affine.Apply(0, 0, 0);
+            rows.Add(string.Create(CultureInfo.InvariantCulture, $"{s.SeriesUid},centre,{cx},{cy},{cz}"));
+            rows.Add(string.Create(CultureInfo.InvariantCulture, $"{s.SeriesUid},corner,{ox},{oy},{oz}"));
+        }
+        _p.Write("points.csv", string.Join("\n", rows) + "\n");
+    }
+
+    private static string Manifest(string layout, string normaliseMask = "body") => $$"""
+        version: 1
+        name: harmonised-labels
+        sources:
+          - {id: ct, kind: dicom, path: raw}
+          - {id: seg, kind: labels, path: masks, format: nifti-mask, key: SeriesInstanceUID}
+          - {id: pts, kind: labels, path: points.csv, format: landmarks-csv, key: SeriesInstanceUID}
+        deidentify: {profile: basic}
+        labels:
+          classes: [{id: 0, name: background}, {id: 2, name: body}]
+          annotations:
+            - {name: body, kind: mask, source: seg}
+            - {name: marks, kind: landmarks, source: pts, points: [centre, corner]}
+        splits:
+          ratios: {train: 0.75, test: 0.25}
+          seed: 3
+        harmonise:
+          - reorient: LPS
+          - resample: {spacing: [{{Spacing}}], interpolation: linear}
+          - crop_or_pad: {shape: [6, 7, 4]}
+          - normalise: {method: zscore, mask: {{normaliseMask}}}
+        output: {layout: {{layout}}}
+        """;
+
+    [SkippableFact]
+    public void Masks_follow_their_image_through_the_geometric_steps_into_nnunet_as_scipy_samples_them()
+    {
+        var python = Oracle.RequirePython("nibabel", "numpy", "scipy");
+        WriteLabels();
+        var result = _p.Build(Manifest("nnunet"));
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+        Assert.Contains(result.Stages, s => s.StageId == "labels.body.harmonise-2-resample");
+        Assert.DoesNotContain(result.Stages, s => s.StageId == "labels.body.harmonise-4-normalise");
+
+        var run = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "check_harmonised_labels.py"),
+            _p.Combine("out"), "body", "marks", .. Spacing.Split(", ")]);
+        Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
+        using var summary = JsonDocument.Parse(run.StandardOutput);
+        Assert.True(summary.RootElement.GetProperty("cases").GetInt32() > 0, run.StandardOutput);
+        // Each series keeps its centre; the crop removes the first voxel, so every corner is dropped.
+        Assert.Equal(4, summary.RootElement.GetProperty("kept").GetInt32());
+        Assert.Equal(4, summary.RootElement.GetProperty("dropped").GetInt32());
+        using var report = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "labels", "marks.harmonised.report.json")));
+        Assert.All(report.RootElement.GetProperty("dropped").EnumerateArray(), d => Assert.Equal("corner", d.GetProperty("point").GetString()));
+    }
+
+    [SkippableFact]
+    public void The_monai_datalist_names_the_harmonised_masks_on_the_grid_of_their_images()
+    {
+        var python = Oracle.RequirePython("nibabel", "numpy");
+        WriteLabels();
+        var result = _p.Build(Manifest("monai"));
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+        using var datalist = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "datalist.json")));
+        var training = datalist.RootElement.GetProperty("training").EnumerateArray().ToList();
+        Assert.NotEmpty(training);
+        foreach (var entry in training)
+        {
+            var label = entry.GetProperty("label").GetString()!;
+            Assert.StartsWith("labels/body/harmonised/", label, StringComparison.Ordinal);
+            var run = Oracle.Run(python, ["-c", """
+                import sys, nibabel, numpy as np
+                a, b = nibabel.load(sys.argv[1]), nibabel.load(sys.argv[2])
+                assert a.shape == b.shape == (6, 7, 4), (a.shape, b.shape)
+                assert np.allclose(a.affine, b.affine, atol=1e-4)
+                """, _p.Combine("out", entry.GetProperty("image").GetString()!), _p.Combine("out", label)]);
+            Assert.True(run.ExitCode == 0, run.StandardError);
+        }
+    }
+
+    [Fact]
+    public void A_series_without_a_mask_fails_normalisation_over_the_mask_and_says_why()
+    {
+        WriteLabels();
+        File.Delete(_p.Combine("masks", _p.Series[0].SeriesUid + ".nii.gz"));
+        var result = _p.Build(Manifest("nnunet"));
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal("harmonise-4-normalise", failure.StageId);
+        Assert.Contains("needs one mask of the series, found 0", failure.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(_p.Series[0].PatientId, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Nyul_learns_its_landmarks_over_the_train_split_only_as_numpy_computes_them_from_dcm2niix_volumes()
+    {
+        var python = Oracle.RequirePython("nibabel", "numpy");
+        var dcm2niix = Oracle.Require("dcm2niix");
+        var result = _p.Build("""
+            version: 1
+            name: nyul-train
+            sources:
+              - {id: ct, kind: dicom, path: raw}
+            deidentify: {profile: basic}
+            splits:
+              ratios: {train: 0.5, test: 0.5}
+              seed: 11
+            harmonise:
+              - normalise: {method: nyul}
+            output: {layout: nifti}
+            """);
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+        var splits = SplitStage.Read(File.ReadAllBytes(_p.Combine("out", "splits.json")));
+        // The published volume of an original series is named by its new UID; its folder is the pseudonym.
+        var keyed = new KeyedIdentity(LabelProject.Secret);
+        var train = new List<string>();
+        foreach (var s in _p.Series)
+        {
+            var uid = keyed.Uid(s.SeriesUid);
+            var published = Directory.GetFiles(_p.Combine("out", "nifti"), uid + ".nii.gz", SearchOption.AllDirectories);
+            var pseudonym = Path.GetFileName(Path.GetDirectoryName(Assert.Single(published))!);
+            if (splits[pseudonym].Split != "train") continue;
+            var folder = _p.Combine("dcm2niix", train.Count.ToString(CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(folder);
+            var run = Oracle.Run(dcm2niix, ["-z", "n", "-b", "n", "-f", "v", "-o", folder, s.Folder]);
+            Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
+            train.Add(Path.Combine(folder, "v.nii"));
+        }
+        Assert.InRange(train.Count, 1, _p.Series.Count - 1);
+
+        using var learnt = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "harmonise", "nyul-landmarks.json")));
+        Assert.Equal("train", learnt.RootElement.GetProperty("Split").GetString());
+        Assert.Equal(train.Count, learnt.RootElement.GetProperty("TrainingCount").GetInt32());
+        var oracle = Oracle.Run(python, ["-c", """
+            import sys, json, nibabel, numpy as np
+            p = [1, 10, 20, 30, 40, 50, 60, 70, 80, 90, 99]
+            total = np.zeros(len(p))
+            for path in sys.argv[1:]:
+                v = nibabel.load(path).get_fdata().astype(np.float32).ravel()
+                fg = v[v > v.astype(np.float64).mean()]
+                l = np.percentile(fg, p)
+                total += 1 + (l - l[0]) / (l[-1] - l[0]) * 99
+            print(json.dumps((total / len(sys.argv[1:])).tolist()))
+            """, .. train]);
+        Assert.True(oracle.ExitCode == 0, oracle.StandardError);
+        var expected = JsonSerializer.Deserialize<double[]>(oracle.StandardOutput)!;
+        var actual = learnt.RootElement.GetProperty("Standard").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-3, $"landmark {i}: {actual[i]} vs numpy {expected[i]}");
+    }
+}
