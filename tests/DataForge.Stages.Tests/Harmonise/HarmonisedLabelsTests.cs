@@ -102,6 +102,43 @@ public sealed class HarmonisedLabelsTests : IDisposable
     }
 
     [Fact]
+    public void A_changed_crop_reruns_the_masks_from_that_step_on_and_not_the_labels_or_the_earlier_mask_steps()
+    {
+        WriteLabels();
+        var first = _p.Build(Manifest("nnunet"));
+        Assert.True(first.Failures.Count == 0, string.Join("\n", first.Failures.Select(f => f.ToString())));
+        var again = _p.Build(Manifest("nnunet").Replace("[6, 7, 4]", "[6, 6, 4]"));
+        Assert.True(again.Failures.Count == 0, string.Join("\n", again.Failures.Select(f => f.ToString())));
+        var executed = again.Stages.ToDictionary(s => s.StageId, s => s.Executed);
+        Assert.Equal(0, executed["labels.body"]);
+        Assert.Equal(0, executed["labels.body.harmonise-1-reorient"]);
+        Assert.Equal(0, executed["labels.body.harmonise-2-resample"]);
+        Assert.Equal(4, executed["labels.body.harmonise-3-crop-or-pad"]);
+        Assert.Equal(4, executed["harmonise-4-normalise"]);
+        Assert.Equal(1, executed["labels.marks.harmonised"]);
+    }
+
+    [Fact]
+    public void A_rebuild_from_an_empty_store_gives_the_same_bytes()
+    {
+        WriteLabels();
+        Dictionary<string, byte[]> Build()
+        {
+            var result = _p.Build(Manifest("nnunet"));
+            Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+            return Directory.GetFiles(_p.Combine("out"), "*", SearchOption.AllDirectories)
+                .ToDictionary(f => Path.GetRelativePath(_p.Combine("out"), f), File.ReadAllBytes);
+        }
+        var first = Build();
+        Directory.Delete(_p.Combine(".dataforge"), recursive: true);
+        Directory.Delete(_p.Combine("out"), recursive: true);
+        var second = Build();
+        Assert.Equal(first.Keys.Order(), second.Keys.Order());
+        Assert.Contains(first.Keys, k => k.StartsWith(Path.Combine("labels", "body", "harmonised"), StringComparison.Ordinal));
+        Assert.All(first, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(second[kv.Key]), kv.Key));
+    }
+
+    [Fact]
     public void A_series_without_a_mask_fails_normalisation_over_the_mask_and_says_why()
     {
         WriteLabels();
