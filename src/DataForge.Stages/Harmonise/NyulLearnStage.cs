@@ -19,8 +19,9 @@ namespace DataForge.Stages.Harmonise;
 /// Dependency shape: the splits stage reads only pseudonyms and categorical labels, never a harmonised volume,
 /// so it comes before every harmonise step and this reduce reads it with the previous step's volumes; the
 /// engine's order (each stage reads earlier ones) holds without a cycle. Every volume, train or not, is an input,
-/// because the landmarks are handed to each; a change to a non-training volume reruns the learning, which then
-/// gives the same bytes, so nothing after it reruns for that reason.
+/// because the landmarks are handed to each; a new or changed volume outside the train split reruns the learning
+/// and (the engine keys each action on its upstream actions) the apply step of every volume, which give the same
+/// landmarks and the same volumes byte for byte.
 /// </summary>
 public sealed class NyulLearnStage : IStage
 {

@@ -150,24 +150,53 @@ public sealed class HarmonisedLabelsTests : IDisposable
         Assert.DoesNotContain(_p.Series[0].PatientId, failure.ToString(), StringComparison.Ordinal);
     }
 
+    private const string NyulManifest = """
+        version: 1
+        name: nyul-train
+        sources:
+          - {id: ct, kind: dicom, path: raw}
+        deidentify: {profile: basic}
+        splits:
+          ratios: {train: 0.5, test: 0.5}
+          seed: 11
+        harmonise:
+          - normalise: {method: nyul}
+        output: {layout: nifti}
+        """;
+
+    [Fact]
+    public void A_new_patient_outside_the_train_split_leaves_the_nyul_landmarks_and_the_other_volumes_byte_for_byte()
+    {
+        var first = _p.Build(NyulManifest);
+        Assert.True(first.Failures.Count == 0, string.Join("\n", first.Failures.Select(f => f.ToString())));
+        var landmarks = File.ReadAllBytes(_p.Combine("out", "harmonise", "nyul-landmarks.json"));
+        var volumes = Directory.GetFiles(_p.Combine("out", "nifti"), "*.nii.gz", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        var before = SplitStage.Read(File.ReadAllBytes(_p.Combine("out", "splits.json")));
+
+        // A fifth patient (synthetic patient ids follow the index), moved in beside the first four.
+        Synth.SynthWriter.Write(_p.Combine("extra"), new Synth.SynthOptions { Patients = 5, Slices = 6, Matrix = 12, Modalities = ["CT"], Seed = NewPatientSeed });
+        var existing = Directory.GetDirectories(_p.Combine("raw")).Select(Path.GetFileName).ToHashSet();
+        var fifth = Assert.Single(Directory.GetDirectories(_p.Combine("extra")), d => !existing.Contains(Path.GetFileName(d)));
+        Directory.Move(fifth, _p.Combine("raw", Path.GetFileName(fifth)));
+        var again = _p.Build(NyulManifest);
+        Assert.True(again.Failures.Count == 0, string.Join("\n", again.Failures.Select(f => f.ToString())));
+        var after = SplitStage.Read(File.ReadAllBytes(_p.Combine("out", "splits.json")));
+        var added = Assert.Single(after.Keys.Except(before.Keys));
+        Assert.Equal("test", after[added].Split); // the precondition this seed was chosen for
+
+        Assert.Equal(landmarks, File.ReadAllBytes(_p.Combine("out", "harmonise", "nyul-landmarks.json")));
+        Assert.All(volumes, v => Assert.True(v.Value.AsSpan().SequenceEqual(File.ReadAllBytes(v.Key)), "a volume of an existing patient changed"));
+        Assert.Equal(volumes.Count + 1, Directory.GetFiles(_p.Combine("out", "nifti"), "*.nii.gz", SearchOption.AllDirectories).Length);
+    }
+
+    private const ulong NewPatientSeed = 99;
+
     [SkippableFact]
     public void Nyul_learns_its_landmarks_over_the_train_split_only_as_numpy_computes_them_from_dcm2niix_volumes()
     {
         var python = Oracle.RequirePython("nibabel", "numpy");
         var dcm2niix = Oracle.Require("dcm2niix");
-        var result = _p.Build("""
-            version: 1
-            name: nyul-train
-            sources:
-              - {id: ct, kind: dicom, path: raw}
-            deidentify: {profile: basic}
-            splits:
-              ratios: {train: 0.5, test: 0.5}
-              seed: 11
-            harmonise:
-              - normalise: {method: nyul}
-            output: {layout: nifti}
-            """);
+        var result = _p.Build(NyulManifest);
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
         var splits = SplitStage.Read(File.ReadAllBytes(_p.Combine("out", "splits.json")));
         // The published volume of an original series is named by its new UID; its folder is the pseudonym.
