@@ -101,6 +101,30 @@ public sealed class HarmonisedLabelsTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void With_the_nifti_layout_each_harmonised_mask_is_published_on_the_grid_of_its_published_volume()
+    {
+        var python = Oracle.RequirePython("nibabel", "numpy");
+        WriteLabels();
+        var result = _p.Build(Manifest("nifti", normaliseMask: "foreground"));
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+        var masks = Directory.GetFiles(_p.Combine("out", "labels", "body", "harmonised"), "*.nii.gz", SearchOption.AllDirectories);
+        Assert.Equal(_p.Series.Count, masks.Length);
+        foreach (var mask in masks)
+        {
+            var relative = Path.GetRelativePath(_p.Combine("out", "labels", "body", "harmonised"), mask);
+            var run = Oracle.Run(python, ["-c", """
+                import sys, nibabel, numpy as np
+                a, b = nibabel.load(sys.argv[1]), nibabel.load(sys.argv[2])
+                assert a.shape == b.shape == (6, 7, 4), (a.shape, b.shape)
+                assert np.allclose(a.affine, b.affine, atol=1e-4)
+                assert set(np.unique(np.asarray(b.dataobj)).tolist()) <= {0, 2}
+                """, _p.Combine("out", "nifti", relative), mask]);
+            Assert.True(run.ExitCode == 0, run.StandardError);
+        }
+        Assert.True(File.Exists(_p.Combine("out", "labels", "marks.harmonised.json")));
+    }
+
     [Fact]
     public void A_changed_crop_reruns_the_masks_from_that_step_on_and_not_the_labels_or_the_earlier_mask_steps()
     {
