@@ -80,7 +80,10 @@ public static class HarmonisePipeline
                 stages.Add(new NyulApplyStage(step, previous, learn, publish: publish && last));
             }
             else if (step.MaskAnnotation is { } annotation)
-                stages.Add(new MaskedNormaliseStage(step, previous, current[annotation], publish: publish && last));
+                stages.Add(new MaskedNormaliseStage(step, previous,
+                    current.TryGetValue(annotation, out var maskStage) ? maskStage
+                        : throw new ArgumentException($"harmonise[{step.Index - 1}].normalise.mask names '{annotation}', which is not a mask annotation with a labels source (validation refuses this)", nameof(manifest)),
+                    publish: publish && last));
             else stages.Add(new HarmoniseStepStage(step, previous, publish: publish && last));
             previous = step.StageId;
             if (!step.IsGeometric) continue;
