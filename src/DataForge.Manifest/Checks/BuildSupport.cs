@@ -49,11 +49,6 @@ public static class BuildSupport
         if (!SupportedLayouts.Contains(m.Output.Layout))
             problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt("output.layout"),
                 $"output.layout: {m.Output.Layout} is not supported yet (supported: {string.Join(", ", SupportedLayouts.Order(StringComparer.Ordinal))})"));
-        if (m.Harmonise is { } steps)
-            for (var i = 0; i < steps.Count; i++)
-                if (steps[i]?["normalise"]?["mask"]?.GetValue<string>() is { } mask && mask is not ("all" or "foreground"))
-                    problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"harmonise[{i}].normalise.mask"),
-                        $"harmonise[{i}].normalise.mask: masks from label annotations are not supported yet (use all or foreground)"));
         if (m.Deidentify is { } d)
         {
             if (d["options"] is System.Text.Json.Nodes.JsonArray options)

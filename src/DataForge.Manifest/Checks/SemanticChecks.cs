@@ -136,8 +136,9 @@ public static class SemanticChecks
     {
         if (m.Harmonise is not { } steps) return;
         // Steps make volumes; a dicom layout publishes the de-identified instances as they are, so the steps would be lost.
-        if (m.Output.Layout != "nifti")
-            report("harmonise", $"harmonise: steps make volumes, which output.layout {m.Output.Layout} does not publish; set output.layout: nifti or remove harmonise:");
+        // The volume layouts (nifti, nnunet, monai) publish the harmonised volumes.
+        if (m.Output.Layout is not ("nifti" or "nnunet" or "monai"))
+            report("harmonise", $"harmonise: steps make volumes, which output.layout {m.Output.Layout} does not publish; set output.layout to nifti, nnunet or monai, or remove harmonise:");
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i]!.AsObject();

@@ -22,6 +22,12 @@ public sealed record HarmoniseStep(int Index, string Name, CanonicalJson Config,
     /// <summary>True for <c>normalise: {method: nyul}</c>.</summary>
     public bool IsNyul => Operation is null;
 
+    /// <summary>
+    /// The mask annotation whose masks bound the statistics of a <c>normalise</c> step (its <c>mask</c> names one),
+    /// else null; the stage supplies the masks (<see cref="MaskedNormaliseStage"/>).
+    /// </summary>
+    public string? MaskAnnotation => Operation is Normalise { Mask.Kind: MaskKind.Label } ? Parameters.GetProperty("mask").GetString() : null;
+
     /// <summary>True for the steps that move voxels (and so apply to label masks too).</summary>
     public bool IsGeometric => LabelGeometry.IsGeometric(Operation);
 
@@ -74,7 +80,7 @@ public sealed record HarmoniseStep(int Index, string Name, CanonicalJson Config,
         {
             null or "all" => IntensityMask.All,
             "foreground" => IntensityMask.Foreground,
-            var other => throw new ArgumentException($"mask '{other}' from labels is not supported yet"),
+            _ => new IntensityMask(MaskKind.Label),
         };
         return new Normalise(method, mask, n["width"]?.GetValue<double>() ?? 0.05);
     }

@@ -36,6 +36,8 @@ public static class LabelPipeline
         var prefix = manifest.Deidentify?["pseudonym_prefix"]?.GetValue<string>() ?? "ANON-";
         var classes = manifest.Labels?["classes"] is JsonArray c ? JsonDocument.Parse(c.ToJsonString()).RootElement.Clone() : (JsonElement?)null;
         var labelStages = new Dictionary<string, string>(StringComparer.Ordinal);
+        var maskStages = new Dictionary<string, string>(StringComparer.Ordinal);
+        var landmarkStages = new Dictionary<string, (string, IReadOnlyList<string>)>(StringComparer.Ordinal);
         foreach (var node in Annotations(manifest))
         {
             var sourceId = node["source"]?.GetValue<string>();
@@ -51,6 +53,8 @@ public static class LabelPipeline
             var stage = new LabelStage(annotation, inputs, config, secret, prefix);
             stages.Add(stage);
             labelStages[annotation.Name] = stage.Definition.Id;
+            if (annotation.Kind == "mask") maskStages[annotation.Name] = stage.Definition.Id;
+            if (annotation.Kind == "landmarks") landmarkStages[annotation.Name] = (stage.Definition.Id, annotation.Points ?? []);
         }
         if (manifest.Splits is { } splits)
         {
@@ -59,12 +63,14 @@ public static class LabelPipeline
             if (splits["stratify"]?.GetValue<string>() is { } stratify && labelStages.TryGetValue(stratify, out var id)) inputs.Add(id);
             stages.Add(new SplitStage(inputs, config, secret));
         }
+        // The harmonise steps come after labels and splits (see HarmonisePipeline); masks follow their images.
+        var harmonised = HarmonisePipeline.AddSteps(manifest, stages, maskStages, landmarkStages, manifest.Splits is null ? null : SplitStage.Id);
         if (manifest.Output.Layout is "nnunet" or "monai")
         {
             // The labels of a training layout: the first mask annotation, in manifest order.
             var mask = Annotations(manifest).FirstOrDefault(a => a["kind"]!.GetValue<string>() == "mask" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))?["name"]!.GetValue<string>();
-            var inputs = new List<string> { VolumeStage.Id };
-            if (mask is not null) inputs.Add(labelStages[mask]);
+            var inputs = new List<string> { harmonised.Volumes };
+            if (mask is not null) inputs.Add(harmonised.Masks.GetValueOrDefault(mask, labelStages[mask]));
             inputs.AddRange(Annotations(manifest).Where(a => a["kind"]!.GetValue<string>() == "categorical" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))
                 .Select(a => labelStages[a["name"]!.GetValue<string>()]));
             if (manifest.Splits is not null) inputs.Add(SplitStage.Id);

@@ -9,7 +9,9 @@ namespace DataForge.Stages.Labels;
 
 /// <summary>
 /// Reduce stage <c>export</c>: the image volumes, the masks of one mask annotation and the splits laid
-/// out for a training framework. One case per series volume, named <c>PSEUDONYM_NNN</c> (NNN counts
+/// out for a training framework. With <c>harmonise:</c> steps it reads the last step's volumes and the masks
+/// carried through the geometric steps (<see cref="Harmonise.MaskStepStage"/>), whose published path
+/// (<c>mask_path</c>) the MONAI datalist names. One case per series volume, named <c>PSEUDONYM_NNN</c> (NNN counts
 /// the patient's series in UID order). Layout <c>nnunet</c> writes nnU-Net v2 raw (imagesTr, labelsTr,
 /// imagesTs, dataset.json) and checks it as nnU-Net does (<see cref="NnUnetLayout"/>); layout
 /// <c>monai</c> writes images/CASE.nii.gz and datalist.json whose training / validation / test entries
@@ -63,7 +65,8 @@ public sealed class TrainingLayoutStage : IStage
             else if (m.TryGetProperty("label_file", out _) && m.TryGetProperty("kind", out var kind) && kind.GetString() == "categorical")
                 categorical.Add(LabelFile.Parse(item.ReadAllBytes()));
             else if (m.TryGetProperty("label_mask", out var a) && a.GetString() == _annotation)
-                masks[m.GetProperty("series_instance_uid").GetString()!] = ($"labels/{_annotation}/{m.GetProperty("pseudonym").GetString()}/{m.GetProperty("series_instance_uid").GetString()}.nii.gz", item);
+                masks[m.GetProperty("series_instance_uid").GetString()!] = (m.TryGetProperty("mask_path", out var published) ? published.GetString()!
+                    : $"labels/{_annotation}/{m.GetProperty("pseudonym").GetString()}/{m.GetProperty("series_instance_uid").GetString()}.nii.gz", item);
             else if (m.TryGetProperty("affine", out _))
                 volumes.Add((m.GetProperty("pseudonym").GetString()!, m.GetProperty("series_instance_uid").GetString()!,
                     m.TryGetProperty("modality", out var mod) && mod.ValueKind == JsonValueKind.String ? mod.GetString()! : "image", item));
