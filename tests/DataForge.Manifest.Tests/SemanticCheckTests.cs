@@ -122,7 +122,7 @@ public sealed class SemanticCheckTests : IDisposable
     public void An_output_layout_that_is_not_built_yet_is_refused()
     {
         var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  layout: coco\n");
-        Assert.Contains("dataforge.yaml:8:11: output.layout: coco is not supported yet (supported: dicom, monai, nifti, nnunet)", problems);
+        Assert.Contains("dataforge.yaml:8:11: output.layout: coco is not supported yet (supported: dicom, monai, nifti, nnunet, png)", problems);
     }
 
     [Fact]
