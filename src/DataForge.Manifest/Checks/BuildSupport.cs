@@ -21,7 +21,7 @@ public static class BuildSupport
     };
 
     /// <summary>Output layouts that can be written.</summary>
-    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai", "png" };
+    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai", "png", "coco" };
 
     /// <summary>Source kinds that can be read.</summary>
     public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels" };
