@@ -8,6 +8,7 @@ using DataForge.Stages.Deidentify;
 using DataForge.Stages.Dicom;
 using DataForge.Stages.Harmonise;
 using DataForge.Stages.Labels;
+using DataForge.Stages.Png;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
 namespace DataForge.Stages;
@@ -51,7 +52,10 @@ public static class PipelineFactory
                 stages.Add(new DeidentificationReportStage(config));
                 // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
                 HarmonisePipeline.Add(manifest, stages);
+                // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.
+                PngPipeline.Add(manifest, stages);
                 LabelPipeline.Add(manifest, stages, secret);
+                PngPipeline.AddCocoExport(manifest, stages);
             }
             else stages.Add(new DicomHeaderStage(dicom));
         }

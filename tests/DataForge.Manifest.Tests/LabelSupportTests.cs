@@ -22,10 +22,13 @@ public sealed class LabelSupportTests : IDisposable
     }
 
     [Fact]
-    public void A_coco_source_for_boxes_is_refused_as_not_supported_yet()
+    public void A_coco_source_for_boxes_is_accepted_and_a_csv_one_refused_with_the_format_that_works()
     {
-        var problems = _f.Problems(WithLabels.Replace("FORMAT", "coco").Replace("KIND", "boxes"));
-        Assert.Contains(problems, p => p.Contains("labels.annotations[0].kind: boxes annotations are not supported yet", StringComparison.Ordinal));
+        Assert.Empty(_f.Problems(WithLabels.Replace("FORMAT", "coco").Replace("KIND", "boxes").Replace("PatientID", "SOPInstanceUID")));
+        Assert.Contains("dataforge.yaml:7:59: sources[1].key: boxes are matched to images by SOPInstanceUID (an image member of that name, or the file name), not PatientID",
+            _f.Problems(WithLabels.Replace("FORMAT", "coco").Replace("KIND", "boxes")));
+        var problems = _f.Problems(WithLabels.Replace("FORMAT", "csv").Replace("KIND", "boxes"));
+        Assert.Contains(problems, p => p.Contains("sources[1].format: csv cannot be imported as a boxes annotation yet (supported: coco)", StringComparison.Ordinal));
     }
 
     [Fact]

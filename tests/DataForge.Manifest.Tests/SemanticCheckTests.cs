@@ -127,10 +127,10 @@ public sealed class SemanticCheckTests : IDisposable
     }
 
     [Fact]
-    public void An_output_layout_that_is_not_built_yet_is_refused()
+    public void Every_output_layout_of_the_schema_is_built()
     {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  layout: coco\n");
-        Assert.Contains("dataforge.yaml:8:11: output.layout: coco is not supported yet (supported: dicom, monai, nifti, nnunet)", problems);
+        foreach (var layout in new[] { "dicom", "nifti", "png", "nnunet", "coco", "monai" })
+            Assert.Empty(_f.Problems(ManifestFixture.Minimal + $"\ndeidentify: {{profile: basic}}\noutput:\n  layout: {layout}\n"));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class BuildSupport
     };
 
     /// <summary>Output layouts that can be written.</summary>
-    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai" };
+    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai", "png", "coco" };
 
     /// <summary>Source kinds that can be read.</summary>
     public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels" };
@@ -31,6 +31,7 @@ public static class BuildSupport
         ["categorical"] = new HashSet<string>(StringComparer.Ordinal) { "csv", "json" },
         ["mask"] = new HashSet<string>(StringComparer.Ordinal) { "nifti-mask", "dicom-seg" },
         ["landmarks"] = new HashSet<string>(StringComparer.Ordinal) { "landmarks-csv", "slicer-markups" },
+        ["boxes"] = new HashSet<string>(StringComparer.Ordinal) { "coco" },
     };
 
     /// <summary>One diagnostic per part of the manifest that cannot be honoured yet.</summary>
@@ -80,11 +81,16 @@ public static class BuildSupport
             }
             var source = m.Sources.Select((s, n) => (s, n)).FirstOrDefault(x => x.s.Id == id && x.s.Kind == "labels");
             if (source.s is null) continue;
+            if (kind == "boxes" && source.s.Key is { } key && key != "SOPInstanceUID")
+                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"sources[{source.n}].key"),
+                    $"sources[{source.n}].key: boxes are matched to images by SOPInstanceUID (an image member of that name, or the file name), not {key}"));
             if (source.s.Format is not { } format || !formats.Contains(format))
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.KeyAt($"sources[{source.n}]"),
                     $"sources[{source.n}].format: {source.s.Format ?? "(none)"} cannot be imported as a {kind} annotation yet (supported: {string.Join(", ", formats.Order(StringComparer.Ordinal))})"));
             var level = a["level"]?.GetValue<string>();
-            if (kind != "categorical" && level is not null && level != "series")
+            if (kind == "boxes" && level is not null && level != "image")
+                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".level"), $"{at}.level: boxes are labelled per image"));
+            else if (kind is not ("categorical" or "boxes") && level is not null && level != "series")
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".level"), $"{at}.level: {kind} annotations are labelled per series"));
         }
     }

@@ -25,6 +25,7 @@ public static class SemanticChecks
         CheckLabels(manifest, Report);
         CheckSplits(manifest, Report);
         CheckCurate(manifest, Report);
+        problems.AddRange(PngOutputChecks.Run(manifest));
         return problems;
     }
 

@@ -7,4 +7,7 @@ public sealed record OutputSpec
     public string Path { get; init; } = "out";
     public string Layout { get; init; } = "dicom";
     public bool Compress { get; init; } = true;
+
+    /// <summary>The <c>png:</c> settings of the 2D layouts (png, coco), as JSON; the PNG stage binds it.</summary>
+    public System.Text.Json.Nodes.JsonObject? Png { get; init; }
 }

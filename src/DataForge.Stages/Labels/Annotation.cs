@@ -26,7 +26,7 @@ public sealed record Annotation(
     public static Annotation From(JsonElement annotation, JsonElement source, JsonElement? classes)
     {
         var kind = annotation.GetProperty("kind").GetString()!;
-        var level = annotation.TryGetProperty("level", out var l) ? l.GetString()! : kind == "categorical" ? "patient" : "series";
+        var level = annotation.TryGetProperty("level", out var l) ? l.GetString()! : kind switch { "categorical" => "patient", "boxes" => "image", _ => "series" };
         return new Annotation(
             annotation.GetProperty("name").GetString()!,
             kind,

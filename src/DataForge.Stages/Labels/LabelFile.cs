@@ -51,6 +51,7 @@ public sealed record LabelEntry
     [JsonPropertyName("mask")] public string? Mask { get; init; }
     [JsonPropertyName("classes")] public IReadOnlyList<int>? Classes { get; init; }
     [JsonPropertyName("points")] public IReadOnlyList<LabelPoint>? Points { get; init; }
+    [JsonPropertyName("boxes")] public IReadOnlyList<LabelBox>? Boxes { get; init; }
 }
 
 /// <summary>A named landmark: RAS+ millimetres and the voxel index it falls in.</summary>

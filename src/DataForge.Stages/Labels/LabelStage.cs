@@ -78,7 +78,8 @@ public sealed class LabelStage : IStage
                 case "categorical": Categorical(files, ids, entries, violations); break;
                 case "mask": Masks(files, ids, volumes, entries, violations, outputs, cancellationToken); break;
                 case "landmarks": Landmarks(files, ids, volumes, entries, violations); break;
-                default: return StageResult.Failed($"{_a.Kind} annotations are not supported yet (supported: categorical, mask, landmarks)");
+                case "boxes": BoxImport.Read(_a, files, ids, BoxImport.Sizes(input.Items), entries, violations); break;
+                default: return StageResult.Failed($"{_a.Kind} annotations are not supported yet (supported: categorical, mask, landmarks, boxes)");
             }
         }
         catch (FormatException e)
@@ -88,7 +89,7 @@ public sealed class LabelStage : IStage
         if (_a.Required)
         {
             var labelled = entries.Select(e => e.Place.Key).ToHashSet(StringComparer.Ordinal);
-            var expected = _a.Kind == "categorical" ? ids.All(_a.Level).Select(p => (p.Key, p))
+            var expected = _a.Kind is "categorical" or "boxes" ? ids.All(_a.Level).Select(p => (p.Key, p))
                 : volumes.Values.Select(v => (v.Series, new Place(v.Patient, null, v.Series, null)));
             foreach (var (key, place) in expected.OrderBy(x => x.Item1, StringComparer.Ordinal))
                 if (!labelled.Contains(key)) violations.Add(new LabelViolation(Name(place), "required", "no label for this item", null));

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using DataForge.Engine.Stages;
+using DataForge.Manifest.Model;
+using System.Text.Json.Nodes;
+using DataForge.Stages.Deidentify;
+using DataForge.Stages.Labels;
+using DataForge.Stages.Splits;
+
+namespace DataForge.Stages.Png;
+
+/// <summary>The 2D stages of layouts png and coco, after de-identification. Called by <see cref="PipelineFactory"/>.</summary>
+public static class PngPipeline
+{
+    /// <summary>Appends the PNG stage when the layout is png or coco (the pipeline holds the deidentify stage).</summary>
+    public static void Add(DataForgeManifest manifest, List<IStage> stages)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(stages);
+        if (manifest.Output.Layout is not ("png" or "coco")) return;
+        var settings = PngSettings.From(manifest.Output.Png is { } png ? JsonDocument.Parse(png.ToJsonString()).RootElement.Clone() : null);
+        stages.Add(new PngStage(DeidentifyStage.Id, settings, publish: manifest.Output.Layout == "png"));
+    }
+
+    /// <summary>
+    /// Appends the export stage of layout coco, after the labels and splits stages: the PNG images, the
+    /// first boxes annotation (manifest order) and the splits.
+    /// </summary>
+    public static void AddCocoExport(DataForgeManifest manifest, List<IStage> stages)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(stages);
+        if (manifest.Output.Layout != "coco") return;
+        var annotations = manifest.Labels?["annotations"] is JsonArray a ? a.Select(x => x!.AsObject()).ToList() : [];
+        var boxes = annotations.FirstOrDefault(x => x["kind"]!.GetValue<string>() == "boxes")?["name"]!.GetValue<string>();
+        var inputs = new List<string> { PngStage.Id };
+        if (boxes is not null && stages.Any(s => s.Definition.Id == LabelStage.IdFor(boxes))) inputs.Add(LabelStage.IdFor(boxes));
+        else boxes = null;
+        var splits = stages.Any(s => s.Definition.Id == SplitStage.Id);
+        if (splits) inputs.Add(SplitStage.Id);
+        var classes = manifest.Labels?["classes"] is JsonArray c
+            ? c.Select(x => (x!["id"]!.GetValue<int>(), x["name"]!.GetValue<string>())).OrderBy(x => x.Item1).ToList()
+            : new List<(int, string)>();
+        stages.Add(new CocoLayoutStage(inputs, boxes, classes, splits));
+    }
+}

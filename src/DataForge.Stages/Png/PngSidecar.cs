@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using DataForge.Dicom;
+using DataForge.Imaging.Png;
+
+namespace DataForge.Stages.Png;
+
+/// <summary>
+/// The JSON sidecar of a PNG image: what a user of the image needs and nothing that identifies the
+/// patient (pseudonym, new UIDs, modality, frame, pixel spacing, the window used, the photometric
+/// interpretation and bit depth of the PNG). Keys in a fixed order, so the bytes are stable.
+/// </summary>
+internal sealed class PngSidecar
+{
+    /// <summary>A window and where it came from: manifest, instance or minmax.</summary>
+    public sealed record WindowUsed(VoiWindow Window, string Source);
+
+    private readonly WindowUsed? _window;
+    private readonly string _photometric;
+    private readonly string? _originalPhotometric;
+    private readonly int _bitDepth;
+    private readonly int _rows, _columns;
+    private readonly double[]? _spacing;
+    private readonly string? _spacingAttribute;
+
+    public PngSidecar(string pseudonym, DicomDataset ds, int? frame, int bitDepth, WindowUsed? window, string photometric)
+    {
+        Pseudonym = pseudonym;
+        StudyUid = ds.GetString(DicomTags.StudyInstanceUID)?.Trim();
+        SeriesUid = ds.GetString(DicomTags.SeriesInstanceUID)?.Trim();
+        SopUid = ds.GetString(DicomTags.SOPInstanceUID)?.Trim();
+        Modality = ds.GetString(DicomTags.Modality)?.Trim();
+        Frame = frame;
+        _bitDepth = bitDepth;
+        _window = window;
+        _photometric = photometric;
+        _originalPhotometric = ds.GetString(DicomTags.PhotometricInterpretation)?.Trim();
+        _rows = (int)(ds.GetInteger(DicomTags.Rows) ?? 0);
+        _columns = (int)(ds.GetInteger(DicomTags.Columns) ?? 0);
+        // PS3.3 10.7.1.3: Pixel Spacing is in the patient; Imager Pixel Spacing at the detector (projection images).
+        foreach (var tag in new[] { DicomTags.PixelSpacing, DicomTags.ImagerPixelSpacing })
+        {
+            if (ds.GetNumber(tag, 0) is { } r && ds.GetNumber(tag, 1) is { } c && double.IsFinite(r) && double.IsFinite(c))
+            {
+                _spacing = [r, c];
+                _spacingAttribute = tag == DicomTags.PixelSpacing ? "PixelSpacing" : "ImagerPixelSpacing";
+                break;
+            }
+        }
+    }
+
+    public string Pseudonym { get; }
+    public string? StudyUid { get; }
+    public string? SeriesUid { get; }
+    public string? SopUid { get; }
+    public string? Modality { get; }
+    public int? Frame { get; }
+
+    /// <summary>The sidecar's bytes (indented JSON, trailing newline).</summary>
+    public byte[] ToJson()
+    {
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("pseudonym", Pseudonym);
+            Text(json, "study_instance_uid", StudyUid);
+            Text(json, "series_instance_uid", SeriesUid);
+            Text(json, "sop_instance_uid", SopUid);
+            if (Frame is { } f) json.WriteNumber("frame", f); else json.WriteNull("frame");
+            Text(json, "modality", Modality);
+            json.WriteNumber("rows", _rows);
+            json.WriteNumber("columns", _columns);
+            if (_spacing is { } s)
+            {
+                json.WriteStartArray("pixel_spacing");
+                foreach (var v in s) json.WriteRawValue(Number(v));
+                json.WriteEndArray();
+                json.WriteString("pixel_spacing_attribute", _spacingAttribute);
+            }
+            else json.WriteNull("pixel_spacing");
+            Text(json, "photometric_interpretation", _originalPhotometric);
+            json.WriteString("png_colour", _photometric == "RGB" ? "RGB" : "greyscale");
+            json.WriteNumber("bit_depth", _bitDepth);
+            json.WriteBoolean("inverted", _photometric == "MONOCHROME1");
+            if (_window is { } w)
+            {
+                json.WriteStartObject("window");
+                json.WriteString("source", w.Source);
+                json.WritePropertyName("center");
+                json.WriteRawValue(Number(w.Window.Center));
+                json.WritePropertyName("width");
+                json.WriteRawValue(Number(w.Window.Width));
+                json.WriteString("function", w.Window.Function);
+                json.WriteEndObject();
+            }
+            else json.WriteNull("window");
+            json.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    private static void Text(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null) json.WriteNull(name); else json.WriteString(name, value);
+    }
+
+    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

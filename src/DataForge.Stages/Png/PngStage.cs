@@ -1,0 +1,158 @@
+using System.Text.Json;
+using DataForge.Dicom;
+using DataForge.Dicom.Imaging;
+using DataForge.Dicom.IO;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Stages;
+using DataForge.Imaging;
+using DataForge.Imaging.Png;
+using DataForge.Stages.Dicom;
+
+namespace DataForge.Stages.Png;
+
+/// <summary>
+/// Map stage <c>png</c>: each de-identified instance of a 2D modality (and, with <c>slices</c>, of every
+/// other modality) as one PNG per frame, <c>png/PSEUDONYM/STUDY/SERIES/SOP.png</c> (multi-frame:
+/// <c>SOP-NNNN.png</c>, frames from 1), with a JSON sidecar of the kept metadata beside it
+/// (<see cref="PngSidecar"/>). Greyscale: stored values through the Modality LUT (rescale slope and
+/// intercept), then the VOI window of the manifest, else the instance's first Window Center/Width
+/// with its VOI LUT Function, else the frame's min/max; MONOCHROME1 inverted. Colour (RGB, YBR_FULL,
+/// YBR_FULL_422, 8 bits): RGB samples as they are. Paths come from the pseudonym and new UIDs only.
+/// Output metadata: <see cref="ImageProperty"/> and the image's identity and size, for the COCO layout.
+/// </summary>
+public sealed class PngStage : IStage
+{
+    /// <summary>Stage id.</summary>
+    public const string Id = "png";
+
+    /// <summary>Bump when the output of the same input and settings changes.</summary>
+    public const int Version = 1;
+
+    /// <summary>The metadata property that marks a PNG image (its value is the image's path).</summary>
+    public const string ImageProperty = "png_image";
+
+    private readonly PngSettings _settings;
+
+    /// <param name="input">The de-identification stage.</param>
+    /// <param name="settings">The manifest's <c>output.png</c>.</param>
+    /// <param name="publish">True for layout png; the COCO layout publishes the images itself.</param>
+    public PngStage(string input, PngSettings settings, bool publish)
+    {
+        _settings = settings;
+        var config = CanonicalJson.FromObject(new Dictionary<string, object?>
+        {
+            ["bit_depth"] = settings.BitDepth,
+            ["slices"] = settings.Slices,
+            ["window"] = settings.Window is { } w ? new Dictionary<string, object> { ["center"] = w.Center, ["width"] = w.Width, ["function"] = w.Function } : null,
+        });
+        Definition = new StageDefinition(Id, Version, StageShape.Map, [input], config) { Publish = publish };
+    }
+
+    public StageDefinition Definition { get; }
+
+    public StageResult Run(StageInput input, CancellationToken cancellationToken)
+    {
+        DicomFile file;
+        try
+        {
+            file = DicomReader.Read(input.Item.ReadAllBytes());
+        }
+        catch (DicomFormatException e)
+        {
+            return StageResult.Failed(ReadFailure.Describe(e));
+        }
+        var ds = file.Dataset;
+        var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
+        if (!_settings.Includes(modality) || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
+        if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
+            return StageResult.Failed("png: enhanced multi-frame instances (per-frame functional groups) are not supported yet by the png layout");
+        if (ds.Contains(DicomTags.ModalityLUTSequence))
+            return StageResult.Failed("png: a Modality LUT Sequence (0028,3000) is not supported yet; only Rescale Slope/Intercept");
+        var pseudonym = input.Item.Metadata.TryGetProperty("pseudonym", out var p) ? p.GetString() : null;
+        if (string.IsNullOrEmpty(pseudonym)) return StageResult.Failed("png: the instance carries no pseudonym (it must come from the deidentify stage)");
+        try
+        {
+            return StageResult.Success(Render(ds, file, pseudonym, cancellationToken));
+        }
+        catch (Exception e) when (e is DicomFormatException or ImagingException or NotSupportedException)
+        {
+            return StageResult.Failed("png: " + e.Message);
+        }
+    }
+
+    private List<StageOutput> Render(DicomDataset ds, DicomFile file, string pseudonym, CancellationToken cancellationToken)
+    {
+        var pixels = DicomPixelData.Create(file);
+        var photometric = pixels.PhotometricInterpretation.Trim();
+        var colour = photometric is "RGB" or "YBR_FULL" or "YBR_FULL_422";
+        if (!colour && photometric is not ("MONOCHROME1" or "MONOCHROME2"))
+            throw new NotSupportedException($"Photometric Interpretation {photometric} is not supported (MONOCHROME1, MONOCHROME2, RGB, YBR_FULL, YBR_FULL_422)");
+        if (colour && (pixels.SamplesPerPixel != 3 || pixels.BitsStored != 8))
+            throw new NotSupportedException($"colour images are written as 8-bit RGB; this one has {pixels.SamplesPerPixel} samples of {pixels.BitsStored} bits");
+        if (!colour && pixels.SamplesPerPixel != 1)
+            throw new NotSupportedException($"a {photometric} image has one sample per pixel, not {pixels.SamplesPerPixel}");
+        var folder = $"png/{pseudonym}/{Uid(ds, DicomTags.StudyInstanceUID)}/{Uid(ds, DicomTags.SeriesInstanceUID)}";
+        var sop = Uid(ds, DicomTags.SOPInstanceUID);
+        var outputs = new List<StageOutput>();
+        for (var frame = 0; frame < pixels.NumberOfFrames; frame++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = pixels.NumberOfFrames == 1 ? sop : $"{sop}-{frame + 1:0000}";
+            byte[] png;
+            PngSidecar.WindowUsed? window = null;
+            if (colour)
+            {
+                var samples = pixels.GetStoredValues(frame);
+                png = PngRendering.Rgb(photometric == "RGB" ? samples : pixels.YbrFullToRgb(samples), pixels.Columns, pixels.Rows);
+            }
+            else
+            {
+                var values = pixels.GetRealValues(frame);
+                window = ChooseWindow(ds, values);
+                png = PngRendering.Greyscale(values, pixels.Columns, pixels.Rows, window.Window, pixels.IsInverted, _settings.BitDepth);
+            }
+            var path = $"{folder}/{name}.png";
+            var facts = new PngSidecar(pseudonym, ds, pixels.NumberOfFrames == 1 ? null : frame + 1, colour ? 8 : _settings.BitDepth, window, colour ? "RGB" : photometric);
+            outputs.Add(new StageOutput(path, png, Metadata(path, facts, pixels)));
+            outputs.Add(new StageOutput($"{folder}/{name}.json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
+        }
+        return outputs;
+    }
+
+    // Manifest window, else the instance's first (PS3.3 C.11.2.1.2: several windows are alternatives), else min/max.
+    private PngSidecar.WindowUsed ChooseWindow(DicomDataset ds, double[] values)
+    {
+        if (_settings.Window is { } manifest) return new(manifest, "manifest");
+        if (ds.GetNumber(DicomTags.WindowCenter) is { } c && ds.GetNumber(DicomTags.WindowWidth) is { } w)
+        {
+            var function = ds.GetString(DicomTags.VOILUTFunction)?.Trim() is { Length: > 0 } f ? f.ToUpperInvariant() : VoiWindow.Linear;
+            var own = new VoiWindow(c, w, function);
+            if (own.Problem is null) return new(own, "instance");
+        }
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (var v in values)
+        {
+            if (double.IsNaN(v)) continue;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        if (!double.IsFinite(min)) (min, max) = (0, 1);
+        return new(VoiWindow.FromBounds(min, max > min ? max : min + 1), "minmax");
+    }
+
+    private static JsonElement Metadata(string path, PngSidecar facts, DicomPixelData pixels) => JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+    {
+        [ImageProperty] = path,
+        ["pseudonym"] = facts.Pseudonym,
+        ["study_instance_uid"] = facts.StudyUid,
+        ["series_instance_uid"] = facts.SeriesUid,
+        ["sop_instance_uid"] = facts.SopUid,
+        ["frame"] = facts.Frame,
+        ["modality"] = facts.Modality,
+        ["width"] = pixels.Columns,
+        ["height"] = pixels.Rows,
+    });
+
+    private static string Uid(DicomDataset ds, DicomTag tag) =>
+        ds.GetString(tag)?.Trim() is { Length: > 0 } uid ? uid : throw new DicomFormatException($"the de-identified instance has no {tag}", tag: tag);
+}
