@@ -95,6 +95,12 @@ public sealed class ReleaseDiffTests
     [InlineData("deidentification-report", "deidentification.json", OutputKinds.Report)]
     [InlineData("curate.report", "curation.json", OutputKinds.Report)]
     [InlineData("harmonise-2-nyul-landmarks", "harmonise/nyul-landmarks.json", OutputKinds.Report)]
+    [InlineData("png", "png/P/ST/SE/I.png", OutputKinds.PngImage)]
+    [InlineData("png", "png/P/ST/SE/I.json", OutputKinds.Sidecar)]
+    [InlineData("export", "coco/images/train/I.png", OutputKinds.PngImage)]
+    [InlineData("export", "coco/annotations/train.json", OutputKinds.Label)]
+    [InlineData("export", "labelsTr/case_001.nii.gz", OutputKinds.Label)]
+    [InlineData("export", "imagesTr/case_001_0000.nii.gz", OutputKinds.NiftiVolume)]
     public void Kinds_follow_the_stage_then_the_extension(string stage, string path, string kind) =>
         Assert.Equal(kind, OutputKinds.Of(stage, path));
 
