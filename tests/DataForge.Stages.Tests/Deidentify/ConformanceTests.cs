@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using DataForge.Dicom.IO;
 using DataForge.Stages.Deidentify;
 using DataForge.Testing;
@@ -7,7 +6,7 @@ using DataForge.Testing;
 namespace DataForge.Stages.Tests.Deidentify;
 
 /// <summary>De-identification must not make an instance less conformant: dciodvfy (dicom3tools) judges before and after.</summary>
-public sealed partial class ConformanceTests
+public sealed class ConformanceTests
 {
     private static readonly Deidentifier Deid = new(
         DeidPolicy.From(JsonDocument.Parse("""{"profile":"basic","options":["retain-longitudinal-modified-dates","clean-descriptors"]}""").RootElement),
@@ -32,21 +31,8 @@ public sealed partial class ConformanceTests
         var output = dir.Combine("out.dcm");
         Deid.Apply(DicomReader.ReadFile(input!)).File.Save(output);
 
-        var before = Errors(dciodvfy, input!);
-        var after = Errors(dciodvfy, output);
+        var before = Dciodvfy.Errors(dciodvfy, input!);
+        var after = Dciodvfy.Errors(dciodvfy, output);
         Assert.Empty(after.Except(before));
     }
-
-    private static HashSet<string> Errors(string dciodvfy, string file)
-    {
-        var run = Oracle.Run(dciodvfy, ["-new", file]);
-        // Compare the kind of error and the attribute, not values (UIDs and dates change by design).
-        return (run.StandardOutput + run.StandardError).Split('\n')
-            .Where(l => l.StartsWith("Error", StringComparison.Ordinal))
-            .Select(l => Values().Replace(l, "<value>"))
-            .ToHashSet(StringComparer.Ordinal);
-    }
-
-    [GeneratedRegex(@"<[^>]*>|\[[^\]]*\]|""[^""]*""")]
-    private static partial Regex Values();
 }

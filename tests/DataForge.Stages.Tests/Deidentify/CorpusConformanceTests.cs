@@ -54,7 +54,7 @@ public sealed class CorpusConformanceTests
                 && (text.Contains("Information Object Not found", StringComparison.Ordinal) || text.Contains("read failed", StringComparison.Ordinal))) continue;
             var output = dir.Combine(Path.GetFileName(path));
             result.File.Save(output);
-            var added = GraphicsCleaningTests.Errors(dciodvfy, output).Except(GraphicsCleaningTests.Errors(dciodvfy, path)).ToList();
+            var added = Dciodvfy.Errors(dciodvfy, output).Except(Dciodvfy.Errors(dciodvfy, path)).ToList();
             if (added.Count > 0) problems.Add($"{Path.GetFileName(path)}: {string.Join(" | ", added)}");
             checkedFiles++;
         }
