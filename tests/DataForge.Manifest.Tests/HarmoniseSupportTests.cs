@@ -39,4 +39,13 @@ public sealed class HarmoniseSupportTests : IDisposable
         Assert.Equal("dataforge.yaml:14:39: mask 'grade' is neither all, foreground, nor a mask annotation in labels.annotations",
             Assert.Single(problems));
     }
+
+    [Fact]
+    public void Whitestripe_takes_a_contrast_and_no_other_method_does()
+    {
+        Assert.Empty(_f.Problems(WithMask.Replace("{method: zscore, mask: MASK}", "{method: whitestripe, contrast: FLAIR}").Replace("LAYOUT", "nifti")));
+        var problems = _f.Problems(WithMask.Replace("mask: MASK", "contrast: T2").Replace("LAYOUT", "nifti"));
+        Assert.Equal("dataforge.yaml:14:33: 'contrast' is only for method whitestripe, not zscore", Assert.Single(problems));
+        Assert.NotEmpty(_f.Problems(WithMask.Replace("{method: zscore, mask: MASK}", "{method: whitestripe, contrast: T3}").Replace("LAYOUT", "nifti")));
+    }
 }

@@ -166,6 +166,7 @@ public static class SemanticChecks
                 var method = n["method"]!.GetValue<string>();
                 if (n.ContainsKey("mask") && method != "zscore") report(at + ".normalise.mask", $"'mask' is only for method zscore, not {method}", atKey: true);
                 if (n.ContainsKey("width") && method != "whitestripe") report(at + ".normalise.width", $"'width' is only for method whitestripe, not {method}", atKey: true);
+                if (n.ContainsKey("contrast") && method != "whitestripe") report(at + ".normalise.contrast", $"'contrast' is only for method whitestripe, not {method}", atKey: true);
                 if (n["mask"] is JsonValue mask && mask.GetValue<string>() is var name && name is not ("all" or "foreground")
                     && !Annotations(m).Any(a => a.Name == name && a.Kind == "mask"))
                     report(at + ".normalise.mask", $"mask '{name}' is neither all, foreground, nor a mask annotation in labels.annotations");

@@ -82,7 +82,15 @@ public sealed record HarmoniseStep(int Index, string Name, CanonicalJson Config,
             "foreground" => IntensityMask.Foreground,
             _ => new IntensityMask(MaskKind.Label),
         };
-        return new Normalise(method, mask, n["width"]?.GetValue<double>() ?? 0.05);
+        var contrast = n["contrast"]?.GetValue<string>() switch
+        {
+            null or "T1" => TissueContrast.T1,
+            "T2" => TissueContrast.T2,
+            "FLAIR" => TissueContrast.Flair,
+            "PD" => TissueContrast.PD,
+            var other => throw new ArgumentException($"normalise.contrast '{other}' is not one the schema allows"),
+        };
+        return new Normalise(method, mask, n["width"]?.GetValue<double>() ?? 0.05, contrast);
     }
 
     private static double? Number(JsonNode? parent, string name) => parent?[name]?.GetValue<double>();
