@@ -22,6 +22,14 @@ public sealed class LabelSupportTests : IDisposable
     }
 
     [Fact]
+    public void Labels_keyed_by_accession_number_must_name_studies()
+    {
+        var byAccession = WithLabels.Replace("FORMAT", "csv").Replace("KIND", "categorical").Replace("PatientID", "AccessionNumber");
+        Assert.Empty(_f.Problems(byAccession.Replace("source: lab}", "source: lab, level: study}")));
+        Assert.Contains(_f.Problems(byAccession), p => p.Contains("labels keyed by AccessionNumber (source 'lab') name studies: set level: study", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_coco_source_for_boxes_is_accepted_and_a_csv_one_refused_with_the_format_that_works()
     {
         Assert.Empty(_f.Problems(WithLabels.Replace("FORMAT", "coco").Replace("KIND", "boxes").Replace("PatientID", "SOPInstanceUID")));

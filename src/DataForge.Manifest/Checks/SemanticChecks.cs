@@ -206,6 +206,10 @@ public static class SemanticChecks
             if (a.Kind != "landmarks" && a.HasPoints) report(at + ".points", "'points' is only for landmarks annotations", atKey: true);
             if (a.Kind != "categorical" && a.HasValues) report(at + ".values", "'values' is only for categorical annotations", atKey: true);
             if (labels["annotations"]?[i]?["segments"] is JsonObject segments) CheckSegments(m, a.Source, segments, at, report);
+            // An accession number names a study: de-identification keeps its keyed token with the study only.
+            if (m.Sources.FirstOrDefault(s => s.Id == a.Source)?.Key is { } key && string.Equals(key, "AccessionNumber", StringComparison.OrdinalIgnoreCase)
+                && a.Kind == "categorical" && (labels["annotations"]?[i]?["level"]?.GetValue<string>() ?? "patient") != "study")
+                report(at, $"labels keyed by AccessionNumber (source '{a.Source}') name studies: set level: study");
         }
     }
 

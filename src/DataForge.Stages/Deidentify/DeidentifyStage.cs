@@ -23,7 +23,10 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    public const int Version = 6;
+    public const int Version = 7;
+
+    /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
+    public const string AccessionTokenProperty = "accession_token";
 
     private readonly Deidentifier _deidentifier;
     private readonly KeyedIdentity _keys;
@@ -124,6 +127,7 @@ public sealed class DeidentifyStage : IStage
             return StageResult.Failed(_pixels is null
                 ? "excluded: Burned In Annotation is YES; add clean-pixel-data with a burned_in_regions rule for its device to include it"
                 : "excluded: Burned In Annotation is YES and no burned_in_regions rule covers its modality, manufacturer, model and size");
+        var accession = file.Dataset.GetString(DicomTags.AccessionNumber)?.Trim();
         DeidResult result;
         try
         {
@@ -147,6 +151,8 @@ public sealed class DeidentifyStage : IStage
         {
             json.WriteString("pseudonym", result.Pseudonym);
             if (_seal) json.WriteString(SealedIdentityProperty, SealedIdentity.Seal(_keys, result.Identity));
+            // Private metadata (the release's allow-list leaves it out): labels keyed by accession number find their study.
+            if (accession is { Length: > 0 }) json.WriteString(AccessionTokenProperty, _keys.AccessionToken(accession));
             json.WriteStartObject(DeidentificationReportStage.CountsProperty);
             foreach (var (attribute, outcomes) in result.Counts)
             {

@@ -52,6 +52,12 @@ public sealed class KeyedIdentity
     public byte[] DeriveKey(string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, _secret, 32, salt: null, info: Encoding.UTF8.GetBytes("dataforge/" + purpose));
 
+    /// <summary>
+    /// A study's accession number as a keyed token (26 base-32 characters), kept in the private stage
+    /// metadata so that a label table keyed by AccessionNumber finds the de-identified study.
+    /// </summary>
+    public string AccessionToken(string accessionNumber) => Base32(Mac("accession", accessionNumber.Trim()))[..26];
+
     /// <summary>A keyed hash of a value (override action <c>hash</c>): base-32, at most <paramref name="length"/> characters.</summary>
     public string Hash(string value, int length) => Base32(Mac("value", value))[..Math.Min(length, 32)];
 

@@ -20,6 +20,7 @@ public sealed class Identifiers
     private readonly Dictionary<string, Place> _series = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Place> _images = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonElement> _facts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Place?> _accessions = new(StringComparer.Ordinal);
 
     public Identifiers(KeyedIdentity keys, string pseudonymPrefix)
     {
@@ -46,7 +47,17 @@ public sealed class Identifiers
         if (place.Study is { } st) _studies.TryAdd(st, place with { Series = null, Image = null });
         if (place.Series is { } se) _series.TryAdd(se, place with { Image = null });
         if (place.Image is { } im && _images.TryAdd(im, place)) _facts[im] = metadata;
+        if (Text(metadata, DeidentifyStage.AccessionTokenProperty) is { } token && place.Study is { } study)
+        {
+            var at = place with { Series = null, Image = null };
+            // One accession number on two studies names neither: it resolves to nothing.
+            if (!_accessions.TryAdd(token, at) && _accessions[token] is { } known && known.Study != study) _accessions[token] = null;
+        }
     }
+
+    /// <summary>The de-identified study an original Accession Number went to, or null (none, or more than one study carries it).</summary>
+    public Place? ResolveAccession(string original) =>
+        original.Trim() is { Length: > 0 } value && _accessions.TryGetValue(_keys.AccessionToken(value), out var place) ? place : null;
 
     /// <summary>The header facts of the de-identified instance an original SOP Instance UID became, or null.</summary>
     public JsonElement? FactsOf(string originalSopInstanceUid) =>

@@ -21,7 +21,7 @@ namespace DataForge.Stages.Labels;
 public sealed class LabelStage : IStage
 {
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly Annotation _a;
     private readonly KeyedIdentity _keys;
@@ -258,7 +258,9 @@ public sealed class LabelStage : IStage
 
     private Place? Link(string original, string? issuer, Identifiers ids, string where, List<LabelViolation> violations)
     {
-        var place = ids.Resolve(_a.Level, original, issuer);
+        var place = _a.Level == "study" && string.Equals(_a.Key, "AccessionNumber", StringComparison.OrdinalIgnoreCase)
+            ? ids.ResolveAccession(original)
+            : ids.Resolve(_a.Level, original, issuer);
         if (place is null) violations.Add(new LabelViolation(where, "link", $"the label names no de-identified {_a.Level} (key {_a.Key})", null));
         return place;
     }

@@ -86,6 +86,50 @@ public sealed class LabelStageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_study_table_keyed_by_accession_number_labels_the_de_identified_study()
+    {
+        // The original accession number of each series' study (PHI side).
+        var accession = _p.Series.Select(s => DataForge.Dicom.IO.DicomReader.ReadFile(Directory.GetFiles(s.Folder, "*.dcm")[0])
+            .Dataset.GetString(DataForge.Dicom.DicomTags.AccessionNumber)!.Trim()).ToList();
+        Assert.Equal(accession.Count, accession.Distinct().Count());
+        _p.Write("labels/reads.csv", "AccessionNumber,finding\n" +
+            $"{accession[0]},normal\n{accession[1]},abnormal\nACC-UNKNOWN-9,normal\n");
+        var result = _p.Build(Head + """
+
+              - {id: reads, kind: labels, path: labels/reads.csv, format: csv, key: AccessionNumber}
+            deidentify: {profile: basic}
+            labels:
+              annotations:
+                - {name: finding, kind: categorical, level: study, source: reads, values: [normal, abnormal], on_fail: warn}
+            """);
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+
+        var text = File.ReadAllText(_p.Combine("out", "labels", "finding.json"));
+        Assert.Empty((await LabelSchema()).Validate(text));
+        using var doc = JsonDocument.Parse(text);
+        var labelled = doc.RootElement.GetProperty("items").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("study").GetString()!, i => i.GetProperty("value").GetString()!);
+        // Each label sits on the de-identified study of the series whose accession number it named.
+        string StudyOf(int series)
+        {
+            var uid = new DataForge.Stages.Deidentify.KeyedIdentity(LabelProject.Secret).Uid(_p.Series[series].SeriesUid);
+            foreach (var file in Directory.GetFiles(_p.Combine("out", "dicom"), "*.dcm", SearchOption.AllDirectories))
+            {
+                var ds = DataForge.Dicom.IO.DicomReader.ReadFile(file).Dataset;
+                if (ds.GetString(DataForge.Dicom.DicomTags.SeriesInstanceUID) == uid)
+                    return ds.GetString(DataForge.Dicom.DicomTags.StudyInstanceUID)!;
+            }
+            throw new InvalidOperationException("series not published");
+        }
+        Assert.Equal(new Dictionary<string, string> { [StudyOf(0)] = "normal", [StudyOf(1)] = "abnormal" }, labelled);
+        var report = File.ReadAllText(_p.Combine("out", "labels", "finding.report.json"));
+        Assert.Contains("\"link\"", report);
+        foreach (var t in OutputTexts(_p.Combine("out")))
+            foreach (var a in accession.Append("ACC-UNKNOWN-9"))
+                Assert.DoesNotContain(a, t, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_label_table_with_on_fail_error_fails_the_stage_with_the_count()
     {
         _p.Write("labels/grades.json", $$"""[{"SeriesInstanceUID": "{{_p.Series[0].SeriesUid}}", "grade": "bad"}]""");
