@@ -21,7 +21,7 @@ namespace DataForge.Stages.Labels;
 public sealed class LabelStage : IStage
 {
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private readonly Annotation _a;
     private readonly KeyedIdentity _keys;

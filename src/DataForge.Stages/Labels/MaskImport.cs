@@ -1,11 +1,12 @@
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
+using DataForge.Imaging.Operations;
 
 namespace DataForge.Stages.Labels;
 
 /// <summary>
 /// A segmentation mask checked against its image volume and re-encoded: same shape, an affine within
-/// <see cref="AffineTolerance"/> mm of the image's, every voxel a finite integer among the schema's
+/// <see cref="AffineTolerance"/> mm of the image's (after turning a mask stored in another axis order), every voxel a finite integer among the schema's
 /// class ids (any id from 0 to 65535 when the schema lists none). The published mask is uint8 (uint16
 /// above 255) with the image's own affine, so it carries nothing of the source header.
 /// </summary>
@@ -19,6 +20,7 @@ public static class MaskImport
         Volume mask, ImageGeometry image, IReadOnlyList<(int Id, string Name)> classes)
     {
         var problems = new List<(string, string)>();
+        mask = InImageOrder(mask, image);
         var shape = mask.Shape.ToArray();
         var spatial = shape.Length <= 3 || shape.Skip(3).All(d => d == 1);
         if (!spatial || shape.Length < 3 || !shape.Take(3).SequenceEqual(image.Shape.Take(3)))
@@ -52,6 +54,27 @@ public static class MaskImport
         Array data = max <= 255 ? labels.Select(v => (byte)v).ToArray() : labels.Select(v => (ushort)v).ToArray();
         var clean = new Volume(image.Shape.Take(3).ToArray(), data, image.Affine);
         return (NiftiWriter.Encode(clean, gzip: true), present.ToList(), problems);
+    }
+
+    /// <summary>
+    /// A mask on the image's voxels but stored in another axis order (dcm2niix, ITK and 3D Slicer each
+    /// write their own) turned to the image's order: axes permuted and flipped, no interpolation. Any
+    /// other mask is returned as it is, for the shape and affine checks to report.
+    /// </summary>
+    private static Volume InImageOrder(Volume mask, ImageGeometry image)
+    {
+        if (mask.Shape.Length != 3 || mask.Affine.ApproximatelyEquals(image.Affine, AffineTolerance)) return mask;
+        try
+        {
+            var turned = new Reorient(AxisCodes.Format(AxisCodes.Of(image.Affine))).Apply(mask);
+            return turned.Shape.ToArray().SequenceEqual(image.Shape.Take(3)) && turned.Affine.ApproximatelyEquals(image.Affine, AffineTolerance)
+                ? turned
+                : mask;
+        }
+        catch (ImagingException)
+        {
+            return mask;
+        }
     }
 }
 
