@@ -12,19 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PATIENTS=${PATIENTS:-10}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; JOBS=${JOBS:-$(nproc)}
 DIR=${1:-${TMPDIR:-/tmp}/dataforge-deid-bench}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+. bench/lib.sh
 command -v gdcmanon >/dev/null || { echo "gdcmanon is missing: apt-get install libgdcm-tools" >&2; exit 2; }
 
-# The tool as users install it: published, ReadyToRun (no JIT at start-up).
-dotnet publish src/DataForge.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$DIR.bin" -v q -nologo >/dev/null
-DF=$DIR.bin/dataforge
+DF=$(publish_cli "$DIR.bin")
 
-if [ ! -f "$DIR/.generated-$PATIENTS-$SLICES-$MATRIX" ]; then
-  rm -rf "$DIR"; mkdir -p "$DIR"
-  "$DF" synth "$DIR/raw" --patients "$PATIENTS" --slices "$SLICES" --matrix "$MATRIX" --modalities CT >&2
-  touch "$DIR/.generated-$PATIENTS-$SLICES-$MATRIX"
-fi
+ct_corpus "$DF" "$DIR" "$PATIENTS" "$SLICES" "$MATRIX"
 FILES=$(find "$DIR/raw" -name '*.dcm' | wc -l)
 BYTES=$(du -sb "$DIR/raw" | cut -f1)
 cat > "$DIR/dataforge.yaml" <<YAML

@@ -12,19 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SERIES=${SERIES:-20}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; JOBS=${JOBS:-$(nproc)}
 DIR=${1:-${TMPDIR:-/tmp}/dataforge-harmonise-bench}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+. bench/lib.sh
 command -v dcm2niix >/dev/null || { echo "dcm2niix is missing: apt-get install dcm2niix" >&2; exit 2; }
 
-# The tool as users install it: published, ReadyToRun (no JIT at start-up).
-dotnet publish src/DataForge.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$DIR.bin" -v q -nologo >/dev/null
-DF=$DIR.bin/dataforge
+DF=$(publish_cli "$DIR.bin")
 
-if [ ! -f "$DIR/.generated-$SERIES-$SLICES-$MATRIX" ]; then
-  rm -rf "$DIR"; mkdir -p "$DIR"
-  "$DF" synth "$DIR/raw" --patients "$SERIES" --slices "$SLICES" --matrix "$MATRIX" --modalities CT >&2
-  touch "$DIR/.generated-$SERIES-$SLICES-$MATRIX"
-fi
+ct_corpus "$DF" "$DIR" "$SERIES" "$SLICES" "$MATRIX"
 FILES=$(find "$DIR/raw" -name '*.dcm' | wc -l)
 manifest() {
   cat <<YAML
