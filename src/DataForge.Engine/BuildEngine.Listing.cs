@@ -62,11 +62,7 @@ public sealed partial class BuildEngine
                 var inputHashes = inputs.Select(i => i.Hash).ToList();
                 foreach (var o in records)
                 {
-                    // As in StageRun: a source passed through (not copied to the store) keeps the source's provenance.
-                    var origin = inputs.FirstOrDefault(x => x.Hash == o.Object && x.SourceFile is not null);
-                    if (origin is not null && objects.Contains(o.Object)) origin = null;
-                    produced.Add(new Item($"{def.Id}:{slot}:{o.Path}", $"{def.Id}#{o.Object.Short}", o.Path, o.Object, o.Size, o.Metadata,
-                        origin is null ? key : origin.Producer, origin?.SourceFile));
+                    produced.Add(StageRun.OutputItem(def.Id, slot, o, key, inputs, objects));
                     if (!def.Publish) continue;
                     if (outputs.TryGetValue(o.Path, out var taken))
                     {

@@ -240,16 +240,11 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             if (results[i] is not { } outputs) continue;
             foreach (var o in outputs)
             {
-                var label = $"{_def.Id}#{o.Object.Short}"; // output paths may be derived from content: never in messages
-                // An output that is an input passed through and not copied to the store (a source file):
-                // read where the input is read, with the input's provenance.
-                var origin = action.Inputs.FirstOrDefault(x => x.Hash == o.Object && !x.Pending && x.SourceFile is not null);
-                if (origin is not null && objects.Contains(o.Object)) origin = null;
-                Outputs.Add(new Item($"{_def.Id}:{action.Slot}:{o.Path}", label, o.Path, o.Object, o.Size, o.Metadata,
-                    origin is null ? action.Key : origin.Producer, origin?.SourceFile)
+                var item = OutputItem(_def.Id, action.Slot, o, action.Key, action.Inputs, objects);
+                Outputs.Add(item with
                 {
                     // A pass-through's provenance depends on the store as well as the key: not vouched for.
-                    Unchanged = same[i] && Outcomes[i] == ActionOutcome.Cached && origin is null,
+                    Unchanged = same[i] && Outcomes[i] == ActionOutcome.Cached && item.SourceFile is null,
                 });
                 if (_def.Publish) Published.Add((o, action.Label, i));
             }
@@ -275,6 +270,21 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             results[i] = outputs;
         }
         return true;
+    }
+
+    /// <summary>
+    /// The item downstream stages read for one output of an action. An output that is a source file
+    /// passed through and not copied to the store is read where the source is read, with the source's
+    /// provenance; any other output is read from the store, made by the action. A build and a listing
+    /// of it (<see cref="BuildEngine.ListOutputs"/>) must agree on this, or their action keys drift apart.
+    /// </summary>
+    internal static Item OutputItem(string stageId, string slot, OutputRecord o, ContentHash actionKey, IReadOnlyList<Item> inputs, ObjectStore objects)
+    {
+        var origin = inputs.FirstOrDefault(x => x.Hash == o.Object && !x.Pending && x.SourceFile is not null);
+        if (origin is not null && objects.Contains(o.Object)) origin = null;
+        // Output paths may be derived from content: the label never names them.
+        return new Item($"{stageId}:{slot}:{o.Path}", $"{stageId}#{o.Object.Short}", o.Path, o.Object, o.Size, o.Metadata,
+            origin is null ? actionKey : origin.Producer, origin?.SourceFile);
     }
 
     private SlotRecord Record(PlannedAction action, ContentHash definitionHash) => new(action.Key, _def.Version, definitionHash, action.InputsHash);
