@@ -42,9 +42,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         var fingerprint = BuildFingerprint.Of(pipeline, layout);
         var previous = db.GetMeta(BuildFingerprint.Key);
         var totals = db.GetMeta(BuildFingerprint.TotalsKey);
-        // Each stage's input digest from the last build (see StageRun): removed, like the fingerprint, before
-        // this build writes anything, so a digest is only ever the last build's, and that build ran the stage whole.
-        var stageDigests = pipeline.Stages.ToDictionary(s => s.Definition.Id, s => db.GetMeta(StageRun.InputsKey(s.Definition.Id)), StringComparer.Ordinal);
+        // Each stage's memo from the last build (see StageMemo): removed, like the fingerprint, before this
+        // build writes anything, so a memo is only ever the last build's, and that build ran the stage whole.
+        var stageMemos = pipeline.Stages.ToDictionary(s => s.Definition.Id, s => db.GetMeta(StageRun.InputsKey(s.Definition.Id)), StringComparer.Ordinal);
         if (!dryRun)
         {
             db.DeleteMeta(BuildFingerprint.Key);
@@ -76,10 +76,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         {
             Stages.AddRange(unchanged);
             ServedByFingerprint = true;
-            // Every stage is as the last build left it: its digest still holds.
+            // Every stage is as the last build left it: its memo still holds.
             if (!dryRun)
-                foreach (var (id, digest) in stageDigests)
-                    if (digest is not null) db.SetMeta(StageRun.InputsKey(id), digest);
+                foreach (var (id, memo) in stageMemos)
+                    if (memo is not null) db.SetMeta(StageRun.InputsKey(id), memo);
             Clock.Mark("no-op shortcut");
             return;
         }
@@ -93,13 +93,16 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var stage in pipeline.Stages)
+        for (var s = 0; s < pipeline.Stages.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var inputs = stage.Definition.Inputs.SelectMany(id => items[id].Where(i => stage.Definition.Reads(id, i.Path))).ToList();
+            var stage = pipeline.Stages[s];
+            var id = stage.Definition.Id;
+            var inputs = stage.Definition.Inputs.SelectMany(input => items[input].Where(i => stage.Definition.Reads(input, i.Path))).ToList();
             var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken)
             {
-                Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow, PreviousDigest = stageDigests[stage.Definition.Id],
+                Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow, PreviousMemo = StageMemo.Parse(stageMemos[id]),
+                OutputsNeeded = stage.Definition.Publish || pipeline.Stages.Skip(s + 1).Any(later => later.Definition.Inputs.Contains(id, StringComparer.Ordinal)),
             };
             run.Run(inputs);
             foreach (var (output, label, action) in run.Published)

@@ -12,4 +12,7 @@ public sealed record StageReport(string StageId, int Total, int Executed, int Ca
     /// when the whole build was a no-op.
     /// </summary>
     public int KeysComputed { get; init; }
+
+    /// <summary>Rows of state.db's slot, action and group-key tables the stage read (for tests: O(changed) planning reads few).</summary>
+    public long RowsRead { get; init; }
 }

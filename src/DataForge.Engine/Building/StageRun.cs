@@ -28,11 +28,18 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     public long? StatTrustedBefore { get; init; }
 
     /// <summary>
-    /// The stage's input digest recorded by the last build (null when it did not run every action of
-    /// this stage, or was killed): equal to this build's, the stage takes its results whole; present,
-    /// a map action whose input is <see cref="Item.Unchanged"/> takes its slot's action without a key.
+    /// What the stage's last run vouches for (see <see cref="StageMemo"/>; null when the last build did not
+    /// run every action of this stage, or was killed). With this definition: when every input is unchanged,
+    /// the stage takes its results whole; otherwise a map action whose input is <see cref="Item.Unchanged"/>
+    /// is its slot's action, without a key.
     /// </summary>
-    public string? PreviousDigest { get; init; }
+    public StageMemo? PreviousMemo { get; init; }
+
+    /// <summary>
+    /// False when no later stage reads this stage's outputs and it publishes none: then a map stage with a
+    /// memo plans only its changed inputs (reading only their rows) and leaves the rest as they are.
+    /// </summary>
+    public bool OutputsNeeded { get; init; } = true;
 
     private readonly StageDefinition _def = stage.Definition;
 
@@ -51,65 +58,22 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
     private int _keysComputed;
 
+    /// <summary>Actions left as the last build made them without being planned (a map stage whose outputs nobody needs).</summary>
+    private int _kept;
+
+    private long _rowsRead;
+
     /// <summary>True when the stage's inputs were the last build's and its results were taken from state.db whole.</summary>
     public bool InputsUnchanged { get; private set; }
 
     public StageReport Report() => new(_def.Id,
-        Outcomes.Length + _planFailures,
+        Outcomes.Length + _planFailures + _kept,
         Outcomes.Count(o => o is ActionOutcome.Executed or ActionOutcome.WouldRun),
-        Outcomes.Count(o => o == ActionOutcome.Cached),
-        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed };
+        Outcomes.Count(o => o == ActionOutcome.Cached) + _kept,
+        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed, RowsRead = _rowsRead };
 
-    /// <summary>Meta key of a stage's input digest (see <see cref="InputsDigest"/>).</summary>
+    /// <summary>Meta key of a stage's memo (see <see cref="StageMemo"/>).</summary>
     public static string InputsKey(string stageId) => $"stage-inputs:{stageId}";
-
-    /// <summary>
-    /// A digest of everything the stage's action keys and outputs derive from: its definition, version
-    /// and every input in order (identity, path, content hash, size, metadata, producer, source file).
-    /// One SHA-256 over the whole list, no per-item allocation. Null when an input is pending (status).
-    /// </summary>
-    private string? InputsDigest(IReadOnlyList<Item> inputs, ContentHash definitionHash)
-    {
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
-        void Text(string? value)
-        {
-            value ??= "\u0000";
-            var span = buffer.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(value.Length) + 1);
-            var n = System.Text.Encoding.UTF8.GetBytes(value, span);
-            span[n] = 0;
-            buffer.Advance(n + 1);
-        }
-        void Number(long value)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), value);
-            buffer.Advance(8);
-        }
-        Text("stage-inputs/1");
-        Text(_def.Id);
-        Number(_def.Version);
-        Text(definitionHash.Hex);
-        Number(inputs.Count);
-        foreach (var item in inputs)
-        {
-            if (item.Pending) return null;
-            Text(item.Identity);
-            Text(item.Label);
-            Text(item.Path);
-            Text(item.Hash.Hex);
-            Number(item.Size);
-            Text(item.Metadata.Hex);
-            Text(item.Producer?.Hex);
-            Text(item.SourceFile);
-            if (buffer.WrittenCount > 1 << 15)
-            {
-                hash.AppendData(buffer.WrittenSpan);
-                buffer.ResetWrittenCount();
-            }
-        }
-        hash.AppendData(buffer.WrittenSpan);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
 
     /// <summary>Marks an action failed after the fact (an output path another item already published).</summary>
     public void FailAfterwards(int action, string label, string reason)
@@ -122,16 +86,31 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     public void Run(IReadOnlyList<Item> inputs)
     {
         var definitionHash = ActionKeys.DefinitionHash(_def);
+        var fingerprint = StageMemo.FingerprintOf(_def, definitionHash);
+        var memo = PreviousMemo?.Fingerprint == fingerprint ? PreviousMemo : null;
+        var rowsBefore = db.RowsRead;
         var tc = Clock;
-        var digest = InputsDigest(inputs, definitionHash);
-        var unchanged = digest is not null && PreviousDigest == digest;
-        tc.Mark($"{_def.Id}: inputs digest");
-        var slots = db.LoadSlots(_def.Id);
-        tc.Mark($"{_def.Id}: load slots");
-        var slotOutputs = db.LoadOutputsOfSlots(_def.Id);
-        tc.Mark($"{_def.Id}: load outputs");
-        var actions = Plan(inputs);
-        tc.Mark($"{_def.Id}: plan");
+        // Every input the last run's (each unchanged, and as many): the input list is that run's.
+        var unchanged = memo is not null && inputs.Count == memo.Inputs && inputs.All(i => i.Unchanged && !i.Pending);
+        // A map stage whose outputs nobody needs: what did not change stays as it is, unread.
+        var lean = memo is not null && _def.Shape == StageShape.Map && !OutputsNeeded;
+        Dictionary<string, SlotRecord>? slots = null, found = null;
+        Dictionary<ContentHash, List<OutputRecord>>? slotOutputs = null;
+        List<PlannedAction> actions;
+        if (lean)
+        {
+            actions = PlanChanged(inputs, memo!, found = new Dictionary<string, SlotRecord>(StringComparer.Ordinal));
+            tc.Mark($"{_def.Id}: plan changed");
+        }
+        else
+        {
+            slots = db.LoadSlots(_def.Id);
+            tc.Mark($"{_def.Id}: load slots");
+            slotOutputs = db.LoadOutputsOfSlots(_def.Id);
+            tc.Mark($"{_def.Id}: load outputs");
+            actions = Plan(inputs);
+            tc.Mark($"{_def.Id}: plan");
+        }
         Outcomes = new ActionOutcome[actions.Count];
         var results = new List<OutputRecord>?[actions.Count];
         var same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
@@ -139,7 +118,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
         // Inputs unchanged: every action's key is the one its slot recorded; take its outputs as they are
         // (published objects still checked), with no key computed. Anything missing: plan item by item.
-        if (unchanged && _planFailures == 0 && TakeRecorded(actions, slots, slotOutputs, results))
+        if (unchanged && slots is not null && _planFailures == 0 && TakeRecorded(actions, slots, slotOutputs!, results))
         {
             InputsUnchanged = true;
             Array.Fill(Outcomes, ActionOutcome.Cached);
@@ -154,10 +133,10 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun));
                 continue;
             }
-            var slot = slots.GetValueOrDefault(action.Slot);
+            var slot = (slots ?? found)!.GetValueOrDefault(action.Slot);
             // A map action whose one input is the last build's, in a stage the last build ran whole with this
             // definition: its slot's action is the one its key would name.
-            if (PreviousDigest is not null && _def.Shape == StageShape.Map && action.Inputs[0].Unchanged
+            if (memo is not null && slotOutputs is not null && _def.Shape == StageShape.Map && action.Inputs[0].Unchanged
                 && slot is not null && slot.Version == _def.Version && slot.Config == definitionHash
                 && slotOutputs.TryGetValue(slot.Action, out var kept) && (!_def.Publish || kept.All(o => objects.Contains(o.Object))))
             {
@@ -171,9 +150,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
             action.Key = ActionKeys.Key(_def, definitionHash, action.InputsHash);
             _keysComputed++;
-            var recorded = slotOutputs.GetValueOrDefault(action.Key) ?? db.FindAction(action.Key);
+            var recorded = slotOutputs?.GetValueOrDefault(action.Key) ?? db.FindAction(action.Key);
             var intact = recorded is not null && (!_def.Publish || recorded.All(o => objects.Contains(o.Object)));
-            same[i] = PreviousDigest is not null && slot?.Action == action.Key;
+            same[i] = memo is not null && slot?.Action == action.Key;
             if (intact)
             {
                 Outcomes[i] = ActionOutcome.Cached;
@@ -218,14 +197,19 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
         if (!dryRun)
         {
-            var current = actions.Select(a => a.Slot).ToHashSet(StringComparer.Ordinal);
-            foreach (var slot in slots.Keys)
-                if (!current.Contains(slot)) db.DeleteSlot(_def.Id, slot);
-            // Every action done: the next build with the same inputs may take them whole.
-            if (digest is not null && _planFailures == 0 && Outcomes.All(o => o is ActionOutcome.Cached or ActionOutcome.Executed))
-                db.SetMeta(InputsKey(_def.Id), digest);
+            if (slots is not null)
+            {
+                var current = actions.Select(a => a.Slot).ToHashSet(StringComparer.Ordinal);
+                foreach (var slot in slots.Keys)
+                    if (!current.Contains(slot)) db.DeleteSlot(_def.Id, slot);
+            }
+            else foreach (var slot in _staleSlots) db.DeleteSlot(_def.Id, slot);
+            // Every action done: the next build may take what did not change as it is.
+            if (_planFailures == 0 && Outcomes.All(o => o is ActionOutcome.Cached or ActionOutcome.Executed))
+                db.SetMeta(InputsKey(_def.Id), new StageMemo(fingerprint, inputs.Count, actions.Count + _kept).ToString());
             db.Commit();
         }
+        _rowsRead = db.RowsRead - rowsBefore;
 
         tc.Mark($"{_def.Id}: run, commit");
         for (var i = 0; i < actions.Count; i++)
@@ -249,6 +233,41 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 if (_def.Publish) Published.Add((o, action.Label, i));
             }
         }
+    }
+
+    /// <summary>Slots of a lean run's stage that no current input names (deleted after the run).</summary>
+    private List<string> _staleSlots = [];
+
+    /// <summary>
+    /// A lean run's actions (see <see cref="OutputsNeeded"/>): one per changed input, each slot read on its
+    /// own. The memo vouches that every unchanged input's slot holds its action; the slot count says whether
+    /// some slot is no longer named (an input removed), and only then are the slot names read and compared.
+    /// </summary>
+    private List<PlannedAction> PlanChanged(IReadOnlyList<Item> inputs, StageMemo memo, Dictionary<string, SlotRecord> found)
+    {
+        var actions = new List<PlannedAction>();
+        foreach (var item in inputs)
+            if (!item.Unchanged || item.Pending)
+                actions.Add(new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Label = item.Label, Inputs = [item] });
+        _kept = inputs.Count - actions.Count;
+        foreach (var action in actions)
+            if (db.FindSlot(_def.Id, action.Slot) is { } slot) found[action.Slot] = slot;
+        if (_kept + found.Count == memo.Actions) return actions;
+        // Some slot is named by no input (or, against the memo, an unchanged input has none: then it is planned too).
+        var stored = db.LoadSlotNames(_def.Id);
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in inputs)
+        {
+            var slot = ActionKeys.SlotOf(item.Identity);
+            current.Add(slot);
+            if (item.Unchanged && !item.Pending && !stored.Contains(slot))
+            {
+                actions.Add(new PlannedAction { Slot = slot, Label = item.Label, Inputs = [item] });
+                _kept--;
+            }
+        }
+        _staleSlots = stored.Where(s => !current.Contains(s)).Order(StringComparer.Ordinal).ToList();
+        return actions;
     }
 
     /// <summary>Fills every action's key and outputs from its slot; false (nothing kept) when a slot, an action or a published object is missing.</summary>

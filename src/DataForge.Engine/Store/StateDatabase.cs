@@ -63,7 +63,18 @@ public sealed class StateDatabase : IDisposable
     private SqliteTransaction? _transaction;
     private int _pendingWrites;
 
+    private long _rowsRead;
+
     private StateDatabase(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>
+    /// Rows of the slot, action and group-key tables read through this connection so far: planning that
+    /// is O(changed) reads a few per changed item, not one per item (tests count it).
+    /// </summary>
+    public long RowsRead
+    {
+        get { lock (_gate) return _rowsRead; }
+    }
 
     /// <summary>Output path names (loaded with <see cref="LoadNames"/>); empty until then.</summary>
     public PathNames Names { get; private set; } = new();
@@ -189,8 +200,36 @@ public sealed class StateDatabase : IDisposable
             while (reader.Read())
                 rows[reader.GetString(0)] = new SlotRecord(ReadHash(reader, 1), reader.GetInt32(2),
                     ReadHash(reader, 3), ReadHash(reader, 4));
+            _rowsRead += rows.Count;
         }
         return rows;
+    }
+
+    /// <summary>One slot of a stage, or null.</summary>
+    public SlotRecord? FindSlot(string stage, string slot)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT action, version, config, inputs FROM slots WHERE stage=$s AND slot=$l", ("$s", stage), ("$l", slot));
+            using var reader = command.ExecuteReader();
+            if (!reader.Read()) return null;
+            _rowsRead++;
+            return new SlotRecord(ReadHash(reader, 0), reader.GetInt32(1), ReadHash(reader, 2), ReadHash(reader, 3));
+        }
+    }
+
+    /// <summary>The slot names of a stage (no records): enough to find the slots no current item names.</summary>
+    public HashSet<string> LoadSlotNames(string stage)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            using var command = Command("SELECT slot FROM slots WHERE stage=$s", ("$s", stage));
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) names.Add(reader.GetString(0));
+            _rowsRead += names.Count;
+        }
+        return names;
     }
 
     /// <summary>The outputs of every recorded action that a slot of the stage points at, by action key.</summary>
@@ -211,6 +250,7 @@ public sealed class StateDatabase : IDisposable
             var unnamed = new HashSet<ContentHash>();
             while (reader.Read())
             {
+                _rowsRead++;
                 var key = ReadHash(reader, 0);
                 if (!rows.TryGetValue(key, out var list)) rows[key] = list = [];
                 if (reader.IsDBNull(1) || reader.GetInt32(1) != list.Count) continue;
@@ -233,8 +273,10 @@ public sealed class StateDatabase : IDisposable
             using var command = Command("SELECT path, object, size, metadata FROM outputs WHERE action=$k ORDER BY ord", ("$k", blob));
             using var reader = command.ExecuteReader();
             var list = new List<OutputRecord>();
+            _rowsRead++;
             while (reader.Read())
             {
+                _rowsRead++;
                 if (ReadOutput(reader, 0) is not { } output) return null; // its path's name was lost: run it again
                 list.Add(output);
             }
@@ -292,6 +334,7 @@ public sealed class StateDatabase : IDisposable
             using var command = Command("SELECT metadata, key FROM group_keys WHERE property=$p", ("$p", property));
             using var reader = command.ExecuteReader();
             while (reader.Read()) rows[ReadHash(reader, 0)] = reader.GetString(1);
+            _rowsRead += rows.Count;
         }
         return rows;
     }

@@ -138,6 +138,57 @@ public sealed class IncrementalBuildTests : IDisposable
     }
 
     [Fact]
+    public void A_map_stage_whose_outputs_nothing_reads_reads_only_the_rows_of_the_changed_item()
+    {
+        _project.WriteMany(60);
+        Assert.True(_project.Engine.Build(HeaderOnly()).Succeeded);
+
+        _project.WriteSource("s1/i004.txt", "S1", "changed");
+        var status = Assert.Single(_project.Engine.Status(HeaderOnly()).Stages);
+        var header = Assert.Single(_project.Engine.Build(HeaderOnly()).Stages);
+
+        Assert.Equal((60, 1, 59, 0), (status.Total, status.Executed, status.Cached, status.Failed));
+        Assert.Equal((60, 1, 59, 0), (header.Total, header.Executed, header.Cached, header.Failed));
+        Assert.Equal(1, header.KeysComputed);
+        // The changed item's slot; its new key names no recorded action. None of the 59 others is read.
+        Assert.Equal(1, header.RowsRead);
+        Assert.Equal(1, status.RowsRead);
+    }
+
+    [Fact]
+    public void A_map_stage_whose_outputs_nothing_reads_drops_the_slot_of_a_removed_input_and_stays_exact()
+    {
+        _project.WriteMany(20);
+        Assert.True(_project.Engine.Build(HeaderOnly()).Succeeded);
+
+        _project.Fs.Delete($"{TestProject.Raw}/s2/i005.txt");
+        _project.WriteSource("s0/i003.txt", "S0", "changed");
+        var header = Assert.Single(_project.Engine.Build(HeaderOnly()).Stages);
+        var again = Assert.Single(_project.Engine.Build(HeaderOnly()).Stages);
+
+        Assert.Equal((19, 1, 18), (header.Total, header.Executed, header.Cached));
+        Assert.Equal((19, 0, 19), (again.Total, again.Executed, again.Cached));
+        using (var db = DataForge.Engine.Store.StateDatabase.Open(_project.Database, out _))
+            Assert.Equal(19, db.LoadSlots("header").Count);
+        // The whole pipeline on top of what the lean builds left: header serves all 19, and the outputs are a clean build's.
+        var full = _project.Build();
+        Assert.Equal(0, _project.Runs["header"]);
+        using var clean = new TestProject();
+        clean.WriteMany(20);
+        clean.Fs.Delete($"{TestProject.Raw}/s2/i005.txt");
+        clean.WriteSource("s0/i003.txt", "S0", "changed");
+        clean.Build();
+        Assert.True(full.Succeeded);
+        Assert.Equal(clean.Outputs(), _project.Outputs());
+    }
+
+    private Pipeline HeaderOnly()
+    {
+        var full = _project.Pipeline();
+        return new Pipeline(full.Sources, full.Stages.Where(s => s.Definition.Id == "header"));
+    }
+
+    [Fact]
     public void A_build_drops_the_input_digests_of_stages_no_longer_in_the_pipeline()
     {
         _project.WriteMany(4);
