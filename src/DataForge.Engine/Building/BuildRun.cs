@@ -25,6 +25,21 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
 
     public ObjectStore Objects => objects;
 
+    /// <summary>
+    /// A listing (<see cref="BuildEngine.ListOutputs"/>): plan every stage even when the last build's
+    /// fingerprint holds, and keep each published output's action in <see cref="PublishedActions"/>.
+    /// </summary>
+    public bool PlanEverything { get; init; }
+
+    /// <summary>With <see cref="PlanEverything"/>: every published output, in stage then action order, with its stage and action.</summary>
+    public List<(string StageId, OutputRecord Output, PlannedAction Action)> PublishedActions { get; } = [];
+
+    /// <summary>Per source, in pipeline order: its files as indexed and the index's report.</summary>
+    public List<(string SourceId, List<SourceFile> Files, IndexReport Report)> Sources { get; } = [];
+
+    /// <summary>Per stage id: how many outputs it published at a path an earlier output holds with other content.</summary>
+    public Dictionary<string, int> Conflicts { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Told after each action that ran (stage, actions done, actions to run); called from worker threads.</summary>
     public Action<BuildProgress>? Progress { get; init; }
 
@@ -57,21 +72,19 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         Clock.Mark("fingerprint");
         var items = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
         var indexer = new Indexer(fs, db, Clock);
-        var reports = new List<IndexReport>();
-        var indexed = new List<(string SourceId, List<SourceFile> Files)>();
+
         string[] skip = [layout.StateRoot, layout.OutputRoot];
         long? clockNow = dryRun ? null : FileSystemClock();
         foreach (var source in pipeline.Sources)
         {
             var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken, clockNow);
-            reports.Add(report);
             foreach (var unreadable in report.Unreadable)
                 Failures.Add(new ItemFailure("index", $"{source.Id}:{unreadable.Path}", unreadable.Reason));
-            indexed.Add((source.Id, files));
+            Sources.Add((source.Id, files, report));
         }
-        Index = IndexReport.Sum(reports);
+        Index = IndexReport.Sum(Sources.Select(s => s.Report));
         Clock.Mark("index");
-        if (previous == fingerprint && Index is { Added: 0, Changed: 0, Removed: 0, Renamed: 0, Unreadable.Count: 0 }
+        if (!PlanEverything && previous == fingerprint && Index is { Added: 0, Changed: 0, Removed: 0, Renamed: 0, Unreadable.Count: 0 }
             && BuildFingerprint.ParseTotals(totals, pipeline) is { } unchanged && TryOutputsFromLastBuild())
         {
             Stages.AddRange(unchanged);
@@ -85,7 +98,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         }
         if (!dryRun) db.KeepOnlySources(pipeline.Sources.Select(s => s.Id).ToArray());
         // Items in path order (the index gives files in walk order): plans, reports and failures come out sorted.
-        foreach (var (sourceId, files) in indexed)
+        foreach (var (sourceId, files, _) in Sources)
         {
             files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
             items[sourceId] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
@@ -110,17 +123,21 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
                 if (Desired.TryGetValue(output.Path, out var taken))
                 {
                     if (taken.Object != output.Object)
+                    {
                         run.FailAfterwards(action, label, $"its output path is also written, with other content, by {owners[output.Path]}");
+                        Conflicts[id] = Conflicts.GetValueOrDefault(id) + 1;
+                    }
                     continue;
                 }
                 Desired[output.Path] = (output.Object, output.Size);
-                owners[output.Path] = $"{stage.Definition.Id}: {label}";
+                owners[output.Path] = $"{id}: {label}";
+                if (PlanEverything) PublishedActions.Add((id, output, run.Actions[action]));
             }
-            items[stage.Definition.Id] = run.Outputs;
+            items[id] = run.Outputs;
             Stages.Add(run.Report());
             Failures.AddRange(run.Failures);
             Explanations.AddRange(run.Explanations);
-            Clock.Mark($"stage {stage.Definition.Id}");
+            Clock.Mark($"stage {id}");
         }
         if (!dryRun)
         {

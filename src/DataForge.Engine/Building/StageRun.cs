@@ -54,6 +54,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
     public ActionOutcome[] Outcomes { get; private set; } = [];
 
+    /// <summary>The actions planned in this run, as <see cref="Outcomes"/> and <see cref="Published"/> number them.</summary>
+    public IReadOnlyList<PlannedAction> Actions { get; private set; } = [];
+
     private int _planFailures;
 
     private int _keysComputed;
@@ -112,6 +115,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             tc.Mark($"{_def.Id}: plan");
         }
         Outcomes = new ActionOutcome[actions.Count];
+        Actions = actions;
         var results = new List<OutputRecord>?[actions.Count];
         var same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
         var toRun = new List<int>();
@@ -294,10 +298,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     /// <summary>
     /// The item downstream stages read for one output of an action. An output that is a source file
     /// passed through and not copied to the store is read where the source is read, with the source's
-    /// provenance; any other output is read from the store, made by the action. A build and a listing
-    /// of it (<see cref="BuildEngine.ListOutputs"/>) must agree on this, or their action keys drift apart.
+    /// provenance; any other output is read from the store, made by the action.
     /// </summary>
-    internal static Item OutputItem(string stageId, string slot, OutputRecord o, ContentHash actionKey, IReadOnlyList<Item> inputs, ObjectStore objects)
+    private static Item OutputItem(string stageId, string slot, OutputRecord o, ContentHash actionKey, IReadOnlyList<Item> inputs, ObjectStore objects)
     {
         var origin = inputs.FirstOrDefault(x => x.Hash == o.Object && !x.Pending && x.SourceFile is not null);
         if (origin is not null && objects.Contains(o.Object)) origin = null;
