@@ -5,8 +5,9 @@ namespace DataForge.Engine.Building;
 
 /// <summary>
 /// Profiling aid: with the environment variable <c>DATAFORGE_TIMINGS=1</c>, each phase of a build
-/// (lock, state.db, index, stages, output folder) prints its wall time in milliseconds to stderr, and
-/// the time since the process started. Off (and free) otherwise. Names phases only, never items.
+/// (lock, state.db, index, stages, output folder) prints its wall time in milliseconds to stderr, the
+/// time since the process started, and the managed heap, resident set and peak resident set. Off (and
+/// free) otherwise. Names phases only, never items.
 /// </summary>
 internal sealed class PhaseClock
 {
@@ -23,7 +24,24 @@ internal sealed class PhaseClock
         if (_watch is null) return;
         var ms = _watch.Elapsed.TotalMilliseconds;
         var sinceStart = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms)"));
+        // Memory too: the managed heap (live and garbage not yet collected) and the process's resident set and its peak.
+        var heap = GC.GetTotalMemory(forceFullCollection: false) >> 20;
+        var rss = Environment.WorkingSet >> 20;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms; heap {heap} MB, rss {rss} MB, peak {PeakResidentMegabytes()} MB)"));
         _watch.Restart();
+    }
+
+    /// <summary>VmHWM of /proc/self/status (Linux), or -1.</summary>
+    private static long PeakResidentMegabytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) >> 10;
+        }
+        catch (IOException) { }
+        return -1;
     }
 }
