@@ -34,7 +34,14 @@ public sealed class KeyHasher : IDisposable
         return Add(tag, bytes);
     }
 
-    public KeyHasher Add(char tag, ContentHash value) => Add(tag, value.Hex);
+    /// <summary>A hash as its 64 hex digits (the same bytes as <c>Add(tag, value.Hex)</c>, without the string).</summary>
+    public KeyHasher Add(char tag, ContentHash value)
+    {
+        WriteHeader(tag, 64);
+        value.WriteHexUtf8(_buffer.GetSpan(64));
+        _buffer.Advance(64);
+        return this;
+    }
 
     public KeyHasher Add(char tag, ReadOnlySpan<byte> value)
     {

@@ -28,7 +28,9 @@ internal static class ActionKeys
         h.Add('n', inputs.Count);
         foreach (var item in inputs)
         {
-            h.Add('h', item.Hash).Add('z', item.Size).Add('m', item.Metadata).Add('u', item.Producer?.Hex ?? "source");
+            h.Add('h', item.Hash).Add('z', item.Size).Add('m', item.Metadata);
+            if (item.Producer is { } producer) h.Add('u', producer);
+            else h.Add('u', "source");
             if (definition.ReadsInputPaths) h.Add('p', item.Path);
         }
         return h.Finish();
@@ -47,9 +49,10 @@ internal static class ActionKeys
         list.Sort((a, b) =>
         {
             var c = definition.ReadsInputPaths ? string.CompareOrdinal(a.Path, b.Path) : 0;
-            if (c == 0) c = string.CompareOrdinal(a.Hash.Hex, b.Hash.Hex);
-            if (c == 0) c = string.CompareOrdinal(a.Metadata.Hex, b.Metadata.Hex);
-            if (c == 0) c = string.CompareOrdinal(a.Producer?.Hex ?? "", b.Producer?.Hex ?? "");
+            if (c == 0) c = a.Hash.CompareTo(b.Hash);
+            if (c == 0) c = a.Metadata.CompareTo(b.Metadata);
+            // No producer (a source file) first, as the empty text it stood for.
+            if (c == 0) c = a.Producer is { } pa ? b.Producer is { } pb ? pa.CompareTo(pb) : 1 : b.Producer is null ? 0 : -1;
             if (c == 0) c = string.CompareOrdinal(a.Identity, b.Identity);
             return c;
         });

@@ -31,4 +31,39 @@ public sealed class ContentHashTests
         Assert.Throws<FormatException>(() => ContentHash.Parse(hex[..63] + "g"));
         Assert.Throws<FormatException>(() => ContentHash.Parse(hex[..62]));
     }
+
+    [Fact]
+    public void Hashes_order_as_their_hex_digits_do()
+    {
+        var hashes = Enumerable.Range(0, 500).Select(i => ContentHash.Of(BitConverter.GetBytes(i))).ToList();
+
+        Assert.Equal(hashes.Select(h => h.Hex).Order(StringComparer.Ordinal), hashes.Order().Select(h => h.Hex));
+        Assert.Equal(ContentHash.Parse(hashes[7].Hex), hashes[7]);
+        Assert.Equal(hashes[7].Hex, Convert.ToHexStringLower(hashes[7].ToDigest()));
+    }
+
+    [Fact]
+    public void A_key_field_holding_a_hash_hashes_its_hex_digits_so_keys_stay_those_of_earlier_builds()
+    {
+        var hash = ContentHash.Of("content"u8);
+        using var asHash = new KeyHasher("test");
+        using var asText = new KeyHasher("test");
+
+        var fromHash = asHash.Add('h', hash).Add('z', 7).Finish();
+        var fromText = asText.Add('h', hash.Hex).Add('z', 7).Finish();
+
+        Assert.Equal(fromText, fromHash);
+        // The field layout itself (tag, 64-bit length, bytes), computed here independently.
+        var expected = new List<byte>();
+        void Field(char tag, byte[] bytes)
+        {
+            expected.Add((byte)tag);
+            expected.AddRange(BitConverter.GetBytes((long)bytes.Length));
+            expected.AddRange(bytes);
+        }
+        Field('d', "test"u8.ToArray());
+        Field('h', System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData("content"u8))));
+        Field('z', BitConverter.GetBytes(7L));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected.ToArray())), fromHash.Hex);
+    }
 }
