@@ -25,6 +25,13 @@ public interface IFileSystem
     /// <summary>Opens a file for sequential reading.</summary>
     Stream OpenRead(string path);
 
+    /// <summary>SHA-256 of a file's content, read to its end (the indexer's one read of a new or changed file).</summary>
+    Hashing.ContentHash HashFile(string path)
+    {
+        using var stream = OpenRead(path);
+        return Hashing.ContentHash.Of(stream);
+    }
+
     /// <summary>Creates a folder and its parents; <paramref name="privateMode"/> makes new folders 0700.</summary>
     void CreateDirectory(string path, bool privateMode);
 

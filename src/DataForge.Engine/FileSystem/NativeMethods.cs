@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace DataForge.Engine.FileSystem;
 
 /// <summary>
-/// The few Linux calls .NET does not expose: statx (inode and nanosecond mtime), link (hard links)
-/// and fsync of a folder (so a rename survives a crash).
+/// The few Linux calls .NET does not expose: statx (inode and nanosecond mtime), link (hard links),
+/// fsync of a folder (so a rename survives a crash), and a plain open/read/close for hashing.
 /// </summary>
 internal static partial class NativeMethods
 {
@@ -22,6 +22,14 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static unsafe partial nint ReadFile(int fd, byte* buffer, nint count);
+
+    private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+    private const int Interrupted = 4; // EINTR
+    private const int PermissionDenied = 13; // EACCES
+    private const int NotPermitted = 1; // EPERM
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
@@ -63,6 +71,63 @@ internal static partial class NativeMethods
         var seconds = *(long*)(buffer + 112);
         var nanos = *(uint*)(buffer + 120);
         return new FileStat((long)size, seconds * 1_000_000_000L + nanos, unchecked((long)inode));
+    }
+
+    /// <summary>
+    /// SHA-256 of a file's content with open(2), read(2) and close(2) only: a FileStream adds an fstat, a
+    /// flock and its unlock and a posix_fadvise per file, which cost more than hashing a small file. Null
+    /// where the calls do not exist; IOException (or UnauthorizedAccessException) when the file cannot be read.
+    /// </summary>
+    public static unsafe Hashing.ContentHash? TryHashFile(string path)
+    {
+        int fd;
+        try { fd = Open(path, ReadOnlyCloseOnExec); }
+        catch (EntryPointNotFoundException) { return null; }
+        catch (DllNotFoundException) { return null; }
+        if (fd < 0) throw Failure("open");
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 18);
+        try
+        {
+            fixed (byte* start = buffer)
+            {
+                // The first block: a small file is hashed in one call.
+                var filled = 0;
+                while (filled < buffer.Length)
+                {
+                    var n = ReadRetrying(fd, start + filled, buffer.Length - filled);
+                    if (n == 0) return Hashing.ContentHash.Of(buffer.AsSpan(0, filled));
+                    filled += n;
+                }
+                using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                hash.AppendData(buffer, 0, filled);
+                int read;
+                while ((read = ReadRetrying(fd, start, buffer.Length)) > 0) hash.AppendData(buffer, 0, read);
+                return Hashing.ContentHash.FromDigest(hash.GetHashAndReset());
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            Close(fd);
+        }
+    }
+
+    private static unsafe int ReadRetrying(int fd, byte* buffer, int count)
+    {
+        while (true)
+        {
+            var n = ReadFile(fd, buffer, count);
+            if (n >= 0) return (int)n;
+            if (Marshal.GetLastPInvokeError() != Interrupted) throw Failure("read");
+        }
+    }
+
+    private static Exception Failure(string call)
+    {
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is PermissionDenied or NotPermitted
+            ? new UnauthorizedAccessException($"{call} refused (errno {errno})")
+            : new IOException($"{call} failed (errno {errno})");
     }
 
     /// <summary>link(2); false when the platform or file system refuses (cross-device, no support).</summary>

@@ -59,6 +59,13 @@ public sealed class PhysicalFileSystem : IFileSystem
         // No FileStream buffer: readers here read in large blocks of their own.
         new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
 
+    public Hashing.ContentHash HashFile(string path)
+    {
+        if (NativeMethods.TryHashFile(path) is { } hash) return hash;
+        using var stream = OpenRead(path);
+        return Hashing.ContentHash.Of(stream);
+    }
+
     public void CreateDirectory(string path, bool privateMode)
     {
         if (Directory.Exists(path)) return;

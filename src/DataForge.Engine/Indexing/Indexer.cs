@@ -90,8 +90,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             var full = $"{prefix}{found[i].Entry.RelativePath}";
             try
             {
-                using var stream = fileSystem.OpenRead(full);
-                hashes[i] = ContentHash.Of(stream);
+                hashes[i] = fileSystem.HashFile(full);
                 Interlocked.Add(ref bytes, found[i].Entry.Stat.Size);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -64,6 +64,7 @@ public sealed class StateDatabase : IDisposable
     private int _pendingWrites;
 
     private long _rowsRead;
+    private readonly byte[] _digest = new byte[33];
 
     private StateDatabase(SqliteConnection connection) => _connection = connection;
 
@@ -183,7 +184,7 @@ public sealed class StateDatabase : IDisposable
     /// <summary>Drops the stat cache of every source not named (a source removed from the pipeline).</summary>
     public void KeepOnlySources(IReadOnlyCollection<string> sources)
     {
-        foreach (var source in DistinctColumn("SELECT DISTINCT source FROM files"))
+        foreach (var source in DistinctKeyPrefixes("files", "source"))
             if (!sources.Contains(source)) Write("DELETE FROM files WHERE source=$s", ("$s", source));
     }
 
@@ -319,7 +320,7 @@ public sealed class StateDatabase : IDisposable
     /// <summary>Drops the slots of every stage not named (a stage removed from the pipeline).</summary>
     public void KeepOnlyStages(IReadOnlyCollection<string> stages)
     {
-        foreach (var stage in DistinctColumn("SELECT DISTINCT stage FROM slots"))
+        foreach (var stage in DistinctKeyPrefixes("slots", "stage"))
             if (!stages.Contains(stage)) Write("DELETE FROM slots WHERE stage=$s", ("$s", stage));
     }
 
@@ -493,11 +494,13 @@ public sealed class StateDatabase : IDisposable
             ? new(path, ReadHash(reader, first + 1), reader.GetInt64(first + 2), ReadHash(reader, first + 3))
             : null;
 
-    /// <summary>The 32-byte digest a hash column holds (schema 2).</summary>
-    private static ContentHash ReadHash(SqliteDataReader reader, int ordinal)
+    /// <summary>The 32-byte digest a hash column holds (schema 2), copied through one buffer (readers hold the gate).</summary>
+    private ContentHash ReadHash(SqliteDataReader reader, int ordinal)
     {
-        var digest = reader.GetFieldValue<byte[]>(ordinal);
-        return digest.Length == 32 ? ContentHash.FromDigest(digest) : throw new FormatException("state.db holds a hash that is not 32 bytes");
+        var n = reader.GetBytes(ordinal, 0, _digest, 0, _digest.Length);
+        return n == 32
+            ? ContentHash.FromDigest(_digest.AsSpan(0, 32))
+            : throw new FormatException("state.db holds a hash that is not 32 bytes");
     }
 
     private static byte[] Blob(ContentHash hash) => hash.ToDigest();
@@ -525,6 +528,28 @@ public sealed class StateDatabase : IDisposable
             command.ExecuteNonQuery();
             if (++_pendingWrites >= WritesPerTransaction) Commit();
         }
+    }
+
+    /// <summary>
+    /// The distinct values of a table's first primary-key column, one index probe each ("the next value
+    /// after the last"): SELECT DISTINCT would read every row, one per file or slot, to find a few values.
+    /// </summary>
+    private List<string> DistinctKeyPrefixes(string table, string column)
+    {
+        var values = new List<string>();
+        lock (_gate)
+        {
+            using var first = Command($"SELECT {column} FROM {table} ORDER BY {column} LIMIT 1");
+            var value = first.ExecuteScalar() as string;
+            using var next = Command($"SELECT {column} FROM {table} WHERE {column} > $v ORDER BY {column} LIMIT 1", ("$v", ""));
+            while (value is not null)
+            {
+                values.Add(value);
+                next.Parameters[0].Value = value;
+                value = next.ExecuteScalar() as string;
+            }
+        }
+        return values;
     }
 
     private List<string> DistinctColumn(string sql)
