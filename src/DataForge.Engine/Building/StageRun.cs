@@ -119,6 +119,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         var results = new List<OutputRecord>?[actions.Count];
         var same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
         var toRun = new List<int>();
+        var noActions = dryRun && !db.HasActions();
 
         // Inputs unchanged: every action's key is the one its slot recorded; take its outputs as they are
         // (published objects still checked), with no key computed. Anything missing: plan item by item.
@@ -149,6 +150,13 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 Outcomes[i] = ActionOutcome.Cached;
                 results[i] = kept;
                 same[i] = true;
+                continue;
+            }
+            if (dryRun && slot is null && noActions)
+            {
+                // Status on a store that recorded no action: this one is new, and its key could find nothing.
+                Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.NewInput));
+                Outcomes[i] = ActionOutcome.WouldRun;
                 continue;
             }
             action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
@@ -182,7 +190,8 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 var (outputs, failure) = Execute(actions[i], config);
                 if (failure is null)
                 {
-                    results[i] = outputs;
+                    // Nobody reads them: not kept (a first build of 100,000 items would hold them all to the end).
+                    if (OutputsNeeded) results[i] = outputs;
                     db.PutSlot(_def.Id, actions[i].Slot, Record(actions[i], definitionHash));
                 }
                 else failures[i] = failure;
@@ -216,7 +225,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         _rowsRead = db.RowsRead - rowsBefore;
 
         tc.Mark($"{_def.Id}: run, commit");
-        for (var i = 0; i < actions.Count; i++)
+        for (var i = 0; OutputsNeeded && i < actions.Count; i++)
         {
             var action = actions[i];
             if (Outcomes[i] == ActionOutcome.WouldRun)

@@ -263,6 +263,16 @@ public sealed class StateDatabase : IDisposable
         return rows;
     }
 
+    /// <summary>True when any action is recorded (a new store has none: then no key can be found).</summary>
+    public bool HasActions()
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT 1 FROM actions LIMIT 1");
+            return command.ExecuteScalar() is not null;
+        }
+    }
+
     /// <summary>The outputs of a recorded action, or null when the action is not recorded.</summary>
     public List<OutputRecord>? FindAction(ContentHash key)
     {

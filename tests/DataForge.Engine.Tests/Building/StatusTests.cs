@@ -22,6 +22,9 @@ public sealed class StatusTests : IDisposable
         Assert.Contains(status.WouldRun, e => e.StageId == "upper" && e.Reason == RunReason.UpstreamWillRun);
         Assert.False(status.UpToDate);
         Assert.Empty(_project.Outputs());
+        // A store with no action recorded can serve none: no key is computed to find that out.
+        Assert.All(status.Stages, s => Assert.Equal(0, s.KeysComputed));
+        Assert.Equal(new[] { 4, 4, 1, 1 }, status.Stages.Select(s => s.Executed));
     }
 
     [Fact]
