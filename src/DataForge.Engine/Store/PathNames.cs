@@ -56,18 +56,22 @@ public sealed class PathNames
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    /// <summary>Parses the format above; null when it is not that format (then nothing is trusted).</summary>
+    /// <summary>Parses the format above; null when it is not that format (then nothing is trusted). Line by line over the bytes: no copy of the whole text.</summary>
     public static PathNames? Parse(byte[] bytes)
     {
-        var lines = Encoding.UTF8.GetString(bytes).Split('\n');
-        if (lines[0] != Header) return null;
+        var rest = bytes.AsSpan();
+        var first = rest.IndexOf((byte)'\n');
+        if (!Encoding.UTF8.GetString(first < 0 ? rest : rest[..first]).Equals(Header, StringComparison.Ordinal)) return null;
         var names = new PathNames();
-        foreach (var line in lines.Skip(1))
+        rest = first < 0 ? [] : rest[(first + 1)..];
+        while (!rest.IsEmpty)
         {
-            if (line.Length == 0) continue;
-            var tab = line.IndexOf('\t');
-            if (tab != 64) return null;
-            names._names[line[..tab]] = line[(tab + 1)..];
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (line.IsEmpty) continue;
+            if (line.IndexOf((byte)'\t') != 64) return null;
+            names._names[Encoding.UTF8.GetString(line[..64])] = Encoding.UTF8.GetString(line[65..]);
         }
         return names;
     }

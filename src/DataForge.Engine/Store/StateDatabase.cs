@@ -77,22 +77,53 @@ public sealed class StateDatabase : IDisposable
         get { lock (_gate) return _rowsRead; }
     }
 
-    /// <summary>Output path names (loaded with <see cref="LoadNames"/>); empty until then.</summary>
-    public PathNames Names { get; private set; } = new();
+    private PathNames? _names;
+    private Func<PathNames>? _loadNames;
 
-    /// <summary>Loads the output path names from the store object that meta.names points at (a missing or unreadable one gives no names).</summary>
+    /// <summary>
+    /// Output path names: read from the store (see <see cref="LoadNames"/>) on first use, since a build
+    /// that finds no output by path (a no-op, or a stage nobody reads) never needs them, and at 100,000
+    /// outputs they cost a second and a hundred megabytes to parse. Empty when none were loaded.
+    /// </summary>
+    public PathNames Names
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_names is null)
+                {
+                    _names = _loadNames?.Invoke() ?? new PathNames();
+                    _loadNames = null;
+                }
+                return _names;
+            }
+        }
+    }
+
+    /// <summary>Points the output path names at the store object that meta.names names (a missing or unreadable one gives no names); read on first use.</summary>
     public void LoadNames(ObjectStore objects)
     {
-        var hex = ScalarText("SELECT value FROM meta WHERE name='names'");
-        if (hex.Length != 64) return;
-        var bytes = objects.TryRead(ContentHash.Parse(hex));
-        Names = (bytes is null ? null : PathNames.Parse(bytes)) ?? new PathNames();
+        lock (_gate)
+        {
+            var hex = ScalarText("SELECT value FROM meta WHERE name='names'");
+            _names = null;
+            _loadNames = hex.Length != 64 ? null : () =>
+            {
+                var bytes = objects.TryRead(ContentHash.Parse(hex));
+                return (bytes is null ? null : PathNames.Parse(bytes)) ?? new PathNames();
+            };
+        }
     }
 
     /// <summary>Saves the names (when changed) as a store object, durable, then points meta.names at it and commits.</summary>
     public void SaveNames(ObjectStore objects)
     {
-        if (!Names.Changed) return;
+        lock (_gate)
+        {
+            // Never read, never changed.
+            if (_names is not { Changed: true }) return;
+        }
         var hash = objects.Put(Names.ToBytes());
         Write("INSERT OR REPLACE INTO meta(name, value) VALUES ('names', $v)", ("$v", hash.Hex));
         Commit();

@@ -153,6 +153,11 @@ public sealed class IncrementalBuildTests : IDisposable
         // The changed item's slot; its new key names no recorded action. None of the 59 others is read.
         Assert.Equal(1, header.RowsRead);
         Assert.Equal(1, status.RowsRead);
+
+        _project.Fs.ResetReads();
+        Assert.True(_project.Engine.Build(HeaderOnly()).Succeeded);
+        // A no-op with nothing published looks no output up by path: not even the output path names are read.
+        Assert.Equal(0, _project.Fs.Reads.Values.Sum());
     }
 
     [Fact]
