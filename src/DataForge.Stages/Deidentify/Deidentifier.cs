@@ -424,16 +424,20 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
 
         public void Count(DicomTag tag, string what) => CollectionsMarshal.GetValueRefOrAddDefault(_counts, (tag, what), out _)++;
 
-        /// <summary>Per attribute (keyword, or (gggg,eeee) when it has none) and per outcome: how many values.</summary>
-        public SortedDictionary<string, SortedDictionary<string, int>> Counts()
+        /// <summary>
+        /// Per attribute (keyword, or (gggg,eeee) when it has none) and per outcome: how many values. Unordered
+        /// (hash tables, not sorted trees: this runs for every instance); whoever writes them out sorts the names.
+        /// </summary>
+        public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts()
         {
-            var counts = new SortedDictionary<string, SortedDictionary<string, int>>(StringComparer.Ordinal);
+            var counts = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
             foreach (var ((tag, what), n) in _counts)
             {
                 var name = tag.IsPrivate ? "" : DataForge.Dicom.Dictionary.DicomDictionary.Standard.KeywordOf(tag);
                 if (name.Length == 0) name = $"({tag.Group:X4},{tag.Element:X4})";
-                if (!counts.TryGetValue(name, out var outcomes)) counts[name] = outcomes = new(StringComparer.Ordinal);
-                outcomes[what] = outcomes.GetValueOrDefault(what) + n;
+                if (!counts.TryGetValue(name, out var known)) counts[name] = known = new Dictionary<string, int>(StringComparer.Ordinal);
+                var outcomes = (Dictionary<string, int>)known;
+                outcomes[what] = outcomes.TryGetValue(what, out var before) ? before + n : n;
             }
             return counts;
         }
@@ -449,7 +453,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
 
 /// <summary>A de-identified instance, its patient's pseudonym, the identifiers that were removed, and what was done.</summary>
 public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers,
-    SortedDictionary<string, SortedDictionary<string, int>> Counts, PatientIdentity Identity);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts, PatientIdentity Identity);
 
 /// <summary>An instance that cannot be de-identified; the message names no value from it.</summary>
 public sealed class DeidentificationException(string message) : Exception(message);

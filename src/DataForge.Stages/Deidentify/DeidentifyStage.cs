@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using DataForge.Dicom;
 using DataForge.Dicom.IO;
@@ -32,6 +33,8 @@ public sealed class DeidentifyStage : IStage
     private readonly KeyedIdentity _keys;
     private readonly bool _seal;
     private readonly PixelCleaner? _pixels;
+    // A seal is a pure function of the identity (SealedIdentity): sealed once per patient, not once per instance.
+    private readonly ConcurrentDictionary<PatientIdentity, string> _seals = new();
 
     /// <param name="sources">Ids of the DICOM sources.</param>
     /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
@@ -82,6 +85,13 @@ public sealed class DeidentifyStage : IStage
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static string[] Ordered(IEnumerable<string> names)
+    {
+        var sorted = names.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        return sorted;
     }
 
     private const string Changed = "the file changed while the build read it; run the build again";
@@ -150,14 +160,16 @@ public sealed class DeidentifyStage : IStage
         var facts = HeaderFacts.ToJson(result.File, json =>
         {
             json.WriteString("pseudonym", result.Pseudonym);
-            if (_seal) json.WriteString(SealedIdentityProperty, SealedIdentity.Seal(_keys, result.Identity));
+            if (_seal) json.WriteString(SealedIdentityProperty, _seals.GetOrAdd(result.Identity, identity => SealedIdentity.Seal(_keys, identity)));
             // Private metadata (the release's allow-list leaves it out): labels keyed by accession number find their study.
             if (accession is { Length: > 0 }) json.WriteString(AccessionTokenProperty, _keys.AccessionToken(accession));
             json.WriteStartObject(DeidentificationReportStage.CountsProperty);
-            foreach (var (attribute, outcomes) in result.Counts)
+            // Ordinal order of names, so the metadata's bytes never depend on hash-table order.
+            foreach (var attribute in Ordered(result.Counts.Keys))
             {
+                var outcomes = result.Counts[attribute];
                 json.WriteStartObject(attribute);
-                foreach (var (outcome, n) in outcomes) json.WriteNumber(outcome, n);
+                foreach (var outcome in Ordered(outcomes.Keys)) json.WriteNumber(outcome, outcomes[outcome]);
                 json.WriteEndObject();
             }
             json.WriteEndObject();

@@ -64,6 +64,8 @@ public static class VaultKeeper
         {
             db.LoadNames(objects);
             var seen = new HashSet<DataForge.Engine.Hashing.ContentHash>();
+            // Equal identities seal to equal text: each patient's seal is opened once, not once per instance.
+            var added = new HashSet<(string Seal, string Pseudonym)>();
             foreach (var outputs in db.LoadOutputsOfSlots(DeidentifyStage.Id).Values)
                 foreach (var output in outputs)
                 {
@@ -71,7 +73,8 @@ public static class VaultKeeper
                     if (objects.TryRead(output.Metadata) is not { } bytes) continue;
                     using var metadata = JsonDocument.Parse(bytes);
                     if (!metadata.RootElement.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal)
-                        || !metadata.RootElement.TryGetProperty("pseudonym", out var pseudonym)) continue;
+                        || !metadata.RootElement.TryGetProperty("pseudonym", out var pseudonym)
+                        || !added.Add((seal.GetString()!, pseudonym.GetString()!))) continue;
                     PatientIdentity identity;
                     try { identity = SealedIdentity.Open(keys, seal.GetString()!); }
                     catch (CryptographicException)
