@@ -119,6 +119,8 @@ public sealed class SidecarCleanerTests : IDisposable
         Assert.Contains(_patient.FamilyName, leak.NameParts);
         var output = cleaned.ToJsonString();
         Assert.All(leak.Values, v => Assert.DoesNotContain(v, output, StringComparison.OrdinalIgnoreCase));
+        Assert.Null(NiftiLeakGate.CheckSidecar(cleaned, leak));
+        Assert.NotNull(NiftiLeakGate.CheckSidecar(sidecar, leak));
     }
 
     [Fact]
