@@ -29,7 +29,7 @@ if sys.argv[1] == "write":
     data = np.arange(np.prod(shape), dtype=np.int16).reshape(shape, order="F") * 3 - 7
     affine = np.array(spec.get("affine", [[2, 0, 0, -10], [0, 2.5, 0, 20], [0, 0, 3, -5], [0, 0, 0, 1]]), dtype=float)
     kind = {"nifti1": nibabel.Nifti1Image, "nifti2": nibabel.Nifti2Image, "analyze": nibabel.AnalyzeImage,
-            "spm2": nibabel.Spm2AnalyzeImage}[spec["format"]]
+            "spm2": nibabel.Spm2AnalyzeImage, "nifti1pair": nibabel.Nifti1Pair}[spec["format"]]
     image = kind(data, None if "origin" in spec else affine)
     header = image.header
     if "origin" in spec:  # SPM's origin (1-based voxel) in originator's first six bytes; no .mat file

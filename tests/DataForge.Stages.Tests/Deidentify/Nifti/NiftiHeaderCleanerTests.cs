@@ -55,6 +55,7 @@ public sealed class NiftiHeaderCleanerTests : IDisposable
     [InlineData("nifti1", "in.nii")]
     [InlineData("nifti1", "in.nii.gz")]
     [InlineData("nifti2", "in2.nii")]
+    [InlineData("nifti1pair", "pair.hdr")]
     public void Text_fields_are_emptied_and_extensions_dropped_while_voxels_and_affine_stay(string format, string name)
     {
         var input = _dir.Combine(name);
@@ -121,11 +122,14 @@ public sealed class NiftiHeaderCleanerTests : IDisposable
         Assert.Equal(kept ? "kept" : "emptied", cleaning.Report.ActionOf("intent_name"));
     }
 
-    [Fact]
-    public void Our_reader_finds_the_extensions_nibabel_writes_and_reads()
+    [Theory]
+    [InlineData("nifti1", "in.nii.gz")]
+    [InlineData("nifti2", "in.nii")]
+    [InlineData("nifti1pair", "in.hdr")]
+    public void Our_reader_finds_the_extensions_nibabel_writes_and_reads(string format, string name)
     {
-        var input = _dir.Combine("in.nii.gz");
-        NiftiOracle.Write(Spec("nifti1"), input);
+        var input = _dir.Combine(name);
+        NiftiOracle.Write(Spec(format), input);
         var theirs = NiftiOracle.Read(input).GetProperty("extensions").EnumerateArray()
             .Select(e => (e[0].GetInt32(), e[1].GetString()!)).ToList();
         var header = NiftiReader.ReadHeader(input);

@@ -180,6 +180,20 @@ public sealed class SidecarCleanerTests : IDisposable
         foreach (var key in others) Assert.Equal(without[key]!.ToJsonString(), with[key]!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("retain-safe-private")]
+    [InlineData("clean-structured-content")]
+    [InlineData("clean-graphics")]
+    [InlineData("clean-pixel-data")]
+    [InlineData("clean-recognizable-visual-features")]
+    public void Options_about_private_attributes_content_trees_graphics_and_pixels_change_nothing_in_a_sidecar(string option)
+    {
+        var (sidecar, _) = Dcm2niix("MR");
+        var basic = SidecarCleaner.Clean(sidecar, Options(), Context(Options())).Sidecar;
+        var policy = Options(option);
+        Assert.Equal(basic.ToJsonString(), SidecarCleaner.Clean(sidecar, policy, Context(policy)).Sidecar.ToJsonString());
+    }
+
     [Fact]
     public void Clean_descriptors_keeps_descriptions_without_the_patients_identifiers()
     {
