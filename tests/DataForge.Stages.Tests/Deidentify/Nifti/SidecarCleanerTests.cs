@@ -287,6 +287,18 @@ public sealed class SidecarCleanerTests : IDisposable
     }
 
     [Fact]
+    public void A_name_prefix_does_not_scrub_code_strings_or_words_that_equal_it()
+    {
+        var sidecar = JsonNode.Parse("""
+            {"PatientName": "BLOGGS^JOE^^MR", "Modality": "MR", "ScanningSequence": "SE", "PulseSequenceDetails": "MR seq for Joe Bloggs"}
+            """)!.AsObject();
+        var cleaned = SidecarCleaner.Clean(sidecar, Options(), Context(Options())).Sidecar;
+        Assert.Equal("MR", cleaned["Modality"]!.GetValue<string>());
+        Assert.Equal("SE", cleaned["ScanningSequence"]!.GetValue<string>());
+        Assert.Equal("MR seq for XXXX XXXX", cleaned["PulseSequenceDetails"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void The_header_dcm2niix_writes_loses_its_descrip_unless_clean_descriptors_finds_nothing_to_scrub_in_it()
     {
         var (_, nifti) = Dcm2niix("MR");
