@@ -29,11 +29,14 @@ public static class NiftiIdentifiers
     /// What the leak gate must not find in this file's outputs. With <paramref name="policy"/>, values the sidecar
     /// cleaner keeps unchanged under it (a date under retain-longitudinal-full-dates, an institution under
     /// retain-institution-identity, a keep override) are not looked for; without it, every identifier is.
+    /// <paramref name="others"/> adds identifiers the caller knows (subject and session labels from the path).
+    /// Values shorter than four characters are left out everywhere: they match by chance.
     /// </summary>
-    public static LeakCheck Collect(NiftiHeader? header, JsonObject? sidecar, DeidPolicy? policy = null)
+    public static LeakCheck Collect(NiftiHeader? header, JsonObject? sidecar, DeidPolicy? policy = null, IEnumerable<string>? others = null)
     {
         var values = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var parts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var other in others ?? []) Add(values, other);
         if (header is not null && header.Format == NiftiFormat.Analyze75)
         {
             if (header.TextFields.GetValueOrDefault("patient_id") is { } id) Add(values, id);

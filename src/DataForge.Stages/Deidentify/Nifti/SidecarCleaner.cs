@@ -30,6 +30,9 @@ namespace DataForge.Stages.Deidentify.Nifti;
 /// </summary>
 public static partial class SidecarCleaner
 {
+    /// <summary>Bump when the same sidecar and policy give another output: a stage that calls this puts it into its action key.</summary>
+    public const int Version = 1;
+
     /// <summary>Cleans <paramref name="sidecar"/> (not modified) for one patient.</summary>
     public static SidecarCleaning Clean(JsonObject sidecar, DeidPolicy policy, NiftiPatientContext context)
     {

@@ -71,6 +71,14 @@ public sealed class NiftiLeakGateTests : IDisposable
     }
 
     [Fact]
+    public void Labels_the_caller_knows_are_looked_for_too_unless_too_short_to_mean_anything()
+    {
+        var leak = NiftiIdentifiers.Collect(null, null, others: ["HOSP4711", "01"]);
+        Assert.Equal(["HOSP4711"], leak.Values);
+        Assert.NotNull(NiftiLeakGate.CheckSidecar(JsonNode.Parse("""{"SeriesDescription":"T1 hosp4711"}""")!.AsObject(), leak));
+    }
+
+    [Fact]
     public void A_b_value_extension_stays_and_one_whose_bytes_spell_text_goes()
     {
         var path = Write("b.nii", "");
