@@ -155,13 +155,16 @@ public sealed class NiftiHeaderCleanerTests : IDisposable
         Assert.Equal(theirs.GetProperty("extensions").EnumerateArray().Select(e => e[0].GetInt32()), header.Extensions.Select(e => e.Code));
     }
 
-    [Fact]
-    public void Analyze_text_and_history_fields_are_read_as_nibabel_reads_them_and_all_emptied()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Analyze_text_and_history_fields_are_read_as_nibabel_reads_them_and_all_emptied(bool bigEndian)
     {
         var input = _dir.Combine("an.hdr");
         NiftiOracle.Write(new JsonObject
         {
             ["format"] = "analyze",
+            ["big_endian"] = bigEndian,
             ["text"] = new JsonObject
             {
                 ["descrip"] = "Joe Bloggs", ["aux_file"] = "bloggs", ["db_name"] = "SYN115838", ["data_type"] = "BLOGGS",
@@ -173,6 +176,7 @@ public sealed class NiftiHeaderCleanerTests : IDisposable
         var theirs = NiftiOracle.Read(input);
         var header = NiftiReader.ReadHeader(input);
         Assert.Equal(NiftiFormat.Analyze75, header.Format);
+        Assert.Equal(bigEndian, header.BigEndian);
         foreach (var field in theirs.GetProperty("text").EnumerateObject())
             Assert.Equal(field.Value.GetString(), header.TextFields[field.Name]);
         foreach (var field in theirs.GetProperty("numbers").EnumerateObject())
