@@ -57,7 +57,7 @@ public static class NiftiIdentifiers
             if (policy is not null)
             {
                 var (outcome, _, _) = SidecarCleaner.Decide(key, value, policy);
-                var kept = outcome is SidecarCleaner.Outcome.Keep or SidecarCleaner.Outcome.KeepChecked
+                var kept = outcome is SidecarCleaner.Outcome.Keep or SidecarCleaner.Outcome.KeepChecked or SidecarCleaner.Outcome.KeepVerbatim
                     || (outcome == SidecarCleaner.Outcome.Temporal && policy.Has("retain-longitudinal-full-dates"));
                 if (kept)
                 {

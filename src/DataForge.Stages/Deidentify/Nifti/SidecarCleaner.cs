@@ -15,7 +15,7 @@ namespace DataForge.Stages.Deidentify.Nifti;
 /// every compound action that allows X, remove the key (a sidecar has no IOD that needs it present); Z and Z/D
 /// empty it; D removes it; the patient's name and ID get the pseudonym (as in DICOM); U gives keyed UIDs;
 /// C shifts dates by the patient's offset, keeps times of day, gives a name the pseudonym or removes it, and
-/// scrubs text; override actions replace, hash or shift.</item>
+/// scrubs text; override actions replace, hash or shift, and an override's keep keeps the value as it is.</item>
 /// <item>A date, date-time or time key that the table does not list (a keyword with VR DA/DT/TM, or another key
 /// whose name says Date or Time and whose value is one) is kept under retain-longitudinal-full-dates, shifted
 /// (times of day kept) under retain-longitudinal-modified-dates, and removed otherwise.</item>
@@ -47,7 +47,7 @@ public static partial class SidecarCleaner
     }
 
     /// <summary>What happens to a key's value in JSON.</summary>
-    internal enum Outcome { Keep, KeepChecked, Remove, Empty, Pseudonym, Uid, Clean, Temporal, Replace, Hash, ShiftDate }
+    internal enum Outcome { Keep, KeepChecked, KeepVerbatim, Remove, Empty, Pseudonym, Uid, Clean, Temporal, Replace, Hash, ShiftDate }
 
     /// <summary>The rule for a key (see the type's summary), before its value is looked at, and the VR it has when it is a keyword.</summary>
     internal static (Outcome Outcome, DicomVR? VR, string? Value) Decide(string key, JsonNode? value, DeidPolicy policy)
@@ -57,7 +57,9 @@ public static partial class SidecarCleaner
         {
             var vr = entry.VR;
             DicomAttribute element = vr == DicomVR.SQ ? new DicomSequence(entry.Tag) : new DicomElement(entry.Tag, vr, []);
-            if (policy.OverrideFor(entry.Tag) is { } o) return (FromProfile(o.Action, entry.Tag, overridden: true), vr, o.Value);
+            // An override's keep is the user's explicit choice: the value stays as it is, unscrubbed, as in DICOM.
+            if (policy.OverrideFor(entry.Tag) is { } o)
+                return (o.Action == ProfileAction.Keep ? Outcome.KeepVerbatim : FromProfile(o.Action, entry.Tag, overridden: true), vr, o.Value);
             if (ConfidentialityProfile.Find(entry.Tag) is not null) return (FromProfile(policy.ActionFor(element), entry.Tag, overridden: false), vr, null);
             if (vr == DicomVR.DA || vr == DicomVR.DT || vr == DicomVR.TM) return (Outcome.Temporal, vr, null);
             if (SidecarKeys.DeviceIdentity.Contains(entry.Keyword))
@@ -139,6 +141,8 @@ public static partial class SidecarCleaner
             {
                 case Outcome.Keep:
                     return (KeepValue(key, value, vr), "kept");
+                case Outcome.KeepVerbatim:
+                    return (value?.DeepClone(), "kept");
                 case Outcome.KeepChecked:
                     return Fits(value, vr!) ? (KeepValue(key, value, vr), "kept") : (null, "removed");
                 case Outcome.Empty:

@@ -225,6 +225,7 @@ public sealed class SidecarCleanerTests : IDisposable
             overrides = new object[]
             {
                 new { tag = "PatientWeight", action = "keep" },
+                new { tag = "ReferringPhysicianName", action = "keep" },
                 new { tag = "SeriesDescription", action = "replace", value = "T1 weighted" },
                 new { tag = "PatientID", action = "hash" },
                 new { tag = "AcquisitionDateTime", action = "shift_date" },
@@ -235,6 +236,9 @@ public sealed class SidecarCleanerTests : IDisposable
         var cleaning = SidecarCleaner.Clean(sidecar, policy, context);
         var cleaned = cleaning.Sidecar;
         Assert.Equal(sidecar["PatientWeight"]!.ToJsonString(), cleaned["PatientWeight"]!.ToJsonString());
+        // Kept as it is, though its components are names the cleaner scrubs elsewhere; and the leak gate does not look for it.
+        Assert.Equal(_patient.ReferringPhysician, cleaned["ReferringPhysicianName"]!.GetValue<string>());
+        Assert.DoesNotContain(_patient.ReferringPhysician, NiftiIdentifiers.Collect(null, sidecar, policy).Values);
         Assert.Equal("T1 weighted", cleaned["SeriesDescription"]!.GetValue<string>());
         var hashed = cleaned["PatientID"]!.GetValue<string>();
         Assert.NotEqual(_patient.PatientId, hashed);
