@@ -24,9 +24,21 @@ public static class LabelPipeline
             : new EngineSource(source.Id, full, source.Include, source.Exclude);
     }
 
-    /// <summary>True when the volume stage is needed for labels or the layout (beyond layout nifti).</summary>
+    /// <summary>
+    /// True when the volume stage is needed for labels or the layout (beyond layout nifti). COCO masks label 2D
+    /// images: they need volumes only for a layout of volumes (nifti, nnunet, monai).
+    /// </summary>
     public static bool NeedsVolumes(DataForgeManifest manifest) =>
-        manifest.Output.Layout is "nnunet" or "monai" || Annotations(manifest).Any(a => a["kind"]!.GetValue<string>() is "mask" or "landmarks");
+        manifest.Output.Layout is "nnunet" or "monai" || Annotations(manifest).Any(a => a["kind"]!.GetValue<string>() switch
+        {
+            "landmarks" => true,
+            "mask" => !IsCoco(manifest, a) || manifest.Output.Layout == "nifti",
+            _ => false,
+        });
+
+    /// <summary>True when an annotation's labels source is a COCO file.</summary>
+    public static bool IsCoco(DataForgeManifest manifest, JsonObject annotation) =>
+        manifest.Sources.FirstOrDefault(s => s.Id == annotation["source"]?.GetValue<string>())?.Format == "coco";
 
     /// <summary>Appends the labels, splits and export stages the manifest asks for (de-identification is in the pipeline).</summary>
     public static void Add(DataForgeManifest manifest, List<IStage> stages, byte[] secret)
@@ -48,7 +60,7 @@ public static class LabelPipeline
             var element = JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
             var annotation = Annotation.From(element, sourceJson, classes);
             var inputs = new List<string> { source.Id, DeidentifyStage.Id };
-            if (annotation.Kind is "mask" or "landmarks") inputs.Add(VolumeStage.Id);
+            if (annotation.Kind is "mask" or "landmarks" && stages.Any(s => s.Definition.Id == VolumeStage.Id)) inputs.Add(VolumeStage.Id);
             var config = JsonSerializer.SerializeToElement(new { annotation = element, source = sourceJson, classes });
             var stage = new LabelStage(annotation, inputs, config, secret, prefix);
             stages.Add(stage);

@@ -21,7 +21,7 @@ namespace DataForge.Stages.Labels;
 public sealed class LabelStage : IStage
 {
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private readonly Annotation _a;
     private readonly KeyedIdentity _keys;
@@ -57,6 +57,7 @@ public sealed class LabelStage : IStage
         var ids = new Identifiers(_keys, _prefix);
         var volumes = new Dictionary<string, ImageGeometry>(StringComparer.Ordinal);
         var files = new List<StageItem>();
+        var instances = new Dictionary<string, StageItem>(StringComparer.Ordinal);
         foreach (var item in input.Items)
         {
             var m = item.Metadata;
@@ -64,7 +65,11 @@ public sealed class LabelStage : IStage
                 volumes[s.GetString()!] = new ImageGeometry(m.GetProperty("pseudonym").GetString()!, s.GetString()!, item.Path ?? "",
                     m.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
                     Affine.FromRows(affine.EnumerateArray().Select(d => d.GetDouble()).ToArray()));
-            else if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("pseudonym", out _)) ids.Add(m);
+            else if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("pseudonym", out _))
+            {
+                ids.Add(m);
+                if (m.TryGetProperty("sop_instance_uid", out var sop) && sop.ValueKind == JsonValueKind.String) instances.TryAdd(sop.GetString()!, item);
+            }
             else files.Add(item);
         }
 
@@ -76,6 +81,10 @@ public sealed class LabelStage : IStage
             switch (_a.Kind)
             {
                 case "categorical": Categorical(files, ids, entries, violations); break;
+                case "mask" when _a.Format == "coco":
+                    CocoMasks.Import(_a, files, ids, BoxImport.Sizes(input.Items), Definition.Inputs.Contains(VolumeStage.Id) ? volumes : null, instances,
+                        entries, violations, outputs, cancellationToken);
+                    break;
                 case "mask": Masks(files, ids, volumes, entries, violations, outputs, cancellationToken); break;
                 case "landmarks": Landmarks(files, ids, volumes, entries, violations); break;
                 case "boxes": BoxImport.Read(_a, files, ids, BoxImport.Sizes(input.Items), entries, violations); break;
@@ -88,8 +97,9 @@ public sealed class LabelStage : IStage
         }
         if (_a.Required)
         {
-            var labelled = entries.Select(e => e.Place.Key).ToHashSet(StringComparer.Ordinal);
-            var expected = _a.Kind is "categorical" or "boxes" ? ids.All(_a.Level).Select(p => (p.Key, p))
+            // A frame of a multi-frame image labels its image.
+            var labelled = entries.Select(e => (e.Place with { Frame = null }).Key).ToHashSet(StringComparer.Ordinal);
+            var expected = _a.Kind is "categorical" or "boxes" || _a.Level == "image" ? ids.All(_a.Level).Select(p => (p.Key, p))
                 : volumes.Values.Select(v => (v.Series, new Place(v.Patient, null, v.Series, null)));
             foreach (var (key, place) in expected.OrderBy(x => x.Item1, StringComparer.Ordinal))
                 if (!labelled.Contains(key)) violations.Add(new LabelViolation(Name(place), "required", "no label for this item", null));

@@ -126,10 +126,11 @@ public static class SegImport
         return position is null || orientation is null || spacing is null ? null : new Plane(position, orientation, spacing);
     }
 
-    private sealed record Located(int[]? Origin, int[]? Column, int[]? Row, string? Problem);
+    /// <summary>Where a 2D image falls on a grid (origin voxel, voxel steps of a column and a row), or why it does not.</summary>
+    internal sealed record Located(int[]? Origin, int[]? Column, int[]? Row, string? Problem);
 
     /// <summary>Where a frame's pixels fall on the grid: voxel of pixel (0, 0) and the voxel steps of one column and one row.</summary>
-    private static Located Locate(Plane plane, int rows, int columns, Affine inverse, int[] shape)
+    internal static Located Locate(Plane plane, int rows, int columns, Affine inverse, int[] shape)
     {
         double[] Voxel(double r, double c)
         {
