@@ -30,7 +30,11 @@ public sealed class LabelStage : IStage
     /// <summary>The stage id of an annotation.</summary>
     public static string IdFor(string annotation) => "labels." + annotation;
 
-    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, string pseudonymPrefix)
+    /// <summary>
+    /// The stage of one annotation; <paramref name="publish"/> is false when a training layout publishes the masks
+    /// (<see cref="LabelFilesStage"/> then publishes the label file and report).
+    /// </summary>
+    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, string pseudonymPrefix, bool publish = true)
     {
         _a = annotation;
         _keys = new KeyedIdentity(secret);
@@ -43,7 +47,7 @@ public sealed class LabelStage : IStage
         }));
         Definition = new StageDefinition(IdFor(annotation.Name), Version, StageShape.Reduce, inputs, key)
         {
-            Publish = true,
+            Publish = publish,
             ReadsInputPaths = true,
             // The volumes only: a published volume's BIDS sidecar (nifti/*.json) is not a label input.
             InputPaths = inputs.Contains(VolumeStage.Id) ? new Dictionary<string, IReadOnlyList<string>> { [VolumeStage.Id] = ["**/*.nii", "**/*.nii.gz"] } : null,

@@ -117,9 +117,10 @@ public sealed class CocoMaskTests : IDisposable
         var result = Build(Manifest("nnunet"));
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
 
-        // One case per CR image, each with its label volume.
+        // One case per CR image, each with its label volume; the acquired-grid masks are not published beside them.
         var labels = Directory.GetFiles(Combine("out", "labelsTr"), "*.nii.gz").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(2, labels.Count);
+        Assert.False(Directory.Exists(Combine("out", "labels", "outlines")), "acquired-grid masks are published next to labelsTr");
         using var dataset = JsonDocument.Parse(File.ReadAllText(Combine("out", "dataset.json")));
         Assert.Equal(2, dataset.RootElement.GetProperty("numTraining").GetInt32());
 
