@@ -33,15 +33,12 @@ public static class CocoMasks
         var read = new List<(LabelEntry Entry, Place Place)>();
         BoxImport.Read(a, files, ids, sizes, read, violations);
         var maps = new Dictionary<string, (ushort[] Labels, IReadOnlyList<int> Classes)>(StringComparer.Ordinal);
-        for (var e = 0; e < read.Count; e++)
+        foreach (var (entry, place) in read)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (entry, place) = read[e];
             if (!sizes.TryGetValue(place.Image!, out var size)) continue;
             var name = $"{place.Patient}/{place.Key}";
-            var (labels, classes, objects) = Draw(entry.Boxes ?? [], size.Rows, size.Columns, (check, message) => violations.Add(new LabelViolation(name, check, message, place)));
-            maps[place.Key] = (labels, classes);
-            read[e] = (entry with { Boxes = objects }, place);
+            maps[place.Key] = Draw(entry.Boxes ?? [], size.Rows, size.Columns, (check, message) => violations.Add(new LabelViolation(name, check, message, place)));
         }
         if (volumes is null)
         {
@@ -121,10 +118,9 @@ public static class CocoMasks
     /// One image's class map (row-major, height x width) and the class ids in it; each object is the union of its
     /// polygons or its RLE. Problems: objects without a segmentation, overlaps between classes (counted in pixels).
     /// </summary>
-    public static (ushort[] Labels, IReadOnlyList<int> Classes, IReadOnlyList<LabelBox> Objects) Draw(IReadOnlyList<LabelBox> objects, int height, int width, Action<string, string> problem)
+    public static (ushort[] Labels, IReadOnlyList<int> Classes) Draw(IReadOnlyList<LabelBox> objects, int height, int width, Action<string, string> problem)
     {
         var labels = new ushort[height * width];
-        var drawn = objects.ToList();
         var overlaps = new SortedDictionary<(int, int), long>();
         for (var n = 0; n < objects.Count; n++)
         {
@@ -133,11 +129,7 @@ public static class CocoMasks
             if (o.Rle is { } rle && rle.Size.Count == 2 && rle.Size[0] == height && rle.Size[1] == width)
                 mask = CocoRle.ToMask(CocoRle.Decode(rle.Counts), height, width);
             else if (o.Polygons is { Count: > 0 } polygons)
-            {
                 mask = CocoPolygon.Mask(polygons, height, width);
-                // COCO's area of a polygon object is its mask's pixel count (pycocotools' area of annToRLE).
-                drawn[n] = o with { Area = mask.Count(b => b != 0) };
-            }
             else
             {
                 problem("values", $"object {n + 1} (class {o.ClassId}) has no segmentation (polygons or an RLE of the image's size); a mask needs one");
@@ -153,7 +145,7 @@ public static class CocoMasks
         }
         foreach (var ((first, second), count) in overlaps)
             problem("overlap", $"objects of classes {first} and {second} overlap in {count} pixels; the earlier object's class {first} is kept");
-        return (labels, labels.Where(v => v != 0).Select(v => (int)v).Distinct().Order().ToList(), drawn);
+        return (labels, labels.Where(v => v != 0).Select(v => (int)v).Distinct().Order().ToList());
     }
 
     /// <summary>The plane of an image or frame, from its de-identified instance (read once per instance).</summary>
