@@ -33,7 +33,7 @@ public sealed class LabelSupportTests : IDisposable
     public void A_coco_source_for_boxes_is_accepted_and_a_csv_one_refused_with_the_format_that_works()
     {
         Assert.Empty(_f.Problems(WithLabels.Replace("FORMAT", "coco").Replace("KIND", "boxes").Replace("PatientID", "SOPInstanceUID")));
-        Assert.Contains("dataforge.yaml:7:59: sources[1].key: boxes are matched to images by SOPInstanceUID (an image member of that name, or the file name), not PatientID",
+        Assert.Contains("dataforge.yaml:7:59: sources[1].key: COCO images are matched to images by SOPInstanceUID (an image member of that name, or the file name), not PatientID",
             _f.Problems(WithLabels.Replace("FORMAT", "coco").Replace("KIND", "boxes")));
         var problems = _f.Problems(WithLabels.Replace("FORMAT", "csv").Replace("KIND", "boxes"));
         Assert.Contains(problems, p => p.Contains("sources[1].format: csv cannot be imported as a boxes annotation yet (supported: coco)", StringComparison.Ordinal));
@@ -43,7 +43,19 @@ public sealed class LabelSupportTests : IDisposable
     public void A_mask_annotation_read_from_a_csv_source_is_refused_with_the_formats_that_work()
     {
         var problems = _f.Problems(WithLabels.Replace("FORMAT", "csv").Replace("KIND", "mask"));
-        Assert.Contains(problems, p => p.Contains("sources[1].format: csv cannot be imported as a mask annotation yet (supported: dicom-seg, nifti-mask)", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("sources[1].format: csv cannot be imported as a mask annotation yet (supported: coco, dicom-seg, nifti-mask)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_coco_mask_annotation_is_accepted_per_image_and_refused_per_series()
+    {
+        var coco = WithLabels.Replace("FORMAT", "coco").Replace("KIND", "mask").Replace("key: PatientID", "key: SOPInstanceUID");
+        Assert.Empty(_f.Problems(coco));
+        Assert.Empty(_f.Problems(coco.Replace("source: lab}", "source: lab, level: image}")));
+        Assert.Contains(_f.Problems(coco.Replace("source: lab}", "source: lab, level: series}")),
+            p => p.Contains("labels.annotations[0].level: COCO masks are labelled per image", StringComparison.Ordinal));
+        Assert.Contains(_f.Problems(coco.Replace("key: SOPInstanceUID", "key: SeriesInstanceUID")),
+            p => p.Contains("sources[1].key: COCO images are matched to images by SOPInstanceUID", StringComparison.Ordinal));
     }
 
     [Fact]

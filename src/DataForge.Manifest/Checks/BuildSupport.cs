@@ -29,7 +29,7 @@ public static class BuildSupport
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> SupportedLabelFormats { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     {
         ["categorical"] = new HashSet<string>(StringComparer.Ordinal) { "csv", "json" },
-        ["mask"] = new HashSet<string>(StringComparer.Ordinal) { "nifti-mask", "dicom-seg" },
+        ["mask"] = new HashSet<string>(StringComparer.Ordinal) { "nifti-mask", "dicom-seg", "coco" },
         ["landmarks"] = new HashSet<string>(StringComparer.Ordinal) { "landmarks-csv", "slicer-markups" },
         ["boxes"] = new HashSet<string>(StringComparer.Ordinal) { "coco" },
     };
@@ -81,15 +81,20 @@ public static class BuildSupport
             }
             var source = m.Sources.Select((s, n) => (s, n)).FirstOrDefault(x => x.s.Id == id && x.s.Kind == "labels");
             if (source.s is null) continue;
-            if (kind == "boxes" && source.s.Key is { } key && key != "SOPInstanceUID")
+            if ((kind == "boxes" || (kind == "mask" && source.s.Format == "coco")) && source.s.Key is { } key && key != "SOPInstanceUID")
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"sources[{source.n}].key"),
-                    $"sources[{source.n}].key: boxes are matched to images by SOPInstanceUID (an image member of that name, or the file name), not {key}"));
+                    $"sources[{source.n}].key: COCO images are matched to images by SOPInstanceUID (an image member of that name, or the file name), not {key}"));
             if (source.s.Format is not { } format || !formats.Contains(format))
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.KeyAt($"sources[{source.n}]"),
                     $"sources[{source.n}].format: {source.s.Format ?? "(none)"} cannot be imported as a {kind} annotation yet (supported: {string.Join(", ", formats.Order(StringComparer.Ordinal))})"));
             var level = a["level"]?.GetValue<string>();
             if (kind == "boxes" && level is not null && level != "image")
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".level"), $"{at}.level: boxes are labelled per image"));
+            else if (kind == "mask" && source.s.Format == "coco")
+            {
+                if (level is not null && level != "image")
+                    problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".level"), $"{at}.level: COCO masks are labelled per image (each image's mask is placed on its series volume)"));
+            }
             else if (kind is not ("categorical" or "boxes") && level is not null && level != "series")
                 problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".level"), $"{at}.level: {kind} annotations are labelled per series"));
         }

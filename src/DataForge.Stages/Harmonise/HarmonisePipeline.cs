@@ -89,7 +89,8 @@ public static class HarmonisePipeline
             if (!step.IsGeometric) continue;
             foreach (var name in masks.Keys.Order(StringComparer.Ordinal))
             {
-                var maskStage = new MaskStepStage(name, step, current[name], publish: step.Index == lastGeometric);
+                // Layout nifti publishes the final masks beside the volumes; a training layout publishes them itself.
+                var maskStage = new MaskStepStage(name, step, current[name], publish: publish && step.Index == lastGeometric);
                 stages.Add(maskStage);
                 current[name] = maskStage.Definition.Id;
             }

@@ -14,9 +14,9 @@ namespace DataForge.Stages.Harmonise;
 /// <see cref="LabelGeometry"/> (reorient and crop_or_pad as for the image, resample always nearest neighbour;
 /// the mask's values are never interpolated). Without a step (<c>labels.ANNOTATION.masks</c>) it is the filter
 /// at the head of the chain: it passes the annotation's mask items of the labels stage on as they are and drops
-/// the label file and report. The stage of the last geometric step publishes the masks at
-/// <c>labels/ANNOTATION/harmonised/PSEUDONYM/SERIES.nii.gz</c> (metadata <c>mask_path</c>); the labels stage
-/// still publishes them on the acquired grid. Metadata: the upstream mask's, with the new shape and affine and
+/// the label file and report. With layout nifti the stage of the last geometric step publishes the masks at
+/// <c>labels/ANNOTATION/harmonised/PSEUDONYM/SERIES.nii.gz</c> (metadata <c>mask_path</c>) and the labels stage
+/// still publishes them on the acquired grid; with a training layout only the export publishes them. Metadata: the upstream mask's, with the new shape and affine and
 /// <c>harmonised</c>, the geometric steps applied so far.
 /// </summary>
 public sealed class MaskStepStage : IStage
@@ -44,6 +44,8 @@ public sealed class MaskStepStage : IStage
             ["annotation"] = annotation,
             ["step"] = step is null ? null : JsonNode.Parse(step.Config.Text),
             ["interpolation"] = "nearest",
+            // The output's path and compression depend on it, and it changes with the layout: part of the key.
+            ["publish"] = publish,
         };
         Definition = new StageDefinition(IdFor(annotation, step), Version, StageShape.Map, [input], CanonicalJson.Parse(config.ToJsonString()))
         {

@@ -26,13 +26,15 @@ public sealed record Annotation(
     public static Annotation From(JsonElement annotation, JsonElement source, JsonElement? classes)
     {
         var kind = annotation.GetProperty("kind").GetString()!;
-        var level = annotation.TryGetProperty("level", out var l) ? l.GetString()! : kind switch { "categorical" => "patient", "boxes" => "image", _ => "series" };
+        var format = source.GetProperty("format").GetString()!;
+        // COCO labels 2D images: its masks, like its boxes, are per image.
+        var level = annotation.TryGetProperty("level", out var l) ? l.GetString()! : kind switch { "categorical" => "patient", "boxes" => "image", "mask" when format == "coco" => "image", _ => "series" };
         return new Annotation(
             annotation.GetProperty("name").GetString()!,
             kind,
             level,
             annotation.GetProperty("source").GetString()!,
-            source.GetProperty("format").GetString()!,
+            format,
             source.TryGetProperty("key", out var k) ? k.GetString()! : Identifiers.KeywordOf(level),
             annotation.TryGetProperty("required", out var r) && r.GetBoolean(),
             Strings(annotation, "values"),

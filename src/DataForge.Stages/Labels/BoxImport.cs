@@ -6,7 +6,8 @@ namespace DataForge.Stages.Labels;
 /// <summary>
 /// Boxes from COCO files (<see cref="CocoFile"/>), per image. Each COCO image is matched to a
 /// de-identified instance by the source's <c>key</c>: the image's member of that name (e.g.
-/// <c>SOPInstanceUID</c>), else, for a UID key, its <c>file_name</c> without folders and extension;
+/// <c>SOPInstanceUID</c>), else, for a UID key, its <c>file_name</c> without folders and extension; a frame of a
+/// multi-frame instance by the image's <c>frame</c> member or a <c>-NNNN</c> file name suffix (see <see cref="Locate"/>);
 /// the original UID is carried to the new one in the private zone (<see cref="Identifiers"/>).
 /// Checks: the category's name is a class of the schema (not background) with the same id; the COCO
 /// image's size is the instance's; the box (given, or the extent of the segmentation) is finite, not
@@ -49,15 +50,10 @@ public static class BoxImport
             foreach (var image in coco.Images.Values.OrderBy(i => i.Id))
             {
                 var where = $"{item.Hash.Short}#image{image.Id}";
-                var original = KeyOf(image, a.Key);
-                var place = original is null ? null : ids.Resolve("image", original, null);
-                if (place is null)
-                {
-                    violations.Add(new LabelViolation(where, "link", $"the COCO image names no de-identified image (key {a.Key})", null));
-                    continue;
-                }
-                var name = $"{place.Patient}/{place.Image}";
-                if (!seen.Add(place.Image!))
+                var place = Locate(image, a.Key, ids, where, violations);
+                if (place is null) continue;
+                var name = $"{place.Patient}/{place.Key}";
+                if (!seen.Add(place.Key))
                 {
                     violations.Add(new LabelViolation(name, "conflict", $"two COCO images ({where} and an earlier one) name the same image", place));
                     continue;
@@ -70,9 +66,59 @@ public static class BoxImport
                     var box = Box(o, image, coco, classes, name, place, violations);
                     if (box is not null) boxes.Add(box);
                 }
-                entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Image = place.Image, Boxes = boxes }, place));
+                entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Image = place.Image, Frame = place.Frame, Boxes = boxes }, place));
             }
         }
+    }
+
+    /// <summary>
+    /// The de-identified image (and frame) a COCO image names, or null with a link violation. The frame (from 1) is
+    /// the image's <c>frame</c> member, or the <c>-NNNN</c> suffix of a file name that names no instance whole (as the
+    /// png and coco layouts name frames); it must be one of the instance's frames.
+    /// </summary>
+    private static Place? Locate(CocoFile.Image image, string key, Identifiers ids, string where, List<LabelViolation> violations)
+    {
+        int? frame = null;
+        if (CocoFile.Member(image, "frame") is { } f)
+        {
+            if (!int.TryParse(f, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                violations.Add(new LabelViolation(where, "link", "the COCO image's frame is not a frame number (from 1)", null));
+                return null;
+            }
+            frame = n;
+        }
+        var original = KeyOf(image, key);
+        var place = original is null ? null : ids.Resolve("image", original, null);
+        if (place is null && frame is null && original is not null && System.Text.RegularExpressions.Regex.Match(original, @"^(.+)-([0-9]{1,6})$") is { Success: true } m
+            && ids.Resolve("image", m.Groups[1].Value, null) is { } multi)
+        {
+            place = multi;
+            frame = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (place is null)
+        {
+            violations.Add(new LabelViolation(where, "link", $"the COCO image names no de-identified image (key {key})", null));
+            return null;
+        }
+        var frames = ids.FrameCounts(place.Image!);
+        var most = frames.Count > 0 ? frames.Max() : 1;
+        if (frame is { } asked)
+        {
+            if (asked > most)
+            {
+                violations.Add(new LabelViolation($"{place.Patient}/{place.Image}", "link", $"the COCO image ({where}) names frame {asked} of an image of {most} frames", null));
+                return null;
+            }
+            // A single-frame image's frame 1 is the image itself.
+            if (asked > 1 || !frames.Contains(1)) place = place with { Frame = asked };
+        }
+        else if (!frames.Contains(1) && most > 1)
+        {
+            violations.Add(new LabelViolation($"{place.Patient}/{place.Image}", "link", $"the COCO image ({where}) names a multi-frame image of {most} frames but no frame (give 'frame' or name the file SOP-NNNN)", null));
+            return null;
+        }
+        return place;
     }
 
     private static string? KeyOf(CocoFile.Image image, string key)

@@ -11,9 +11,12 @@ namespace DataForge.Stages.Labels;
 /// patient, study, series, instance, frame order; file_name relative to the split's image folder; the
 /// pseudonym and new UIDs), annotations (ids from 1 in image order, then in the label file's box order;
 /// bbox, area, iscrowd, segmentation as polygons, an RLE, or [] when the source gave none) and the
-/// schema's classes but background as categories. Boxes are on single-frame images only (a box names an
-/// instance, not a frame). Checked before writing: every annotation's image exists, its category is a
-/// class, its bbox lies inside the image.
+/// schema's classes but background as categories. The objects of an image are those of the boxes annotation,
+/// then those of the COCO mask annotation; an object of a multi-frame image names its frame. A box that a
+/// label stage published under <c>on_fail: warn</c> although it is not inside the image is clipped to the
+/// image (its polygons' points too), or dropped when nothing of it is inside; each such object is listed in
+/// <c>coco/report.json</c> (split, image file, annotation id, what was done). Checked before writing: every
+/// annotation's image exists and its category is a class.
 /// </summary>
 public static class CocoLayout
 {
@@ -22,7 +25,13 @@ public static class CocoLayout
     {
         /// <summary>The image's file name in its split folder.</summary>
         public string FileName => Frame is { } f ? $"{Sop}-{f:0000}.png" : $"{Sop}.png";
+
+        /// <summary>The key labels name the image by: SOP, or SOP/FRAME (<see cref="Place.Key"/>).</summary>
+        public string Key => new Place(Patient, Study, Series, Sop, Frame).Key;
     }
+
+    /// <summary>A box changed (clipped) or left out (dropped) because it was not inside its image.</summary>
+    public sealed record Fix(string Split, string File, int Annotation, string Action, IReadOnlyList<double> Bbox);
 
     /// <summary>The outputs: images passed through and one annotations file per split, splits in name order.</summary>
     public static List<StageOutput> Write(IReadOnlyList<Image> images, IReadOnlyDictionary<string, IReadOnlyList<LabelBox>> boxes,
@@ -31,6 +40,7 @@ public static class CocoLayout
         var categories = classes.Where(c => c.Id != 0).OrderBy(c => c.Id).ToList();
         var ids = categories.Select(c => c.Id).ToHashSet();
         var outputs = new List<StageOutput>();
+        var fixes = new List<Fix>();
         var ordered = images.OrderBy(i => i.Patient, StringComparer.Ordinal).ThenBy(i => i.Study, StringComparer.Ordinal)
             .ThenBy(i => i.Series, StringComparer.Ordinal).ThenBy(i => i.Sop, StringComparer.Ordinal).ThenBy(i => i.Frame ?? 0);
         foreach (var split in ordered.GroupBy(i => splitOf(i.Patient)).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -71,10 +81,17 @@ public static class CocoLayout
                 var annotationId = 0;
                 foreach (var (id, image) in placed)
                 {
-                    if (image.Frame is not null || !boxes.TryGetValue(image.Sop, out var list)) continue;
-                    foreach (var box in list)
+                    if (!boxes.TryGetValue(image.Key, out var list)) continue;
+                    foreach (var original in list)
                     {
-                        Check(box, image, ids);
+                        Check(original, image, ids);
+                        var box = Inside(original, image);
+                        if (box is null)
+                        {
+                            fixes.Add(new Fix(split.Key, image.FileName, annotationId + 1, "dropped", original.Bbox));
+                            continue;
+                        }
+                        if (!ReferenceEquals(box, original)) fixes.Add(new Fix(split.Key, image.FileName, annotationId + 1, "clipped", original.Bbox));
                         json.WriteStartObject();
                         json.WriteNumber("id", ++annotationId);
                         json.WriteNumber("image_id", id);
@@ -103,16 +120,65 @@ public static class CocoLayout
             buffer.WriteByte((byte)'\n');
             outputs.Add(new StageOutput($"coco/annotations/{split.Key}.json", buffer.ToArray(), JsonSerializer.SerializeToElement(new { coco_annotations = split.Key })));
         }
+        outputs.Add(new StageOutput("coco/report.json", Report(fixes), JsonSerializer.SerializeToElement(new { coco_report = true })));
         return outputs;
     }
+
+    private static byte[] Report(IReadOnlyList<Fix> fixes)
+    {
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("version", 1);
+            json.WriteNumber("clipped", fixes.Count(f => f.Action == "clipped"));
+            json.WriteNumber("dropped", fixes.Count(f => f.Action == "dropped"));
+            json.WriteStartArray("boxes");
+            foreach (var f in fixes)
+            {
+                json.WriteStartObject();
+                json.WriteString("split", f.Split);
+                json.WriteString("file_name", f.File);
+                // The id the annotation has (clipped) or would have had (dropped) in the split's file.
+                json.WriteNumber("annotation", f.Annotation);
+                json.WriteString("action", f.Action);
+                Numbers(json, "bbox", f.Bbox);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The box itself when it lies inside the image; else clipped to the image (bbox, polygon points, area), or
+    /// null when nothing of it is inside (or its bbox is not four finite numbers).
+    /// </summary>
+    private static LabelBox? Inside(LabelBox box, Image image)
+    {
+        var b = box.Bbox;
+        if (b.Count != 4 || b.Any(v => !double.IsFinite(v))) return null;
+        if (b[0] >= 0 && b[1] >= 0 && b[2] > 0 && b[3] > 0 && b[0] + b[2] <= image.Width && b[1] + b[3] <= image.Height
+            && (box.Polygons ?? []).All(p => InsideRange(p, image))) return box;
+        var x0 = Math.Max(0, b[0]);
+        var y0 = Math.Max(0, b[1]);
+        var x1 = Math.Min(image.Width, b[0] + b[2]);
+        var y1 = Math.Min(image.Height, b[1] + b[3]);
+        if (x1 <= x0 || y1 <= y0) return null;
+        var polygons = box.Polygons?.Select(p => (IReadOnlyList<double>)p.Select((v, i) => Math.Clamp(v, 0, i % 2 == 0 ? image.Width : image.Height)).ToArray()).ToList();
+        var area = box.Rle is not null ? box.Area : box.Polygons is not null ? Math.Min(box.Area, (x1 - x0) * (y1 - y0)) : (x1 - x0) * (y1 - y0);
+        return box with { Bbox = [x0, y0, x1 - x0, y1 - y0], Polygons = polygons, Area = area };
+    }
+
+    private static bool InsideRange(IReadOnlyList<double> polygon, Image image) =>
+        polygon.Select((v, i) => v >= 0 && v <= (i % 2 == 0 ? image.Width : image.Height)).All(x => x);
 
     private static void Check(LabelBox box, Image image, HashSet<int> categories)
     {
         if (!categories.Contains(box.ClassId))
             throw new LayoutException($"a box of image {image.Sop} has class id {box.ClassId}, which is not a class of labels.classes (or is background)");
-        var b = box.Bbox;
-        if (b.Count != 4 || b.Any(v => !double.IsFinite(v)) || b[0] < 0 || b[1] < 0 || b[2] <= 0 || b[3] <= 0 || b[0] + b[2] > image.Width || b[1] + b[3] > image.Height)
-            throw new LayoutException($"a box of image {image.Sop} is not inside the {image.Width}x{image.Height} image (on_fail: warn published it; use exclude)");
     }
 
     private static void Segmentation(Utf8JsonWriter json, LabelBox box)

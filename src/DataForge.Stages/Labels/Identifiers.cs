@@ -20,6 +20,7 @@ public sealed class Identifiers
     private readonly Dictionary<string, Place> _series = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Place> _images = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonElement> _facts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<int>> _frames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Place?> _accessions = new(StringComparer.Ordinal);
 
     public Identifiers(KeyedIdentity keys, string pseudonymPrefix)
@@ -47,6 +48,11 @@ public sealed class Identifiers
         if (place.Study is { } st) _studies.TryAdd(st, place with { Series = null, Image = null });
         if (place.Series is { } se) _series.TryAdd(se, place with { Image = null });
         if (place.Image is { } im && _images.TryAdd(im, place)) _facts[im] = metadata;
+        if (place.Image is { } image)
+        {
+            if (!_frames.TryGetValue(image, out var counts)) _frames[image] = counts = [];
+            counts.Add(metadata.TryGetProperty("number_of_frames", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var f) && f > 1 ? f : 1);
+        }
         if (Text(metadata, DeidentifyStage.AccessionTokenProperty) is { } token && place.Study is { } study)
         {
             var at = place with { Series = null, Image = null };
@@ -62,6 +68,12 @@ public sealed class Identifiers
     /// <summary>The header facts of the de-identified instance an original SOP Instance UID became, or null.</summary>
     public JsonElement? FactsOf(string originalSopInstanceUid) =>
         Resolve("image", originalSopInstanceUid, null) is { Image: { } uid } && _facts.TryGetValue(uid, out var facts) ? facts : null;
+
+    /// <summary>
+    /// The numbers of frames of the de-identified instances with a new SOP Instance UID (one instance, one count;
+    /// exports that reuse a UID for a multi-frame and a single-frame copy give two).
+    /// </summary>
+    public IReadOnlyCollection<int> FrameCounts(string sopInstanceUid) => _frames.TryGetValue(sopInstanceUid, out var counts) ? counts : [];
 
     /// <summary>Every de-identified patient, series, ... at a level, as places.</summary>
     public IEnumerable<Place> All(string level) => level switch
@@ -91,9 +103,9 @@ public sealed class Identifiers
         m.ValueKind == JsonValueKind.Object && m.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
 
-/// <summary>A de-identified item: pseudonym and, below patient level, new UIDs.</summary>
-public sealed record Place(string Patient, string? Study, string? Series, string? Image)
+/// <summary>A de-identified item: pseudonym and, below patient level, new UIDs; <see cref="Frame"/> (from 1) names one frame of a multi-frame image.</summary>
+public sealed record Place(string Patient, string? Study, string? Series, string? Image, int? Frame = null)
 {
-    /// <summary>The identifier of the place at its own level (for ordering and reports).</summary>
-    public string Key => Image ?? Series ?? Study ?? Patient;
+    /// <summary>The identifier of the place at its own level (for ordering and reports): a frame is IMAGE/FRAME.</summary>
+    public string Key => Image is { } image ? Frame is { } f ? $"{image}/{f.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : image : Series ?? Study ?? Patient;
 }

@@ -7,7 +7,7 @@ namespace DataForge.Stages.Labels;
 /// A label file DataForge writes, <c>labels/ANNOTATION.json</c> (schemas/labels.schema.json): one
 /// annotation's items, each naming what it labels by pseudonym and new UIDs only. Version 1.
 /// Categorical items carry <c>value</c>; mask items the published <c>mask</c> path and the class ids
-/// present; landmark items their <c>points</c> in RAS+ millimetres and voxel indices.
+/// present (COCO masks: one item per image, its objects under <c>boxes</c>, the series' label volume as <c>mask</c>); landmark items their <c>points</c> in RAS+ millimetres and voxel indices.
 /// </summary>
 public sealed record LabelFile
 {
@@ -47,6 +47,8 @@ public sealed record LabelEntry
     [JsonPropertyName("study")] public string? Study { get; init; }
     [JsonPropertyName("series")] public string? Series { get; init; }
     [JsonPropertyName("image")] public string? Image { get; init; }
+    /// <summary>The frame (from 1) of a multi-frame image that a per-image label names.</summary>
+    [JsonPropertyName("frame")] public int? Frame { get; init; }
     [JsonPropertyName("value")] public string? Value { get; init; }
     [JsonPropertyName("mask")] public string? Mask { get; init; }
     [JsonPropertyName("classes")] public IReadOnlyList<int>? Classes { get; init; }

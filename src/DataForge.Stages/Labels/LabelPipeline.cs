@@ -24,9 +24,21 @@ public static class LabelPipeline
             : new EngineSource(source.Id, full, source.Include, source.Exclude);
     }
 
-    /// <summary>True when the volume stage is needed for labels or the layout (beyond layout nifti).</summary>
+    /// <summary>
+    /// True when the volume stage is needed for labels or the layout (beyond layout nifti). COCO masks label 2D
+    /// images: they need volumes only for a layout of volumes (nifti, nnunet, monai).
+    /// </summary>
     public static bool NeedsVolumes(DataForgeManifest manifest) =>
-        manifest.Output.Layout is "nnunet" or "monai" || Annotations(manifest).Any(a => a["kind"]!.GetValue<string>() is "mask" or "landmarks");
+        manifest.Output.Layout is "nnunet" or "monai" || Annotations(manifest).Any(a => a["kind"]!.GetValue<string>() switch
+        {
+            "landmarks" => true,
+            "mask" => !IsCoco(manifest, a) || manifest.Output.Layout == "nifti",
+            _ => false,
+        });
+
+    /// <summary>True when an annotation's labels source is a COCO file.</summary>
+    public static bool IsCoco(DataForgeManifest manifest, JsonObject annotation) =>
+        manifest.Sources.FirstOrDefault(s => s.Id == annotation["source"]?.GetValue<string>())?.Format == "coco";
 
     /// <summary>Appends the labels, splits and export stages the manifest asks for (de-identification is in the pipeline).</summary>
     public static void Add(DataForgeManifest manifest, List<IStage> stages, byte[] secret)
@@ -38,6 +50,8 @@ public static class LabelPipeline
         var labelStages = new Dictionary<string, string>(StringComparer.Ordinal);
         var maskStages = new Dictionary<string, string>(StringComparer.Ordinal);
         var landmarkStages = new Dictionary<string, (string, IReadOnlyList<string>)>(StringComparer.Ordinal);
+        // A training layout publishes its masks on the final grid (labelsTr, labels/CASE.nii.gz); the labels stage then publishes none.
+        var training = manifest.Output.Layout is "nnunet" or "monai";
         foreach (var node in Annotations(manifest))
         {
             var sourceId = node["source"]?.GetValue<string>();
@@ -48,10 +62,11 @@ public static class LabelPipeline
             var element = JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
             var annotation = Annotation.From(element, sourceJson, classes);
             var inputs = new List<string> { source.Id, DeidentifyStage.Id };
-            if (annotation.Kind is "mask" or "landmarks") inputs.Add(VolumeStage.Id);
+            if (annotation.Kind is "mask" or "landmarks" && stages.Any(s => s.Definition.Id == VolumeStage.Id)) inputs.Add(VolumeStage.Id);
             var config = JsonSerializer.SerializeToElement(new { annotation = element, source = sourceJson, classes });
-            var stage = new LabelStage(annotation, inputs, config, secret, prefix);
+            var stage = new LabelStage(annotation, inputs, config, secret, prefix, publish: !(training && annotation.Kind == "mask"));
             stages.Add(stage);
+            if (!stage.Definition.Publish) stages.Add(new LabelFilesStage(annotation.Name, stage.Definition.Id));
             labelStages[annotation.Name] = stage.Definition.Id;
             if (annotation.Kind == "mask") maskStages[annotation.Name] = stage.Definition.Id;
             if (annotation.Kind == "landmarks") landmarkStages[annotation.Name] = (stage.Definition.Id, annotation.Points ?? []);
@@ -63,12 +78,14 @@ public static class LabelPipeline
             if (splits["stratify"]?.GetValue<string>() is { } stratify && labelStages.TryGetValue(stratify, out var id)) inputs.Add(id);
             stages.Add(new SplitStage(inputs, config, secret));
         }
-        // The harmonise steps come after labels and splits (see HarmonisePipeline); masks follow their images.
-        var harmonised = HarmonisePipeline.AddSteps(manifest, stages, maskStages, landmarkStages, manifest.Splits is null ? null : SplitStage.Id);
-        if (manifest.Output.Layout is "nnunet" or "monai")
+        // The labels of a training layout: the first mask annotation, in manifest order.
+        var mask = training
+            ? Annotations(manifest).FirstOrDefault(a => a["kind"]!.GetValue<string>() == "mask" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))?["name"]!.GetValue<string>()
+            : null;
+        // The harmonise steps come after labels and splits (see HarmonisePipeline); masks follow their images, for those read.
+        var harmonised = HarmonisePipeline.AddSteps(manifest, stages, Read(manifest, maskStages, mask), landmarkStages, manifest.Splits is null ? null : SplitStage.Id);
+        if (training)
         {
-            // The labels of a training layout: the first mask annotation, in manifest order.
-            var mask = Annotations(manifest).FirstOrDefault(a => a["kind"]!.GetValue<string>() == "mask" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))?["name"]!.GetValue<string>();
             var inputs = new List<string> { harmonised.Volumes };
             if (mask is not null) inputs.Add(harmonised.Masks.GetValueOrDefault(mask, labelStages[mask]));
             inputs.AddRange(Annotations(manifest).Where(a => a["kind"]!.GetValue<string>() == "categorical" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))
@@ -77,6 +94,19 @@ public static class LabelPipeline
             var classList = classes is { } list ? list.EnumerateArray().Select(x => (x.GetProperty("id").GetInt32(), x.GetProperty("name").GetString()!)).OrderBy(x => x.Item1).ToList() : [];
             stages.Add(new TrainingLayoutStage(manifest.Output.Layout, inputs, mask, classList));
         }
+    }
+
+    /// <summary>
+    /// The mask annotations whose masks something reads after the harmonise steps: a <c>normalise</c> step's mask, the
+    /// training layout's labels, and (layout nifti, which publishes them) every annotation; the last two only when a
+    /// geometric step moves them. A chain of mask stages that nothing reads is not built.
+    /// </summary>
+    private static Dictionary<string, string> Read(DataForgeManifest manifest, Dictionary<string, string> masks, string? training)
+    {
+        var steps = HarmonisePipeline.Steps(manifest);
+        var geometric = steps.Any(s => s.IsGeometric);
+        return masks.Where(m => steps.Any(s => s.MaskAnnotation == m.Key) || (geometric && (manifest.Output.Layout == "nifti" || m.Key == training)))
+            .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
     }
 
     private static IEnumerable<JsonObject> Annotations(DataForgeManifest manifest) =>

@@ -21,7 +21,7 @@ namespace DataForge.Stages.Labels;
 public sealed class LabelStage : IStage
 {
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private readonly Annotation _a;
     private readonly KeyedIdentity _keys;
@@ -30,7 +30,11 @@ public sealed class LabelStage : IStage
     /// <summary>The stage id of an annotation.</summary>
     public static string IdFor(string annotation) => "labels." + annotation;
 
-    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, string pseudonymPrefix)
+    /// <summary>
+    /// The stage of one annotation; <paramref name="publish"/> is false when a training layout publishes the masks
+    /// (<see cref="LabelFilesStage"/> then publishes the label file and report).
+    /// </summary>
+    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, string pseudonymPrefix, bool publish = true)
     {
         _a = annotation;
         _keys = new KeyedIdentity(secret);
@@ -43,7 +47,7 @@ public sealed class LabelStage : IStage
         }));
         Definition = new StageDefinition(IdFor(annotation.Name), Version, StageShape.Reduce, inputs, key)
         {
-            Publish = true,
+            Publish = publish,
             ReadsInputPaths = true,
             // The volumes only: a published volume's BIDS sidecar (nifti/*.json) is not a label input.
             InputPaths = inputs.Contains(VolumeStage.Id) ? new Dictionary<string, IReadOnlyList<string>> { [VolumeStage.Id] = ["**/*.nii", "**/*.nii.gz"] } : null,
@@ -57,6 +61,7 @@ public sealed class LabelStage : IStage
         var ids = new Identifiers(_keys, _prefix);
         var volumes = new Dictionary<string, ImageGeometry>(StringComparer.Ordinal);
         var files = new List<StageItem>();
+        var instances = new Dictionary<string, StageItem>(StringComparer.Ordinal);
         foreach (var item in input.Items)
         {
             var m = item.Metadata;
@@ -64,7 +69,11 @@ public sealed class LabelStage : IStage
                 volumes[s.GetString()!] = new ImageGeometry(m.GetProperty("pseudonym").GetString()!, s.GetString()!, item.Path ?? "",
                     m.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
                     Affine.FromRows(affine.EnumerateArray().Select(d => d.GetDouble()).ToArray()));
-            else if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("pseudonym", out _)) ids.Add(m);
+            else if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("pseudonym", out _))
+            {
+                ids.Add(m);
+                if (m.TryGetProperty("sop_instance_uid", out var sop) && sop.ValueKind == JsonValueKind.String) instances.TryAdd(sop.GetString()!, item);
+            }
             else files.Add(item);
         }
 
@@ -76,6 +85,10 @@ public sealed class LabelStage : IStage
             switch (_a.Kind)
             {
                 case "categorical": Categorical(files, ids, entries, violations); break;
+                case "mask" when _a.Format == "coco":
+                    CocoMasks.Import(_a, files, ids, BoxImport.Sizes(input.Items), Definition.Inputs.Contains(VolumeStage.Id) ? volumes : null, instances,
+                        entries, violations, outputs, cancellationToken);
+                    break;
                 case "mask": Masks(files, ids, volumes, entries, violations, outputs, cancellationToken); break;
                 case "landmarks": Landmarks(files, ids, volumes, entries, violations); break;
                 case "boxes": BoxImport.Read(_a, files, ids, BoxImport.Sizes(input.Items), entries, violations); break;
@@ -88,8 +101,9 @@ public sealed class LabelStage : IStage
         }
         if (_a.Required)
         {
-            var labelled = entries.Select(e => e.Place.Key).ToHashSet(StringComparer.Ordinal);
-            var expected = _a.Kind is "categorical" or "boxes" ? ids.All(_a.Level).Select(p => (p.Key, p))
+            // A frame of a multi-frame image labels its image.
+            var labelled = entries.Select(e => (e.Place with { Frame = null }).Key).ToHashSet(StringComparer.Ordinal);
+            var expected = _a.Kind is "categorical" or "boxes" || _a.Level == "image" ? ids.All(_a.Level).Select(p => (p.Key, p))
                 : volumes.Values.Select(v => (v.Series, new Place(v.Patient, null, v.Series, null)));
             foreach (var (key, place) in expected.OrderBy(x => x.Item1, StringComparer.Ordinal))
                 if (!labelled.Contains(key)) violations.Add(new LabelViolation(Name(place), "required", "no label for this item", null));

@@ -6,9 +6,10 @@ namespace DataForge.Stages.Labels;
 
 /// <summary>
 /// MONAI datalist (the Medical Segmentation Decathlon shape that <c>load_decathlon_datalist</c> reads):
-/// <c>images/CASE.nii.gz</c> for every case and <c>datalist.json</c> with one list per split
+/// <c>images/CASE.nii.gz</c> for every case, <c>labels/CASE.nii.gz</c> for every case with a mask (on the image's
+/// grid), and <c>datalist.json</c> with one list per split
 /// (train → training, val / validation → validation, test → test, others under their own name) whose
-/// entries hold <c>image</c>, <c>label</c> (the published mask, when the case has one) and <c>fold</c>
+/// entries hold <c>image</c>, <c>label</c> (the case's mask, when it has one) and <c>fold</c>
 /// (when folds are set), plus one member per categorical annotation of the case. Paths are relative to the output folder. With a mask annotation, training and
 /// validation entries without a mask are left out; test entries never need one.
 /// </summary>
@@ -25,6 +26,7 @@ public static class MonaiLayout
             if (!lists.TryGetValue(key, out var list)) lists[key] = list = [];
             list.Add(c);
             outputs.Add(new StageOutput($"images/{c.Id}.nii.gz", NiftiWriter.Gzip(c.Image.ReadAllBytes())));
+            if (c.Mask is not null && c.MaskPath is { } maskPath) outputs.Add(new StageOutput(maskPath, NiftiWriter.Gzip(c.Mask.ReadAllBytes())));
         }
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))

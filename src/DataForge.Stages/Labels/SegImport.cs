@@ -62,11 +62,12 @@ public static class SegImport
     /// <summary>
     /// The label volume (uint16 voxels, the image's shape and affine) of the segments with a class, or the problems
     /// that stop it (check, message). Overlaps come back as problems beside a volume. <paramref name="sourcePlane"/>
-    /// gives the plane of a source image by its original SOP Instance UID (null when unknown).
+    /// gives the plane of a source image by its original SOP Instance UID (null when unknown); <paramref name="frames"/>,
+    /// when given, the indices of the frames to paint (those of one referenced series).
     /// </summary>
     public static (Volume? Labels, List<(string Check, string Message)> Problems) Paint(
         DicomSegmentation seg, ImageGeometry image, IReadOnlyDictionary<int, int> classes, Func<string, Plane?> sourcePlane,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlySet<int>? frames = null)
     {
         var problems = new List<(string, string)>();
         var shape = image.Shape.Take(3).ToArray();
@@ -74,6 +75,7 @@ public static class SegImport
         var placements = new List<(DicomSegmentationFrame Frame, int[] Origin, int[] Column, int[] Row)>();
         foreach (var frame in seg.Frames)
         {
+            if (frames is not null && !frames.Contains(frame.Index)) continue;
             if (!classes.TryGetValue(frame.Segment, out var id) || id == 0) continue;
             var plane = PlaneOf(frame, sourcePlane);
             if (plane is null)
@@ -126,10 +128,11 @@ public static class SegImport
         return position is null || orientation is null || spacing is null ? null : new Plane(position, orientation, spacing);
     }
 
-    private sealed record Located(int[]? Origin, int[]? Column, int[]? Row, string? Problem);
+    /// <summary>Where a 2D image falls on a grid (origin voxel, voxel steps of a column and a row), or why it does not.</summary>
+    internal sealed record Located(int[]? Origin, int[]? Column, int[]? Row, string? Problem);
 
     /// <summary>Where a frame's pixels fall on the grid: voxel of pixel (0, 0) and the voxel steps of one column and one row.</summary>
-    private static Located Locate(Plane plane, int rows, int columns, Affine inverse, int[] shape)
+    internal static Located Locate(Plane plane, int rows, int columns, Affine inverse, int[] shape)
     {
         double[] Voxel(double r, double c)
         {

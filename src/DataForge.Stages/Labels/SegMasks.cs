@@ -15,7 +15,10 @@ namespace DataForge.Stages.Labels;
 /// (<see cref="SegImport"/>) and then checked and published exactly as a NIfTI mask (<see cref="MaskImport"/>):
 /// <c>labels/ANNOTATION/PSEUDONYM/SERIES.nii.gz</c>. Problems name the SEG by content hash until it is linked,
 /// then by pseudonym and series; segments by number (a segment's label is the file's own text). A SEG whose own
-/// patient (Patient ID and issuer) is a different de-identified patient than its series' is not imported.
+/// patient (Patient ID and issuer) is a different de-identified patient than its series' is not imported. A SEG that
+/// references several series (Referenced Series Sequence items, or frames whose source images lie in several series)
+/// is split: each frame goes to the series of its source image and each part is painted on its series' volume and
+/// published as that series' mask; a frame whose source image is in none of them is reported.
 /// </summary>
 public static class SegMasks
 {
@@ -42,17 +45,12 @@ public static class SegMasks
                 violations.Add(new LabelViolation(where, "format", $"not a DICOM SEG (SOP Class UID is not {DicomSegmentation.SopClassUid})", null));
                 continue;
             }
-            if (Link(file.Dataset, ids, where, violations) is not { } place) continue;
-            var name = place.Patient + "/" + place.Series;
+            if (Link(file.Dataset, ids, where, violations) is not { Count: > 0 } places) continue;
             if (file.Dataset.GetString(DicomTags.PatientID) is { } patientId
-                && ids.Resolve("patient", patientId, file.Dataset.GetString(DicomTags.IssuerOfPatientID)) is { } owner && owner.Patient != place.Patient)
+                && ids.Resolve("patient", patientId, file.Dataset.GetString(DicomTags.IssuerOfPatientID)) is { } owner && places.Any(p => owner.Patient != p.Patient))
             {
-                violations.Add(new LabelViolation(name, "link", $"the SEG ({where}) belongs to another patient than the series it references", null));
-                continue;
-            }
-            if (!volumes.TryGetValue(place.Series!, out var image))
-            {
-                violations.Add(new LabelViolation(name, "link", "the series has no image volume", null));
+                violations.Add(new LabelViolation(places.Count == 1 ? places[0].Patient + "/" + places[0].Series : where, "link",
+                    $"the SEG ({where}) belongs to another patient than the series it references", null));
                 continue;
             }
 
@@ -63,58 +61,92 @@ public static class SegMasks
             }
             catch (DicomFormatException e)
             {
-                violations.Add(new LabelViolation(name, "format", Unusable(where, e), null));
+                violations.Add(new LabelViolation(places.Count == 1 ? places[0].Patient + "/" + places[0].Series : where, "format", Unusable(where, e), null));
                 continue;
             }
+            var parts = Parts(seg, places, ids, where, violations);
             var (classes, mapping) = SegImport.ClassesOf(seg, annotation);
-            foreach (var (check, message) in mapping) violations.Add(new LabelViolation(name, check, message, place));
-            (DataForge.Imaging.Volume? labels, List<(string Check, string Message)> problems) painted;
-            try
+            foreach (var (place, frames) in parts)
             {
-                painted = SegImport.Paint(seg, image, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken);
-            }
-            catch (DicomFormatException e)
-            {
-                violations.Add(new LabelViolation(name, "format", Unusable(where, e), null));
-                continue;
-            }
-            foreach (var (check, message) in painted.problems) violations.Add(new LabelViolation(name, check, message, place));
-            if (painted.labels is null) continue;
+                var name = place.Patient + "/" + place.Series;
+                foreach (var (check, message) in mapping) violations.Add(new LabelViolation(name, check, message, place));
+                if (!volumes.TryGetValue(place.Series!, out var image))
+                {
+                    violations.Add(new LabelViolation(name, "link", "the series has no image volume", null));
+                    continue;
+                }
+                (DataForge.Imaging.Volume? labels, List<(string Check, string Message)> problems) painted;
+                try
+                {
+                    painted = SegImport.Paint(seg, image, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken, places.Count == 1 ? null : frames);
+                }
+                catch (DicomFormatException e)
+                {
+                    violations.Add(new LabelViolation(name, "format", Unusable(where, e), null));
+                    continue;
+                }
+                foreach (var (check, message) in painted.problems) violations.Add(new LabelViolation(name, check, message, place));
+                if (painted.labels is null) continue;
 
-            var (bytes, present, problems) = MaskImport.Check(painted.labels, image, annotation.Classes);
-            foreach (var (check, message) in problems) violations.Add(new LabelViolation(name, check, message, place));
-            if (bytes is null) continue;
-            var path = $"labels/{annotation.Name}/{place.Patient}/{place.Series}.nii.gz";
-            if (outputs.Any(o => o.Path == path))
-            {
-                violations.Add(new LabelViolation(name, "conflict", $"two masks name the same series (the second is {where})", place));
-                continue;
+                var (bytes, present, problems) = MaskImport.Check(painted.labels, image, annotation.Classes);
+                foreach (var (check, message) in problems) violations.Add(new LabelViolation(name, check, message, place));
+                if (bytes is null) continue;
+                var path = $"labels/{annotation.Name}/{place.Patient}/{place.Series}.nii.gz";
+                if (outputs.Any(o => o.Path == path))
+                {
+                    violations.Add(new LabelViolation(name, "conflict", $"two masks name the same series (the second is {where})", place));
+                    continue;
+                }
+                outputs.Add(new StageOutput(path, bytes, JsonSerializer.SerializeToElement(new
+                {
+                    label_mask = annotation.Name, pseudonym = place.Patient, series_instance_uid = place.Series, image = image.Path,
+                })));
+                entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Mask = path, Classes = present }, place));
             }
-            outputs.Add(new StageOutput(path, bytes, JsonSerializer.SerializeToElement(new
-            {
-                label_mask = annotation.Name, pseudonym = place.Patient, series_instance_uid = place.Series, image = image.Path,
-            })));
-            entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Mask = path, Classes = present }, place));
         }
+    }
+
+    /// <summary>
+    /// The frames of each referenced series: a frame goes to the series of its source image; with one series, every
+    /// frame is that series' (placed by its own plane when its source image is unknown). A frame of a SEG referencing
+    /// several series whose source image is in none of them is reported.
+    /// </summary>
+    private static List<(Place Place, HashSet<int> Frames)> Parts(DicomSegmentation seg, IReadOnlyList<Place> places, Identifiers ids, string where,
+        List<LabelViolation> violations)
+    {
+        var parts = places.OrderBy(p => p.Series, StringComparer.Ordinal).Select(p => (Place: p, Frames: new HashSet<int>())).ToList();
+        if (parts.Count == 1)
+        {
+            parts[0].Frames.UnionWith(seg.Frames.Select(f => f.Index));
+            return parts;
+        }
+        var unplaced = new List<int>();
+        foreach (var frame in seg.Frames)
+        {
+            var series = frame.SourceInstances.Select(uid => ids.Resolve("image", uid, null)?.Series).FirstOrDefault(s => s is not null);
+            var part = parts.FindIndex(p => p.Place.Series == series);
+            if (part < 0) unplaced.Add(frame.Index + 1);
+            else parts[part].Frames.Add(frame.Index);
+        }
+        if (unplaced.Count > 0)
+            violations.Add(new LabelViolation(where, "link", $"the SEG references {parts.Count} series and {unplaced.Count} of its frames (frame {string.Join(", ", unplaced.Take(10))}{(unplaced.Count > 10 ? ", ..." : "")}) have no source image in any of them; they are not painted", null));
+        return parts.Where(p => p.Frames.Count > 0).ToList();
     }
 
     private static string Unusable(string where, DicomFormatException e) =>
         $"not a usable DICOM SEG ({where}): {e.Reason}{(e.Tag is { } t ? $" in {t}" : "")}";
 
-    /// <summary>The one de-identified series a SEG references, or null with a link violation.</summary>
-    private static Place? Link(DicomDataset ds, Identifiers ids, string where, List<LabelViolation> violations)
+    /// <summary>The de-identified series a SEG references (Referenced Series Sequence and source images), or null with a link violation.</summary>
+    private static List<Place>? Link(DicomDataset ds, Identifiers ids, string where, List<LabelViolation> violations)
     {
         var (series, instances) = DicomSegmentation.References(ds);
-        var places = series.Count > 0
-            ? series.Select(uid => ids.Resolve("series", uid, null))
-            : instances.Select(uid => ids.Resolve("image", uid, null)).Select(p => p is null ? null : p with { Image = null });
+        var places = series.Select(uid => ids.Resolve("series", uid, null))
+            .Concat(instances.Select(uid => ids.Resolve("image", uid, null)).Select(p => p is null ? null : p with { Image = null }));
         var found = places.OfType<Place>().DistinctBy(p => p.Series).ToList();
-        if (found.Count == 1) return found[0];
-        violations.Add(new LabelViolation(where, "link", found.Count == 0
-            ? series.Count + instances.Count == 0
-                ? "the SEG references no series (no Referenced Series Sequence and no source images)"
-                : "the SEG references no de-identified series (neither its Referenced Series Sequence nor its source images name one that was built)"
-            : $"the SEG references {found.Count} series; one SEG labels one series", null));
+        if (found.Count > 0) return found;
+        violations.Add(new LabelViolation(where, "link", series.Count + instances.Count == 0
+            ? "the SEG references no series (no Referenced Series Sequence and no source images)"
+            : "the SEG references no de-identified series (neither its Referenced Series Sequence nor its source images name one that was built)", null));
         return null;
     }
 

@@ -10,8 +10,8 @@ namespace DataForge.Stages.Labels;
 /// <summary>
 /// Reduce stage <c>export</c>: the image volumes, the masks of one mask annotation and the splits laid
 /// out for a training framework. With <c>harmonise:</c> steps it reads the last step's volumes and the masks
-/// carried through the geometric steps (<see cref="Harmonise.MaskStepStage"/>), whose published path
-/// (<c>mask_path</c>) the MONAI datalist names. One case per series volume, named <c>PSEUDONYM_NNN</c> (NNN counts
+/// carried through the geometric steps (<see cref="Harmonise.MaskStepStage"/>). The masks are published here only
+/// (nnU-Net's labelsTr, MONAI's <c>labels/CASE.nii.gz</c>), on the grid of the published image. One case per series volume, named <c>PSEUDONYM_NNN</c> (NNN counts
 /// the patient's series in UID order). Layout <c>nnunet</c> writes nnU-Net v2 raw (imagesTr, labelsTr,
 /// imagesTs, dataset.json) and checks it as nnU-Net does (<see cref="NnUnetLayout"/>); layout
 /// <c>monai</c> writes images/CASE.nii.gz and datalist.json whose training / validation / test entries
@@ -24,7 +24,7 @@ public sealed class TrainingLayoutStage : IStage
     public const string Id = "export";
 
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly string _layout;
     private readonly string? _annotation;
@@ -54,7 +54,7 @@ public sealed class TrainingLayoutStage : IStage
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
         var volumes = new List<(string Patient, string Series, string Modality, StageItem Item)>();
-        var masks = new Dictionary<string, (string Path, StageItem Item)>(StringComparer.Ordinal);
+        var masks = new Dictionary<string, StageItem>(StringComparer.Ordinal);
         IReadOnlyDictionary<string, (string Split, int? Fold)>? splits = null;
         var categorical = new List<LabelFile>();
         foreach (var item in input.Items)
@@ -65,8 +65,7 @@ public sealed class TrainingLayoutStage : IStage
             else if (m.TryGetProperty("label_file", out _) && m.TryGetProperty("kind", out var kind) && kind.GetString() == "categorical")
                 categorical.Add(LabelFile.Parse(item.ReadAllBytes()));
             else if (m.TryGetProperty("label_mask", out var a) && a.GetString() == _annotation)
-                masks[m.GetProperty("series_instance_uid").GetString()!] = (m.TryGetProperty("mask_path", out var published) ? published.GetString()!
-                    : $"labels/{_annotation}/{m.GetProperty("pseudonym").GetString()}/{m.GetProperty("series_instance_uid").GetString()}.nii.gz", item);
+                masks[m.GetProperty("series_instance_uid").GetString()!] = item;
             else if (m.TryGetProperty("affine", out _))
                 volumes.Add((m.GetProperty("pseudonym").GetString()!, m.GetProperty("series_instance_uid").GetString()!,
                     m.TryGetProperty("modality", out var mod) && mod.ValueKind == JsonValueKind.String ? mod.GetString()! : "image", item));
@@ -80,8 +79,9 @@ public sealed class TrainingLayoutStage : IStage
             {
                 var place = splits is null ? (Split: "train", Fold: (int?)null)
                     : splits.TryGetValue(v.Patient, out var p) ? p : (Split: "train", Fold: null);
-                masks.TryGetValue(v.Series, out var mask);
-                cases.Add(new TrainingCase($"{v.Patient}_{n++:000}", v.Patient, v.Series, v.Modality, place.Split, place.Fold, v.Item, mask.Item, mask.Path)
+                var mask = masks.GetValueOrDefault(v.Series);
+                var id = $"{v.Patient}_{n++:000}";
+                cases.Add(new TrainingCase(id, v.Patient, v.Series, v.Modality, place.Split, place.Fold, v.Item, mask, mask is null ? null : $"labels/{id}.nii.gz")
                 {
                     Values = Values(categorical, v.Patient, v.Series),
                 });

@@ -23,7 +23,7 @@ public static class PngPipeline
 
     /// <summary>
     /// Appends the export stage of layout coco, after the labels and splits stages: the PNG images, the
-    /// first boxes annotation (manifest order) and the splits.
+    /// first boxes annotation and the first COCO mask annotation (manifest order) and the splits.
     /// </summary>
     public static void AddCocoExport(DataForgeManifest manifest, List<IStage> stages)
     {
@@ -31,15 +31,23 @@ public static class PngPipeline
         ArgumentNullException.ThrowIfNull(stages);
         if (manifest.Output.Layout != "coco") return;
         var annotations = manifest.Labels?["annotations"] is JsonArray a ? a.Select(x => x!.AsObject()).ToList() : [];
-        var boxes = annotations.FirstOrDefault(x => x["kind"]!.GetValue<string>() == "boxes")?["name"]!.GetValue<string>();
+        // The first boxes annotation and the first COCO mask annotation.
+        var named = new[]
+            {
+                annotations.FirstOrDefault(x => x["kind"]!.GetValue<string>() == "boxes"),
+                annotations.FirstOrDefault(x => x["kind"]!.GetValue<string>() == "mask" && LabelPipeline.IsCoco(manifest, x)),
+            }
+            .Select(x => x?["name"]!.GetValue<string>())
+            .OfType<string>()
+            .Where(n => stages.Any(s => s.Definition.Id == LabelStage.IdFor(n)))
+            .ToList();
         var inputs = new List<string> { PngStage.Id };
-        if (boxes is not null && stages.Any(s => s.Definition.Id == LabelStage.IdFor(boxes))) inputs.Add(LabelStage.IdFor(boxes));
-        else boxes = null;
+        inputs.AddRange(named.Select(LabelStage.IdFor));
         var splits = stages.Any(s => s.Definition.Id == SplitStage.Id);
         if (splits) inputs.Add(SplitStage.Id);
         var classes = manifest.Labels?["classes"] is JsonArray c
             ? c.Select(x => (x!["id"]!.GetValue<int>(), x["name"]!.GetValue<string>())).OrderBy(x => x.Item1).ToList()
             : new List<(int, string)>();
-        stages.Add(new CocoLayoutStage(inputs, boxes, classes, splits));
+        stages.Add(new CocoLayoutStage(inputs, named, classes, splits));
     }
 }

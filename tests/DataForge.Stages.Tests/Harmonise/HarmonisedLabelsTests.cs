@@ -65,8 +65,19 @@ public sealed class HarmonisedLabelsTests : IDisposable
         Assert.Contains(result.Stages, s => s.StageId == "labels.body.harmonise-2-resample");
         Assert.DoesNotContain(result.Stages, s => s.StageId == "labels.body.harmonise-4-normalise");
 
+        // The masks are published once, on the final grid (labelsTr); the label file and report stay.
+        Assert.False(Directory.Exists(_p.Combine("out", "labels", "body")), "masks are published beside labelsTr");
+        Assert.True(File.Exists(_p.Combine("out", "labels", "body.json")));
+        // The acquired-grid masks the oracle samples: the input masks, by the pseudonym of their patient.
+        var keys = new KeyedIdentity(LabelProject.Secret);
+        foreach (var s in _p.Series)
+        {
+            var folder = _p.Combine("acquired", keys.Pseudonym("id:" + s.Issuer + "\0" + s.PatientId, "ANON-"));
+            Directory.CreateDirectory(folder);
+            File.Copy(_p.Combine("masks", s.SeriesUid + ".nii.gz"), Path.Combine(folder, "mask.nii.gz"));
+        }
         var run = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "check_harmonised_labels.py"),
-            _p.Combine("out"), "body", "marks", .. Spacing.Split(", ")]);
+            _p.Combine("out"), "body", "marks", .. Spacing.Split(", "), _p.Combine("acquired")]);
         Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
         using var summary = JsonDocument.Parse(run.StandardOutput);
         Assert.True(summary.RootElement.GetProperty("cases").GetInt32() > 0, run.StandardOutput);
@@ -90,7 +101,8 @@ public sealed class HarmonisedLabelsTests : IDisposable
         foreach (var entry in training)
         {
             var label = entry.GetProperty("label").GetString()!;
-            Assert.StartsWith("labels/body/harmonised/", label, StringComparison.Ordinal);
+            // The export's own copy of the harmonised mask; the acquired-grid and harmonised masks are not published beside it.
+            Assert.Equal($"labels/{Path.GetFileName(entry.GetProperty("image").GetString()!)}", label);
             var run = Oracle.Run(python, ["-c", """
                 import sys, nibabel, numpy as np
                 a, b = nibabel.load(sys.argv[1]), nibabel.load(sys.argv[2])
@@ -99,6 +111,7 @@ public sealed class HarmonisedLabelsTests : IDisposable
                 """, _p.Combine("out", entry.GetProperty("image").GetString()!), _p.Combine("out", label)]);
             Assert.True(run.ExitCode == 0, run.StandardError);
         }
+        Assert.False(Directory.Exists(_p.Combine("out", "labels", "body")), "masks are published beside the datalist's");
     }
 
     [SkippableFact]
@@ -158,7 +171,7 @@ public sealed class HarmonisedLabelsTests : IDisposable
         Directory.Delete(_p.Combine("out"), recursive: true);
         var second = Build();
         Assert.Equal(first.Keys.Order(), second.Keys.Order());
-        Assert.Contains(first.Keys, k => k.StartsWith(Path.Combine("labels", "body", "harmonised"), StringComparison.Ordinal));
+        Assert.Contains(first.Keys, k => k.StartsWith("labelsTr", StringComparison.Ordinal));
         Assert.All(first, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(second[kv.Key]), kv.Key));
     }
 

@@ -17,9 +17,9 @@ public sealed class LabelProject : IDisposable
     public static readonly byte[] Secret = "label-secret-0123456789abcdef-xyz"u8.ToArray();
     private readonly TempDirectory _dir = new("dataforge-labels");
 
-    public LabelProject(int patients, int slices = 4, int matrix = 10)
+    public LabelProject(int patients, int slices = 4, int matrix = 10, IReadOnlyList<string>? modalities = null)
     {
-        SynthWriter.Write(Combine("raw"), new SynthOptions { Patients = patients, Slices = slices, Matrix = matrix, Modalities = ["CT"] });
+        SynthWriter.Write(Combine("raw"), new SynthOptions { Patients = patients, Slices = slices, Matrix = matrix, Modalities = modalities ?? ["CT"] });
         Series = Directory.GetDirectories(Combine("raw"), "*", SearchOption.AllDirectories)
             .Where(d => Directory.GetFiles(d, "*.dcm").Length > 0)
             .Order(StringComparer.Ordinal)

@@ -145,4 +145,44 @@ public sealed class SegImportTests : IDisposable
             Assert.DoesNotContain(series.SeriesUid, reportText, StringComparison.Ordinal);
         }
     }
+
+    [SkippableFact]
+    public void A_seg_referencing_two_series_is_split_and_each_part_is_painted_on_its_own_series()
+    {
+        var python = Oracle.RequirePython("pydicom", "nibabel", "numpy");
+        using var p = new LabelProject(patients: 1, slices: 4, matrix: 9, modalities: ["CT", "MR"]);
+        var (first, second) = (p.Series[0], p.Series[1]);
+        Assert.Equal(first.PatientId, second.PatientId);
+        Directory.CreateDirectory(p.Combine("segs"));
+        // One segment over both series (4 + 4 frames), and a ninth frame whose source image is in neither.
+        var write = Oracle.Run(python, [Script("write_seg.py"), p.Combine("segs", "both.dcm"), first.Folder + Path.PathSeparator + second.Folder,
+            JsonSerializer.Serialize(new { type = "BINARY", seed = 12, orphan = true, segments = new object[] { new { number = 1, label = "Liver" } } })]);
+        Assert.True(write.ExitCode == 0, write.StandardError);
+        var result = p.Build(Manifest.Replace("ON_FAIL", "exclude").Replace(", segments: {'1': liver, 'SCT:4147007': lesion}", ""));
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(p.Combine("out", "labels", "organs.json")));
+        var items = doc.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        Assert.Equal(2, items.Select(i => i.GetProperty("series").GetString()).Distinct().Count());
+        // Each mask holds exactly the frames of its own series, as numpy places them on that series' volume.
+        var checkedFolders = new List<string>();
+        foreach (var item in items)
+        {
+            var mask = p.Combine("out", item.GetProperty("mask").GetString()!);
+            var image = p.Combine("out", "nifti", item.GetProperty("patient").GetString()!, item.GetProperty("series").GetString()! + ".nii.gz");
+            var matches = new[] { first, second }.Where(s => Oracle.Run(python, [Script("check_seg.py"), p.Combine("segs", "both.dcm"), mask, image, s.Folder, """{"1": 1}"""]).ExitCode == 0).ToList();
+            var series = Assert.Single(matches);
+            var run = Oracle.Run(python, [Script("check_seg.py"), p.Combine("segs", "both.dcm"), mask, image, series.Folder, """{"1": 1}"""]);
+            using var counts = JsonDocument.Parse(run.StandardOutput);
+            Assert.True(counts.RootElement.GetProperty("1").GetInt32() > 0, "the part is empty");
+            checkedFolders.Add(series.Folder);
+        }
+        Assert.Equal(2, checkedFolders.Distinct().Count());
+
+        using var report = JsonDocument.Parse(File.ReadAllText(p.Combine("out", "labels", "organs.report.json")));
+        var violation = Assert.Single(report.RootElement.GetProperty("violations").EnumerateArray().ToList());
+        Assert.Equal("link", violation.GetProperty("check").GetString());
+        Assert.Contains("references 2 series and 1 of its frames (frame 9) have no source image in any of them", violation.GetProperty("message").GetString());
+    }
 }

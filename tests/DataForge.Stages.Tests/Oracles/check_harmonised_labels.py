@@ -1,10 +1,10 @@
 """Checks masks and landmarks carried through harmonise steps into an nnU-Net v2 raw dataset, with nibabel and scipy.
 
-Usage: check_harmonised_labels.py OUT_DIR MASK_ANNOTATION LANDMARK_ANNOTATION SX SY SZ
+Usage: check_harmonised_labels.py OUT_DIR MASK_ANNOTATION LANDMARK_ANNOTATION SX SY SZ [ACQUIRED_DIR]
 For each training case: image and label share shape and affine (nnU-Net's rule, 1e-4); the voxel sizes are the
-target spacing; the label is the acquired-grid mask (OUT/labels/ANNOTATION/PSEUDONYM/*.nii.gz) sampled with
-scipy.ndimage.map_coordinates(order=0) at the positions the two affines give (classes renumbered by dataset.json);
-the published harmonised mask is the same; the image's voxels under the mask have mean 0 and std 1 (zscore over
+target spacing; the label is the acquired-grid mask (ACQUIRED_DIR/PSEUDONYM/*.nii.gz, by default
+OUT/labels/ANNOTATION/PSEUDONYM/*.nii.gz) sampled with scipy.ndimage.map_coordinates(order=0) at the positions the
+two affines give (classes renumbered by dataset.json); a published harmonised mask, if any, is the same; the image's voxels under the mask have mean 0 and std 1 (zscore over
 the mask). Landmarks: a kept point's voxel is inv(image affine) @ position; a dropped point lies outside the grid.
 Exits 1 with the reason on the first failure; prints a JSON summary."""
 import glob
@@ -18,6 +18,7 @@ from scipy import ndimage
 
 out, annotation, marks = sys.argv[1], sys.argv[2], sys.argv[3]
 spacing = [float(v) for v in sys.argv[4:7]]
+acquired = sys.argv[7] if len(sys.argv) > 7 else os.path.join(out, "labels", annotation)
 
 
 def fail(reason):
@@ -48,8 +49,8 @@ for case in cases:
         fail("case %s: image and label grids differ" % case)
     if not np.allclose(image.header.get_zooms()[:3], spacing, atol=1e-4):
         fail("case %s: voxel size %r, not %r" % (case, image.header.get_zooms()[:3], spacing))
-    source = nibabel.load(one(os.path.join(out, "labels", annotation, patient, "*.nii.gz")))
-    harmonised = nibabel.load(one(os.path.join(out, "labels", annotation, "harmonised", patient, "*.nii.gz")))
+    source = nibabel.load(one(os.path.join(acquired, patient, "*.nii.gz")))
+    published = glob.glob(os.path.join(out, "labels", annotation, "harmonised", patient, "*.nii.gz"))
     grid = np.indices(label.shape[:3]).reshape(3, -1)
     world = label.affine @ np.vstack([grid, np.ones(grid.shape[1])])
     coords = (np.linalg.inv(source.affine) @ world)[:3]
@@ -58,7 +59,8 @@ for case in cases:
     if frac.min() < 1e-3:
         fail("case %s: a sample falls half-way between voxels; the nearest neighbour is ill-posed, choose other spacings" % case)
     expected = ndimage.map_coordinates(np.asarray(source.dataobj), coords, order=0, mode="nearest").reshape(label.shape[:3])
-    if not np.array_equal(np.asarray(harmonised.dataobj), expected) or not np.allclose(harmonised.affine, label.affine, atol=1e-4):
+    harmonised = nibabel.load(published[0]) if published else None
+    if harmonised is not None and (not np.array_equal(np.asarray(harmonised.dataobj), expected) or not np.allclose(harmonised.affine, label.affine, atol=1e-4)):
         fail("case %s: the published harmonised mask is not the nearest-neighbour sample of the acquired mask" % case)
     present = sorted(v for v in np.unique(expected).tolist() if v != 0)
     renumbered = np.zeros_like(expected)

@@ -4,7 +4,8 @@
 
 MAPPING: {"segment number": class id}. The SEG's pixel data is unpacked with numpy (BINARY: np.unpackbits,
 bitorder little, frames running on without padding; FRACTIONAL: value > 0 and 2 * value >= MaximumFractionalValue);
-each frame's pixels are placed at the RAS+ position of PS3.3 C.7.6.2.1.1 through the image's inverse affine (frames
+only the frames whose source image is in SERIES_FOLDER (a SEG may reference several series); each frame's pixels
+are placed (with its own plane orientation and pixel spacing, else the shared ones) at the RAS+ position of PS3.3 C.7.6.2.1.1 through the image's inverse affine (frames
 without a plane position take their source image's); segments are painted in number order, a voxel keeping the
 first class painted on it. The mask must equal that volume and share the image's shape and affine. Prints the
 number of labelled voxels per class.
@@ -36,8 +37,6 @@ for f in glob.glob(os.path.join(folder, "*.dcm")):
 image = nb.load(image_path)
 inverse = np.linalg.inv(image.affine)
 shared = ds.SharedFunctionalGroupsSequence[0]
-iop = np.array(shared.PlaneOrientationSequence[0].ImageOrientationPatient, dtype=float)
-spacing = np.array(shared.PixelMeasuresSequence[0].PixelSpacing, dtype=float)
 expected = np.zeros(image.shape[:3], dtype=np.int64)
 
 
@@ -48,8 +47,12 @@ def segment(f):
 for f in sorted(range(n), key=lambda f: (segment(f), f)):
     fg = ds.PerFrameFunctionalGroupsSequence[f]
     label = mapping.get(segment(f), 0)
-    if label == 0:
+    source_uid = fg.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPInstanceUID
+    if label == 0 or source_uid not in sources:
         continue
+    groups = fg if "PlaneOrientationSequence" in fg else shared
+    iop = np.array(groups.PlaneOrientationSequence[0].ImageOrientationPatient, dtype=float)
+    spacing = np.array(groups.PixelMeasuresSequence[0].PixelSpacing, dtype=float)
     if "PlanePositionSequence" in fg:
         ipp = np.array(fg.PlanePositionSequence[0].ImagePositionPatient, dtype=float)
     else:

@@ -1,12 +1,15 @@
 """Writes a DICOM Segmentation (SOP Class 1.2.840.10008.5.1.4.1.1.66.4) over a synthetic series, by hand with pydicom.
 
-  write_seg.py OUT SERIES_FOLDER SPEC_JSON
+  write_seg.py OUT SERIES_FOLDER[:SERIES_FOLDER...] SPEC_JSON
 
 SPEC: {"type": "BINARY"|"FRACTIONAL", "seed": N, "segments": [{"number": 1, "label": "Liver", "code": "SCT:10200004"}],
        "slices": [indices into the series sorted along its normal] (default all),
        "defect": none | "missing-series" | "off-grid" | "bits8" | "truncated" | "no-position",
-       "patient_from": a folder whose patient module the SEG carries (default: the series')}
-Frames: one per segment and slice, random pixels (BINARY: 30% ones; FRACTIONAL: 0..255 with maximum 255).
+       "patient_from": a folder whose patient module the SEG carries (default: the series'),
+       "orphan": true adds, per segment, a frame whose source image is in none of the series}
+With several series folders the SEG references each of them (Referenced Series Sequence, one item per series),
+each frame its own series' source image, and the orientation and pixel spacing go per frame.
+Frames: one per segment, series and slice, random pixels (BINARY: 30% ones; FRACTIONAL: 0..255 with maximum 255).
 The patient module is copied from the series (a SEG carries PHI).
 """
 import glob
@@ -22,12 +25,22 @@ from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 SEG = "1.2.840.10008.5.1.4.1.1.66.4"
 
-out, folder, spec = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+out, folders, spec = sys.argv[1], sys.argv[2].split(os.pathsep), json.loads(sys.argv[3])
 defect = spec.get("defect")
-sources = [pydicom.dcmread(f, stop_before_pixels=True) for f in glob.glob(os.path.join(folder, "*.dcm"))]
+
+
+def series_of(folder):
+    found = [pydicom.dcmread(f, stop_before_pixels=True) for f in glob.glob(os.path.join(folder, "*.dcm"))]
+    o = np.array(found[0].ImageOrientationPatient, dtype=float)
+    found.sort(key=lambda d: float(np.dot(np.cross(o[:3], o[3:]), np.array(d.ImagePositionPatient, dtype=float))))
+    return found
+
+
+all_series = [series_of(f) for f in folders]
+several = len(all_series) > 1
+sources = all_series[0]
 iop = np.array(sources[0].ImageOrientationPatient, dtype=float)
 normal = np.cross(iop[:3], iop[3:])
-sources.sort(key=lambda d: float(np.dot(normal, np.array(d.ImagePositionPatient, dtype=float))))
 rows, cols = int(sources[0].Rows), int(sources[0].Columns)
 fractional = spec.get("type") == "FRACTIONAL"
 rng = np.random.default_rng(spec.get("seed", 1))
@@ -102,22 +115,30 @@ for s in spec["segments"]:
     segments.append(item)
 ds.SegmentSequence = Sequence(segments)
 
+def plane_groups(target, src):
+    orientation = Dataset()
+    orientation.ImageOrientationPatient = list(src.ImageOrientationPatient)
+    target.PlaneOrientationSequence = Sequence([orientation])
+    measures = Dataset()
+    measures.PixelSpacing = list(src.PixelSpacing)
+    measures.SliceThickness = src.SliceThickness if "SliceThickness" in src else 1
+    target.PixelMeasuresSequence = Sequence([measures])
+
+
 shared = Dataset()
-orientation = Dataset()
-orientation.ImageOrientationPatient = list(first.ImageOrientationPatient)
-shared.PlaneOrientationSequence = Sequence([orientation])
-measures = Dataset()
-measures.PixelSpacing = list(first.PixelSpacing)
-measures.SliceThickness = first.SliceThickness if "SliceThickness" in first else 1
-shared.PixelMeasuresSequence = Sequence([measures])
+if not several:
+    plane_groups(shared, first)
 ds.SharedFunctionalGroupsSequence = Sequence([shared])
 
 gap = float(np.dot(normal, np.array(sources[1].ImagePositionPatient, dtype=float) - np.array(sources[0].ImagePositionPatient, dtype=float)))
 frames, pixels = [], []
-for s in spec["segments"]:
-    for k in slices:
-        src = sources[k]
+plan = [(s, k, serie[k], False) for s in spec["segments"] for serie in all_series for k in slices]
+if spec.get("orphan"):
+    plan += [(s, 0, sources[0], True) for s in spec["segments"]]
+for s, k, src, orphan in plan:
         fg = Dataset()
+        if several:
+            plane_groups(fg, src)
         ident = Dataset()
         ident.ReferencedSegmentNumber = s["number"]
         fg.SegmentIdentificationSequence = Sequence([ident])
@@ -133,7 +154,7 @@ for s in spec["segments"]:
             fg.PlanePositionSequence = Sequence([plane])
         reference = Dataset()
         reference.ReferencedSOPClassUID = src.SOPClassUID
-        reference.ReferencedSOPInstanceUID = src.SOPInstanceUID if defect != "missing-series" else generate_uid(entropy_srcs=["x", seed, str(k)])
+        reference.ReferencedSOPInstanceUID = src.SOPInstanceUID if defect != "missing-series" and not orphan else generate_uid(entropy_srcs=["x", seed, str(k), str(orphan)])
         reference.PurposeOfReferenceCodeSequence = code("121322", "DCM", "Source image for image processing operation")
         derivation = Dataset()
         derivation.SourceImageSequence = Sequence([reference])
@@ -147,16 +168,19 @@ for s in spec["segments"]:
 ds.PerFrameFunctionalGroupsSequence = Sequence(frames)
 ds.NumberOfFrames = len(frames)
 
-series = Dataset()
-series.SeriesInstanceUID = first.SeriesInstanceUID if defect != "missing-series" else generate_uid(entropy_srcs=["y", seed])
-instances = []
-for k in slices:
-    item = Dataset()
-    item.ReferencedSOPClassUID = sources[k].SOPClassUID
-    item.ReferencedSOPInstanceUID = sources[k].SOPInstanceUID
-    instances.append(item)
-series.ReferencedInstanceSequence = Sequence(instances)
-ds.ReferencedSeriesSequence = Sequence([series])
+referenced = []
+for serie in all_series:
+    series = Dataset()
+    series.SeriesInstanceUID = serie[0].SeriesInstanceUID if defect != "missing-series" else generate_uid(entropy_srcs=["y", seed])
+    instances = []
+    for k in slices:
+        item = Dataset()
+        item.ReferencedSOPClassUID = serie[k].SOPClassUID
+        item.ReferencedSOPInstanceUID = serie[k].SOPInstanceUID
+        instances.append(item)
+    series.ReferencedInstanceSequence = Sequence(instances)
+    referenced.append(series)
+ds.ReferencedSeriesSequence = Sequence(referenced)
 
 flat = np.stack(pixels).reshape(-1)
 if bits == 1:
