@@ -64,7 +64,8 @@ public static class VaultKeeper
         {
             db.LoadNames(objects);
             var seen = new HashSet<DataForge.Engine.Hashing.ContentHash>();
-            foreach (var outputs in db.LoadOutputsOfSlots(DeidentifyStage.Id).Values)
+            // DICOM instances and the volumes of NIfTI/Analyze sources both carry sealed identities.
+            foreach (var outputs in new[] { DeidentifyStage.Id, VolumeSources.NiftiSourceStage.Id }.SelectMany(stage => db.LoadOutputsOfSlots(stage).Values))
                 foreach (var output in outputs)
                 {
                     if (!seen.Add(output.Metadata)) continue;
