@@ -73,6 +73,7 @@ public sealed record Volume
             TemporalUnit = TemporalUnit,
             Description = Description,
             IntentCode = IntentCode,
+            IntentName = IntentName,
         };
 
     /// <summary>Size along each dimension, x first.</summary>
@@ -166,6 +167,12 @@ public sealed record Volume
 
     /// <summary>NIfTI intent code (0 none, 1002 label, ...).</summary>
     public short IntentCode { get; init; }
+
+    /// <summary>
+    /// NIfTI intent_name (at most 15 ASCII bytes are written). Readers leave it empty: header text reaches an
+    /// output only when a caller sets it, after cleaning.
+    /// </summary>
+    public string IntentName { get; init; } = "";
 
     public bool Equals(Volume? other) => ReferenceEquals(this, other);
 

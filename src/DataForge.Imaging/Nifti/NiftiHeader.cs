@@ -58,6 +58,26 @@ public sealed record NiftiHeader
 
     public required string IntentName { get; init; }
 
+    /// <summary>
+    /// Every character field of the header by its nifti1.h / nifti2.h / dbh.h name (descrip, aux_file,
+    /// intent_name, db_name, data_type; for Analyze also vox_units, cal_units and the data_history text
+    /// fields originator, generated, scannum, patient_id, exp_date, exp_time, hist_un0), read as Latin-1 up
+    /// to the first NUL. These can carry identifying text: see the de-identification's NIfTI header cleaner.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> TextFields { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>Analyze only: the numeric data_history fields (views, vols_added, start_field, field_skip, omax, omin, smax, smin).</summary>
+    public ImmutableSortedDictionary<string, int> AnalyzeHistory { get; init; } = ImmutableSortedDictionary<string, int>.Empty;
+
+    /// <summary>NIfTI only: the header extensions, in file order (empty when the extender's first byte is 0).</summary>
+    public ImmutableArray<NiftiExtension> Extensions { get; init; } = [];
+
+    /// <summary>
+    /// True when the extension chain could not be followed to its end (an esize that is not a positive multiple of
+    /// 16 or runs past vox_offset, or the file ended): <see cref="Extensions"/> holds those read before the damage.
+    /// </summary>
+    public bool ExtensionsDamaged { get; init; }
+
     /// <summary>Analyze only: SPM's 1-based origin voxel (zeros when unset).</summary>
     public ImmutableArray<short> Origin { get; init; } = [0, 0, 0];
 

@@ -60,6 +60,29 @@ internal sealed record NiftiLayout(
         XyztUnits: new(500, FieldKind.Int32), IntentCode: new(504, FieldKind.Int32),
         DescripOffset: 240, IntentNameOffset: 508);
 
+    /// <summary>
+    /// The character fields of the header by their nifti1.h / nifti2.h / dbh.h names: (offset, length).
+    /// NIfTI-1 keeps Analyze's data_type and db_name as unused text; NIfTI-2 has neither. Analyze 7.5's
+    /// data_history holds the free-text fields that NIfTI-1 reused for its orientation (originator to exp_time).
+    /// </summary>
+    public IReadOnlyList<(string Name, int Offset, int Length)> TextFields => Format switch
+    {
+        NiftiFormat.Nifti2 => [("descrip", 240, 80), ("aux_file", 320, 24), ("intent_name", 508, 16)],
+        NiftiFormat.Nifti1 => [("data_type", 4, 10), ("db_name", 14, 18), ("descrip", 148, 80), ("aux_file", 228, 24), ("intent_name", 328, 16)],
+        _ =>
+        [
+            ("data_type", 4, 10), ("db_name", 14, 18), ("vox_units", 56, 4), ("cal_units", 60, 8), ("descrip", 148, 80), ("aux_file", 228, 24),
+            ("originator", 253, 10), ("generated", 263, 10), ("scannum", 273, 10), ("patient_id", 283, 10), ("exp_date", 293, 10),
+            ("exp_time", 303, 10), ("hist_un0", 313, 3),
+        ],
+    };
+
+    /// <summary>Analyze 7.5's numeric data_history fields (dbh.h), int32 each, from <c>views</c> at byte 316 to <c>smin</c> at 344.</summary>
+    public static IReadOnlyList<(string Name, int Offset)> AnalyzeHistoryNumbers { get; } =
+    [
+        ("views", 316), ("vols_added", 320), ("start_field", 324), ("field_skip", 328), ("omax", 332), ("omin", 336), ("smax", 340), ("smin", 344),
+    ];
+
     /// <summary>Magic of a single .nii file and of a .hdr/.img pair.</summary>
     public (byte[] Single, byte[] Pair) Magic => Format == NiftiFormat.Nifti2
         ? ("n+2\0\r\n\u001a\n"u8.ToArray(), "ni2\0\r\n\u001a\n"u8.ToArray())

@@ -212,7 +212,13 @@ public static class NiftiReader
             ? System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(originBytes.AsSpan(i * 2))
             : System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(originBytes.AsSpan(i * 2));
         var gl = new NiftiField(NiftiLayout.AnalyzeGlmax, FieldKind.Int32);
-        return new NiftiHeader
+        var texts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, offset, length) in layout.TextFields) texts[name] = Text(header.Slice(offset, length));
+        var history = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        if (analyze)
+            foreach (var (name, offset) in NiftiLayout.AnalyzeHistoryNumbers)
+                history[name] = (int)new NiftiField(offset, FieldKind.Int32).ReadInteger(header, bigEndian);
+        var parsed = new NiftiHeader
         {
             Format = layout.Format,
             IsSingleFile = isSingle,
@@ -238,7 +244,48 @@ public static class NiftiReader
             GlobalRange = analyze
                 ? ((int)gl.ReadInteger(header, bigEndian), (int)(gl with { Offset = NiftiLayout.AnalyzeGlmin }).ReadInteger(header, bigEndian))
                 : (0, 0),
+            TextFields = texts.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            AnalyzeHistory = history.ToImmutableSortedDictionary(StringComparer.Ordinal),
         };
+        return analyze ? parsed : WithExtensions(source, parsed, layout);
+    }
+
+    /// <summary>An extension larger than this is not read (it is reported as damage): no header needs one.</summary>
+    private const int MaxExtensionSize = 64 << 20;
+
+    /// <summary>
+    /// nifti1.h: after the header, a 4-byte extender whose first byte is non-zero announces extensions, each an
+    /// esize (int32, the whole extension's size, a multiple of 16), an ecode (int32) and esize - 8 bytes of data,
+    /// in the header's byte order. In a single file they end at vox_offset; in a .hdr file, at the end of the file.
+    /// A chain that cannot be followed stops there and is flagged (<see cref="NiftiHeader.ExtensionsDamaged"/>): the
+    /// voxels are still readable, and a caller that must not lose an extension can refuse the file.
+    /// </summary>
+    private static NiftiHeader WithExtensions(Source source, NiftiHeader header, NiftiLayout layout)
+    {
+        long limit = header.IsSingleFile ? header.VoxOffset : long.MaxValue;
+        if (!source.Compressed) limit = Math.Min(limit, source.Length);
+        long at = layout.HeaderSize;
+        if (at + NiftiLayout.ExtenderSize > limit) return header;
+        var pair = new byte[8];
+        if (source.ReadUpTo(pair.AsSpan(0, NiftiLayout.ExtenderSize)) < NiftiLayout.ExtenderSize || pair[0] == 0) return header;
+        at += NiftiLayout.ExtenderSize;
+        var extensions = new List<NiftiExtension>();
+        var damaged = false;
+        while (at + 8 <= limit)
+        {
+            var read = source.ReadUpTo(pair);
+            if (read == 0 && !header.IsSingleFile) break;
+            if (read < 8) { damaged = true; break; }
+            var esize = header.BigEndian ? System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(pair) : System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(pair);
+            var ecode = header.BigEndian ? System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(pair.AsSpan(4)) : System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(pair.AsSpan(4));
+            if (esize == 0 && ecode == 0) break; // zero padding up to vox_offset
+            if (esize < 8 || esize > MaxExtensionSize || at + esize > limit) { damaged = true; break; }
+            var data = new byte[esize - 8];
+            if (source.ReadUpTo(data) < data.Length) { damaged = true; break; }
+            extensions.Add(new NiftiExtension(ecode, at, data));
+            at += esize;
+        }
+        return header with { Extensions = [.. extensions], ExtensionsDamaged = damaged };
     }
 
     /// <summary>nifti1.h DT_* codes that are images but not scalar voxels, by name, so the refusal says what the file holds.</summary>
@@ -308,6 +355,13 @@ public static class NiftiReader
 
         public void ReadExactly(Span<byte> destination, string whenShort)
         {
+            if (ReadUpTo(destination) < destination.Length)
+                throw Error(Position, whenShort + $" (the {(compressed ? "decompressed " : "")}file ends at byte {Position})");
+        }
+
+        /// <summary>Reads until <paramref name="destination"/> is full or the data ends; returns how many bytes were read.</summary>
+        public int ReadUpTo(Span<byte> destination)
+        {
             var total = 0;
             try
             {
@@ -323,8 +377,7 @@ public static class NiftiReader
                 throw Error(Position + total, "the gzip stream is damaged: " + e.Message, e);
             }
             Position += total;
-            if (total < destination.Length)
-                throw Error(Position, whenShort + $" (the {(compressed ? "decompressed " : "")}file ends at byte {Position})");
+            return total;
         }
 
         public void SkipTo(long offset)

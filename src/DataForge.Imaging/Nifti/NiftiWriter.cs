@@ -122,9 +122,11 @@ public static class NiftiWriter
             for (var col = 0; col < 4; col++)
                 layout.Srow.Write(h, volume.Sform[r, col], r * 4 + col);
 
-        // descrip is char[80]: ASCII, truncated, NUL-padded; other characters become '?'.
+        // descrip is char[80] and intent_name char[16]: ASCII, truncated, NUL-terminated; other characters become '?'.
         var text = Encoding.ASCII.GetBytes(volume.Description);
         text.AsSpan(0, Math.Min(text.Length, 79)).CopyTo(h[layout.DescripOffset..]);
+        var intent = Encoding.ASCII.GetBytes(volume.IntentName);
+        intent.AsSpan(0, Math.Min(intent.Length, 15)).CopyTo(h[layout.IntentNameOffset..]);
         return bytes;
     }
 

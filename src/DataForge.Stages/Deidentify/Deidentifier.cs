@@ -269,7 +269,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         context.Count(element.Tag, "cleaned");
     }
 
-    private static string Scrub(string text, IReadOnlyList<string> known)
+    internal static string Scrub(string text, IReadOnlyList<string> known)
     {
         foreach (var identifier in known)
         {
