@@ -50,14 +50,14 @@ public static class PipelineFactory
                 dicom = VisualFeaturesPipeline.Add(stages, config, dicom).ToList();
                 stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
                     publish: layout == "dicom", numbers: pseudonymNumbers));
-                stages.Add(new DeidentificationReportStage(config));
             }
             else stages.Add(new DicomHeaderStage(dicom));
         }
         // NIfTI and Analyze sources: their files checked, and with deidentify: made into de-identified volumes.
         NiftiSourcePipeline.Add(manifest, stages, secret, pseudonymNumbers);
-        if (manifest.Deidentify is not null && NiftiSourcePipeline.DeidentifiedInputs(stages).Count > 0)
+        if (manifest.Deidentify is { } deidentify && NiftiSourcePipeline.DeidentifiedInputs(stages) is { Count: > 0 } deidentified)
         {
+            stages.Add(new DeidentificationReportStage(JsonDocument.Parse(deidentify.ToJsonString()).RootElement.Clone(), deidentified));
             // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
             HarmonisePipeline.Add(manifest, stages);
             // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.

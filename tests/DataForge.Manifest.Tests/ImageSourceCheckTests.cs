@@ -53,6 +53,14 @@ public sealed class ImageSourceCheckTests : IDisposable
         Assert.Contains(problems, p => p.StartsWith("dataforge.yaml:7:1: curate: checks DICOM sources; NIfTI and Analyze sources (sources[0] and any other) are not supported yet", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Pixel_options_are_refused_with_nifti_sources_and_plain_deidentify_validates()
+    {
+        Assert.Empty(_f.Problems(Nifti + "\ndeidentify: {profile: basic, options: [retain-longitudinal-modified-dates, clean-descriptors]}\noutput: {path: out, layout: nifti}\n"));
+        var problems = _f.Problems(Nifti + "\ndeidentify:\n  profile: basic\n  options: [clean-recognizable-visual-features]\noutput: {path: out, layout: nifti}\n");
+        Assert.Contains(problems, p => p.StartsWith("dataforge.yaml:9:13: deidentify.options[0]: clean-recognizable-visual-features is not supported yet with NIfTI and Analyze sources", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("sub-01/ses-2/anat/sub-01_ses-2_T1w.nii.gz", "sub-01", "ses-2")]
     [InlineData("sub-ABC7/anat/sub-ABC7_T1w.nii.gz", "sub-ABC7", null)]

@@ -14,7 +14,8 @@ internal static class VaultWiring
     {
         if (Policy(manifest) is not { } policy || !policy.Pseudonym.IsSequential) return null;
         var sources = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude));
-        try { return VaultKeeper.Numbers(policy, layout, sources, new KeyedIdentity(secret), save); }
+        var keys = new KeyedIdentity(secret);
+        try { return VaultKeeper.Numbers(policy, layout, sources, keys, save, Stages.VolumeSources.NiftiSubjects.Scan(manifest, keys)); }
         catch (VaultException e) { throw new UserErrorException("pseudonym numbering: " + e.Message); }
     }
 

@@ -42,6 +42,13 @@ public sealed record NiftiIdentity
     /// <summary>The series key of an image: its source-relative path without the image suffix.</summary>
     public static string SeriesKey(string stem) => stem;
 
+    /// <summary>The vault's identity of a subject: its keyed token and the subject as patient ID (no name or birth date).</summary>
+    public static PatientIdentity OriginalOf(KeyedIdentity keys, string subject) =>
+        new(keys.PatientToken(PatientKeyOf(subject)), "", subject, "", "");
+
+    /// <summary>The patient key of a subject: a DICOM Patient ID without issuer.</summary>
+    public static string PatientKeyOf(string subject) => "id:\0" + subject;
+
     /// <summary>The identity from the metadata <see cref="NiftiFilesStage"/> gave the image's file.</summary>
     public static NiftiIdentity Of(JsonElement metadata, KeyedIdentity keys, DeidPolicy policy, IReadOnlyDictionary<string, int>? numbers)
     {
@@ -49,7 +56,7 @@ public sealed record NiftiIdentity
         var stem = NiftiSourceStage.Text(metadata, "stem");
         if (subject is null || stem is null) return new NiftiIdentity { Problem = "the image's file record has no subject or path (rebuild; the files stage makes them)" };
         var session = NiftiSourceStage.Text(metadata, "session");
-        var patientKey = "id:\0" + subject;
+        var patientKey = PatientKeyOf(subject);
         var token = keys.PatientToken(patientKey);
         int? number = null;
         if (policy.Pseudonym.IsSequential)
@@ -72,7 +79,7 @@ public sealed record NiftiIdentity
             StudyUid = keys.Uid("nifti-study\0" + subject + "\0" + (session ?? "")),
             SeriesUid = keys.Uid(SeriesKey(stem)),
             DateOffsetDays = policy.Has("retain-longitudinal-modified-dates") ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
-            Original = new PatientIdentity(token, "", subject, "", ""),
+            Original = OriginalOf(keys, subject),
             Identifiers = new LeakCheck(values, new HashSet<string>()),
         };
     }

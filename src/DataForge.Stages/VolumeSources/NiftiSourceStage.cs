@@ -5,6 +5,7 @@ using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Stages.Deidentify;
+using DataForge.Stages.Deidentify.Nifti;
 
 namespace DataForge.Stages.VolumeSources;
 
@@ -82,50 +83,94 @@ public sealed class NiftiSourceStage : IStage
 
         var image = single ?? header!;
         Volume volume;
+        NiftiHeader original;
         try
         {
-            volume = single is not null ? ReadSingle(single) : ReadPair(header!, data!);
+            (original, volume) = single is not null ? ReadSingle(single) : ReadPair(header!, data!);
         }
         catch (NiftiFormatException e)
         {
             return StageResult.Failed($"not a readable image: {e.FilePath}: byte {e.Offset}: {e.Problem}");
         }
+        JsonObject? sourceSidecar = null;
+        if (sidecar is not null)
+        {
+            try { sourceSidecar = JsonNode.Parse(sidecar.ReadAllBytes()) as JsonObject; }
+            catch (JsonException) { } // the files stage failed it already; the image goes on without its facts
+        }
 
         var identity = NiftiIdentity.Of(image.Metadata, _keys, _policy, _numbers);
         if (identity.Problem is { } problem) return StageResult.Failed(problem);
-        var cleaned = volume with { Description = "" };
-        var bytes = NiftiWriter.Encode(cleaned, gzip: false);
-        var acquisition = new JsonObject();
+        // Header text, extensions and sidecar keys by the DICOM policy (PS3.15 Annex E, see Deidentify.Nifti).
+        var context = NiftiPatientContext.For(_keys, _policy, identity.PatientKey, identity.Pseudonym, identity.Identifiers.Values);
+        var headerCleaning = NiftiHeaderCleaner.Clean(original, _policy, context);
+        var sidecarCleaning = sourceSidecar is null ? null : SidecarCleaner.Clean(sourceSidecar, _policy, context);
+        var acquisition = sidecarCleaning?.Sidecar ?? new JsonObject();
+        var bytes = NiftiWriter.Encode(headerCleaning.ApplyTo(volume), gzip: false);
         var facts = JsonSerializer.SerializeToUtf8Bytes(acquisition);
         var path = $"{Id}/{identity.Pseudonym}/{identity.SeriesUid}.nii";
         if (StageOutput.CheckPath(path) is { } bad) return StageResult.Failed("pseudonym or series UID is not usable in a path: " + bad);
-        var headerBytes = bytes.AsSpan(0, Math.Min(bytes.Length, 352));
-        if (NiftiLeakGate.Check(headerBytes, facts, path, identity.Identifiers) is { } leak) return StageResult.Failed(leak);
+        var found = NiftiIdentifiers.Collect(original, sourceSidecar, _policy);
+        var identifiers = new LeakCheck(
+            new HashSet<string>(identity.Identifiers.Values.Concat(found.Values), StringComparer.OrdinalIgnoreCase),
+            new HashSet<string>(identity.Identifiers.NameParts.Concat(found.NameParts), StringComparer.OrdinalIgnoreCase));
+        var headerBytes = bytes.AsSpan(0, (int)Math.Min(bytes.Length, NiftiReader.ReadHeader(new MemoryStream(bytes, writable: false), "output").VoxOffset));
+        if (NiftiLeakGate.Check(headerBytes, facts, path, identifiers) is { } leak) return StageResult.Failed(leak);
 
         var metadata = new JsonObject
         {
             ["pseudonym"] = identity.Pseudonym,
             ["study_instance_uid"] = identity.StudyUid,
             ["series_instance_uid"] = identity.SeriesUid,
-            ["modality"] = Text(image, "modality") ?? "OT",
+            ["modality"] = Code(acquisition, "Modality") ?? Text(image, "modality") ?? "OT",
+            ["manufacturer"] = acquisition["Manufacturer"] is JsonValue m && m.TryGetValue<string>(out var maker) ? maker : null,
             [SourceFormatProperty] = Text(image, "format") ?? "",
-            ["acquisition"] = acquisition,
+            ["acquisition"] = acquisition.DeepClone(),
+            [DeidentificationReportStage.CountsProperty] = Counts(headerCleaning.Report, sidecarCleaning?.Report),
         };
         if (!_policy.Anonymise) metadata[DeidentifyStage.SealedIdentityProperty] = SealedIdentity.Seal(_keys, identity.Original);
         return StageResult.Success(new StageOutput(path, bytes, JsonSerializer.SerializeToElement(metadata)));
     }
 
-    private static Volume ReadSingle(StageItem item)
+    private static (NiftiHeader, Volume) ReadSingle(StageItem item)
     {
-        using var stream = new MemoryStream(item.ReadAllBytes(), writable: false);
-        return NiftiReader.Read(stream, $".nii (content #{item.Hash.Short})");
+        var bytes = item.ReadAllBytes();
+        var name = $".nii (content #{item.Hash.Short})";
+        using var stream = new MemoryStream(bytes, writable: false);
+        var header = NiftiReader.ReadHeader(stream, name);
+        using var again = new MemoryStream(bytes, writable: false);
+        return (header, NiftiReader.Read(again, name));
     }
 
-    private static Volume ReadPair(StageItem header, StageItem data)
+    private static (NiftiHeader, Volume) ReadPair(StageItem header, StageItem data)
     {
-        using var h = new MemoryStream(header.ReadAllBytes(), writable: false);
+        var bytes = header.ReadAllBytes();
+        var name = $".hdr (content #{header.Hash.Short})";
+        using var h = new MemoryStream(bytes, writable: false);
+        var parsed = NiftiReader.ReadHeader(h, name);
+        using var h2 = new MemoryStream(bytes, writable: false);
         using var d = new MemoryStream(data.ReadAllBytes(), writable: false);
-        return NiftiReader.ReadPair(h, d, $".hdr (content #{header.Hash.Short})");
+        return (parsed, NiftiReader.ReadPair(h2, d, name));
+    }
+
+    /// <summary>A sidecar value that has the form of a DICOM code string (CT, MR, PT), else null.</summary>
+    private static string? Code(JsonObject sidecar, string key) =>
+        sidecar[key] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length is >= 1 and <= 16 && s.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_')
+            ? s : null;
+
+    /// <summary>What the cleaners did, per field or key (no values), in the shape the de-identification report sums.</summary>
+    private static JsonObject Counts(CleaningReport header, CleaningReport? sidecar)
+    {
+        var counts = new JsonObject();
+        foreach (var (prefix, report) in new[] { ("nifti:", header), ("sidecar:", sidecar) })
+            if (report is not null)
+                foreach (var (field, outcomes) in report.Counts)
+                {
+                    var entry = new JsonObject();
+                    foreach (var (outcome, n) in outcomes) entry[outcome] = n;
+                    counts[prefix + field] = entry;
+                }
+        return counts;
     }
 
     /// <summary>A string member of an item's metadata, or null.</summary>

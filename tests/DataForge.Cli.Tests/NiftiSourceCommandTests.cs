@@ -1,0 +1,46 @@
+using DataForge.Testing;
+
+namespace DataForge.Cli.Tests;
+
+/// <summary>A BIDS tree (written by nibabel) built by the CLI: sequential pseudonyms from the vault, re-identification by subject.</summary>
+public sealed class NiftiSourceCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new("dataforge-cli-nifti");
+
+    public void Dispose() => _dir.Dispose();
+
+    [SkippableFact]
+    public void BIDS_subjects_get_sequential_pseudonyms_from_the_vault_and_look_up_both_ways()
+    {
+        var python = Oracle.RequirePython("nibabel", "numpy");
+        var script = Path.Combine(TestData.RepositoryRoot, "tests", "DataForge.Stages.Tests", "Oracles", "write_bids.py");
+        var written = Oracle.Run(python, [script, _dir.Path]);
+        Assert.True(written.ExitCode == 0, written.StandardError);
+        _dir.WriteText("dataforge.yaml", """
+            version: 1
+            name: bids-cli
+            sources:
+              - {id: bids, kind: nifti, path: bids}
+            deidentify:
+              profile: basic
+              pseudonym: {format: "SUBJ-{seq:3}"}
+            output: {path: out, layout: nifti}
+            """);
+        var build = CliRunner.Run(_dir.Path, "build", "-j", "2");
+        Assert.True(build.ExitCode == 0, build.Error);
+        Assert.Equal(["SUBJ-001", "SUBJ-002", "SUBJ-003"], Directory.GetDirectories(_dir.Combine("out", "nifti")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // sub-01 has two sessions: two volumes (and sidecars) under one pseudonym.
+        var forward = CliRunner.Run(_dir.Path, "pseudonyms", "lookup", "sub-01");
+        Assert.True(forward.ExitCode == 0, forward.Error);
+        var pseudonym = forward.Out.Trim();
+        Assert.Equal(2, Directory.GetFiles(_dir.Combine("out", "nifti", pseudonym), "*.nii.gz").Length);
+        var back = CliRunner.Run(_dir.Path, "pseudonyms", "lookup", pseudonym);
+        Assert.Equal(0, back.ExitCode);
+        Assert.Contains("id=sub-01", back.Out);
+        // A second build numbers nobody anew and runs nothing.
+        var again = CliRunner.Run(_dir.Path, "build");
+        Assert.Equal(0, again.ExitCode);
+        Assert.DoesNotContain("vault:", again.Error);
+        Assert.Contains("nifti.deidentify: 4 items: 0 ran, 4 cached, 0 failed", again.Out);
+    }
+}
