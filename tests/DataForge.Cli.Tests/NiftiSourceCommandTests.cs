@@ -42,5 +42,17 @@ public sealed class NiftiSourceCommandTests : IDisposable
         Assert.Equal(0, again.ExitCode);
         Assert.DoesNotContain("vault:", again.Error);
         Assert.Contains("nifti.deidentify: 4 items: 0 ran, 4 cached, 0 failed", again.Out);
+
+        // A release lists the volumes and their sidecars as it lists those of DICOM series.
+        foreach (var args in new[] { new[] { "init", "-q", "-b", "main" }, ["config", "user.name", "T"], ["config", "user.email", "t@example.invalid"] })
+            Assert.Equal(0, Oracle.Run("git", args, _dir.Path).ExitCode);
+        var release = CliRunner.Run(_dir.Path, "release", "v1", "-m", "first");
+        Assert.True(release.ExitCode == 0, release.Error);
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(_dir.Combine("releases", "v1", "manifest.json")));
+        var files = manifest.RootElement.GetProperty("files").EnumerateArray().ToList();
+        Assert.Equal(4, files.Count(f => f.GetProperty("kind").GetString() == "nifti-volume"));
+        Assert.Equal(4, files.Count(f => f.GetProperty("kind").GetString() == "sidecar"));
+        Assert.All(files.Where(f => f.GetProperty("kind").GetString() == "nifti-volume"), f =>
+            Assert.Equal("MR", f.GetProperty("item").GetProperty("modality").GetString()));
     }
 }

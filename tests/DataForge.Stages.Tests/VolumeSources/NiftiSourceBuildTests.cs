@@ -157,6 +157,46 @@ public sealed class NiftiSourceBuildTests
         Assert.True(report.GetProperty("attributes").TryGetProperty("nifti:descrip", out _));
     }
 
+    [SkippableFact]
+    public void DICOM_and_NIfTI_sources_build_side_by_side_and_a_table_keyed_by_subject_finds_its_pseudonym()
+    {
+        using var p = new NiftiSourceProject();
+        DataForge.Synth.SynthWriter.Write(p.Combine("dicom"), new DataForge.Synth.SynthOptions { Patients = 1, Slices = 3, Matrix = 12, Modalities = ["MR"] });
+        File.WriteAllText(p.Combine("grades.csv"), "PatientID,grade\nsub-01,low\nsub-02,high\nsub-03,low\nLEG004,high\nsub-99,low\n");
+        var result = p.Build("""
+            version: 1
+            name: mixed-sources
+            sources:
+              - {id: ct, kind: dicom, path: dicom}
+              - {id: bids, kind: nifti, path: bids}
+              - {id: legacy, kind: analyze, path: legacy, subject: "^(?<subject>LEG[0-9]+)_", modality: MR}
+              - {id: grades, kind: labels, path: grades.csv, format: csv, key: PatientID}
+            deidentify: {profile: basic}
+            labels:
+              annotations:
+                - {name: grade, kind: categorical, level: patient, source: grades, values: [low, high]}
+            splits:
+              ratios: {train: 0.5, test: 0.5}
+            output: {path: out, layout: nifti}
+            """);
+        Succeeded(result);
+        var volumes = Directory.GetFiles(p.Combine("out", "nifti"), "*.nii.gz", SearchOption.AllDirectories);
+        var dicomSeries = Directory.GetDirectories(p.Combine("dicom"), "*", SearchOption.AllDirectories).Count(d => Directory.GetFiles(d, "*.dcm").Length > 0);
+        Assert.Equal(dicomSeries + p.Images.Count, volumes.Length);
+        // 1 DICOM patient + 3 BIDS subjects + 2 Analyze subjects, each one pseudonym in one split.
+        var split = Splits(p.Combine("out"));
+        Assert.Equal(6, split.Count);
+        Assert.Equal(split.Keys.Order(StringComparer.Ordinal), Directory.GetDirectories(p.Combine("out", "nifti")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // The table's rows keyed by subject land on those subjects' pseudonyms; sub-99 names no image.
+        using var grades = JsonDocument.Parse(File.ReadAllBytes(p.Combine("out", "labels", "grade.json")));
+        var items = grades.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(4, items.Count);
+        Assert.All(items, i => Assert.True(split.ContainsKey(i.GetProperty("patient").GetString()!)));
+        var report = File.ReadAllText(p.Combine("out", "labels", "grade.report.json"));
+        Assert.Contains("link", report);
+        Assert.Empty(p.Leaks(p.Combine("out")));
+    }
+
     private static Dictionary<string, string> Splits(string outRoot)
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outRoot, "splits.json")));
