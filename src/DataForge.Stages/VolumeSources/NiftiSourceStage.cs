@@ -50,6 +50,9 @@ public sealed class NiftiSourceStage : IStage
         {
             ["policy"] = policyConfig,
             ["secret_fingerprint"] = _keys.Fingerprint,
+            // The cleaners' versions: a change in how header or sidecar is cleaned reruns the stage.
+            ["header_cleaner"] = NiftiHeaderCleaner.Version,
+            ["sidecar_cleaner"] = SidecarCleaner.Version,
         };
         if (table is not null) settings["numbers"] = table;
         Definition = new StageDefinition(Id, Version, StageShape.Group, inputs, CanonicalJson.Parse(JsonSerializer.Serialize(settings)))

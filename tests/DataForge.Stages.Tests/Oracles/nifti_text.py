@@ -28,9 +28,13 @@ if sys.argv[1] == "write":
     shape = spec.get("shape", [4, 5, 6])
     data = np.arange(np.prod(shape), dtype=np.int16).reshape(shape, order="F") * 3 - 7
     affine = np.array(spec.get("affine", [[2, 0, 0, -10], [0, 2.5, 0, 20], [0, 0, 3, -5], [0, 0, 0, 1]]), dtype=float)
-    kind = {"nifti1": nibabel.Nifti1Image, "nifti2": nibabel.Nifti2Image, "analyze": nibabel.AnalyzeImage}[spec["format"]]
-    image = kind(data, affine)
+    kind = {"nifti1": nibabel.Nifti1Image, "nifti2": nibabel.Nifti2Image, "analyze": nibabel.AnalyzeImage,
+            "spm2": nibabel.Spm2AnalyzeImage, "nifti1pair": nibabel.Nifti1Pair}[spec["format"]]
+    image = kind(data, None if "origin" in spec else affine)
     header = image.header
+    if "origin" in spec:  # SPM's origin (1-based voxel) in originator's first six bytes; no .mat file
+        header.set_zooms((2, 2.5, 3))
+        header["origin"] = spec["origin"] + [0, 0]
     if spec.get("big_endian"):
         image = kind(data, affine, header.as_byteswapped(">"))
         header = image.header
@@ -39,7 +43,7 @@ if sys.argv[1] == "write":
             header[name] = value.encode("latin-1")
     for name, value in spec.get("numbers", {}).items():
         header[name] = value
-    if spec["format"] != "analyze":
+    if spec["format"] not in ("analyze", "spm2"):
         if "intent_code" in spec:
             header["intent_code"] = spec["intent_code"]
         for code, content in spec.get("extensions", []):

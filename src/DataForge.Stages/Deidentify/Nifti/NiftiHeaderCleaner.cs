@@ -21,6 +21,9 @@ namespace DataForge.Stages.Deidentify.Nifti;
 /// </summary>
 public static class NiftiHeaderCleaner
 {
+    /// <summary>Bump when the same header and policy give another output: a stage that calls this puts it into its action key.</summary>
+    public const int Version = 1;
+
     /// <summary>Cleans <paramref name="header"/> (not modified) for one patient.</summary>
     public static NiftiHeaderCleaning Clean(NiftiHeader header, DeidPolicy policy, NiftiPatientContext context)
     {

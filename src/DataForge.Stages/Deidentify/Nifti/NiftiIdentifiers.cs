@@ -29,11 +29,14 @@ public static class NiftiIdentifiers
     /// What the leak gate must not find in this file's outputs. With <paramref name="policy"/>, values the sidecar
     /// cleaner keeps unchanged under it (a date under retain-longitudinal-full-dates, an institution under
     /// retain-institution-identity, a keep override) are not looked for; without it, every identifier is.
+    /// <paramref name="others"/> adds identifiers the caller knows (subject and session labels from the path).
+    /// Values shorter than four characters are left out everywhere: they match by chance.
     /// </summary>
-    public static LeakCheck Collect(NiftiHeader? header, JsonObject? sidecar, DeidPolicy? policy = null)
+    public static LeakCheck Collect(NiftiHeader? header, JsonObject? sidecar, DeidPolicy? policy = null, IEnumerable<string>? others = null)
     {
         var values = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var parts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var other in others ?? []) Add(values, other);
         if (header is not null && header.Format == NiftiFormat.Analyze75)
         {
             if (header.TextFields.GetValueOrDefault("patient_id") is { } id) Add(values, id);
@@ -130,8 +133,11 @@ public static class NiftiIdentifiers
     }
 
     /// <summary>
-    /// The scrub list of a set of identifiers: each whole, each name component (split at ^ = , and spaces) of two
-    /// characters or more, and the usual written forms of a date; longest first, so a whole name goes before its parts.
+    /// The scrub list of a set of identifiers: each whole (three characters or more), the family, given and middle
+    /// names of a person name (PS3.5 6.2: family^given^middle^prefix^suffix; two characters or more, as DICOM
+    /// descriptors are scrubbed; prefixes and suffixes such as DR or MR are words, not identifiers), the words of
+    /// a name written with spaces or commas (three characters or more), and the usual written forms of a date;
+    /// longest first, so a whole name goes before its parts.
     /// </summary>
     internal static IReadOnlyList<string> ScrubList(IEnumerable<string> identifiers)
     {
@@ -139,9 +145,12 @@ public static class NiftiIdentifiers
         foreach (var identifier in identifiers)
         {
             var whole = identifier.Trim();
-            if (whole.Length < 2) continue;
-            list.Add(whole);
-            list.AddRange(whole.Split('^', '=', ',', ' ').Select(p => p.Trim()).Where(p => p.Length >= 2));
+            if (whole.Length >= 3) list.Add(whole);
+            if (whole.Contains('^') || whole.Contains('='))
+                foreach (var group in whole.Split('='))
+                    list.AddRange(group.Split('^').Take(3).Select(p => p.Trim()).Where(p => p.Length >= 2));
+            else
+                list.AddRange(whole.Split(',', ' ').Select(p => p.Trim()).Where(p => p.Length >= 3));
             list.AddRange(TemporalText.Forms(whole));
         }
         return list.Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).ToList();

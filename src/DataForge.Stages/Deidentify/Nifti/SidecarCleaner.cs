@@ -30,6 +30,9 @@ namespace DataForge.Stages.Deidentify.Nifti;
 /// </summary>
 public static partial class SidecarCleaner
 {
+    /// <summary>Bump when the same sidecar and policy give another output: a stage that calls this puts it into its action key.</summary>
+    public const int Version = 1;
+
     /// <summary>Cleans <paramref name="sidecar"/> (not modified) for one patient.</summary>
     public static SidecarCleaning Clean(JsonObject sidecar, DeidPolicy policy, NiftiPatientContext context)
     {
@@ -135,9 +138,9 @@ public static partial class SidecarCleaner
             switch (outcome)
             {
                 case Outcome.Keep:
-                    return (KeepValue(key, value), "kept");
+                    return (KeepValue(key, value, vr), "kept");
                 case Outcome.KeepChecked:
-                    return Fits(value, vr!) ? (KeepValue(key, value), "kept") : (null, "removed");
+                    return Fits(value, vr!) ? (KeepValue(key, value, vr), "kept") : (null, "removed");
                 case Outcome.Empty:
                     return (JsonValue.Create(""), "emptied");
                 case Outcome.Pseudonym:
@@ -175,23 +178,27 @@ public static partial class SidecarCleaner
             if (vr == DicomVR.PN)
                 return Map(value, n => ContentCleaning.CleanPersonName(n, patientName, context.Pseudonym) is var c && c == context.Pseudonym ? c : null) is { } names
                     ? (names, "pseudonymised") : (null, "removed");
-            if (vr is { IsString: true } && vr != DicomVR.UI) return (KeepValue(key, value), "cleaned");
-            return (KeepValue(key, value), "kept");
+            if (vr is { IsString: true } && vr != DicomVR.UI) return (KeepValue(key, value, vr), "cleaned");
+            return (KeepValue(key, value, vr), "kept");
         }
 
-        /// <summary>A kept value: strings scrubbed, objects cleaned key by key, arrays element by element.</summary>
-        private JsonNode? KeepValue(string key, JsonNode? value)
+        /// <summary>
+        /// A kept value: strings scrubbed, objects cleaned key by key, arrays element by element. Code strings (CS)
+        /// are controlled words and are not scrubbed: a name component such as MR must not turn Modality MR into
+        /// XXXX. A code string that does spell an identifier is the leak gate's to catch.
+        /// </summary>
+        private JsonNode? KeepValue(string key, JsonNode? value, DicomVR? vr)
         {
             switch (value)
             {
                 case JsonObject o:
                     return CleanObject(o);
                 case JsonArray a:
-                    return new JsonArray(a.Select(e => KeepValue(key, e)).ToArray());
+                    return new JsonArray(a.Select(e => KeepValue(key, e, vr)).ToArray());
                 case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                     var text = v.GetValue<string>();
                     if (key == "PatientAge") text = GeneraliseAge(text);
-                    return JsonValue.Create(Deidentifier.Scrub(text, scrub));
+                    return JsonValue.Create(vr == DicomVR.CS ? text : Deidentifier.Scrub(text, scrub));
                 case JsonValue v when key == "PatientAge" && v.GetValueKind() == JsonValueKind.Number && v.GetValue<double>() > 89:
                     return JsonValue.Create(90);
                 default:

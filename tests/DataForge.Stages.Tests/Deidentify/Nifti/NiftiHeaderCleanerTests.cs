@@ -55,6 +55,7 @@ public sealed class NiftiHeaderCleanerTests : IDisposable
     [InlineData("nifti1", "in.nii")]
     [InlineData("nifti1", "in.nii.gz")]
     [InlineData("nifti2", "in2.nii")]
+    [InlineData("nifti1pair", "pair.hdr")]
     public void Text_fields_are_emptied_and_extensions_dropped_while_voxels_and_affine_stay(string format, string name)
     {
         var input = _dir.Combine(name);
@@ -121,11 +122,14 @@ public sealed class NiftiHeaderCleanerTests : IDisposable
         Assert.Equal(kept ? "kept" : "emptied", cleaning.Report.ActionOf("intent_name"));
     }
 
-    [Fact]
-    public void Our_reader_finds_the_extensions_nibabel_writes_and_reads()
+    [Theory]
+    [InlineData("nifti1", "in.nii.gz")]
+    [InlineData("nifti2", "in.nii")]
+    [InlineData("nifti1pair", "in.hdr")]
+    public void Our_reader_finds_the_extensions_nibabel_writes_and_reads(string format, string name)
     {
-        var input = _dir.Combine("in.nii.gz");
-        NiftiOracle.Write(Spec("nifti1"), input);
+        var input = _dir.Combine(name);
+        NiftiOracle.Write(Spec(format), input);
         var theirs = NiftiOracle.Read(input).GetProperty("extensions").EnumerateArray()
             .Select(e => (e[0].GetInt32(), e[1].GetString()!)).ToList();
         var header = NiftiReader.ReadHeader(input);
@@ -151,13 +155,16 @@ public sealed class NiftiHeaderCleanerTests : IDisposable
         Assert.Equal(theirs.GetProperty("extensions").EnumerateArray().Select(e => e[0].GetInt32()), header.Extensions.Select(e => e.Code));
     }
 
-    [Fact]
-    public void Analyze_text_and_history_fields_are_read_as_nibabel_reads_them_and_all_emptied()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Analyze_text_and_history_fields_are_read_as_nibabel_reads_them_and_all_emptied(bool bigEndian)
     {
         var input = _dir.Combine("an.hdr");
         NiftiOracle.Write(new JsonObject
         {
             ["format"] = "analyze",
+            ["big_endian"] = bigEndian,
             ["text"] = new JsonObject
             {
                 ["descrip"] = "Joe Bloggs", ["aux_file"] = "bloggs", ["db_name"] = "SYN115838", ["data_type"] = "BLOGGS",
@@ -169,6 +176,7 @@ public sealed class NiftiHeaderCleanerTests : IDisposable
         var theirs = NiftiOracle.Read(input);
         var header = NiftiReader.ReadHeader(input);
         Assert.Equal(NiftiFormat.Analyze75, header.Format);
+        Assert.Equal(bigEndian, header.BigEndian);
         foreach (var field in theirs.GetProperty("text").EnumerateObject())
             Assert.Equal(field.Value.GetString(), header.TextFields[field.Name]);
         foreach (var field in theirs.GetProperty("numbers").EnumerateObject())

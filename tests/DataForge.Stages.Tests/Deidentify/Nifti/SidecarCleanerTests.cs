@@ -119,6 +119,8 @@ public sealed class SidecarCleanerTests : IDisposable
         Assert.Contains(_patient.FamilyName, leak.NameParts);
         var output = cleaned.ToJsonString();
         Assert.All(leak.Values, v => Assert.DoesNotContain(v, output, StringComparison.OrdinalIgnoreCase));
+        Assert.Null(NiftiLeakGate.CheckSidecar(cleaned, leak));
+        Assert.NotNull(NiftiLeakGate.CheckSidecar(sidecar, leak));
     }
 
     [Fact]
@@ -176,6 +178,20 @@ public sealed class SidecarCleanerTests : IDisposable
         var others = with.Select(kv => kv.Key).Where(k => !keys.Contains(k)).ToList();
         Assert.Equal(without.Select(kv => kv.Key).Where(k => !keys.Contains(k)), others);
         foreach (var key in others) Assert.Equal(without[key]!.ToJsonString(), with[key]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("retain-safe-private")]
+    [InlineData("clean-structured-content")]
+    [InlineData("clean-graphics")]
+    [InlineData("clean-pixel-data")]
+    [InlineData("clean-recognizable-visual-features")]
+    public void Options_about_private_attributes_content_trees_graphics_and_pixels_change_nothing_in_a_sidecar(string option)
+    {
+        var (sidecar, _) = Dcm2niix("MR");
+        var basic = SidecarCleaner.Clean(sidecar, Options(), Context(Options())).Sidecar;
+        var policy = Options(option);
+        Assert.Equal(basic.ToJsonString(), SidecarCleaner.Clean(sidecar, policy, Context(policy)).Sidecar.ToJsonString());
     }
 
     [Fact]
@@ -268,6 +284,18 @@ public sealed class SidecarCleanerTests : IDisposable
         var dated = SidecarCleaner.Clean(sidecar, policy, context).Sidecar;
         Assert.Equal(new DateOnly(2022, 4, 13).AddDays(context.DateShiftDays).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), dated["ScanDate"]!.GetValue<string>());
         Assert.Equal("11:18:00", dated["TimeZero"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_name_prefix_does_not_scrub_code_strings_or_words_that_equal_it()
+    {
+        var sidecar = JsonNode.Parse("""
+            {"PatientName": "BLOGGS^JOE^^MR", "Modality": "MR", "ScanningSequence": "SE", "PulseSequenceDetails": "MR seq for Joe Bloggs"}
+            """)!.AsObject();
+        var cleaned = SidecarCleaner.Clean(sidecar, Options(), Context(Options())).Sidecar;
+        Assert.Equal("MR", cleaned["Modality"]!.GetValue<string>());
+        Assert.Equal("SE", cleaned["ScanningSequence"]!.GetValue<string>());
+        Assert.Equal("MR seq for XXXX XXXX", cleaned["PulseSequenceDetails"]!.GetValue<string>());
     }
 
     [Fact]
