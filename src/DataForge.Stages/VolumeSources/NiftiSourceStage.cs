@@ -16,8 +16,8 @@ namespace DataForge.Stages.VolumeSources;
 /// subject becomes a pseudonym by the same keyed token and format as a DICOM Patient ID
 /// (<see cref="NiftiIdentity"/>), the session a study and the source-relative path a series, each a keyed
 /// 2.25 UID. The volume is written again by DataForge's writer (no extension, no header text copied), its
-/// sidecar facts are what the policy keeps, and the <see cref="NiftiLeakGate"/> checks header, facts and
-/// path. The item (an uncompressed .nii named by pseudonym and series UID) stays in the private store; the
+/// sidecar facts are what the policy keeps, and the leak gate (<see cref="NiftiLeakGate"/>) checks header,
+/// sidecar and path. The item (an uncompressed .nii named by pseudonym and series UID) stays in the private store; the
 /// volume stage publishes it like any series. A broken pair (a .hdr without its .img, a short .img) fails
 /// with the byte offset; the other images go on.
 /// </summary>
@@ -110,15 +110,16 @@ public sealed class NiftiSourceStage : IStage
         var sidecarCleaning = sourceSidecar is null ? null : SidecarCleaner.Clean(sourceSidecar, _policy, context);
         var acquisition = sidecarCleaning?.Sidecar ?? new JsonObject();
         var bytes = NiftiWriter.Encode(headerCleaning.ApplyTo(volume), gzip: false);
-        var facts = JsonSerializer.SerializeToUtf8Bytes(acquisition);
         var path = $"{Id}/{identity.Pseudonym}/{identity.SeriesUid}.nii";
         if (StageOutput.CheckPath(path) is { } bad) return StageResult.Failed("pseudonym or series UID is not usable in a path: " + bad);
-        var found = NiftiIdentifiers.Collect(original, sourceSidecar, _policy);
+        var found = NiftiIdentifiers.Collect(original, sourceSidecar, _policy, identity.Identifiers.Values);
         var identifiers = new LeakCheck(
             new HashSet<string>(identity.Identifiers.Values.Concat(found.Values), StringComparer.OrdinalIgnoreCase),
             new HashSet<string>(identity.Identifiers.NameParts.Concat(found.NameParts), StringComparer.OrdinalIgnoreCase));
-        var headerBytes = bytes.AsSpan(0, (int)Math.Min(bytes.Length, NiftiReader.ReadHeader(new MemoryStream(bytes, writable: false), "output").VoxOffset));
-        if (NiftiLeakGate.Check(headerBytes, facts, path, identifiers) is { } leak) return StageResult.Failed(leak);
+        // The leak gate: header and extensions, sidecar values, and the output's path.
+        if ((NiftiLeakGate.CheckNifti(bytes, identifiers) ?? NiftiLeakGate.CheckSidecar(acquisition, identifiers)) is { } leak) return StageResult.Failed(leak);
+        if (identifiers.Values.Concat(identifiers.NameParts).FirstOrDefault(v => v.Trim().Length > 0 && path.Contains(v, StringComparison.OrdinalIgnoreCase)) is { } inPath)
+            return StageResult.Failed($"leak gate: a removed identifier ({inPath.Length} characters) appears in the output's path");
 
         var metadata = new JsonObject
         {
