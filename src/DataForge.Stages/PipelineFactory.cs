@@ -9,6 +9,7 @@ using DataForge.Stages.Dicom;
 using DataForge.Stages.Harmonise;
 using DataForge.Stages.Labels;
 using DataForge.Stages.Png;
+using DataForge.Stages.VolumeSources;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
 namespace DataForge.Stages;
@@ -49,15 +50,20 @@ public static class PipelineFactory
                 dicom = VisualFeaturesPipeline.Add(stages, config, dicom).ToList();
                 stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
                     publish: layout == "dicom", numbers: pseudonymNumbers));
-                stages.Add(new DeidentificationReportStage(config));
-                // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
-                HarmonisePipeline.Add(manifest, stages);
-                // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.
-                PngPipeline.Add(manifest, stages);
-                LabelPipeline.Add(manifest, stages, secret);
-                PngPipeline.AddCocoExport(manifest, stages);
             }
             else stages.Add(new DicomHeaderStage(dicom));
+        }
+        // NIfTI and Analyze sources: their files checked, and with deidentify: made into de-identified volumes.
+        NiftiSourcePipeline.Add(manifest, stages, secret, pseudonymNumbers);
+        if (manifest.Deidentify is { } deidentify && NiftiSourcePipeline.DeidentifiedInputs(stages) is { Count: > 0 } deidentified)
+        {
+            stages.Add(new DeidentificationReportStage(JsonDocument.Parse(deidentify.ToJsonString()).RootElement.Clone(), deidentified));
+            // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
+            HarmonisePipeline.Add(manifest, stages);
+            // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.
+            if (dicom.Count > 0) PngPipeline.Add(manifest, stages);
+            LabelPipeline.Add(manifest, stages, secret!);
+            if (dicom.Count > 0) PngPipeline.AddCocoExport(manifest, stages);
         }
         return new Pipeline(sources, stages);
     }

@@ -86,8 +86,8 @@ public sealed class SemanticCheckTests : IDisposable
     [Fact]
     public void A_source_kind_that_cannot_be_read_yet_is_refused()
     {
-        var problems = _f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: nifti"));
-        Assert.StartsWith("dataforge.yaml:5:11: sources[0].kind: nifti sources are not supported yet", Assert.Single(problems));
+        var problems = _f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: image"));
+        Assert.StartsWith("dataforge.yaml:5:11: sources[0].kind: image sources are not supported yet", Assert.Single(problems));
     }
 
     [Fact]

@@ -14,7 +14,8 @@ internal static class VaultWiring
     {
         if (Policy(manifest) is not { } policy || !policy.Pseudonym.IsSequential) return null;
         var sources = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude));
-        try { return VaultKeeper.Numbers(policy, layout, sources, new KeyedIdentity(secret), save); }
+        var keys = new KeyedIdentity(secret);
+        try { return VaultKeeper.Numbers(policy, layout, sources, keys, save, Stages.VolumeSources.NiftiSubjects.Scan(manifest, keys)); }
         catch (VaultException e) { throw new UserErrorException("pseudonym numbering: " + e.Message); }
     }
 
@@ -24,7 +25,9 @@ internal static class VaultWiring
         if (Policy(setup.Manifest) is not { } policy || setup.Secret is null) return;
         var layout = setup.Engine.Layout;
         // Nothing de-identified anew: every identity in the store was added by an earlier build.
-        if (File.Exists(VaultKeeper.PathIn(layout)) && result.Stages.FirstOrDefault(s => s.StageId == DeidentifyStage.Id) is { Executed: 0 }) return;
+        // (DICOM instances and NIfTI-source volumes both carry identities: a new subject alone must reach the vault.)
+        if (File.Exists(VaultKeeper.PathIn(layout))
+            && result.Stages.Where(s => s.StageId is DeidentifyStage.Id or Stages.VolumeSources.NiftiSourceStage.Id).All(s => s.Executed == 0)) return;
         if (policy.Anonymise)
         {
             if (File.Exists(VaultKeeper.PathIn(layout)) && !quiet)

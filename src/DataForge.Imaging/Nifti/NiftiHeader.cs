@@ -4,7 +4,7 @@ namespace DataForge.Imaging.Nifti;
 
 /// <summary>
 /// The fields of a NIfTI-1, NIfTI-2 or Analyze 7.5 header that DataForge uses, as read (before
-/// any interpretation other than byte order). <see cref="NiftiReader.ReadHeader"/> returns one.
+/// any interpretation other than byte order). <see cref="NiftiReader.ReadHeader(string, string?)"/> returns one.
 /// </summary>
 public sealed record NiftiHeader
 {

@@ -25,6 +25,14 @@ public static class NiftiReader
         return ParseHeader(source);
     }
 
+    /// <summary>Reads the header of .nii, .nii.gz, .hdr or .hdr.gz bytes from a seekable stream; <paramref name="name"/> names it in errors.</summary>
+    public static NiftiHeader ReadHeader(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var source = Open(stream, name, stream.Length - stream.Position, leaveOpen: true);
+        return ParseHeader(source);
+    }
+
     /// <summary>Reads a volume: header, then the voxel data from the same file or the .img beside a .hdr; <paramref name="name"/> replaces the path in errors.</summary>
     public static Volume Read(string path, string? name = null)
     {
@@ -46,6 +54,23 @@ public static class NiftiReader
         if (!header.IsSingleFile)
             throw new NiftiFormatException(name, 0, "this is a .hdr header; its voxels are in a separate .img file");
         return Build(header, ReadVoxels(source, header, header.VoxelType!));
+    }
+
+    /// <summary>
+    /// Reads a .hdr/.img pair (NIfTI-1 or Analyze 7.5, each optionally gzip) from two seekable streams;
+    /// <paramref name="name"/> names the header in errors and <paramref name="name"/> + " (.img)" the data.
+    /// </summary>
+    public static Volume ReadPair(Stream header, Stream image, string name)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(image);
+        using var source = Open(header, name, header.Length - header.Position, leaveOpen: true);
+        var parsed = ParseHeader(source);
+        if (parsed.IsSingleFile)
+            throw source.Error(parsed.Format == NiftiFormat.Nifti2 ? NiftiLayout.Nifti2.MagicOffset : NiftiLayout.Nifti1.MagicOffset,
+                "the magic says a single .nii file, but the header came as a .hdr with a separate .img");
+        using var data = Open(image, name + " (.img)", image.Length - image.Position, leaveOpen: true);
+        return Build(parsed, ReadVoxels(data, parsed, parsed.VoxelType!));
     }
 
     /// <summary>The data file of a .hdr header: .img beside it (.img.gz for .hdr.gz).</summary>
@@ -167,7 +192,7 @@ public static class NiftiReader
         }
         var datatype = (int)layout.Datatype.ReadInteger(header, bigEndian);
         var type = VoxelType.FromCode(datatype)
-            ?? throw source.Error(layout.Datatype.Offset, $"datatype {datatype} is not supported (supported: {string.Join(", ", VoxelType.All.Select(t => $"{t.Code} {t.Name}"))})");
+            ?? throw source.Error(layout.Datatype.Offset, UnsupportedDatatype(datatype));
         if (voxels * type.Size > Array.MaxLength)
             throw source.Error(layout.Dim.Offset, $"the voxel data needs {voxels * type.Size} bytes, more than this reader supports (2 GiB)");
 
@@ -261,6 +286,26 @@ public static class NiftiReader
             at += esize;
         }
         return header with { Extensions = [.. extensions], ExtensionsDamaged = damaged };
+    }
+
+    /// <summary>nifti1.h DT_* codes that are images but not scalar voxels, by name, so the refusal says what the file holds.</summary>
+    private static readonly IReadOnlyDictionary<int, string> NonScalarTypes = new Dictionary<int, string>
+    {
+        [1] = "binary (1 bit per voxel)",
+        [32] = "complex64",
+        [128] = "RGB (24-bit colour)",
+        [1536] = "float128",
+        [1792] = "complex128",
+        [2048] = "complex256",
+        [2304] = "RGBA (32-bit colour)",
+    };
+
+    private static string UnsupportedDatatype(int datatype)
+    {
+        var supported = $"supported: {string.Join(", ", VoxelType.All.Select(t => $"{t.Code} {t.Name}"))}";
+        return NonScalarTypes.TryGetValue(datatype, out var what)
+            ? $"datatype {datatype} ({what}) is not supported: only scalar voxels are read ({supported}); convert the image to greyscale first"
+            : $"datatype {datatype} is not supported ({supported})";
     }
 
     private static string Text(ReadOnlySpan<byte> field)

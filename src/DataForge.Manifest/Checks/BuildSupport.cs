@@ -23,7 +23,7 @@ public static class BuildSupport
     public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai", "png", "coco" };
 
     /// <summary>Source kinds that can be read.</summary>
-    public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels" };
+    public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels", "nifti", "analyze" };
 
     /// <summary>Label file formats that can be imported, per annotation kind.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> SupportedLabelFormats { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)

@@ -26,6 +26,7 @@ public static class SemanticChecks
         CheckSplits(manifest, Report);
         CheckCurate(manifest, Report);
         problems.AddRange(PngOutputChecks.Run(manifest));
+        problems.AddRange(ImageSourceChecks.Run(manifest));
         return problems;
     }
 

@@ -11,4 +11,14 @@ public sealed record SourceSpec
     public IReadOnlyList<string> Exclude { get; init; } = [];
     public string? Format { get; init; }
     public string? Key { get; init; }
+
+    /// <summary>
+    /// NIfTI and Analyze sources: a regular expression with a named group <c>subject</c> (and optionally
+    /// <c>session</c>) matched against each image's source-relative path; null means BIDS folders
+    /// (<c>sub-LABEL/[ses-LABEL/]</c>).
+    /// </summary>
+    public string? Subject { get; init; }
+
+    /// <summary>NIfTI and Analyze sources: the modality of every image (CT, MR, PT, ...) when no sidecar says it.</summary>
+    public string? Modality { get; init; }
 }

@@ -28,7 +28,8 @@ public sealed class DeidentificationReportStage : IStage
     public const string FileName = "deidentification.json";
 
     /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
-    public DeidentificationReportStage(JsonElement policyConfig)
+    /// <param name="deidentified">The stages whose items carry counts (default: the deidentify stage; NIfTI sources add theirs).</param>
+    public DeidentificationReportStage(JsonElement policyConfig, IReadOnlyList<string>? deidentified = null)
     {
         var policy = DeidPolicy.From(policyConfig);
         var options = policy.Options.Select(o => new Dictionary<string, string> { ["option"] = o.Name, ["code"] = o.Code }).ToList();
@@ -46,12 +47,12 @@ public sealed class DeidentificationReportStage : IStage
             ["pseudonym_format"] = policy.Pseudonym.Text,
         };
         if (policy.Has("retain-longitudinal-modified-dates")) settings["max_date_shift_days"] = policy.MaxDateShiftDays;
-        string[] inputs = [DeidentifyStage.Id];
-        if (policy.Has("clean-recognizable-visual-features"))
+        string[] inputs = [.. deidentified ?? [DeidentifyStage.Id]];
+        if (policy.Has("clean-recognizable-visual-features") && inputs.Contains(DeidentifyStage.Id))
         {
             _visual = VisualFeaturesPolicy.From(policyConfig);
             settings["visual_features"] = _visual.Settings();
-            inputs = [DeidentifyStage.Id, VisualFactsStage.Id];
+            inputs = [.. inputs, VisualFactsStage.Id];
         }
         Definition = new StageDefinition(Id, Version, StageShape.Reduce, inputs, CanonicalJson.Parse(JsonSerializer.Serialize(settings)))
         {

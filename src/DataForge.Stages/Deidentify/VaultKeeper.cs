@@ -28,7 +28,9 @@ public static class VaultKeeper
     /// The assignment table for a <c>{seq:N}</c> format (null for other formats): numbers of known
     /// patients stay, new ones are appended. Saved to the vault unless <paramref name="save"/> is false.
     /// </summary>
-    public static IReadOnlyDictionary<string, int>? Numbers(DeidPolicy policy, StoreLayout layout, IEnumerable<SourceSpec> sources, KeyedIdentity keys, bool save)
+    /// <remarks><paramref name="subjects"/>: patients of non-DICOM sources (NIfTI subjects from their paths), numbered with the DICOM ones.</remarks>
+    public static IReadOnlyDictionary<string, int>? Numbers(DeidPolicy policy, StoreLayout layout, IEnumerable<SourceSpec> sources, KeyedIdentity keys, bool save,
+        IEnumerable<PatientIdentity>? subjects = null)
     {
         if (!policy.Pseudonym.IsSequential) return null;
         using var held = save ? Lock(layout) : null;
@@ -37,7 +39,7 @@ public static class VaultKeeper
         var (patients, _) = PseudonymDirectory.Scan(sources, keys);
         var changed = false;
         var next = vault.LastSeq;
-        foreach (var identity in patients)
+        foreach (var identity in patients.Concat(subjects ?? []).OrderBy(p => p.Token, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.BirthDate, StringComparer.Ordinal))
         {
             var seq = vault.FindByToken(identity.Token)?.Seq ?? ++next;
             changed |= vault.Add(identity, policy.Pseudonym.Write(identity.Token, seq), seq);
@@ -64,9 +66,10 @@ public static class VaultKeeper
         {
             db.LoadNames(objects);
             var seen = new HashSet<DataForge.Engine.Hashing.ContentHash>();
-            // Equal identities seal to equal text: each patient's seal is opened once, not once per instance.
+            // DICOM instances and the volumes of NIfTI/Analyze sources both carry sealed identities. Equal
+            // identities seal to equal text: each patient's seal is opened once, not once per instance.
             var added = new HashSet<(string Seal, string Pseudonym)>();
-            foreach (var outputs in db.LoadOutputsOfSlots(DeidentifyStage.Id).Values)
+            foreach (var outputs in new[] { DeidentifyStage.Id, VolumeSources.NiftiSourceStage.Id }.SelectMany(stage => db.LoadOutputsOfSlots(stage).Values))
                 foreach (var output in outputs)
                 {
                     if (!seen.Add(output.Metadata)) continue;

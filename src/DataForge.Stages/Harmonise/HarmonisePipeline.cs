@@ -32,7 +32,7 @@ public static class HarmonisePipeline
         ArgumentNullException.ThrowIfNull(stages);
         var steps = Steps(manifest);
         if (manifest.Output.Layout != "nifti" && steps.Count == 0) return;
-        stages.Add(new VolumeStage([DeidentifyStage.Id], publish: manifest.Output.Layout == "nifti" && steps.Count == 0));
+        stages.Add(new VolumeStage(VolumeSources.NiftiSourcePipeline.DeidentifiedInputs(stages), publish: manifest.Output.Layout == "nifti" && steps.Count == 0));
     }
 
     /// <summary>The steps of <c>harmonise:</c>, bound (empty when the section is absent).</summary>

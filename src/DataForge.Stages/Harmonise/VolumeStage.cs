@@ -16,6 +16,8 @@ namespace DataForge.Stages.Harmonise;
 /// BIDS-style sidecar, both named from the upstream metadata, never from file names; else handed on as
 /// uncompressed NIfTI. Metadata: see <see cref="VolumeOutput"/>, plus the stacking report. A series that
 /// cannot be stacked fails with the builder's reason; one failing sub-series fails the series.
+/// The de-identified volumes of NIfTI and Analyze sources (<see cref="VolumeSources.NiftiSourceStage"/>) come
+/// through the same stage, one per series, and are emitted as they are.
 /// </summary>
 public sealed class VolumeStage : IStage
 {
@@ -55,6 +57,8 @@ public sealed class VolumeStage : IStage
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
+        // A volume made from a NIfTI or Analyze source is already one volume: it is handed on as it is.
+        if (input.Items.Any(VolumeSources.NiftiVolumes.IsSourceVolume)) return VolumeSources.NiftiVolumes.Emit(input, _publish, Id, _options);
         var pseudonyms = input.Items.Select(i => Text(i, "pseudonym")).Distinct().ToList();
         if (pseudonyms is not [{ } pseudonym]) return StageResult.Failed("the series' instances do not carry one pseudonym in their metadata");
         var series = Text(input.Items[0], "series_instance_uid");

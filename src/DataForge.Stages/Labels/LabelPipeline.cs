@@ -5,6 +5,7 @@ using DataForge.Manifest.Model;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.Harmonise;
 using DataForge.Stages.Splits;
+using DataForge.Stages.VolumeSources;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
 namespace DataForge.Stages.Labels;
@@ -44,7 +45,7 @@ public static class LabelPipeline
     public static void Add(DataForgeManifest manifest, List<IStage> stages, byte[] secret)
     {
         if (NeedsVolumes(manifest) && !stages.Any(s => s.Definition.Id == VolumeStage.Id))
-            stages.Add(new VolumeStage([DeidentifyStage.Id], publish: false));
+            stages.Add(new VolumeStage(NiftiSourcePipeline.DeidentifiedInputs(stages), publish: false));
         var prefix = manifest.Deidentify?["pseudonym_prefix"]?.GetValue<string>() ?? "ANON-";
         var classes = manifest.Labels?["classes"] is JsonArray c ? JsonDocument.Parse(c.ToJsonString()).RootElement.Clone() : (JsonElement?)null;
         var labelStages = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -61,7 +62,8 @@ public static class LabelPipeline
                 .Where(kv => kv.Value is not null).ToDictionary());
             var element = JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
             var annotation = Annotation.From(element, sourceJson, classes);
-            var inputs = new List<string> { source.Id, DeidentifyStage.Id };
+            var inputs = new List<string> { source.Id };
+            inputs.AddRange(NiftiSourcePipeline.DeidentifiedInputs(stages));
             if (annotation.Kind is "mask" or "landmarks" && stages.Any(s => s.Definition.Id == VolumeStage.Id)) inputs.Add(VolumeStage.Id);
             var config = JsonSerializer.SerializeToElement(new { annotation = element, source = sourceJson, classes });
             var stage = new LabelStage(annotation, inputs, config, secret, prefix, publish: !(training && annotation.Kind == "mask"));
@@ -74,7 +76,7 @@ public static class LabelPipeline
         if (manifest.Splits is { } splits)
         {
             var config = JsonDocument.Parse(splits.ToJsonString()).RootElement.Clone();
-            var inputs = new List<string> { DeidentifyStage.Id };
+            var inputs = NiftiSourcePipeline.DeidentifiedInputs(stages).ToList();
             if (splits["stratify"]?.GetValue<string>() is { } stratify && labelStages.TryGetValue(stratify, out var id)) inputs.Add(id);
             stages.Add(new SplitStage(inputs, config, secret));
         }

@@ -182,6 +182,11 @@ public sealed class LabelStage : IStage
             var where = item.Hash.Short;
             var name = Path.GetFileName(item.Path!);
             var original = mapping.GetValueOrDefault(item.Path!) ?? mapping.GetValueOrDefault(name) ?? StripNifti(name);
+            // An image of a NIfTI source is named by its source-relative path without suffix: a mask tree that
+            // mirrors the image tree (BIDS derivatives) names it by the mask's own relative path.
+            if (!mapping.ContainsKey(item.Path!) && !mapping.ContainsKey(name) && ids.Resolve(_a.Level, original, null) is null
+                && ids.Resolve(_a.Level, StripNifti(item.Path!), null) is not null)
+                original = StripNifti(item.Path!);
             var place = Link(original, null, ids, where, violations);
             if (place is null) continue;
             if (!volumes.TryGetValue(place.Series!, out var image))

@@ -41,6 +41,47 @@ public sealed class NiftiReaderErrorTests
         Assert.Contains("sizeof_hdr is 349", e.Problem);
     }
 
+    [Theory]
+    [InlineData(128, "RGB")]
+    [InlineData(2304, "RGBA")]
+    [InlineData(32, "complex64")]
+    public void A_colour_or_complex_datatype_is_refused_by_name_at_the_datatype_field(short datatype, string named)
+    {
+        var bytes = ValidNifti1();
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(70), datatype);
+        var e = ReadFails(bytes);
+        Assert.Equal(70, e.Offset);
+        Assert.Contains($"datatype {datatype} ({named}", e.Problem);
+        Assert.Contains("only scalar voxels", e.Problem);
+    }
+
+    [Fact]
+    public void A_header_and_data_pair_read_from_streams_matches_the_pair_read_from_files()
+    {
+        using var temp = new TempDirectory();
+        var volume = SampleVolumes.Random(VoxelType.Int16, [4, 3, 2], new Random(9));
+        var single = NiftiWriter.Encode(volume, gzip: false);
+        // A NIfTI-1 pair: the same header with magic ni1 and vox_offset 0, the voxels alone in the .img.
+        var header = single[..348];
+        "ni1\0"u8.CopyTo(header.AsSpan(344));
+        BinaryPrimitives.WriteSingleLittleEndian(header.AsSpan(108), 0);
+        File.WriteAllBytes(temp.Combine("pair.hdr"), header);
+        File.WriteAllBytes(temp.Combine("pair.img"), single[352..]);
+        var fromFiles = NiftiReader.Read(temp.Combine("pair.hdr"));
+        using var h = new MemoryStream(header);
+        using var d = new MemoryStream(NiftiWriter.Gzip(single[352..]));
+        var fromStreams = NiftiReader.ReadPair(h, d, "pair");
+        Assert.True(fromFiles.Shape.SequenceEqual(fromStreams.Shape));
+        Assert.True(fromFiles.VoxelBytes.SequenceEqual(fromStreams.VoxelBytes));
+        Assert.Equal(fromFiles.Affine, fromStreams.Affine);
+        Assert.True(volume.Affine.ApproximatelyEquals(fromStreams.Affine, 1e-4));
+        using var shortData = new MemoryStream(single[352..^4]);
+        using var h2 = new MemoryStream(header);
+        var e = Assert.Throws<NiftiFormatException>(() => NiftiReader.ReadPair(h2, shortData, "pair"));
+        Assert.Equal("pair (.img)", e.FilePath);
+        Assert.Contains("truncated", e.Problem);
+    }
+
     [Fact]
     public void A_truncated_header_is_reported_where_the_file_ends() =>
         Assert.Equal(200, ReadFails(ValidNifti1()[..200]).Offset);

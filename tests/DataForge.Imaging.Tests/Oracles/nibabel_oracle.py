@@ -154,6 +154,26 @@ def generate(outdir):
     # SPM also writes a MATLAB .mat affine; without it the header's origin field is what counts.
     os.remove(os.path.join(outdir, 'analyze_spm2_be.mat'))
 
+    # Analyze 7.5 in each datatype it defines and both byte orders; SPM99's funused1 (scl_slope) as the
+    # scale factor on some, and .hdr.gz/.img.gz on one.
+    for i, dt in enumerate(['uint8', 'int16', 'int32', 'float32', 'float64']):
+        for endian in '<>':
+            tag = 'le' if endian == '<' else 'be'
+            zooms = rng.uniform(0.5, 3.0, size=3)
+            shape = (6, 5, 4) if i % 2 == 0 else (5, 4, 3, 2)
+            ana = nib.AnalyzeImage(_data(rng, dt, shape), np.diag([-zooms[0], zooms[1], zooms[2], 1.0]),
+                                   header=nib.AnalyzeHeader(endianness=endian))
+            ana.set_data_dtype(dt)
+            save(ana, f'analyze_{dt}_{tag}' + ('.hdr.gz' if (i, endian) == (2, '>') else '.hdr'))
+            spm = nib.Spm99AnalyzeImage(_data(rng, dt, shape), np.diag([-zooms[0], zooms[1], zooms[2], 1.0]),
+                                        header=nib.Spm99AnalyzeHeader(endianness=endian))
+            spm.set_data_dtype(dt)
+            spm.header['scl_slope'] = 0.5 + i  # funused1: SPM's scale factor
+            save(spm, f'spm99_{dt}_{tag}.hdr')
+            mat = os.path.join(outdir, f'spm99_{dt}_{tag}.mat')
+            if os.path.exists(mat):
+                os.remove(mat)
+
     # Extensions before the data, time units and repetition time.
     img = nib.Nifti1Image(_data(rng, 'float32', (4, 4, 3, 5)), _affine(rng))
     img.header.extensions.append(nib.nifti1.Nifti1Extension('comment', b'DataForge test extension' * 3))
