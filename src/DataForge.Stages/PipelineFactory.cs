@@ -55,6 +55,7 @@ public static class PipelineFactory
                 // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.
                 PngPipeline.Add(manifest, stages);
                 LabelPipeline.Add(manifest, stages, secret);
+                PngPipeline.AddRendering(manifest, stages);
                 PngPipeline.AddCocoExport(manifest, stages);
             }
             else stages.Add(new DicomHeaderStage(dicom));

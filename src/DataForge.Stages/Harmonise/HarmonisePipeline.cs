@@ -1,6 +1,7 @@
 using DataForge.Engine.Stages;
 using DataForge.Manifest.Model;
 using DataForge.Stages.Deidentify;
+using DataForge.Stages.Png;
 
 namespace DataForge.Stages.Harmonise;
 
@@ -25,15 +26,34 @@ namespace DataForge.Stages.Harmonise;
 /// </summary>
 public static class HarmonisePipeline
 {
-    /// <summary>Appends the volume stage when it is needed (<paramref name="stages"/> ends with the deidentify stage).</summary>
+    /// <summary>
+    /// Appends the volume stage when it is needed (<paramref name="stages"/> ends with the deidentify stage). For the
+    /// 2D layouts (png, coco) with steps: <see cref="Image2DStage"/> for the 2D images and, with <c>output.png.slices</c>,
+    /// the volume stage for the series of every other modality, whose slices are rendered after the steps.
+    /// </summary>
     public static void Add(DataForgeManifest manifest, List<IStage> stages)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(stages);
         var steps = Steps(manifest);
+        if (manifest.Output.Layout is "png" or "coco")
+        {
+            if (steps.Count == 0) return;
+            stages.Add(new Image2DStage(DeidentifyStage.Id, PngSettings.TwoDimensional));
+            if (PngSettingsOf(manifest).Slices)
+                stages.Add(new VolumeStage([DeidentifyStage.Id], publish: false, skipModalities: PngSettings.TwoDimensional));
+            return;
+        }
         if (manifest.Output.Layout != "nifti" && steps.Count == 0) return;
         stages.Add(new VolumeStage([DeidentifyStage.Id], publish: manifest.Output.Layout == "nifti" && steps.Count == 0));
     }
+
+    /// <summary>The manifest's <c>output.png</c> settings.</summary>
+    public static PngSettings PngSettingsOf(DataForgeManifest manifest) =>
+        PngSettings.From(manifest.Output.Png is { } png ? System.Text.Json.JsonDocument.Parse(png.ToJsonString()).RootElement.Clone() : null);
+
+    /// <summary>The id of the stage holding the final harmonised volumes (the last step's), or null without steps.</summary>
+    public static string? FinalStage(DataForgeManifest manifest) => Steps(manifest) is { Count: > 0 } steps ? steps[^1].StageId : null;
 
     /// <summary>The steps of <c>harmonise:</c>, bound (empty when the section is absent).</summary>
     public static IReadOnlyList<HarmoniseStep> Steps(DataForgeManifest manifest) =>
@@ -54,8 +74,16 @@ public static class HarmonisePipeline
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(stages);
         var steps = Steps(manifest);
+        // The 2D layouts render images, not masks or landmarks: those keep the acquired grid of their labels stage.
+        if (manifest.Output.Layout is "png" or "coco")
+        {
+            masks = new Dictionary<string, string>();
+            landmarks = new Dictionary<string, (string, IReadOnlyList<string>)>();
+        }
         var current = new Dictionary<string, string>(masks, StringComparer.Ordinal);
-        if (steps.Count == 0 || !stages.Any(s => s.Definition.Id == VolumeStage.Id))
+        // The steps read the series' volumes and, for the 2D layouts, the 2D images.
+        IReadOnlyList<string> previous = new[] { VolumeStage.Id, Image2DStage.Id }.Where(id => stages.Any(s => s.Definition.Id == id)).ToList();
+        if (steps.Count == 0 || previous.Count == 0)
             return new HarmonisedStages(VolumeStage.Id, current);
 
         var publish = manifest.Output.Layout == "nifti";
@@ -67,7 +95,6 @@ public static class HarmonisePipeline
             current[name] = filter.Definition.Id;
         }
         var lastGeometric = steps.LastOrDefault(s => s.IsGeometric)?.Index;
-        var previous = VolumeStage.Id;
         var nyulCount = steps.Count(s => s.IsNyul);
         foreach (var step in steps)
         {
@@ -80,12 +107,12 @@ public static class HarmonisePipeline
                 stages.Add(new NyulApplyStage(step, previous, learn, publish: publish && last));
             }
             else if (step.MaskAnnotation is { } annotation)
-                stages.Add(new MaskedNormaliseStage(step, previous,
+                stages.Add(new MaskedNormaliseStage(step, previous.Single(),
                     current.TryGetValue(annotation, out var maskStage) ? maskStage
                         : throw new ArgumentException($"harmonise[{step.Index - 1}].normalise.mask names '{annotation}', which is not a mask annotation with a labels source (validation refuses this)", nameof(manifest)),
                     publish: publish && last));
             else stages.Add(new HarmoniseStepStage(step, previous, publish: publish && last));
-            previous = step.StageId;
+            previous = [step.StageId];
             if (!step.IsGeometric) continue;
             foreach (var name in masks.Keys.Order(StringComparer.Ordinal))
             {
@@ -96,8 +123,8 @@ public static class HarmonisePipeline
         }
         if (lastGeometric is not null)
             foreach (var (name, (stage, points)) in landmarks.OrderBy(l => l.Key, StringComparer.Ordinal))
-                stages.Add(new LandmarkGeometryStage(name, stage, previous, points));
-        return new HarmonisedStages(previous, current);
+                stages.Add(new LandmarkGeometryStage(name, stage, previous.Single(), points));
+        return new HarmonisedStages(previous.Single(), current);
     }
 }
 

@@ -19,15 +19,15 @@ public sealed class NyulApplyStage : IStage
     private readonly bool _publish;
     private readonly NiftiWriteOptions _options;
 
-    /// <summary>A stage applying the landmarks of <paramref name="learn"/> to the volumes of <paramref name="input"/>.</summary>
-    public NyulApplyStage(HarmoniseStep step, string input, NyulLearnStage learn, bool publish, int compressionLevel = 6)
+    /// <summary>A stage applying the landmarks of <paramref name="learn"/> to the volumes of <paramref name="inputs"/>.</summary>
+    public NyulApplyStage(HarmoniseStep step, IReadOnlyList<string> inputs, NyulLearnStage learn, bool publish, int compressionLevel = 6)
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(learn);
         _step = step;
         _publish = publish;
         _options = new NiftiWriteOptions { CompressionLevel = compressionLevel };
-        Definition = new StageDefinition(step.StageId, Version, StageShape.Group, [input, learn.Definition.Id], step.Config)
+        Definition = new StageDefinition(step.StageId, Version, StageShape.Group, [.. inputs, learn.Definition.Id], step.Config)
         {
             GroupBy = "volume_id",
             Publish = publish,

@@ -34,15 +34,15 @@ public sealed class NyulLearnStage : IStage
     /// <summary>Metadata value of <c>role</c> on the landmark items.</summary>
     public const string Role = "nyul-landmarks";
 
-    /// <summary>A stage learning over the volumes of stage <paramref name="input"/> for <paramref name="step"/>.</summary>
+    /// <summary>A stage learning over the volumes of the stages <paramref name="inputs"/> for <paramref name="step"/>.</summary>
     /// <param name="step">The Nyul step.</param>
-    /// <param name="input">The stage whose volumes are normalised.</param>
+    /// <param name="inputs">The stages whose volumes are normalised.</param>
     /// <param name="splits">The splits stage, when the manifest has <c>splits:</c>.</param>
-    public NyulLearnStage(HarmoniseStep step, string input, string? splits = null)
+    public NyulLearnStage(HarmoniseStep step, IReadOnlyList<string> inputs, string? splits = null)
     {
         ArgumentNullException.ThrowIfNull(step);
         StepId = step.StageId;
-        Definition = new StageDefinition(step.StageId + "-learn", Version, StageShape.Reduce, splits is null ? [input] : [input, splits], step.Config);
+        Definition = new StageDefinition(step.StageId + "-learn", Version, StageShape.Reduce, splits is null ? inputs : [.. inputs, splits], step.Config);
     }
 
     /// <summary>The id of the step this stage learns for.</summary>
