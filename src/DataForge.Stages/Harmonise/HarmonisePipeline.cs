@@ -101,10 +101,12 @@ public static class HarmonisePipeline
             var last = step.Index == steps.Count;
             if (step.IsNyul)
             {
-                var learn = new NyulLearnStage(step, previous, splits);
+                var learn = LearnStage(step, previous, stages, splits);
                 stages.Add(learn);
                 stages.Add(new NyulLandmarksStage(learn, nyulCount == 1 ? "harmonise/nyul-landmarks.json" : $"harmonise/nyul-landmarks-{step.Index}.json"));
-                stages.Add(new NyulApplyStage(step, previous, learn, publish: publish && last));
+                var each = new NyulFanOutStage(learn, previous);
+                stages.Add(each);
+                stages.Add(new NyulApplyStage(step, previous, each, publish: publish && last));
             }
             else if (step.MaskAnnotation is { } annotation)
                 stages.Add(new MaskedNormaliseStage(step, previous.Single(),
@@ -125,6 +127,24 @@ public static class HarmonisePipeline
             foreach (var (name, (stage, points)) in landmarks.OrderBy(l => l.Key, StringComparer.Ordinal))
                 stages.Add(new LandmarkGeometryStage(name, stage, previous.Single(), points));
         return new HarmonisedStages(previous.Single(), current);
+    }
+
+    /// <summary>
+    /// The Nyul learning stage: over the train split's volumes picked one by one (<see cref="NyulSelectStage"/>, added
+    /// here) when the splits are not stratified and name a train split; else over splits.json and every volume; else
+    /// over every volume.
+    /// </summary>
+    private static NyulLearnStage LearnStage(HarmoniseStep step, IReadOnlyList<string> volumes, List<IStage> stages, string? splits)
+    {
+        if (splits is null) return new NyulLearnStage(step, volumes);
+        if (stages.OfType<Splits.SplitStage>().SingleOrDefault(s => s.Definition.Id == splits) is { Policy.Stratify: null } split
+            && NyulLearnStage.TrainSplits.FirstOrDefault(name => split.Policy.Ratios.Any(r => r.Name == name && r.Ratio > 0)) is { } train)
+        {
+            var select = new NyulSelectStage(step, volumes, split, train);
+            stages.Add(select);
+            return new NyulLearnStage(step, [select.Definition.Id], selected: train);
+        }
+        return new NyulLearnStage(step, volumes, splits);
     }
 }
 
