@@ -5,6 +5,8 @@ using DataForge.Dicom.IO;
 using DataForge.Engine.Stages;
 using DataForge.Stages.Dicom;
 
+using DataForge.Stages.Harmonise;
+
 namespace DataForge.Stages.Labels;
 
 /// <summary>
@@ -69,8 +71,12 @@ public static class SegMasks
             var (classes, mapping) = SegImport.ClassesOf(seg, annotation);
             foreach (var (check, message) in mapping) violations.Add(new LabelViolation(name, check, message, place));
             (DataForge.Imaging.Volume? labels, List<(string Check, string Message)> problems) painted;
+            var suffix = "";
             try
             {
+                // A series cut into several volumes: the SEG goes on the one its frames lie on.
+                (image, suffix) = SubSeriesVolumes.Choose(volumes, place.Series!, image,
+                    g => SegImport.Paint(seg, g, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken).Problems.Count == 0);
                 painted = SegImport.Paint(seg, image, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken);
             }
             catch (DicomFormatException e)
@@ -84,7 +90,7 @@ public static class SegMasks
             var (bytes, present, problems) = MaskImport.Check(painted.labels, image, annotation.Classes);
             foreach (var (check, message) in problems) violations.Add(new LabelViolation(name, check, message, place));
             if (bytes is null) continue;
-            var path = $"labels/{annotation.Name}/{place.Patient}/{place.Series}.nii.gz";
+            var path = $"labels/{annotation.Name}/{place.Patient}/{place.Series}{suffix}.nii.gz";
             if (outputs.Any(o => o.Path == path))
             {
                 violations.Add(new LabelViolation(name, "conflict", $"two masks name the same series (the second is {where})", place));
@@ -93,6 +99,7 @@ public static class SegMasks
             outputs.Add(new StageOutput(path, bytes, JsonSerializer.SerializeToElement(new
             {
                 label_mask = annotation.Name, pseudonym = place.Patient, series_instance_uid = place.Series, image = image.Path,
+                volume_id = SubSeriesVolumes.VolumeId(image, suffix),
             })));
             entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Mask = path, Classes = present }, place));
         }
