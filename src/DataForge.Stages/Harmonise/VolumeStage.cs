@@ -23,7 +23,7 @@ public sealed class VolumeStage : IStage
     public const string Id = "volume";
 
     /// <summary>Bump when the output of the same series and config changes.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     private readonly NiftiWriteOptions _options;
     private readonly bool _publish;
