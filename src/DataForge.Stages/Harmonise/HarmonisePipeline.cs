@@ -13,8 +13,10 @@ namespace DataForge.Stages.Harmonise;
 /// or <c>harmonise:</c> lists steps; it publishes only for layout nifti without steps.</item>
 /// <item><see cref="AddSteps"/> (from <see cref="Labels.LabelPipeline"/>, after labels and splits, before the layout
 /// export): one stage per <c>harmonise:</c> item in manifest order (<c>harmonise-N-NAME</c>), each reading the one
-/// before. Nyul adds a learning reduce stage (which reads the splits stage, so it learns over the train split) and a
-/// stage publishing the landmarks. Each mask annotation's masks follow the image through the geometric steps
+/// before (the first reads the volume stage and, for layouts png and coco, <see cref="Image2DStage"/>). Nyul adds a
+/// learning reduce stage over the train split (through <see cref="NyulSelectStage"/> when the splits are not
+/// stratified, else reading the splits stage), a stage publishing the landmarks and one handing them to each volume
+/// (<see cref="NyulFanOutStage"/>). Each mask annotation's masks follow the image through the geometric steps
 /// (<see cref="MaskStepStage"/>, nearest neighbour); <c>normalise.mask</c> naming an annotation reads the masks as
 /// they stand at that step (<see cref="MaskedNormaliseStage"/>); landmarks get voxel indices on the final grid
 /// (<see cref="LandmarkGeometryStage"/>). The last image step publishes only for layout nifti; the training layouts
