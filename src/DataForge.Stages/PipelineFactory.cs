@@ -63,6 +63,7 @@ public static class PipelineFactory
             // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.
             if (dicom.Count > 0) PngPipeline.Add(manifest, stages);
             LabelPipeline.Add(manifest, stages, secret!);
+            if (dicom.Count > 0) PngPipeline.AddRendering(manifest, stages);
             if (dicom.Count > 0) PngPipeline.AddCocoExport(manifest, stages);
         }
         return new Pipeline(sources, stages);

@@ -80,7 +80,7 @@ public sealed class SemanticCheckTests : IDisposable
     public void Harmonise_steps_with_a_layout_that_publishes_no_volumes_are_refused_not_ignored()
     {
         var problems = _f.Problems(ManifestFixture.Minimal + "\nharmonise:\n  - reorient: RAS\n");
-        Assert.Contains("dataforge.yaml:8:3: harmonise: steps make volumes, which output.layout dicom does not publish; set output.layout to nifti, nnunet or monai, or remove harmonise:", problems);
+        Assert.Contains("dataforge.yaml:8:3: harmonise: steps make volumes, which output.layout dicom does not publish; set output.layout to nifti, nnunet, monai, png or coco, or remove harmonise:", problems);
     }
 
     [Fact]

@@ -138,13 +138,22 @@ public static class SemanticChecks
     {
         if (m.Harmonise is not { } steps) return;
         // Steps make volumes; a dicom layout publishes the de-identified instances as they are, so the steps would be lost.
-        // The volume layouts (nifti, nnunet, monai) publish the harmonised volumes.
-        if (m.Output.Layout is not ("nifti" or "nnunet" or "monai"))
-            report("harmonise", $"harmonise: steps make volumes, which output.layout {m.Output.Layout} does not publish; set output.layout to nifti, nnunet or monai, or remove harmonise:");
+        // The volume layouts (nifti, nnunet, monai) publish the harmonised volumes; png and coco render them.
+        if (m.Output.Layout is not ("nifti" or "nnunet" or "monai" or "png" or "coco"))
+            report("harmonise", $"harmonise: steps make volumes, which output.layout {m.Output.Layout} does not publish; set output.layout to nifti, nnunet, monai, png or coco, or remove harmonise:");
+        var flat = m.Output.Layout is "png" or "coco";
+        var slices = m.Output.Png?["slices"]?.GetValue<bool>() == true;
+        if (flat && m.Output.Layout == "coco" && slices)
+            report("harmonise", "harmonise: COCO images name their DICOM instance, and the harmonised slices of a volume are not instances; set output.png.slices: false or use output.layout: png");
+        var boxes = flat && m.Output.Layout == "coco" && Annotations(m).Any(a => a.Kind == "boxes");
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i]!.AsObject();
             var at = $"harmonise[{i}]";
+            if (flat && step.ContainsKey("reorient") && !slices)
+                report(at + ".reorient", $"reorient turns volumes; with output.layout {m.Output.Layout} and without output.png.slices: true every image is 2D and has no patient orientation; remove the step", atKey: true);
+            if (boxes && (step.ContainsKey("resample") || step.ContainsKey("crop_or_pad")))
+                report($"{at}.{step.First().Key}", $"{step.First().Key} moves the pixels under the COCO boxes, which are drawn on the acquired image; remove the step or use output.layout: png", atKey: true);
             if (step["reorient"] is JsonValue r)
             {
                 var code = r.GetValue<string>();
@@ -168,9 +177,13 @@ public static class SemanticChecks
                 if (n.ContainsKey("mask") && method != "zscore") report(at + ".normalise.mask", $"'mask' is only for method zscore, not {method}", atKey: true);
                 if (n.ContainsKey("width") && method != "whitestripe") report(at + ".normalise.width", $"'width' is only for method whitestripe, not {method}", atKey: true);
                 if (n.ContainsKey("contrast") && method != "whitestripe") report(at + ".normalise.contrast", $"'contrast' is only for method whitestripe, not {method}", atKey: true);
-                if (n["mask"] is JsonValue mask && mask.GetValue<string>() is var name && name is not ("all" or "foreground")
-                    && !Annotations(m).Any(a => a.Name == name && a.Kind == "mask"))
-                    report(at + ".normalise.mask", $"mask '{name}' is neither all, foreground, nor a mask annotation in labels.annotations");
+                if (n["mask"] is JsonValue mask && mask.GetValue<string>() is var name && name is not ("all" or "foreground"))
+                {
+                    if (!Annotations(m).Any(a => a.Name == name && a.Kind == "mask"))
+                        report(at + ".normalise.mask", $"mask '{name}' is neither all, foreground, nor a mask annotation in labels.annotations");
+                    else if (flat)
+                        report(at + ".normalise.mask", $"mask '{name}': masks do not follow the images of output.layout {m.Output.Layout}; use mask: all or foreground");
+                }
             }
         }
     }

@@ -4,7 +4,7 @@ using DataForge.Dicom;
 namespace DataForge.Stages.Harmonise;
 
 /// <summary>
-/// The acquisition parameters a volume's BIDS-style sidecar carries, named as dcm2niix names them in its
+/// The acquisition parameters a volume's BIDS-style sidecar (and a PNG's sidecar) carries, named as dcm2niix names them in its
 /// BIDS sidecars (<c>dcm2niix -b y</c>), read from a de-identified instance (so only what the policy kept).
 /// Only scanner and sequence parameters are listed: no UIDs, dates, times, names, descriptions or other
 /// free text, so no identifier reaches a sidecar even when the policy keeps it in the instances.
@@ -40,6 +40,8 @@ public static class AcquisitionFields
         ("ImagingFrequency", DicomTags.ImagingFrequency, Conversion.Number),
         ("BodyPartExamined", DicomTags.BodyPartExamined, Conversion.Text),
         ("PatientPosition", DicomTags.PatientPosition, Conversion.Text),
+        ("SeriesNumber", DicomTags.SeriesNumber, Conversion.Number),
+        ("AcquisitionNumber", DicomTags.AcquisitionNumber, Conversion.Number),
         ("SoftwareVersions", DicomTags.SoftwareVersions, Conversion.Text),
         ("MRAcquisitionType", DicomTags.MRAcquisitionType, Conversion.Text),
         ("ScanningSequence", DicomTags.ScanningSequence, Conversion.Text),
@@ -52,15 +54,32 @@ public static class AcquisitionFields
         ("RepetitionTime", DicomTags.RepetitionTime, Conversion.MillisecondsToSeconds),
         ("InversionTime", DicomTags.InversionTime, Conversion.MillisecondsToSeconds),
         ("FlipAngle", DicomTags.FlipAngle, Conversion.Number),
+        ("EchoNumber", DicomTags.EchoNumbers, Conversion.Number),
+        ("NumberOfAverages", DicomTags.NumberOfAverages, Conversion.Number),
+        ("PercentPhaseFOV", DicomTags.PercentPhaseFieldOfView, Conversion.Number),
+        ("PercentSampling", DicomTags.PercentSampling, Conversion.Number),
+        ("PhaseEncodingSteps", DicomTags.NumberOfPhaseEncodingSteps, Conversion.Number),
+        ("InPlanePhaseEncodingDirectionDICOM", DicomTags.InPlanePhaseEncodingDirection, Conversion.Text),
+        ("ReceiveCoilName", DicomTags.ReceiveCoilName, Conversion.Text),
+        ("SAR", DicomTags.SAR, Conversion.Number),
         ("EchoTrainLength", DicomTags.EchoTrainLength, Conversion.Number),
         ("PixelBandwidth", DicomTags.PixelBandwidth, Conversion.Number),
         ("ConvolutionKernel", DicomTags.ConvolutionKernel, Conversion.Text),
         ("KVP", DicomTags.KVP, Conversion.Number),
         ("XRayTubeCurrent", DicomTags.XRayTubeCurrent, Conversion.Number),
         ("ExposureTime", DicomTags.ExposureTime, Conversion.MillisecondsToSeconds),
+        ("XRayExposure", DicomTags.Exposure, Conversion.Number),
         ("ReconstructionDiameter", DicomTags.ReconstructionDiameter, Conversion.Number),
         ("PixelSpacing", DicomTags.PixelSpacing, Conversion.NumberArray),
         ("ImageOrientationPatientDICOM", DicomTags.ImageOrientationPatient, Conversion.NumberArray),
+        // Projection radiography (the PNG sidecars of CR, DX, MG...): no dcm2niix name, so the DICOM keyword.
+        ("ViewPosition", DicomTags.ViewPosition, Conversion.Text),
+        ("ImageLaterality", DicomTags.ImageLaterality, Conversion.Text),
+        ("ImagerPixelSpacing", DicomTags.ImagerPixelSpacing, Conversion.NumberArray),
+        ("DistanceSourceToDetector", DicomTags.DistanceSourceToDetector, Conversion.Number),
+        ("DistanceSourceToPatient", DicomTags.DistanceSourceToPatient, Conversion.Number),
+        ("EstimatedRadiographicMagnificationFactor", DicomTags.EstimatedRadiographicMagnificationFactor, Conversion.Number),
+        ("ExposureInuAs", DicomTags.ExposureInuAs, Conversion.Number),
     ];
 
     /// <summary>The fields present in <paramref name="dataset"/>, in table order; empty values are left out.</summary>

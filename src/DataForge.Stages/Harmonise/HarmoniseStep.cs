@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataForge.Engine.Hashing;
+using DataForge.Imaging;
 using DataForge.Imaging.Operations;
 
 namespace DataForge.Stages.Harmonise;
@@ -30,6 +31,23 @@ public sealed record HarmoniseStep(int Index, string Name, CanonicalJson Config,
 
     /// <summary>True for the steps that move voxels (and so apply to label masks too).</summary>
     public bool IsGeometric => LabelGeometry.IsGeometric(Operation);
+
+    /// <summary>
+    /// The step's operation for a 2D image (a one-slice volume from <see cref="Image2DStage"/>): resample keeps the
+    /// image's own z spacing and crop_or_pad one slice, so neither adds slices; reorient is null (skipped), because a
+    /// projection image has no patient orientation to turn to; the intensity steps are unchanged.
+    /// </summary>
+    public IVolumeOperation? OperationFor2D(Volume image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Operation switch
+        {
+            Reorient => null,
+            Resample r => r with { Spacing = [r.Spacing[0], r.Spacing[1], image.Affine.Zooms.Z] },
+            CropOrPad c => new CropOrPad([c.Shape[0], c.Shape[1], 1]),
+            var other => other,
+        };
+    }
 
     /// <summary>Binds every item of a validated <c>harmonise:</c> list.</summary>
     public static IReadOnlyList<HarmoniseStep> Parse(JsonArray steps) =>

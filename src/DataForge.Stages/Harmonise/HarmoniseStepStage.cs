@@ -11,6 +11,7 @@ namespace DataForge.Stages.Harmonise;
 /// step's operation, appends <c>{"step": NAME, "parameters": {...}}</c> to the volume's <c>harmonise</c>
 /// record and hands the result on (or publishes it, for the last step). Its config is the step's canonical
 /// JSON, so changing a parameter reruns this step and, where its outputs change, the later ones only.
+/// A 2D image (<see cref="Image2DStage"/>) gets the step's 2D form (<see cref="HarmoniseStep.OperationFor2D"/>).
 /// </summary>
 public sealed class HarmoniseStepStage : IStage
 {
@@ -21,15 +22,15 @@ public sealed class HarmoniseStepStage : IStage
     private readonly bool _publish;
     private readonly NiftiWriteOptions _options;
 
-    /// <summary>A stage applying <paramref name="step"/> (not Nyul) to the volumes of stage <paramref name="input"/>.</summary>
-    public HarmoniseStepStage(HarmoniseStep step, string input, bool publish, int compressionLevel = 6)
+    /// <summary>A stage applying <paramref name="step"/> (not Nyul) to the volumes of the stages <paramref name="inputs"/>.</summary>
+    public HarmoniseStepStage(HarmoniseStep step, IReadOnlyList<string> inputs, bool publish, int compressionLevel = 6)
     {
         ArgumentNullException.ThrowIfNull(step);
         if (step.Operation is null) throw new ArgumentException("Nyul is applied by NyulApplyStage", nameof(step));
         _step = step;
         _publish = publish;
         _options = new NiftiWriteOptions { CompressionLevel = compressionLevel };
-        Definition = new StageDefinition(step.StageId, Version, StageShape.Map, [input], step.Config) { Publish = publish };
+        Definition = new StageDefinition(step.StageId, Version, StageShape.Map, inputs, step.Config) { Publish = publish };
     }
 
     public StageDefinition Definition { get; }
@@ -37,6 +38,9 @@ public sealed class HarmoniseStepStage : IStage
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
         var item = input.Item;
+        if (VolumeOutput.Is2D(item))
+            return Apply(item, _step, v => _step.OperationFor2D(v)?.Apply(v) ?? v, _publish, _options,
+                _step.Operation is Reorient ? new JsonObject { ["skipped"] = "a 2D image has no patient orientation" } : null);
         return Apply(item, _step, v => _step.Operation!.Apply(v), _publish, _options);
     }
 

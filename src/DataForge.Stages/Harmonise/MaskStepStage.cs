@@ -15,14 +15,15 @@ namespace DataForge.Stages.Harmonise;
 /// the mask's values are never interpolated). Without a step (<c>labels.ANNOTATION.masks</c>) it is the filter
 /// at the head of the chain: it passes the annotation's mask items of the labels stage on as they are and drops
 /// the label file and report. With layout nifti the stage of the last geometric step publishes the masks at
-/// <c>labels/ANNOTATION/harmonised/PSEUDONYM/SERIES.nii.gz</c> (metadata <c>mask_path</c>) and the labels stage
-/// still publishes them on the acquired grid; with a training layout only the export publishes them. Metadata: the upstream mask's, with the new shape and affine and
+/// <c>labels/ANNOTATION/harmonised/PSEUDONYM/SERIES[suffix].nii.gz</c> (metadata <c>mask_path</c>; the suffix of the
+/// sub-series the labels stage put the mask on, see <see cref="SubSeriesVolumes"/>) and the labels stage still
+/// publishes them on the acquired grid; with a training layout only the export publishes them. Metadata: the upstream mask's, with the new shape and affine and
 /// <c>harmonised</c>, the geometric steps applied so far.
 /// </summary>
 public sealed class MaskStepStage : IStage
 {
     /// <summary>Bump when the output of the same mask and step changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly string _annotation;
     private readonly HarmoniseStep? _step;
@@ -70,6 +71,9 @@ public sealed class MaskStepStage : IStage
         var pseudonym = m.TryGetProperty("pseudonym", out var p) ? p.GetString() : null;
         var series = m.TryGetProperty("series_instance_uid", out var s) ? s.GetString() : null;
         if (pseudonym is null || series is null) return StageResult.Failed($"mask {item.Hash.Short} carries no pseudonym or series in its metadata");
+        // A mask of a sub-series (echo, orientation...) is named like its volume: SERIES_suffix.
+        if (m.TryGetProperty("volume_id", out var v) && v.GetString() is { } id && id.StartsWith(pseudonym + "/" + series, StringComparison.Ordinal))
+            series = id[(pseudonym.Length + 1)..];
         if (_step is null) return StageResult.Success(new StageOutput($"{Definition.Id}/{pseudonym}/{series}.nii.gz", item, m));
 
         Volume mask;

@@ -49,23 +49,26 @@ public sealed class MaskedNormaliseStage : IStage
         var masks = input.Items.Where(IsMask).ToList();
         var volumes = input.Items.Where(i => !IsMask(i)).ToList();
         if (volumes.Count == 0) return StageResult.Success(); // a mask without a volume: the labels stage reported it
-        if (masks.Count != 1)
-            return StageResult.Failed($"{_step.StageId}: normalise over mask '{_step.MaskAnnotation}' needs one mask of the series, found {masks.Count}");
-        Volume mask;
-        try
-        {
-            mask = VolumeOutput.Read(masks[0]);
-        }
-        catch (NiftiFormatException e)
-        {
-            return StageResult.Failed($"{_step.StageId}: the mask cannot be read: {e.Message}");
-        }
-        var operation = (Normalise)_step.Operation! with { Mask = new IntensityMask(MaskKind.Label, mask) };
         var outputs = new List<StageOutput>();
         foreach (var volume in volumes.OrderBy(v => v.Metadata.GetProperty("volume_id").GetString(), StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var extra = new JsonObject { ["mask_sha256"] = masks[0].Hash.Hex };
+            // Each volume's own mask: the labels stage names the (sub-)series volume a mask lies on by its volume_id.
+            var id = volume.Metadata.GetProperty("volume_id").GetString();
+            var own = masks.Where(m => VolumeIdOf(m) is not { } v || v == id).ToList();
+            if (own.Count != 1)
+                return StageResult.Failed($"{_step.StageId}: normalise over mask '{_step.MaskAnnotation}' needs one mask of the {(masks.Count > own.Count ? "sub-series" : "series")}, found {own.Count}");
+            Volume mask;
+            try
+            {
+                mask = VolumeOutput.Read(own[0]);
+            }
+            catch (NiftiFormatException e)
+            {
+                return StageResult.Failed($"{_step.StageId}: the mask cannot be read: {e.Message}");
+            }
+            var operation = (Normalise)_step.Operation! with { Mask = new IntensityMask(MaskKind.Label, mask) };
+            var extra = new JsonObject { ["mask_sha256"] = own[0].Hash.Hex };
             var result = HarmoniseStepStage.Apply(volume, _step, v =>
             {
                 if (!v.Shape.Take(3).SequenceEqual(mask.Shape.Take(3)) || !v.Affine.ApproximatelyEquals(mask.Affine, AffineTolerance))
@@ -77,6 +80,9 @@ public sealed class MaskedNormaliseStage : IStage
         }
         return StageResult.Success(outputs);
     }
+
+    private static string? VolumeIdOf(StageItem mask) =>
+        mask.Metadata.TryGetProperty("volume_id", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static bool IsMask(StageItem item) =>
         item.Metadata.ValueKind == JsonValueKind.Object && item.Metadata.TryGetProperty("label_mask", out _);

@@ -7,7 +7,7 @@ namespace DataForge.Stages.Harmonise;
 
 /// <summary>
 /// Group stage <c>harmonise-N-normalise</c> for Nyul: each group is one volume (from the previous step) and the
-/// landmarks <see cref="NyulLearnStage"/> emitted for it, grouped on <c>volume_id</c>; the volume is mapped onto
+/// landmarks <see cref="NyulFanOutStage"/> handed to it, grouped on <c>volume_id</c>; the volume is mapped onto
 /// the standard scale and the landmarks' hash is recorded with the step's parameters.
 /// </summary>
 public sealed class NyulApplyStage : IStage
@@ -19,15 +19,15 @@ public sealed class NyulApplyStage : IStage
     private readonly bool _publish;
     private readonly NiftiWriteOptions _options;
 
-    /// <summary>A stage applying the landmarks of <paramref name="learn"/> to the volumes of <paramref name="input"/>.</summary>
-    public NyulApplyStage(HarmoniseStep step, string input, NyulLearnStage learn, bool publish, int compressionLevel = 6)
+    /// <summary>A stage applying the landmarks that <paramref name="landmarks"/> hands to each volume of <paramref name="inputs"/>.</summary>
+    public NyulApplyStage(HarmoniseStep step, IReadOnlyList<string> inputs, NyulFanOutStage landmarks, bool publish, int compressionLevel = 6)
     {
         ArgumentNullException.ThrowIfNull(step);
-        ArgumentNullException.ThrowIfNull(learn);
+        ArgumentNullException.ThrowIfNull(landmarks);
         _step = step;
         _publish = publish;
         _options = new NiftiWriteOptions { CompressionLevel = compressionLevel };
-        Definition = new StageDefinition(step.StageId, Version, StageShape.Group, [input, learn.Definition.Id], step.Config)
+        Definition = new StageDefinition(step.StageId, Version, StageShape.Group, [.. inputs, landmarks.Definition.Id], step.Config)
         {
             GroupBy = "volume_id",
             Publish = publish,
@@ -55,6 +55,7 @@ public sealed class NyulApplyStage : IStage
         return HarmoniseStepStage.Apply(volumes[0], _step, v => landmarks.Apply(v), _publish, _options, extra);
     }
 
-    private static bool IsLandmarks(StageItem item) =>
+    /// <summary>True for a landmark record (its metadata's <c>role</c>).</summary>
+    internal static bool IsLandmarks(StageItem item) =>
         item.Metadata.TryGetProperty("role", out var role) && role.GetString() == NyulLearnStage.Role;
 }

@@ -9,24 +9,23 @@ namespace DataForge.Stages.Harmonise;
 
 /// <summary>
 /// Reduce stage <c>harmonise-N-nyul-learn</c>: learns Nyul landmarks (<see cref="NyulLandmarks.Learn"/>, defaults:
-/// deciles with 1 and 99, foreground, scale 1..100) over the training volumes, one volume in memory at a time.
-/// With <c>splits:</c> in the manifest it also reads the splits stage and learns over the volumes of the patients
-/// in the train split only (<see cref="TrainSplits"/>), so the test patients' intensities never shape the scale;
-/// without it, over every volume. The landmark record says which (<c>Split</c>: the split's name, or null for all
-/// volumes; <c>TrainingCount</c>: how many volumes).
-/// It emits the landmarks once per volume (same bytes, stored once), each item carrying that volume's
-/// <c>volume_id</c>, so that <see cref="NyulApplyStage"/> can group each volume with them.
-/// Dependency shape: the splits stage reads only pseudonyms and categorical labels, never a harmonised volume,
-/// so it comes before every harmonise step and this reduce reads it with the previous step's volumes; the
-/// engine's order (each stage reads earlier ones) holds without a cycle. Every volume, train or not, is an input,
-/// because the landmarks are handed to each; a new or changed volume outside the train split reruns the learning
-/// and (the engine keys each action on its upstream actions) the apply step of every volume, which give the same
-/// landmarks and the same volumes byte for byte.
+/// deciles with 1 and 99, foreground, scale 1..100) over the training volumes, one volume in memory at a time, and
+/// emits them once (<c>role</c> <see cref="Role"/>). Which volumes are the training ones:
+/// <list type="bullet">
+/// <item>with unstratified <c>splits:</c>, it reads <see cref="NyulSelectStage"/>, which passes on the volumes of the
+/// train split only: a volume outside it is not an input, so adding a test patient does not run this stage again;</item>
+/// <item>with stratified <c>splits:</c> (a patient's split depends on its label, which reaches the pipeline in one label
+/// file), it reads <c>splits.json</c> and every volume and keeps the train split's, so it reruns, with the same result,
+/// when any patient is added;</item>
+/// <item>without <c>splits:</c>, every volume.</item>
+/// </list>
+/// The record says which (<c>Split</c>: the split's name, or null for all volumes; <c>TrainingCount</c>: how many
+/// volumes). <see cref="NyulFanOutStage"/> hands it to each volume for <see cref="NyulApplyStage"/>.
 /// </summary>
 public sealed class NyulLearnStage : IStage
 {
     /// <summary>Bump when the landmarks learnt from the same volumes change.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Names of the split the landmarks are learnt over (the first present among the manifest's ratios).</summary>
     public static IReadOnlyList<string> TrainSplits { get; } = ["train", "training"];
@@ -34,16 +33,21 @@ public sealed class NyulLearnStage : IStage
     /// <summary>Metadata value of <c>role</c> on the landmark items.</summary>
     public const string Role = "nyul-landmarks";
 
-    /// <summary>A stage learning over the volumes of stage <paramref name="input"/> for <paramref name="step"/>.</summary>
+    /// <summary>A stage learning over the volumes of the stages <paramref name="inputs"/> for <paramref name="step"/>.</summary>
     /// <param name="step">The Nyul step.</param>
-    /// <param name="input">The stage whose volumes are normalised.</param>
-    /// <param name="splits">The splits stage, when the manifest has <c>splits:</c>.</param>
-    public NyulLearnStage(HarmoniseStep step, string input, string? splits = null)
+    /// <param name="inputs">The stages whose volumes are normalised.</param>
+    /// <param name="splits">The splits stage, when the manifest has stratified <c>splits:</c>.</param>
+    /// <param name="selected">The split that <paramref name="inputs"/> (a <see cref="NyulSelectStage"/>) holds only, or null.</param>
+    public NyulLearnStage(HarmoniseStep step, IReadOnlyList<string> inputs, string? splits = null, string? selected = null)
     {
         ArgumentNullException.ThrowIfNull(step);
+        if (splits is not null && selected is not null) throw new ArgumentException("the learning reads splits.json or selected volumes, not both", nameof(selected));
         StepId = step.StageId;
-        Definition = new StageDefinition(step.StageId + "-learn", Version, StageShape.Reduce, splits is null ? [input] : [input, splits], step.Config);
+        _selected = selected;
+        Definition = new StageDefinition(step.StageId + "-learn", Version, StageShape.Reduce, splits is null ? inputs : [.. inputs, splits], step.Config);
     }
+
+    private readonly string? _selected;
 
     /// <summary>The id of the step this stage learns for.</summary>
     public string StepId { get; }
@@ -70,7 +74,7 @@ public sealed class NyulLearnStage : IStage
             volumes.Add(item);
         }
         if (ids.Count == 0) return StageResult.Success();
-        string? split = null;
+        string? split = _selected;
         var training = volumes;
         if (splits is not null)
         {
@@ -103,9 +107,7 @@ public sealed class NyulLearnStage : IStage
         var record = JsonNode.Parse(landmarks.ToJson())!.AsObject();
         record["Split"] = split;
         var bytes = System.Text.Encoding.UTF8.GetBytes(CanonicalJson.Parse(record.ToJsonString()).Text + "\n");
-        var outputs = ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(id =>
-            new StageOutput($"{Definition.Id}/{id}.json", bytes,
-                System.Text.Json.JsonSerializer.SerializeToElement(new JsonObject { ["volume_id"] = id, ["role"] = Role })));
-        return StageResult.Success(outputs);
+        return StageResult.Success(new StageOutput($"{Definition.Id}/landmarks.json", bytes,
+            System.Text.Json.JsonSerializer.SerializeToElement(new JsonObject { ["role"] = Role })));
     }
 }

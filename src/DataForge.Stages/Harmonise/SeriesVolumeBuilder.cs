@@ -75,10 +75,12 @@ public static class SeriesVolumeBuilder
         if (Inconsistency(slices) is { } problem) return SeriesVolumeResult.Failed(problem);
 
         var first = slices[0];
-        var row = first.RowCosines;
-        var column = first.ColumnCosines;
-        if (!IsOrthonormal(row, column))
+        if (!IsOrthonormal(first.RowCosines, first.ColumnCosines))
             return SeriesVolumeResult.Failed("Image Orientation (Patient) is not two orthogonal unit vectors");
+        // Cosines written with few digits are unit vectors only to ~1e-5: made unit, as dcm2niix does, so that the far
+        // corners of the grid agree to 1e-4 mm.
+        var row = Normalise(first.RowCosines);
+        var column = Normalise(first.ColumnCosines);
         var normal = Normalise(Cross(row, column));
 
         var sorted = slices.Select(s => (Slice: s, Distance: Dot(s.Position, normal))).OrderBy(s => s.Distance).ToList();

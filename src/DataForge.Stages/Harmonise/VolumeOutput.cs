@@ -65,6 +65,10 @@ public static class VolumeOutput
     public static JsonObject MetadataOf(StageItem item) =>
         JsonNode.Parse(item.Metadata.GetRawText())?.AsObject() ?? throw new ArgumentException("volume metadata is not an object", nameof(item));
 
+    /// <summary>True when the item is a 2D image made by <see cref="Image2DStage"/>, not a volume of a series.</summary>
+    public static bool Is2D(StageItem item) =>
+        item.Metadata.ValueKind == JsonValueKind.Object && item.Metadata.TryGetProperty(Image2DStage.Property, out var v) && v.ValueKind == JsonValueKind.Object;
+
     /// <summary>Reads an upstream volume item (.nii or .nii.gz).</summary>
     public static Volume Read(StageItem item)
     {

@@ -25,16 +25,19 @@ public sealed class VolumeStage : IStage
     public const string Id = "volume";
 
     /// <summary>Bump when the output of the same series and config changes.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     private readonly NiftiWriteOptions _options;
     private readonly bool _publish;
+    private readonly IReadOnlySet<string>? _skip;
 
     /// <summary>
     /// A stage reading <paramref name="inputs"/> (by default the deidentify stage) and writing gzip NIfTI at
     /// <paramref name="compressionLevel"/> when it <paramref name="publish"/>es, else uncompressed NIfTI for the next stage.
+    /// Series of the <paramref name="skipModalities"/> give no volume (the png layout makes their 2D images with
+    /// <see cref="Image2DStage"/>).
     /// </summary>
-    public VolumeStage(IReadOnlyList<string>? inputs = null, int compressionLevel = 6, bool publish = true)
+    public VolumeStage(IReadOnlyList<string>? inputs = null, int compressionLevel = 6, bool publish = true, IReadOnlySet<string>? skipModalities = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(compressionLevel, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(compressionLevel, 9);
@@ -46,6 +49,13 @@ public sealed class VolumeStage : IStage
             ["compression_level"] = compressionLevel,
             ["gap_tolerance"] = SeriesVolumeBuilder.GapTolerance,
         });
+        if (skipModalities is { Count: > 0 })
+        {
+            _skip = skipModalities;
+            var withSkip = System.Text.Json.Nodes.JsonNode.Parse(config.Text)!.AsObject();
+            withSkip["skip_modalities"] = new JsonArray(skipModalities.Order(StringComparer.Ordinal).Select(m => (JsonNode?)JsonValue.Create(m)).ToArray());
+            config = CanonicalJson.Parse(withSkip.ToJsonString());
+        }
         Definition = new StageDefinition(Id, Version, StageShape.Group, inputs ?? ["deidentify"], config)
         {
             GroupBy = "series_instance_uid",
@@ -61,6 +71,7 @@ public sealed class VolumeStage : IStage
         if (input.Items.Any(VolumeSources.NiftiVolumes.IsSourceVolume)) return VolumeSources.NiftiVolumes.Emit(input, _publish, Id, _options);
         var pseudonyms = input.Items.Select(i => Text(i, "pseudonym")).Distinct().ToList();
         if (pseudonyms is not [{ } pseudonym]) return StageResult.Failed("the series' instances do not carry one pseudonym in their metadata");
+        if (_skip is not null && Text(input.Items[0], "modality") is { } modality && _skip.Contains(modality)) return StageResult.Success();
         var series = Text(input.Items[0], "series_instance_uid");
         if (series is null) return StageResult.Failed("the series' instances carry no series_instance_uid in their metadata");
         if (StageOutput.CheckPath($"nifti/{pseudonym}/{series}.nii.gz") is { } bad) return StageResult.Failed("pseudonym or series UID is not usable in a path: " + bad);

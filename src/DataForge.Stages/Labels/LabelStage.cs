@@ -80,6 +80,7 @@ public sealed class LabelStage : IStage
         var violations = new List<LabelViolation>();
         var entries = new List<(LabelEntry Entry, Place Place)>();
         var outputs = new List<StageOutput>();
+        SubSeriesVolumes.Index(volumes, input.Items);
         try
         {
             switch (_a.Kind)
@@ -205,16 +206,19 @@ public sealed class LabelStage : IStage
                 violations.Add(new LabelViolation(Name(place), "format", "not a readable NIfTI mask: " + e.Message, null));
                 continue;
             }
+            // A series cut into several volumes (echoes, orientations...): the mask goes on the one whose grid it is on.
+            (image, var suffix) = SubSeriesVolumes.Choose(volumes, place.Series!, image, g => SubSeriesVolumes.OnGrid(mask, g));
             var (bytes, classes, problems) = MaskImport.Check(mask, image, _a.Classes);
             foreach (var (check, message) in problems) violations.Add(new LabelViolation(Name(place), check, message, place));
             if (bytes is null) continue;
-            var path = $"labels/{_a.Name}/{place.Patient}/{place.Series}.nii.gz";
+            var path = $"labels/{_a.Name}/{place.Patient}/{place.Series}{suffix}.nii.gz";
             if (outputs.Any(o => o.Path == path))
             {
                 violations.Add(new LabelViolation(Name(place), "conflict", "two masks name the same series", place));
                 continue;
             }
-            outputs.Add(new StageOutput(path, bytes, Json(new { label_mask = _a.Name, pseudonym = place.Patient, series_instance_uid = place.Series, image = image.Path })));
+            outputs.Add(new StageOutput(path, bytes, Json(new { label_mask = _a.Name, pseudonym = place.Patient, series_instance_uid = place.Series, image = image.Path,
+                volume_id = SubSeriesVolumes.VolumeId(image, suffix) })));
             entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Mask = path, Classes = classes }, place));
         }
     }

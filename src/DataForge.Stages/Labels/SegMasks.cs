@@ -5,6 +5,8 @@ using DataForge.Dicom.IO;
 using DataForge.Engine.Stages;
 using DataForge.Stages.Dicom;
 
+using DataForge.Stages.Harmonise;
+
 namespace DataForge.Stages.Labels;
 
 /// <summary>
@@ -75,10 +77,15 @@ public static class SegMasks
                     violations.Add(new LabelViolation(name, "link", "the series has no image volume", null));
                     continue;
                 }
+                var only = places.Count == 1 ? null : frames;
                 (DataForge.Imaging.Volume? labels, List<(string Check, string Message)> problems) painted;
+                var suffix = "";
                 try
                 {
-                    painted = SegImport.Paint(seg, image, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken, places.Count == 1 ? null : frames);
+                    // A series cut into several volumes: the SEG goes on the one its frames lie on.
+                    (image, suffix) = SubSeriesVolumes.Choose(volumes, place.Series!, image,
+                        g => SegImport.Paint(seg, g, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken, only).Problems.Count == 0);
+                    painted = SegImport.Paint(seg, image, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken, only);
                 }
                 catch (DicomFormatException e)
                 {
@@ -91,7 +98,7 @@ public static class SegMasks
                 var (bytes, present, problems) = MaskImport.Check(painted.labels, image, annotation.Classes);
                 foreach (var (check, message) in problems) violations.Add(new LabelViolation(name, check, message, place));
                 if (bytes is null) continue;
-                var path = $"labels/{annotation.Name}/{place.Patient}/{place.Series}.nii.gz";
+                var path = $"labels/{annotation.Name}/{place.Patient}/{place.Series}{suffix}.nii.gz";
                 if (outputs.Any(o => o.Path == path))
                 {
                     violations.Add(new LabelViolation(name, "conflict", $"two masks name the same series (the second is {where})", place));
@@ -100,6 +107,7 @@ public static class SegMasks
                 outputs.Add(new StageOutput(path, bytes, JsonSerializer.SerializeToElement(new
                 {
                     label_mask = annotation.Name, pseudonym = place.Patient, series_instance_uid = place.Series, image = image.Path,
+                    volume_id = SubSeriesVolumes.VolumeId(image, suffix),
                 })));
                 entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series, Mask = path, Classes = present }, place));
             }

@@ -3,6 +3,7 @@ using DataForge.Engine.Stages;
 using DataForge.Manifest.Model;
 using System.Text.Json.Nodes;
 using DataForge.Stages.Deidentify;
+using DataForge.Stages.Harmonise;
 using DataForge.Stages.Labels;
 using DataForge.Stages.Splits;
 
@@ -17,8 +18,23 @@ public static class PngPipeline
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(stages);
         if (manifest.Output.Layout is not ("png" or "coco")) return;
+        // With harmonise steps the images are rendered after the last step (AddRendering).
+        if (HarmonisePipeline.FinalStage(manifest) is not null) return;
         var settings = PngSettings.From(manifest.Output.Png is { } png ? JsonDocument.Parse(png.ToJsonString()).RootElement.Clone() : null);
         stages.Add(new PngStage(DeidentifyStage.Id, settings, publish: manifest.Output.Layout == "png"));
+    }
+
+    /// <summary>
+    /// Appends the png stage of layouts png and coco when the manifest lists <c>harmonise:</c> steps: it renders the
+    /// last step's 2D images and volume slices (<see cref="HarmonisedPngStage"/>). Called after the steps are in the pipeline.
+    /// </summary>
+    public static void AddRendering(DataForgeManifest manifest, List<IStage> stages)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(stages);
+        if (manifest.Output.Layout is not ("png" or "coco") || HarmonisePipeline.FinalStage(manifest) is not { } final) return;
+        if (!stages.Any(s => s.Definition.Id == final)) return;
+        stages.Add(new HarmonisedPngStage(final, HarmonisePipeline.PngSettingsOf(manifest), publish: manifest.Output.Layout == "png"));
     }
 
     /// <summary>

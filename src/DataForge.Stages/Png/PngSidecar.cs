@@ -1,14 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DataForge.Dicom;
 using DataForge.Imaging.Png;
+using DataForge.Stages.Harmonise;
 
 namespace DataForge.Stages.Png;
 
 /// <summary>
 /// The JSON sidecar of a PNG image: what a user of the image needs and nothing that identifies the
 /// patient (pseudonym, new UIDs, modality, frame, pixel spacing, the window used, the photometric
-/// interpretation and bit depth of the PNG). Keys in a fixed order, so the bytes are stable.
+/// interpretation and bit depth of the PNG, the acquisition parameters the de-identification policy kept
+/// (<see cref="AcquisitionFields"/>: scanner and exposure parameters, never free text), and after harmonisation
+/// the steps applied). Keys in a fixed order, so the bytes are stable.
 /// </summary>
 internal sealed class PngSidecar
 {
@@ -22,21 +26,14 @@ internal sealed class PngSidecar
     private readonly int _rows, _columns;
     private readonly double[]? _spacing;
     private readonly string? _spacingAttribute;
+    private readonly JsonNode? _acquisition;
 
     public PngSidecar(string pseudonym, DicomDataset ds, int? frame, int bitDepth, WindowUsed? window, string photometric)
+        : this(pseudonym, ds.GetString(DicomTags.StudyInstanceUID)?.Trim(), ds.GetString(DicomTags.SeriesInstanceUID)?.Trim(),
+            ds.GetString(DicomTags.SOPInstanceUID)?.Trim(), frame, ds.GetString(DicomTags.Modality)?.Trim(),
+            (int)(ds.GetInteger(DicomTags.Rows) ?? 0), (int)(ds.GetInteger(DicomTags.Columns) ?? 0),
+            ds.GetString(DicomTags.PhotometricInterpretation)?.Trim(), bitDepth, window, photometric, AcquisitionFields.Read(ds))
     {
-        Pseudonym = pseudonym;
-        StudyUid = ds.GetString(DicomTags.StudyInstanceUID)?.Trim();
-        SeriesUid = ds.GetString(DicomTags.SeriesInstanceUID)?.Trim();
-        SopUid = ds.GetString(DicomTags.SOPInstanceUID)?.Trim();
-        Modality = ds.GetString(DicomTags.Modality)?.Trim();
-        Frame = frame;
-        _bitDepth = bitDepth;
-        _window = window;
-        _photometric = photometric;
-        _originalPhotometric = ds.GetString(DicomTags.PhotometricInterpretation)?.Trim();
-        _rows = (int)(ds.GetInteger(DicomTags.Rows) ?? 0);
-        _columns = (int)(ds.GetInteger(DicomTags.Columns) ?? 0);
         // PS3.3 10.7.1.3: Pixel Spacing is in the patient; Imager Pixel Spacing at the detector (projection images).
         foreach (var tag in new[] { DicomTags.PixelSpacing, DicomTags.ImagerPixelSpacing })
         {
@@ -48,6 +45,34 @@ internal sealed class PngSidecar
             }
         }
     }
+
+    /// <summary>A sidecar from its values (a harmonised image: its size and spacing are those after the steps).</summary>
+    public PngSidecar(string pseudonym, string? study, string? series, string? sop, int? frame, string? modality, int rows, int columns,
+        string? originalPhotometric, int bitDepth, WindowUsed? window, string photometric, JsonNode? acquisition,
+        double[]? spacing = null, string? spacingAttribute = null)
+    {
+        Pseudonym = pseudonym;
+        StudyUid = study;
+        SeriesUid = series;
+        SopUid = sop;
+        Modality = modality;
+        Frame = frame;
+        _rows = rows;
+        _columns = columns;
+        _originalPhotometric = originalPhotometric;
+        _bitDepth = bitDepth;
+        _window = window;
+        _photometric = photometric;
+        _acquisition = acquisition;
+        _spacing = spacing;
+        _spacingAttribute = spacingAttribute;
+    }
+
+    /// <summary>The slice of a volume (1-based), for a slice rendered after harmonisation; null for an instance.</summary>
+    public int? Slice { get; init; }
+
+    /// <summary>The harmonise steps applied before rendering (each with its parameters), or null without steps.</summary>
+    public JsonNode? Harmonise { get; init; }
 
     public string Pseudonym { get; }
     public string? StudyUid { get; }
@@ -68,6 +93,7 @@ internal sealed class PngSidecar
             Text(json, "series_instance_uid", SeriesUid);
             Text(json, "sop_instance_uid", SopUid);
             if (Frame is { } f) json.WriteNumber("frame", f); else json.WriteNull("frame");
+            if (Slice is { } slice) json.WriteNumber("slice", slice);
             Text(json, "modality", Modality);
             json.WriteNumber("rows", _rows);
             json.WriteNumber("columns", _columns);
@@ -95,6 +121,13 @@ internal sealed class PngSidecar
                 json.WriteEndObject();
             }
             else json.WriteNull("window");
+            json.WritePropertyName("acquisition");
+            (_acquisition ?? new JsonObject()).WriteTo(json);
+            if (Harmonise is { } steps)
+            {
+                json.WritePropertyName("harmonise");
+                steps.WriteTo(json);
+            }
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');

@@ -26,7 +26,7 @@ public sealed class PngStage : IStage
     public const string Id = "png";
 
     /// <summary>Bump when the output of the same input and settings changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The metadata property that marks a PNG image (its value is the image's path).</summary>
     public const string ImageProperty = "png_image";

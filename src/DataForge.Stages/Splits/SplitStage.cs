@@ -44,6 +44,19 @@ public sealed class SplitStage : IStage
 
     public StageDefinition Definition { get; }
 
+    /// <summary>The bound <c>splits:</c> section.</summary>
+    public SplitPolicy Policy => _policy;
+
+    /// <summary>
+    /// The split of a patient when the policy does not stratify: a function of the secret, seed, ratios and pseudonym
+    /// only (<see cref="SplitAssigner"/>), so a stage can route one item without reading <c>splits.json</c>.
+    /// </summary>
+    public string UnstratifiedSplitOf(string pseudonym)
+    {
+        if (_policy.Stratify is not null) throw new InvalidOperationException("a stratified split depends on the patient's label; read splits.json");
+        return _assigner.Assign(pseudonym, null).Split;
+    }
+
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
         var patients = new SortedSet<string>(StringComparer.Ordinal);

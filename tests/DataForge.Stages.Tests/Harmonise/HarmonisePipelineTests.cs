@@ -101,7 +101,7 @@ public sealed class HarmonisePipelineTests : IDisposable
         Assert.Equal([], plain.Failures.Select(f => f.ToString()));
         var result = Build("  - normalise: {method: nyul}\n");
         Assert.Equal([], result.Failures.Select(f => f.ToString()));
-        Assert.Equal(["deidentify", "deidentification-report", "volume", "harmonise-1-normalise-learn", "harmonise-1-normalise-landmarks", "harmonise-1-normalise"],
+        Assert.Equal(["deidentify", "deidentification-report", "volume", "harmonise-1-normalise-learn", "harmonise-1-normalise-landmarks", "harmonise-1-normalise-each", "harmonise-1-normalise"],
             result.Stages.Select(s => s.StageId));
         Assert.Equal(0, Executed(result)["deidentify"]);
 

@@ -202,7 +202,7 @@ public sealed class HarmonisedLabelsTests : IDisposable
         """;
 
     [Fact]
-    public void A_new_patient_outside_the_train_split_leaves_the_nyul_landmarks_and_the_other_volumes_byte_for_byte()
+    public void A_new_patient_outside_the_train_split_does_not_rerun_the_nyul_learning_and_leaves_the_landmarks_and_other_volumes_byte_for_byte()
     {
         var first = _p.Build(NyulManifest);
         Assert.True(first.Failures.Count == 0, string.Join("\n", first.Failures.Select(f => f.ToString())));
@@ -221,6 +221,12 @@ public sealed class HarmonisedLabelsTests : IDisposable
         var added = Assert.Single(after.Keys.Except(before.Keys));
         Assert.Equal("test", after[added].Split); // the precondition this seed was chosen for
 
+        // The learning reads the train split's volumes only: its one action is served from the cache.
+        var stages = again.Stages.ToDictionary(s => s.StageId);
+        Assert.Equal((1, 0, 1), (stages["harmonise-1-normalise-learn"].Total, stages["harmonise-1-normalise-learn"].Executed, stages["harmonise-1-normalise-learn"].Cached));
+        // The selection looks at the new volume only; the new volume is normalised.
+        Assert.Equal(1, stages["harmonise-1-normalise-select"].Executed);
+        Assert.Equal(volumes.Count + 1, stages["harmonise-1-normalise"].Total);
         Assert.Equal(landmarks, File.ReadAllBytes(_p.Combine("out", "harmonise", "nyul-landmarks.json")));
         Assert.All(volumes, v => Assert.True(v.Value.AsSpan().SequenceEqual(File.ReadAllBytes(v.Key)), "a volume of an existing patient changed"));
         Assert.Equal(volumes.Count + 1, Directory.GetFiles(_p.Combine("out", "nifti"), "*.nii.gz", SearchOption.AllDirectories).Length);

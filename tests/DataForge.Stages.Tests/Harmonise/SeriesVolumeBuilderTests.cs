@@ -56,6 +56,62 @@ public sealed class SeriesVolumeBuilderTests : IDisposable
         AssertSameAsDcm2niix(folder);
     }
 
+    /// <summary>A series folder of pydicom's DICOMDIR test data copied with .dcm names, or a skip when it is not installed.</summary>
+    private string PydicomSeries(string relative)
+    {
+        var source = Path.Combine("/usr/lib/python3/dist-packages/pydicom/data/test_files/dicomdirtests", relative);
+        if (!Directory.Exists(source))
+        {
+            Assert.False(Oracle.IsCi, $"{relative} of python3-pydicom's test data is missing; CI=true makes a missing oracle a failure");
+            Skip.If(true, $"{relative} of python3-pydicom's test data is not installed");
+        }
+        var folder = _corpus.Root.Combine(relative.Replace('/', '-'));
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file) + ".dcm"));
+        return folder;
+    }
+
+    [SkippableFact]
+    public void The_five_slice_ct_series_of_pydicom_test_data_gives_the_volume_dcm2niix_gives()
+    {
+        var volume = AssertSameAsDcm2niix(PydicomSeries("98892001/CT5N"));
+        Assert.Equal([16, 16, 5], volume.Shape.ToArray());
+    }
+
+    [SkippableFact]
+    public void The_mr_series_of_pydicom_test_data_holding_seven_orientations_gives_the_seven_volumes_dcm2niix_gives()
+    {
+        var dcm2niix = Oracle.Require("dcm2niix");
+        var python = Oracle.RequirePython("nibabel", "numpy");
+        var folder = PydicomSeries("98892003/MR700");
+        var files = Directory.GetFiles(folder, "*.dcm").Order(StringComparer.Ordinal).Select(f => DataForge.Dicom.DicomFile.Open(f)).ToList();
+        var built = SeriesVolumeBuilder.BuildAll(files);
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => $"_o{i}"), built.Select(b => b.Suffix));
+        var theirs = _corpus.Root.Combine("dcm2niix-mr700");
+        Directory.CreateDirectory(theirs);
+        var run = Oracle.Run(dcm2niix, ["-z", "n", "-b", "n", "-f", "%s_%r", "-o", theirs, folder]);
+        Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
+        var references = Directory.GetFiles(theirs, "*.nii").ToList();
+        Assert.Equal(7, references.Count);
+        // Each of our sub-series volumes is one of dcm2niix's, voxel for voxel and within 1e-4 mm, and no two are the same one.
+        var matched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (suffix, result) in built)
+        {
+            Assert.False(result.IsFailure, result.FailureReason);
+            var ours = _corpus.Root.Combine($"mr700{suffix}.nii");
+            NiftiWriter.Write(result.Volume!, ours);
+            var match = references.Where(reference =>
+            {
+                var compare = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "compare_nifti.py"), ours, reference]);
+                Assert.True(compare.ExitCode == 0, compare.StandardError);
+                var report = JsonDocument.Parse(compare.StandardOutput).RootElement;
+                return report.GetProperty("values_equal").GetBoolean() && report.GetProperty("max_affine_difference").GetDouble() <= 1e-4;
+            }).ToList();
+            Assert.True(match.Count == 1, $"{suffix} matches {match.Count} of dcm2niix's volumes");
+            Assert.True(matched.Add(match[0]), $"{suffix} matches a volume another sub-series matched");
+        }
+    }
+
     [SkippableFact]
     public void An_oblique_series_gives_the_volume_dcm2niix_gives()
     {

@@ -1,8 +1,9 @@
 """Edits synthetic DICOM series with pydicom for the harmonise tests.
 
   edit_series.py set FOLDER Keyword=value ...   sets attributes (by DICOM keyword) in every .dcm of FOLDER
-  edit_series.py echo2 FOLDER                    adds a copy of every instance as a second echo (Echo Numbers 2,
-                                                 Echo Time doubled, new SOP Instance UID), same series
+  edit_series.py echo2 FOLDER [SHIFT]            adds a copy of every instance as a second echo (Echo Numbers 2,
+                                                 Echo Time doubled, new SOP Instance UID), same series; with SHIFT,
+                                                 the copies' Image Position (Patient) moves SHIFT mm along x
 """
 import glob
 import os
@@ -27,7 +28,10 @@ elif sys.argv[1] == "echo2":
     for path in files(sys.argv[2]):
         ds = pydicom.dcmread(path)
         ds.EchoNumbers = 2
-        ds.EchoTime = str(float(ds.EchoTime) * 2)
+        ds.EchoTime = str(float(ds.EchoTime) * 2) if "EchoTime" in ds else "20"
+        if len(sys.argv) > 3:
+            position = [float(v) for v in ds.ImagePositionPatient]
+            ds.ImagePositionPatient = [f"{position[0] + float(sys.argv[3]):g}", f"{position[1]:g}", f"{position[2]:g}"]
         uid = generate_uid()
         ds.SOPInstanceUID = uid
         ds.file_meta.MediaStorageSOPInstanceUID = uid

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using DataForge.Engine.Stages;
+using DataForge.Imaging;
+using DataForge.Imaging.Operations;
+using DataForge.Stages.Labels;
+
+namespace DataForge.Stages.Harmonise;
+
+/// <summary>
+/// The volumes of a series that <see cref="SeriesSplit"/> cut into several (echoes, orientations, matrix sizes,
+/// acquisitions: <c>volume_id</c> <c>PSEUDONYM/SERIES_suffix</c>), for the labels stage: a mask or SEG names the
+/// series by its UID, and lands on the sub-series whose grid it is on. The labels stage's map of series UID to
+/// geometry holds, beside the series UID (the first sub-series in suffix order), one entry per sub-series under
+/// <c>SERIES_suffix</c>, which no UID can equal ('_' is not a UID character).
+/// </summary>
+public static class SubSeriesVolumes
+{
+    /// <summary>Adds every sub-series volume among <paramref name="items"/> to <paramref name="volumes"/> (series UID to grid).</summary>
+    public static void Index(Dictionary<string, ImageGeometry> volumes, IEnumerable<StageItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(volumes);
+        ArgumentNullException.ThrowIfNull(items);
+        var found = new SortedDictionary<string, ImageGeometry>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var m = item.Metadata;
+            if (m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("affine", out var affine) || !m.TryGetProperty("shape", out var shape)
+                || !m.TryGetProperty("volume_id", out var id) || !m.TryGetProperty("series_instance_uid", out var s)
+                || !m.TryGetProperty("pseudonym", out var p)) continue;
+            var series = s.GetString()!;
+            var pseudonym = p.GetString()!;
+            var name = id.GetString()!;
+            var prefix = $"{pseudonym}/{series}";
+            if (!name.StartsWith(prefix + "_", StringComparison.Ordinal)) continue;
+            found[name[(pseudonym.Length + 1)..]] = new ImageGeometry(pseudonym, series, item.Path ?? "",
+                shape.EnumerateArray().Select(d => d.GetInt32()).ToArray(), Affine.FromRows(affine.EnumerateArray().Select(d => d.GetDouble()).ToArray()));
+        }
+        foreach (var (key, geometry) in found)
+        {
+            volumes[key] = geometry;
+            // The series UID alone names its first sub-series, whatever order the items came in.
+            if (!found.Keys.Any(k => k.StartsWith(geometry.Series + "_", StringComparison.Ordinal) && string.CompareOrdinal(k, key) < 0))
+                volumes[geometry.Series] = geometry;
+        }
+    }
+
+    /// <summary>The sub-series of <paramref name="series"/> (suffix and grid, in suffix order); empty for a series that is one volume.</summary>
+    public static IReadOnlyList<(string Suffix, ImageGeometry Image)> Of(IReadOnlyDictionary<string, ImageGeometry> volumes, string series)
+    {
+        ArgumentNullException.ThrowIfNull(volumes);
+        return volumes.Where(v => v.Key.StartsWith(series + "_", StringComparison.Ordinal))
+            .OrderBy(v => v.Key, StringComparer.Ordinal)
+            .Select(v => (v.Key[series.Length..], v.Value))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The volume of <paramref name="series"/> that <paramref name="fits"/>: <paramref name="image"/> (suffix "") for a
+    /// series that is one volume; else the first sub-series the test accepts, or the first sub-series when none does
+    /// (its checks then say why).
+    /// </summary>
+    public static (ImageGeometry Image, string Suffix) Choose(IReadOnlyDictionary<string, ImageGeometry> volumes, string series, ImageGeometry image,
+        Func<ImageGeometry, bool> fits)
+    {
+        ArgumentNullException.ThrowIfNull(fits);
+        var candidates = Of(volumes, series);
+        if (candidates.Count == 0) return (image, "");
+        foreach (var (suffix, candidate) in candidates)
+            if (fits(candidate)) return (candidate, suffix);
+        return (candidates[0].Image, candidates[0].Suffix);
+    }
+
+    /// <summary>True when a mask volume is on the image's grid: same shape and affine, or the same voxels in another axis order.</summary>
+    public static bool OnGrid(Volume mask, ImageGeometry image)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(image);
+        if (mask.Shape.Length < 3) return false;
+        if (Same(mask, image)) return true;
+        try
+        {
+            return Same(new Reorient(AxisCodes.Format(AxisCodes.Of(image.Affine))).Apply(mask), image);
+        }
+        catch (ImagingException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The volume id of a mask on <paramref name="image"/>'s sub-series.</summary>
+    public static string VolumeId(ImageGeometry image, string suffix) => $"{image.Patient}/{image.Series}{suffix}";
+
+    private static bool Same(Volume mask, ImageGeometry image) =>
+        mask.Shape.Take(3).SequenceEqual(image.Shape.Take(3)) && mask.Affine.ApproximatelyEquals(image.Affine, MaskImport.AffineTolerance);
+}
