@@ -5,7 +5,7 @@ namespace DataForge.Engine.Planning;
 
 /// <summary>
 /// Action keys. key = H("action/1", stage id, version, definition hash, inputs hash) where
-/// definition hash = H(shape, group-by property, reads-paths flag, canonical config) and
+/// definition hash = H(shape, group-by property, reads-paths flag, publish flag, canonical config) and
 /// inputs hash = H(group key hash, then per input in order: content hash, size, metadata hash,
 /// upstream action key or "source", and the path when the stage reads paths). Same key, same outputs.
 /// </summary>
@@ -17,6 +17,9 @@ internal static class ActionKeys
         return h.Add('s', definition.Shape.ToString())
             .Add('g', definition.GroupBy ?? "")
             .Add('p', definition.ReadsInputPaths ? 1 : 0)
+            // A stage may name its outputs by whether it publishes them (a harmonise step writes its store path
+            // unless it is the last one): an action recorded unpublished must not be served to a publishing stage.
+            .Add('b', definition.Publish ? 1 : 0)
             .Add('c', definition.Config.Text)
             .Finish();
     }
