@@ -53,6 +53,9 @@ public static class VolumeOutput
         if (metadata["acquisition"] is JsonObject fields)
             foreach (var (key, value) in fields) sidecar[key] = value?.DeepClone();
         sidecar["Harmonisation"] = metadata["harmonise"]?.DeepClone() ?? new JsonArray();
+        // A NIfTI source's sidecar names the converter that made it (dcm2niix and its version): DataForge wrote
+        // this file, and a version left from the other tool would describe neither.
+        sidecar.Remove("ConversionSoftwareVersion");
         sidecar["ConversionSoftware"] = "DataForge";
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, IndentCharacter = '\t', IndentSize = 1 }))

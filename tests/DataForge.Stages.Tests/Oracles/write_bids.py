@@ -44,6 +44,7 @@ def _sidecar(path, extra):
         'InstitutionName': 'Planted General Hospital', 'DeviceSerialNumber': 'SN-99123',
         'ReferringPhysicianName': 'Dr Quill', 'AccessionNumber': 'ACC-4412',
         'StudyInstanceUID': '1.2.826.0.1.3680043.2.1143.777', 'ConversionSoftware': 'dcm2niix',
+        'ConversionSoftwareVersion': 'v1.0.20220720',
     }
     side.update(extra)
     with open(path, 'w') as f:

@@ -148,6 +148,9 @@ public sealed class NiftiSourceBuildTests
             Assert.Equal(s.Pseudonym, j.GetProperty("PatientName").GetString());
             Assert.False(j.TryGetProperty("DeviceSerialNumber", out _));
             Assert.False(j.TryGetProperty("InstitutionName", out _));
+            // DataForge wrote this volume: the source converter's version would describe neither tool.
+            Assert.Equal("DataForge", j.GetProperty("ConversionSoftware").GetString());
+            Assert.False(j.TryGetProperty("ConversionSoftwareVersion", out _));
         });
         Assert.Empty(p.Leaks(p.Combine("out")));
         // The de-identification report counts what the cleaners did, by field and key, with no values.
