@@ -25,6 +25,24 @@ public sealed record VoiWindow(double Center, double Width, string Function = Vo
         max > min ? new VoiWindow((min + max) / 2, max - min, LinearExact)
             : throw new ImagingException($"a window needs min < max, not [{min}, {max}]");
 
+    /// <summary>
+    /// The window of the values' finite range (NaN skipped); [0, 1] when none is finite, and one unit wide when all are
+    /// equal: the fallback when neither the manifest nor the image names a window.
+    /// </summary>
+    public static VoiWindow OfRange<T>(ReadOnlySpan<T> values) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (var v in values)
+        {
+            if (T.IsNaN(v)) continue;
+            var d = double.CreateTruncating(v);
+            min = Math.Min(min, d);
+            max = Math.Max(max, d);
+        }
+        if (!double.IsFinite(min)) (min, max) = (0, 1);
+        return FromBounds(min, max > min ? max : min + 1);
+    }
+
     /// <summary>Why the window cannot be used, or null when it can.</summary>
     public string? Problem => Function switch
     {

@@ -140,14 +140,6 @@ public sealed class HarmonisedPngStage : IStage
             var window = new VoiWindow(own["center"]!.GetValue<double>(), own["width"]!.GetValue<double>(), own["function"]!.GetValue<string>());
             if (window.Problem is null) return new(window, "instance");
         }
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (var v in values)
-        {
-            if (float.IsNaN(v)) continue;
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-        if (!double.IsFinite(min)) (min, max) = (0, 1);
-        return new(VoiWindow.FromBounds(min, max > min ? max : min + 1), "minmax");
+        return new(VoiWindow.OfRange<float>(values), "minmax");
     }
 }

@@ -129,15 +129,7 @@ public sealed class PngStage : IStage
             var own = new VoiWindow(c, w, function);
             if (own.Problem is null) return new(own, "instance");
         }
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (var v in values)
-        {
-            if (double.IsNaN(v)) continue;
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-        if (!double.IsFinite(min)) (min, max) = (0, 1);
-        return new(VoiWindow.FromBounds(min, max > min ? max : min + 1), "minmax");
+        return new(VoiWindow.OfRange<double>(values), "minmax");
     }
 
     private static JsonElement Metadata(string path, PngSidecar facts, DicomPixelData pixels) => JsonSerializer.SerializeToElement(new Dictionary<string, object?>
