@@ -8,12 +8,13 @@ namespace DataForge.Stages.Labels;
 /// Map stage <c>labels.ANNOTATION.files</c>: publishes a mask annotation's label file and report
 /// (<c>labels/ANNOTATION.json</c>, <c>labels/ANNOTATION.report.json</c>) as they are, and not its masks. Used with the
 /// nnunet and monai layouts, whose export publishes the masks on the final grid (labelsTr, labels/CASE.nii.gz): the labels stage
-/// then publishes nothing itself, so a mask is published once.
+/// then publishes nothing itself, so a mask is published once. The label file's items lose their <c>mask</c> path: it
+/// names the acquired-grid mask, which these layouts do not publish (the export's case names the published one).
 /// </summary>
 public sealed class LabelFilesStage : IStage
 {
     /// <summary>Bump when the output of the same input changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <param name="annotation">The mask annotation's name.</param>
     /// <param name="labels">Its labels stage.</param>
@@ -33,7 +34,11 @@ public sealed class LabelFilesStage : IStage
     {
         var item = input.Item;
         var m = item.Metadata;
-        var isFile = m.ValueKind == JsonValueKind.Object && (m.TryGetProperty("label_file", out _) || m.TryGetProperty("label_report", out _));
-        return isFile && item.Path is { } path ? StageResult.Success(new StageOutput(path, item, m)) : StageResult.Success();
+        if (m.ValueKind != JsonValueKind.Object || item.Path is not { } path) return StageResult.Success();
+        if (m.TryGetProperty("label_report", out _)) return StageResult.Success(new StageOutput(path, item, m));
+        if (!m.TryGetProperty("label_file", out _)) return StageResult.Success();
+        var file = LabelFile.Parse(item.ReadAllBytes());
+        var unmasked = file with { Items = file.Items.Select(e => e with { Mask = null }).ToList() };
+        return StageResult.Success(new StageOutput(path, unmasked.ToBytes(), m));
     }
 }

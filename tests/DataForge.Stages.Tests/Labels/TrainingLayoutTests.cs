@@ -38,6 +38,17 @@ public sealed class TrainingLayoutTests : IDisposable
     private IReadOnlyDictionary<string, (string Split, int? Fold)> Splits() =>
         SplitStage.Read(File.ReadAllBytes(_p.Combine("out", "splits.json")));
 
+    /// <summary>The published label file names no mask path: the layout publishes the masks under its own case names.</summary>
+    private void AssertLabelFileNamesNoUnpublishedMask()
+    {
+        using var file = JsonDocument.Parse(File.ReadAllBytes(_p.Combine("out", "labels", "body.json")));
+        var items = file.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.NotEmpty(items);
+        Assert.All(items, i => Assert.False(i.TryGetProperty("mask", out var mask) && !File.Exists(_p.Combine("out", mask.GetString()!)),
+            $"the label file names {i}, which is not in out/"));
+        Assert.All(items, i => Assert.NotEmpty(i.GetProperty("classes").EnumerateArray()));
+    }
+
     [SkippableFact]
     public void The_nnunet_layout_passes_the_integrity_rules_of_nnunet_read_back_with_nibabel()
     {
@@ -65,6 +76,7 @@ public sealed class TrainingLayoutTests : IDisposable
         Assert.Equal(splits.Count(s => s.Value.Split == "test"), test.Count);
         Assert.InRange(splits.Count(s => s.Value.Split != "test") - training.Count, 0, 1);
         Assert.Equal(training.Count, root.GetProperty("numTraining").GetInt32());
+        AssertLabelFileNamesNoUnpublishedMask();
     }
 
     [SkippableFact]
@@ -93,6 +105,7 @@ public sealed class TrainingLayoutTests : IDisposable
         Assert.InRange(seen, 5, 6);
         using var datalist = JsonDocument.Parse(File.ReadAllText(_p.Combine("out", "datalist.json")));
         Assert.All(datalist.RootElement.GetProperty("training").EnumerateArray(), e => Assert.Equal(JsonValueKind.Number, e.GetProperty("fold").ValueKind));
+        AssertLabelFileNamesNoUnpublishedMask();
     }
 
     [Fact]
