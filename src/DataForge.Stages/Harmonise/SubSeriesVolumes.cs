@@ -63,11 +63,30 @@ public static class SubSeriesVolumes
         Func<ImageGeometry, bool> fits)
     {
         ArgumentNullException.ThrowIfNull(fits);
+        var (chosen, suffix, _) = Choose(volumes, series, image, fits, fit => fit);
+        return (chosen, suffix);
+    }
+
+    /// <summary>
+    /// As <see cref="Choose(IReadOnlyDictionary{string, ImageGeometry}, string, ImageGeometry, Func{ImageGeometry, bool})"/>
+    /// when the test is itself the work (painting a SEG on the grid): <paramref name="attempt"/> runs once per candidate
+    /// until <paramref name="fits"/> accepts its result, and the chosen volume's result is returned, not made again.
+    /// </summary>
+    public static (ImageGeometry Image, string Suffix, T Result) Choose<T>(IReadOnlyDictionary<string, ImageGeometry> volumes, string series,
+        ImageGeometry image, Func<ImageGeometry, T> attempt, Func<T, bool> fits)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(fits);
         var candidates = Of(volumes, series);
-        if (candidates.Count == 0) return (image, "");
+        if (candidates.Count == 0) return (image, "", attempt(image));
+        (ImageGeometry Image, string Suffix, T Result)? first = null;
         foreach (var (suffix, candidate) in candidates)
-            if (fits(candidate)) return (candidate, suffix);
-        return (candidates[0].Image, candidates[0].Suffix);
+        {
+            var result = attempt(candidate);
+            if (fits(result)) return (candidate, suffix, result);
+            first ??= (candidate, suffix, result);
+        }
+        return first!.Value;
     }
 
     /// <summary>True when a mask volume is on the image's grid: same shape and affine, or the same voxels in another axis order.</summary>

@@ -83,9 +83,9 @@ public static class SegMasks
                 try
                 {
                     // A series cut into several volumes: the SEG goes on the one its frames lie on.
-                    (image, suffix) = SubSeriesVolumes.Choose(volumes, place.Series!, image,
-                        g => SegImport.Paint(seg, g, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken, only).Problems.Count == 0);
-                    painted = SegImport.Paint(seg, image, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken, only);
+                    // Painting is the test: the chosen volume's painting is kept, not made again.
+                    (image, suffix, painted) = SubSeriesVolumes.Choose(volumes, place.Series!, image,
+                        g => SegImport.Paint(seg, g, classes, uid => PlaneOf(ids.FactsOf(uid)), cancellationToken, only), p => p.Problems.Count == 0);
                 }
                 catch (DicomFormatException e)
                 {
