@@ -153,10 +153,7 @@ public sealed class DeidentifyStage : IStage
         var ds = result.File.Dataset;
         var path = $"dicom/{result.Pseudonym}/{ds.GetString(DicomTags.StudyInstanceUID) ?? "no-study"}/" +
                    $"{ds.GetString(DicomTags.SeriesInstanceUID) ?? "no-series"}/{ds.GetString(DicomTags.SOPInstanceUID)}.dcm";
-        // Paths are built from the pseudonym and new UIDs only; checked all the same, like the bytes.
-        if (result.RemovedIdentifiers.Values.Concat(result.RemovedIdentifiers.NameParts)
-            .Any(v => path.Contains(v, StringComparison.OrdinalIgnoreCase)))
-            return StageResult.Failed("leak gate: a removed identifier appears in the output's path");
+        if (LeakGate.CheckPath(path, result.RemovedIdentifiers) is { } inPath) return StageResult.Failed(inPath);
         var facts = HeaderFacts.ToJson(result.File, json =>
         {
             json.WriteString("pseudonym", result.Pseudonym);

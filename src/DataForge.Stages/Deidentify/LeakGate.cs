@@ -22,6 +22,15 @@ public static class LeakGate
         DicomTags.ContextIdentifier, DicomTags.MappingResource, DicomTags.LongCodeValue, DicomTags.URNCodeValue,
     };
 
+    /// <summary>
+    /// Null when no removed identifier (value or name part, case ignored) appears in an output's path, which is built
+    /// from pseudonyms and new UIDs only and checked all the same, like the bytes; otherwise a reason without the value.
+    /// </summary>
+    public static string? CheckPath(string path, LeakCheck identifiers) =>
+        identifiers.Values.Concat(identifiers.NameParts).Any(v => v.Trim().Length > 0 && path.Contains(v, StringComparison.OrdinalIgnoreCase))
+            ? "leak gate: a removed identifier appears in the output's path"
+            : null;
+
     /// <summary>Null when the output is clean; otherwise what leaked, described without the value.</summary>
     public static string? Check(DicomFile output, LeakCheck identifiers)
     {

@@ -118,8 +118,7 @@ public sealed class NiftiSourceStage : IStage
             new HashSet<string>(identity.Identifiers.NameParts.Concat(found.NameParts), StringComparer.OrdinalIgnoreCase));
         // The leak gate: header and extensions, sidecar values, and the output's path.
         if ((NiftiLeakGate.CheckNifti(bytes, identifiers) ?? NiftiLeakGate.CheckSidecar(acquisition, identifiers)) is { } leak) return StageResult.Failed(leak);
-        if (identifiers.Values.Concat(identifiers.NameParts).FirstOrDefault(v => v.Trim().Length > 0 && path.Contains(v, StringComparison.OrdinalIgnoreCase)) is { } inPath)
-            return StageResult.Failed($"leak gate: a removed identifier ({inPath.Length} characters) appears in the output's path");
+        if (LeakGate.CheckPath(path, identifiers) is { } inPath) return StageResult.Failed(inPath);
 
         var metadata = new JsonObject
         {
