@@ -45,9 +45,8 @@ public sealed class MaskStepStage : IStage
             ["annotation"] = annotation,
             ["step"] = step is null ? null : JsonNode.Parse(step.Config.Text),
             ["interpolation"] = "nearest",
-            // The output's path and compression depend on it, and it changes with the layout: part of the key.
-            ["publish"] = publish,
         };
+        // The output's path and compression depend on the publish flag; the engine keys every action by it.
         Definition = new StageDefinition(IdFor(annotation, step), Version, StageShape.Map, [input], CanonicalJson.Parse(config.ToJsonString()))
         {
             Publish = publish,
