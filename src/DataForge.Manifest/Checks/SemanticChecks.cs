@@ -145,15 +145,12 @@ public static class SemanticChecks
         var slices = m.Output.Png?["slices"]?.GetValue<bool>() == true;
         if (flat && m.Output.Layout == "coco" && slices)
             report("harmonise", "harmonise: COCO images name their DICOM instance, and the harmonised slices of a volume are not instances; set output.png.slices: false or use output.layout: png");
-        var boxes = flat && m.Output.Layout == "coco" && Annotations(m).Any(a => a.Kind == "boxes");
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i]!.AsObject();
             var at = $"harmonise[{i}]";
             if (flat && step.ContainsKey("reorient") && !slices)
                 report(at + ".reorient", $"reorient turns volumes; with output.layout {m.Output.Layout} and without output.png.slices: true every image is 2D and has no patient orientation; remove the step", atKey: true);
-            if (boxes && (step.ContainsKey("resample") || step.ContainsKey("crop_or_pad")))
-                report($"{at}.{step.First().Key}", $"{step.First().Key} moves the pixels under the COCO boxes, which are drawn on the acquired image; remove the step or use output.layout: png", atKey: true);
             if (step["reorient"] is JsonValue r)
             {
                 var code = r.GetValue<string>();

@@ -9,7 +9,8 @@ namespace DataForge.Stages.Labels;
 /// <summary>
 /// Reduce stage <c>export</c> of layout coco: the PNG images (<see cref="PngStage"/>) and the objects of
 /// one boxes annotation and one COCO mask annotation laid out as COCO per split (<see cref="CocoLayout"/>):
-/// <c>coco/images/SPLIT/SOP.png</c> and <c>coco/annotations/SPLIT.json</c>. A patient's split comes from
+/// <c>coco/images/SPLIT/SOP.png</c> and <c>coco/annotations/SPLIT.json</c>. Boxes that the harmonise steps moved come
+/// from their geometry stage (<see cref="Harmonise.BoxGeometryStage"/>, label file on the harmonised images). A patient's split comes from
 /// splits.json; without <c>splits:</c> every image is in split <c>all</c>, and a patient that splits.json
 /// does not name goes to train (as in the other training layouts).
 /// </summary>
@@ -56,7 +57,7 @@ public sealed class CocoLayoutStage : IStage
             var m = item.Metadata;
             if (m.ValueKind != JsonValueKind.Object) continue;
             if (m.TryGetProperty("splits", out _)) splits = SplitStage.Read(item.ReadAllBytes());
-            else if (m.TryGetProperty("label_file", out var name) && _annotations.Contains(name.GetString()))
+            else if ((m.TryGetProperty("label_file", out var name) || m.TryGetProperty("label_file_harmonised", out name)) && _annotations.Contains(name.GetString()))
                 files[name.GetString()!] = LabelFile.Parse(item.ReadAllBytes());
             else if (m.TryGetProperty(PngStage.ImageProperty, out _))
                 images.Add(new CocoLayout.Image(item,

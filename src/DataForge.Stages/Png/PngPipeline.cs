@@ -35,6 +35,8 @@ public static class PngPipeline
         if (manifest.Output.Layout is not ("png" or "coco") || HarmonisePipeline.FinalStage(manifest) is not { } final) return;
         if (!stages.Any(s => s.Definition.Id == final)) return;
         stages.Add(new HarmonisedPngStage(final, HarmonisePipeline.PngSettingsOf(manifest), publish: manifest.Output.Layout == "png"));
+        // Boxes follow their images through resample and crop_or_pad.
+        BoxGeometryStage.Add(manifest, stages);
     }
 
     /// <summary>
@@ -58,7 +60,8 @@ public static class PngPipeline
             .Where(n => stages.Any(s => s.Definition.Id == LabelStage.IdFor(n)))
             .ToList();
         var inputs = new List<string> { PngStage.Id };
-        inputs.AddRange(named.Select(LabelStage.IdFor));
+        // Boxes moved by the harmonise steps come from their geometry stage, else from the labels stage.
+        inputs.AddRange(named.Select(n => stages.Any(s => s.Definition.Id == BoxGeometryStage.IdFor(n)) ? BoxGeometryStage.IdFor(n) : LabelStage.IdFor(n)));
         var splits = stages.Any(s => s.Definition.Id == SplitStage.Id);
         if (splits) inputs.Add(SplitStage.Id);
         var classes = manifest.Labels?["classes"] is JsonArray c
