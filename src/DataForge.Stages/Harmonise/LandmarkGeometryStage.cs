@@ -9,7 +9,8 @@ namespace DataForge.Stages.Harmonise;
 /// <summary>
 /// Reduce stage <c>labels.ANNOTATION.harmonised</c>: one landmark annotation's points on the grid of the harmonised
 /// volumes. Reorient, resample and crop_or_pad keep every voxel's world position, so a landmark's RAS+ position is
-/// unchanged; its voxel index is recomputed from the final volume's affine. A point that falls outside the final
+/// unchanged; its voxel index is recomputed from the final volume's affine (the item's sub-series volume when it names
+/// one: <see cref="LabelEntry.Volume"/>). A point that falls outside the final
 /// grid (cropped away) is dropped and listed in the report by its series and its declared name (or its number in
 /// the item, for a name the manifest does not declare: a label file's text is never quoted). Publishes
 /// <c>labels/ANNOTATION.harmonised.json</c> (the label file format, schemas/labels.schema.json) and
@@ -18,7 +19,7 @@ namespace DataForge.Stages.Harmonise;
 public sealed class LandmarkGeometryStage : IStage
 {
     /// <summary>Bump when the output of the same inputs changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private readonly string _annotation;
     private readonly IReadOnlyList<string> _declared;
@@ -50,8 +51,8 @@ public sealed class LandmarkGeometryStage : IStage
                 try { file = LabelFile.Parse(item.ReadAllBytes()); }
                 catch (JsonException) { return StageResult.Failed($"the label file of '{_annotation}' is not valid JSON; rebuild"); }
             }
-            else if (m.TryGetProperty("affine", out var affine) && m.TryGetProperty("volume_id", out _) && m.TryGetProperty("series_instance_uid", out var s))
-                grids[s.GetString()!] = new ImageGeometry(m.GetProperty("pseudonym").GetString()!, s.GetString()!, "",
+            else if (m.TryGetProperty("affine", out var affine) && m.TryGetProperty("volume_id", out var id) && m.TryGetProperty("series_instance_uid", out var s))
+                grids[id.GetString()!] = new ImageGeometry(m.GetProperty("pseudonym").GetString()!, s.GetString()!, "",
                     m.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
                     Affine.FromRows(affine.EnumerateArray().Select(d => d.GetDouble()).ToArray()));
         }
@@ -61,8 +62,9 @@ public sealed class LandmarkGeometryStage : IStage
         var dropped = new List<(string Item, string Point, string Reason)>();
         foreach (var entry in file.Items)
         {
-            var where = $"{entry.Patient}/{entry.Series}";
-            if (entry.Series is null || !grids.TryGetValue(entry.Series, out var grid))
+            // A label on a sub-series names its volume (SERIES_suffix), whose volume id is PSEUDONYM/SERIES_suffix.
+            var where = $"{entry.Patient}/{entry.Volume ?? entry.Series}";
+            if (entry.Series is null || !grids.TryGetValue(where, out var grid))
             {
                 foreach (var (p, n) in (entry.Points ?? []).Select((p, n) => (p, n)))
                     dropped.Add((where, PointName(p, n), "the series has no harmonised volume"));

@@ -49,6 +49,8 @@ public sealed record LabelEntry
     [JsonPropertyName("image")] public string? Image { get; init; }
     /// <summary>The frame (from 1) of a multi-frame image that a per-image label names.</summary>
     [JsonPropertyName("frame")] public int? Frame { get; init; }
+    /// <summary>The sub-series (SERIES_suffix) a per-series label lies on when the series was cut into several volumes (echoes, orientations...).</summary>
+    [JsonPropertyName("volume")] public string? Volume { get; init; }
     [JsonPropertyName("value")] public string? Value { get; init; }
     [JsonPropertyName("mask")] public string? Mask { get; init; }
     [JsonPropertyName("classes")] public IReadOnlyList<int>? Classes { get; init; }

@@ -21,7 +21,7 @@ namespace DataForge.Stages.Labels;
 public sealed class LabelStage : IStage
 {
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     private readonly Annotation _a;
     private readonly KeyedIdentity _keys;
@@ -254,23 +254,35 @@ public sealed class LabelStage : IStage
                 violations.Add(new LabelViolation(Name(place), "link", "the series has no image volume", null));
                 continue;
             }
-            var list = new List<LabelPoint>();
-            foreach (var (p, where) in group)
+            // A split series: the points go on every sub-series that contains them all (LandmarkPlacement).
+            static bool Finite(LandmarkImport.RawPoint p) => double.IsFinite(p.X) && double.IsFinite(p.Y) && double.IsFinite(p.Z);
+            var finite = group.Where(g => Finite(g.Point)).ToList();
+            var hosts = LandmarkPlacement.Hosts(volumes, place.Series!, image, finite.Select(g => (g.Point.X, g.Point.Y, g.Point.Z)).ToList());
+            if (hosts.Count == 0)
             {
-                if (!double.IsFinite(p.X) || !double.IsFinite(p.Y) || !double.IsFinite(p.Z))
-                { violations.Add(new LabelViolation(Name(place), "values", $"{PointName(p.Name, expected, where)} ({where}) has a missing or non-finite coordinate", place)); continue; }
-                var v = image.VoxelOf(p.X, p.Y, p.Z);
-                if (!image.Contains(v)) violations.Add(new LabelViolation(Name(place), "inside", $"{PointName(p.Name, expected, where)} lies outside the image volume", place));
-                list.Add(new LabelPoint(p.Name, [p.X, p.Y, p.Z], [Round(v.I), Round(v.J), Round(v.K)]));
+                violations.Add(new LabelViolation(Name(place), "inside", $"no volume of the series ({SubSeriesVolumes.Of(volumes, place.Series!).Count} sub-series) contains all its points", place));
+                hosts = [(image, SubSeriesVolumes.Of(volumes, place.Series!)[0].Suffix)];
             }
+            foreach (var (p, where) in group.Where(g => !Finite(g.Point)))
+                violations.Add(new LabelViolation(Name(place), "values", $"{PointName(p.Name, expected, where)} ({where}) has a missing or non-finite coordinate", place));
+            var lists = hosts.Select(_ => new List<LabelPoint>()).ToList();
+            foreach (var (p, where) in finite)
+                for (var h = 0; h < hosts.Count; h++)
+                {
+                    var v = hosts[h].Image.VoxelOf(p.X, p.Y, p.Z);
+                    if (!hosts[h].Image.Contains(v)) violations.Add(new LabelViolation(Name(place), "inside", $"{PointName(p.Name, expected, where)} lies outside the image volume", place));
+                    lists[h].Add(new LabelPoint(p.Name, [p.X, p.Y, p.Z], [Round(v.I), Round(v.J), Round(v.K)]));
+                }
             var names = group.Select(g => g.Point.Name).ToList();
             foreach (var missing in expected.Except(names)) violations.Add(new LabelViolation(Name(place), "count", $"expected point '{missing}' is missing", place));
             foreach (var (p, where) in group.Where(g => !expected.Contains(g.Point.Name)))
                 violations.Add(new LabelViolation(Name(place), "count", $"the point at {where} is not one of the annotation's points", place));
             foreach (var twice in names.Where(expected.Contains).GroupBy(n => n).Where(n => n.Count() > 1))
                 violations.Add(new LabelViolation(Name(place), "count", $"point '{twice.Key}' is given {twice.Count()} times", place));
-            entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series,
-                Points = list.OrderBy(p => expected.ToList().IndexOf(p.Name)).ThenBy(p => p.Name, StringComparer.Ordinal).ToList() }, place));
+            for (var h = 0; h < hosts.Count; h++)
+                entries.Add((new LabelEntry { Patient = place.Patient, Study = place.Study, Series = place.Series,
+                    Volume = hosts[h].Suffix.Length > 0 ? place.Series + hosts[h].Suffix : null,
+                    Points = lists[h].OrderBy(p => expected.ToList().IndexOf(p.Name)).ThenBy(p => p.Name, StringComparer.Ordinal).ToList() }, place));
         }
     }
 

@@ -4,6 +4,7 @@ using DataForge.Dicom;
 using DataForge.Dicom.IO;
 using DataForge.Stages.Tests.Png;
 using DataForge.Testing;
+using NJsonSchema;
 
 namespace DataForge.Stages.Tests.Labels;
 
@@ -119,6 +120,8 @@ public sealed class CocoBoxGeometryTests : IDisposable
     {
         var python = Oracle.RequirePython("numpy", "scipy", "PIL");
         Build("warn");
+        var schema = JsonSchema.FromFileAsync(Path.Combine(TestData.RepositoryRoot, "schemas", "labels.schema.json")).GetAwaiter().GetResult();
+        Assert.Empty(schema.Validate(File.ReadAllText(_p.Combine("out", "labels", "findings.harmonised.json"))));
         var harmonised = Read("labels", "findings.harmonised.json").GetProperty("items").EnumerateArray().ToList();
         var report = Read("labels", "findings.harmonised.report.json");
         var coco = Read("coco", "annotations", "all.json");

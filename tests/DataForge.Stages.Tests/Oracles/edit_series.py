@@ -4,6 +4,10 @@
   edit_series.py echo2 FOLDER [SHIFT]            adds a copy of every instance as a second echo (Echo Numbers 2,
                                                  Echo Time doubled, new SOP Instance UID), same series; with SHIFT,
                                                  the copies' Image Position (Patient) moves SHIFT mm along x
+  edit_series.py orient2 FOLDER [SHIFT]          adds a coronal copy of the series (same series): instance k (in file
+                                                 order) becomes coronal slice k (rows along -z, columns along +x),
+                                                 k pixel spacings further along y from the first position, its bottom
+                                                 row SHIFT mm (default 200) above the original first position
 """
 import glob
 import os
@@ -41,3 +45,19 @@ elif sys.argv[1] == "echo2":
             ds = pydicom.dcmread(path)
             ds.EchoNumbers = 1
             ds.save_as(path)
+elif sys.argv[1] == "orient2":
+    shift = float(sys.argv[3]) if len(sys.argv) > 3 else 200.0
+    originals = files(sys.argv[2])
+    first = [float(v) for v in pydicom.dcmread(originals[0]).ImagePositionPatient]
+    for k, path in enumerate(originals):
+        ds = pydicom.dcmread(path)
+        spacing = float(ds.PixelSpacing[0])
+        ds.ImageOrientationPatient = ["1", "0", "0", "0", "0", "-1"]
+        top = first[2] + shift + int(ds.Rows) * spacing  # the whole coronal slab lies SHIFT mm above the first position
+        ds.ImagePositionPatient = [f"{first[0]:g}", f"{first[1] + k * spacing:g}", f"{top:g}"]
+        if "SliceLocation" in ds:
+            del ds.SliceLocation
+        uid = generate_uid()
+        ds.SOPInstanceUID = uid
+        ds.file_meta.MediaStorageSOPInstanceUID = uid
+        ds.save_as(path[:-4] + "_COR.dcm")
