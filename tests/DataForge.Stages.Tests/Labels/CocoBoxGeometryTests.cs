@@ -179,6 +179,20 @@ public sealed class CocoBoxGeometryTests : IDisposable
     }
 
     [Fact]
+    public void With_layout_png_the_moved_boxes_are_published_as_with_coco()
+    {
+        WriteCoco();
+        var result = _p.Build(Manifest("warn").Replace("output: {layout: coco}", "output: {layout: png}"));
+        Assert.All(result.Failures, f => Assert.Contains("greyscale", f.Reason));
+        var items = Read("labels", "findings.harmonised.json").GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(new[] { NewSop("cr.dcm"), NewSop("dx.dcm") }.Order(StringComparer.Ordinal),
+            items.Select(i => i.GetProperty("image").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(7, items.Sum(i => i.GetProperty("boxes").GetArrayLength()));
+        // The labels stage's own file keeps the acquired pixels.
+        Assert.Equal(8, Read("labels", "findings.json").GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("boxes").GetArrayLength()));
+    }
+
+    [Fact]
     public void Under_exclude_an_image_that_loses_a_box_is_left_out_and_reported()
     {
         Build("exclude");
