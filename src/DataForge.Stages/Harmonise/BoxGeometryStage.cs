@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DataForge.Engine.Hashing;
 using DataForge.Engine.Stages;
 using DataForge.Imaging;
+using DataForge.Imaging.Nifti;
 using DataForge.Imaging.Operations;
 using DataForge.Stages.Labels;
 
@@ -135,7 +136,9 @@ public sealed class BoxGeometryStage : IStage
                 var (box, outcome) = geometry.Apply(boxes[n]);
                 if (box is null)
                 {
-                    dropped.Add((where, n + 1, "nothing of the box is left on the harmonised image"));
+                    dropped.Add((where, n + 1, outcome == BoxGeometry.Outcome.Unmapped
+                        ? "its RLE mask does not resample onto the harmonised image's grid"
+                        : "nothing of the box is left on the harmonised image"));
                     lost = true;
                     continue;
                 }
@@ -158,12 +161,26 @@ public sealed class BoxGeometryStage : IStage
                 JsonSerializer.SerializeToElement(new { label_report_harmonised = _annotation })));
     }
 
-    /// <summary>A row-major mask of the acquired image through the geometric steps' label form, or null when the result is not the final grid.</summary>
+    /// <summary>
+    /// A row-major mask of the acquired image through the geometric steps' label form, or null when the result is not
+    /// the final grid. Each step reads its input from NIfTI, as the image's steps do (single-precision affine).
+    /// </summary>
     private byte[]? Resample(byte[] mask, Grid before, Grid after)
     {
         var volume = new Volume([before.Width, before.Height, 1], mask, before.Affine);
-        foreach (var step in _steps)
-            volume = LabelGeometry.Apply(volume, [step.OperationFor2D(volume)]);
+        try
+        {
+            foreach (var step in _steps)
+            {
+                using (var stream = new MemoryStream(NiftiWriter.Encode(volume, gzip: false), writable: false))
+                    volume = NiftiReader.Read(stream, "mask.nii");
+                volume = LabelGeometry.Apply(volume, [step.OperationFor2D(volume)]);
+            }
+        }
+        catch (Exception e) when (e is NiftiFormatException or ImagingException)
+        {
+            return null;
+        }
         if (volume.Dim(0) != after.Width || volume.Dim(1) != after.Height || volume.Dim(2) != 1) return null;
         return volume.Voxels<byte>().ToArray();
     }

@@ -19,8 +19,8 @@ namespace DataForge.Stages.Labels;
 /// <param name="ResampleMask">A row-major mask of the acquired image to one of the harmonised image, or null when it cannot be.</param>
 public sealed record BoxGeometry(Affine Map, int Width, int Height, Func<byte[], byte[]?> ResampleMask)
 {
-    /// <summary>What became of a box.</summary>
-    public enum Outcome { Kept, Clipped, Dropped }
+    /// <summary>What became of a box: kept as mapped, clipped, dropped (nothing left), or unmapped (its mask could not be resampled onto the image's grid).</summary>
+    public enum Outcome { Kept, Clipped, Dropped, Unmapped }
 
     /// <summary>The box on the harmonised image (null when dropped) and what was done to it.</summary>
     public (LabelBox? Box, Outcome Outcome) Apply(LabelBox box)
@@ -62,7 +62,7 @@ public sealed record BoxGeometry(Affine Map, int Width, int Height, Func<byte[],
             byte[] source;
             try { source = CocoRle.ToMask(CocoRle.Decode(given2.Counts), given2.Size[0], given2.Size[1]); }
             catch (FormatException) { return (null, Outcome.Dropped); }
-            if (ResampleMask(source) is not { } mask) return (null, Outcome.Dropped);
+            if (ResampleMask(source) is not { } mask) return (null, Outcome.Unmapped);
             var count = mask.Count(b => b != 0);
             if (count == 0) return (null, Outcome.Dropped);
             rle = new LabelRle([Height, Width], CocoRle.Encode(CocoRle.FromMask(mask, Height, Width)));
