@@ -23,7 +23,10 @@ public sealed class NnUnetLayoutTests
         new BytesItem(NiftiWriter.Encode(new Volume(shape, data, affine), gzip: true));
 
     private static TrainingCase Case(string id, string modality, StageItem image, StageItem? mask) =>
-        new(id, id, "2.25.1", modality, "train", null, image, mask, mask is null ? null : $"labels/m/{id}/2.25.1.nii.gz");
+        new(id, id, "2.25.1", modality, "train", null, image) { Masks = mask is null ? [] : [new CaseMask("m", mask)] };
+
+    private static IReadOnlyList<StageOutput> Write(IReadOnlyList<TrainingCase> cases, IReadOnlyList<(int Id, string Name)> classes) =>
+        NnUnetLayout.Write(cases, classes, true, new LayoutReport("nnunet", ["m"]), default);
 
     private static readonly Affine Grid = Affine.Diagonal(-1, -1, 2);
 
@@ -32,7 +35,7 @@ public sealed class NnUnetLayoutTests
     {
         var image = Nifti([2, 2, 2], new short[8], Grid);
         var mask = Nifti([2, 2, 2], new byte[8], Grid);
-        var e = Assert.Throws<LayoutException>(() => NnUnetLayout.Write([Case("A_000", "CT", image, mask), Case("B_000", "MR", image, mask)], [], true, default));
+        var e = Assert.Throws<LayoutException>(() => Write([Case("A_000", "CT", image, mask), Case("B_000", "MR", image, mask)], []));
         Assert.Contains("one modality per channel, the training cases mix CT, MR", e.Message);
     }
 
@@ -41,7 +44,7 @@ public sealed class NnUnetLayoutTests
     {
         var image = Nifti([2, 2, 2], new short[8], Grid);
         var mask = Nifti([2, 2, 2], new byte[] { 0, 1, 3, 0, 0, 0, 0, 0 }, Grid);
-        var e = Assert.Throws<LayoutException>(() => NnUnetLayout.Write([Case("A_000", "CT", image, mask)], [(0, "background"), (1, "organ")], true, default));
+        var e = Assert.Throws<LayoutException>(() => Write([Case("A_000", "CT", image, mask)], [(0, "background"), (1, "organ")]));
         Assert.Contains("label value 3 is not a declared class id", e.Message);
     }
 
@@ -50,7 +53,7 @@ public sealed class NnUnetLayoutTests
     {
         var image = Nifti([2, 2, 2], new short[8], Grid);
         var mask = Nifti([2, 2, 2], new byte[8], Affine.Diagonal(-1, -1, 2.5));
-        var e = Assert.Throws<LayoutException>(() => NnUnetLayout.Write([Case("A_000", "CT", image, mask)], [], true, default));
+        var e = Assert.Throws<LayoutException>(() => Write([Case("A_000", "CT", image, mask)], []));
         Assert.Contains("image and label affines differ", e.Message);
     }
 
@@ -59,7 +62,7 @@ public sealed class NnUnetLayoutTests
     {
         var image = Nifti([2, 2, 2], new short[8], Grid);
         var mask = Nifti([2, 2, 2], new byte[] { 0, 5, 9, 0, 5, 0, 0, 9 }, Grid);
-        var outputs = NnUnetLayout.Write([Case("A_000", "CT", image, mask)], [(0, "background"), (5, "liver"), (9, "tumour")], true, default);
+        var outputs = Write([Case("A_000", "CT", image, mask)], [(0, "background"), (5, "liver"), (9, "tumour")]);
         var dataset = JsonDocument.Parse(outputs.Single(o => o.Path == "dataset.json").Content).RootElement;
         Assert.Equal("""{"background":0,"liver":1,"tumour":2}""", dataset.GetProperty("labels").GetRawText().Replace(" ", "").Replace("\n", ""));
         Assert.Equal(1, dataset.GetProperty("numTraining").GetInt32());
