@@ -20,7 +20,7 @@ public sealed class LayoutReport
 
     private readonly string _layout;
     private readonly IReadOnlyList<string> _annotations;
-    private readonly SortedDictionary<string, int> _lists = new(StringComparer.Ordinal);
+    private readonly List<(string Name, int Count)> _lists = [];
     private readonly List<string> _unlabelled = [];
     private readonly List<(string Case, string Split, IReadOnlyList<string> Missing)> _excluded = [];
     private readonly List<(string Case, string Split, IReadOnlyList<string> With, IReadOnlyList<string> Missing)> _partial = [];
@@ -38,8 +38,8 @@ public sealed class LayoutReport
     /// <summary>The number of cases (volumes) the layout considered.</summary>
     public int Cases { get; set; }
 
-    /// <summary>Records the number of cases of a list (training, test...).</summary>
-    public void List(string name, int count) => _lists[name] = count;
+    /// <summary>Records the number of cases of a list (training, test...), in the order the layout writes them.</summary>
+    public void List(string name, int count) => _lists.Add((name, count));
 
     /// <summary>A case outside the test split with no mask: not a training case.</summary>
     public void Unlabelled(string id) => _unlabelled.Add(id);

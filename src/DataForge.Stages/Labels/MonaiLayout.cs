@@ -55,7 +55,6 @@ public static class MonaiLayout
             list.Add((c, masks));
             outputs.Add(new StageOutput($"images/{c.Id}.nii.gz", NiftiWriter.Gzip(imageBytes)));
         }
-        foreach (var (name, list) in lists) report.List(name, list.Count);
 
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -69,6 +68,7 @@ public static class MonaiLayout
             }
             foreach (var key in new[] { "training", "validation", "test" }.Concat(lists.Keys.Except(["training", "validation", "test"])))
             {
+                report.List(key, lists.GetValueOrDefault(key)?.Count ?? 0);
                 json.WriteStartArray(key);
                 foreach (var (c, masks) in lists.GetValueOrDefault(key) ?? [])
                 {
