@@ -13,12 +13,28 @@ namespace DataForge.Stages.Labels;
 /// grid (shape, affine within 1e-4 mm), numTraining equal to the cases written, one modality per channel: the
 /// training cases' modality is the channel's, and a test case of another modality is left out of imagesTs and
 /// listed in the report (<see cref="LayoutReport"/>), as is every case whose masks overlap. Mask values are
-/// renumbered to consecutive ids when the schema's class ids have gaps.
+/// renumbered to consecutive ids when the schema's class ids have gaps; dataset.json's labels follow nnU-Net v2's rules
+/// (<see cref="Labels"/>): background is 0, a class named ignore is the highest.
 /// </summary>
 public static class NnUnetLayout
 {
     /// <summary>Largest affine difference nnU-Net's geometry check tolerates here (mm).</summary>
     public const double AffineTolerance = 1e-4;
+
+    /// <summary>
+    /// The labels of dataset.json in the order of their new consecutive values, as nnU-Net v2's LabelManager reads them:
+    /// id 0 is named <c>background</c> (the name nnU-Net requires, whatever the schema calls it), then the classes in id
+    /// order, except that a class named <c>ignore</c> (nnU-Net's ignore label) comes last, since nnU-Net requires the
+    /// ignore label to be the highest. A class other than id 0 named background is refused: nnU-Net reserves the name.
+    /// </summary>
+    public static IReadOnlyList<(int Id, string Name)> Labels(IReadOnlyList<(int Id, string Name)> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        if (classes.FirstOrDefault(c => c.Id != 0 && c.Name == "background") is { Name: not null } taken)
+            throw new LayoutException($"class id {taken.Id} is named 'background', which nnU-Net reserves for id 0; rename it in labels.classes");
+        var ordered = classes.Where(c => c.Id != 0).OrderBy(c => c.Id).ToList();
+        return [(0, "background"), .. ordered.Where(c => c.Name != "ignore"), .. ordered.Where(c => c.Name == "ignore")];
+    }
 
     public static IReadOnlyList<StageOutput> Write(IReadOnlyList<TrainingCase> cases, IReadOnlyList<(int Id, string Name)> classes, bool hasMasks,
         LayoutReport report, CancellationToken cancellationToken)
@@ -38,10 +54,7 @@ public static class NnUnetLayout
             else report.Dropped(c);
         }
 
-        // Declared ids, with background 0, in order; nnU-Net wants them as 0..n-1.
-        var declared = classes.Count > 0 ? classes.ToList() : [(0, "background")];
-        if (declared.All(c => c.Id != 0)) declared.Insert(0, (0, "background"));
-        declared = declared.OrderBy(c => c.Id).ToList();
+        var declared = Labels(classes);
         var renumber = declared.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
 
         var outputs = new List<StageOutput>();

@@ -4,6 +4,7 @@ using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Stages.Labels;
+using DataForge.Testing;
 
 namespace DataForge.Stages.Tests.Labels;
 
@@ -68,5 +69,37 @@ public sealed class NnUnetLayoutTests
         Assert.Equal(1, dataset.GetProperty("numTraining").GetInt32());
         var label = NiftiReader.Read(new MemoryStream(outputs.Single(o => o.Path == "labelsTr/A_000.nii.gz").Content.ToArray()), "label");
         Assert.Equal([0f, 1, 2, 0, 1, 0, 0, 2], label.ToSingles());
+    }
+
+    [SkippableFact]
+    public void Dataset_json_names_id_0_background_and_puts_the_ignore_class_last_as_nnunet_v2_requires()
+    {
+        var python = Oracle.RequirePython("nibabel", "numpy");
+        // The schema calls id 0 "bg" and declares an "ignore" class below "liver"; the mask holds liver above 50, ignore above 150.
+        var image = Nifti([2, 2, 2], new short[] { 0, 100, 200, 0, 100, 0, 0, 200 }, Grid);
+        var mask = Nifti([2, 2, 2], new byte[] { 0, 3, 1, 0, 3, 0, 0, 1 }, Grid);
+        var outputs = Write([Case("A_000", "CT", image, mask)], [(0, "bg"), (1, "ignore"), (3, "liver")]);
+
+        using var dir = new TempDirectory("dataforge-nnunet-labels");
+        foreach (var o in outputs)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(dir.Combine(o.Path))!);
+            File.WriteAllBytes(dir.Combine(o.Path), o.Content.ToArray());
+        }
+        File.WriteAllText(dir.Combine("spec.json"), """{"A_000": [[50, "liver"], [150, "ignore"]]}""");
+        // nnU-Net's rules (background 0, consecutive, ignore highest) and the label painted with dataset.json's ids.
+        var run = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "check_nnunet.py"), dir.Path, dir.Combine("spec.json")]);
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var labels = JsonDocument.Parse(run.StandardOutput).RootElement.GetProperty("labels");
+        Assert.Equal(["background", "liver", "ignore"], labels.EnumerateObject().OrderBy(p => p.Value.GetInt32()).Select(p => p.Name));
+    }
+
+    [Fact]
+    public void A_class_other_than_id_0_named_background_is_refused()
+    {
+        var image = Nifti([2, 2, 2], new short[8], Grid);
+        var mask = Nifti([2, 2, 2], new byte[8], Grid);
+        var e = Assert.Throws<LayoutException>(() => Write([Case("A_000", "CT", image, mask)], [(0, "none"), (4, "background")]));
+        Assert.Contains("class id 4 is named 'background'", e.Message);
     }
 }

@@ -42,6 +42,12 @@ labels = dataset["labels"]
 ids = sorted(labels.values())
 if ids != list(range(len(ids))) or labels.get("background") != 0:
     fail("labels are not consecutive from background 0: %r" % labels)
+# nnU-Net v2's LabelManager: a label named 'ignore' is the ignore label and must be the highest.
+if "ignore" in labels and labels["ignore"] != max(v for k, v in labels.items() if k != "ignore") + 1:
+    fail("the ignore label is not the highest: %r" % labels)
+# regions_class_order belongs to region-based training only (labels given as lists of ids).
+if "regions_class_order" in dataset and not any(isinstance(v, list) for v in labels.values()):
+    fail("dataset.json has regions_class_order without region labels")
 channels = len(dataset["channel_names"])
 overlaps = {}
 
