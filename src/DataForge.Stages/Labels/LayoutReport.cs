@@ -8,8 +8,9 @@ namespace DataForge.Stages.Labels;
 /// mask annotations merged into each label map, in painting order; <c>cases</c>; <c>lists</c>, cases per list (nnunet:
 /// training and test; monai: its datalist's lists); <c>unlabelled</c>, cases outside the test split without any mask
 /// (not training cases); <c>excluded</c>, cases lacking the mask of a required annotation whose <c>on_fail</c> is
-/// exclude (not training cases); <c>partial</c>, cases labelled with the masks they have while others are missing
-/// (annotation not required, or on_fail warn); <c>overlaps</c>, voxels claimed by two or more masks per case;
+/// exclude (not labelled); <c>partial</c>, cases labelled with the masks they have while others are missing
+/// (annotation not required, or on_fail warn) (nnunet: neither lists test cases, which carry no label there);
+/// <c>overlaps</c>, voxels claimed by two or more masks, per case whose label map is written;
 /// <c>dropped_test_cases</c> (nnunet), test cases of another modality than the channel's, with their modality. Cases
 /// are named by their layout names (pseudonym and number) only; nothing here holds a voxel value.
 /// </summary>

@@ -127,13 +127,15 @@ public sealed class TrainingLayoutStage : IStage
         if (missing.FirstOrDefault(a => a is { Required: true, OnFail: "error" }) is { } fatal)
             throw new LayoutException($"case {c.Id} has no mask of the required annotation '{fatal.Name}' (on_fail: error)");
         var names = missing.Select(a => a.Name).ToList();
+        // nnU-Net's test cases carry no label (imagesTs only): what their masks lack changes nothing there.
+        var reported = !(c.IsTest && _layout == "nnunet");
         if (missing.Any(a => a is { Required: true, OnFail: "exclude" }))
         {
-            report.Excluded(c, names);
+            if (reported) report.Excluded(c, names);
             return c;
         }
         var labelled = c with { Masks = present };
-        report.Partial(labelled, names);
+        if (reported) report.Partial(labelled, names);
         return labelled;
     }
 
