@@ -67,7 +67,14 @@ public sealed class MergedMasksTests : IDisposable
     private IReadOnlyDictionary<string, (string Split, int? Fold)> Splits() =>
         SplitStage.Read(File.ReadAllBytes(_p.Combine("out", "splits.json")));
 
-    private JsonElement Report() => JsonDocument.Parse(File.ReadAllBytes(_p.Combine("out", "layout.report.json"))).RootElement.Clone();
+    /// <summary>layout.report.json, checked against its schema.</summary>
+    private JsonElement Report()
+    {
+        var text = File.ReadAllText(_p.Combine("out", "layout.report.json"));
+        var schema = NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(TestData.RepositoryRoot, "schemas", "layout-report.schema.json")).GetAwaiter().GetResult();
+        Assert.Empty(schema.Validate(text));
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
 
     private (JsonElement Result, List<string> Expected) CheckNnUnet(bool tumourRequired)
     {
@@ -155,5 +162,8 @@ public sealed class MergedMasksTests : IDisposable
         Assert.Equal(cases.Order(StringComparer.Ordinal), listed.Select(e => e.GetProperty("case").GetString()!).Order(StringComparer.Ordinal));
         Assert.All(listed, e => Assert.True(e.GetProperty("label").GetBoolean()));
         Assert.Equal(4, listed.Count(e => e.GetProperty("masks").EnumerateArray().Count() == 2));
+        var report = Report();
+        Assert.Equal(cases.Skip(4).Order(StringComparer.Ordinal), report.GetProperty("partial").EnumerateArray().Select(p => p.GetProperty("case").GetString()!));
+        Assert.False(report.TryGetProperty("dropped_test_cases", out _));
     }
 }

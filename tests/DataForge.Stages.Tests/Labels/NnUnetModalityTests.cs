@@ -17,7 +17,7 @@ public sealed class NnUnetModalityTests : IDisposable
     public void Dispose() => _p.Dispose();
 
     [SkippableFact]
-    public void Test_cases_of_another_modality_are_left_out_of_imagesTs_and_reported_by_name_and_modality()
+    public async Task Test_cases_of_another_modality_are_left_out_of_imagesTs_and_reported_by_name_and_modality()
     {
         var python = Oracle.RequirePython("nibabel", "numpy");
         var dcm2niix = Oracle.Require("dcm2niix");
@@ -68,6 +68,9 @@ public sealed class NnUnetModalityTests : IDisposable
         Assert.Equal(imagesTs.Count, report.GetProperty("lists").GetProperty("test").GetInt32());
         // The MR series outside test have no mask: not training cases, and said so.
         Assert.Equal(splits.Count - testPatients.Count, report.GetProperty("unlabelled").GetArrayLength());
+        // The report is what its schema says.
+        var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(TestData.RepositoryRoot, "schemas", "layout-report.schema.json"));
+        Assert.Empty(schema.Validate(File.ReadAllText(_p.Combine("out", "layout.report.json"))));
         // Nothing in the report names an original identifier.
         var text = File.ReadAllText(_p.Combine("out", "layout.report.json"));
         Assert.All(_p.Series, s => Assert.DoesNotContain(s.PatientId, text, StringComparison.Ordinal));
