@@ -38,7 +38,7 @@ public sealed class MergedMasksTests : IDisposable
         }
     }
 
-    private static string Manifest(string layout, string tumour) => $$"""
+    private static string Manifest(string layout, string tumour, string harmonise = "") => $$"""
         version: 1
         name: merged
         sources:
@@ -54,7 +54,7 @@ public sealed class MergedMasksTests : IDisposable
         splits:
           ratios: {train: 0.6, test: 0.4}
           seed: 3
-        output: {layout: {{layout}}}
+        {{harmonise}}output: {layout: {{layout}}}
         """;
 
     /// <summary>Case name (one CT series per patient: PSEUDONYM_000) of each original series, in folder order.</summary>
@@ -141,12 +141,14 @@ public sealed class MergedMasksTests : IDisposable
         Assert.Equal(expected.Count, report.GetProperty("lists").GetProperty("training").GetInt32());
     }
 
-    [SkippableFact]
-    public void The_monai_label_is_the_merged_map_and_each_annotation_names_its_own_mask()
+    [SkippableTheory]
+    [InlineData("")]
+    [InlineData("harmonise:\n  - reorient: LAS\n")]
+    public void The_monai_label_is_the_merged_map_and_each_annotation_names_its_own_mask(string harmonise)
     {
         var python = Oracle.RequirePython("nibabel", "numpy");
         WriteMasks();
-        var result = _p.Build(Manifest("monai", "tumour"));
+        var result = _p.Build(Manifest("monai", "tumour", harmonise));
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
 
         var cases = Cases();
