@@ -88,7 +88,8 @@ public static class LabelPipeline
         // The labels of a training layout: every mask annotation, merged per case in manifest order.
         var layoutMasks = training ? maskAnnotations : [];
         // The harmonise steps come after labels and splits (see HarmonisePipeline); masks follow their images, for those read.
-        var harmonised = HarmonisePipeline.AddSteps(manifest, stages, Read(manifest, maskStages, layoutMasks.Select(m => m.Name).ToHashSet(StringComparer.Ordinal)), landmarkStages, manifest.Splits is null ? null : SplitStage.Id);
+        var read = Read(manifest, maskStages, layoutMasks.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+        var harmonised = HarmonisePipeline.AddSteps(manifest, stages, read, landmarkStages, manifest.Splits is null ? null : SplitStage.Id);
         if (training)
         {
             var inputs = new List<string> { harmonised.Volumes };
