@@ -141,6 +141,21 @@ public sealed class MergedMasksTests : IDisposable
         Assert.Equal(expected.Count, report.GetProperty("lists").GetProperty("training").GetInt32());
     }
 
+    [Fact]
+    public void A_case_without_the_mask_of_a_required_annotation_fails_the_build_with_on_fail_error_naming_no_phi()
+    {
+        WriteMasks();
+        var result = _p.Build(Manifest("nnunet", "tumour, required: true, on_fail: error"));
+        Assert.False(result.Succeeded);
+        var reasons = string.Join("\n", result.Failures.Select(f => $"{f.StageId}: {f.Reason}"));
+        // The labels stage fails on the unlabelled series, and the export on a case without the tumour mask.
+        Assert.Contains("labels.tumour: 2 labels fail their checks (on_fail: error)", reasons, StringComparison.Ordinal);
+        Assert.Matches(@"export: output\.layout nnunet: case ANON-[A-Z0-9]{10}_000 has no mask of the required annotation 'tumour' \(on_fail: error\)", reasons);
+        Assert.False(File.Exists(_p.Combine("out", "dataset.json")));
+        Assert.All(_p.Series, s => Assert.DoesNotContain(s.PatientId, reasons, StringComparison.Ordinal));
+        Assert.All(_p.Series, s => Assert.DoesNotContain(s.SeriesUid, reasons, StringComparison.Ordinal));
+    }
+
     [SkippableTheory]
     [InlineData("")]
     [InlineData("harmonise:\n  - reorient: LAS\n")]
