@@ -86,6 +86,7 @@ public static class BuildCommand
             var document = ToJson(result);
             if (setup.Manifest.Curate is not null && CurationSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } curation) document["curation"] = curation;
             if (setup.Manifest.Splits is not null && SplitsSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } splits) document["splits"] = splits;
+            if (setup.Manifest.Output.Layout is "nnunet" or "monai" && LayoutSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } layout) document["layout"] = layout;
             JsonOutput.Write(context.Console, document);
         }
         else
@@ -93,6 +94,7 @@ public static class BuildCommand
             Render(context, result, setup.Engine.Layout);
             if (setup.Manifest.Curate is not null) CurationSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
             if (setup.Manifest.Splits is not null) SplitsSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
+            if (setup.Manifest.Output.Layout is "nnunet" or "monai") LayoutSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
         }
         return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }

@@ -51,6 +51,7 @@ public static class LabelPipeline
         var labelStages = new Dictionary<string, string>(StringComparer.Ordinal);
         var maskStages = new Dictionary<string, string>(StringComparer.Ordinal);
         var landmarkStages = new Dictionary<string, (string, IReadOnlyList<string>)>(StringComparer.Ordinal);
+        var maskAnnotations = new List<LayoutMask>();
         // A training layout publishes its masks on the final grid (labelsTr, labels/CASE.nii.gz); the labels stage then publishes none.
         var training = manifest.Output.Layout is "nnunet" or "monai";
         foreach (var node in Annotations(manifest))
@@ -70,7 +71,11 @@ public static class LabelPipeline
             stages.Add(stage);
             if (!stage.Definition.Publish) stages.Add(new LabelFilesStage(annotation.Name, stage.Definition.Id));
             labelStages[annotation.Name] = stage.Definition.Id;
-            if (annotation.Kind == "mask") maskStages[annotation.Name] = stage.Definition.Id;
+            if (annotation.Kind == "mask")
+            {
+                maskStages[annotation.Name] = stage.Definition.Id;
+                maskAnnotations.Add(new LayoutMask(annotation.Name, annotation.Required, annotation.OnFail));
+            }
             if (annotation.Kind == "landmarks") landmarkStages[annotation.Name] = (stage.Definition.Id, annotation.Points ?? []);
         }
         if (manifest.Splits is { } splits)
@@ -80,34 +85,33 @@ public static class LabelPipeline
             if (splits["stratify"]?.GetValue<string>() is { } stratify && labelStages.TryGetValue(stratify, out var id)) inputs.Add(id);
             stages.Add(new SplitStage(inputs, config, secret));
         }
-        // The labels of a training layout: the first mask annotation, in manifest order.
-        var mask = training
-            ? Annotations(manifest).FirstOrDefault(a => a["kind"]!.GetValue<string>() == "mask" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))?["name"]!.GetValue<string>()
-            : null;
+        // The labels of a training layout: every mask annotation, merged per case in manifest order.
+        var layoutMasks = training ? maskAnnotations : [];
         // The harmonise steps come after labels and splits (see HarmonisePipeline); masks follow their images, for those read.
-        var harmonised = HarmonisePipeline.AddSteps(manifest, stages, Read(manifest, maskStages, mask), landmarkStages, manifest.Splits is null ? null : SplitStage.Id);
+        var read = Read(manifest, maskStages, layoutMasks.Select(m => m.Name).ToHashSet(StringComparer.Ordinal));
+        var harmonised = HarmonisePipeline.AddSteps(manifest, stages, read, landmarkStages, manifest.Splits is null ? null : SplitStage.Id);
         if (training)
         {
             var inputs = new List<string> { harmonised.Volumes };
-            if (mask is not null) inputs.Add(harmonised.Masks.GetValueOrDefault(mask, labelStages[mask]));
+            inputs.AddRange(layoutMasks.Select(m => harmonised.Masks.GetValueOrDefault(m.Name, labelStages[m.Name])).Distinct(StringComparer.Ordinal));
             inputs.AddRange(Annotations(manifest).Where(a => a["kind"]!.GetValue<string>() == "categorical" && labelStages.ContainsKey(a["name"]!.GetValue<string>()))
                 .Select(a => labelStages[a["name"]!.GetValue<string>()]));
             if (manifest.Splits is not null) inputs.Add(SplitStage.Id);
             var classList = classes is { } list ? list.EnumerateArray().Select(x => (x.GetProperty("id").GetInt32(), x.GetProperty("name").GetString()!)).OrderBy(x => x.Item1).ToList() : [];
-            stages.Add(new TrainingLayoutStage(manifest.Output.Layout, inputs, mask, classList));
+            stages.Add(new TrainingLayoutStage(manifest.Output.Layout, inputs, layoutMasks, classList));
         }
     }
 
     /// <summary>
     /// The mask annotations whose masks something reads after the harmonise steps: a <c>normalise</c> step's mask, the
-    /// training layout's labels, and (layout nifti, which publishes them) every annotation; the last two only when a
-    /// geometric step moves them. A chain of mask stages that nothing reads is not built.
+    /// training layout's labels (every mask annotation), and (layout nifti, which publishes them) every annotation; the
+    /// last two only when a geometric step moves them. A chain of mask stages that nothing reads is not built.
     /// </summary>
-    private static Dictionary<string, string> Read(DataForgeManifest manifest, Dictionary<string, string> masks, string? training)
+    private static Dictionary<string, string> Read(DataForgeManifest manifest, Dictionary<string, string> masks, IReadOnlySet<string> training)
     {
         var steps = HarmonisePipeline.Steps(manifest);
         var geometric = steps.Any(s => s.IsGeometric);
-        return masks.Where(m => steps.Any(s => s.MaskAnnotation == m.Key) || (geometric && (manifest.Output.Layout == "nifti" || m.Key == training)))
+        return masks.Where(m => steps.Any(s => s.MaskAnnotation == m.Key) || (geometric && (manifest.Output.Layout == "nifti" || training.Contains(m.Key))))
             .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
     }
 

@@ -36,15 +36,17 @@ public sealed class LabelPipelineTests : IDisposable
     }
 
     [Fact]
-    public void With_a_training_layout_only_the_layouts_mask_annotation_follows_the_geometric_steps_and_no_labels_stage_publishes_masks()
+    public void With_a_training_layout_every_mask_annotation_follows_the_geometric_steps_and_no_labels_stage_publishes_masks()
     {
         var stages = Stages("nnunet", "  - reorient: LPS\n  - normalise: {method: zscore}");
+        // The layout merges every mask annotation into its label maps: each is carried to the final grid.
         Assert.True(stages.ContainsKey("labels.body.harmonise-1-reorient"));
-        Assert.DoesNotContain(stages.Keys, id => id.StartsWith("labels.other.", StringComparison.Ordinal) && id != "labels.other.files");
+        Assert.True(stages.ContainsKey("labels.other.harmonise-1-reorient"));
         // The masks reach labelsTr only; the label files and reports are published by their own stage.
         Assert.False(stages["labels.body"]);
         Assert.False(stages["labels.other"]);
         Assert.False(stages["labels.body.harmonise-1-reorient"]);
+        Assert.False(stages["labels.other.harmonise-1-reorient"]);
         Assert.True(stages["labels.body.files"]);
         Assert.True(stages["labels.other.files"]);
     }

@@ -4,6 +4,7 @@ using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Stages.Labels;
+using DataForge.Testing;
 
 namespace DataForge.Stages.Tests.Labels;
 
@@ -23,7 +24,10 @@ public sealed class NnUnetLayoutTests
         new BytesItem(NiftiWriter.Encode(new Volume(shape, data, affine), gzip: true));
 
     private static TrainingCase Case(string id, string modality, StageItem image, StageItem? mask) =>
-        new(id, id, "2.25.1", modality, "train", null, image, mask, mask is null ? null : $"labels/m/{id}/2.25.1.nii.gz");
+        new(id, id, "2.25.1", modality, "train", null, image) { Masks = mask is null ? [] : [new CaseMask("m", mask)] };
+
+    private static IReadOnlyList<StageOutput> Write(IReadOnlyList<TrainingCase> cases, IReadOnlyList<(int Id, string Name)> classes) =>
+        NnUnetLayout.Write(cases, classes, true, new LayoutReport("nnunet", ["m"]), default);
 
     private static readonly Affine Grid = Affine.Diagonal(-1, -1, 2);
 
@@ -32,7 +36,7 @@ public sealed class NnUnetLayoutTests
     {
         var image = Nifti([2, 2, 2], new short[8], Grid);
         var mask = Nifti([2, 2, 2], new byte[8], Grid);
-        var e = Assert.Throws<LayoutException>(() => NnUnetLayout.Write([Case("A_000", "CT", image, mask), Case("B_000", "MR", image, mask)], [], true, default));
+        var e = Assert.Throws<LayoutException>(() => Write([Case("A_000", "CT", image, mask), Case("B_000", "MR", image, mask)], []));
         Assert.Contains("one modality per channel, the training cases mix CT, MR", e.Message);
     }
 
@@ -41,7 +45,7 @@ public sealed class NnUnetLayoutTests
     {
         var image = Nifti([2, 2, 2], new short[8], Grid);
         var mask = Nifti([2, 2, 2], new byte[] { 0, 1, 3, 0, 0, 0, 0, 0 }, Grid);
-        var e = Assert.Throws<LayoutException>(() => NnUnetLayout.Write([Case("A_000", "CT", image, mask)], [(0, "background"), (1, "organ")], true, default));
+        var e = Assert.Throws<LayoutException>(() => Write([Case("A_000", "CT", image, mask)], [(0, "background"), (1, "organ")]));
         Assert.Contains("label value 3 is not a declared class id", e.Message);
     }
 
@@ -50,7 +54,7 @@ public sealed class NnUnetLayoutTests
     {
         var image = Nifti([2, 2, 2], new short[8], Grid);
         var mask = Nifti([2, 2, 2], new byte[8], Affine.Diagonal(-1, -1, 2.5));
-        var e = Assert.Throws<LayoutException>(() => NnUnetLayout.Write([Case("A_000", "CT", image, mask)], [], true, default));
+        var e = Assert.Throws<LayoutException>(() => Write([Case("A_000", "CT", image, mask)], []));
         Assert.Contains("image and label affines differ", e.Message);
     }
 
@@ -59,11 +63,43 @@ public sealed class NnUnetLayoutTests
     {
         var image = Nifti([2, 2, 2], new short[8], Grid);
         var mask = Nifti([2, 2, 2], new byte[] { 0, 5, 9, 0, 5, 0, 0, 9 }, Grid);
-        var outputs = NnUnetLayout.Write([Case("A_000", "CT", image, mask)], [(0, "background"), (5, "liver"), (9, "tumour")], true, default);
+        var outputs = Write([Case("A_000", "CT", image, mask)], [(0, "background"), (5, "liver"), (9, "tumour")]);
         var dataset = JsonDocument.Parse(outputs.Single(o => o.Path == "dataset.json").Content).RootElement;
         Assert.Equal("""{"background":0,"liver":1,"tumour":2}""", dataset.GetProperty("labels").GetRawText().Replace(" ", "").Replace("\n", ""));
         Assert.Equal(1, dataset.GetProperty("numTraining").GetInt32());
         var label = NiftiReader.Read(new MemoryStream(outputs.Single(o => o.Path == "labelsTr/A_000.nii.gz").Content.ToArray()), "label");
         Assert.Equal([0f, 1, 2, 0, 1, 0, 0, 2], label.ToSingles());
+    }
+
+    [SkippableFact]
+    public void Dataset_json_names_id_0_background_and_puts_the_ignore_class_last_as_nnunet_v2_requires()
+    {
+        var python = Oracle.RequirePython("nibabel", "numpy");
+        // The schema calls id 0 "bg" and declares an "ignore" class below "liver"; the mask holds liver above 50, ignore above 150.
+        var image = Nifti([2, 2, 2], new short[] { 0, 100, 200, 0, 100, 0, 0, 200 }, Grid);
+        var mask = Nifti([2, 2, 2], new byte[] { 0, 3, 1, 0, 3, 0, 0, 1 }, Grid);
+        var outputs = Write([Case("A_000", "CT", image, mask)], [(0, "bg"), (1, "ignore"), (3, "liver")]);
+
+        using var dir = new TempDirectory("dataforge-nnunet-labels");
+        foreach (var o in outputs)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(dir.Combine(o.Path))!);
+            File.WriteAllBytes(dir.Combine(o.Path), o.Content.ToArray());
+        }
+        File.WriteAllText(dir.Combine("spec.json"), """{"A_000": [[50, "liver"], [150, "ignore"]]}""");
+        // nnU-Net's rules (background 0, consecutive, ignore highest) and the label painted with dataset.json's ids.
+        var run = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "check_nnunet.py"), dir.Path, dir.Combine("spec.json")]);
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var labels = JsonDocument.Parse(run.StandardOutput).RootElement.GetProperty("labels");
+        Assert.Equal(["background", "liver", "ignore"], labels.EnumerateObject().OrderBy(p => p.Value.GetInt32()).Select(p => p.Name));
+    }
+
+    [Fact]
+    public void A_class_other_than_id_0_named_background_is_refused()
+    {
+        var image = Nifti([2, 2, 2], new short[8], Grid);
+        var mask = Nifti([2, 2, 2], new byte[8], Grid);
+        var e = Assert.Throws<LayoutException>(() => Write([Case("A_000", "CT", image, mask)], [(0, "none"), (4, "background")]));
+        Assert.Contains("class id 4 is named 'background'", e.Message);
     }
 }
