@@ -86,8 +86,9 @@ public sealed class TrainingLayoutStage : IStage
             foreach (var patient in volumes.GroupBy(v => v.Patient).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var n = 0;
-                // A sub-series volume's id is its series UID and a suffix: by UID first, so a split series keeps its place.
-                foreach (var v in patient.OrderBy(v => v.Series, StringComparer.Ordinal).ThenBy(v => v.VolumeId, StringComparer.Ordinal))
+                // A sub-series volume's id is its series UID and a suffix: by UID first, so a split series keeps its place, then
+                // by suffix with echo and orientation numbers as numbers (_e2 before _e10).
+                foreach (var v in patient.OrderBy(v => v.Series, StringComparer.Ordinal).ThenBy(v => v.VolumeId, NaturalOrder.Instance))
                 {
                     var place = splits is null ? (Split: "train", Fold: (int?)null)
                         : splits.TryGetValue(v.Patient, out var p) ? p : (Split: "train", Fold: null);
