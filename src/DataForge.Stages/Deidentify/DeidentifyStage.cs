@@ -171,7 +171,8 @@ public sealed class DeidentifyStage : IStage
             }
             json.WriteEndObject();
         });
-        var metadata = JsonDocument.Parse(facts).RootElement.Clone();
+        // Parsed once into an element that owns its memory (no pooled document to clone from).
+        var metadata = JsonElement.Parse(facts);
         if (DicomWriter.Measure(result.File) is not { } length || length > Array.MaxLength)
             return StageResult.Success(new StageOutput(path, result.File.ToBytes(), metadata));
         var output = ArrayPool<byte>.Shared.Rent((int)length);
