@@ -90,7 +90,9 @@ internal sealed class QuickSchemaCheck
                 return Count(value.GetArrayLength(), name == "minItems", rule);
             case "minProperties" or "maxProperties":
                 if (value.ValueKind != JsonValueKind.Object) return Verdict.Valid;
-                return Count(value.EnumerateObject().Count(), name == "minProperties", rule);
+                var properties = 0;
+                foreach (var _ in value.EnumerateObject()) properties++;
+                return Count(properties, name == "minProperties", rule);
             case "required":
                 if (value.ValueKind != JsonValueKind.Object) return Verdict.Valid;
                 foreach (var key in rule.EnumerateArray())
@@ -105,7 +107,9 @@ internal sealed class QuickSchemaCheck
             case "items":
                 if (value.ValueKind != JsonValueKind.Array) return Verdict.Valid;
                 if (rule.ValueKind is not (JsonValueKind.Object or JsonValueKind.True)) return Verdict.Unsure;
-                return All(value.EnumerateArray().Select(item => Check(item, rule, depth + 1)));
+                var items = Verdict.Valid;
+                foreach (var item in value.EnumerateArray()) items = And(items, Check(item, rule, depth + 1));
+                return items;
             case "not":
                 return Check(value, rule, depth + 1) switch
                 {
@@ -114,7 +118,16 @@ internal sealed class QuickSchemaCheck
                     _ => Verdict.Unsure,
                 };
             case "anyOf" or "oneOf" or "allOf":
-                return Combine(name, rule.EnumerateArray().Select(s => Check(value, s, depth + 1)).ToList());
+                if (rule.ValueKind != JsonValueKind.Array) return Verdict.Unsure;
+                int valid = 0, unsure = 0, count = 0;
+                foreach (var branch in rule.EnumerateArray())
+                {
+                    count++;
+                    var v = Check(value, branch, depth + 1);
+                    if (v == Verdict.Valid) valid++;
+                    else if (v == Verdict.Unsure) unsure++;
+                }
+                return Combine(name, count, valid, unsure);
             default:
                 return Verdict.Unsure;
         }
@@ -165,7 +178,8 @@ internal sealed class QuickSchemaCheck
     {
         if (!rule.TryGetInt32(out var limit)) return Verdict.Unsure;
         var units = text.Length;
-        var points = text.EnumerateRunes().Count();
+        var points = 0;
+        foreach (var _ in text.EnumerateRunes()) points++;
         var byUnits = minimum ? units >= limit : units <= limit;
         var byPoints = minimum ? points >= limit : points <= limit;
         return byUnits == byPoints ? Is(byUnits) : Verdict.Unsure;
@@ -193,8 +207,10 @@ internal sealed class QuickSchemaCheck
     private Verdict Properties(JsonElement value, JsonElement rule, int depth)
     {
         if (value.ValueKind != JsonValueKind.Object) return Verdict.Valid;
-        return All(value.EnumerateObject()
-            .Select(p => rule.TryGetProperty(p.Name, out var schema) ? Check(p.Value, schema, depth + 1) : Verdict.Valid));
+        var verdict = Verdict.Valid;
+        foreach (var p in value.EnumerateObject())
+            if (rule.TryGetProperty(p.Name, out var schema)) verdict = And(verdict, Check(p.Value, schema, depth + 1));
+        return verdict;
     }
 
     private Verdict Additional(JsonElement value, JsonElement schema, JsonElement rule, int depth)
@@ -202,32 +218,29 @@ internal sealed class QuickSchemaCheck
         if (value.ValueKind != JsonValueKind.Object) return Verdict.Valid;
         if (schema.TryGetProperty("patternProperties", out _)) return Verdict.Unsure;
         var declared = schema.TryGetProperty("properties", out var properties) ? properties : default;
-        return All(value.EnumerateObject()
-            .Where(p => declared.ValueKind != JsonValueKind.Object || !declared.TryGetProperty(p.Name, out _))
-            .Select(p => rule.ValueKind switch
+        var verdict = Verdict.Valid;
+        foreach (var p in value.EnumerateObject())
+        {
+            if (declared.ValueKind == JsonValueKind.Object && declared.TryGetProperty(p.Name, out _)) continue;
+            verdict = And(verdict, rule.ValueKind switch
             {
                 JsonValueKind.False => Verdict.Invalid,
                 JsonValueKind.True => Verdict.Valid,
                 _ => Check(p.Value, rule, depth + 1),
-            }));
-    }
-
-    private static Verdict All(IEnumerable<Verdict> verdicts)
-    {
-        var result = Verdict.Valid;
-        foreach (var v in verdicts)
-        {
-            if (v == Verdict.Invalid) return Verdict.Invalid;
-            if (v == Verdict.Unsure) result = Verdict.Unsure;
+            });
         }
-        return result;
+        return verdict;
     }
 
-    private static Verdict Combine(string how, List<Verdict> verdicts)
+    /// <summary>Both must hold: invalid if either is, unsure if either is, else valid.</summary>
+    private static Verdict And(Verdict a, Verdict b) =>
+        a == Verdict.Invalid || b == Verdict.Invalid ? Verdict.Invalid : a == Verdict.Unsure || b == Verdict.Unsure ? Verdict.Unsure : Verdict.Valid;
+
+    // Plain loops and counts rather than LINQ over JSON elements: generic code over value types is compiled at run
+    // time, at start-up, which is what this check is meant to spare.
+    private static Verdict Combine(string how, int count, int valid, int unsure)
     {
-        if (how == "allOf") return All(verdicts);
-        var valid = verdicts.Count(v => v == Verdict.Valid);
-        var unsure = verdicts.Count(v => v == Verdict.Unsure);
+        if (how == "allOf") return valid == count ? Verdict.Valid : valid + unsure == count ? Verdict.Unsure : Verdict.Invalid;
         if (how == "anyOf") return valid > 0 ? Verdict.Valid : unsure > 0 ? Verdict.Unsure : Verdict.Invalid;
         // oneOf: exactly one; with any branch unsure the count is not known.
         if (unsure > 0) return valid > 1 ? Verdict.Invalid : Verdict.Unsure;
