@@ -24,7 +24,8 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    public const int Version = 7;
+    /// <remarks>8: the leak gate reads deflated instances inflated (it was blind to them): cached ones are checked again.</remarks>
+    public const int Version = 8;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";

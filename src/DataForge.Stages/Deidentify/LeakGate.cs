@@ -7,7 +7,7 @@ namespace DataForge.Stages.Deidentify;
 /// <summary>
 /// The last check before an output leaves the private zone: none of the identifiers that
 /// de-identification removed may appear anywhere in the output's bytes outside Pixel Data (case
-/// ignored; in the instance's character set and in UTF-8). Pixel Data is excluded because binary
+/// ignored; in the instance's character set and in UTF-8; a deflated dataset inflated). Pixel Data is excluded because binary
 /// samples match short texts by chance; burned-in text is the clean-pixel-data option's concern. Whole
 /// values (names in every written form, IDs, dates, UIDs) are looked for everywhere else; single name
 /// components are not looked for in code sequences (PS3.3 8.8), whose words come from coding schemes: a
@@ -43,6 +43,8 @@ public static class LeakGate
     public static string? Check(DicomFile output, LeakCheck identifiers)
     {
         if (identifiers.Values.Count == 0 && identifiers.NameParts.Count == 0) return null;
+        // PS3.5 A.5: a deflated dataset's bytes as written show no text at all; it is looked at inflated.
+        if (output.TransferSyntax.IsDeflated) output = output.WithTransferSyntax(DicomTransferSyntax.ExplicitVRLittleEndian);
         // The header is encoded once, without copying the dataset, and case-folded in place.
         var whole = new MemoryStream();
         DicomWriter.WriteFile(whole, output, IsPixelData);
