@@ -4,10 +4,13 @@
 # files, and against `cp -r` of the same bytes (the I/O floor). Whole processes, page cache warm for all.
 #
 #   bench/deidentify.sh [DIR]     env: PATIENTS (default 10) x SLICES (default 200) slices of MATRIX (512)
-#                                 pixels square, 16 bit; JOBS (default: cores)
+#                                 pixels square, 16 bit; JOBS (default: cores); BASELINE: another
+#                                 `dataforge` (e.g. published from an older commit) to compare with
 #
 # Prints files/s of each and the ratios: DataForge/gdcmanon throughput (target >= 3) and
-# DataForge/cp time (target <= 2).
+# DataForge/cp time (target <= 2). With BASELINE, that build runs on the same corpus in the same session
+# (before and after this tree's, whose two CPU times are averaged) and the script says whether both wrote
+# the same bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PATIENTS=${PATIENTS:-10}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; JOBS=${JOBS:-$(nproc)}
@@ -47,9 +50,16 @@ T_CP=$(run cp -r "$DIR/raw" "$DIR/cp"); C_CP=$(cpu)
 rm -rf "$DIR/gdcm"; mkdir -p "$DIR/gdcm"
 T_GDCM=$(run gdcmanon -e -c "$DIR/cert.pem" --continue -r -i "$DIR/raw" -o "$DIR/gdcm"); C_GDCM=$(cpu)
 GDCM_FILES=$(find "$DIR/gdcm" -type f | wc -l)
-rm -rf "$DIR/.dataforge" "$DIR/out"
-T_DF=$( cd "$DIR" && run "$DF" build -j "$JOBS" ); C_DF=$(cpu)
+# A cold build: no store, no output folder; the sums of the output's files (paths carry no PHI) on stdout.
+build() {
+  rm -rf "$DIR/.dataforge" "$DIR/out"
+  ( cd "$DIR" && run "$1" build -j "$JOBS" ) > "$DIR/.wall"
+  ( cd "$DIR/out" && find . -type f | sort | xargs sha256sum ) | sha256sum | cut -c1-16
+}
+if [ -n "${BASELINE:-}" ]; then SUM_BASE=$(build "$BASELINE"); T_BASE1=$(cat "$DIR/.wall"); C_BASE1=$(cpu); fi
+SUM_DF=$(build "$DF"); T_DF=$(cat "$DIR/.wall"); C_DF=$(cpu)
 DF_FILES=$(find "$DIR/out" -name '*.dcm' | wc -l)
+if [ -n "${BASELINE:-}" ]; then SUM_BASE2=$(build "$BASELINE"); T_BASE2=$(cat "$DIR/.wall"); C_BASE2=$(cpu); fi
 rm -rf "$DIR/cp"
 
 rate() { echo "scale=1; $1 / $2" | bc; }
@@ -60,3 +70,10 @@ echo "gdcmanon:    ${T_GDCM} s (CPU ${C_GDCM} s), $GDCM_FILES files written, $(r
 echo "dataforge:   ${T_DF} s (CPU ${C_DF} s), $DF_FILES files written, $(rate "$DF_FILES" "$T_DF") files/s"
 echo "ratio dataforge/gdcmanon throughput: $(echo "scale=2; ($DF_FILES / $T_DF) / ($GDCM_FILES / $T_GDCM)" | bc) (target >= 3); per CPU-second: $(echo "scale=2; ($DF_FILES / $C_DF) / ($GDCM_FILES / $C_GDCM)" | bc)"
 echo "ratio dataforge/cp time:             $(echo "scale=2; $T_DF / $T_CP" | bc) (target <= 2); CPU time: $(echo "scale=2; $C_DF / $C_CP" | bc)"
+if [ -n "${BASELINE:-}" ]; then
+  C_BASE=$(echo "scale=2; ($C_BASE1 + $C_BASE2) / 2" | bc); T_BASE=$(echo "scale=2; ($T_BASE1 + $T_BASE2) / 2" | bc)
+  echo "baseline:    ${T_BASE1} s, ${T_BASE2} s (CPU ${C_BASE1} s, ${C_BASE2} s) $BASELINE"
+  echo "ratio dataforge/baseline CPU time:   $(echo "scale=2; $C_DF / $C_BASE" | bc); wall: $(echo "scale=2; $T_DF / $T_BASE" | bc)"
+  if [ "$SUM_DF" = "$SUM_BASE" ] && [ "$SUM_DF" = "$SUM_BASE2" ]; then echo "outputs: byte-identical to the baseline's"
+  else echo "outputs: DIFFER from the baseline's ($SUM_DF vs $SUM_BASE, $SUM_BASE2)"; fi
+fi

@@ -26,6 +26,38 @@ public static class DicomWriter
         WriteDataset(stream, file.Dataset, file.TransferSyntax);
     }
 
+    /// <summary>
+    /// Writes a Part 10 file as <see cref="WriteFile(Stream, DicomFile)"/> would write a copy of it whose dataset lacks the
+    /// top-level attributes <paramref name="leaveOut"/> names (e.g. Pixel Data, to look at the header alone), without
+    /// copying the dataset. Always with preamble and meta information.
+    /// </summary>
+    public static void WriteFile(Stream stream, DicomFile file, Func<DicomTag, bool> leaveOut)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(leaveOut);
+        stream.Write(file.Preamble);
+        stream.Write("DICM"u8);
+        WriteMeta(stream, file.Meta);
+        var syntax = file.TransferSyntax;
+        if (syntax.IsDeflated)
+        {
+            using var deflate = new DeflateStream(stream, CompressionLevel.Optimal, leaveOpen: true);
+            var buffered = new BufferedStream(deflate, 1 << 16);
+            WriteAll(new DatasetEncoder(buffered, syntax), file.Dataset, leaveOut);
+            buffered.Flush();
+            return;
+        }
+        var output = stream is MemoryStream or BufferedStream ? stream : new BufferedStream(stream, 1 << 16);
+        WriteAll(new DatasetEncoder(output, syntax), file.Dataset, leaveOut);
+        output.Flush();
+    }
+
+    private static void WriteAll(DatasetEncoder encoder, DicomDataset dataset, Func<DicomTag, bool> leaveOut)
+    {
+        foreach (var a in dataset)
+            if (!leaveOut(a.Tag)) encoder.Write(a);
+    }
+
     /// <summary>Writes the file meta information in Explicit VR Little Endian (PS3.10 7.1), with (0002,0000) recomputed.</summary>
     public static void WriteMeta(Stream stream, DicomDataset meta)
     {
@@ -59,7 +91,7 @@ public static class DicomWriter
     }
 
     /// <summary>
-    /// The number of bytes <see cref="WriteFile"/> writes for a file, or null when it is known only by writing it (a
+    /// The number of bytes <see cref="WriteFile(Stream, DicomFile)"/> writes for a file, or null when it is known only by writing it (a
     /// deflated dataset).
     /// </summary>
     public static long? Measure(DicomFile file)

@@ -15,10 +15,14 @@ public sealed class ManifestSchema
     // and parsing it costs more start-up time than the rest of loading a manifest.
     private readonly Lazy<JsonSchema> _schema;
 
+    // Most manifests are valid: a quick check that is sure of that spares loading NJsonSchema at all.
+    private readonly Lazy<QuickSchemaCheck> _quick;
+
     private ManifestSchema(string text)
     {
         Text = text;
         _schema = new Lazy<JsonSchema>(() => JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult());
+        _quick = new Lazy<QuickSchemaCheck>(() => new QuickSchemaCheck(text));
     }
 
     /// <summary>The schema document as shipped.</summary>
@@ -38,6 +42,19 @@ public sealed class ManifestSchema
     public IReadOnlyList<ManifestDiagnostic> Validate(LocatedDocument document, string fileName)
     {
         var json = document.Root?.ToJsonString() ?? "null";
+        if (_quick.Value.Check(json) == QuickSchemaCheck.Verdict.Valid) return [];
+        return ValidateFully(json, document, fileName);
+    }
+
+    /// <summary>The quick check's verdict alone (for tests that hold it against NJsonSchema's).</summary>
+    internal QuickSchemaCheck.Verdict QuickVerdict(string json) => _quick.Value.Check(json);
+
+    /// <summary>NJsonSchema's verdict alone.</summary>
+    internal bool IsValidFully(string json) => _schema.Value.Validate(json).Count == 0;
+
+    /// <summary>NJsonSchema's verdict and its problems, whatever the quick check says (tests compare the two).</summary>
+    internal IReadOnlyList<ManifestDiagnostic> ValidateFully(string json, LocatedDocument document, string fileName)
+    {
         var leaves = new List<ValidationError>();
         foreach (var error in _schema.Value.Validate(json)) Flatten(error, leaves);
         return leaves

@@ -74,10 +74,12 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         introduced.AddRange(policy.Options.Select(o => o.Meaning));
         // An institution or device text that the policy keeps elsewhere unchanged (an institution named
         // like the manufacturer) is not a leak; names, dates and UIDs never get this allowance.
-        context.RemovedText.RemoveWhere(v => context.Kept.Any(k => k.Contains(v, StringComparison.OrdinalIgnoreCase)));
+        var kept = new Texts(context.Kept);
+        context.RemovedText.RemoveWhere(kept.Contain);
         context.Removed.UnionWith(context.RemovedText);
-        context.Removed.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
-        context.NameParts.RemoveWhere(v => introduced.Any(t => t.Contains(v, StringComparison.OrdinalIgnoreCase)));
+        var ours = new Texts(introduced);
+        context.Removed.RemoveWhere(ours.Contain);
+        context.NameParts.RemoveWhere(ours.Contain);
         return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts(), identity);
     }
 
@@ -403,6 +405,19 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether any of some texts contains a value, case ignored, by one search in the texts joined with a line feed:
+    /// a match of a value without one lies inside a single text (case folding never maps a letter to it).
+    /// </summary>
+    private sealed class Texts(IReadOnlyList<string> texts)
+    {
+        private readonly string _joined = string.Join('\n', texts);
+
+        public bool Contain(string value) => value.Contains('\n')
+            ? texts.Any(t => t.Contains(value, StringComparison.OrdinalIgnoreCase))
+            : texts.Count > 0 && _joined.Contains(value, StringComparison.OrdinalIgnoreCase);
     }
 
     private sealed class Context(string patientKey, string pseudonym, int dateOffset, IReadOnlyList<string> known)

@@ -24,7 +24,8 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    public const int Version = 7;
+    /// <remarks>8: the leak gate reads deflated instances inflated (it was blind to them): cached ones are checked again.</remarks>
+    public const int Version = 8;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
@@ -171,7 +172,8 @@ public sealed class DeidentifyStage : IStage
             }
             json.WriteEndObject();
         });
-        var metadata = JsonDocument.Parse(facts).RootElement.Clone();
+        // Parsed once into an element that owns its memory (no pooled document to clone from).
+        var metadata = JsonElement.Parse(facts);
         if (DicomWriter.Measure(result.File) is not { } length || length > Array.MaxLength)
             return StageResult.Success(new StageOutput(path, result.File.ToBytes(), metadata));
         var output = ArrayPool<byte>.Shared.Rent((int)length);

@@ -1,12 +1,13 @@
 using System.Text;
 using DataForge.Dicom;
+using DataForge.Dicom.IO;
 
 namespace DataForge.Stages.Deidentify;
 
 /// <summary>
 /// The last check before an output leaves the private zone: none of the identifiers that
 /// de-identification removed may appear anywhere in the output's bytes outside Pixel Data (case
-/// ignored; in the instance's character set and in UTF-8). Pixel Data is excluded because binary
+/// ignored; in the instance's character set and in UTF-8; a deflated dataset inflated). Pixel Data is excluded because binary
 /// samples match short texts by chance; burned-in text is the clean-pixel-data option's concern. Whole
 /// values (names in every written form, IDs, dates, UIDs) are looked for everywhere else; single name
 /// components are not looked for in code sequences (PS3.3 8.8), whose words come from coding schemes: a
@@ -27,36 +28,76 @@ public static class LeakGate
     /// from pseudonyms and new UIDs only and checked all the same, like the bytes; otherwise a reason without the value.
     /// </summary>
     public static string? CheckPath(string path, LeakCheck identifiers) =>
-        identifiers.Values.Concat(identifiers.NameParts).Any(v => v.Trim().Length > 0 && path.Contains(v, StringComparison.OrdinalIgnoreCase))
+        InPath(path, identifiers.Values) || InPath(path, identifiers.NameParts)
             ? "leak gate: a removed identifier appears in the output's path"
             : null;
+
+    private static bool InPath(string path, IReadOnlySet<string> identifiers)
+    {
+        foreach (var v in identifiers)
+            if (!string.IsNullOrWhiteSpace(v) && path.Contains(v, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     /// <summary>Null when the output is clean; otherwise what leaked, described without the value.</summary>
     public static string? Check(DicomFile output, LeakCheck identifiers)
     {
-        var header = output.Dataset.Clone();
-        header.Remove(DicomTags.PixelData);
-        header.Remove(DicomTags.FloatPixelData);
-        header.Remove(DicomTags.DoubleFloatPixelData);
-        var whole = Upper(new DicomFile(output.Meta, header, output.Preamble).ToBytes());
-        RemoveVocabulary(header);
-        var withoutVocabulary = Upper(new DicomFile(output.Meta, header, output.Preamble).ToBytes());
-        var leaked = Find(whole, identifiers.Values) ?? Find(withoutVocabulary, identifiers.NameParts);
+        if (identifiers.Values.Count == 0 && identifiers.NameParts.Count == 0) return null;
+        // PS3.5 A.5: a deflated dataset's bytes as written show no text at all; it is looked at inflated.
+        if (output.TransferSyntax.IsDeflated) output = output.WithTransferSyntax(DicomTransferSyntax.ExplicitVRLittleEndian);
+        // The header is encoded once, without copying the dataset, and case-folded in place.
+        var whole = new MemoryStream();
+        DicomWriter.WriteFile(whole, output, IsPixelData);
+        var header = whole.GetBuffer().AsSpan(0, (int)whole.Length);
+        Upper(header);
+        var leaked = Find(header, identifiers.Values);
+        // A name part inside any attribute's value is in these bytes too: only then are the bytes without code
+        // sequences' vocabulary made and searched, which is what decides.
+        if (leaked is null && Find(header, identifiers.NameParts) is not null)
+        {
+            var withoutVocabulary = output.Dataset.Clone();
+            withoutVocabulary.Remove(DicomTags.PixelData);
+            withoutVocabulary.Remove(DicomTags.FloatPixelData);
+            withoutVocabulary.Remove(DicomTags.DoubleFloatPixelData);
+            RemoveVocabulary(withoutVocabulary);
+            var bytes = new DicomFile(output.Meta, withoutVocabulary, output.Preamble).ToBytes();
+            Upper(bytes);
+            leaked = Find(bytes, identifiers.NameParts);
+        }
         if (leaked is null) return null;
         var where = Locate(output.Meta, leaked, "") ?? Locate(output.Dataset, leaked, "") ?? "the file's bytes";
         return $"leak gate: a removed identifier ({leaked.Length} characters) appears in {where}";
     }
 
-    private static string? Find(byte[] upper, IEnumerable<string> identifiers)
+    private static bool IsPixelData(DicomTag tag) =>
+        tag == DicomTags.PixelData || tag == DicomTags.FloatPixelData || tag == DicomTags.DoubleFloatPixelData;
+
+    /// <summary>The first identifier, in the set's order, whose Latin-1 or UTF-8 form (ASCII letters upper-cased) is in the bytes.</summary>
+    private static string? Find(ReadOnlySpan<byte> upper, IReadOnlySet<string> identifiers)
     {
+        Span<byte> small = stackalloc byte[256];
         foreach (var identifier in identifiers)
-            foreach (var needle in Needles(identifier))
-                if (upper.AsSpan().IndexOf(needle) >= 0) return identifier;
+        {
+            // Latin-1 first, then UTF-8; for ASCII text they are the same bytes, looked for once.
+            var latin1 = Encoding.Latin1.GetByteCount(identifier) <= small.Length ? small[..Encoding.Latin1.GetBytes(identifier, small)] : Encoding.Latin1.GetBytes(identifier);
+            Upper(latin1);
+            if (upper.IndexOf(latin1) >= 0) return identifier;
+            if (Ascii.IsValid(identifier)) continue;
+            var utf8 = Encoding.UTF8.GetBytes(identifier);
+            Upper(utf8);
+            if (upper.IndexOf(utf8) >= 0) return identifier;
+        }
         return null;
     }
 
-    private static IEnumerable<byte[]> Needles(string identifier) =>
-        [Upper(Encoding.Latin1.GetBytes(identifier)), Upper(Encoding.UTF8.GetBytes(identifier))];
+    private static IEnumerable<byte[]> Needles(string identifier)
+    {
+        var latin1 = Encoding.Latin1.GetBytes(identifier);
+        var utf8 = Encoding.UTF8.GetBytes(identifier);
+        Upper(latin1);
+        Upper(utf8);
+        return [latin1, utf8];
+    }
 
     /// <summary>The attribute (path of tags and keywords) whose value holds the identifier; never the value.</summary>
     private static string? Locate(DicomDataset ds, string identifier, string prefix)
@@ -71,7 +112,8 @@ public static class LeakGate
             }
             else if (attribute is DicomElement element)
             {
-                var value = Upper(element.Data.ToArray());
+                var value = element.Data.ToArray();
+                Upper(value);
                 if (Needles(identifier).Any(n => value.AsSpan().IndexOf(n) >= 0)) return name;
             }
         }
@@ -86,11 +128,10 @@ public static class LeakGate
                 foreach (var item in sequence.Items) RemoveVocabulary(item);
     }
 
-    private static byte[] Upper(byte[] bytes)
+    /// <summary>Upper-cases ASCII letters in place (other bytes stay: they belong to multi-byte or other encodings).</summary>
+    private static void Upper(Span<byte> bytes)
     {
-        var copy = bytes.ToArray();
-        for (var i = 0; i < copy.Length; i++)
-            if (copy[i] is >= (byte)'a' and <= (byte)'z') copy[i] -= 32;
-        return copy;
+        for (var i = 0; i < bytes.Length; i++)
+            if (bytes[i] is >= (byte)'a' and <= (byte)'z') bytes[i] -= 32;
     }
 }

@@ -64,4 +64,26 @@ public class DicomWriterTests
         Assert.Contains("(0029,0010) LO [DATAFORGE TEST]", result.StandardOutput);
         Assert.Contains("(0008,0100) SH [T-D1100 ]", result.StandardOutput);
     }
+
+    [SkippableTheory]
+    [MemberData(nameof(UncompressedSyntaxes))]
+    public void A_file_written_without_some_top_level_attributes_is_the_file_without_them_as_dcmdump_reads_it(string uid)
+    {
+        var dcmdump = Oracle.Require("dcmdump");
+        using var dir = new TempDirectory();
+        var file = DicomFile.Create(SyntheticDatasets.Image(), SyntheticDatasets.SecondaryCaptureSopClass, "1.2.3.4.5", DicomTransferSyntax.FromUid(uid));
+        var path = dir.Combine("header.dcm");
+        using (var stream = File.Create(path))
+            DicomWriter.WriteFile(stream, file, tag => tag == DicomTags.PixelData || tag == DicomTags.ImageType);
+        var result = Oracle.Run(dcmdump, ["-dc", "+U8", path]);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.DoesNotContain("E:", result.StandardError + result.StandardOutput);
+        Assert.DoesNotContain("(7fe0,0010)", result.StandardOutput);
+        Assert.DoesNotContain("(0008,0008)", result.StandardOutput);
+        Assert.Contains("(0010,0010) PN [Müller^Jürgen ]", result.StandardOutput);
+        Assert.Contains("(0008,0100) SH [T-D1100 ]", result.StandardOutput);
+        // The file itself is untouched: written whole afterwards, it still has both.
+        var whole = DicomReader.Read(file.ToBytes());
+        Assert.True(whole.Dataset.Contains(DicomTags.PixelData) && whole.Dataset.Contains(DicomTags.ImageType));
+    }
 }

@@ -92,4 +92,15 @@ public sealed class LeakGateTests
         }), """{"profile":"basic","overrides":[{"tag":"StudyInstanceUID","action":"keep"}]}""");
         Assert.Equal("leak gate: a removed identifier (29 characters) appears in (0020,000D) StudyInstanceUID", leak);
     }
+
+    [Fact]
+    public void A_name_planted_in_a_deflated_instance_is_caught_in_its_inflated_header()
+    {
+        // PS3.5 A.5: the whole dataset is deflated, so its bytes as written never show a name; the gate reads it inflated.
+        var keep = """{"profile":"basic","overrides":[{"tag":"ImageComments","action":"keep"}]}""";
+        var file = Planted(ds => ds.Add(DicomTags.ImageComments, "seen by Persona Planted")).WithTransferSyntax(DicomTransferSyntax.DeflatedExplicitVRLittleEndian);
+        var leak = Run(file, keep);
+        Assert.NotNull(leak);
+        Assert.EndsWith("appears in (0020,4000) ImageComments", leak);
+    }
 }
