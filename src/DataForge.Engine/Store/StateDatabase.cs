@@ -76,6 +76,14 @@ public sealed class StateDatabase : IDisposable
         get { lock (_gate) return _rowsRead; }
     }
 
+    private long _actionLookups;
+
+    /// <summary>Calls of <see cref="FindAction"/> through this connection so far (tests count them).</summary>
+    public long ActionLookups
+    {
+        get { lock (_gate) return _actionLookups; }
+    }
+
     private PathNames? _names;
     private Func<PathNames>? _loadNames;
 
@@ -286,13 +294,16 @@ public sealed class StateDatabase : IDisposable
         return rows;
     }
 
-    /// <summary>True when any action is recorded (a new store has none: then no key can be found).</summary>
-    public bool HasActions()
+    /// <summary>
+    /// True when any action of the stage is recorded (an action key covers its stage id, so a stage with none, as in
+    /// a first build, can find no key: it looks none up). Stops at the first; a stage with none reads the table once.
+    /// </summary>
+    public bool HasActions(string stage)
     {
         lock (_gate)
         {
-            using var command = Command("SELECT 1 FROM actions LIMIT 1");
-            return command.ExecuteScalar() is not null;
+            using var reader = Rows("SELECT 1 FROM actions WHERE stage=?1 LIMIT 1", stage);
+            return reader.Read();
         }
     }
 
@@ -301,9 +312,10 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
+            _actionLookups++;
             var blob = Blob(key);
-            using var exists = Command("SELECT 1 FROM actions WHERE key=$k", ("$k", blob));
-            if (exists.ExecuteScalar() is null) return null;
+            using (var exists = Rows("SELECT 1 FROM actions WHERE key=?1", blob))
+                if (!exists.Read()) return null;
             using var reader = Rows("SELECT path, object, size, metadata FROM outputs WHERE action=?1 ORDER BY ord", blob);
             var list = new List<OutputRecord>();
             _rowsRead++;
