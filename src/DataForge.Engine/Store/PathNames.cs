@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using DataForge.Engine.Hashing;
@@ -71,28 +70,24 @@ public sealed class PathNames
     public byte[] ToBytes()
     {
         EnsureParsed();
-        // Encoded line by line into one growing buffer: at 100,000 outputs a StringBuilder, its string and
-        // their UTF-8 copy held about 75 MB at once, at the end of a first build (its peak memory).
+        // Encoded line by line into one array of the exact size: at 100,000 outputs a StringBuilder, its string and
+        // their UTF-8 copy held about 75 MB at once, at the end of a first build (its peak memory); this is 15 MB.
         var entries = _names.ToArray();
         Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var bytes = new ArrayBufferWriter<byte>(64 + entries.Length * 128);
-        Append(bytes, Header);
-        bytes.Write("\n"u8);
-        foreach (var (hash, path) in entries)
-        {
-            Append(bytes, hash);
-            bytes.Write("\t"u8);
-            Append(bytes, path);
-            bytes.Write("\n"u8);
-        }
+        var size = Encoding.UTF8.GetByteCount(Header) + 1;
+        foreach (var (hash, path) in entries) size += Encoding.UTF8.GetByteCount(hash) + 1 + Encoding.UTF8.GetByteCount(path) + 1;
+        var bytes = new byte[size];
+        var at = Append(bytes, 0, Header, '\n');
+        foreach (var (hash, path) in entries) at = Append(bytes, Append(bytes, at, hash, '\t'), path, '\n');
         Interlocked.Exchange(ref _added, 0);
-        return bytes.WrittenSpan.ToArray();
+        return bytes;
     }
 
-    private static void Append(ArrayBufferWriter<byte> bytes, string text)
+    private static int Append(byte[] bytes, int at, string text, char end)
     {
-        var n = Encoding.UTF8.GetBytes(text, bytes.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
-        bytes.Advance(n);
+        at += Encoding.UTF8.GetBytes(text, bytes.AsSpan(at));
+        bytes[at] = (byte)end;
+        return at + 1;
     }
 
     /// <summary>
