@@ -66,6 +66,8 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
     private long _rowsRead;
 
+    private long _actionLookups;
+
     /// <summary>True when the stage's inputs were the last build's and its results were taken from state.db whole.</summary>
     public bool InputsUnchanged { get; private set; }
 
@@ -73,7 +75,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         Outcomes.Length + _planFailures + _kept,
         Outcomes.Count(o => o is ActionOutcome.Executed or ActionOutcome.WouldRun),
         Outcomes.Count(o => o == ActionOutcome.Cached) + _kept,
-        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed, RowsRead = _rowsRead };
+        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed, RowsRead = _rowsRead, ActionLookups = _actionLookups };
 
     /// <summary>Meta key of a stage's memo (see <see cref="StageMemo"/>).</summary>
     public static string InputsKey(string stageId) => $"stage-inputs:{stageId}";
@@ -92,6 +94,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         var fingerprint = StageMemo.FingerprintOf(_def, definitionHash);
         var memo = PreviousMemo?.Fingerprint == fingerprint ? PreviousMemo : null;
         var rowsBefore = db.RowsRead;
+        var lookupsBefore = db.ActionLookups;
         var tc = Clock;
         // Every input the last run's (each unchanged, and as many): the input list is that run's.
         var unchanged = memo is not null && inputs.Count == memo.Inputs && inputs.All(i => i.Unchanged && !i.Pending);
@@ -119,7 +122,8 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         var results = new List<OutputRecord>?[actions.Count];
         var same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
         var toRun = new List<int>();
-        var noActions = dryRun && !db.HasActions();
+        // A stage with no action recorded (its first build, or status before it) can find none: no key is looked up.
+        var noActions = !db.HasActions(_def.Id);
 
         // Inputs unchanged: every action's key is the one its slot recorded; take its outputs as they are
         // (published objects still checked), with no key computed. Anything missing: plan item by item.
@@ -162,7 +166,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
             action.Key = ActionKeys.Key(_def, definitionHash, action.InputsHash);
             _keysComputed++;
-            var recorded = slotOutputs?.GetValueOrDefault(action.Key) ?? db.FindAction(action.Key);
+            var recorded = slotOutputs?.GetValueOrDefault(action.Key) ?? (noActions ? null : db.FindAction(action.Key));
             var intact = recorded is not null && (!_def.Publish || recorded.All(o => objects.Contains(o.Object)));
             same[i] = memo is not null && slot?.Action == action.Key;
             if (intact)
@@ -223,6 +227,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             db.Commit();
         }
         _rowsRead = db.RowsRead - rowsBefore;
+        _actionLookups = db.ActionLookups - lookupsBefore;
 
         tc.Mark($"{_def.Id}: run, commit");
         for (var i = 0; OutputsNeeded && i < actions.Count; i++)

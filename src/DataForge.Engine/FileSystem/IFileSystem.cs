@@ -32,6 +32,12 @@ public interface IFileSystem
         return Hashing.ContentHash.Of(stream);
     }
 
+    /// <summary>
+    /// <see cref="HashFile(string)"/> of a file the walk found with <paramref name="statSize"/> bytes: a file system
+    /// may then take a short first read of exactly that size as the end (no read that returns nothing).
+    /// </summary>
+    Hashing.ContentHash HashFile(string path, long statSize) => HashFile(path);
+
     /// <summary>Creates a folder and its parents; <paramref name="privateMode"/> makes new folders 0700.</summary>
     void CreateDirectory(string path, bool privateMode);
 

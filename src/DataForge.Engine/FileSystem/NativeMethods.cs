@@ -77,8 +77,11 @@ internal static partial class NativeMethods
     /// SHA-256 of a file's content with open(2), read(2) and close(2) only: a FileStream adds an fstat, a
     /// flock and its unlock and a posix_fadvise per file, which cost more than hashing a small file. Null
     /// where the calls do not exist; IOException (or UnauthorizedAccessException) when the file cannot be read.
+    /// A first read shorter than asked for that returns exactly <paramref name="statSize"/> bytes (the size the
+    /// walk saw) is taken as the end, as git takes a file's stat size: a small file costs one read, not two. Were
+    /// the file to have grown meanwhile, its stat has changed too, so the stat cache re-hashes it next time.
     /// </summary>
-    public static unsafe Hashing.ContentHash? TryHashFile(string path)
+    public static unsafe Hashing.ContentHash? TryHashFile(string path, long statSize = -1)
     {
         int fd;
         try { fd = Open(path, ReadOnlyCloseOnExec); }
@@ -97,6 +100,7 @@ internal static partial class NativeMethods
                     var n = ReadRetrying(fd, start + filled, buffer.Length - filled);
                     if (n == 0) return Hashing.ContentHash.Of(buffer.AsSpan(0, filled));
                     filled += n;
+                    if (filled == statSize && filled < buffer.Length) return Hashing.ContentHash.Of(buffer.AsSpan(0, filled));
                 }
                 using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
                 hash.AppendData(buffer, 0, filled);

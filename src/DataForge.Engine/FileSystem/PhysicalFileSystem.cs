@@ -59,9 +59,11 @@ public sealed class PhysicalFileSystem : IFileSystem
         // No FileStream buffer: readers here read in large blocks of their own.
         new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
 
-    public Hashing.ContentHash HashFile(string path)
+    public Hashing.ContentHash HashFile(string path) => HashFile(path, -1);
+
+    public Hashing.ContentHash HashFile(string path, long statSize)
     {
-        if (NativeMethods.TryHashFile(path) is { } hash) return hash;
+        if (NativeMethods.TryHashFile(path, statSize) is { } hash) return hash;
         using var stream = OpenRead(path);
         return Hashing.ContentHash.Of(stream);
     }

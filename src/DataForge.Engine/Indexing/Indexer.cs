@@ -90,7 +90,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             var full = $"{prefix}{found[i].Entry.RelativePath}";
             try
             {
-                hashes[i] = fileSystem.HashFile(full);
+                hashes[i] = fileSystem.HashFile(full, found[i].Entry.Stat.Size);
                 Interlocked.Add(ref bytes, found[i].Entry.Stat.Size);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

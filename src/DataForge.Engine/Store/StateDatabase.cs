@@ -64,7 +64,6 @@ public sealed class StateDatabase : IDisposable
     private int _pendingWrites;
 
     private long _rowsRead;
-    private readonly byte[] _digest = new byte[33];
 
     private StateDatabase(SqliteConnection connection) => _connection = connection;
 
@@ -75,6 +74,14 @@ public sealed class StateDatabase : IDisposable
     public long RowsRead
     {
         get { lock (_gate) return _rowsRead; }
+    }
+
+    private long _actionLookups;
+
+    /// <summary>Calls of <see cref="FindAction"/> through this connection so far (tests count them).</summary>
+    public long ActionLookups
+    {
+        get { lock (_gate) return _actionLookups; }
     }
 
     private PathNames? _names;
@@ -196,11 +203,9 @@ public sealed class StateDatabase : IDisposable
         var rows = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
         lock (_gate)
         {
-            using var command = Command("SELECT path, size, mtime_ns, inode, hash FROM files WHERE source=$s", ("$s", source));
-            using var reader = command.ExecuteReader();
+            using var reader = Rows("SELECT path, size, mtime_ns, inode, hash FROM files WHERE source=?1", source);
             while (reader.Read())
-                rows[reader.GetString(0)] = new FileRecord(
-                    new FileStat(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)), ReadHash(reader, 4));
+                rows[reader.Text(0)] = new FileRecord(new FileStat(reader.Int64(1), reader.Int64(2), reader.Int64(3)), reader.Hash(4));
         }
         return rows;
     }
@@ -227,11 +232,9 @@ public sealed class StateDatabase : IDisposable
         var rows = new Dictionary<string, SlotRecord>(StringComparer.Ordinal);
         lock (_gate)
         {
-            using var command = Command("SELECT slot, action, version, config, inputs FROM slots WHERE stage=$s", ("$s", stage));
-            using var reader = command.ExecuteReader();
+            using var reader = Rows("SELECT slot, action, version, config, inputs FROM slots WHERE stage=?1", stage);
             while (reader.Read())
-                rows[reader.GetString(0)] = new SlotRecord(ReadHash(reader, 1), reader.GetInt32(2),
-                    ReadHash(reader, 3), ReadHash(reader, 4));
+                rows[reader.Text(0)] = new SlotRecord(reader.Hash(1), reader.Int32(2), reader.Hash(3), reader.Hash(4));
             _rowsRead += rows.Count;
         }
         return rows;
@@ -242,11 +245,10 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command("SELECT action, version, config, inputs FROM slots WHERE stage=$s AND slot=$l", ("$s", stage), ("$l", slot));
-            using var reader = command.ExecuteReader();
+            using var reader = Rows("SELECT action, version, config, inputs FROM slots WHERE stage=?1 AND slot=?2", stage, slot);
             if (!reader.Read()) return null;
             _rowsRead++;
-            return new SlotRecord(ReadHash(reader, 0), reader.GetInt32(1), ReadHash(reader, 2), ReadHash(reader, 3));
+            return new SlotRecord(reader.Hash(0), reader.Int32(1), reader.Hash(2), reader.Hash(3));
         }
     }
 
@@ -256,9 +258,8 @@ public sealed class StateDatabase : IDisposable
         var names = new HashSet<string>(StringComparer.Ordinal);
         lock (_gate)
         {
-            using var command = Command("SELECT slot FROM slots WHERE stage=$s", ("$s", stage));
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) names.Add(reader.GetString(0));
+            using var reader = Rows("SELECT slot FROM slots WHERE stage=?1", stage);
+            while (reader.Read()) names.Add(reader.Text(0));
             _rowsRead += names.Count;
         }
         return names;
@@ -272,20 +273,19 @@ public sealed class StateDatabase : IDisposable
         {
             // Driven by the slots (primary key prefix), outputs probed by their primary key: rows of one
             // action come in ord order; an action two slots share comes twice and is kept once.
-            using var command = Command("""
+            using var reader = Rows("""
                 SELECT s.action, o.ord, o.path, o.object, o.size, o.metadata FROM slots s
                 JOIN actions a ON a.key = s.action
                 LEFT JOIN outputs o ON o.action = s.action
-                WHERE s.stage=$s
-                """, ("$s", stage));
-            using var reader = command.ExecuteReader();
+                WHERE s.stage=?1
+                """, stage);
             var unnamed = new HashSet<ContentHash>();
             while (reader.Read())
             {
                 _rowsRead++;
-                var key = ReadHash(reader, 0);
+                var key = reader.Hash(0);
                 if (!rows.TryGetValue(key, out var list)) rows[key] = list = [];
-                if (reader.IsDBNull(1) || reader.GetInt32(1) != list.Count) continue;
+                if (reader.IsNull(1) || reader.Int32(1) != list.Count) continue;
                 if (ReadOutput(reader, 2) is { } output) list.Add(output);
                 else unnamed.Add(key);
             }
@@ -294,13 +294,16 @@ public sealed class StateDatabase : IDisposable
         return rows;
     }
 
-    /// <summary>True when any action is recorded (a new store has none: then no key can be found).</summary>
-    public bool HasActions()
+    /// <summary>
+    /// True when any action of the stage is recorded (an action key covers its stage id, so a stage with none, as in
+    /// a first build, can find no key: it looks none up). Stops at the first; a stage with none reads the table once.
+    /// </summary>
+    public bool HasActions(string stage)
     {
         lock (_gate)
         {
-            using var command = Command("SELECT 1 FROM actions LIMIT 1");
-            return command.ExecuteScalar() is not null;
+            using var reader = Rows("SELECT 1 FROM actions WHERE stage=?1 LIMIT 1", stage);
+            return reader.Read();
         }
     }
 
@@ -309,11 +312,11 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
+            _actionLookups++;
             var blob = Blob(key);
-            using var exists = Command("SELECT 1 FROM actions WHERE key=$k", ("$k", blob));
-            if (exists.ExecuteScalar() is null) return null;
-            using var command = Command("SELECT path, object, size, metadata FROM outputs WHERE action=$k ORDER BY ord", ("$k", blob));
-            using var reader = command.ExecuteReader();
+            using (var exists = Rows("SELECT 1 FROM actions WHERE key=?1", blob))
+                if (!exists.Read()) return null;
+            using var reader = Rows("SELECT path, object, size, metadata FROM outputs WHERE action=?1 ORDER BY ord", blob);
             var list = new List<OutputRecord>();
             _rowsRead++;
             while (reader.Read())
@@ -373,9 +376,8 @@ public sealed class StateDatabase : IDisposable
         var rows = new Dictionary<ContentHash, string>();
         lock (_gate)
         {
-            using var command = Command("SELECT metadata, key FROM group_keys WHERE property=$p", ("$p", property));
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) rows[ReadHash(reader, 0)] = reader.GetString(1);
+            using var reader = Rows("SELECT metadata, key FROM group_keys WHERE property=?1", property);
+            while (reader.Read()) rows[reader.Hash(0)] = reader.Text(1);
             _rowsRead += rows.Count;
         }
         return rows;
@@ -395,11 +397,10 @@ public sealed class StateDatabase : IDisposable
         var rows = new Dictionary<string, MaterialisedRecord>(StringComparer.Ordinal);
         lock (_gate)
         {
-            using var command = Command("SELECT path, object, size, inode, done FROM materialised");
-            using var reader = command.ExecuteReader();
+            using var reader = Rows("SELECT path, object, size, inode, done FROM materialised");
             while (reader.Read())
-                if (Names.Find(reader.GetString(0)) is { } path)
-                    rows[path] = new MaterialisedRecord(ReadHash(reader, 1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4) != 0);
+                if (Names.Find(reader.Text(0)) is { } path)
+                    rows[path] = new MaterialisedRecord(reader.Hash(1), reader.Int64(2), reader.Int64(3), reader.Int64(4) != 0);
         }
         return rows;
     }
@@ -530,19 +531,13 @@ public sealed class StateDatabase : IDisposable
 
     private void Begin() => _transaction = _connection.BeginTransaction();
 
-    private OutputRecord? ReadOutput(SqliteDataReader reader, int first) =>
-        Names.Find(reader.GetString(first)) is { } path
-            ? new(path, ReadHash(reader, first + 1), reader.GetInt64(first + 2), ReadHash(reader, first + 3))
+    private OutputRecord? ReadOutput(RowReader reader, int first) =>
+        Names.Find(reader.Text(first)) is { } path
+            ? new(path, reader.Hash(first + 1), reader.Int64(first + 2), reader.Hash(first + 3))
             : null;
 
-    /// <summary>The 32-byte digest a hash column holds (schema 2), copied through one buffer (readers hold the gate).</summary>
-    private ContentHash ReadHash(SqliteDataReader reader, int ordinal)
-    {
-        var n = reader.GetBytes(ordinal, 0, _digest, 0, _digest.Length);
-        return n == 32
-            ? ContentHash.FromDigest(_digest.AsSpan(0, 32))
-            : throw new FormatException("state.db holds a hash that is not 32 bytes");
-    }
+    /// <summary>A SELECT read row by row through SQLite's own API (see <see cref="RowReader"/>); the caller holds the gate.</summary>
+    private RowReader Rows(string sql, params ReadOnlySpan<object> parameters) => new(_connection, sql, parameters);
 
     private static byte[] Blob(ContentHash hash) => hash.ToDigest();
 
@@ -597,11 +592,10 @@ public sealed class StateDatabase : IDisposable
     {
         lock (_gate)
         {
-            using var command = Command(sql);
-            using var reader = command.ExecuteReader();
+            using var reader = Rows(sql);
             var values = new List<string>();
             // Hash columns are BLOBs (given as hex); the rest, and meta values, TEXT.
-            while (reader.Read()) values.Add(reader.GetValue(0) is byte[] blob ? Convert.ToHexStringLower(blob) : reader.GetString(0));
+            while (reader.Read()) values.Add(reader.IsBlob(0) ? reader.HashHex(0) : reader.Text(0));
             return values;
         }
     }

@@ -26,6 +26,25 @@ public sealed class IncrementalBuildTests : IDisposable
     }
 
     [Fact]
+    public void A_stage_with_no_action_recorded_looks_no_key_up_and_one_with_actions_looks_each_new_key_up()
+    {
+        _project.WriteMany(9);
+
+        var first = _project.Build();
+
+        // Every stage's first run: all keys computed, none looked up in state.db (no action of the stage can be there).
+        Assert.Equal(new[] { 9, 9, 3, 1 }, first.Stages.Select(s => s.KeysComputed));
+        Assert.All(first.Stages, s => Assert.Equal(0, s.ActionLookups));
+
+        _project.UpperSuffix = "?";
+        var second = _project.Build();
+
+        Assert.Equal(0, second.Stages.Single(s => s.StageId == "header").ActionLookups);
+        Assert.Equal(9, second.Stages.Single(s => s.StageId == "upper").ActionLookups);
+        Assert.Equal(9, _project.Runs["upper"]);
+    }
+
+    [Fact]
     public void Touching_nothing_runs_no_action_and_reads_no_file_content()
     {
         _project.WriteMany(12);
