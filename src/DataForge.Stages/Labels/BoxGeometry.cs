@@ -50,7 +50,8 @@ public sealed record BoxGeometry(Affine Map, int Width, int Height, Func<byte[],
                 for (var i = 0; i + 1 < polygon.Count; i += 2) mapped.Add(Point(polygon[i], polygon[i + 1]));
                 var cut = Clip(mapped);
                 clipped |= cut.Count != mapped.Count || !cut.SequenceEqual(mapped);
-                if (cut.Count >= 3 && Shoelace(cut) > 0) polygons.Add(cut.SelectMany(p => new[] { p.X, p.Y }).ToArray());
+                var flat = cut.SelectMany(p => new[] { p.X, p.Y }).ToArray();
+                if (cut.Count >= 3 && CocoPolygon.Area(flat) > 0) polygons.Add(flat);
             }
             if (polygons.Count == 0) return (null, Outcome.Dropped);
         }
@@ -68,7 +69,7 @@ public sealed record BoxGeometry(Affine Map, int Width, int Height, Func<byte[],
             rle = new LabelRle([Height, Width], CocoRle.Encode(CocoRle.FromMask(mask, Height, Width)));
             pixels = count;
         }
-        var area = pixels ?? (polygons is not null ? Round(polygons.Sum(p => Shoelace(Pairs(p)))) : bbox[2] * bbox[3]);
+        var area = pixels ?? (polygons is not null ? Round(polygons.Sum(CocoPolygon.Area)) : bbox[2] * bbox[3]);
         var result = box with { Bbox = bbox, Polygons = polygons, Rle = rle, Area = Round(area) };
         return (result, clipped ? Outcome.Clipped : Outcome.Kept);
     }
@@ -111,23 +112,6 @@ public sealed record BoxGeometry(Affine Map, int Width, int Height, Func<byte[],
     {
         var t = (bound - Coordinate(a, axis)) / (Coordinate(b, axis) - Coordinate(a, axis));
         return axis == 0 ? (bound, Round(a.Y + t * (b.Y - a.Y))) : (Round(a.X + t * (b.X - a.X)), bound);
-    }
-
-    private static IEnumerable<(double X, double Y)> Pairs(IReadOnlyList<double> p)
-    {
-        for (var i = 0; i + 1 < p.Count; i += 2) yield return (p[i], p[i + 1]);
-    }
-
-    private static double Shoelace(IEnumerable<(double X, double Y)> points)
-    {
-        var p = points.ToList();
-        double sum = 0;
-        for (var i = 0; i < p.Count; i++)
-        {
-            var j = (i + 1) % p.Count;
-            sum += p[i].X * p[j].Y - p[j].X * p[i].Y;
-        }
-        return Math.Abs(sum) / 2;
     }
 
     private static double Round(double v) => Math.Round(v, 3, MidpointRounding.ToEven) + 0.0;

@@ -160,7 +160,7 @@ public static class BoxImport
                     var xs = polygons.SelectMany(p => p.Where((_, i) => i % 2 == 0)).ToList();
                     var ys = polygons.SelectMany(p => p.Where((_, i) => i % 2 == 1)).ToList();
                     extent = [xs.Min(), ys.Min(), xs.Max() - xs.Min(), ys.Max() - ys.Min()];
-                    area = polygons.Sum(Shoelace);
+                    area = polygons.Sum(CocoPolygon.Area);
                 }
                 else
                 {
@@ -197,17 +197,5 @@ public static class BoxImport
             Polygons = polygons,
             Rle = rle,
         };
-    }
-
-    private static double Shoelace(IReadOnlyList<double> p)
-    {
-        double sum = 0;
-        var n = p.Count / 2;
-        for (var i = 0; i < n; i++)
-        {
-            var j = (i + 1) % n;
-            sum += p[2 * i] * p[2 * j + 1] - p[2 * j] * p[2 * i + 1];
-        }
-        return Math.Abs(sum) / 2;
     }
 }

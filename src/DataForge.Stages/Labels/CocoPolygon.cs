@@ -13,6 +13,20 @@ public static class CocoPolygon
 {
     private const int Scale = 5;
 
+    /// <summary>The area of one polygon x0, y0, x1, y1, ... (shoelace formula), as COCO's <c>area</c> of a polygon annotation.</summary>
+    public static double Area(IReadOnlyList<double> xy)
+    {
+        ArgumentNullException.ThrowIfNull(xy);
+        double sum = 0;
+        var n = xy.Count / 2;
+        for (var i = 0; i < n; i++)
+        {
+            var j = (i + 1) % n;
+            sum += xy[2 * i] * xy[2 * j + 1] - xy[2 * j] * xy[2 * i + 1];
+        }
+        return Math.Abs(sum) / 2;
+    }
+
     /// <summary>The COCO RLE counts (column-major, starting with 0s) of one polygon x0, y0, x1, y1, ...</summary>
     public static long[] Counts(IReadOnlyList<double> xy, int height, int width)
     {
