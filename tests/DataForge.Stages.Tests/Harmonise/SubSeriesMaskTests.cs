@@ -37,10 +37,8 @@ public sealed class SubSeriesMaskTests : IDisposable
     {
         var python = Oracle.RequirePython("pydicom", "nibabel", "numpy");
         var dcm2niix = Oracle.Require("dcm2niix");
-        var series = Assert.Single(_p.Series);
         // Echo 2: a copy of every slice, 40 mm to the left, in the same series.
-        var edit = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "edit_series.py"), "echo2", series.Folder, "40"]);
-        Assert.True(edit.ExitCode == 0, edit.StandardError);
+        var series = _p.EditSeries(python, "echo2", "40");
         var files = Directory.GetFiles(series.Folder, "*.dcm").Where(f => f.EndsWith("_E2.dcm", StringComparison.Ordinal) == (echo == 2))
             .Select(f => DicomReader.ReadFile(f)).ToList();
         var stacked = SeriesVolumeBuilder.Build(files);
@@ -93,9 +91,7 @@ public sealed class SubSeriesMaskTests : IDisposable
     {
         var python = Oracle.RequirePython("pydicom", "nibabel", "numpy");
         var dcm2niix = Oracle.Require("dcm2niix");
-        var series = Assert.Single(_p.Series);
-        var edit = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "edit_series.py"), "echo2", series.Folder, "40"]);
-        Assert.True(edit.ExitCode == 0, edit.StandardError);
+        var series = _p.EditSeries(python, "echo2", "40");
         // pydicom writes a SEG whose frames reference the second echo's instances and lie on their planes.
         var echo2 = _p.Combine("echo2");
         Directory.CreateDirectory(echo2);

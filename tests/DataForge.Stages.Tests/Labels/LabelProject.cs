@@ -51,6 +51,18 @@ public sealed class LabelProject : IDisposable
         return engine.Build(PipelineFactory.Create(manifest, Secret), new BuildOptions { Jobs = 2 });
     }
 
+    /// <summary>
+    /// Edits the files of the project's one series with Oracles/edit_series.py (pydicom): <paramref name="mode"/> and its
+    /// arguments as the script takes them (e.g. <c>echo2 40</c>: every slice copied 40 mm to the left as echo 2). Returns the series.
+    /// </summary>
+    public OriginalSeries EditSeries(string python, string mode, params string[] arguments)
+    {
+        var series = Assert.Single(Series);
+        var run = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "edit_series.py"), mode, series.Folder, .. arguments]);
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        return series;
+    }
+
     /// <summary>The series stacked as the volume stage stacks it (same grid as the de-identified copy).</summary>
     public static Volume Stack(OriginalSeries series)
     {

@@ -38,9 +38,7 @@ public sealed class SubSeriesLandmarkTests : IDisposable
     /// <summary>Edits the series (echo2 or orient2), converts it with dcm2niix; returns dcm2niix's folder.</summary>
     private string Prepare(string python, string edit)
     {
-        var series = Assert.Single(_p.Series);
-        var run = Oracle.Run(python, [Path.Combine(AppContext.BaseDirectory, "Oracles", "edit_series.py"), edit, series.Folder]);
-        Assert.True(run.ExitCode == 0, run.StandardError);
+        var series = _p.EditSeries(python, edit);
         var theirs = _p.Combine("dcm2niix");
         Directory.CreateDirectory(theirs);
         var convert = Oracle.Run(Oracle.Require("dcm2niix"), ["-z", "n", "-b", "n", "-f", "v", "-o", theirs, series.Folder]);
