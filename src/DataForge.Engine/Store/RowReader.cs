@@ -18,18 +18,28 @@ internal sealed class RowReader : IDisposable
     public RowReader(SqliteConnection connection, string sql, params ReadOnlySpan<object> parameters)
     {
         var handle = connection.Handle ?? throw new InvalidOperationException("state.db is not open");
-        Check(handle, raw.sqlite3_prepare_v2(handle, sql, out _statement));
-        for (var i = 0; i < parameters.Length; i++)
+        var prepared = raw.sqlite3_prepare_v2(handle, sql, out _statement);
+        try
         {
-            var rc = parameters[i] switch
+            Check(handle, prepared);
+            for (var i = 0; i < parameters.Length; i++)
             {
-                string text => raw.sqlite3_bind_text(_statement, i + 1, text),
-                byte[] blob => raw.sqlite3_bind_blob(_statement, i + 1, blob),
-                long number => raw.sqlite3_bind_int64(_statement, i + 1, number),
-                int number => raw.sqlite3_bind_int(_statement, i + 1, number),
-                _ => throw new ArgumentException($"cannot bind a {parameters[i].GetType().Name}", nameof(parameters)),
-            };
-            Check(handle, rc);
+                var rc = parameters[i] switch
+                {
+                    string text => raw.sqlite3_bind_text(_statement, i + 1, text),
+                    byte[] blob => raw.sqlite3_bind_blob(_statement, i + 1, blob),
+                    long number => raw.sqlite3_bind_int64(_statement, i + 1, number),
+                    int number => raw.sqlite3_bind_int(_statement, i + 1, number),
+                    _ => throw new ArgumentException($"cannot bind a {parameters[i].GetType().Name}", nameof(parameters)),
+                };
+                Check(handle, rc);
+            }
+        }
+        catch
+        {
+            // The constructor throws, so no caller can dispose it: the statement is finalised here.
+            _statement?.Dispose();
+            throw;
         }
         Handle = handle;
     }
