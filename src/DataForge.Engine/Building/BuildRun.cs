@@ -97,12 +97,15 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             return;
         }
         if (!dryRun) db.KeepOnlySources(pipeline.Sources.Select(s => s.Id).ToArray());
-        // Items in path order (the index gives files in walk order): plans, reports and failures come out sorted.
-        foreach (var (sourceId, files, _) in Sources)
+        var sourceFiles = Sources.ToDictionary(s => s.SourceId, s => s.Files, StringComparer.Ordinal);
+        // A source's items, in path order (the index gives files in walk order: plans, reports and failures come out
+        // sorted), made when a stage first reads the whole source.
+        List<Item> ItemsOf(string input)
         {
+            if (items.TryGetValue(input, out var list)) return list;
+            var files = sourceFiles[input];
             files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-            items[sourceId] = files.Select(f => new Item($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}",
-                f.RelativePath, f.Hash, f.Stat.Size, CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat, Unchanged = f.Unchanged }).ToList();
+            return items[input] = files.Select(SourceItem).ToList();
         }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -111,13 +114,30 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             cancellationToken.ThrowIfCancellationRequested();
             var stage = pipeline.Stages[s];
             var id = stage.Definition.Id;
-            var inputs = stage.Definition.Inputs.SelectMany(input => items[input].Where(i => stage.Definition.Reads(input, i.Path))).ToList();
+            List<Item> AllInputs() => stage.Definition.Inputs.SelectMany(input => ItemsOf(input).Where(i => stage.Definition.Reads(input, i.Path))).ToList();
             var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken)
             {
                 Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow, PreviousMemo = StageMemo.Parse(stageMemos[id]),
                 OutputsNeeded = stage.Definition.Publish || pipeline.Stages.Skip(s + 1).Any(later => later.Definition.Inputs.Contains(id, StringComparer.Ordinal)),
             };
-            run.Run(inputs);
+            // A stage that plans only its changed inputs, reading sources alone: only their changed files become items.
+            if (run.PlansOnlyChanged && stage.Definition.Inputs.All(sourceFiles.ContainsKey))
+            {
+                var count = 0;
+                var changed = new List<SourceFile>();
+                foreach (var input in stage.Definition.Inputs)
+                    foreach (var file in sourceFiles[input])
+                    {
+                        if (!stage.Definition.Reads(input, file.RelativePath)) continue;
+                        count++;
+                        if (!file.Unchanged) changed.Add(file);
+                    }
+                // In input order, each input's in path order, as AllInputs gives them.
+                var order = stage.Definition.Inputs.Select((input, i) => (input, i)).ToDictionary(x => x.input, x => x.i, StringComparer.Ordinal);
+                changed.Sort((a, b) => order[a.SourceId] != order[b.SourceId] ? order[a.SourceId] - order[b.SourceId] : string.CompareOrdinal(a.RelativePath, b.RelativePath));
+                run.Run(new StageInputs(count, changed.Select(SourceItem).ToList(), AllInputs));
+            }
+            else run.Run(AllInputs());
             foreach (var (output, label, action) in run.Published)
             {
                 if (Desired.TryGetValue(output.Path, out var taken))
@@ -145,6 +165,10 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             db.Commit();
         }
     }
+
+    private static Item SourceItem(SourceFile f) =>
+        new($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}", f.RelativePath, f.Hash, f.Stat.Size,
+            CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat, Unchanged = f.Unchanged };
 
     /// <summary>
     /// The file system's current time, as it stamps mtimes (a coarse clock, maybe another machine's):

@@ -6,12 +6,16 @@ namespace DataForge.Engine.Building;
 /// <summary>
 /// Profiling aid: with the environment variable <c>DATAFORGE_TIMINGS=1</c>, each phase of a build
 /// (lock, state.db, index, stages, output folder) prints its wall time in milliseconds to stderr, the
-/// time since the process started, and the managed heap, resident set and peak resident set. Off (and
+/// time since the process started, the managed heap, resident set and peak resident set, the methods compiled
+/// at run time in the phase, and the garbage collections so far (generations 0/1/2). Off (and
 /// free) otherwise. Names phases only, never items.
 /// </summary>
 internal sealed class PhaseClock
 {
     private readonly Stopwatch? _watch;
+
+    private long _jitted;
+    private TimeSpan _jitTime;
 
     private PhaseClock(bool on) => _watch = on ? Stopwatch.StartNew() : null;
 
@@ -27,8 +31,13 @@ internal sealed class PhaseClock
         // Memory too: the managed heap (live and garbage not yet collected) and the process's resident set and its peak.
         var heap = GC.GetTotalMemory(forceFullCollection: false) >> 20;
         var rss = Environment.WorkingSet >> 20;
+        // Methods compiled at run time (not precompiled, or re-compiled by tiering) since the last mark, and the time it took.
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms; heap {heap} MB, rss {rss} MB, peak {PeakResidentMegabytes()} MB)"));
+            $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms; heap {heap} MB, rss {rss} MB, peak {PeakResidentMegabytes()} MB; jit {jitted - _jitted} methods {(jitTime - _jitTime).TotalMilliseconds:0} ms; gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})"));
+        _jitted = jitted;
+        _jitTime = jitTime;
         _watch.Restart();
     }
 

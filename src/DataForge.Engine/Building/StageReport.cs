@@ -16,6 +16,12 @@ public sealed record StageReport(string StageId, int Total, int Executed, int Ca
     /// <summary>Rows of state.db's slot, action and group-key tables the stage read (for tests: O(changed) planning reads few).</summary>
     public long RowsRead { get; init; }
 
+    /// <summary>
+    /// Input items made for the stage: all of them, or only the changed ones for a stage that plans only those
+    /// (see <see cref="Planning.StageInputs"/>; for tests: a one-change build makes one).
+    /// </summary>
+    public int ItemsMade { get; init; }
+
     /// <summary>Recorded actions looked up by key (one query each, found or not): none on a store that recorded none, as in a first build.</summary>
     public long ActionLookups { get; init; }
 }

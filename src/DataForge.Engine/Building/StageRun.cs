@@ -68,6 +68,8 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
     private long _actionLookups;
 
+    private int _itemsMade;
+
     /// <summary>True when the stage's inputs were the last build's and its results were taken from state.db whole.</summary>
     public bool InputsUnchanged { get; private set; }
 
@@ -75,7 +77,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         Outcomes.Length + _planFailures + _kept,
         Outcomes.Count(o => o is ActionOutcome.Executed or ActionOutcome.WouldRun),
         Outcomes.Count(o => o == ActionOutcome.Cached) + _kept,
-        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed, RowsRead = _rowsRead, ActionLookups = _actionLookups };
+        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed, RowsRead = _rowsRead, ActionLookups = _actionLookups, ItemsMade = _itemsMade };
 
     /// <summary>Meta key of a stage's memo (see <see cref="StageMemo"/>).</summary>
     public static string InputsKey(string stageId) => $"stage-inputs:{stageId}";
@@ -88,18 +90,38 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         Failures.Add(new ItemFailure(_def.Id, label, reason));
     }
 
-    public void Run(IReadOnlyList<Item> inputs)
+    private ContentHash? _definitionHash;
+
+    private string? _fingerprint;
+
+    private ContentHash DefinitionHash => _definitionHash ??= ActionKeys.DefinitionHash(_def);
+
+    private string Fingerprint => _fingerprint ??= StageMemo.FingerprintOf(_def, DefinitionHash);
+
+    /// <summary>The last run's memo when it holds for this definition, or null.</summary>
+    private StageMemo? Memo => PreviousMemo?.Fingerprint == Fingerprint ? PreviousMemo : null;
+
+    /// <summary>
+    /// True when this run plans only its changed inputs: a map stage whose outputs nobody needs (see
+    /// <see cref="OutputsNeeded"/>), whose last run's memo holds. Its inputs may then be given as a count and
+    /// the changed items (see <see cref="StageInputs"/>).
+    /// </summary>
+    public bool PlansOnlyChanged => _def.Shape == StageShape.Map && !OutputsNeeded && Memo is not null;
+
+    public void Run(IReadOnlyList<Item> inputs) => Run(new StageInputs(inputs));
+
+    public void Run(StageInputs inputs)
     {
-        var definitionHash = ActionKeys.DefinitionHash(_def);
-        var fingerprint = StageMemo.FingerprintOf(_def, definitionHash);
-        var memo = PreviousMemo?.Fingerprint == fingerprint ? PreviousMemo : null;
+        var definitionHash = DefinitionHash;
+        var fingerprint = Fingerprint;
+        var memo = Memo;
         var rowsBefore = db.RowsRead;
         var lookupsBefore = db.ActionLookups;
         var tc = Clock;
-        // Every input the last run's (each unchanged, and as many): the input list is that run's.
-        var unchanged = memo is not null && inputs.Count == memo.Inputs && inputs.All(i => i.Unchanged && !i.Pending);
         // A map stage whose outputs nobody needs: what did not change stays as it is, unread.
-        var lean = memo is not null && _def.Shape == StageShape.Map && !OutputsNeeded;
+        var lean = PlansOnlyChanged;
+        // Every input the last run's (each unchanged, and as many): the input list is that run's.
+        var unchanged = !lean && memo is not null && inputs.Count == memo.Inputs && inputs.All.All(i => i.Unchanged && !i.Pending);
         Dictionary<string, SlotRecord>? slots = null, found = null;
         Dictionary<ContentHash, List<OutputRecord>>? slotOutputs = null;
         List<PlannedAction> actions;
@@ -114,7 +136,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             tc.Mark($"{_def.Id}: load slots");
             slotOutputs = db.LoadOutputsOfSlots(_def.Id);
             tc.Mark($"{_def.Id}: load outputs");
-            actions = Plan(inputs);
+            actions = Plan(inputs.All);
             tc.Mark($"{_def.Id}: plan");
         }
         Outcomes = new ActionOutcome[actions.Count];
@@ -226,6 +248,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 db.SetMeta(InputsKey(_def.Id), new StageMemo(fingerprint, inputs.Count, actions.Count + _kept).ToString());
             db.Commit();
         }
+        _itemsMade = inputs.MadeAll ? inputs.Count : inputs.Changed.Count;
         _rowsRead = db.RowsRead - rowsBefore;
         _actionLookups = db.ActionLookups - lookupsBefore;
 
@@ -261,12 +284,11 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     /// own. The memo vouches that every unchanged input's slot holds its action; the slot count says whether
     /// some slot is no longer named (an input removed), and only then are the slot names read and compared.
     /// </summary>
-    private List<PlannedAction> PlanChanged(IReadOnlyList<Item> inputs, StageMemo memo, Dictionary<string, SlotRecord> found)
+    private List<PlannedAction> PlanChanged(StageInputs inputs, StageMemo memo, Dictionary<string, SlotRecord> found)
     {
         var actions = new List<PlannedAction>();
-        foreach (var item in inputs)
-            if (!item.Unchanged || item.Pending)
-                actions.Add(new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Label = item.Label, Inputs = [item] });
+        foreach (var item in inputs.Changed)
+            actions.Add(new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Label = item.Label, Inputs = [item] });
         _kept = inputs.Count - actions.Count;
         foreach (var action in actions)
             if (db.FindSlot(_def.Id, action.Slot) is { } slot) found[action.Slot] = slot;
@@ -274,7 +296,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         // Some slot is named by no input (or, against the memo, an unchanged input has none: then it is planned too).
         var stored = db.LoadSlotNames(_def.Id);
         var current = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in inputs)
+        foreach (var item in inputs.All)
         {
             var slot = ActionKeys.SlotOf(item.Identity);
             current.Add(slot);

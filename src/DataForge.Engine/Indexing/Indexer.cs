@@ -48,79 +48,86 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         var prefix = source.Root + "/";
         var skip = skipFolders.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).Select(f => f[prefix.Length..] + "/").ToArray();
 
-        // Racy: the stat matches a row the cache cannot vouch for; Hash then holds the row's hash, to compare.
-        var found = new List<(FileEntry Entry, ContentHash? Hash, bool Renamed, bool Racy)>();
+        // Per walked file, in walk order (plain arrays: generic lists over this assembly's structs would run unoptimised code):
+        // its stat-cache row (null when its path is new), the hash it has unless re-hashed, and how it was found.
+        var entries = fileSystem.Walk(source.Root) is List<FileEntry> list ? list.ToArray() : fileSystem.Walk(source.Root).ToArray();
+        var rows = new FileRecord?[entries.Length];
+        var known = new ContentHash[entries.Length];
+        var kinds = new Found[entries.Length];
         int added = 0, changed = 0, renamed = 0;
-        foreach (var entry in fileSystem.Walk(source.Root))
+        for (var i = 0; i < entries.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var path = entry.RelativePath;
-            if (!source.Contains(path) || IsUnder(path, skip)) continue;
+            var path = entries[i].RelativePath;
+            if (!source.Contains(path) || IsUnder(path, skip)) { kinds[i] = Found.Outside; continue; }
+            var stat = entries[i].Stat;
             if (cached.TryGetValue(path, out var row))
             {
-                if (row.Stat == entry.Stat)
-                {
-                    found.Add((entry, row.Hash, false, row.Stat.MtimeNs >= racyFrom));
-                    continue;
-                }
+                rows[i] = row;
+                known[i] = row.Hash;
+                // A stat the cache cannot vouch for (racy): re-hashed, and compared with the row's hash.
+                if (row.Stat == stat) { kinds[i] = row.Stat.MtimeNs >= racyFrom ? Found.Racy : Found.Trusted; continue; }
                 changed++;
+                kinds[i] = Found.ToHash;
             }
-            else if (entry.Stat.Inode != 0 && ByStat().TryGetValue(entry.Stat, out var moved))
+            else if (stat.Inode != 0 && ByStat().TryGetValue(stat, out var moved))
             {
                 renamed++;
-                found.Add((entry, moved, true, false));
-                continue;
+                known[i] = moved;
+                kinds[i] = Found.Renamed;
             }
-            else added++;
-            found.Add((entry, null, false, false));
+            else
+            {
+                added++;
+                kinds[i] = Found.ToHash;
+            }
         }
 
         // Files come out in walk order (a no-op build never needs them sorted; the build sorts them when it plans);
         // the files to hash go in path order, so the stat cache's rows are written in primary-key order.
         clock?.Mark("index: walk");
-        var hashes = new ContentHash?[found.Count];
-        var failures = new UnreadableFile?[found.Count];
+        var hashes = new ContentHash[entries.Length];
+        var failures = new UnreadableFile?[entries.Length];
         long bytes = 0;
         var toHash = new List<int>();
-        for (var i = 0; i < found.Count; i++)
-            if (found[i].Hash is null || found[i].Racy) toHash.Add(i);
-        toHash.Sort((a, b) => string.CompareOrdinal(found[a].Entry.RelativePath, found[b].Entry.RelativePath));
+        for (var i = 0; i < entries.Length; i++)
+            if (kinds[i] is Found.ToHash or Found.Racy) toHash.Add(i);
+        toHash.Sort((a, b) => string.CompareOrdinal(entries[a].RelativePath, entries[b].RelativePath));
         Parallel.ForEach(toHash, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
         {
-            var full = $"{prefix}{found[i].Entry.RelativePath}";
+            var full = $"{prefix}{entries[i].RelativePath}";
             try
             {
-                hashes[i] = fileSystem.HashFile(full, found[i].Entry.Stat.Size);
-                Interlocked.Add(ref bytes, found[i].Entry.Stat.Size);
+                hashes[i] = fileSystem.HashFile(full, entries[i].Stat.Size);
+                Interlocked.Add(ref bytes, entries[i].Stat.Size);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                failures[i] = new UnreadableFile(source.Id, found[i].Entry.RelativePath, $"cannot be read ({e.GetType().Name})");
+                failures[i] = new UnreadableFile(source.Id, entries[i].RelativePath, $"cannot be read ({e.GetType().Name})");
             }
         });
 
         clock?.Mark("index: hash");
-        var files = new List<SourceFile>(found.Count);
+        var files = new List<SourceFile>(entries.Length);
         var keptRows = 0;
         var write = new List<(string Path, FileRecord Row)>();
-        for (var i = 0; i < found.Count; i++)
+        for (var i = 0; i < entries.Length; i++)
         {
-            var (entry, known, wasRenamed, racy) = found[i];
-            if (racy)
+            var kind = kinds[i];
+            if (kind == Found.Outside || failures[i] is not null) continue;
+            var entry = entries[i];
+            var hash = kind is Found.Trusted or Found.Renamed ? known[i] : hashes[i];
+            // Re-hashed with a row to compare: a different hash is a change (a changed stat was counted in the walk).
+            if (kind == Found.Racy && hash != known[i]) changed++;
+            var row = rows[i];
+            if (row is not null) keptRows++;
+            files.Add(new SourceFile(source.Id, entry.RelativePath, prefix, entry.Stat, hash)
             {
-                // Re-hashed: a different hash is a change; an unreadable file is a failure like any other.
-                if (hashes[i] != known) changed++;
-                known = null;
-            }
-            var hash = known ?? hashes[i];
-            if (hash is null) continue;
-            if (!wasRenamed && (known is not null || cached.ContainsKey(entry.RelativePath))) keptRows++;
-            files.Add(new SourceFile(source.Id, entry.RelativePath, $"{prefix}{entry.RelativePath}", entry.Stat, hash.Value)
-            {
-                Unchanged = cached.TryGetValue(entry.RelativePath, out var before) && before.Hash == hash.Value && before.Stat.Size == entry.Stat.Size,
+                Unchanged = row is not null && row.Hash == hash && row.Stat.Size == entry.Stat.Size,
             });
-            if (record && (known is null || wasRenamed) && !(racy && hash == found[i].Hash))
-                write.Add((entry.RelativePath, new FileRecord(entry.Stat, hash.Value)));
+            // A row to write: a new or changed stat, or a re-hash that found other content.
+            if (record && (kind is Found.ToHash or Found.Renamed || (kind == Found.Racy && hash != known[i])))
+                write.Add((entry.RelativePath, new FileRecord(entry.Stat, hash)));
         }
         if (record)
         {
@@ -165,5 +172,20 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         foreach (var folder in folders)
             if (path.StartsWith(folder, StringComparison.Ordinal)) return true;
         return false;
+    }
+
+    /// <summary>How the walk found a file (see <see cref="Index"/>).</summary>
+    private enum Found : byte
+    {
+        /// <summary>Its stat is its row's, older than the row's clock: the row's hash holds.</summary>
+        Trusted,
+        /// <summary>Its stat is its row's but not older than the clock: re-hashed and compared.</summary>
+        Racy,
+        /// <summary>A new path whose stat is another path's row: that row's hash.</summary>
+        Renamed,
+        /// <summary>New, or its stat changed: hashed.</summary>
+        ToHash,
+        /// <summary>Not in the source (excluded, or under the store or output folder).</summary>
+        Outside,
     }
 }

@@ -20,14 +20,15 @@ public sealed class PathNames
     private int _added;
 
     /// <summary>
-    /// The stored object, its lines not parsed yet (see <see cref="Parse"/>); null once parsed. Only <see cref="Add"/>
-    /// of a path already named is answered from it; anything else parses the lines (from <see cref="_linesFrom"/>) first.
+    /// The stored object, its lines not parsed yet (see <see cref="Parse"/>); null once parsed. <see cref="Find"/>, and
+    /// <see cref="Add"/> of a path already named, are answered from it by binary search; anything else parses the lines
+    /// (from <see cref="_linesFrom"/>) first.
     /// </summary>
     private byte[]? _unparsed;
     private int _linesFrom;
     private readonly Lock _parse = new();
 
-    /// <summary>True when the stored names were parsed into a table (tests count it: a build that names no new path need not).</summary>
+    /// <summary>True when the stored names were parsed into a table (tests count it: a build that names no new path, or only looks names up, need not).</summary>
     public bool Parsed => Volatile.Read(ref _unparsed) is null;
 
     /// <summary>True when names were added since loading or saving.</summary>
@@ -45,15 +46,16 @@ public sealed class PathNames
     {
         var hash = HashOf(path);
         // A path the stored object already names (its line, exactly) changes nothing: no need to parse 100,000 lines.
-        if (Volatile.Read(ref _unparsed) is { } lines && Names(lines, hash, path)) return hash;
+        if (Volatile.Read(ref _unparsed) is { } lines && Searchable(lines) && Lookup(lines.AsSpan(_linesFrom), hash) == path) return hash;
         EnsureParsed();
         if (_names.TryAdd(hash, path)) Interlocked.Increment(ref _added);
         return hash;
     }
 
-    /// <summary>The path of a hash, or null when unknown.</summary>
+    /// <summary>The path of a hash, or null when unknown. Answered from the stored lines while they are not parsed.</summary>
     public string? Find(string hash)
     {
+        if (Volatile.Read(ref _unparsed) is { } lines && Searchable(lines)) return Lookup(lines.AsSpan(_linesFrom), hash);
         EnsureParsed();
         return _names.GetValueOrDefault(hash);
     }
@@ -104,16 +106,61 @@ public sealed class PathNames
         return new PathNames { _unparsed = bytes, _linesFrom = first < 0 ? bytes.Length : first + 1 };
     }
 
-    /// <summary>True when the stored lines hold exactly the line of this hash and path.</summary>
-    private static bool Names(byte[] lines, string hash, string path)
+    /// <summary>
+    /// True when the stored lines are all of the format and in strictly ascending hash order, as <see cref="ToBytes"/>
+    /// writes them: then a binary search finds exactly what a parse would. Checked once, in one pass that builds nothing
+    /// (a few milliseconds at 100,000 lines); when false, every look-up parses, which finds the object malformed.
+    /// </summary>
+    private bool Searchable(byte[] lines)
     {
-        var line = new byte[1 + 64 + 1 + Encoding.UTF8.GetByteCount(path) + 1];
-        line[0] = (byte)'\n';
-        Encoding.UTF8.GetBytes(hash, line.AsSpan(1));
-        line[65] = (byte)'\t';
-        Encoding.UTF8.GetBytes(path, line.AsSpan(66));
-        line[^1] = (byte)'\n';
-        return lines.AsSpan().IndexOf(line) >= 0;
+        var state = Volatile.Read(ref _searchable);
+        if (state == 0) Volatile.Write(ref _searchable, state = SortedLines(lines.AsSpan(_linesFrom)) ? 1 : -1);
+        return state > 0;
+    }
+
+    /// <summary>1: the stored lines are searchable; -1: they are not; 0: not checked yet.</summary>
+    private int _searchable;
+
+    private static bool SortedLines(ReadOnlySpan<byte> rest)
+    {
+        ReadOnlySpan<byte> previous = [];
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            if (end < 0) return false; // every line ends with a newline
+            var line = rest[..end];
+            if (line.Length < 65 || line[64] != (byte)'\t' || line[..64].IndexOfAnyExcept(HexDigits) >= 0) return false;
+            if (!previous.IsEmpty && line[..64].SequenceCompareTo(previous) <= 0) return false;
+            previous = line[..64];
+            rest = rest[(end + 1)..];
+        }
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef"u8);
+
+    /// <summary>
+    /// Binary search of searchable stored lines (see <see cref="Searchable"/>) for the line of a hash: its path, or
+    /// null when no line has it. A look-up reads about 17 lines of 100,000 and parses none.
+    /// </summary>
+    private static string? Lookup(ReadOnlySpan<byte> lines, string hash)
+    {
+        Span<byte> key = stackalloc byte[64];
+        if (hash.Length != 64 || Encoding.ASCII.GetBytes(hash, key) != 64) return null; // not a hash: no line has it
+        // lo and hi are always line starts (or the end): the line holding mid lies between them.
+        int lo = 0, hi = lines.Length;
+        while (lo < hi)
+        {
+            var mid = lo + (hi - lo) / 2;
+            var start = lines[lo..mid].LastIndexOf((byte)'\n') is var before and >= 0 ? lo + before + 1 : lo;
+            var end = start + lines[start..].IndexOf((byte)'\n');
+            var line = lines[start..end];
+            var order = line[..64].SequenceCompareTo(key);
+            if (order == 0) return Encoding.UTF8.GetString(line[65..]);
+            if (order < 0) lo = end + 1;
+            else hi = start;
+        }
+        return null;
     }
 
     private void EnsureParsed()

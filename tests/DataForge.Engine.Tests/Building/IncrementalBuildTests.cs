@@ -172,6 +172,9 @@ public sealed class IncrementalBuildTests : IDisposable
         // The changed item's slot; its new key names no recorded action. None of the 59 others is read.
         Assert.Equal(1, header.RowsRead);
         Assert.Equal(1, status.RowsRead);
+        // Only the changed source file became an item: not the 59 others, nor a sorted list of all 60.
+        Assert.Equal(1, header.ItemsMade);
+        Assert.Equal(1, status.ItemsMade);
 
         _project.Fs.ResetReads();
         Assert.True(_project.Engine.Build(HeaderOnly()).Succeeded);
@@ -191,6 +194,7 @@ public sealed class IncrementalBuildTests : IDisposable
         var again = Assert.Single(_project.Engine.Build(HeaderOnly()).Stages);
 
         Assert.Equal((19, 1, 18), (header.Total, header.Executed, header.Cached));
+        Assert.Equal(19, header.ItemsMade); // a slot no input names: every input's slot is compared
         Assert.Equal((19, 0, 19), (again.Total, again.Executed, again.Cached));
         using (var db = DataForge.Engine.Store.StateDatabase.Open(_project.Database, out _))
             Assert.Equal(19, db.LoadSlots("header").Count);
