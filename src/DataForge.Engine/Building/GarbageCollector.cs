@@ -16,6 +16,7 @@ internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectS
         db.Names.KeepOnly(db.ReferencedPathHashes());
         db.SaveNames(objects);
         var live = db.LiveObjects();
+        live.UnionWith(db.Names.StoredShards.Select(shard => shard.Hex));
         int removed = 0, temps = 0, kept = 0;
         long bytes = 0;
         foreach (var (path, name, size) in objects.Enumerate().ToList())

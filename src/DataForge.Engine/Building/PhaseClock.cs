@@ -35,20 +35,26 @@ internal sealed class PhaseClock
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms; heap {heap} MB, rss {rss} MB, peak {PeakResidentMegabytes()} MB; jit {jitted - _jitted} methods {(jitTime - _jitTime).TotalMilliseconds:0} ms; gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})"));
+            $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms; heap {heap} MB, rss {rss} MB ({ResidentSplit()}), peak {PeakResidentMegabytes()} MB; jit {jitted - _jitted} methods {(jitTime - _jitTime).TotalMilliseconds:0} ms; gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})"));
         _jitted = jitted;
         _jitTime = jitTime;
         _watch.Restart();
     }
 
     /// <summary>VmHWM of /proc/self/status (Linux), or -1.</summary>
-    private static long PeakResidentMegabytes()
+    private static long PeakResidentMegabytes() => StatusMegabytes("VmHWM");
+
+    /// <summary>The resident set's parts: anonymous memory (heaps, stacks) and mapped files (code, state.db's mapped pages).</summary>
+    private static string ResidentSplit() => $"anon {StatusMegabytes("RssAnon")}, file {StatusMegabytes("RssFile")}";
+
+    /// <summary>A "Name: N kB" line of /proc/self/status (Linux) in megabytes, or -1.</summary>
+    private static long StatusMegabytes(string name)
     {
         try
         {
             foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) >> 10;
+                if (line.StartsWith(name + ":", StringComparison.Ordinal))
+                    return long.Parse(line[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) >> 10;
         }
         catch (IOException) { }
         return -1;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using DataForge.Engine.Hashing;
 
@@ -6,33 +5,56 @@ namespace DataForge.Engine.Store;
 
 /// <summary>
 /// Output paths are chosen by stages and may be derived from content (a series UID in a folder
-/// name), so state.db stores only their hashes; the names live here, as one object in the private
-/// store. Format (version 1): UTF-8 text, first line <c>dataforge-path-names 1</c>, then one line
-/// per path, sorted: 64 hex digits of <see cref="HashOf"/>, a tab, the path. state.db's
-/// <c>meta.names</c> names the current object. A hash whose name was lost (a build killed before
-/// it saved the names) makes the action that used it run again.
+/// name), so state.db stores only their hashes; the names live in the private store, in 256 shards
+/// by the first two hex digits of the hash, so that looking up or adding one name reads one shard
+/// (about 60 KB at 100,000 outputs) and saving rewrites only the shards that changed.
+/// <para>
+/// Formats, UTF-8 text. A shard (version 1): first line <c>dataforge-path-names 1</c>, then one line
+/// per path, sorted: 64 hex digits of <see cref="HashOf"/>, a tab, the path. The index (version 2):
+/// first line <c>dataforge-path-names 2</c>, then one line per shard that holds a name, sorted: its two
+/// hex digits, a tab, the shard object's 64 hex digits. state.db's <c>meta.names</c> names the index.
+/// A stored object of version 1 in its place (a store written before the shards) is one shard holding
+/// every name: it is parsed whole and saved as shards at the next change.
+/// </para>
+/// A hash whose name was lost (a build killed before it saved the names, or a shard missing or not
+/// of the format) makes the action that used it run again.
 /// </summary>
 public sealed class PathNames
 {
-    private const string Header = "dataforge-path-names 1";
+    private const string ShardHeader = "dataforge-path-names 1";
+    private const string IndexHeader = "dataforge-path-names 2";
+    private const int ShardCount = 256;
 
-    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
-    private int _added;
+    private readonly Shard[] _shards = new Shard[ShardCount];
+    private readonly Func<ContentHash, byte[]?> _read;
+    private readonly Lock _gate = new();
 
-    /// <summary>
-    /// The stored object, its lines not parsed yet (see <see cref="Parse"/>); null once parsed. <see cref="Find"/>, and
-    /// <see cref="Add"/> of a path already named, are answered from it by binary search; anything else parses the lines
-    /// (from <see cref="_linesFrom"/>) first.
-    /// </summary>
-    private byte[]? _unparsed;
-    private int _linesFrom;
-    private readonly Lock _parse = new();
+    /// <summary>An empty table (nothing stored yet).</summary>
+    public PathNames() : this(_ => null) { }
 
-    /// <summary>True when the stored names were parsed into a table (tests count it: a build that names no new path, or only looks names up, need not).</summary>
-    public bool Parsed => Volatile.Read(ref _unparsed) is null;
+    private PathNames(Func<ContentHash, byte[]?> read)
+    {
+        _read = read;
+        for (var i = 0; i < ShardCount; i++) _shards[i] = new Shard();
+    }
 
-    /// <summary>True when names were added since loading or saving.</summary>
-    public bool Changed => Volatile.Read(ref _added) > 0;
+    /// <summary>Shards whose lines were parsed into a table (tests count them: a look-up, or adding a name already stored, parses none).</summary>
+    public int ShardsParsed
+    {
+        get { lock (_gate) return _shards.Count(s => s.Table is not null); }
+    }
+
+    /// <summary>True when names were added or removed since loading or saving.</summary>
+    public bool Changed
+    {
+        get { lock (_gate) return _shards.Any(s => s.Changed); }
+    }
+
+    /// <summary>The store objects the names live in (the shards; the index is <c>meta.names</c>), as last loaded or saved.</summary>
+    public IReadOnlyList<ContentHash> StoredShards
+    {
+        get { lock (_gate) return _shards.Where(s => s.Stored is not null).Select(s => s.Stored!.Value).ToList(); }
+    }
 
     /// <summary>The hash under which state.db stores an output path.</summary>
     public static string HashOf(string path)
@@ -45,43 +67,111 @@ public sealed class PathNames
     public string Add(string path)
     {
         var hash = HashOf(path);
-        // A path the stored object already names (its line, exactly) changes nothing: no need to parse 100,000 lines.
-        if (Volatile.Read(ref _unparsed) is { } lines && Searchable(lines) && Lookup(lines.AsSpan(_linesFrom), hash) == path) return hash;
-        EnsureParsed();
-        if (_names.TryAdd(hash, path)) Interlocked.Increment(ref _added);
+        lock (_gate)
+        {
+            var shard = ShardOf(hash);
+            // A path its shard already names (its line, exactly) changes nothing: the shard is searched, not parsed.
+            if (shard.Table is null && Lookup(shard, hash) == path) return hash;
+            if (Parsed(shard).TryAdd(hash, path)) shard.Changed = true;
+        }
         return hash;
     }
 
-    /// <summary>The path of a hash, or null when unknown. Answered from the stored lines while they are not parsed.</summary>
+    /// <summary>The path of a hash, or null when unknown.</summary>
     public string? Find(string hash)
     {
-        if (Volatile.Read(ref _unparsed) is { } lines && Searchable(lines)) return Lookup(lines.AsSpan(_linesFrom), hash);
-        EnsureParsed();
-        return _names.GetValueOrDefault(hash);
+        if (!IsHash(hash)) return null;
+        lock (_gate)
+        {
+            var shard = ShardOf(hash);
+            return shard.Table is { } table ? table.GetValueOrDefault(hash) : Lookup(shard, hash);
+        }
     }
 
     /// <summary>Keeps only the names of these hashes (gc).</summary>
     public void KeepOnly(IReadOnlySet<string> hashes)
     {
-        EnsureParsed();
-        foreach (var hash in _names.Keys)
-            if (!hashes.Contains(hash) && _names.TryRemove(hash, out _)) Interlocked.Increment(ref _added);
+        lock (_gate)
+        {
+            foreach (var shard in _shards)
+            {
+                if (shard.Stored is null && shard.Table is null) continue;
+                var table = Parsed(shard);
+                foreach (var hash in table.Keys.Where(h => !hashes.Contains(h)).ToList())
+                {
+                    table.Remove(hash);
+                    shard.Changed = true;
+                }
+            }
+        }
     }
 
-    /// <summary>Serialises to the format above.</summary>
-    public byte[] ToBytes()
+    /// <summary>
+    /// Saves the changed shards and then the index with <paramref name="put"/> (which stores an object and gives its
+    /// hash) and returns the index's hash, for <c>meta.names</c>.
+    /// </summary>
+    public ContentHash Save(Func<byte[], ContentHash> put)
     {
-        EnsureParsed();
-        // Encoded line by line into one array of the exact size: at 100,000 outputs a StringBuilder, its string and
-        // their UTF-8 copy held about 75 MB at once, at the end of a first build (its peak memory); this is 15 MB.
-        var entries = _names.ToArray();
+        lock (_gate)
+        {
+            foreach (var shard in _shards)
+            {
+                if (!shard.Changed) continue;
+                shard.Stored = shard.Table!.Count == 0 ? null : put(ShardBytes(shard.Table));
+                shard.Lines = null;
+                shard.Changed = false;
+            }
+            var index = new StringBuilder(IndexHeader).Append('\n');
+            for (var i = 0; i < ShardCount; i++)
+                if (_shards[i].Stored is { } stored) index.Append(i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)).Append('\t').Append(stored.Hex).Append('\n');
+            return put(Encoding.UTF8.GetBytes(index.ToString()));
+        }
+    }
+
+    /// <summary>
+    /// The names stored under <paramref name="root"/> (the index, or a version-1 object holding every name), shards read
+    /// with <paramref name="read"/> when first needed; null when the root is not of either format (then nothing is trusted).
+    /// </summary>
+    public static PathNames? Load(byte[] root, Func<ContentHash, byte[]?> read)
+    {
+        var first = root.AsSpan().IndexOf((byte)'\n');
+        var header = Encoding.UTF8.GetString(first < 0 ? root : root.AsSpan(0, first));
+        var names = new PathNames(read);
+        if (header == ShardHeader)
+        {
+            // Every name in one object: parsed whole into the shards, all of them saved at the next change.
+            var all = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!ParseLines(root.AsSpan(first < 0 ? root.Length : first + 1), all)) all.Clear();
+            foreach (var (hash, path) in all)
+            {
+                var shard = names.ShardOf(hash);
+                shard.Table ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                shard.Table[hash] = path;
+            }
+            foreach (var shard in names._shards) shard.Changed = true;
+            foreach (var shard in names._shards) shard.Table ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            return names;
+        }
+        if (header != IndexHeader) return null;
+        foreach (var line in Encoding.UTF8.GetString(root.AsSpan(first + 1)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length != 2 + 1 + 64 || line[2] != '\t' || !int.TryParse(line.AsSpan(0, 2), System.Globalization.NumberStyles.AllowHexSpecifier,
+                    System.Globalization.CultureInfo.InvariantCulture, out var i) || !IsHash(line[3..])) return null;
+            names._shards[i].Stored = ContentHash.Parse(line[3..]);
+        }
+        return names;
+    }
+
+    /// <summary>A shard's bytes: the version-1 format, lines sorted by hash.</summary>
+    private static byte[] ShardBytes(Dictionary<string, string> table)
+    {
+        var entries = table.ToArray();
         Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var size = Encoding.UTF8.GetByteCount(Header) + 1;
-        foreach (var (hash, path) in entries) size += Encoding.UTF8.GetByteCount(hash) + 1 + Encoding.UTF8.GetByteCount(path) + 1;
+        var size = Encoding.UTF8.GetByteCount(ShardHeader) + 1;
+        foreach (var (hash, path) in entries) size += hash.Length + 1 + Encoding.UTF8.GetByteCount(path) + 1;
         var bytes = new byte[size];
-        var at = Append(bytes, 0, Header, '\n');
+        var at = Append(bytes, 0, ShardHeader, '\n');
         foreach (var (hash, path) in entries) at = Append(bytes, Append(bytes, at, hash, '\t'), path, '\n');
-        Interlocked.Exchange(ref _added, 0);
         return bytes;
     }
 
@@ -92,61 +182,50 @@ public sealed class PathNames
         return at + 1;
     }
 
-    /// <summary>
-    /// Reads the format above; null when its header is not that format (then nothing is trusted). The lines are
-    /// parsed on first need, not here (a build that adds only paths already named never parses them); a malformed
-    /// line found then drops every name, as a malformed object did when parsed at once (the actions whose output
-    /// paths lost their names run again).
-    /// </summary>
-    public static PathNames? Parse(byte[] bytes)
-    {
-        var first = bytes.AsSpan().IndexOf((byte)'\n');
-        if (!Encoding.UTF8.GetString(first < 0 ? bytes : bytes.AsSpan(0, first)).Equals(Header, StringComparison.Ordinal)) return null;
-        // The header ends with a newline and has no tab: every line, the first too, is found as "\n" + line + "\n".
-        return new PathNames { _unparsed = bytes, _linesFrom = first < 0 ? bytes.Length : first + 1 };
-    }
+    private Shard ShardOf(string hash) => _shards[HexValue(hash[0]) * 16 + HexValue(hash[1])];
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : c - 'a' + 10;
+
+    private static bool IsHash(string text) => text.Length == 64 && text.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
 
     /// <summary>
-    /// True when the stored lines are all of the format and in strictly ascending hash order, as <see cref="ToBytes"/>
-    /// writes them: then a binary search finds exactly what a parse would. Checked once, in one pass that builds nothing
-    /// (a few milliseconds at 100,000 lines); when false, every look-up parses, which finds the object malformed.
+    /// The shard's stored lines, read once; null when it stores none, its object is missing, or its lines are not of the
+    /// format or not in strictly ascending hash order (checked once, in one pass that builds nothing).
     /// </summary>
-    private bool Searchable(byte[] lines)
+    private byte[]? Lines(Shard shard)
     {
-        var state = Volatile.Read(ref _searchable);
-        if (state == 0) Volatile.Write(ref _searchable, state = SortedLines(lines.AsSpan(_linesFrom)) ? 1 : -1);
-        return state > 0;
-    }
-
-    /// <summary>1: the stored lines are searchable; -1: they are not; 0: not checked yet.</summary>
-    private int _searchable;
-
-    private static bool SortedLines(ReadOnlySpan<byte> rest)
-    {
-        ReadOnlySpan<byte> previous = [];
-        while (!rest.IsEmpty)
+        if (shard.Lines is null && shard.Stored is { } stored && !shard.Unusable)
         {
-            var end = rest.IndexOf((byte)'\n');
-            if (end < 0) return false; // every line ends with a newline
-            var line = rest[..end];
-            if (line.Length < 65 || line[64] != (byte)'\t' || line[..64].IndexOfAnyExcept(HexDigits) >= 0) return false;
-            if (!previous.IsEmpty && line[..64].SequenceCompareTo(previous) <= 0) return false;
-            previous = line[..64];
-            rest = rest[(end + 1)..];
+            var bytes = _read(stored);
+            var first = bytes is null ? -1 : bytes.AsSpan().IndexOf((byte)'\n');
+            if (bytes is not null && first >= 0 && bytes.AsSpan(0, first).SequenceEqual(Encoding.UTF8.GetBytes(ShardHeader)) && SortedLines(bytes.AsSpan(first + 1)))
+            {
+                shard.Lines = bytes;
+                shard.LinesFrom = first + 1;
+            }
+            else shard.Unusable = true;
         }
-        return true;
+        return shard.Lines;
     }
 
-    private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef"u8);
-
-    /// <summary>
-    /// Binary search of searchable stored lines (see <see cref="Searchable"/>) for the line of a hash: its path, or
-    /// null when no line has it. A look-up reads about 17 lines of 100,000 and parses none.
-    /// </summary>
-    private static string? Lookup(ReadOnlySpan<byte> lines, string hash)
+    /// <summary>The shard's table, parsed from its stored lines on first need (a shard that cannot be read names nothing).</summary>
+    private Dictionary<string, string> Parsed(Shard shard)
     {
+        if (shard.Table is { } table) return table;
+        table = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Lines(shard) is { } lines) ParseLines(lines.AsSpan(shard.LinesFrom), table);
+        else if (shard.Stored is not null) shard.Changed = true; // lost names: the next save drops the shard
+        shard.Lines = null;
+        return shard.Table = table;
+    }
+
+    /// <summary>Binary search of the shard's sorted stored lines for the line of a hash: its path, or null. Reads about 9 lines of 400, parses none.</summary>
+    private string? Lookup(Shard shard, string hash)
+    {
+        if (Lines(shard) is not { } stored) return null;
+        var lines = stored.AsSpan(shard.LinesFrom);
         Span<byte> key = stackalloc byte[64];
-        if (hash.Length != 64 || Encoding.ASCII.GetBytes(hash, key) != 64) return null; // not a hash: no line has it
+        Encoding.ASCII.GetBytes(hash, key);
         // lo and hi are always line starts (or the end): the line holding mid lies between them.
         int lo = 0, hi = lines.Length;
         while (lo < hi)
@@ -163,19 +242,27 @@ public sealed class PathNames
         return null;
     }
 
-    private void EnsureParsed()
+    /// <summary>True when every line ends with a newline, is a hash, a tab and a path, and the hashes strictly ascend.</summary>
+    private static bool SortedLines(ReadOnlySpan<byte> rest)
     {
-        if (Volatile.Read(ref _unparsed) is null) return;
-        lock (_parse)
+        ReadOnlySpan<byte> previous = [];
+        while (!rest.IsEmpty)
         {
-            if (_unparsed is not { } lines) return;
-            if (!ParseLines(lines.AsSpan(_linesFrom), _names)) _names.Clear();
-            Volatile.Write(ref _unparsed, null);
+            var end = rest.IndexOf((byte)'\n');
+            if (end < 0) return false;
+            var line = rest[..end];
+            if (line.Length < 65 || line[64] != (byte)'\t' || line[..64].IndexOfAnyExcept(HexDigits) >= 0) return false;
+            if (!previous.IsEmpty && line[..64].SequenceCompareTo(previous) <= 0) return false;
+            previous = line[..64];
+            rest = rest[(end + 1)..];
         }
+        return true;
     }
 
+    private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef"u8);
+
     /// <summary>Line by line over the bytes, no copy of the whole text; false at a line not of the format.</summary>
-    private static bool ParseLines(ReadOnlySpan<byte> rest, ConcurrentDictionary<string, string> names)
+    private static bool ParseLines(ReadOnlySpan<byte> rest, Dictionary<string, string> names)
     {
         while (!rest.IsEmpty)
         {
@@ -187,5 +274,25 @@ public sealed class PathNames
             names[Encoding.UTF8.GetString(line[..64])] = Encoding.UTF8.GetString(line[65..]);
         }
         return true;
+    }
+
+    private sealed class Shard
+    {
+        /// <summary>The shard's stored object (null: it stores no name).</summary>
+        public ContentHash? Stored;
+
+        /// <summary>The stored object's bytes once read and found searchable, the lines from <see cref="LinesFrom"/>; null after parsing.</summary>
+        public byte[]? Lines;
+
+        public int LinesFrom;
+
+        /// <summary>The stored object is missing or not of the format: the shard names nothing.</summary>
+        public bool Unusable;
+
+        /// <summary>The names, once parsed (or changed); null while the stored lines answer.</summary>
+        public Dictionary<string, string>? Table;
+
+        /// <summary>Names added or removed since loading or saving.</summary>
+        public bool Changed;
     }
 }

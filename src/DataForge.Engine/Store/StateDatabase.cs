@@ -10,7 +10,7 @@ namespace DataForge.Engine.Store;
 /// schema 2 (meta.schema = '2'); content hashes, action keys and definition/input hashes (hash, key, action,
 /// object, metadata, config, inputs) are 32-byte BLOBs of SHA-256; slot and output-path hashes are 64 hex digits
 /// (schema 1 stored every hash as hex TEXT: a v1 database is moved aside and rebuilt like any unknown version)
-///   meta(name PK, value)                               'schema' -> '1'; 'names' -> object holding output paths (see PathNames);
+///   meta(name PK, value)                               'schema' -> '1'; 'names' -> index object of the output path names' shards (see PathNames);
 ///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check);
 ///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
@@ -118,12 +118,12 @@ public sealed class StateDatabase : IDisposable
             _loadNames = hex.Length != 64 ? null : () =>
             {
                 var bytes = objects.TryRead(ContentHash.Parse(hex));
-                return (bytes is null ? null : PathNames.Parse(bytes)) ?? new PathNames();
+                return (bytes is null ? null : PathNames.Load(bytes, objects.TryRead)) ?? new PathNames();
             };
         }
     }
 
-    /// <summary>Saves the names (when changed) as a store object, durable, then points meta.names at it and commits.</summary>
+    /// <summary>Saves the names (when changed: the changed shards, then the index) as store objects, durable, then points meta.names at the index and commits.</summary>
     public void SaveNames(ObjectStore objects)
     {
         lock (_gate)
@@ -131,7 +131,7 @@ public sealed class StateDatabase : IDisposable
             // Never read, never changed.
             if (_names is not { Changed: true }) return;
         }
-        var hash = objects.Put(Names.ToBytes());
+        var hash = Names.Save(bytes => objects.Put(bytes));
         Write("INSERT OR REPLACE INTO meta(name, value) VALUES ('names', $v)", ("$v", hash.Hex));
         Commit();
     }
@@ -442,7 +442,8 @@ public sealed class StateDatabase : IDisposable
 
     /// <summary>
     /// Objects that must survive gc: outputs and metadata of the actions the current slots point at,
-    /// what the output folder holds, and every root's objects (hex, as the store names them).
+    /// what the output folder holds, every root's objects and the output path names' index (hex, as the store
+    /// names them; the names' shards are <see cref="PathNames.StoredShards"/>).
     /// </summary>
     public HashSet<string> LiveObjects() => new(DistinctColumn("""
         SELECT o.object FROM outputs o JOIN slots s ON s.action = o.action

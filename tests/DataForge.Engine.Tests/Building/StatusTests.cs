@@ -37,7 +37,7 @@ public sealed class StatusTests : IDisposable
         var status = _project.Status();
 
         Assert.True(status.UpToDate);
-        AssertOnlyTheOutputPathNamesWereRead();
+        _project.AssertOnlyTheOutputPathNamesWereRead();
         Assert.Equal(new[] { 4, 4, 3, 1 }, status.Stages.Select(s => s.Cached));
     }
 
@@ -129,13 +129,5 @@ public sealed class StatusTests : IDisposable
 
         Assert.Equal(3, result.Index.Hashed);
         Assert.Equal(3, result.Executed.Count(e => e.StageId == "header" && e.Reason == RunReason.NewInput));
-    }
-
-    /// <summary>No source content was read; from the store, only the one object holding output path names.</summary>
-    private void AssertOnlyTheOutputPathNamesWereRead()
-    {
-        Assert.Equal(0, _project.Fs.ReadsUnder(TestProject.Raw));
-        Assert.Equal(1, _project.Fs.ReadsUnder(_project.Layout.Objects));
-        Assert.Equal(1, _project.Fs.Reads.Values.Sum());
     }
 }

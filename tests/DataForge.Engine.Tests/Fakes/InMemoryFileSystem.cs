@@ -33,6 +33,9 @@ public sealed class InMemoryFileSystem : IFileSystem
     /// <summary>Stat calls (Stat, StatWithLinks) of paths under a folder since the last <see cref="ResetStats"/>; walks are not counted.</summary>
     public int StatsUnder(string folder) => _stats.Where(r => r.Key.StartsWith(folder + "/", StringComparison.Ordinal)).Sum(r => r.Value);
 
+    /// <summary>Stat calls per path since the last <see cref="ResetStats"/>.</summary>
+    public IReadOnlyDictionary<string, int> Stats => _stats;
+
     public void ResetStats() => _stats.Clear();
 
     /// <summary>Creates or overwrites a file (new mtime; same inode when overwriting).</summary>

@@ -5,6 +5,7 @@ using DataForge.Engine.Hashing;
 using DataForge.Engine.Sources;
 using DataForge.Engine.Stages;
 using DataForge.Engine.Store;
+using Xunit;
 
 namespace DataForge.Engine.Tests.Fakes;
 
@@ -112,6 +113,30 @@ public sealed class TestProject : IDisposable
     {
         Runs.Clear();
         foreach (var stage in _stages) Runs[stage.Definition.Id] = stage.Runs;
+    }
+
+    /// <summary>
+    /// Store paths of the output path names' objects: the index state.db's meta names, and its shards (read from the
+    /// store's files; nothing counted as a read).
+    /// </summary>
+    public HashSet<string> PathNameObjects()
+    {
+        var objects = new DataForge.Engine.Store.ObjectStore(Fs, Layout.Objects);
+        using var db = DataForge.Engine.Store.StateDatabase.Open(Database, out _);
+        var index = DataForge.Engine.Hashing.ContentHash.Parse(db.GetMeta("names")!);
+        var paths = new HashSet<string>(StringComparer.Ordinal) { objects.PathOf(index) };
+        foreach (var line in Fs.ReadText(objects.PathOf(index)).Split('\n').Skip(1).Where(l => l.Length > 0))
+            paths.Add(objects.PathOf(DataForge.Engine.Hashing.ContentHash.Parse(line[3..])));
+        return paths;
+    }
+
+    /// <summary>No source content was read; from the store, only objects of the output path names, each once.</summary>
+    public void AssertOnlyTheOutputPathNamesWereRead()
+    {
+        var names = PathNameObjects();
+        Assert.Equal(0, Fs.ReadsUnder(Raw));
+        Assert.All(Fs.Reads, read => Assert.Contains(read.Key, names));
+        Assert.All(Fs.Reads, read => Assert.Equal(1, read.Value));
     }
 
     public void Dispose() => _database.Dispose();
