@@ -105,7 +105,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             if (items.TryGetValue(input, out var list)) return list;
             var files = sourceFiles[input];
             files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-            return items[input] = files.Select(SourceItem).ToList();
+            return items[input] = files.Select(Item.OfSource).ToList();
         }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -135,7 +135,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
                 // In input order, each input's in path order, as AllInputs gives them.
                 var order = stage.Definition.Inputs.Select((input, i) => (input, i)).ToDictionary(x => x.input, x => x.i, StringComparer.Ordinal);
                 changed.Sort((a, b) => order[a.SourceId] != order[b.SourceId] ? order[a.SourceId] - order[b.SourceId] : string.CompareOrdinal(a.RelativePath, b.RelativePath));
-                run.Run(new StageInputs(count, changed.Select(SourceItem).ToList(), AllInputs));
+                run.Run(new StageInputs(count, changed.Select(Item.OfSource).ToList(), AllInputs));
             }
             else run.Run(AllInputs());
             foreach (var (output, label, action) in run.Published)
@@ -165,10 +165,6 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             db.Commit();
         }
     }
-
-    private static Item SourceItem(SourceFile f) =>
-        new($"source:{f.SourceId}/{f.RelativePath}", $"{f.SourceId}:{f.RelativePath}", f.RelativePath, f.Hash, f.Stat.Size,
-            CanonicalJson.EmptyObject.Hash, null, f.FullPath) { SourceStat = f.Stat, Unchanged = f.Unchanged };
 
     /// <summary>
     /// The file system's current time, as it stamps mtimes (a coarse clock, maybe another machine's):

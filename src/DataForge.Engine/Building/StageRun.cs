@@ -181,7 +181,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             if (dryRun && slot is null && noActions)
             {
                 // Status on a store that recorded no action: this one is new, and its key could find nothing.
-                Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.NewInput));
+                Explanations.Add(Explain(action, RunReason.NewInput));
                 Outcomes[i] = ActionOutcome.WouldRun;
                 continue;
             }
@@ -199,7 +199,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 continue;
             }
             if (recorded is not null && !dryRun) db.ForgetAction(action.Key);
-            Explanations.Add(new Explanation(_def.Id, action.Label, Explain(slot, definitionHash, action)));
+            Explanations.Add(Explain(action, Explain(slot, definitionHash, action)));
             if (dryRun) Outcomes[i] = ActionOutcome.WouldRun;
             else toRun.Add(i);
         }
@@ -288,7 +288,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     {
         var actions = new List<PlannedAction>();
         foreach (var item in inputs.Changed)
-            actions.Add(new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Label = item.Label, Inputs = [item] });
+            actions.Add(new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Inputs = [item] });
         _kept = inputs.Count - actions.Count;
         foreach (var action in actions)
             if (db.FindSlot(_def.Id, action.Slot) is { } slot) found[action.Slot] = slot;
@@ -302,7 +302,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             current.Add(slot);
             if (item.Unchanged && !item.Pending && !stored.Contains(slot))
             {
-                actions.Add(new PlannedAction { Slot = slot, Label = item.Label, Inputs = [item] });
+                actions.Add(new PlannedAction { Slot = slot, Inputs = [item] });
                 _kept--;
             }
         }
@@ -347,6 +347,10 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
     private SlotRecord Record(PlannedAction action, ContentHash definitionHash) => new(action.Key, _def.Version, definitionHash, action.InputsHash);
 
+    /// <summary>Why an action runs; a map action's names its item, whose label is made only when read.</summary>
+    private Explanation Explain(PlannedAction action, RunReason reason) =>
+        _def.Shape == StageShape.Map ? new Explanation(_def.Id, action.Inputs[0], reason) : new Explanation(_def.Id, action.Label, reason);
+
     private RunReason Explain(SlotRecord? slot, ContentHash definitionHash, PlannedAction action)
     {
         if (slot is null) return RunReason.NewInput;
@@ -363,7 +367,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         switch (_def.Shape)
         {
             case StageShape.Map:
-                return inputs.Select(item => new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Label = item.Label, Inputs = [item] }).ToList();
+                return inputs.Select(item => new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Inputs = [item] }).ToList();
             case StageShape.Reduce:
                 return [new PlannedAction { Slot = ActionKeys.SlotOf("reduce"), Label = "(whole dataset)", Inputs = ActionKeys.Order(_def, inputs) }];
             default:

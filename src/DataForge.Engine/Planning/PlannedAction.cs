@@ -10,7 +10,14 @@ internal sealed class PlannedAction
 {
     public required string Slot { get; init; }
 
-    public required string Label { get; init; }
+    private readonly string? _label;
+
+    /// <summary>The action's name in messages; a map action given none takes its item's label, made when asked.</summary>
+    public string Label
+    {
+        get => _label ?? Inputs[0].Label;
+        init => _label = value;
+    }
 
     public required IReadOnlyList<Item> Inputs { get; init; }
 

@@ -1,0 +1,41 @@
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Indexing;
+using DataForge.Engine.Planning;
+using Xunit;
+
+namespace DataForge.Engine.Tests.Building;
+
+public sealed class ItemTests
+{
+    private static readonly SourceFile File = new("raw", "CT/series 1/0001.dcm", "/data/raw/", new FileStat(2048, 17, 99),
+        ContentHash.Of("content"u8)) { Unchanged = true };
+
+    [Fact]
+    public void A_source_item_names_itself_as_slots_and_messages_always_have()
+    {
+        var item = Item.OfSource(File);
+
+        // The identity names the item's slot in state.db: another text would re-run every action of a store.
+        Assert.Equal("source:raw/CT/series 1/0001.dcm", item.Identity);
+        Assert.Equal("raw:CT/series 1/0001.dcm", item.Label);
+        Assert.Equal("/data/raw/CT/series 1/0001.dcm", item.SourceFile);
+        Assert.Equal(ActionKeys.SlotOf("source:raw/CT/series 1/0001.dcm"), ActionKeys.SlotOf(item.Identity));
+        Assert.Equal((File.RelativePath, File.Hash, 2048L, CanonicalJson.EmptyObject.Hash, (ContentHash?)null),
+            (item.Path, item.Hash, item.Size, item.Metadata, item.Producer));
+        Assert.Equal(File.Stat, item.SourceStat);
+        Assert.True(item.Unchanged);
+    }
+
+    [Fact]
+    public void A_changed_copy_keeps_the_source_and_a_map_action_and_its_explanation_take_the_items_label()
+    {
+        var item = Item.OfSource(File) with { Unchanged = false };
+        var action = new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Inputs = [item] };
+
+        Assert.Equal("raw:CT/series 1/0001.dcm", item.Label);
+        Assert.False(item.Unchanged);
+        Assert.Equal(item.Label, action.Label);
+        Assert.Equal(new Explanation("header", "raw:CT/series 1/0001.dcm", RunReason.NewInput), new Explanation("header", item.Label, RunReason.NewInput));
+    }
+}
