@@ -110,7 +110,7 @@ SOLO=$DIR.solo; rm -rf "$SOLO"; mkdir -p "$SOLO/raw"; cp "$F" "$SOLO/raw/"; cp "
 ( cd "$SOLO" && "$HOST" build -j "$JOBS" >/dev/null 2>&1 )
 SOLO_NOOP=$(IN=$SOLO best "$RUNS" "$HOST" build -j "$JOBS")
 SOLO_ONE=$(IN=$SOLO changed_best "$SOLO/raw/$(basename "$F")")
-OWN=$($PY -c "print(max(0.0, ${SOLO_ONE% *} - ${SOLO_NOOP% *}))"); C_OWN=$($PY -c "print(max(0.0, ${SOLO_ONE#* } - ${SOLO_NOOP#* }))")
+OWN=$($PY -c "print(round(max(0.0, ${SOLO_ONE% *} - ${SOLO_NOOP% *}), 3))"); C_OWN=$($PY -c "print(round(max(0.0, ${SOLO_ONE#* } - ${SOLO_NOOP#* }), 3))")
 rm -rf "$SOLO"
 
 # (d) peak memory of a no-op build.
