@@ -164,7 +164,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun));
                 continue;
             }
-            var slot = (slots ?? found)!.GetValueOrDefault(action.Slot);
+            // A store with no slot of this stage has none to find: the action's slot is not even computed here.
+            var slotTable = (slots ?? found)!;
+            var slot = slotTable.Count == 0 ? null : slotTable.GetValueOrDefault(action.Slot);
             // A map action whose one input is the last build's, in a stage the last build ran whole with this
             // definition: its slot's action is the one its key would name.
             if (memo is not null && slotOutputs is not null && _def.Shape == StageShape.Map && action.Inputs[0].Unchanged
@@ -236,7 +238,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
         if (!dryRun)
         {
-            if (slots is not null)
+            if (slots is { Count: > 0 })
             {
                 var current = actions.Select(a => a.Slot).ToHashSet(StringComparer.Ordinal);
                 foreach (var slot in slots.Keys)
@@ -288,7 +290,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     {
         var actions = new List<PlannedAction>();
         foreach (var item in inputs.Changed)
-            actions.Add(new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Inputs = [item] });
+            actions.Add(new PlannedAction { Inputs = [item] });
         _kept = inputs.Count - actions.Count;
         foreach (var action in actions)
             if (db.FindSlot(_def.Id, action.Slot) is { } slot) found[action.Slot] = slot;
@@ -367,7 +369,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         switch (_def.Shape)
         {
             case StageShape.Map:
-                return inputs.Select(item => new PlannedAction { Slot = ActionKeys.SlotOf(item.Identity), Inputs = [item] }).ToList();
+                return inputs.Select(item => new PlannedAction { Inputs = [item] }).ToList();
             case StageShape.Reduce:
                 return [new PlannedAction { Slot = ActionKeys.SlotOf("reduce"), Label = "(whole dataset)", Inputs = ActionKeys.Order(_def, inputs) }];
             default:

@@ -8,7 +8,17 @@ namespace DataForge.Engine.Planning;
 /// </summary>
 internal sealed class PlannedAction
 {
-    public required string Slot { get; init; }
+    private string? _slot;
+
+    /// <summary>
+    /// Hash naming the action's slot. A map action given none has its item's (<see cref="ActionKeys.SlotOf"/> of its
+    /// identity), computed when first asked: a first build asks on its workers, a status on an empty store never.
+    /// </summary>
+    public string Slot
+    {
+        get => _slot ??= ActionKeys.SlotOf(Inputs[0].Identity);
+        init => _slot = value;
+    }
 
     private readonly string? _label;
 
