@@ -72,12 +72,14 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         Clock.Mark("fingerprint");
         var items = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
         var indexer = new Indexer(fs, db, Clock);
+        var changedFiles = new Dictionary<string, List<SourceFile>>(StringComparer.Ordinal);
 
         string[] skip = [layout.StateRoot, layout.OutputRoot];
         long? clockNow = dryRun ? null : FileSystemClock();
         foreach (var source in pipeline.Sources)
         {
-            var (files, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken, clockNow);
+            var (files, changed, report) = indexer.Index(source, skip, record: !dryRun, jobs, cancellationToken, clockNow);
+            changedFiles[source.Id] = changed;
             foreach (var unreadable in report.Unreadable)
                 Failures.Add(new ItemFailure("index", $"{source.Id}:{unreadable.Path}", unreadable.Reason));
             Sources.Add((source.Id, files, report));
@@ -126,12 +128,21 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
                 var count = 0;
                 var changed = new List<SourceFile>();
                 foreach (var input in stage.Definition.Inputs)
+                {
+                    // A source read whole: its count, and the changed files the index gave (no pass over 100,000 files).
+                    if (!stage.Definition.FiltersInput(input))
+                    {
+                        count += sourceFiles[input].Count;
+                        changed.AddRange(changedFiles[input]);
+                        continue;
+                    }
                     foreach (var file in sourceFiles[input])
                     {
                         if (!stage.Definition.Reads(input, file.RelativePath)) continue;
                         count++;
                         if (!file.Unchanged) changed.Add(file);
                     }
+                }
                 // In input order, each input's in path order, as AllInputs gives them.
                 var order = stage.Definition.Inputs.Select((input, i) => (input, i)).ToDictionary(x => x.input, x => x.i, StringComparer.Ordinal);
                 changed.Sort((a, b) => order[a.SourceId] != order[b.SourceId] ? order[a.SourceId] - order[b.SourceId] : string.CompareOrdinal(a.RelativePath, b.RelativePath));

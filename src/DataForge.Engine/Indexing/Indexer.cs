@@ -22,11 +22,11 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
     public static string ClockKey(string sourceId) => $"stat-clock:{sourceId}";
 
     /// <summary>
-    /// Indexes one source; <paramref name="record"/> writes the stat cache (a build) or leaves it (status).
+    /// Indexes one source: every file, in walk order, and those not <see cref="SourceFile.Unchanged"/>; <paramref name="record"/> writes the stat cache (a build) or leaves it (status).
     /// <paramref name="clockNow"/>: the file system's time before the walk began (a build), recorded
     /// with the rows as the next build's racy-clean threshold.
     /// </summary>
-    public (List<SourceFile> Files, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
+    public (List<SourceFile> Files, List<SourceFile> Changed, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
         bool record, int jobs, CancellationToken cancellationToken, long? clockNow = null)
     {
         var cached = database.LoadFiles(source.Id);
@@ -109,6 +109,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
 
         clock?.Mark("index: hash");
         var files = new List<SourceFile>(entries.Length);
+        var changedFiles = new List<SourceFile>();
         var keptRows = 0;
         var write = new List<(string Path, FileRecord Row)>();
         for (var i = 0; i < entries.Length; i++)
@@ -121,10 +122,12 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             if (kind == Found.Racy && hash != known[i]) changed++;
             var row = rows[i];
             if (row is not null) keptRows++;
-            files.Add(new SourceFile(source.Id, entry.RelativePath, prefix, entry.Stat, hash)
+            var file = new SourceFile(source.Id, entry.RelativePath, prefix, entry.Stat, hash)
             {
                 Unchanged = row is not null && row.Hash == hash && row.Stat.Size == entry.Stat.Size,
-            });
+            };
+            files.Add(file);
+            if (!file.Unchanged) changedFiles.Add(file);
             // A row to write: a new or changed stat, or a re-hash that found other content.
             if (record && (kind is Found.ToHash or Found.Renamed || (kind == Found.Racy && hash != known[i])))
                 write.Add((entry.RelativePath, new FileRecord(entry.Stat, hash)));
@@ -164,7 +167,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             Removed = removed,
             Unreadable = failures.OfType<UnreadableFile>().ToList(),
         };
-        return (files, report);
+        return (files, changedFiles, report);
     }
 
     private static bool IsUnder(string path, string[] folders)

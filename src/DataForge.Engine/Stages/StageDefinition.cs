@@ -76,6 +76,9 @@ public sealed record StageDefinition
         }
     }
 
+    /// <summary>True when the stage reads only some of an input's items (globs are given for it).</summary>
+    public bool FiltersInput(string input) => _inputGlobs is not null && _inputGlobs.ContainsKey(input);
+
     /// <summary>True when the stage reads the item at relative <paramref name="path"/> of <paramref name="input"/> (see <see cref="InputPaths"/>).</summary>
     public bool Reads(string input, string path) =>
         _inputGlobs is null || !_inputGlobs.TryGetValue(input, out var globs) || globs.Any(g => g.IsMatch(path));
