@@ -95,7 +95,8 @@ GIT_BEST=$(best "$RUNS" git status); T_GIT=${GIT_BEST% *}; C_GIT=${GIT_BEST#* }
 # value not seen before), so its action runs every time; against the no-op plus that file's own cost: the same change
 # in a tree that holds only that file, minus that tree's no-op (what any build that runs one action pays: reading,
 # parsing and storing the file, loading that code). RUNS rounds, each: no-op, one change, one-file no-op, one-file
-# change, interleaved so that a change in the machine's load falls on all four; medians (and bests) of each.
+# change, interleaved so that a change in the machine's load falls on all four; the ratio of the medians, and each
+# round's own ratio (a difference of two noisy times is not the difference of their bests).
 F=$(find "$DIR/raw/small" -type f -name '*.dcm' -print -quit)
 bump() { $PY -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[-1]=(b[-1]+1)%256; open(p,'wb').write(b)" "$1"; }
 SOLO=$DIR.solo; rm -rf "$SOLO"; mkdir -p "$SOLO/raw"; cp "$F" "$SOLO/raw/"; cp "$DIR/dataforge.yaml" "$SOLO/"
@@ -111,15 +112,16 @@ C_LINE=$($PY - "$ROUNDS" <<'PY'
 import statistics, sys
 rows = [[part.split() for part in line.strip().split('|')] for line in open(sys.argv[1]) if line.strip()]
 def stat(f, k, field): return f([float(r[k][field]) for r in rows])
-out = []
-for name, f in (("median", statistics.median), ("best", min)):
-    noop, one, solo_noop, solo_one = (stat(f, k, 0) for k in range(4))
-    cnoop, cone, csolo_noop, csolo_one = (stat(f, k, 1) for k in range(4))
-    own, cown = max(0.0, solo_one - solo_noop), max(0.0, csolo_one - csolo_noop)
-    out.append(f"{name} of {len(rows)}: one changed input {one:.2f}s vs no-op {noop:.2f}s + that file's own cost {own:.2f}s "
-               f"(its change in a one-file tree {solo_one:.2f}s minus that tree's no-op {solo_noop:.2f}s): ratio {one / (noop + own):.2f}; "
-               f"cpu {cone:.2f}s vs {cnoop:.2f}s + {cown:.2f}s: ratio {cone / (cnoop + cown):.2f}; vs the no-op alone: {one / noop:.2f}")
-print("\n    ".join(out))
+med = statistics.median
+noop, one, solo_noop, solo_one = (stat(med, k, 0) for k in range(4))
+cnoop, cone, csolo_noop, csolo_one = (stat(med, k, 1) for k in range(4))
+own, cown = max(0.0, solo_one - solo_noop), max(0.0, csolo_one - csolo_noop)
+# Each round's own ratio too (its four runs side by side): the spread says how much the machine moved.
+per = sorted(float(r[1][0]) / (float(r[0][0]) + max(0.0, float(r[3][0]) - float(r[2][0]))) for r in rows)
+print(f"medians of {len(rows)} rounds: one changed input {one:.2f}s vs no-op {noop:.2f}s + that file's own cost {own:.2f}s "
+      f"(its change in a one-file tree {solo_one:.2f}s minus that tree's no-op {solo_noop:.2f}s): ratio {one / (noop + own):.2f}; "
+      f"cpu {cone:.2f}s vs {cnoop:.2f}s + {cown:.2f}s: ratio {cone / (cnoop + cown):.2f}; vs the no-op alone: {one / noop:.2f}\n"
+      f"    per round: ratios {' '.join(f'{x:.2f}' for x in per)} (median {med(per):.2f})")
 PY
 )
 rm -f "$ROUNDS"
