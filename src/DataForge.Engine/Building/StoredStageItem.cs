@@ -23,6 +23,8 @@ internal sealed class StoredStageItem(ContentHash hash, long size, string? path,
     public override string? Path => path;
     public override JsonElement Metadata => _metadata.Value;
 
+    public override JsonElement ReadMetadataOnce() => _metadata.IsValueCreated ? _metadata.Value : metadata();
+
     public override Stream OpenRead()
     {
         if (unchangedSinceIndex?.Invoke() == true)

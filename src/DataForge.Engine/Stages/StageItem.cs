@@ -18,8 +18,14 @@ public abstract class StageItem
     /// </summary>
     public abstract string? Path { get; }
 
-    /// <summary>Small JSON metadata emitted by the upstream stage; <c>{}</c> for source files.</summary>
+    /// <summary>Small JSON metadata emitted by the upstream stage; <c>{}</c> for source files. Kept once read.</summary>
     public abstract JsonElement Metadata { get; }
+
+    /// <summary>
+    /// The metadata, without keeping it when it was not read before: for a stage that reads each of many items' metadata
+    /// once (a report over 100,000 instances would otherwise hold them all until it is done).
+    /// </summary>
+    public virtual JsonElement ReadMetadataOnce() => Metadata;
 
     /// <summary>Opens the content for reading; reading past a change to the file fails the action.</summary>
     public abstract Stream OpenRead();

@@ -67,13 +67,19 @@ public sealed class DeidentificationReportStage : IStage
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
         var totals = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
-        var facts = input.Items.Select(i => VisualFacts.From(i.Metadata)).OfType<VisualFacts>().ToList();
+        var facts = new List<VisualFacts>();
         var instances = 0;
+        // Each item's metadata read once and not kept: at 100,000 instances, kept, they were gigabytes.
         foreach (var item in input.Items)
         {
-            if (VisualFacts.From(item.Metadata) is not null) continue;
+            var metadata = item.ReadMetadataOnce();
+            if (VisualFacts.From(metadata) is { } fact)
+            {
+                facts.Add(fact);
+                continue;
+            }
             instances++;
-            if (!item.Metadata.TryGetProperty(CountsProperty, out var counts)) continue;
+            if (!metadata.TryGetProperty(CountsProperty, out var counts)) continue;
             foreach (var attribute in counts.EnumerateObject())
             {
                 if (!totals.TryGetValue(attribute.Name, out var outcomes)) totals[attribute.Name] = outcomes = new(StringComparer.Ordinal);
