@@ -6,7 +6,7 @@
 #                                 LARGE (default 2000) DICOM files of 512x512 16-bit pixels (~0.5 MB),
 #                                 JOBS (default: cores), HOST (default: this tree's CLI, published to
 #                                 DIR.bin; pass another build's `dataforge` for a before/after on the
-#                                 same tree), RUNS (default 3) runs of each timed no-op (and at least 5 rounds of (c))
+#                                 same tree), RUNS (default 3) runs of each timed no-op (and at least 9 rounds of (c))
 #
 # Pipeline: one DICOM source and no deidentify: section, so `dataforge build` = index (walk, stat cache,
 # SHA-256 of new or changed files) + the `headers` map stage (each file's DICOM header parsed, its facts
@@ -102,7 +102,7 @@ bump() { $PY -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[
 SOLO=$DIR.solo; rm -rf "$SOLO"; mkdir -p "$SOLO/raw"; cp "$F" "$SOLO/raw/"; cp "$DIR/dataforge.yaml" "$SOLO/"
 ( cd "$SOLO" && "$HOST" build -j "$JOBS" >/dev/null 2>&1 )
 ROUNDS=$DIR.rounds; : > "$ROUNDS"
-for _ in $(seq "$(( RUNS > 5 ? RUNS : 5 ))"); do
+for _ in $(seq "$(( RUNS > 9 ? RUNS : 9 ))"); do
   a=$(timed "$HOST" build -j "$JOBS"); bump "$F"; b=$(timed "$HOST" build -j "$JOBS")
   c=$(IN=$SOLO timed "$HOST" build -j "$JOBS"); bump "$SOLO/raw/$(basename "$F")"; d=$(IN=$SOLO timed "$HOST" build -j "$JOBS")
   echo "$a|$b|$c|$d" >> "$ROUNDS"
@@ -118,10 +118,13 @@ cnoop, cone, csolo_noop, csolo_one = (stat(med, k, 1) for k in range(4))
 own, cown = max(0.0, solo_one - solo_noop), max(0.0, csolo_one - csolo_noop)
 # Each round's own ratio too (its four runs side by side): the spread says how much the machine moved.
 per = sorted(float(r[1][0]) / (float(r[0][0]) + max(0.0, float(r[3][0]) - float(r[2][0]))) for r in rows)
+# What the one change costs beyond the no-op and the file's own cost, per round: the part that grows with the tree.
+extra = sorted(float(r[1][0]) - float(r[0][0]) - (float(r[3][0]) - float(r[2][0])) for r in rows)
 print(f"medians of {len(rows)} rounds: one changed input {one:.2f}s vs no-op {noop:.2f}s + that file's own cost {own:.2f}s "
       f"(its change in a one-file tree {solo_one:.2f}s minus that tree's no-op {solo_noop:.2f}s): ratio {one / (noop + own):.2f}; "
       f"cpu {cone:.2f}s vs {cnoop:.2f}s + {cown:.2f}s: ratio {cone / (cnoop + cown):.2f}; vs the no-op alone: {one / noop:.2f}\n"
-      f"    per round: ratios {' '.join(f'{x:.2f}' for x in per)} (median {med(per):.2f})")
+      f"    per round: ratios {' '.join(f'{x:.2f}' for x in per)} (median {med(per):.2f}); "
+      f"time beyond the no-op and the file's own cost {' '.join(f'{x:+.2f}' for x in extra)}s (median {med(extra):+.3f}s)")
 PY
 )
 rm -f "$ROUNDS"
