@@ -124,30 +124,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             };
             // A stage that plans only its changed inputs, reading sources alone: only their changed files become items.
             if (run.PlansOnlyChanged && stage.Definition.Inputs.All(sourceFiles.ContainsKey))
-            {
-                var count = 0;
-                var changed = new List<SourceFile>();
-                foreach (var input in stage.Definition.Inputs)
-                {
-                    // A source read whole: its count, and the changed files the index gave (no pass over 100,000 files).
-                    if (!stage.Definition.FiltersInput(input))
-                    {
-                        count += sourceFiles[input].Count;
-                        changed.AddRange(changedFiles[input]);
-                        continue;
-                    }
-                    foreach (var file in sourceFiles[input])
-                    {
-                        if (!stage.Definition.Reads(input, file.RelativePath)) continue;
-                        count++;
-                        if (!file.Unchanged) changed.Add(file);
-                    }
-                }
-                // In input order, each input's in path order, as AllInputs gives them.
-                var order = stage.Definition.Inputs.Select((input, i) => (input, i)).ToDictionary(x => x.input, x => x.i, StringComparer.Ordinal);
-                changed.Sort((a, b) => order[a.SourceId] != order[b.SourceId] ? order[a.SourceId] - order[b.SourceId] : string.CompareOrdinal(a.RelativePath, b.RelativePath));
-                run.Run(new StageInputs(count, changed.Select(Item.OfSource).ToList(), AllInputs));
-            }
+                run.Run(ChangedSourceInputs(stage.Definition, sourceFiles, changedFiles, AllInputs));
             else run.Run(AllInputs());
             foreach (var (output, label, action) in run.Published)
             {
@@ -175,6 +152,37 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             db.KeepOnlyStages(pipeline.Stages.Select(s => s.Definition.Id).ToArray());
             db.Commit();
         }
+    }
+
+    /// <summary>
+    /// The inputs of a stage that reads sources alone and plans only its changed inputs: how many it reads, and the
+    /// items of the changed ones (in input order, each input's in path order, as the whole list gives them). The whole
+    /// list (<paramref name="all"/>) is made only if the stage asks for it.
+    /// </summary>
+    private static StageInputs ChangedSourceInputs(Stages.StageDefinition definition, Dictionary<string, List<SourceFile>> sourceFiles,
+        Dictionary<string, List<SourceFile>> changedFiles, Func<IReadOnlyList<Item>> all)
+    {
+        var count = 0;
+        var changed = new List<SourceFile>();
+        foreach (var input in definition.Inputs)
+        {
+            // A source read whole: its count, and the changed files the index gave (no pass over 100,000 files).
+            if (!definition.FiltersInput(input))
+            {
+                count += sourceFiles[input].Count;
+                changed.AddRange(changedFiles[input]);
+                continue;
+            }
+            foreach (var file in sourceFiles[input])
+            {
+                if (!definition.Reads(input, file.RelativePath)) continue;
+                count++;
+                if (!file.Unchanged) changed.Add(file);
+            }
+        }
+        var order = definition.Inputs.Select((input, i) => (input, i)).ToDictionary(x => x.input, x => x.i, StringComparer.Ordinal);
+        changed.Sort((a, b) => order[a.SourceId] != order[b.SourceId] ? order[a.SourceId] - order[b.SourceId] : string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return new StageInputs(count, changed.Select(Item.OfSource).ToList(), all);
     }
 
     /// <summary>

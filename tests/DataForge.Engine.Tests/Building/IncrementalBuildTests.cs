@@ -1,3 +1,4 @@
+using DataForge.Engine.Stages;
 using DataForge.Engine.Tests.Fakes;
 using Xunit;
 
@@ -208,6 +209,28 @@ public sealed class IncrementalBuildTests : IDisposable
         clean.Build();
         Assert.True(full.Succeeded);
         Assert.Equal(clean.Outputs(), _project.Outputs());
+    }
+
+    [Fact]
+    public void A_map_stage_reading_some_of_a_source_plans_only_its_changed_matching_files()
+    {
+        _project.WriteMany(30);
+        var stage = new DelegateStage(new StageDefinition("s1-header", 1, StageShape.Map, ["raw"])
+        {
+            InputPaths = new Dictionary<string, IReadOnlyList<string>> { ["raw"] = ["s1/**"] },
+        }, input => StageResult.Success(new StageOutput($"{input.Item.Hash.Short}.hdr", input.Item.ReadAllBytes())));
+        var pipeline = new Pipeline(_project.Pipeline().Sources, [stage]);
+        Assert.True(_project.Engine.Build(pipeline).Succeeded);
+
+        // One file the stage reads and one it does not: one action, one item made; the other 9 of s1 kept.
+        _project.WriteSource("s1/i004.txt", "S1", "changed");
+        _project.WriteSource("s0/i003.txt", "S0", "changed");
+        stage.ResetRuns();
+        var report = Assert.Single(_project.Engine.Build(pipeline).Stages);
+
+        Assert.Equal((10, 1, 9, 0), (report.Total, report.Executed, report.Cached, report.Failed));
+        Assert.Equal(1, report.ItemsMade);
+        Assert.Equal(1, stage.Runs);
     }
 
     private Pipeline HeaderOnly()
