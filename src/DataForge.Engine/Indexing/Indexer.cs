@@ -50,7 +50,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
 
         // Per walked file, in walk order (plain arrays: generic lists over this assembly's structs would run unoptimised code):
         // its stat-cache row (null when its path is new), the hash it has unless re-hashed, and how it was found.
-        var entries = fileSystem.Walk(source.Root) is List<FileEntry> list ? list.ToArray() : fileSystem.Walk(source.Root).ToArray();
+        var entries = fileSystem.Walk(source.Root).ToArray();
         var rows = new FileRecord?[entries.Length];
         var known = new ContentHash[entries.Length];
         var kinds = new Found[entries.Length];
