@@ -342,9 +342,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     {
         var origin = inputs.FirstOrDefault(x => x.Hash == o.Object && !x.Pending && x.SourceFile is not null);
         if (origin is not null && objects.Contains(o.Object)) origin = null;
-        // Output paths may be derived from content: the label never names them.
-        return new Item($"{stageId}:{slot}:{o.Path}", $"{stageId}#{o.Object.Short}", o.Path, o.Object, o.Size, o.Metadata,
-            origin is null ? actionKey : origin.Producer, origin?.SourceFile);
+        return Item.OfOutput(stageId, slot, o.Path, o.Object, o.Size, o.Metadata, origin is null ? actionKey : origin.Producer, origin?.SourceFile);
     }
 
     private SlotRecord Record(PlannedAction action, ContentHash definitionHash) => new(action.Key, _def.Version, definitionHash, action.InputsHash);

@@ -11,7 +11,8 @@ namespace DataForge.Engine.Planning;
 /// <para>
 /// A source file's item (<see cref="OfSource"/>) holds its <see cref="Indexing.SourceFile"/> and makes its
 /// identity, label and absolute path when asked: a first build of 100,000 files holds every item until its
-/// actions are done, and three strings each were about 50 MB of its peak memory.
+/// actions are done, and three strings each were about 50 MB of its peak memory. An action's output
+/// (<see cref="OfOutput"/>) likewise makes its identity and label from its stage, slot, path and hash.
 /// </para>
 /// </summary>
 internal sealed record Item
@@ -20,6 +21,8 @@ internal sealed record Item
     private readonly string? _label;
     private readonly string? _sourceFile;
     private readonly SourceFile? _source;
+    private readonly string? _stageId;
+    private readonly string? _slot;
 
     public Item(string identity, string label, string path, ContentHash hash, long size, ContentHash metadata, ContentHash? producer, string? sourceFile)
     {
@@ -44,12 +47,32 @@ internal sealed record Item
         Unchanged = file.Unchanged;
     }
 
+    private Item(ContentHash hash, string stageId, string slot, string path, long size, ContentHash metadata, ContentHash? producer, string? sourceFile)
+    {
+        _stageId = stageId;
+        _slot = slot;
+        _sourceFile = sourceFile;
+        Path = path;
+        Hash = hash;
+        Size = size;
+        Metadata = metadata;
+        Producer = producer;
+    }
+
     /// <summary>A source file's item: identity <c>source:ID/PATH</c>, label <c>ID:PATH</c>, read where the file is.</summary>
     public static Item OfSource(SourceFile file) => new(file);
 
-    public string Identity => _identity ?? $"source:{_source!.SourceId}/{_source.RelativePath}";
+    /// <summary>
+    /// An output of an action of stage <paramref name="stageId"/> in slot <paramref name="slot"/>: identity
+    /// <c>STAGE:SLOT:PATH</c>, label <c>STAGE#SHORTHASH</c> (output paths may be derived from content: the label never
+    /// names them), both made when asked.
+    /// </summary>
+    public static Item OfOutput(string stageId, string slot, string path, ContentHash hash, long size, ContentHash metadata, ContentHash? producer,
+        string? sourceFile) => new(hash, stageId, slot, path, size, metadata, producer, sourceFile);
 
-    public string Label => _label ?? $"{_source!.SourceId}:{_source.RelativePath}";
+    public string Identity => _identity ?? (_source is { } s ? $"source:{s.SourceId}/{s.RelativePath}" : $"{_stageId}:{_slot}:{Path}");
+
+    public string Label => _label ?? (_source is { } s ? $"{s.SourceId}:{s.RelativePath}" : $"{_stageId}#{Hash.Short}");
 
     public string Path { get; init; }
 

@@ -38,4 +38,19 @@ public sealed class ItemTests
         Assert.Equal(item.Label, action.Label);
         Assert.Equal(new Explanation("header", "raw:CT/series 1/0001.dcm", RunReason.NewInput), new Explanation("header", item.Label, RunReason.NewInput));
     }
+
+    [Fact]
+    public void An_output_item_names_itself_by_stage_slot_and_path_and_is_labelled_by_its_hash()
+    {
+        var hash = ContentHash.Of("output"u8);
+        var slot = ActionKeys.SlotOf("source:raw/a.dcm");
+
+        var item = Item.OfOutput("deidentify", slot, "series/1.2.3/a.dcm", hash, 6, CanonicalJson.EmptyObject.Hash, ContentHash.Of("key"u8), null);
+
+        // The identity names downstream slots; the label never names the path, which may be derived from content.
+        Assert.Equal($"deidentify:{slot}:series/1.2.3/a.dcm", item.Identity);
+        Assert.Equal($"deidentify#{hash.Short}", item.Label);
+        Assert.Null(item.SourceFile);
+        Assert.Equal(ContentHash.Of("key"u8), item.Producer);
+    }
 }
