@@ -44,32 +44,35 @@ internal sealed class PhaseClock
         var heap = GC.GetTotalMemory(forceFullCollection: false) >> 20;
         var live = _live ? $", live {GC.GetTotalMemory(forceFullCollection: true) >> 20} MB" : "";
         var rss = Environment.WorkingSet >> 20;
+        var status = StatusMegabytes();
         // Methods compiled at run time (not precompiled, or re-compiled by tiering) since the last mark, and the time it took.
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms; heap {heap} MB{live} (gc committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20} MB), rss {rss} MB ({ResidentSplit()}), peak {PeakResidentMegabytes()} MB; jit {jitted - _jitted} methods {(jitTime - _jitTime).TotalMilliseconds:0} ms; gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})"));
+            $"timing: {phase,-22} {ms,8:0.0} ms  (process {sinceStart:0} ms; heap {heap} MB{live} (gc committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20} MB), rss {rss} MB (anon {status.GetValueOrDefault("RssAnon", -1)}, file {status.GetValueOrDefault("RssFile", -1)}), peak {status.GetValueOrDefault("VmHWM", -1)} MB; jit {jitted - _jitted} methods {(jitTime - _jitTime).TotalMilliseconds:0} ms; gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})"));
         _jitted = jitted;
         _jitTime = jitTime;
         _watch.Restart();
     }
 
-    /// <summary>VmHWM of /proc/self/status (Linux), or -1.</summary>
-    private static long PeakResidentMegabytes() => StatusMegabytes("VmHWM");
-
-    /// <summary>The resident set's parts: anonymous memory (heaps, stacks) and mapped files (code, state.db's mapped pages).</summary>
-    private static string ResidentSplit() => $"anon {StatusMegabytes("RssAnon")}, file {StatusMegabytes("RssFile")}";
-
-    /// <summary>A "Name: N kB" line of /proc/self/status (Linux) in megabytes, or -1.</summary>
-    private static long StatusMegabytes(string name)
+    /// <summary>
+    /// The "Name: N kB" lines of /proc/self/status (Linux) in megabytes, read once per mark: VmHWM (peak resident set),
+    /// RssAnon (heaps, stacks) and RssFile (code, state.db's mapped pages). Empty elsewhere.
+    /// </summary>
+    private static Dictionary<string, long> StatusMegabytes()
     {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
         try
         {
             foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith(name + ":", StringComparison.Ordinal))
-                    return long.Parse(line[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) >> 10;
+            {
+                var colon = line.IndexOf(':');
+                if (colon > 0 && line.EndsWith(" kB", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan(colon + 1, line.Length - colon - 4).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kb))
+                    values[line[..colon]] = kb >> 10;
+            }
         }
         catch (IOException) { }
-        return -1;
+        return values;
     }
 }

@@ -24,6 +24,7 @@ public sealed class PathNames
     private const string ShardHeader = "dataforge-path-names 1";
     private const string IndexHeader = "dataforge-path-names 2";
     private const int ShardCount = 256;
+    private static readonly byte[] ShardHeaderUtf8 = Encoding.UTF8.GetBytes(ShardHeader);
 
     private readonly Shard[] _shards = new Shard[ShardCount];
     private readonly Func<ContentHash, byte[]?> _read;
@@ -141,15 +142,14 @@ public sealed class PathNames
         {
             // Every name in one object: parsed whole into the shards, all of them saved at the next change.
             var all = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (!ParseLines(root.AsSpan(first < 0 ? root.Length : first + 1), all)) all.Clear();
-            foreach (var (hash, path) in all)
+            // A line whose hash is not one (or any line not of the format): the object names nothing.
+            if (!ParseLines(root.AsSpan(first < 0 ? root.Length : first + 1), all) || !all.Keys.All(IsHash)) all.Clear();
+            foreach (var shard in names._shards)
             {
-                var shard = names.ShardOf(hash);
-                shard.Table ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                shard.Table[hash] = path;
+                shard.Table = new Dictionary<string, string>(StringComparer.Ordinal);
+                shard.Changed = true;
             }
-            foreach (var shard in names._shards) shard.Changed = true;
-            foreach (var shard in names._shards) shard.Table ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (hash, path) in all) names.ShardOf(hash).Table![hash] = path;
             return names;
         }
         if (header != IndexHeader) return null;
@@ -198,7 +198,7 @@ public sealed class PathNames
         {
             var bytes = _read(stored);
             var first = bytes is null ? -1 : bytes.AsSpan().IndexOf((byte)'\n');
-            if (bytes is not null && first >= 0 && bytes.AsSpan(0, first).SequenceEqual(Encoding.UTF8.GetBytes(ShardHeader)) && SortedLines(bytes.AsSpan(first + 1)))
+            if (bytes is not null && first >= 0 && bytes.AsSpan(0, first).SequenceEqual(ShardHeaderUtf8) && SortedLines(bytes.AsSpan(first + 1)))
             {
                 shard.Lines = bytes;
                 shard.LinesFrom = first + 1;

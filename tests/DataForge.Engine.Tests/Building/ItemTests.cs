@@ -20,7 +20,6 @@ public sealed class ItemTests
         Assert.Equal("source:raw/CT/series 1/0001.dcm", item.Identity);
         Assert.Equal("raw:CT/series 1/0001.dcm", item.Label);
         Assert.Equal("/data/raw/CT/series 1/0001.dcm", item.SourceFile);
-        Assert.Equal(ActionKeys.SlotOf("source:raw/CT/series 1/0001.dcm"), ActionKeys.SlotOf(item.Identity));
         Assert.Equal((File.RelativePath, File.Hash, 2048L, CanonicalJson.EmptyObject.Hash, (ContentHash?)null),
             (item.Path, item.Hash, item.Size, item.Metadata, item.Producer));
         Assert.Equal(File.Stat, item.SourceStat);
@@ -36,7 +35,12 @@ public sealed class ItemTests
         Assert.Equal("raw:CT/series 1/0001.dcm", item.Label);
         Assert.False(item.Unchanged);
         Assert.Equal(item.Label, action.Label);
-        Assert.Equal(new Explanation("header", "raw:CT/series 1/0001.dcm", RunReason.NewInput), new Explanation("header", item.Label, RunReason.NewInput));
+        // An explanation holding the item reads as, and equals, one given the label text.
+        var explanation = new Explanation("header", item, RunReason.NewInput);
+        Assert.Equal("raw:CT/series 1/0001.dcm", explanation.Item);
+        Assert.Equal(new Explanation("header", "raw:CT/series 1/0001.dcm", RunReason.NewInput), explanation);
+        Assert.Equal(new Explanation("header", "raw:CT/series 1/0001.dcm", RunReason.NewInput).GetHashCode(), explanation.GetHashCode());
+        Assert.NotEqual(new Explanation("header", "raw:CT/series 1/0001.dcm", RunReason.ChangedInput), explanation);
     }
 
     [Fact]

@@ -208,4 +208,16 @@ public sealed class PathNamesTests
         Assert.Null(saved.Find(PathNames.HashOf("headers/a.json")));
         Assert.Single(saved.StoredShards);
     }
+
+    [Fact]
+    public void A_first_format_object_with_a_line_that_is_not_a_hash_names_nothing()
+    {
+        var store = new Objects();
+        var root = store.Put(Encoding.UTF8.GetBytes($"dataforge-path-names 1\n{PathNames.HashOf("a.txt")}\ta.txt\n{new string('z', 64)}\tb.txt\n"));
+
+        var names = store.Load(root);
+
+        Assert.Null(names.Find(PathNames.HashOf("a.txt")));
+        Assert.Empty(store.Load(names.Save(store.Put)).StoredShards);
+    }
 }
