@@ -42,6 +42,13 @@ public static class Program
             if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error("manifest", e.Problems.Select(p => p.ToString())));
             return ExitCodes.Usage;
         }
+        catch (Projects.ProjectException e)
+        {
+            foreach (var line in e.Details) context.Console.Note(line);
+            context.Console.Problem("dataforge: " + e.Message);
+            if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error(e.IsUsage ? "usage" : "failed", [e.Message]));
+            return e.IsUsage ? ExitCodes.Usage : ExitCodes.Failed;
+        }
         catch (UserErrorException e)
         {
             context.Console.Problem("dataforge: " + e.Message);

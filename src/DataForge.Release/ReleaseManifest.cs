@@ -23,6 +23,12 @@ public sealed record ReleaseManifest
     /// <summary>SHA-256 of the dataforge.yaml bytes the release was built from.</summary>
     public required string ManifestSha256 { get; init; }
 
+    /// <summary>
+    /// Keyed fingerprint of the project secret that made the release (no secret in it); null when the
+    /// pipeline needs no secret, or in releases made before it was recorded.
+    /// </summary>
+    public string? SecretFingerprint { get; init; }
+
     /// <summary>The manifest's policy sections (deidentify, harmonise, ..., output layout), canonical JSON.</summary>
     public required JsonObject Policy { get; init; }
 

@@ -12,10 +12,11 @@ public static class ReleaseManifestBuilder
 {
     /// <summary>
     /// The manifest of a complete listing (<see cref="OutputListing.Complete"/>; the caller refuses
-    /// otherwise). <paramref name="manifestBytes"/>: the dataforge.yaml file as committed.
+    /// otherwise). <paramref name="manifestBytes"/>: the dataforge.yaml file as committed;
+    /// <paramref name="secretFingerprint"/>: the keyed fingerprint of the project secret, when the pipeline used one.
     /// </summary>
     public static ReleaseManifest Build(string version, string toolVersion, DataForgeManifest manifest, byte[] manifestBytes,
-        Pipeline pipeline, OutputListing listing, Func<ContentHash, byte[]?>? readObject = null)
+        Pipeline pipeline, OutputListing listing, Func<ContentHash, byte[]?>? readObject = null, string? secretFingerprint = null)
     {
         if (!listing.Complete) throw new ArgumentException("the listing is not complete", nameof(listing));
         var release = new ReleaseManifest
@@ -24,6 +25,7 @@ public static class ReleaseManifestBuilder
             Version = version,
             ToolVersion = toolVersion,
             ManifestSha256 = Convert.ToHexStringLower(SHA256.HashData(manifestBytes)),
+            SecretFingerprint = secretFingerprint,
             Policy = Policy(manifest, pipeline),
             Sources = listing.Sources
                 .Select(s => new ReleaseSource(s.SourceId, s.Hash.Hex, s.Size))

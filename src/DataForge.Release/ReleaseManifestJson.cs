@@ -35,6 +35,7 @@ public static class ReleaseManifestJson
             w.WriteString("version", m.Version);
             w.WriteString("tool_version", m.ToolVersion);
             w.WriteString("manifest_sha256", m.ManifestSha256);
+            if (m.SecretFingerprint is { } fingerprint) w.WriteString("secret_fingerprint", fingerprint);
             w.WritePropertyName("policy");
             WriteSorted(w, m.Policy);
             var counts = m.Counts;
@@ -106,6 +107,7 @@ public static class ReleaseManifestJson
                 Version = Req<string>(root, "version"),
                 ToolVersion = Req<string>(root, "tool_version"),
                 ManifestSha256 = Req<string>(root, "manifest_sha256"),
+                SecretFingerprint = root["secret_fingerprint"]?.GetValue<string>(),
                 Policy = root["policy"]?.AsObject().DeepClone().AsObject() ?? [],
                 Sources = (root["sources"]?.AsArray() ?? []).Select(s => new ReleaseSource(Req<string>(s!, "source"), Req<string>(s!, "sha256"), Req<long>(s!, "size"))).ToList(),
                 Files = (root["files"]?.AsArray() ?? []).Select(f => new ReleaseFile

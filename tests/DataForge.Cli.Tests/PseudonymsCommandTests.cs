@@ -69,7 +69,8 @@ public sealed class PseudonymsCommandTests : IDisposable
 
         var refused = CliRunner.Run(_dir.Path, wrong, "pseudonyms", "lookup", "SYN100000", "--issuer", "SYNTHETIC GENERAL");
         Assert.Equal(2, refused.ExitCode);
-        Assert.Contains("written under another secret", refused.Error);
+        // The store records the fingerprint of the secret that made it: another one is refused before the vault is read.
+        Assert.Contains("is not the one that made the store", refused.Error);
         Assert.DoesNotContain("   at ", refused.Error);
         var missing = CliRunner.Run(_dir.Path, "pseudonyms", "export");
         Assert.Equal(2, missing.ExitCode);
@@ -83,13 +84,16 @@ public sealed class PseudonymsCommandTests : IDisposable
         Assert.Equal(2, tampered.ExitCode);
         Assert.Contains("altered or damaged", tampered.Error);
         Assert.DoesNotContain("   at ", tampered.Error);
-        // A build never overwrites a vault it cannot open: one with nothing new leaves it alone, one with
-        // a new patient stops with the reason.
-        Assert.Equal(0, CliRunner.Run(_dir.Path, right, "build").ExitCode);
+        // A build never overwrites a vault it cannot open, and never passes over one in silence: with
+        // nothing new, and with a new patient, it fails (exit 1) with the reason and the way out.
+        var nothingNew = CliRunner.Run(_dir.Path, right, "build");
+        Assert.Equal(1, nothingNew.ExitCode);
+        Assert.Contains("altered or damaged", nothingNew.Error);
+        Assert.Contains("pseudonyms repair", nothingNew.Error);
         Assert.Equal(bytes, File.ReadAllBytes(vault));
         SynthWriter.Write(_dir.Combine("raw"), new SynthOptions { Patients = 3, Slices = 2, Matrix = 16 });
         var build = CliRunner.Run(_dir.Path, right, "build");
-        Assert.Equal(2, build.ExitCode);
+        Assert.Equal(1, build.ExitCode);
         Assert.Contains("altered or damaged", build.Error);
         Assert.Equal(bytes, File.ReadAllBytes(vault));
     }

@@ -168,7 +168,7 @@ public sealed class ReleaseCommandTests
         Assert.Contains("files: 12 matched, 1 differing, 0 missing, 0 extra", bad.Out);
         Assert.Contains($"differs: {expected}", bad.Out);
         var relative = Path.GetRelativePath(p.Combine("raw"), victim).Replace('\\', '/');
-        Assert.Contains($"missing source: raw {ItemReference.Of($"raw:{relative}")}", bad.Out);
+        Assert.Contains($"changed source: raw {ItemReference.Of($"raw:{relative}")}", bad.Out);
         Assert.DoesNotContain(relative.Split('/')[0], bad.Out + bad.Error);
         Assert.Contains("NOT verified", bad.Out);
         var sourcesOnly = JsonDocument.Parse(p.Run("verify", "v1", "--sources-only", "--json").AssertExit(1).Out).RootElement;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DataForge.Cli.Output;
 using DataForge.Engine.Building;
+using DataForge.Projects;
 using Spectre.Console;
 
 namespace DataForge.Cli.Commands;
@@ -16,6 +17,10 @@ public static class BuildCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Actions run at once (default: the number of cores)." };
         var noWait = new Option<bool>("--no-wait") { Description = "Fail at once if another build holds the store's lock, instead of waiting." };
         var json = ManifestArguments.JsonOption("the build report");
+        var newSecret = new Option<bool>("--new-secret")
+        {
+            Description = "Build with a project secret other than the one that made the store and the releases (or create one where they exist): every pseudonym, UID and date shift changes.",
+        };
         var command = new Command("build", """
             Build the dataset: index the sources (only files whose size, mtime or inode changed are
             re-hashed), then run each stage's actions whose inputs, config or implementation changed;
@@ -30,20 +35,21 @@ public static class BuildCommand
         command.Options.Add(jobs);
         command.Options.Add(noWait);
         command.Options.Add(json);
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(jobs), parse.GetValue(noWait), parse.GetValue(json)));
+        command.Options.Add(newSecret);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(jobs), parse.GetValue(noWait), parse.GetValue(json), parse.GetValue(newSecret)));
         return command;
     }
 
-    private static int Run(CliContext context, string file, int jobs, bool noWait, bool json)
+    private static int Run(CliContext context, string file, int jobs, bool noWait, bool json, bool newSecret)
     {
         if (jobs < 0) throw new UserErrorException("build: --jobs must be 1 or more (or 0 for all cores)");
-        var setup = EngineSetup.Load(context, file);
-        var options = setup.Options(context, jobs, noWait);
-        BuildResult result;
+        var project = ProjectArguments.Open(context, file, writes: true, allowNewSecret: newSecret);
+        var options = ProjectArguments.Engine(context, jobs, noWait);
+        ProjectBuildResult built;
         if (context.Console.Interactive && !json)
         {
             // On a terminal, a progress bar per stage while the engine works; plain lines otherwise.
-            BuildResult? done = null;
+            ProjectBuildResult? done = null;
             context.Console.Ansi.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(progress =>
@@ -62,14 +68,15 @@ public static class BuildCommand
                             }
                         },
                     };
-                    done = setup.Engine.Build(setup.Pipeline, withBars);
+                    done = project.Build(withBars);
                 });
-            result = done!;
+            built = done!;
         }
         else
         {
-            result = setup.Engine.Build(setup.Pipeline, options);
+            built = project.Build(options);
         }
+        var result = built.Build;
         if (result.Outcome == BuildOutcome.LockBusy)
         {
             var message = $"another build holds the store's lock ({result.LockHolder}); run again when it ends, or without --no-wait to wait";
@@ -77,30 +84,35 @@ public static class BuildCommand
             context.Console.Problem("dataforge: " + message);
             return ExitCodes.Failed;
         }
-        Quarantine.Write(setup.Engine.Layout, result.Failures);
-        VaultWiring.AfterBuild(context, setup, result, json);
-        if (setup.Manifest.Deidentify is null && setup.Manifest.Curate is null && !json)
+        if (!json) foreach (var note in built.Notes) context.Console.Note(note);
+        var manifest = project.Manifest;
+        var layout = project.Zone.Layout;
+        if (manifest.Deidentify is null && manifest.Curate is null && !json)
             context.Console.Note("note: the manifest has no deidentify: section, so nothing is published to the output folder (sources are only indexed and checked)");
         if (json)
         {
             var document = ToJson(result);
-            if (setup.Manifest.Curate is not null && CurationSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } curation) document["curation"] = curation;
-            if (setup.Manifest.Splits is not null && SplitsSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } splits) document["splits"] = splits;
-            if (setup.Manifest.Output.Layout is "nnunet" or "monai" && LayoutSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } layout) document["layout"] = layout;
+            document["succeeded"] = built.Succeeded;
+            document["problems"] = new JsonArray(built.Problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray());
+            if (manifest.Curate is not null && CurationSummary.ToJson(layout.OutputRoot) is { } curation) document["curation"] = curation;
+            if (manifest.Splits is not null && SplitsSummary.ToJson(layout.OutputRoot) is { } splits) document["splits"] = splits;
+            if (manifest.Output.Layout is "nnunet" or "monai" && LayoutSummary.ToJson(layout.OutputRoot) is { } summary) document["layout"] = summary;
             JsonOutput.Write(context.Console, document);
+            foreach (var problem in built.Problems) context.Console.Problem("dataforge: " + problem);
         }
         else
         {
-            Render(context, result, setup.Engine.Layout);
-            if (setup.Manifest.Curate is not null) CurationSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
-            if (setup.Manifest.Splits is not null) SplitsSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
-            if (setup.Manifest.Output.Layout is "nnunet" or "monai") LayoutSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
+            Render(context, built, project.Zone);
+            if (manifest.Curate is not null) CurationSummary.Write(context.Console, layout.OutputRoot);
+            if (manifest.Splits is not null) SplitsSummary.Write(context.Console, layout.OutputRoot);
+            if (manifest.Output.Layout is "nnunet" or "monai") LayoutSummary.Write(context.Console, layout.OutputRoot);
         }
-        return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+        return built.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    private static void Render(CliContext context, BuildResult result, Engine.Store.StoreLayout layout)
+    private static void Render(CliContext context, ProjectBuildResult built, PrivateZone zone)
     {
+        var result = built.Build;
         foreach (var notice in result.Notices) context.Console.Note(notice);
         var index = result.Index;
         var mb = (index.BytesHashed / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
@@ -121,10 +133,15 @@ public static class BuildCommand
         context.Console.Out.WriteLine($"output: {result.Output.Written} written, {result.Output.Kept} kept, {result.Output.Removed} removed");
         foreach (var f in result.Failures)
             context.Console.Problem($"{f.StageId}: item {ItemReference.Of(f.Item)}: {f.Reason}");
+        foreach (var problem in built.Problems) context.Console.Problem("dataforge: " + problem);
         if (result.Failures.Count > 0)
         {
             context.Console.Problem($"build finished with {result.Failures.Count} failed item{(result.Failures.Count == 1 ? "" : "s")}; " +
-                                    $"their paths are listed in {Path.GetRelativePath(layout.ProjectRoot, Quarantine.PathIn(layout))} (private)");
+                                    $"their paths are listed in {zone.Show(zone.Quarantine)} (private)");
+        }
+        else if (built.Problems.Count > 0)
+        {
+            context.Console.Problem("build finished, but with the problem above");
         }
         else
         {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using DataForge.Cli.Output;
 using DataForge.Release;
 
+using DataForge.Projects;
+
 namespace DataForge.Cli.Commands;
 
 /// <summary><c>dataforge diff A B</c>: what changed between two releases (or a release and the current build).</summary>
@@ -46,7 +48,7 @@ public static class DiffCommand
         ReleaseManifest Resolve(string name)
         {
             if (name != "HEAD") return ReleaseSupport.Find(repo, manifest, name).Manifest;
-            return current ??= ReleaseSupport.Current(context, EngineSetup.Load(context, file, readOnly: true), "HEAD", jobs: 0).Manifest;
+            return current ??= Project.Open(manifest, ProjectArguments.Options(context)).CurrentRelease("HEAD", ReleaseSupport.ToolVersion, ProjectArguments.Engine(context, 0)).Manifest;
         }
         var diff = ReleaseDiff.Compare(from, Resolve(from), to, Resolve(to));
         if (json) JsonOutput.Write(context.Console, ReleaseDiffFormat.ToJson(diff));

@@ -45,7 +45,7 @@ public static class ExportCommand
             throw new UserErrorException($"{dir} is not empty; export into an empty or new folder");
         if (File.Exists(target)) throw new UserErrorException($"{dir} is a file; export into a folder");
 
-        var layout = Stages.PipelineFactory.Layout(manifest);
+        var layout = Projects.Project.ZoneOf(manifest).Layout;
         var objects = new ObjectStore(new PhysicalFileSystem(), layout.Objects);
         var missing = release.Files.Where(f => !objects.Contains(ContentHash.Parse(f.Sha256))).ToList();
         if (missing.Count > 0)

@@ -28,8 +28,8 @@ public static class GcCommand
 
     private static int Run(CliContext context, string file, bool json)
     {
-        var setup = EngineSetup.Load(context, file);
-        var result = setup.Engine.CollectGarbage(setup.Options(context, 0, noWait: false));
+        var project = ProjectArguments.Open(context, file, writes: true);
+        var result = project.Engine.CollectGarbage(ProjectArguments.Engine(context, 0));
         if (result.Outcome == BuildOutcome.LockBusy)
         {
             context.Console.Problem("dataforge: another build holds the store's lock; run gc when it ends");

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using DataForge.Stages;
-using DataForge.Stages.Deidentify;
 
 namespace DataForge.Cli.Commands;
 
@@ -27,6 +24,7 @@ public static class PseudonymsCommand
             """);
         command.Subcommands.Add(Lookup(context));
         command.Subcommands.Add(Export(context));
+        command.Subcommands.Add(Repair(context));
         return command;
     }
 
@@ -48,7 +46,7 @@ public static class PseudonymsCommand
         command.Options.Add(issuer);
         command.SetAction(parse =>
         {
-            var vault = OpenVault(context, parse.GetValue(file)!);
+            var vault = OpenProject(context, parse.GetValue(file)!).Vault!.Open();
             var text = parse.GetValue(value)!.Trim();
             if (vault.FindByPseudonym(text) is { } match)
             {
@@ -81,11 +79,11 @@ public static class PseudonymsCommand
         command.Arguments.Add(target);
         command.SetAction(parse =>
         {
-            var manifestFile = parse.GetValue(file)!;
-            var vault = OpenVault(context, manifestFile);
-            var layout = PipelineFactory.Layout(ManifestArguments.LoadOrFail(context, manifestFile));
+            var project = OpenProject(context, parse.GetValue(file)!);
+            var vault = project.Vault!.Open();
+            var layout = project.Zone.Layout;
             var given = parse.GetValue(target)!;
-            var path = given.Length == 0 ? Path.Combine(layout.StateRoot, "pseudonyms.csv") : context.Resolve(given);
+            var path = given.Length == 0 ? project.Zone.PseudonymsCsv : context.Resolve(given);
             var output = Path.TrimEndingDirectorySeparator(layout.OutputRoot) + Path.DirectorySeparatorChar;
             if (path.StartsWith(output, StringComparison.Ordinal))
                 throw new UserErrorException("the re-identification table may not be written into the output folder, which is shared");
@@ -108,25 +106,46 @@ public static class PseudonymsCommand
         return command;
     }
 
-    /// <summary>The vault, opened with the project secret; every way this can fail is a plain error with exit 2.</summary>
-    private static PseudonymVault OpenVault(CliContext context, string file)
+    private static Command Repair(CliContext context)
+    {
+        var file = ManifestArguments.FileOption();
+        var command = new Command("repair", """
+            Rebuild .dataforge/vault.bin from the sealed identities the store keeps (the current build's
+            de-identified instances and volumes, and every release's), when the vault is damaged, truncated
+            or was written under another secret. The vault that does not open is moved aside, not deleted.
+            It cannot bring back patients whose instances are in neither (gone from the sources and from
+            every release, then removed by gc), nor names or birth dates seen only in those.
+
+            Example:
+              dataforge pseudonyms repair
+            """);
+        command.Options.Add(file);
+        command.SetAction(parse =>
+        {
+            var project = OpenProject(context, parse.GetValue(file)!);
+            var result = project.Vault!.Repair();
+            if (result.MovedTo is not null) context.Console.Note($"moved the vault that did not open to {project.Zone.Show(result.MovedTo)}");
+            context.Console.Out.WriteLine($"vault rebuilt: {result.Patients} patient{(result.Patients == 1 ? "" : "s")} from the store's sealed identities ({project.Zone.Show(project.Zone.Vault)})");
+            if (result.Unopened > 0)
+            {
+                context.Console.Problem($"{result.Unopened} sealed identit{(result.Unopened == 1 ? "y" : "ies")} in the store did not open under the project secret " +
+                                        "(made under another secret): those patients are not in the vault");
+                return ExitCodes.Failed;
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The project with its real secret and a vault; every way this can fail is a plain error with exit 2.</summary>
+    private static Projects.Project OpenProject(CliContext context, string file)
     {
         var manifest = ManifestArguments.LoadOrFail(context, file);
         if (manifest.Deidentify is null) throw new UserErrorException("the manifest has no deidentify: section, so there are no pseudonyms");
-        var policy = DeidPolicy.From(JsonDocument.Parse(manifest.Deidentify.ToJsonString()).RootElement);
-        if (policy.Anonymise)
+        var project = Projects.Project.Open(manifest, ProjectArguments.Options(context, requiresSecret: true));
+        if (project.Vault is not { Kept: true })
             throw new UserErrorException("deidentify.mode is anonymise: no vault is kept, so no pseudonym can be traced back to a patient");
-        var layout = PipelineFactory.Layout(manifest);
-        byte[] secret;
-        try { secret = ProjectSecret.Resolve(manifest, layout, context.Environment, out _, create: false); }
-        catch (InvalidOperationException e) { throw new UserErrorException(e.Message); }
-        try
-        {
-            return PseudonymVault.Load(VaultKeeper.PathIn(layout), new KeyedIdentity(secret))
-                   ?? throw new UserErrorException($"there is no vault yet (.dataforge/{PseudonymVault.FileName}); run 'dataforge build' first");
-        }
-        catch (VaultException e) { throw new UserErrorException(e.Message); }
-        catch (IOException e) { throw new UserErrorException($"cannot read .dataforge/{PseudonymVault.FileName}: {e.Message}"); }
+        return project;
     }
 
     private static string Csv(string value) =>

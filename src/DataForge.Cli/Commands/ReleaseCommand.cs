@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DataForge.Cli.Output;
 using DataForge.Engine.Hashing;
+using DataForge.Projects;
 using DataForge.Release;
 
 namespace DataForge.Cli.Commands;
@@ -39,8 +40,8 @@ public static class ReleaseCommand
     private static int Run(CliContext context, string version, string? message, string file, bool json)
     {
         ReleaseSupport.CheckVersion(version);
-        var setup = EngineSetup.Load(context, file, readOnly: true);
-        var manifest = setup.Manifest;
+        var project = ProjectArguments.Open(context, file);
+        var manifest = project.Manifest;
         using var repo = ReleaseSupport.OpenRepository(manifest);
         var tag = ReleaseSupport.TagOf(manifest, version);
         if (repo.TagExists(tag)) throw new UserErrorException($"tag '{tag}' exists already; choose another version");
@@ -50,7 +51,7 @@ public static class ReleaseCommand
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             throw new UserErrorException($"releases/{version}/ exists already (from an unfinished release?); remove it or choose another version");
 
-        var (release, listing) = ReleaseSupport.Current(context, setup, version, jobs: 0);
+        var (release, listing) = project.CurrentRelease(version, ReleaseSupport.ToolVersion, ProjectArguments.Engine(context, 0));
 
         Directory.CreateDirectory(folder);
         var paths = new List<string> { ReleaseRepository.ManifestPath(version) };
@@ -66,7 +67,7 @@ public static class ReleaseCommand
         var root = "release:" + version;
         try
         {
-            setup.Engine.SetRoot(root, listing.Outputs.SelectMany(o => new[] { o.Object, o.Metadata }));
+            project.Engine.SetRoot(root, listing.Outputs.SelectMany(o => new[] { o.Object, o.Metadata }));
         }
         catch (InvalidOperationException)
         {
@@ -83,10 +84,10 @@ public static class ReleaseCommand
         {
             // Nothing was committed: leave no half release behind.
             Directory.Delete(folder, recursive: true);
-            setup.Engine.RemoveRoot(root);
+            project.Engine.RemoveRoot(root);
             throw;
         }
-        ReleaseSupport.WriteSourceIndex(setup, version, listing);
+        ReleaseSources.Write(project.Zone, version, listing);
 
         var counts = release.Counts;
         if (json)

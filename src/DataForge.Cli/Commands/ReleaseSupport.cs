@@ -1,8 +1,4 @@
-using DataForge.Engine.FileSystem;
-using DataForge.Engine.Store;
 using System.Text.RegularExpressions;
-using DataForge.Cli.Output;
-using DataForge.Engine.Building;
 using DataForge.Manifest.Model;
 using DataForge.Release;
 
@@ -62,54 +58,6 @@ public static partial class ReleaseSupport
             throw new UserErrorException($"no release '{versionOrTag}' ({known})");
         }
         return (found, Guard(() => ReleaseManifestJson.Parse(found.ManifestJson, $"{found.Tag}:{ReleaseRepository.ManifestPath(found.Version)}")));
-    }
-
-    /// <summary>
-    /// The release manifest of the current build, or a failure (exit 1) saying why there is none:
-    /// work pending (status), items that failed, or outputs out of place.
-    /// </summary>
-    public static (ReleaseManifest Manifest, OutputListing Listing) Current(CliContext context, EngineSetup setup, string version, int jobs)
-    {
-        var options = setup.Options(context, jobs, noWait: false);
-        var status = setup.Engine.Status(setup.Pipeline, options);
-        var listing = setup.Engine.ListOutputs(setup.Pipeline, options);
-        if (!status.UpToDate || !listing.Complete || !listing.LastBuildSucceeded)
-        {
-            foreach (var problem in listing.Problems) context.Console.Note("  " + problem);
-            var why = !listing.LastBuildSucceeded && status.UpToDate ? "the last build had failures" : "the build is not up to date or has failed items";
-            throw new UserErrorException($"{why}; run 'dataforge build' until it succeeds (see 'dataforge status')", ExitCodes.Failed);
-        }
-        var bytes = File.ReadAllBytes(Path.GetFullPath(setup.Manifest.FilePath, setup.Manifest.BaseDirectory));
-        var objects = new ObjectStore(new PhysicalFileSystem(), setup.Engine.Layout.Objects);
-        return (ReleaseManifestBuilder.Build(version, ToolVersion, setup.Manifest, bytes, setup.Pipeline, listing, objects.TryRead), listing);
-    }
-
-    /// <summary>Private map from source content to its path, kept in .dataforge/releases/ so verify can name a missing source.</summary>
-    public static string SourceIndexPath(EngineSetup setup, string version) =>
-        Path.Combine(setup.Engine.Layout.StateRoot, "releases", version + ".sources.tsv");
-
-    public static void WriteSourceIndex(EngineSetup setup, string version, OutputListing listing)
-    {
-        var path = SourceIndexPath(setup, version);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var lines = new List<string> { "sha256\tsource\treference\tpath" };
-        lines.AddRange(listing.Sources.Select(s => $"{s.Hash.Hex}\t{s.SourceId}\t{ItemReference.Of($"{s.SourceId}:{s.RelativePath}")}\t{s.RelativePath.Replace('\t', ' ')}"));
-        File.WriteAllLines(path, lines);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-    }
-
-    /// <summary>sha256 -> item reference of the source file the release read (empty when the private index is gone).</summary>
-    public static Dictionary<string, string> ReadSourceIndex(EngineSetup setup, string version)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        var path = SourceIndexPath(setup, version);
-        if (!File.Exists(path)) return map;
-        foreach (var line in File.ReadLines(path).Skip(1))
-        {
-            var parts = line.Split('\t');
-            if (parts.Length >= 3) map.TryAdd(parts[0], parts[2]);
-        }
-        return map;
     }
 
     /// <summary>Bytes as a short human figure.</summary>

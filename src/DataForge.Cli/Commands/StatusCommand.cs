@@ -29,8 +29,9 @@ public static class StatusCommand
 
     private static int Run(CliContext context, string file, bool verbose, bool json)
     {
-        var setup = EngineSetup.Load(context, file, readOnly: true);
-        var status = setup.Engine.Status(setup.Pipeline, setup.Options(context, 0, noWait: false));
+        var project = ProjectArguments.Open(context, file);
+        var (status, problems) = project.Status(ProjectArguments.Engine(context, 0));
+        foreach (var problem in problems) context.Console.Problem("dataforge: " + problem);
         var byStage = status.WouldRun.GroupBy(e => e.StageId).ToDictionary(g => g.Key, g => g.ToList());
         if (json)
         {
@@ -63,6 +64,7 @@ public static class StatusCommand
                 ["stages"] = stages,
                 ["outputs_to_restore"] = status.OutputsToRestore,
                 ["outputs_to_remove"] = status.OutputsToRemove,
+                ["problems"] = new JsonArray(problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()),
             });
             return ExitCodes.Success;
         }

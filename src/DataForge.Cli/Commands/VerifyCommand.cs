@@ -1,16 +1,11 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using DataForge.Cli.Output;
-using DataForge.Engine;
-using DataForge.Engine.Building;
-using DataForge.Engine.Store;
-using DataForge.Release;
-using DataForge.Stages;
+using DataForge.Projects;
 
 namespace DataForge.Cli.Commands;
 
-/// <summary><c>dataforge verify [VERSION]</c>: rebuilds a release from the sources in a fresh store and compares every byte.</summary>
+/// <summary><c>dataforge verify [VERSION]</c>: rebuilds a release from the inputs it recorded in a fresh store and compares every byte.</summary>
 public static class VerifyCommand
 {
     /// <summary>How many paths the text output lists per kind of mismatch (--json lists all).</summary>
@@ -19,16 +14,17 @@ public static class VerifyCommand
     public static Command Create(CliContext context)
     {
         var version = new Argument<string?>("VERSION") { Description = "The release to verify (default: the latest).", Arity = ArgumentArity.ZeroOrOne };
-        var sourcesOnly = new Option<bool>("--sources-only") { Description = "Only check that the current sources still hash to what the release read." };
+        var sourcesOnly = new Option<bool>("--sources-only") { Description = "Only check that the source files the release read are still there, unchanged." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Actions run at once in the rebuild (default: the number of cores)." };
         var file = ManifestArguments.FileOption();
         var json = ManifestArguments.JsonOption("the verification");
         var command = new Command("verify", """
-            Prove a release rebuilds bit for bit: check out its manifest file from the release's tag,
-            build it from the current sources into a fresh temporary store with the project secret, and
-            compare every output's SHA-256 with the release manifest. Prints matched, differing, missing
-            and extra files; a source file the release read that is no longer there is named by its item
-            reference. Exit code 0 only when every file matches, 1 otherwise, 2 for an unknown version.
+            Prove a release rebuilds bit for bit: take its manifest file from the release's tag, build it
+            with the project secret into a fresh temporary store from exactly the source files the release
+            recorded (files added to the sources since are not read), and compare every output's SHA-256
+            with the release manifest. Prints matched, differing, missing and extra files; a source file
+            the release read that changed or is gone is named by its item reference. Exit code 0 only when
+            every file matches, 1 otherwise, 2 for an unknown version or a secret other than the release's.
 
             Example:
               dataforge verify v1.0
@@ -45,126 +41,81 @@ public static class VerifyCommand
     private static int Run(CliContext context, string? version, bool sourcesOnly, int jobs, string file, bool json)
     {
         if (jobs < 0) throw new UserErrorException("verify: --jobs must be 1 or more (or 0 for all cores)");
-        var setup = EngineSetup.Load(context, file, readOnly: true);
-        using var repo = ReleaseSupport.OpenRepository(setup.Manifest);
+        var current = ManifestArguments.LoadOrFail(context, file);
+        using var repo = ReleaseSupport.OpenRepository(current);
         if (version is null)
         {
-            var all = ReleaseSupport.Guard(() => repo.Releases(setup.Manifest.Release.TagPrefix));
+            var all = ReleaseSupport.Guard(() => repo.Releases(current.Release.TagPrefix));
             version = all.Count > 0 ? all[^1].Version : throw new UserErrorException("there are no releases yet to verify");
         }
-        var (tag, release) = ReleaseSupport.Find(repo, setup.Manifest, version);
+        var (tag, release) = ReleaseSupport.Find(repo, current, version);
 
-        // The pipeline exactly as released: the manifest file from the tag, paths resolved in the project folder.
-        var manifestName = ReleaseSupport.ManifestFileName(setup.Manifest);
+        // The manifest exactly as released: the file from the tag, paths resolved in the project folder.
+        var manifestName = ReleaseSupport.ManifestFileName(current);
         var text = ReleaseSupport.Guard(() => repo.ReadAt(tag.Tag, manifestName))
             ?? throw new UserErrorException($"release {tag.Version} has no {manifestName} in its commit");
-        var loaded = context.Loader.LoadText(text, $"{tag.Tag}:{manifestName}", setup.Manifest.BaseDirectory);
+        var loaded = context.Loader.LoadText(text, $"{tag.Tag}:{manifestName}", current.BaseDirectory);
         if (!loaded.Succeeded)
         {
             foreach (var problem in loaded.Problems) context.Console.Problem(problem.ToString());
             throw new ManifestRejectedException(loaded.Problems);
         }
-        var manifest = loaded.Manifest!;
-        byte[]? secret = null;
-        if (PipelineFactory.NeedsSecret(manifest))
-        {
-            try
-            {
-                secret = ProjectSecret.Resolve(manifest, setup.Engine.Layout, context.Environment, out _, create: false);
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new UserErrorException(e.Message);
-            }
-        }
-        var pipeline = PipelineFactory.Create(manifest, secret);
-        var options = setup.Options(context, jobs, noWait: false);
+        var options = ProjectArguments.Options(context);
+        var project = Project.Open(current, options with { RequiresSecret = true });
+        var result = ReleaseVerification.Run(project, loaded.Manifest!, release, options, ProjectArguments.Engine(context, jobs), sourcesOnly);
 
-        // Sources: what the release read against what is there now (the project's stat cache spares re-hashing).
-        var now = setup.Engine.ListOutputs(pipeline, options).Sources.Select(s => (s.SourceId, s.Hash.Hex)).ToHashSet();
-        var missingSources = release.Sources.Where(s => !now.Contains((s.Source, s.Sha256))).ToList();
-        var references = ReleaseSupport.ReadSourceIndex(setup, tag.Version);
-        string Name(ReleaseSource s) => $"{s.Source} {references.GetValueOrDefault(s.Sha256, "(reference unknown)")} sha256 {s.Sha256[..12]}";
-
-        var result = new JsonObject
+        if (json)
         {
-            ["version"] = tag.Version,
-            ["tag"] = tag.Tag,
-            ["sources"] = new JsonObject
+            var document = new JsonObject
             {
-                ["released"] = release.Sources.Count,
-                ["missing"] = new JsonArray(missingSources.Select(s => (JsonNode)new JsonObject
+                ["version"] = tag.Version,
+                ["tag"] = tag.Tag,
+                ["sources"] = new JsonObject
                 {
-                    ["source"] = s.Source, ["sha256"] = s.Sha256, ["reference"] = references.GetValueOrDefault(s.Sha256),
-                }).ToArray()),
-            },
-        };
-        var ok = missingSources.Count == 0;
-        if (!json)
-        {
-            context.Console.Out.WriteLine($"sources: {release.Sources.Count - missingSources.Count} of {release.Sources.Count} as released");
-            foreach (var s in missingSources) context.Console.Out.WriteLine($"  missing source: {Name(s)}");
-            if (missingSources.Count > 0 && references.Count > 0)
-                context.Console.Out.WriteLine($"  (their paths are in {Path.GetRelativePath(setup.Manifest.BaseDirectory, ReleaseSupport.SourceIndexPath(setup, tag.Version))}, private)");
-        }
-
-        if (!sourcesOnly)
-        {
-            var (matched, differing, missing, extra, failures) = Rebuild(pipeline, options, release);
-            ok &= differing.Count == 0 && missing.Count == 0 && extra.Count == 0;
-            result["files"] = new JsonObject
-            {
-                ["released"] = release.Files.Count,
-                ["matched"] = matched,
-                ["differing"] = new JsonArray(differing.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()),
-                ["missing"] = new JsonArray(missing.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()),
-                ["extra"] = new JsonArray(extra.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()),
-                ["failed_items"] = failures,
+                    ["released"] = result.SourcesReleased,
+                    ["missing"] = new JsonArray(result.MissingSources.Select(m => (JsonNode)new JsonObject
+                    {
+                        ["source"] = m.Source.Source, ["sha256"] = m.Source.Sha256, ["reference"] = m.Reference, ["changed"] = m.Changed,
+                    }).ToArray()),
+                },
             };
-            if (!json)
-            {
-                context.Console.Out.WriteLine($"files: {matched} matched, {differing.Count} differing, {missing.Count} missing, {extra.Count} extra (of {release.Files.Count} released)");
-                if (failures > 0) context.Console.Out.WriteLine($"  {failures} item(s) failed in the rebuild");
-                foreach (var (label, paths) in new[] { ("differs", differing), ("missing", missing), ("extra", extra) })
+            if (result.Rebuilt)
+                document["files"] = new JsonObject
                 {
-                    foreach (var p in paths.Take(ListLimit)) context.Console.Out.WriteLine($"  {label}: {p}");
-                    if (paths.Count > ListLimit) context.Console.Out.WriteLine($"  ... and {paths.Count - ListLimit} more {label}");
-                }
+                    ["released"] = result.FilesReleased,
+                    ["matched"] = result.Matched,
+                    ["differing"] = Strings(result.Differing),
+                    ["missing"] = Strings(result.Missing),
+                    ["extra"] = Strings(result.Extra),
+                    ["failed_items"] = result.FailedItems,
+                    ["same_actions"] = result.SameActions,
+                };
+            document["verified"] = result.Verified;
+            JsonOutput.Write(context.Console, document);
+            return result.Verified ? ExitCodes.Success : ExitCodes.Failed;
+        }
+
+        var output = context.Console.Out;
+        output.WriteLine($"sources: {result.SourcesReleased - result.MissingSources.Count} of {result.SourcesReleased} as released (files added since are not read)");
+        foreach (var m in result.MissingSources)
+            output.WriteLine($"  {(m.Changed ? "changed" : "missing")} source: {m.Source.Source} {m.Reference ?? "(reference unknown)"} sha256 {m.Source.Sha256[..12]}");
+        if (result.MissingSources.Any(m => m.Reference is not null))
+            output.WriteLine($"  (their paths are in {project.Zone.Show(project.Zone.ReleaseSources(tag.Version))}, private)");
+        if (result.Rebuilt)
+        {
+            output.WriteLine($"files: {result.Matched} matched, {result.Differing.Count} differing, {result.Missing.Count} missing, {result.Extra.Count} extra (of {result.FilesReleased} released)");
+            if (result.FailedItems > 0) output.WriteLine($"  {result.FailedItems} item(s) failed in the rebuild");
+            foreach (var (label, paths) in new[] { ("differs", result.Differing), ("missing", result.Missing), ("extra", result.Extra) })
+            {
+                foreach (var p in paths.Take(ListLimit)) output.WriteLine($"  {label}: {p}");
+                if (paths.Count > ListLimit) output.WriteLine($"  ... and {paths.Count - ListLimit} more {label}");
             }
         }
-        result["verified"] = ok;
-        if (json) JsonOutput.Write(context.Console, result);
-        else context.Console.Out.WriteLine(ok ? $"verified: {tag.Version} {(sourcesOnly ? "sources are as released" : "rebuilds bit for bit")}" : $"NOT verified: {tag.Version} does not rebuild as released");
-        return ok ? ExitCodes.Success : ExitCodes.Failed;
+        output.WriteLine(result.Verified
+            ? $"verified: {tag.Version} {(sourcesOnly ? "sources are as released" : "rebuilds bit for bit")}"
+            : $"NOT verified: {tag.Version} does not rebuild as released");
+        return result.Verified ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    /// <summary>Builds the pipeline into a fresh private temporary store and compares the SHA-256 of each output file read back from disk.</summary>
-    private static (int Matched, List<string> Differing, List<string> Missing, List<string> Extra, int Failures) Rebuild(
-        Pipeline pipeline, BuildOptions options, ReleaseManifest release)
-    {
-        var temp = Directory.CreateTempSubdirectory("dataforge-verify-");
-        try
-        {
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var layout = new StoreLayout(temp.FullName, Path.Combine(temp.FullName, "out"));
-            var build = new BuildEngine(layout).Build(pipeline, options with { OnProgress = null });
-            var rebuilt = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (Directory.Exists(layout.OutputRoot))
-                foreach (var path in Directory.EnumerateFiles(layout.OutputRoot, "*", SearchOption.AllDirectories))
-                {
-                    using var stream = File.OpenRead(path);
-                    rebuilt[Path.GetRelativePath(layout.OutputRoot, path).Replace('\\', '/')] = Convert.ToHexStringLower(SHA256.HashData(stream));
-                }
-            var released = release.Files.ToDictionary(f => f.Path, f => f.Sha256, StringComparer.Ordinal);
-            var matched = released.Count(p => rebuilt.GetValueOrDefault(p.Key) == p.Value);
-            var differing = released.Where(p => rebuilt.TryGetValue(p.Key, out var h) && h != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
-            var missing = released.Keys.Where(p => !rebuilt.ContainsKey(p)).Order(StringComparer.Ordinal).ToList();
-            var extra = rebuilt.Keys.Where(p => !released.ContainsKey(p)).Order(StringComparer.Ordinal).ToList();
-            return (matched, differing, missing, extra, build.Failures.Count);
-        }
-        finally
-        {
-            temp.Delete(recursive: true);
-        }
-    }
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
 }

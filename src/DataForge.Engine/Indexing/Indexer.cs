@@ -118,6 +118,8 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             if (kind == Found.Outside || failures[i] is not null) continue;
             var entry = entries[i];
             var hash = kind is Found.Trusted or Found.Renamed ? known[i] : hashes[i];
+            // A pinned source (a release's rebuild) reads only what it recorded: anything else is as if absent.
+            if (source.Pin is { } pin && !pin(entry.RelativePath, hash)) continue;
             // Re-hashed with a row to compare: a different hash is a change (a changed stat was counted in the walk).
             if (kind == Found.Racy && hash != known[i]) changed++;
             var row = rows[i];

@@ -27,6 +27,12 @@ public sealed class SourceSpec
     /// <summary>Absolute root folder.</summary>
     public string Root { get; }
 
+    /// <summary>
+    /// When set, only files it admits (source-relative path, content hash) belong to the source: a
+    /// release's rebuild reads exactly the inputs the release recorded, whatever was added or changed since.
+    /// </summary>
+    public Func<string, Hashing.ContentHash, bool>? Pin { get; init; }
+
     /// <summary>Include patterns as written.</summary>
     public IReadOnlyList<string> Include => _include.Select(g => g.Pattern).ToArray();
 

@@ -437,6 +437,18 @@ public sealed class StateDatabase : IDisposable
         }
     }
 
+    /// <summary>Every object some registered root keeps (each once).</summary>
+    public IReadOnlyList<ContentHash> RootObjects()
+    {
+        var objects = new List<ContentHash>();
+        lock (_gate)
+        {
+            using var reader = Rows("SELECT DISTINCT object FROM roots ORDER BY object");
+            while (reader.Read()) objects.Add(reader.Hash(0));
+        }
+        return objects;
+    }
+
     /// <summary>Names of the registered roots.</summary>
     public IReadOnlyList<string> RootNames() => DistinctColumn("SELECT DISTINCT name FROM roots ORDER BY name");
 

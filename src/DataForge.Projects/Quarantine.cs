@@ -1,7 +1,6 @@
 using DataForge.Engine.Building;
-using DataForge.Engine.Store;
 
-namespace DataForge.Cli.Output;
+namespace DataForge.Projects;
 
 /// <summary>
 /// The private list of items that failed in the last build: <c>.dataforge/quarantine.tsv</c>, one line
@@ -10,24 +9,17 @@ namespace DataForge.Cli.Output;
 /// </summary>
 public static class Quarantine
 {
-    public const string FileName = "quarantine.tsv";
-
-    public static string PathIn(StoreLayout layout) => Path.Combine(layout.StateRoot, FileName);
-
-    public static void Write(StoreLayout layout, IReadOnlyList<ItemFailure> failures)
+    public static void Write(PrivateZone zone, IReadOnlyList<ItemFailure> failures)
     {
-        var path = PathIn(layout);
+        var path = zone.Quarantine;
         if (failures.Count == 0)
         {
             if (File.Exists(path)) File.Delete(path);
             return;
         }
         var lines = new List<string> { "reference\tstage\titem\treason" };
-        lines.AddRange(failures.Select(f => $"{ItemReference.Of(f.Item)}\t{f.StageId}\t{Clean(f.Item)}\t{Clean(f.Reason)}"));
-        var temp = path + ".tmp";
-        File.WriteAllLines(temp, lines);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, path, overwrite: true);
+        lines.AddRange(failures.Select(f => $"{ItemReferences.Of(f.Item)}\t{f.StageId}\t{Clean(f.Item)}\t{Clean(f.Reason)}"));
+        PrivateZone.WritePrivate(path, string.Join('\n', lines) + "\n");
     }
 
     private static string Clean(string text) => text.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using DataForge.Engine;
+using DataForge.Engine.Building;
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Store;
+using DataForge.Manifest.Model;
+using DataForge.Release;
+using DataForge.Stages;
+using DataForge.Stages.Deidentify;
+
+namespace DataForge.Projects;
+
+/// <summary>
+/// One project, bound once: the validated manifest, its private zone, the project secret (checked
+/// against what it made), the vault's state, the pipeline and the engine on the project's store.
+/// Every command that needs a pipeline gets it here (build, status, gc, release, diff HEAD, verify,
+/// export, pseudonyms), so they cannot drift apart: the same manifest gives the same stages and the
+/// same action keys everywhere. The CLI only parses arguments and prints.
+/// </summary>
+public sealed class Project
+{
+    private readonly Func<Pipeline> _makePipeline;
+    private Pipeline? _pipeline;
+
+    private Project(DataForgeManifest manifest, PrivateZone zone, byte[]? secret, DeidPolicy? policy, ProjectVault? vault, Func<Pipeline> makePipeline)
+    {
+        Manifest = manifest;
+        Zone = zone;
+        Secret = secret;
+        Policy = policy;
+        Vault = vault;
+        _makePipeline = makePipeline;
+        Engine = new BuildEngine(zone.Layout);
+    }
+
+    public DataForgeManifest Manifest { get; }
+
+    /// <summary><c>.dataforge/</c> and the output folder.</summary>
+    public PrivateZone Zone { get; }
+
+    /// <summary>The project secret, when the pipeline needs one (a throw-away key for a status before the first build).</summary>
+    public byte[]? Secret { get; }
+
+    /// <summary>The keyed fingerprint of <see cref="Secret"/>, or null.</summary>
+    public string? SecretFingerprint => Secret is null ? null : SecretGuard.FingerprintOf(Secret);
+
+    /// <summary>The <c>deidentify:</c> section, bound once; null without one.</summary>
+    public DeidPolicy? Policy { get; }
+
+    /// <summary>The pseudonym vault, with <c>deidentify:</c>.</summary>
+    public ProjectVault? Vault { get; }
+
+    /// <summary>
+    /// The pipeline, made when first asked (commands on the vault alone never make it). For a
+    /// <c>{seq:N}</c> format this reads the vault's numbers, and a writing command records new ones.
+    /// </summary>
+    public Pipeline Pipeline => _pipeline ??= _makePipeline();
+
+    public BuildEngine Engine { get; }
+
+    /// <summary>The private zone of a manifest, for commands that need no pipeline (export, init checks).</summary>
+    public static PrivateZone ZoneOf(DataForgeManifest manifest) => new(PipelineFactory.Layout(manifest));
+
+    /// <summary>
+    /// Binds a manifest. Throws <see cref="ProjectException"/> when the secret is missing or not the one
+    /// that made the store or the releases, or the vault a <c>{seq:N}</c> format needs does not open.
+    /// </summary>
+    public static Project Open(DataForgeManifest manifest, ProjectOptions options)
+    {
+        var zone = ZoneOf(manifest);
+        var policy = manifest.Deidentify is { } section ? DeidPolicy.From(JsonDocument.Parse(section.ToJsonString()).RootElement) : null;
+        byte[]? secret = null;
+        if (PipelineFactory.NeedsSecret(manifest))
+        {
+            IReadOnlyList<(string, string?)>? releases = null;
+            secret = SecretGuard.Resolve(manifest, zone, options.Environment, create: options.Writes, required: options.RequiresSecret,
+                allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
+        }
+        var vault = policy is not null && secret is not null ? new ProjectVault(policy, zone, secret) : null;
+        return new Project(manifest, zone, secret, policy, vault, () => PipelineFactory.Create(manifest, secret, vault?.Numbers(manifest, save: options.Writes)));
+    }
+
+    /// <summary>
+    /// The project as a release was made: the manifest committed with it, this project's secret (which
+    /// must be the one the release recorded) and vault numbers, and every source pinned to exactly the
+    /// files the release read (<see cref="ReleaseSources.PinFor"/>), whatever was added or changed since.
+    /// </summary>
+    public Project AsReleased(DataForgeManifest released, ReleaseManifest release, ReleaseSources index, ProjectOptions options)
+    {
+        var opened = Open(released, options with { Writes = false, RequiresSecret = true });
+        if (release.SecretFingerprint is { } recorded && opened.SecretFingerprint is { } current && recorded != current)
+            throw new ProjectException(
+                $"the project secret (fingerprint {current}) is not the one release {release.Version} was made with (fingerprint {recorded}): " +
+                "its pseudonyms, UIDs and date shifts cannot be reproduced. Use the secret it was made with (restore .dataforge/secret.key " +
+                "or the variable or file the manifest names)");
+        var recordedBySource = release.Sources.GroupBy(s => s.Source).ToDictionary(g => g.Key, g => g.Select(s => s.Sha256).ToList(), StringComparer.Ordinal);
+        var pinned = opened.Pipeline.Sources.Select(s => new Engine.Sources.SourceSpec(s.Id, s.Root, s.Include, s.Exclude)
+        {
+            Pin = index.PinFor(s.Id, recordedBySource.GetValueOrDefault(s.Id, [])),
+        });
+        var pipeline = new Pipeline(pinned, opened.Pipeline.Stages);
+        return new Project(opened.Manifest, opened.Zone, opened.Secret, opened.Policy, opened.Vault, () => pipeline);
+    }
+
+    /// <summary>
+    /// Builds: the engine's build, then the private list of failed items, the vault's new patients and
+    /// the secret's fingerprint. A vault that does not open fails the build (after the engine's work).
+    /// </summary>
+    public ProjectBuildResult Build(BuildOptions options)
+    {
+        var result = Engine.Build(Pipeline, options);
+        if (result.Outcome == BuildOutcome.LockBusy) return new ProjectBuildResult(result, [], []);
+        if (Secret is not null) SecretGuard.Record(Zone, Secret);
+        Quarantine.Write(Zone, result.Failures);
+        var notes = new List<string>();
+        var problems = new List<string>();
+        if (Vault is not null)
+        {
+            if (Vault.Problem() is { } problem) problems.Add(problem);
+            else
+            {
+                try
+                {
+                    if (Vault.AfterBuild(result) is { } note) notes.Add(note);
+                }
+                catch (ProjectException e)
+                {
+                    problems.Add(e.Message);
+                }
+            }
+        }
+        return new ProjectBuildResult(result, notes, problems);
+    }
+
+    /// <summary>What a build would do; also names a vault that does not open.</summary>
+    public (StatusReport Status, IReadOnlyList<string> Problems) Status(BuildOptions options) =>
+        (Engine.Status(Pipeline, options), Vault?.Problem() is { } problem ? [problem] : []);
+
+    /// <summary>
+    /// The release manifest of the current build, or a <see cref="ProjectException"/> (exit 1) saying why
+    /// there is none: work pending, failed items, outputs out of place, or a vault that does not open.
+    /// </summary>
+    public (ReleaseManifest Manifest, OutputListing Listing) CurrentRelease(string version, string toolVersion, BuildOptions options)
+    {
+        var status = Engine.Status(Pipeline, options);
+        var listing = Engine.ListOutputs(Pipeline, options);
+        if (!status.UpToDate || !listing.Complete || !listing.LastBuildSucceeded)
+        {
+            var why = !listing.LastBuildSucceeded && status.UpToDate ? "the last build had failures" : "the build is not up to date or has failed items";
+            throw new ProjectException($"{why}; run 'dataforge build' until it succeeds (see 'dataforge status')", isUsage: false,
+                listing.Problems.Select(p => "  " + p).ToList());
+        }
+        if (Vault?.Problem() is { } problem) throw new ProjectException("cannot release while the vault does not open: " + problem, isUsage: false);
+        var bytes = File.ReadAllBytes(Path.GetFullPath(Manifest.FilePath, Manifest.BaseDirectory));
+        var objects = new ObjectStore(new PhysicalFileSystem(), Engine.Layout.Objects);
+        var release = ReleaseManifestBuilder.Build(version, toolVersion, Manifest, bytes, Pipeline, listing, objects.TryRead, SecretFingerprint);
+        return (release, listing);
+    }
+
+    /// <summary>The releases in the project's Git repository with the secret fingerprint each recorded (none without a repository).</summary>
+    private static IReadOnlyList<(string Version, string? Fingerprint)> ReleaseFingerprints(DataForgeManifest manifest)
+    {
+        try
+        {
+            using var repo = ReleaseRepository.Open(manifest.BaseDirectory);
+            return repo.Releases(manifest.Release.TagPrefix).Select(r => (r.Version, FingerprintIn(r.ManifestJson))).ToList();
+        }
+        catch (Exception e) when (e is ReleaseException or LibGit2Sharp.LibGit2SharpException)
+        {
+            return [];
+        }
+    }
+
+    private static string? FingerprintIn(string manifestJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(manifestJson);
+            return document.RootElement.TryGetProperty("secret_fingerprint", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

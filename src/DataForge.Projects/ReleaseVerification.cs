@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using DataForge.Engine;
+using DataForge.Engine.Building;
+using DataForge.Engine.Store;
+using DataForge.Manifest.Model;
+using DataForge.Release;
+
+namespace DataForge.Projects;
+
+/// <summary>The outcome of verifying a release (see <see cref="ReleaseVerification"/>). Paths are output paths; sources are named by reference.</summary>
+public sealed record VerificationResult
+{
+    /// <summary>Source files the release read.</summary>
+    public required int SourcesReleased { get; init; }
+
+    /// <summary>Recorded source contents that are no longer there, with their references when the private index knows them.</summary>
+    public required IReadOnlyList<MissingSource> MissingSources { get; init; }
+
+    /// <summary>False when only the sources were checked.</summary>
+    public bool Rebuilt { get; init; }
+
+    public int FilesReleased { get; init; }
+
+    public int Matched { get; init; }
+
+    public IReadOnlyList<string> Differing { get; init; } = [];
+
+    public IReadOnlyList<string> Missing { get; init; } = [];
+
+    public IReadOnlyList<string> Extra { get; init; } = [];
+
+    /// <summary>Released files whose rebuild ran the same action (the action key the release recorded in its provenance).</summary>
+    public int SameActions { get; init; }
+
+    /// <summary>Items that failed in the rebuild.</summary>
+    public int FailedItems { get; init; }
+
+    public bool Verified => MissingSources.Count == 0 && Differing.Count == 0 && Missing.Count == 0 && Extra.Count == 0;
+}
+
+/// <summary>A source content a release read that is not there now: <see cref="Changed"/> when its file is there with other content, else gone.</summary>
+public sealed record MissingSource(ReleaseSource Source, string? Reference, bool Changed);
+
+/// <summary>
+/// Proves a release rebuilds bit for bit: the project as released (<see cref="Project.AsReleased"/>:
+/// the committed manifest, the recorded secret, exactly the recorded inputs) is built into a fresh
+/// private temporary store, and every output file read back from disk is compared by SHA-256 with the
+/// release manifest. Files added to the sources since the release are not read; a recorded input that
+/// changed or went is named by reference, and only then can the rebuild differ.
+/// </summary>
+public static class ReleaseVerification
+{
+    public static VerificationResult Run(Project current, DataForgeManifest released, ReleaseManifest release, ProjectOptions options,
+        BuildOptions buildOptions, bool sourcesOnly)
+    {
+        var index = ReleaseSources.Read(current.Zone, release.Version);
+        var project = current.AsReleased(released, release, index, options);
+
+        // The recorded inputs against what is there now (the project's stat cache spares re-hashing).
+        var unpinned = new Pipeline(project.Pipeline.Sources.Select(s => new Engine.Sources.SourceSpec(s.Id, s.Root, s.Include, s.Exclude)), []);
+        var listed = current.Engine.ListOutputs(unpinned, buildOptions).Sources;
+        var now = listed.Select(s => (s.SourceId, s.Hash.Hex)).ToHashSet();
+        var paths = listed.Select(s => (s.SourceId, s.RelativePath)).ToHashSet();
+        var missingSources = release.Sources.Where(s => !now.Contains((s.Source, s.Sha256)))
+            .Select(s => new MissingSource(s, index.ReferenceOf(s.Sha256), index.Of(s.Source, s.Sha256).Any(e => paths.Contains((s.Source, e.Path)))))
+            .ToList();
+        var result = new VerificationResult { SourcesReleased = release.Sources.Count, MissingSources = missingSources, FilesReleased = release.Files.Count };
+        if (sourcesOnly) return result;
+
+        var temp = Directory.CreateTempSubdirectory("dataforge-verify-");
+        try
+        {
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var layout = new StoreLayout(temp.FullName, Path.Combine(temp.FullName, "out"));
+            var build = new BuildEngine(layout).Build(project.Pipeline, buildOptions with { OnProgress = null });
+            var rebuilt = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (Directory.Exists(layout.OutputRoot))
+                foreach (var path in Directory.EnumerateFiles(layout.OutputRoot, "*", SearchOption.AllDirectories))
+                {
+                    using var stream = File.OpenRead(path);
+                    rebuilt[Path.GetRelativePath(layout.OutputRoot, path).Replace('\\', '/')] = Convert.ToHexStringLower(SHA256.HashData(stream));
+                }
+            var releasedFiles = release.Files.ToDictionary(f => f.Path, f => f.Sha256, StringComparer.Ordinal);
+            var actions = new BuildEngine(layout).ListOutputs(project.Pipeline, buildOptions with { OnProgress = null }).Outputs
+                .ToDictionary(o => o.Path, o => o.ActionKey.Hex, StringComparer.Ordinal);
+            return result with
+            {
+                Rebuilt = true,
+                Matched = releasedFiles.Count(p => rebuilt.GetValueOrDefault(p.Key) == p.Value),
+                Differing = releasedFiles.Where(p => rebuilt.TryGetValue(p.Key, out var h) && h != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList(),
+                Missing = releasedFiles.Keys.Where(p => !rebuilt.ContainsKey(p)).Order(StringComparer.Ordinal).ToList(),
+                Extra = rebuilt.Keys.Where(p => !releasedFiles.ContainsKey(p)).Order(StringComparer.Ordinal).ToList(),
+                FailedItems = build.Failures.Count,
+                SameActions = release.Files.Count(f => actions.GetValueOrDefault(f.Path) == f.Provenance.Action),
+            };
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Store;
+
+namespace DataForge.Stages.Deidentify;
+
+/// <summary>What <see cref="VaultRepair.Run"/> did.</summary>
+/// <param name="Patients">Patients in the rebuilt vault.</param>
+/// <param name="Unopened">Distinct sealed identities that did not open under the project secret (made under another one).</param>
+/// <param name="MovedTo">Where the vault that could not be opened was moved, or null when there was none.</param>
+public sealed record VaultRepairResult(int Patients, int Unopened, string? MovedTo);
+
+/// <summary>
+/// Rebuilds <c>.dataforge/vault.bin</c> from the sealed identities the store keeps: the metadata of the
+/// current outputs of the deidentify and NIfTI-source stages, and of every object a release keeps. A vault
+/// that does not open is moved aside (never deleted), so a backup restored later can still be compared.
+/// It cannot recover patients whose instances are in neither (removed from the sources and from every
+/// release, then collected by gc), nor names and birth dates seen only in such instances; a <c>{seq:N}</c>
+/// number is read back from the patient's pseudonym.
+/// </summary>
+public static class VaultRepair
+{
+    public static VaultRepairResult Run(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys)
+    {
+        if (policy.Anonymise) throw new VaultException("deidentify.mode is anonymise: no vault is kept, so there is nothing to repair");
+        if (!File.Exists(layout.Database)) throw new VaultException("the store has no build yet (.dataforge/state.db is missing): there are no sealed identities to repair the vault from; run 'dataforge build'");
+        var path = VaultKeeper.PathIn(layout);
+        string? movedTo = null;
+        if (File.Exists(path))
+        {
+            try
+            {
+                PseudonymVault.Load(path, keys);
+                throw new VaultException($"{PseudonymVault.FileName} opens under the project secret and needs no repair");
+            }
+            catch (VaultException e) when (!e.Message.EndsWith("needs no repair", StringComparison.Ordinal))
+            {
+                movedTo = path + ".damaged-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture);
+                File.Move(path, movedTo);
+            }
+        }
+
+        var vault = new PseudonymVault();
+        var objects = new ObjectStore(new PhysicalFileSystem(), layout.Objects);
+        var unopened = new HashSet<string>(StringComparer.Ordinal);
+        var added = new HashSet<(string Seal, string Pseudonym)>();
+        using (var db = StateDatabase.Open(StateDatabaseLocation.File(layout.Database), out _))
+        {
+            db.LoadNames(objects);
+            var metadata = new HashSet<ContentHash>();
+            foreach (var stage in new[] { DeidentifyStage.Id, VolumeSources.NiftiSourceStage.Id })
+                foreach (var outputs in db.LoadOutputsOfSlots(stage).Values)
+                    foreach (var output in outputs) metadata.Add(output.Metadata);
+            // A release keeps its outputs' metadata objects: patients no longer in the sources are still there.
+            foreach (var kept in db.RootObjects()) metadata.Add(kept);
+            foreach (var hash in metadata.OrderBy(h => h.Hex, StringComparer.Ordinal))
+            {
+                if (objects.TryRead(hash) is not { } bytes || bytes.Length == 0 || bytes[0] != (byte)'{') continue;
+                JsonDocument document;
+                try { document = JsonDocument.Parse(bytes); }
+                catch (JsonException) { continue; }
+                using (document)
+                {
+                    var root = document.RootElement;
+                    if (root.ValueKind != JsonValueKind.Object
+                        || !root.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal) || seal.ValueKind != JsonValueKind.String
+                        || !root.TryGetProperty("pseudonym", out var pseudonym) || pseudonym.ValueKind != JsonValueKind.String
+                        || !added.Add((seal.GetString()!, pseudonym.GetString()!))) continue;
+                    PatientIdentity identity;
+                    try { identity = SealedIdentity.Open(keys, seal.GetString()!); }
+                    catch (CryptographicException) { unopened.Add(seal.GetString()!); continue; }
+                    vault.Add(identity, pseudonym.GetString()!, SeqOf(policy.Pseudonym, pseudonym.GetString()!));
+                }
+            }
+        }
+        vault.Save(path, keys);
+        return new VaultRepairResult(vault.Entries.Count(), unopened.Count, movedTo);
+    }
+
+    /// <summary>The number in a <c>{seq:N}</c> pseudonym, or null.</summary>
+    private static int? SeqOf(PseudonymFormat format, string pseudonym)
+    {
+        if (!format.IsSequential || !pseudonym.StartsWith(format.Before, StringComparison.Ordinal) || !pseudonym.EndsWith(format.After, StringComparison.Ordinal)
+            || pseudonym.Length < format.Before.Length + format.After.Length) return null;
+        var digits = pseudonym[format.Before.Length..^format.After.Length];
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+}
