@@ -77,6 +77,7 @@ public sealed class Project
                 allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
         }
         var vault = policy is not null && secret is not null ? new ProjectVault(policy, zone, secret) : null;
+        if (options.AllowNewSecret && options.Writes && vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
         return new Project(manifest, zone, secret, policy, vault, () => PipelineFactory.Create(manifest, secret, vault?.Numbers(manifest, save: options.Writes)));
     }
 
@@ -87,7 +88,8 @@ public sealed class Project
     /// </summary>
     public Project AsReleased(DataForgeManifest released, ReleaseManifest release, ReleaseSources index, ProjectOptions options)
     {
-        var opened = Open(released, options with { Writes = false, RequiresSecret = true });
+        // The release's own fingerprint decides (below), not the store's: the rebuild uses a fresh store.
+        var opened = Open(released, options with { Writes = false, RequiresSecret = true, AllowNewSecret = true });
         if (release.SecretFingerprint is { } recorded && opened.SecretFingerprint is { } current && recorded != current)
             throw new ProjectException(
                 $"the project secret (fingerprint {current}) is not the one release {release.Version} was made with (fingerprint {recorded}): " +

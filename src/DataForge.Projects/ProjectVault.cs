@@ -71,6 +71,18 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
         }
     }
 
+    /// <summary>
+    /// Moves a vault that does not open under this secret aside (never deletes it), for a build that
+    /// starts a new dataset on purpose (<c>--new-secret</c>); returns a note, or null when there was none to move.
+    /// </summary>
+    public string? SetAsideForNewSecret()
+    {
+        if (Problem() is null) return null;
+        var aside = zone.Vault + ".before-new-secret-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture);
+        File.Move(zone.Vault, aside);
+        return $"moved the vault of the earlier secret to {zone.Show(aside)}; it opens only with that secret";
+    }
+
     /// <summary>Rebuilds the vault from the store's sealed identities.</summary>
     public VaultRepairResult Repair()
     {

@@ -56,9 +56,32 @@ public static class ReleaseVerification
         var index = ReleaseSources.Read(current.Zone, release.Version);
         var project = current.AsReleased(released, release, index, options);
 
-        // The recorded inputs against what is there now (the project's stat cache spares re-hashing).
+        var temp = Directory.CreateTempSubdirectory("dataforge-verify-");
+        try
+        {
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return Run(project, current, release, index, new StoreLayout(temp.FullName, Path.Combine(temp.FullName, "out")), buildOptions with { OnProgress = null }, sourcesOnly);
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+    }
+
+    private static VerificationResult Run(Project project, Project current, ReleaseManifest release, ReleaseSources index, StoreLayout layout,
+        BuildOptions buildOptions, bool sourcesOnly)
+    {
+        // The recorded inputs against what is there now: the project's stat cache spares re-hashing; without
+        // a store (a lost .dataforge/, a fresh clone) the sources are indexed in the temporary one.
         var unpinned = new Pipeline(project.Pipeline.Sources.Select(s => new Engine.Sources.SourceSpec(s.Id, s.Root, s.Include, s.Exclude)), []);
-        var listed = current.Engine.ListOutputs(unpinned, buildOptions).Sources;
+        var engine = new BuildEngine(layout);
+        IReadOnlyList<ListedSource> listed;
+        if (File.Exists(current.Zone.Layout.Database)) listed = current.Engine.ListOutputs(unpinned, buildOptions).Sources;
+        else
+        {
+            engine.Build(unpinned, buildOptions);
+            listed = engine.ListOutputs(unpinned, buildOptions).Sources;
+        }
         var now = listed.Select(s => (s.SourceId, s.Hash.Hex)).ToHashSet();
         var paths = listed.Select(s => (s.SourceId, s.RelativePath)).ToHashSet();
         var missingSources = release.Sources.Where(s => !now.Contains((s.Source, s.Sha256)))
@@ -67,12 +90,8 @@ public static class ReleaseVerification
         var result = new VerificationResult { SourcesReleased = release.Sources.Count, MissingSources = missingSources, FilesReleased = release.Files.Count };
         if (sourcesOnly) return result;
 
-        var temp = Directory.CreateTempSubdirectory("dataforge-verify-");
-        try
         {
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var layout = new StoreLayout(temp.FullName, Path.Combine(temp.FullName, "out"));
-            var build = new BuildEngine(layout).Build(project.Pipeline, buildOptions with { OnProgress = null });
+            var build = engine.Build(project.Pipeline, buildOptions);
             var rebuilt = new Dictionary<string, string>(StringComparer.Ordinal);
             if (Directory.Exists(layout.OutputRoot))
                 foreach (var path in Directory.EnumerateFiles(layout.OutputRoot, "*", SearchOption.AllDirectories))
@@ -81,7 +100,7 @@ public static class ReleaseVerification
                     rebuilt[Path.GetRelativePath(layout.OutputRoot, path).Replace('\\', '/')] = Convert.ToHexStringLower(SHA256.HashData(stream));
                 }
             var releasedFiles = release.Files.ToDictionary(f => f.Path, f => f.Sha256, StringComparer.Ordinal);
-            var actions = new BuildEngine(layout).ListOutputs(project.Pipeline, buildOptions with { OnProgress = null }).Outputs
+            var actions = engine.ListOutputs(project.Pipeline, buildOptions).Outputs
                 .ToDictionary(o => o.Path, o => o.ActionKey.Hex, StringComparer.Ordinal);
             return result with
             {
@@ -93,10 +112,6 @@ public static class ReleaseVerification
                 FailedItems = build.Failures.Count,
                 SameActions = release.Files.Count(f => actions.GetValueOrDefault(f.Path) == f.Provenance.Action),
             };
-        }
-        finally
-        {
-            temp.Delete(recursive: true);
         }
     }
 }

@@ -61,7 +61,8 @@ public static class VerifyCommand
             throw new ManifestRejectedException(loaded.Problems);
         }
         var options = ProjectArguments.Options(context);
-        var project = Project.Open(current, options with { RequiresSecret = true });
+        // The release's secret fingerprint is checked against the secret (Project.AsReleased), not the store's.
+        var project = Project.Open(current, options with { RequiresSecret = true, AllowNewSecret = true });
         var result = ReleaseVerification.Run(project, loaded.Manifest!, release, options, ProjectArguments.Engine(context, jobs), sourcesOnly);
 
         if (json)
