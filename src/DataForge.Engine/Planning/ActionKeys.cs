@@ -6,8 +6,12 @@ namespace DataForge.Engine.Planning;
 /// <summary>
 /// Action keys. key = H("action/1", stage id, version, definition hash, inputs hash) where
 /// definition hash = H(shape, group-by property, reads-paths flag, publish flag, canonical config) and
-/// inputs hash = H(group key hash, then per input in order: content hash, size, metadata hash,
-/// upstream action key or "source", and the path when the stage reads paths). Same key, same outputs.
+/// inputs hash = H(group key hash, then per input in order: content hash, size, metadata hash, and the
+/// path when the stage reads paths). Same key, same outputs.
+/// Keyed on what an input is, never on which action made it (format 2; format 1 also hashed the upstream
+/// action key): a stage sees only an input's bytes, metadata and path, so an upstream rerun that makes
+/// the same ones (a version bump, an option that changes nothing here) stops there, as Bazel's and
+/// Buck2's content-keyed actions and ninja's restat do (early cutoff).
 /// </summary>
 internal static class ActionKeys
 {
@@ -26,14 +30,12 @@ internal static class ActionKeys
 
     public static ContentHash InputsHash(StageDefinition definition, IReadOnlyList<Item> inputs, string? groupKeyHash)
     {
-        using var h = new KeyHasher("action-inputs/1");
+        using var h = new KeyHasher("action-inputs/2");
         h.Add('k', groupKeyHash ?? "");
         h.Add('n', inputs.Count);
         foreach (var item in inputs)
         {
             h.Add('h', item.Hash).Add('z', item.Size).Add('m', item.Metadata);
-            if (item.Producer is { } producer) h.Add('u', producer);
-            else h.Add('u', "source");
             if (definition.ReadsInputPaths) h.Add('p', item.Path);
         }
         return h.Finish();
