@@ -15,8 +15,8 @@ public sealed class CliContext(CliConsole console, Func<string, string?> environ
 
     public string WorkingDirectory { get; } = workingDirectory;
 
-    /// <summary>The manifest loader, created on first use (the schema is parsed once).</summary>
-    public ManifestLoader Loader => _loader ??= ManifestLoader.Create();
+    /// <summary>The manifest loader with every section module's checks, created on first use (the schema is parsed once).</summary>
+    public ManifestLoader Loader => _loader ??= Stages.ManifestModules.Loader();
 
     /// <summary>A path given on the command line, made absolute against the working folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(WorkingDirectory, path));

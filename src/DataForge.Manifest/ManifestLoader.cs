@@ -9,11 +9,15 @@ using DataForge.Manifest.Yaml;
 namespace DataForge.Manifest;
 
 /// <summary>
-/// Reads <c>dataforge.yaml</c>: YAML with locations, then the JSON Schema, then semantic checks, then
-/// what this version can build. Every problem is a <see cref="ManifestDiagnostic"/>; nothing throws
+/// Reads <c>dataforge.yaml</c>: YAML with locations, then the JSON Schema, then semantic checks (the
+/// generic ones here, each section's by its module), then what this version can build. Every problem is a <see cref="ManifestDiagnostic"/>; nothing throws
 /// for a bad manifest.
 /// </summary>
-public sealed class ManifestLoader(ManifestSchema schema)
+/// <remarks>
+/// <paramref name="sections"/>: the checks of the modules that own manifest sections (the stages' modules);
+/// without them only the schema and the generic checks run.
+/// </remarks>
+public sealed class ManifestLoader(ManifestSchema schema, IReadOnlyList<ISectionChecks>? sections = null)
 {
     /// <summary>Default manifest file name.</summary>
     public const string DefaultFileName = "dataforge.yaml";
@@ -24,8 +28,8 @@ public sealed class ManifestLoader(ManifestSchema schema)
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    /// <summary>A loader with the embedded schema.</summary>
-    public static ManifestLoader Create() => new(ManifestSchema.Load());
+    /// <summary>A loader with the embedded schema and the checks of the modules that own sections.</summary>
+    public static ManifestLoader Create(params ISectionChecks[] sections) => new(ManifestSchema.Load(), sections);
 
     /// <summary>
     /// Loads and checks the manifest at <paramref name="path"/>; diagnostics name it
@@ -80,6 +84,8 @@ public sealed class ManifestLoader(ManifestSchema schema)
 
         var manifest = Bind(document, fileName, baseDirectory);
         var problems = new List<ManifestDiagnostic>(SemanticChecks.Run(manifest));
+        foreach (var section in sections ?? [])
+            if (manifest.Document.Has(section.Section)) problems.AddRange(section.Check(manifest));
         problems.AddRange(BuildSupport.Check(manifest));
         problems.Sort((a, b) => (a.Location?.Line ?? 0, a.Location?.Column ?? 0).CompareTo((b.Location?.Line ?? 0, b.Location?.Column ?? 0)));
         return new ManifestLoadResult(manifest, problems);

@@ -63,13 +63,6 @@ public sealed class SemanticCheckTests : IDisposable
     }
 
     [Fact]
-    public void A_replace_override_needs_a_value()
-    {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  overrides:\n    - {tag: PatientAge, action: replace}\n");
-        Assert.Contains("dataforge.yaml:10:7: action 'replace' needs 'value'", problems);
-    }
-
-    [Fact]
     public void The_output_folder_cannot_overlap_a_source()
     {
         var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  path: raw/out\n");
@@ -88,42 +81,6 @@ public sealed class SemanticCheckTests : IDisposable
     {
         var problems = _f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: image"));
         Assert.StartsWith("dataforge.yaml:5:11: sources[0].kind: image sources are not supported yet", Assert.Single(problems));
-    }
-
-    [Fact]
-    public void Every_deidentify_option_of_table_E_1_1_is_accepted()
-    {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [clean-structured-content, clean-graphics, clean-recognizable-visual-features]\n" +
-            "  visual_features: {body_parts: [HEAD, NECK], min_slices: 30}\n");
-        Assert.Empty(problems);
-    }
-
-    [Fact]
-    public void Visual_features_settings_without_their_option_are_refused()
-    {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  visual_features: {min_slices: 30}\n");
-        Assert.Contains("visual_features are applied by the clean-recognizable-visual-features option", Assert.Single(problems));
-    }
-
-    [Fact]
-    public void Burned_in_regions_without_clean_pixel_data_are_refused()
-    {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  burned_in_regions:\n    - {modality: US, region: [0, 0, 10, 10]}\n");
-        Assert.Contains("burned_in_regions are applied by the clean-pixel-data option", Assert.Single(problems));
-    }
-
-    [Fact]
-    public void An_override_naming_an_unknown_keyword_is_reported()
-    {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  overrides:\n    - {tag: PatientAgee, action: keep}\n");
-        Assert.Equal("dataforge.yaml:10:13: 'PatientAgee' is not a DICOM keyword (PS3.6 data dictionary)", Assert.Single(problems));
-    }
-
-    [Fact]
-    public void The_basic_profile_with_supported_options_is_accepted()
-    {
-        var problems = _f.Problems(ManifestFixture.Minimal + "\ndeidentify:\n  profile: basic\n  options: [retain-longitudinal-modified-dates, clean-descriptors]\n  overrides:\n    - {tag: \"(0010,1010)\", action: keep}\n");
-        Assert.Empty(problems);
     }
 
     [Fact]

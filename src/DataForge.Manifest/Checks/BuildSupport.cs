@@ -14,11 +14,6 @@ public static class BuildSupport
     {
     };
 
-    /// <summary>De-identification options (PS3.15 Table E.1-1) that are not honoured yet.</summary>
-    public static IReadOnlySet<string> UnsupportedDeidentifyOptions { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-    };
-
     /// <summary>Output layouts that can be written.</summary>
     public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai", "png", "coco" };
 
@@ -50,14 +45,6 @@ public static class BuildSupport
         if (!SupportedLayouts.Contains(m.Output.Layout))
             problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt("output.layout"),
                 $"output.layout: {m.Output.Layout} is not supported yet (supported: {string.Join(", ", SupportedLayouts.Order(StringComparer.Ordinal))})"));
-        if (m.Deidentify is { } d)
-        {
-            if (d["options"] is System.Text.Json.Nodes.JsonArray options)
-                for (var i = 0; i < options.Count; i++)
-                    if (options[i]?.GetValue<string>() is { } name && UnsupportedDeidentifyOptions.Contains(name))
-                        problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"deidentify.options[{i}]"),
-                            $"deidentify.options[{i}]: {name} is not supported yet; remove it to build without it"));
-        }
         return problems;
     }
 

@@ -6,7 +6,8 @@ namespace DataForge.Manifest.Checks;
 
 /// <summary>
 /// Checks that a schema cannot express: unique ids, folders that exist, split ratios that sum to 1,
-/// references between sections, settings that contradict each other.
+/// references between sections, settings that contradict each other. A section whose module checks it
+/// (<see cref="ISectionChecks"/>, e.g. deidentify) is checked there, not here.
 /// </summary>
 public static class SemanticChecks
 {
@@ -20,7 +21,6 @@ public static class SemanticChecks
 
         CheckSources(manifest, Report);
         CheckOutput(manifest, Report);
-        CheckDeidentify(manifest, Report);
         CheckHarmonise(manifest, Report);
         CheckLabels(manifest, Report);
         CheckSplits(manifest, Report);
@@ -79,58 +79,6 @@ public static class SemanticChecks
             var source = m.Resolve(p);
             if (IsInside(output, source) || IsInside(source, output))
                 report("output.path", $"the output folder overlaps source '{m.Sources[i].Id}'; outputs and sources must be separate folders");
-        }
-    }
-
-    private static void CheckDeidentify(DataForgeManifest m, Reporter report)
-    {
-        if (m.Deidentify is not { } d) return;
-        if (d["options"] is JsonArray options)
-        {
-            var names = options.Select(o => o?.GetValue<string>() ?? "").ToList();
-            for (var i = 0; i < names.Count; i++)
-                if (names.IndexOf(names[i]) != i)
-                    report($"deidentify.options[{i}]", $"option '{names[i]}' is listed twice");
-            var full = names.IndexOf("retain-longitudinal-full-dates");
-            if (full >= 0 && names.Contains("retain-longitudinal-modified-dates"))
-                report($"deidentify.options[{full}]",
-                    "retain-longitudinal-full-dates and retain-longitudinal-modified-dates exclude each other; keep one");
-        }
-        if (d.ContainsKey("burned_in_regions") && !(d["options"] is JsonArray chosen && chosen.Any(o => o?.GetValue<string>() is "clean-pixel-data" or "clean-graphics")))
-            report("deidentify.burned_in_regions", "burned_in_regions are applied by the clean-pixel-data option (to pixels) and the clean-graphics option (to overlays); add one to deidentify.options", atKey: true);
-        if (d.ContainsKey("visual_features") && !(d["options"] is JsonArray picked && picked.Any(o => o?.GetValue<string>() == "clean-recognizable-visual-features")))
-            report("deidentify.visual_features", "visual_features are applied by the clean-recognizable-visual-features option; add it to deidentify.options", atKey: true);
-        if (d["pseudonym"]?["format"]?.GetValue<string>() is { } format)
-        {
-            var sequential = format.Contains("{seq:", StringComparison.Ordinal);
-            var width = int.Parse(format[(format.IndexOf(':') + 1)..format.IndexOf('}')], System.Globalization.CultureInfo.InvariantCulture);
-            if (sequential ? width is < 1 or > 9 : width is < 6 or > 26)
-                report("deidentify.pseudonym.format", sequential ? "{seq:N} takes N from 1 to 9" : "{hash:N} takes N from 6 to 26 (fewer characters would let patients collide)");
-            if (sequential && d["mode"]?.GetValue<string>() == "anonymise")
-                report("deidentify.pseudonym.format", "a {seq:N} pseudonym needs the vault to keep numbers stable, and mode anonymise keeps no vault; use {hash:N}");
-            if (d.ContainsKey("pseudonym_prefix"))
-                report("deidentify.pseudonym_prefix", "pseudonym_prefix and pseudonym.format exclude each other; write the prefix into the format");
-        }
-        if (d["overrides"] is JsonArray overrides)
-        {
-            var tags = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < overrides.Count; i++)
-            {
-                var o = overrides[i]!.AsObject();
-                var at = $"deidentify.overrides[{i}]";
-                var tag = o["tag"]!.GetValue<string>();
-                if (!TagSyntax.IsValid(tag))
-                    report(at + ".tag", $"'{tag}' is not a keyword (PatientAge), a tag (0010,1010) or a private element (CREATOR,gggg,xxee)");
-                else if (TagSyntax.IsKeyword(tag) && DataForge.Dicom.Dictionary.DicomDictionary.Standard.Find(tag) is null)
-                    report(at + ".tag", $"'{tag}' is not a DICOM keyword (PS3.6 data dictionary)");
-                if (tags.TryGetValue(tag, out var first))
-                    report(at + ".tag", $"'{tag}' already has an override (deidentify.overrides[{first}])");
-                else tags[tag] = i;
-                var action = o["action"]!.GetValue<string>();
-                var hasValue = o.ContainsKey("value");
-                if (action == "replace" && !hasValue) report(at, "action 'replace' needs 'value'");
-                if (action != "replace" && hasValue) report(at + ".value", $"'value' is only for action 'replace', not '{action}'", atKey: true);
-            }
         }
     }
 

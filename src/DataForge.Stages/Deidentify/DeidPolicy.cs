@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using DataForge.Dicom;
 using DataForge.Dicom.Dictionary;
-using DataForge.Manifest.Checks;
 
 namespace DataForge.Stages.Deidentify;
 
@@ -41,6 +40,10 @@ public sealed class DeidPolicy
     /// <summary>The <c>burned_in_regions</c> rules: where devices write identifying text into pixels and overlays.</summary>
     public PixelCleaner BurnedInRegions { get; private init; } = null!;
 
+    /// <summary>True when the option is chosen.</summary>
+    public bool Has(DeidOption option) => Options.Contains(option);
+
+    /// <summary>True when the option of this manifest name is chosen (prefer <see cref="Has(DeidOption)"/>).</summary>
     public bool Has(string option) => Options.Any(o => o.Name == option);
 
     /// <summary>
@@ -53,7 +56,7 @@ public sealed class DeidPolicy
         if (config.TryGetProperty("options", out var list))
             foreach (var o in list.EnumerateArray()) chosen.Add(o.GetString()!);
         foreach (var name in chosen)
-            if (DeidOption.Find(name) is null || BuildSupport.UnsupportedDeidentifyOptions.Contains(name))
+            if (DeidOption.Find(name) is null)
                 throw new ArgumentException($"option {name} is not supported");
         var options = DeidOption.All.Where(o => chosen.Contains(o.Name)).ToList();
 

@@ -27,7 +27,7 @@ public sealed class HarmonisePipelineTests : IDisposable
     private BuildResult Build(string harmonise, string output = "out")
     {
         var text = Head + $"\noutput:\n  path: {output}\n  layout: nifti\n" + (harmonise.Length > 0 ? "harmonise:\n" + harmonise : "");
-        var loaded = ManifestLoader.Create().LoadText(text, "dataforge.yaml", _project.Path);
+        var loaded = ManifestModules.Loader().LoadText(text, "dataforge.yaml", _project.Path);
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Problems));
         var pipeline = PipelineFactory.Create(loaded.Manifest!, Secret);
         var engine = new BuildEngine(PipelineFactory.Layout(loaded.Manifest!));

@@ -97,7 +97,7 @@ public sealed class CocoMaskTests : IDisposable
     private BuildResult Build(string yaml)
     {
         File.WriteAllText(Combine("dataforge.yaml"), yaml);
-        var loaded = ManifestLoader.Create().Load(Combine("dataforge.yaml"));
+        var loaded = ManifestModules.Loader().Load(Combine("dataforge.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Problems));
         return new BuildEngine(PipelineFactory.Layout(loaded.Manifest!)).Build(PipelineFactory.Create(loaded.Manifest!, Secret), new BuildOptions { Jobs = 2 });
     }

@@ -30,7 +30,7 @@ public sealed class LabelPipelineTests : IDisposable
             {{steps}}
             output: {layout: {{layout}}}
             """);
-        var loaded = ManifestLoader.Create().Load(_p.Combine("dataforge.yaml"));
+        var loaded = ManifestModules.Loader().Load(_p.Combine("dataforge.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Problems));
         return PipelineFactory.Create(loaded.Manifest!, LabelProject.Secret).Stages.ToDictionary(s => s.Definition.Id, s => s.Definition.Publish);
     }

@@ -44,7 +44,7 @@ public sealed class LabelProject : IDisposable
     public BuildResult Build(string yaml)
     {
         File.WriteAllText(Combine("dataforge.yaml"), yaml);
-        var loaded = ManifestLoader.Create().Load(Combine("dataforge.yaml"));
+        var loaded = ManifestModules.Loader().Load(Combine("dataforge.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Problems));
         var manifest = loaded.Manifest!;
         var engine = new BuildEngine(PipelineFactory.Layout(manifest));

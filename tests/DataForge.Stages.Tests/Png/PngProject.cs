@@ -62,7 +62,7 @@ public sealed class PngProject : IDisposable
     public BuildResult Build(string yaml)
     {
         File.WriteAllText(Combine("dataforge.yaml"), yaml);
-        var loaded = ManifestLoader.Create().Load(Combine("dataforge.yaml"));
+        var loaded = ManifestModules.Loader().Load(Combine("dataforge.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Problems));
         var manifest = loaded.Manifest!;
         return new BuildEngine(PipelineFactory.Layout(manifest)).Build(PipelineFactory.Create(manifest, Secret), new BuildOptions { Jobs = 2 });

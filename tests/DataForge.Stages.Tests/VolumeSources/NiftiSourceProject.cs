@@ -45,7 +45,7 @@ public sealed class NiftiSourceProject : IDisposable
     {
         root ??= Root;
         File.WriteAllText(Path.Combine(root, "dataforge.yaml"), yaml);
-        var loaded = ManifestLoader.Create().Load(Path.Combine(root, "dataforge.yaml"));
+        var loaded = ManifestModules.Loader().Load(Path.Combine(root, "dataforge.yaml"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Problems));
         var manifest = loaded.Manifest!;
         var engine = new BuildEngine(PipelineFactory.Layout(manifest));

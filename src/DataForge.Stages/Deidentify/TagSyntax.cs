@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 
-namespace DataForge.Manifest.Checks;
+namespace DataForge.Stages.Deidentify;
 
 /// <summary>
 /// Syntax of the attribute names that de-identification overrides accept. Whether a keyword exists
-/// in the DICOM dictionary is checked by the de-identification stage, which owns the dictionary.
+/// in the DICOM dictionary is checked by <see cref="DeidentifyModule"/>, beside it.
 /// </summary>
 public static partial class TagSyntax
 {

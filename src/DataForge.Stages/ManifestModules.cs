@@ -1,0 +1,15 @@
+using DataForge.Manifest;
+using DataForge.Manifest.Checks;
+using DataForge.Stages.Deidentify;
+
+namespace DataForge.Stages;
+
+/// <summary>The modules that own manifest sections and check them, for <see cref="ManifestLoader.Create"/>.</summary>
+public static class ManifestModules
+{
+    /// <summary>Every section module's checks.</summary>
+    public static ISectionChecks[] Checks() => [new DeidentifyModule()];
+
+    /// <summary>A manifest loader with every section module's checks (what every command uses).</summary>
+    public static ManifestLoader Loader() => ManifestLoader.Create(Checks());
+}
