@@ -10,7 +10,7 @@ namespace DataForge.Manifest;
 
 /// <summary>
 /// Reads <c>dataforge.yaml</c>: YAML with locations, then the JSON Schema, then semantic checks (the
-/// generic ones here, each section's by its module), then what this version can build. Every problem is a <see cref="ManifestDiagnostic"/>; nothing throws
+/// generic ones here, each section's by its module, which also refuses what this version cannot build yet). Every problem is a <see cref="ManifestDiagnostic"/>; nothing throws
 /// for a bad manifest.
 /// </summary>
 /// <remarks>
@@ -86,7 +86,6 @@ public sealed class ManifestLoader(ManifestSchema schema, IReadOnlyList<ISection
         var problems = new List<ManifestDiagnostic>(SemanticChecks.Run(manifest));
         foreach (var section in sections ?? [])
             if (manifest.Document.Has(section.Section)) problems.AddRange(section.Check(manifest));
-        problems.AddRange(BuildSupport.Check(manifest));
         problems.Sort((a, b) => (a.Location?.Line ?? 0, a.Location?.Column ?? 0).CompareTo((b.Location?.Line ?? 0, b.Location?.Column ?? 0)));
         return new ManifestLoadResult(manifest, problems);
     }

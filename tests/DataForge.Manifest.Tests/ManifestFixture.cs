@@ -6,7 +6,8 @@ namespace DataForge.Manifest.Tests;
 /// <summary>A project folder with a source folder, where manifest texts are written and loaded.</summary>
 public sealed class ManifestFixture : IDisposable
 {
-    private static readonly ManifestLoader Loader = ManifestLoader.Create();
+    // As every command loads it: with the checks of the modules that own sections (DataForge.Stages).
+    private static readonly ManifestLoader Loader = DataForge.Stages.ManifestModules.Loader();
     private readonly TempDirectory _dir = new("dataforge-manifest");
 
     public ManifestFixture() => Directory.CreateDirectory(_dir.Combine("raw"));

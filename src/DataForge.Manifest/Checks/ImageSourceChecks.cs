@@ -41,12 +41,6 @@ public static class ImageSourceChecks
         var first = $"sources[{volumes[0]}]";
         if (m.Curate is not null)
             Report("curate", $"curate: checks DICOM sources; NIfTI and Analyze sources ({first} and any other) are not supported yet under curate:, remove the section or the source", atKey: true);
-        // Options that act on DICOM pixel data and header facts NIfTI lacks (burned-in annotation, body part):
-        // refused rather than skipped, so no head volume or burned-in text passes unnoticed.
-        if (m.Deidentify?["options"] is System.Text.Json.Nodes.JsonArray options)
-            for (var i = 0; i < options.Count; i++)
-                if (options[i]?.GetValue<string>() is "clean-pixel-data" or "clean-recognizable-visual-features")
-                    Report($"deidentify.options[{i}]", $"deidentify.options[{i}]: {options[i]!.GetValue<string>()} is not supported yet with NIfTI and Analyze sources ({first}); de-identify their pixels (deface, blank) before DataForge reads them, and remove the option or the source");
         if (m.Output.Layout is "png" or "coco")
             Report("output.layout", $"output.layout {m.Output.Layout} exports DICOM images; NIfTI and Analyze sources ({first}) are not supported yet in it (use nifti, nnunet or monai)");
         return problems;

@@ -43,6 +43,13 @@ public sealed class DeidentifyModule : ISectionChecks
                 problems.Report("deidentify.pseudonym_prefix", "pseudonym_prefix and pseudonym.format exclude each other; write the prefix into the format");
         }
         if (d["overrides"] is JsonArray overrides) CheckOverrides(overrides, problems);
+        // Options that act on DICOM pixel data and header facts NIfTI lacks (burned-in annotation, body part):
+        // refused rather than skipped, so no head volume or burned-in text passes unnoticed.
+        var volumes = m.Sources.Select((s, i) => (s, i)).Where(x => ImageSourceChecks.VolumeKinds.Contains(x.s.Kind)).Select(x => x.i).ToList();
+        if (volumes.Count > 0)
+            for (var i = 0; i < names.Count; i++)
+                if (DeidOption.Find(names[i]) is { } option && (option == DeidOption.CleanPixelData || option == DeidOption.CleanRecognizableVisualFeatures))
+                    problems.Report($"deidentify.options[{i}]", $"deidentify.options[{i}]: {option.Name} is not supported yet with NIfTI and Analyze sources (sources[{volumes[0]}] and any other); de-identify their pixels (deface, blank) before DataForge reads them, and remove the option or the source");
         return problems;
     }
 

@@ -1,27 +1,18 @@
+using DataForge.Manifest;
+using DataForge.Manifest.Checks;
 using DataForge.Manifest.Model;
 
-namespace DataForge.Manifest.Checks;
+namespace DataForge.Stages.Labels;
 
 /// <summary>
-/// What this version of DataForge can build. A manifest asking for more is refused by
-/// <c>validate</c> and <c>build</c> with a plain "not supported yet", never silently ignored.
-/// Each row goes away when the stage that honours it lands.
+/// The owner of the manifest's <c>labels:</c> section: which label file formats each annotation kind
+/// imports (what this version builds; anything else is refused as "not supported yet", never ignored),
+/// and the combinations of kind, source format, key and level that make sense.
 /// </summary>
-public static class BuildSupport
+public sealed class LabelsModule : ISectionChecks
 {
-    /// <summary>Top-level sections that no stage honours yet, with what the user can do.</summary>
-    public static IReadOnlyDictionary<string, string> UnsupportedSections { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-    };
-
-    /// <summary>Output layouts that can be written.</summary>
-    public static IReadOnlySet<string> SupportedLayouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai", "png", "coco" };
-
-    /// <summary>Source kinds that can be read.</summary>
-    public static IReadOnlySet<string> SupportedSourceKinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels", "nifti", "analyze" };
-
     /// <summary>Label file formats that can be imported, per annotation kind.</summary>
-    public static IReadOnlyDictionary<string, IReadOnlySet<string>> SupportedLabelFormats { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Formats { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     {
         ["categorical"] = new HashSet<string>(StringComparer.Ordinal) { "csv", "json" },
         ["mask"] = new HashSet<string>(StringComparer.Ordinal) { "nifti-mask", "dicom-seg", "coco" },
@@ -29,26 +20,16 @@ public static class BuildSupport
         ["boxes"] = new HashSet<string>(StringComparer.Ordinal) { "coco" },
     };
 
-    /// <summary>One diagnostic per part of the manifest that cannot be honoured yet.</summary>
-    public static IReadOnlyList<ManifestDiagnostic> Check(DataForgeManifest m)
+    public string Section => "labels";
+
+    public IEnumerable<ManifestDiagnostic> Check(DataForgeManifest manifest)
     {
         var problems = new List<ManifestDiagnostic>();
-        foreach (var (section, why) in UnsupportedSections)
-            if (m.Document.Has(section))
-                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.KeyAt(section),
-                    $"{section}: not supported yet ({why}); remove the section to build without it"));
-        for (var i = 0; i < m.Sources.Count; i++)
-            if (!SupportedSourceKinds.Contains(m.Sources[i].Kind))
-                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt($"sources[{i}].kind"),
-                    $"sources[{i}].kind: {m.Sources[i].Kind} sources are not supported yet (supported: {string.Join(", ", SupportedSourceKinds.Order(StringComparer.Ordinal))})"));
-        CheckLabels(m, problems);
-        if (!SupportedLayouts.Contains(m.Output.Layout))
-            problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt("output.layout"),
-                $"output.layout: {m.Output.Layout} is not supported yet (supported: {string.Join(", ", SupportedLayouts.Order(StringComparer.Ordinal))})"));
+        CheckFormats(manifest, problems);
         return problems;
     }
 
-    private static void CheckLabels(DataForgeManifest m, List<ManifestDiagnostic> problems)
+    private static void CheckFormats(DataForgeManifest m, List<ManifestDiagnostic> problems)
     {
         if (m.Labels?["annotations"] is not System.Text.Json.Nodes.JsonArray annotations) return;
         for (var i = 0; i < annotations.Count; i++)
@@ -56,9 +37,9 @@ public static class BuildSupport
             var a = annotations[i]!.AsObject();
             var kind = a["kind"]!.GetValue<string>();
             var at = $"labels.annotations[{i}]";
-            if (!SupportedLabelFormats.TryGetValue(kind, out var formats))
+            if (!Formats.TryGetValue(kind, out var formats))
             {
-                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".kind"), $"{at}.kind: {kind} annotations are not supported yet (supported: {string.Join(", ", SupportedLabelFormats.Keys.Order(StringComparer.Ordinal))})"));
+                problems.Add(new ManifestDiagnostic(m.FilePath, m.Document.ValueAt(at + ".kind"), $"{at}.kind: {kind} annotations are not supported yet (supported: {string.Join(", ", Formats.Keys.Order(StringComparer.Ordinal))})"));
                 continue;
             }
             if (a["source"]?.GetValue<string>() is not { } id)

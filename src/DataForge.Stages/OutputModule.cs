@@ -1,0 +1,22 @@
+using DataForge.Manifest;
+using DataForge.Manifest.Checks;
+using DataForge.Manifest.Model;
+
+namespace DataForge.Stages;
+
+/// <summary>The owner of the manifest's <c>output:</c> layouts: which layouts this version writes; another is refused, never ignored.</summary>
+public sealed class OutputModule : ISectionChecks
+{
+    /// <summary>Output layouts that can be written.</summary>
+    public static IReadOnlySet<string> Layouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai", "png", "coco" };
+
+    public string Section => "output";
+
+    public IEnumerable<ManifestDiagnostic> Check(DataForgeManifest m)
+    {
+        var problems = new SectionProblems(m);
+        if (!Layouts.Contains(m.Output.Layout))
+            problems.Report("output.layout", $"output.layout: {m.Output.Layout} is not supported yet (supported: {string.Join(", ", Layouts.Order(StringComparer.Ordinal))})");
+        return problems;
+    }
+}
