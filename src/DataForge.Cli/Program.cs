@@ -84,5 +84,6 @@ public static class Program
         yield return DiffCommand.Create(context);
         yield return VerifyCommand.Create(context);
         yield return ExportCommand.Create(context);
+        yield return AuditCommand.Create(context);
     }
 }

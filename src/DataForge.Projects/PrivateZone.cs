@@ -20,6 +20,7 @@ namespace DataForge.Projects;
 /// quarantine.tsv             Quarantine                 items that failed in the last build, with their source paths
 /// releases/VERSION.sources.tsv ReleaseSources           the source path of each content a release read, so verify can name it
 /// pseudonyms.csv             'pseudonyms export'        the re-identification table in clear (default target)
+/// audit.log, audit.lock      AuditLog                   hash-chained record of who ran what, when (counts, never identifiers)
 /// </code>
 /// Nothing outside this type (and the owners it names) builds a path into the zone.
 /// </summary>

@@ -58,6 +58,9 @@ public sealed class Project
 
     public BuildEngine Engine { get; }
 
+    /// <summary>The project's audit log (<c>.dataforge/audit.log</c>).</summary>
+    public AuditLog Audit => new(Zone);
+
     /// <summary>The private zone of a manifest, for commands that need no pipeline (export, init checks).</summary>
     public static PrivateZone ZoneOf(DataForgeManifest manifest) => new(PipelineFactory.Layout(manifest));
 

@@ -83,6 +83,12 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
         return $"moved the vault of the earlier secret to {zone.Show(aside)}; it opens only with that secret";
     }
 
+    /// <summary>
+    /// A keyed hash of a re-identification query for the audit log: who holds the secret can tell
+    /// whether a given value was asked; nobody else learns anything from it.
+    /// </summary>
+    public string AuditToken(string asked) => _keys.Hash("audit-query:" + asked.Trim(), 26);
+
     /// <summary>Rebuilds the vault from the store's sealed identities.</summary>
     public VaultRepairResult Repair()
     {

@@ -85,6 +85,18 @@ public static class BuildCommand
             return ExitCodes.Failed;
         }
         if (!json) foreach (var note in built.Notes) context.Console.Note(note);
+        AuditTrail.Record(project.Zone, "build", new JsonObject
+        {
+            ["succeeded"] = built.Succeeded,
+            ["files"] = result.Index.Files,
+            ["hashed"] = result.Index.Hashed,
+            ["ran"] = result.ExecutedCount,
+            ["failed"] = result.Failures.Count,
+            ["written"] = result.Output.Written,
+            ["removed"] = result.Output.Removed,
+            ["new_secret"] = newSecret,
+            ["secret_fingerprint"] = project.SecretFingerprint,
+        });
         var manifest = project.Manifest;
         var layout = project.Zone.Layout;
         if (manifest.Deidentify is null && manifest.Curate is null && !json)

@@ -83,6 +83,7 @@ public static class ExportCommand
             File.Move(temp, path, overwrite: true);
             bytes += f.Size;
         }
+        AuditTrail.Record(Projects.Project.ZoneOf(manifest), "export", new JsonObject { ["version"] = tag.Version, ["tag"] = tag.Tag, ["files"] = release.Files.Count, ["bytes"] = bytes });
         if (json) JsonOutput.Write(context.Console, new JsonObject { ["version"] = tag.Version, ["files"] = release.Files.Count, ["bytes"] = bytes, ["folder"] = dir });
         else context.Console.Out.WriteLine($"exported {tag.Version}: {release.Files.Count} files ({ReleaseSupport.Size(bytes)}) into {dir}");
         return ExitCodes.Success;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace DataForge.Cli.Commands;
 
@@ -46,15 +47,24 @@ public static class PseudonymsCommand
         command.Options.Add(issuer);
         command.SetAction(parse =>
         {
-            var vault = OpenProject(context, parse.GetValue(file)!).Vault!.Open();
+            var project = OpenProject(context, parse.GetValue(file)!);
+            var vault = project.Vault!.Open();
             var text = parse.GetValue(value)!.Trim();
-            if (vault.FindByPseudonym(text) is { } match)
+            var match = vault.FindByPseudonym(text);
+            var id = match is null ? vault.Entries.FirstOrDefault(e => e.PatientId == text && e.Issuer == parse.GetValue(issuer)!.Trim()) : null;
+            // What was asked (its kind and keyed hash), never the answer.
+            AuditTrail.Record(project.Zone, "pseudonyms lookup", new JsonObject
+            {
+                ["asked"] = match is not null ? "pseudonym" : "patient-id",
+                ["query_token"] = project.Vault.AuditToken(text),
+                ["found"] = match is not null || id is not null,
+            });
+            if (match is not null)
             {
                 context.Console.Out.WriteLine($"{match.Pseudonym}\tissuer={match.Issuer}\tid={match.PatientId}\t" +
                                               $"name={string.Join(" | ", match.Names)}\tbirth={string.Join(" | ", match.BirthDates)}");
                 return ExitCodes.Success;
             }
-            var id = vault.Entries.FirstOrDefault(e => e.PatientId == text && e.Issuer == parse.GetValue(issuer)!.Trim());
             if (id is null)
                 throw new UserErrorException("the vault has no patient with that pseudonym or patient ID (check --issuer; the vault knows the patients of the last builds)", ExitCodes.Failed);
             context.Console.Out.WriteLine(id.Pseudonym);
@@ -100,6 +110,7 @@ public static class PseudonymsCommand
             File.WriteAllText(temp, csv.ToString());
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             File.Move(temp, path, overwrite: true);
+            AuditTrail.Record(project.Zone, "pseudonyms export", new JsonObject { ["patients"] = rows.Count, ["default_target"] = given.Length == 0 });
             context.Console.Out.WriteLine($"wrote {rows.Count} patients to {Path.GetRelativePath(context.WorkingDirectory, path)}");
             return ExitCodes.Success;
         });
@@ -124,6 +135,7 @@ public static class PseudonymsCommand
         {
             var project = OpenProject(context, parse.GetValue(file)!);
             var result = project.Vault!.Repair();
+            AuditTrail.Record(project.Zone, "pseudonyms repair", new JsonObject { ["patients"] = result.Patients, ["unopened"] = result.Unopened });
             if (result.MovedTo is not null) context.Console.Note($"moved the vault that did not open to {project.Zone.Show(result.MovedTo)}");
             context.Console.Out.WriteLine($"vault rebuilt: {result.Patients} patient{(result.Patients == 1 ? "" : "s")} from the store's sealed identities ({project.Zone.Show(project.Zone.Vault)})");
             if (result.Unopened > 0)

@@ -88,6 +88,11 @@ public static class ReleaseCommand
             throw;
         }
         ReleaseSources.Write(project.Zone, version, listing);
+        AuditTrail.Record(project.Zone, "release", new JsonObject
+        {
+            ["version"] = version, ["tag"] = tag, ["commit"] = commit, ["files"] = release.Counts.Files, ["patients"] = release.Counts.Patients,
+            ["secret_fingerprint"] = release.SecretFingerprint,
+        });
 
         var counts = release.Counts;
         if (json)

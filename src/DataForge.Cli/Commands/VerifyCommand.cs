@@ -64,6 +64,12 @@ public static class VerifyCommand
         // The release's secret fingerprint is checked against the secret (Project.AsReleased), not the store's.
         var project = Project.Open(current, options with { RequiresSecret = true, AllowNewSecret = true });
         var result = ReleaseVerification.Run(project, loaded.Manifest!, release, options, ProjectArguments.Engine(context, jobs), sourcesOnly);
+        AuditTrail.Record(project.Zone, "verify", new JsonObject
+        {
+            ["version"] = tag.Version, ["tag"] = tag.Tag, ["verified"] = result.Verified, ["sources_only"] = sourcesOnly,
+            ["matched"] = result.Matched, ["differing"] = result.Differing.Count, ["missing"] = result.Missing.Count, ["extra"] = result.Extra.Count,
+            ["sources_missing"] = result.MissingSources.Count,
+        });
 
         if (json)
         {
