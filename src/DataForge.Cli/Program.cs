@@ -24,6 +24,14 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
+            // A mistyped command: one line that names the closest one, instead of "no command" and "unrecognized".
+            if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+            {
+                var closest = Manifest.Suggest.Closest(args[0], root.Subcommands.Select(c => c.Name));
+                context.Console.Problem($"dataforge: '{args[0]}' is not a command" + (closest is null ? "" : $"; did you mean '{closest}'?"));
+                context.Console.Note("Run 'dataforge --help' for the commands.");
+                return ExitCodes.Usage;
+            }
             foreach (var error in parse.Errors) context.Console.Problem("dataforge: " + error.Message);
             context.Console.Note("Run 'dataforge --help' or 'dataforge COMMAND --help' for usage.");
             return ExitCodes.Usage;

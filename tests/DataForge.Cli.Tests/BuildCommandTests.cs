@@ -109,4 +109,19 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal(volumes.Select(v => v[..^".nii.gz".Length] + ".json").Order(), published.Except(volumes).Order());
         Assert.All(volumes, v => Assert.StartsWith(_dir.Combine("out", "nifti", "ANON-"), v));
     }
+
+    [Fact]
+    public void A_redirected_build_reports_each_stages_progress_on_stderr_and_keeps_json_on_stdout_clean()
+    {
+        var every = new Dictionary<string, string> { ["DATAFORGE_PROGRESS_SECONDS"] = "0" };
+        var result = CliRunner.Run(_dir.Path, every, "build", "--json");
+        Assert.Equal(0, result.ExitCode);
+        JsonDocument.Parse(result.Out);
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("progress: headers 12/12 (", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^progress: headers \d+/12 \([0-9.]+/s, about \d+ s left\)$"));
+
+        // A no-op build has nothing to report.
+        var again = CliRunner.Run(_dir.Path, every, "build");
+        Assert.DoesNotContain(again.ErrorLines, l => l.StartsWith("progress:", StringComparison.Ordinal));
+    }
 }

@@ -74,7 +74,9 @@ public static class BuildCommand
         }
         else
         {
-            built = project.Build(options);
+            // Redirected: a line per stage every few seconds on stderr, so a long build in a CI log is not silent.
+            var lines = new ProgressLines(context.Console, ProgressLines.IntervalFrom(context.Environment));
+            built = project.Build(options with { OnProgress = lines.Report });
         }
         var result = built.Build;
         if (result.Outcome == BuildOutcome.LockBusy)
