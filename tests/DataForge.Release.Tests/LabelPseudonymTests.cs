@@ -63,6 +63,23 @@ public sealed class LabelPseudonymTests
         Assert.False(File.Exists(p.Combine("out", "labels", "grade.json")));
     }
 
+    [SkippableFact]
+    public void Build_prints_each_annotation_s_published_labels_and_violations_per_check()
+    {
+        using var p = new ReleaseProject(patients: 3);
+        var grades = WriteGrades(p);
+        File.AppendAllText(p.Combine("labels", "grades.csv"), "NOBODY-1,,high\n");
+        File.WriteAllText(p.Combine("dataforge.yaml"), Manifest("pseudonym: {format: \"SUBJ-{hash:6}\"}"));
+
+        var text = p.Run("build").AssertExit(0).Out;
+        Assert.Contains($"labels: grade: {grades.Count} published; violations: link 1 (on_fail: exclude; labels/grade.report.json)", text);
+        Assert.DoesNotContain("NOBODY", text, StringComparison.Ordinal);
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(p.Run("build", "--json").AssertExit(0).Out)!["labels"]!["grade"]!;
+        Assert.Equal(grades.Count, json["published"]!.GetValue<int>());
+        Assert.Equal(1, json["violations"]!["link"]!.GetValue<int>());
+    }
+
     private static string Manifest(string pseudonym) => $$"""
         version: 1
         name: labelled

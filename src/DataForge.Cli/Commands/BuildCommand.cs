@@ -85,6 +85,7 @@ public static class BuildCommand
         {
             var document = ToJson(result);
             if (setup.Manifest.Curate is not null && CurationSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } curation) document["curation"] = curation;
+            if (LabelsSummary.ToJson(setup.Engine.Layout.OutputRoot, Annotations(setup.Manifest)) is { } labels) document["labels"] = labels;
             if (setup.Manifest.Splits is not null && SplitsSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } splits) document["splits"] = splits;
             if (setup.Manifest.Output.Layout is "nnunet" or "monai" && LayoutSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } layout) document["layout"] = layout;
             JsonOutput.Write(context.Console, document);
@@ -93,11 +94,15 @@ public static class BuildCommand
         {
             Render(context, result, setup.Engine.Layout);
             if (setup.Manifest.Curate is not null) CurationSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
+            LabelsSummary.Write(context.Console, setup.Engine.Layout.OutputRoot, Annotations(setup.Manifest));
             if (setup.Manifest.Splits is not null) SplitsSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
             if (setup.Manifest.Output.Layout is "nnunet" or "monai") LayoutSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
         }
         return result.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }
+
+    private static IEnumerable<string> Annotations(Manifest.Model.DataForgeManifest manifest) =>
+        manifest.Labels?["annotations"] is JsonArray a ? a.Select(x => x?["name"]?.GetValue<string>()).OfType<string>() : [];
 
     private static void Render(CliContext context, BuildResult result, Engine.Store.StoreLayout layout)
     {
