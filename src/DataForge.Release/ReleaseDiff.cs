@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DataForge.Release.Changes;
 
 namespace DataForge.Release;
 
@@ -17,7 +18,10 @@ public sealed record SplitMove(string Patient, string Before, string After);
 /// changed (new UIDs after a policy change), by the stage and input contents that made them, so a
 /// file made from the same input counts as changed, not as removed and added. Semantic parts come
 /// from the items: patients, series, per-attribute changes, geometry per series, label counts, split
-/// moves (a patient moving between train and test is a warning), and policy changes.
+/// moves (a patient moving between train and test is a warning), and policy changes. With the
+/// files' bytes at hand (the project's store), each changed file is explained from its content
+/// (<see cref="ContentDiff"/>): which DICOM attributes, NIfTI header fields or voxels, PNG pixels or
+/// JSON members differ, by name and never by value.
 /// </summary>
 public sealed record ReleaseDiff
 {
@@ -34,8 +38,20 @@ public sealed record ReleaseDiff
     public required IReadOnlyList<string> SeriesAdded { get; init; }
     public required IReadOnlyList<string> SeriesRemoved { get; init; }
 
-    /// <summary>Item attribute (dotted path) -> number of changed files in which it differs.</summary>
+    /// <summary>
+    /// Attribute -> number of changed files in which it differs: item facts by dotted path (<c>geometry.spacing</c>)
+    /// and, when the files were read, DICOM attributes by keyword (<c>PatientSex</c>).
+    /// </summary>
     public required IReadOnlyDictionary<string, int> AttributeChanges { get; init; }
+
+    /// <summary>For each entry of <see cref="Changed"/>, in its order, what differs inside the file; null when its bytes were not at hand.</summary>
+    public required IReadOnlyList<IReadOnlyList<ContentChange>?> Reasons { get; init; }
+
+    /// <summary>Each distinct content change with the number of changed files that show it (and the policy keys that concern it).</summary>
+    public required IReadOnlyList<ContentChangeCount> ContentChanges { get; init; }
+
+    /// <summary>Changed files that could not be explained: their bytes are not in the store the diff read.</summary>
+    public int Unexplained => Reasons.Count(r => r is null);
     public required IReadOnlyList<GeometryChange> GeometryChanges { get; init; }
     public required IReadOnlyDictionary<string, int> LabelsBefore { get; init; }
     public required IReadOnlyDictionary<string, int> LabelsAfter { get; init; }
@@ -51,7 +67,13 @@ public sealed record ReleaseDiff
         "rows", "columns", "number_of_frames", "pixel_spacing", "slice_thickness", "image_orientation_patient", "shape", "spacing", "affine",
     };
 
-    public static ReleaseDiff Compare(string fromName, ReleaseManifest a, string toName, ReleaseManifest b)
+    /// <summary>Compares release <paramref name="a"/> with <paramref name="b"/>.</summary>
+    /// <param name="fromName">The name A is shown by (version, tag or HEAD).</param>
+    /// <param name="a">The earlier release's manifest.</param>
+    /// <param name="toName">The name B is shown by.</param>
+    /// <param name="b">The later release's manifest.</param>
+    /// <param name="readObject">The bytes of a file by its SHA-256, or null when not at hand (<see cref="ReleaseObjects"/>); without it no change is explained from content.</param>
+    public static ReleaseDiff Compare(string fromName, ReleaseManifest a, string toName, ReleaseManifest b, Func<string, byte[]?>? readObject = null)
     {
         var before = a.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var after = b.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
@@ -99,6 +121,12 @@ public sealed record ReleaseDiff
             }
         }
 
+        var reasons = readObject is null ? pairs.Select(_ => (IReadOnlyList<ContentChange>?)null).ToList() : ContentDiff.ExplainAll(pairs, readObject);
+        foreach (var explained in reasons)
+            foreach (var subject in (explained ?? []).Where(c => c.Kind == ContentChangeKinds.Dicom).Select(c => c.Subject).Distinct(StringComparer.Ordinal))
+                attributes[subject] = attributes.GetValueOrDefault(subject) + 1;
+        var policy = Changes(FlattenPolicy(a.Policy), FlattenPolicy(b.Policy));
+
         var splitsA = Splits(a);
         var splitsB = Splits(b);
         var moves = new List<SplitMove>();
@@ -128,11 +156,13 @@ public sealed record ReleaseDiff
             SeriesAdded = SetDifference(b, a, f => f.Series),
             SeriesRemoved = SetDifference(a, b, f => f.Series),
             AttributeChanges = attributes,
+            Reasons = reasons,
+            ContentChanges = ContentDiff.Count(reasons, policy),
             GeometryChanges = geometry.Values.ToList(),
             LabelsBefore = Labels(a),
             LabelsAfter = Labels(b),
             SplitMoves = moves,
-            PolicyChanges = Changes(Flatten(a.Policy), Flatten(b.Policy)),
+            PolicyChanges = policy,
             ToolChanges = tools,
             Warnings = warnings,
         };
@@ -169,6 +199,44 @@ public sealed record ReleaseDiff
         }
         foreach (var (name, value) in root) Walk(name, value);
         return leaves;
+    }
+
+    /// <summary>
+    /// Leaves of the policy by dotted path, as <see cref="Flatten"/>, but an array of objects that each carry a
+    /// distinct <c>tag</c>, <c>name</c> or <c>id</c> gives one leaf per element by that key (<c>deidentify.overrides[PatientSex]</c>),
+    /// so the diff names the override, annotation or class that changed rather than the whole list.
+    /// </summary>
+    private static Dictionary<string, string> FlattenPolicy(JsonObject root)
+    {
+        var leaves = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Walk(string prefix, JsonNode? node)
+        {
+            if (node is JsonObject o && o.Count > 0)
+                foreach (var (name, value) in o) Walk(prefix.Length == 0 ? name : $"{prefix}.{name}", value);
+            else if (node is JsonArray array && KeyOf(array) is { } key)
+                foreach (var element in array.OfType<JsonObject>())
+                {
+                    // One leaf per element, its members but the key: an override added shows as (absent) -> {"action":"keep"}.
+                    var rest = new JsonObject();
+                    foreach (var (name, value) in element)
+                        if (name != key) rest[name] = value?.DeepClone();
+                    leaves[$"{prefix}[{Scalar(element[key])}]"] = ReleaseManifestJson.Canonical(rest);
+                }
+            else leaves[prefix] = ReleaseManifestJson.Canonical(node);
+        }
+        foreach (var (name, value) in root) Walk(name, value);
+        return leaves;
+    }
+
+    private static string? KeyOf(JsonArray array)
+    {
+        if (array.Count == 0 || array.Any(e => e is not JsonObject)) return null;
+        foreach (var key in new[] { "tag", "name", "id" })
+        {
+            var values = array.Select(e => Scalar(e![key])).ToList();
+            if (values.All(v => v is not null) && values.Distinct(StringComparer.Ordinal).Count() == values.Count) return key;
+        }
+        return null;
     }
 
     private static SortedDictionary<string, int> Labels(ReleaseManifest m)

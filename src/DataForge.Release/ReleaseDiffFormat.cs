@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using DataForge.Release.Changes;
 
 namespace DataForge.Release;
 
@@ -18,12 +19,17 @@ public static class ReleaseDiffFormat
         {
             ["added"] = Strings(d.Added),
             ["removed"] = Strings(d.Removed),
-            ["changed"] = new JsonArray(d.Changed.Select(c => (JsonNode)new JsonObject { ["before"] = c.Before, ["after"] = c.After }).ToArray()),
+            ["changed"] = new JsonArray(d.Changed.Select((c, i) => (JsonNode)Changed(c, d.Reasons[i])).ToArray()),
             ["unchanged"] = d.Unchanged,
+            ["unexplained"] = d.Unexplained,
         },
         ["patients"] = new JsonObject { ["added"] = Strings(d.PatientsAdded), ["removed"] = Strings(d.PatientsRemoved) },
         ["series"] = new JsonObject { ["added"] = Strings(d.SeriesAdded), ["removed"] = Strings(d.SeriesRemoved) },
         ["attribute_changes"] = Counts(d.AttributeChanges),
+        ["content_changes"] = new JsonArray(d.ContentChanges.Select(c => (JsonNode)new JsonObject
+        {
+            ["kind"] = c.Kind, ["subject"] = c.Subject, ["change"] = c.How, ["files"] = c.Files, ["policy"] = Strings(c.Policy),
+        }).ToArray()),
         ["geometry_changes"] = new JsonArray(d.GeometryChanges.Select(g => (JsonNode)new JsonObject
         {
             ["series"] = g.Series, ["attribute"] = g.Attribute, ["before"] = g.Before, ["after"] = g.After, ["files"] = g.Files,
@@ -66,6 +72,13 @@ public static class ReleaseDiffFormat
         Item($"series: {d.SeriesAdded.Count} added, {d.SeriesRemoved.Count} removed");
         List("series added", d.SeriesAdded);
         List("series removed", d.SeriesRemoved);
+        if (d.ContentChanges.Count + d.Unexplained > 0)
+        {
+            Heading("Why files changed (read from the files; names only, no values)");
+            foreach (var c in d.ContentChanges)
+                Item($"{KindName(c.Kind)} {c.Subject}: {c.How} ({Files(c.Files)}{(c.Policy.Count > 0 ? "; policy: " + string.Join(", ", c.Policy) : "")})");
+            if (d.Unexplained > 0) Item($"not explained: {Files(d.Unexplained)} whose bytes are not in this project's store (diff reads them from .dataforge/objects)");
+        }
         if (d.AttributeChanges.Count > 0)
         {
             Heading("Attributes changed (files)");
@@ -94,6 +107,24 @@ public static class ReleaseDiffFormat
         }
         return s.ToString();
     }
+
+    private static JsonObject Changed((string Before, string After) change, IReadOnlyList<ContentChange>? why)
+    {
+        var o = new JsonObject { ["before"] = change.Before, ["after"] = change.After };
+        if (why is not null) o["why"] = Strings(why.Select(c => c.ToString()));
+        return o;
+    }
+
+    private static string KindName(string kind) => kind switch
+    {
+        ContentChangeKinds.Dicom => "DICOM",
+        ContentChangeKinds.Nifti => "NIfTI",
+        ContentChangeKinds.Png => "PNG",
+        ContentChangeKinds.Json => "JSON member",
+        _ => "file",
+    };
+
+    private static string Files(int n) => n == 1 ? "1 file" : $"{n} files";
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
 

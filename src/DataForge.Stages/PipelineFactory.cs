@@ -62,7 +62,7 @@ public static class PipelineFactory
             HarmonisePipeline.Add(manifest, stages);
             // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.
             if (dicom.Count > 0) PngPipeline.Add(manifest, stages);
-            LabelPipeline.Add(manifest, stages, secret!);
+            LabelPipeline.Add(manifest, stages, secret!, pseudonymNumbers);
             if (dicom.Count > 0) PngPipeline.AddRendering(manifest, stages);
             if (dicom.Count > 0) PngPipeline.AddCocoExport(manifest, stages);
         }

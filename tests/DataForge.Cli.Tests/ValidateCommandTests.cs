@@ -74,7 +74,7 @@ public sealed class ValidateCommandTests : IDisposable
     {
         var result = CliRunner.Run(_dir.Path, "frobnicate");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Unrecognized command or argument 'frobnicate'", result.Error);
+        Assert.Contains("'frobnicate' is not a command", result.Error);
     }
 
     [Fact]

@@ -109,6 +109,7 @@ public static class BuildCommand
             document["succeeded"] = built.Succeeded;
             document["problems"] = new JsonArray(built.Problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray());
             if (manifest.Curate is not null && CurationSummary.ToJson(layout.OutputRoot) is { } curation) document["curation"] = curation;
+            if (LabelsSummary.ToJson(layout.OutputRoot, Annotations(manifest)) is { } labels) document["labels"] = labels;
             if (manifest.Splits is not null && SplitsSummary.ToJson(layout.OutputRoot) is { } splits) document["splits"] = splits;
             if (manifest.Output.Layout is "nnunet" or "monai" && LayoutSummary.ToJson(layout.OutputRoot) is { } summary) document["layout"] = summary;
             JsonOutput.Write(context.Console, document);
@@ -118,11 +119,15 @@ public static class BuildCommand
         {
             Render(context, built, project.Zone);
             if (manifest.Curate is not null) CurationSummary.Write(context.Console, layout.OutputRoot);
+            LabelsSummary.Write(context.Console, layout.OutputRoot, Annotations(manifest));
             if (manifest.Splits is not null) SplitsSummary.Write(context.Console, layout.OutputRoot);
             if (manifest.Output.Layout is "nnunet" or "monai") LayoutSummary.Write(context.Console, layout.OutputRoot);
         }
         return built.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }
+
+    private static IEnumerable<string> Annotations(Manifest.Model.DataForgeManifest manifest) =>
+        manifest.Labels?["annotations"] is JsonArray a ? a.Select(x => x?["name"]?.GetValue<string>()).OfType<string>() : [];
 
     private static void Render(CliContext context, ProjectBuildResult built, PrivateZone zone)
     {

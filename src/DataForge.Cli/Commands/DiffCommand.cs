@@ -18,7 +18,10 @@ public static class DiffCommand
         var json = ManifestArguments.JsonOption("the diff");
         var command = new Command("diff", """
             Compare two releases: files added, removed and changed (a file made from the same inputs under
-            a new path counts as changed), then patients and series added or removed, which item attributes
+            a new path counts as changed), why each changed file changed, read from the files in the
+            project's store (DICOM attributes by keyword, e.g. PatientSex: absent -> present, NIfTI header
+            fields and voxel data, PNG pixels, JSON members; names and file counts, never values), then
+            patients and series added or removed, which item attributes
             changed in how many files, geometry changes per series, label counts, split moves (with a
             warning when a patient moves between train and test), and policy or tool changes. HEAD is the
             current build, which must be up to date and made from the dataforge.yaml committed in Git. Exit code 0 whether or not anything differs.
@@ -50,7 +53,8 @@ public static class DiffCommand
             if (name != "HEAD") return ReleaseSupport.Find(repo, manifest, name).Manifest;
             return current ??= Project.Open(manifest, ProjectArguments.Options(context)).CurrentRelease("HEAD", ReleaseSupport.ToolVersion, ProjectArguments.Engine(context, 0)).Manifest;
         }
-        var diff = ReleaseDiff.Compare(from, Resolve(from), to, Resolve(to));
+        // The files' bytes from the project's store explain each change (attributes, header fields, voxels), by name only.
+        var diff = ReleaseDiff.Compare(from, Resolve(from), to, Resolve(to), ReleaseObjects.Reader(Project.ZoneOf(manifest).Layout.Objects));
         if (json) JsonOutput.Write(context.Console, ReleaseDiffFormat.ToJson(diff));
         else context.Console.Out.Write(ReleaseDiffFormat.ToText(diff, markdown));
         foreach (var warning in diff.Warnings)

@@ -14,7 +14,7 @@ public sealed class Identifiers
 {
     private const string StandardUidRoot = "1.2.840.10008.";
     private readonly KeyedIdentity _keys;
-    private readonly string _prefix;
+    private readonly LabelPseudonyms _pseudonyms;
     private readonly HashSet<string> _patients = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Place> _studies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Place> _series = new(StringComparer.Ordinal);
@@ -23,10 +23,12 @@ public sealed class Identifiers
     private readonly Dictionary<string, SortedSet<int>> _frames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Place?> _accessions = new(StringComparer.Ordinal);
 
-    public Identifiers(KeyedIdentity keys, string pseudonymPrefix)
+    /// <param name="keys">The project secret's keyed identity.</param>
+    /// <param name="pseudonyms">How de-identification wrote the patients' pseudonyms (format and, for <c>{seq:N}</c>, numbers).</param>
+    public Identifiers(KeyedIdentity keys, LabelPseudonyms pseudonyms)
     {
         _keys = keys;
-        _prefix = pseudonymPrefix;
+        _pseudonyms = pseudonyms;
     }
 
     /// <summary>The DICOM keyword of the identifier at a label level.</summary>
@@ -91,8 +93,9 @@ public sealed class Identifiers
         if (original.Length == 0) return null;
         if (level == "patient")
         {
-            var pseudonym = _keys.Pseudonym("id:" + (issuer?.Trim() ?? "") + "\0" + original, _prefix);
-            return _patients.Contains(pseudonym) ? new Place(pseudonym, null, null, null) : null;
+            // The patient key of Deidentifier.PatientKey for a Patient ID (and its issuer), written in the policy's format.
+            var pseudonym = _pseudonyms.Of(_keys.PatientToken("id:" + (issuer?.Trim() ?? "") + "\0" + original));
+            return pseudonym is not null && _patients.Contains(pseudonym) ? new Place(pseudonym, null, null, null) : null;
         }
         var uid = original.StartsWith(StandardUidRoot, StringComparison.Ordinal) ? original : _keys.Uid(original);
         var map = level switch { "study" => _studies, "series" => _series, _ => _images };

@@ -42,11 +42,16 @@ public static class LabelPipeline
         manifest.Sources.FirstOrDefault(s => s.Id == annotation["source"]?.GetValue<string>())?.Format == "coco";
 
     /// <summary>Appends the labels, splits and export stages the manifest asks for (de-identification is in the pipeline).</summary>
-    public static void Add(DataForgeManifest manifest, List<IStage> stages, byte[] secret)
+    /// <param name="manifest">The validated manifest.</param>
+    /// <param name="stages">The pipeline's stages so far; the new ones are appended.</param>
+    /// <param name="secret">The project secret.</param>
+    /// <param name="pseudonymNumbers">The vault's assignment table for a <c>{seq:N}</c> pseudonym format (as the deidentify stage gets it).</param>
+    public static void Add(DataForgeManifest manifest, List<IStage> stages, byte[] secret, IReadOnlyDictionary<string, int>? pseudonymNumbers = null)
     {
         if (NeedsVolumes(manifest) && !stages.Any(s => s.Definition.Id == VolumeStage.Id))
             stages.Add(new VolumeStage(NiftiSourcePipeline.DeidentifiedInputs(stages), publish: false));
-        var prefix = manifest.Deidentify?["pseudonym_prefix"]?.GetValue<string>() ?? "ANON-";
+        // The pseudonyms labels are carried to: the deidentify stage's format (and numbers), never a format of their own.
+        var pseudonyms = LabelPseudonyms.From(manifest.Deidentify is { } policy ? JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone() : null, pseudonymNumbers);
         var classes = manifest.Labels?["classes"] is JsonArray c ? JsonDocument.Parse(c.ToJsonString()).RootElement.Clone() : (JsonElement?)null;
         var labelStages = new Dictionary<string, string>(StringComparer.Ordinal);
         var maskStages = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -67,7 +72,7 @@ public static class LabelPipeline
             inputs.AddRange(NiftiSourcePipeline.DeidentifiedInputs(stages));
             if (annotation.Kind is "mask" or "landmarks" && stages.Any(s => s.Definition.Id == VolumeStage.Id)) inputs.Add(VolumeStage.Id);
             var config = JsonSerializer.SerializeToElement(new { annotation = element, source = sourceJson, classes });
-            var stage = new LabelStage(annotation, inputs, config, secret, prefix, publish: !(training && annotation.Kind == "mask"));
+            var stage = new LabelStage(annotation, inputs, config, secret, pseudonyms, publish: !(training && annotation.Kind == "mask"));
             stages.Add(stage);
             if (!stage.Definition.Publish) stages.Add(new LabelFilesStage(annotation.Name, stage.Definition.Id));
             labelStages[annotation.Name] = stage.Definition.Id;

@@ -21,11 +21,12 @@ namespace DataForge.Stages.Labels;
 public sealed class LabelStage : IStage
 {
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 5;
+    /// <remarks>6: patients are found by the policy's pseudonym format (not only its prefix); a label source none of whose labels links fails.</remarks>
+    public const int Version = 6;
 
     private readonly Annotation _a;
     private readonly KeyedIdentity _keys;
-    private readonly string _prefix;
+    private readonly LabelPseudonyms _pseudonyms;
 
     /// <summary>The stage id of an annotation.</summary>
     public static string IdFor(string annotation) => "labels." + annotation;
@@ -34,15 +35,16 @@ public sealed class LabelStage : IStage
     /// The stage of one annotation; <paramref name="publish"/> is false when a training layout publishes the masks
     /// (<see cref="LabelFilesStage"/> then publishes the label file and report).
     /// </summary>
-    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, string pseudonymPrefix, bool publish = true)
+    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, LabelPseudonyms pseudonyms, bool publish = true)
     {
         _a = annotation;
         _keys = new KeyedIdentity(secret);
-        _prefix = pseudonymPrefix;
+        _pseudonyms = pseudonyms;
+        // The pseudonym format (and a {seq:N} format's numbers) decide which patient a label lands on: a new format reruns the stage.
         var key = CanonicalJson.Parse(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["labels"] = config,
-            ["pseudonym_prefix"] = pseudonymPrefix,
+            ["pseudonyms"] = pseudonyms.Settings(),
             ["secret_fingerprint"] = _keys.Fingerprint,
         }));
         Definition = new StageDefinition(IdFor(annotation.Name), Version, StageShape.Reduce, inputs, key)
@@ -58,7 +60,7 @@ public sealed class LabelStage : IStage
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
-        var ids = new Identifiers(_keys, _prefix);
+        var ids = new Identifiers(_keys, _pseudonyms);
         var volumes = new Dictionary<string, ImageGeometry>(StringComparer.Ordinal);
         var files = new List<StageItem>();
         var instances = new Dictionary<string, StageItem>(StringComparer.Ordinal);
@@ -109,6 +111,7 @@ public sealed class LabelStage : IStage
             foreach (var (key, place) in expected.OrderBy(x => x.Item1, StringComparer.Ordinal))
                 if (!labelled.Contains(key)) violations.Add(new LabelViolation(Name(place), "required", "no label for this item", null));
         }
+        if (Unlinked(entries.Count, violations) is { } nothing) return StageResult.Failed(nothing);
         if (_a.OnFail == "error" && violations.Count > 0)
         {
             var f = violations.OrderBy(v => v.Item, StringComparer.Ordinal).First();
@@ -290,6 +293,21 @@ public sealed class LabelStage : IStage
     // file's own text (it could hold anything) and is named by its row instead in the published report.
     private static string PointName(string name, IReadOnlyCollection<string> expected, string where) =>
         expected.Contains(name) ? $"point '{name}'" : $"the point at {where}";
+
+    /// <summary>
+    /// The failure of a label source that links nowhere: labels were read, none reached a de-identified item,
+    /// so nothing would be published. Whatever on_fail says, that is a wrong key column, a label source of
+    /// another dataset, or a pseudonym setting the labels do not follow, never a result to publish.
+    /// </summary>
+    private string? Unlinked(int linked, List<LabelViolation> violations)
+    {
+        if (linked > 0) return null;
+        var unlinked = violations.Where(v => v.Check == "link" && v.Place is null).OrderBy(v => v.Item, StringComparer.Ordinal).ToList();
+        if (unlinked.Count == 0) return null;
+        var first = unlinked[0];
+        return $"none of the annotation's labels links to a de-identified {_a.Level} ({unlinked.Count} unlinked, 0 published; key {_a.Key}): " +
+               $"check the key column and that the label source belongs to these images; first: {first.Item}: {first.Message}";
+    }
 
     private Place? Link(string original, string? issuer, Identifiers ids, string where, List<LabelViolation> violations)
     {
