@@ -62,7 +62,7 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
                 : null;
         try
         {
-            var (patients, added) = VaultKeeper.AfterBuild(Policy, zone.Layout, _keys);
+            var (patients, added) = VaultKeeper.AfterBuild(Policy, zone.Layout, _keys, Stages.PipelineFactory.IdentityStages);
             return added > 0 ? $"vault: {added} new patient{(added == 1 ? "" : "s")}, {patients} in all ({zone.Show(zone.Vault)})" : null;
         }
         catch (VaultException e)
@@ -92,7 +92,7 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
     /// <summary>Rebuilds the vault from the store's sealed identities.</summary>
     public VaultRepairResult Repair()
     {
-        try { return VaultRepair.Run(Policy, zone.Layout, _keys); }
+        try { return VaultRepair.Run(Policy, zone.Layout, _keys, Stages.PipelineFactory.IdentityStages); }
         catch (VaultException e) { throw new ProjectException(e.Message); }
     }
 

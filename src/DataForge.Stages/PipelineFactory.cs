@@ -6,9 +6,6 @@ using DataForge.Manifest.Model;
 using DataForge.Stages.Curate;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.Dicom;
-using DataForge.Stages.Harmonise;
-using DataForge.Stages.Labels;
-using DataForge.Stages.Png;
 using DataForge.Stages.VolumeSources;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
@@ -20,6 +17,9 @@ public static class PipelineFactory
     /// <summary>The store and output folders of a manifest's project.</summary>
     public static StoreLayout Layout(DataForgeManifest manifest) =>
         new(Path.GetFullPath(manifest.BaseDirectory), manifest.Resolve(manifest.Output.Path));
+
+    /// <summary>The stages whose outputs' metadata carry sealed patient identities, for the vault.</summary>
+    public static IReadOnlyList<string> IdentityStages { get; } = [DeidentifyStage.Id, NiftiSourceStage.Id];
 
     /// <summary>True when the pipeline needs the project secret.</summary>
     public static bool NeedsSecret(DataForgeManifest manifest) => manifest.Deidentify is not null || manifest.Curate?["consent"] is not null;

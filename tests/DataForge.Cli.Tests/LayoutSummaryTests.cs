@@ -2,7 +2,7 @@ using System.Text.Json;
 using DataForge.Dicom.IO;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
-using DataForge.Stages.Harmonise;
+using DataForge.Stages.Volumes;
 using DataForge.Synth;
 using DataForge.Testing;
 

@@ -1,4 +1,3 @@
-using DataForge.Manifest;
 using DataForge.Testing;
 
 namespace DataForge.Manifest.Tests;

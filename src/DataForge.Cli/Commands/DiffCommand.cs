@@ -1,8 +1,7 @@
 using System.CommandLine;
 using DataForge.Cli.Output;
-using DataForge.Release;
-
 using DataForge.Projects;
+using DataForge.Release;
 
 namespace DataForge.Cli.Commands;
 

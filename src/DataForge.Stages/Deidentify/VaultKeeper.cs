@@ -49,10 +49,11 @@ public static class VaultKeeper
     }
 
     /// <summary>
-    /// Adds the patients of the deidentify stage's current outputs to the vault. Returns how many
+    /// Adds the patients of the current outputs of <paramref name="identityStages"/> (the stages whose outputs'
+    /// metadata carry sealed identities: de-identified instances and NIfTI-source volumes) to the vault. Returns how many
     /// patients the vault holds and how many are new; (0, 0) in anonymise mode.
     /// </summary>
-    public static (int Patients, int Added) AfterBuild(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys)
+    public static (int Patients, int Added) AfterBuild(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys, IReadOnlyList<string> identityStages)
     {
         if (policy.Anonymise) return (0, 0);
         if (!File.Exists(layout.Database)) return (0, 0);
@@ -69,7 +70,7 @@ public static class VaultKeeper
             // DICOM instances and the volumes of NIfTI/Analyze sources both carry sealed identities. Equal
             // identities seal to equal text: each patient's seal is opened once, not once per instance.
             var added = new HashSet<(string Seal, string Pseudonym)>();
-            foreach (var outputs in new[] { DeidentifyStage.Id, VolumeSources.NiftiSourceStage.Id }.SelectMany(stage => db.LoadOutputsOfSlots(stage).Values))
+            foreach (var outputs in identityStages.SelectMany(stage => db.LoadOutputsOfSlots(stage).Values))
                 foreach (var output in outputs)
                 {
                     if (!seen.Add(output.Metadata)) continue;

@@ -15,7 +15,7 @@ public sealed record VaultRepairResult(int Patients, int Unopened, string? Moved
 
 /// <summary>
 /// Rebuilds <c>.dataforge/vault.bin</c> from the sealed identities the store keeps: the metadata of the
-/// current outputs of the deidentify and NIfTI-source stages, and of every object a release keeps. A vault
+/// current outputs of the stages that seal identities (de-identified instances, NIfTI-source volumes), and of every object a release keeps. A vault
 /// that does not open is moved aside (never deleted), so a backup restored later can still be compared.
 /// It cannot recover patients whose instances are in neither (removed from the sources and from every
 /// release, then collected by gc), nor names and birth dates seen only in such instances; a <c>{seq:N}</c>
@@ -23,7 +23,7 @@ public sealed record VaultRepairResult(int Patients, int Unopened, string? Moved
 /// </summary>
 public static class VaultRepair
 {
-    public static VaultRepairResult Run(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys)
+    public static VaultRepairResult Run(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys, IReadOnlyList<string> identityStages)
     {
         if (policy.Anonymise) throw new VaultException("deidentify.mode is anonymise: no vault is kept, so there is nothing to repair");
         if (!File.Exists(layout.Database)) throw new VaultException("the store has no build yet (.dataforge/state.db is missing): there are no sealed identities to repair the vault from; run 'dataforge build'");
@@ -51,7 +51,7 @@ public static class VaultRepair
         {
             db.LoadNames(objects);
             var metadata = new HashSet<ContentHash>();
-            foreach (var stage in new[] { DeidentifyStage.Id, VolumeSources.NiftiSourceStage.Id })
+            foreach (var stage in identityStages)
                 foreach (var outputs in db.LoadOutputsOfSlots(stage).Values)
                     foreach (var output in outputs) metadata.Add(output.Metadata);
             // A release keeps its outputs' metadata objects: patients no longer in the sources are still there.

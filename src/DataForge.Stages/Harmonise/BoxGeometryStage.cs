@@ -6,6 +6,7 @@ using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Imaging.Operations;
 using DataForge.Stages.Labels;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Harmonise;
 

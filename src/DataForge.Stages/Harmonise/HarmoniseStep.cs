@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DataForge.Engine.Hashing;
 using DataForge.Imaging;
 using DataForge.Imaging.Operations;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Harmonise;
 

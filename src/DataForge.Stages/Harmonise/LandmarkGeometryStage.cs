@@ -3,6 +3,7 @@ using DataForge.Engine.Hashing;
 using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Stages.Labels;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Harmonise;
 

@@ -4,6 +4,7 @@ using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Imaging.Operations;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Harmonise;
 

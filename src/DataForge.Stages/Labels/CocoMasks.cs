@@ -2,7 +2,7 @@ using System.Text.Json;
 using DataForge.Dicom.IO;
 using DataForge.Engine.Stages;
 using DataForge.Imaging;
-using DataForge.Stages.Harmonise;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Labels;
 

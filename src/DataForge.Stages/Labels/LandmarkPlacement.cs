@@ -1,4 +1,4 @@
-using DataForge.Stages.Harmonise;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Labels;
 

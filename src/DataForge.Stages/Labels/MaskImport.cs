@@ -1,6 +1,7 @@
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Imaging.Operations;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Labels;
 
@@ -13,7 +14,7 @@ namespace DataForge.Stages.Labels;
 public static class MaskImport
 {
     /// <summary>Largest difference allowed between an element of the mask's and the image's affine (mm).</summary>
-    public const double AffineTolerance = 1e-3;
+    public const double AffineTolerance = SubSeriesVolumes.GridTolerance;
 
     /// <summary>The re-encoded mask and the class ids present, or the problems (check, message).</summary>
     public static (byte[]? Bytes, IReadOnlyList<int> Classes, IReadOnlyList<(string Check, string Message)> Problems) Check(
@@ -76,15 +77,4 @@ public static class MaskImport
             return mask;
         }
     }
-}
-
-/// <summary>An image volume's grid as the volume stage reports it: shape and affine (RAS+ mm).</summary>
-public sealed record ImageGeometry(string Patient, string Series, string Path, IReadOnlyList<int> Shape, Affine Affine)
-{
-    /// <summary>The voxel index (continuous) of a RAS+ position.</summary>
-    public (double I, double J, double K) VoxelOf(double x, double y, double z) => Affine.Inverse().Apply(x, y, z);
-
-    /// <summary>True when a continuous voxel index falls inside the grid (voxel centres at integers).</summary>
-    public bool Contains((double I, double J, double K) v) =>
-        v.I >= -0.5 && v.I < Shape[0] - 0.5 && v.J >= -0.5 && v.J < Shape[1] - 0.5 && v.K >= -0.5 && v.K < Shape[2] - 0.5;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DataForge.Dicom.Imaging;
 using DataForge.Imaging;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Labels;
 

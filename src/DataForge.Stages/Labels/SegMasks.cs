@@ -4,8 +4,7 @@ using DataForge.Dicom.Imaging;
 using DataForge.Dicom.IO;
 using DataForge.Engine.Stages;
 using DataForge.Stages.Dicom;
-
-using DataForge.Stages.Harmonise;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Labels;
 

@@ -5,7 +5,7 @@ using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Imaging.Png;
-using DataForge.Stages.Harmonise;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Png;
 

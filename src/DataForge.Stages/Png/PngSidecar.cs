@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataForge.Dicom;
 using DataForge.Imaging.Png;
-using DataForge.Stages.Harmonise;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Png;
 

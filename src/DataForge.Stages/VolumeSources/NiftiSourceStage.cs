@@ -6,6 +6,7 @@ using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.Deidentify.Nifti;
+using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.VolumeSources;
 
@@ -30,7 +31,7 @@ public sealed class NiftiSourceStage : IStage
     public const int Version = 1;
 
     /// <summary>The metadata member that marks a volume item made from a NIfTI or Analyze source (its header format).</summary>
-    public const string SourceFormatProperty = "nifti_source";
+    public const string SourceFormatProperty = NiftiVolumes.SourceFormatProperty;
 
     private readonly DeidPolicy _policy;
     private readonly KeyedIdentity _keys;

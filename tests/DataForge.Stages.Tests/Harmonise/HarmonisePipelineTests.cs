@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DataForge.Engine;
 using DataForge.Engine.Building;
-using DataForge.Manifest;
 using DataForge.Synth;
 using DataForge.Testing;
 

@@ -1,5 +1,4 @@
 using DataForge.Engine.Stages;
-using DataForge.Manifest;
 using DataForge.Stages.Tests.Labels;
 
 namespace DataForge.Stages.Tests.Harmonise;

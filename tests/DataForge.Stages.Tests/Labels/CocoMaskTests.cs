@@ -3,7 +3,6 @@ using DataForge.Dicom;
 using DataForge.Dicom.IO;
 using DataForge.Engine;
 using DataForge.Engine.Building;
-using DataForge.Manifest;
 using DataForge.Testing;
 using NJsonSchema;
 

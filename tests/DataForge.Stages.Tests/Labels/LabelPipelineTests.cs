@@ -1,5 +1,3 @@
-using DataForge.Manifest;
-
 namespace DataForge.Stages.Tests.Labels;
 
 /// <summary>Which label stages a manifest gets, and which of them publish (no build: the pipeline only).</summary>

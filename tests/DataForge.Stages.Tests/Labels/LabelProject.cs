@@ -4,8 +4,7 @@ using DataForge.Engine;
 using DataForge.Engine.Building;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
-using DataForge.Manifest;
-using DataForge.Stages.Harmonise;
+using DataForge.Stages.Volumes;
 using DataForge.Synth;
 using DataForge.Testing;
 

@@ -1,6 +1,7 @@
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Stages.Labels;
+using DataForge.Stages.Volumes;
 using DataForge.Testing;
 
 namespace DataForge.Stages.Tests.Labels;

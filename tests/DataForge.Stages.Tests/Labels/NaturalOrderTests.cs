@@ -1,5 +1,4 @@
 using DataForge.Stages.Labels;
-using Xunit;
 
 namespace DataForge.Stages.Tests.Labels;
 

@@ -1,6 +1,6 @@
+using System.Text.Json;
 using DataForge.Dicom;
 using DataForge.Dicom.IO;
-using System.Text.Json;
 using DataForge.Testing;
 
 namespace DataForge.Stages.Tests.Png;

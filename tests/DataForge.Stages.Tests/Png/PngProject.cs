@@ -2,7 +2,6 @@ using DataForge.Dicom;
 using DataForge.Dicom.IO;
 using DataForge.Engine;
 using DataForge.Engine.Building;
-using DataForge.Manifest;
 using DataForge.Stages.Deidentify;
 using DataForge.Synth;
 using DataForge.Testing;

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using DataForge.Engine;
 using DataForge.Engine.Building;
-using DataForge.Manifest;
 using DataForge.Testing;
 
 namespace DataForge.Stages.Tests.VolumeSources;

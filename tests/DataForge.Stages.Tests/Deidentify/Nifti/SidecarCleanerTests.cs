@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using DataForge.Imaging.Nifti;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.Deidentify.Nifti;
-using DataForge.Stages.Tests.Harmonise;
+using DataForge.Stages.Tests.Volumes;
 using DataForge.Synth;
 using DataForge.Testing;
 
