@@ -21,9 +21,6 @@ namespace DataForge.Release.Tests;
 /// </remarks>
 public sealed class MatrixProject : IDisposable
 {
-    /// <summary>Label kinds: none, a categorical table (csv), NIfTI masks per CT series, COCO boxes or COCO polygon masks per CT slice.</summary>
-    public static readonly string[] LabelKinds = ["none", "categorical", "mask", "boxes", "coco-mask"];
-
     private readonly ReleaseProject _p = new();
 
     public MatrixProject(string pseudonym, string layout, bool curate, string labels, bool splits)
@@ -41,6 +38,7 @@ public sealed class MatrixProject : IDisposable
 
     public bool Curate { get; }
 
+    /// <summary>none, categorical (a csv table per batch), mask (a NIfTI mask per CT series), boxes or coco-mask (a COCO file per batch, one box or polygon per CT slice).</summary>
     public string Labels { get; }
 
     public bool Splits { get; }

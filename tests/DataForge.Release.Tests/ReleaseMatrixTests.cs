@@ -15,7 +15,7 @@ namespace DataForge.Release.Tests;
 public sealed class ReleaseMatrixTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// The rows that hold today: pseudonym form, layout, curation, labels (<see cref="MatrixProject.LabelKinds"/>),
+    /// The rows that hold today: pseudonym form, layout, curation, labels (<see cref="MatrixProject.Labels"/>),
     /// splits. With <see cref="TrainingLayouts"/>, every layout runs with every form (18 rows): curation is on in 10,
     /// labels in 13, splits in 11. Labels are the kinds each layout takes: a table, masks or boxes for dicom, nifti
     /// and png; masks for nnunet (it refuses to build without them) and monai; boxes or COCO masks for coco.
@@ -92,6 +92,7 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
         p.Run("release", "v1").AssertExit(0);
         var v1Patients = p.PatientFolders().Select(p.PseudonymOf).ToList();
         AssertLabelled(p, v1Patients);
+        var v1Splits = p.Splits ? Splits(p) : null;
 
         var added = p.AddPatient();
         p.Run("build").AssertExit(0);
@@ -99,6 +100,14 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
         var patient = p.PseudonymOf(added);
         Assert.DoesNotContain(patient, v1Patients);
         AssertLabelled(p, [.. v1Patients, patient]);
+        if (v1Splits is not null)
+        {
+            // A patient keeps its split (and fold) as the cohort grows; the new one gets one. Read from splits.json, since
+            // the training layouts' items carry no split for the diff's split_moves to compare.
+            var v2Splits = Splits(p);
+            Assert.Equal(v1Patients.Append(patient).Order(StringComparer.Ordinal), v2Splits.Keys.Order(StringComparer.Ordinal));
+            Assert.All(v1Splits, s => Assert.Equal(s.Value, v2Splits[s.Key]));
+        }
 
         // Files added to the sources since v1 are not read when v1 is rebuilt.
         var v1 = p.Run("verify", "v1").AssertExit(0);
@@ -176,8 +185,11 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
     }
 
     /// <summary>The new patient's split as the coco layout names its files (all without splits).</summary>
-    private static string SplitOf(MatrixProject p, string patient) =>
-        p.Splits ? SplitStage.Read(File.ReadAllBytes(p.Project.Combine("out", "splits.json")))[patient].Split : "all";
+    private static string SplitOf(MatrixProject p, string patient) => p.Splits ? Splits(p)[patient].Split : "all";
+
+    /// <summary>Each patient's split and fold in the build's splits.json.</summary>
+    private static IReadOnlyDictionary<string, (string Split, int? Fold)> Splits(MatrixProject p) =>
+        SplitStage.Read(File.ReadAllBytes(p.Project.Combine("out", "splits.json")));
 
     /// <summary>
     /// The files of v2 that are the new patient's: every layout names them by its pseudonym, except coco, which names
