@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using DataForge.Cli.Output;
 using DataForge.Stages.Splits;
 using Xunit.Abstractions;
 
@@ -72,7 +73,8 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
     [Theory(Skip = "issue #17 matrix: diff v1 v2 of the nnunet, monai and coco layouts names no added patient and no added series "
         + "(patients.added and series.added are empty) because their outputs carry no metadata, so the release manifest's items "
         + "have no patient or series (Stages/Labels/NnUnetLayout.cs, MonaiLayout.cs: StageOutput without metadata; CocoLayout.cs: "
-        + "images carry only coco_image); both releases verify and the file lists are right (the row below, today)")]
+        + "images carry only coco_image; ReleaseItem.FromMetadata reads pseudonym and series_instance_uid); both releases verify and "
+        + "the file lists are right (the theory below holds that today)")]
     [MemberData(nameof(TrainingLayouts))]
     public void A_training_layouts_diff_names_the_added_patient(string pseudonym, string layout, bool curate, string labels, bool splits) =>
         Check(pseudonym, layout, curate, labels, splits, diffNamesPatients: true);
@@ -83,6 +85,32 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
     public void A_training_layouts_releases_verify_after_a_patient_is_added_and_their_diff_lists_only_its_files(
         string pseudonym, string layout, bool curate, string labels, bool splits) =>
         Check(pseudonym, layout, curate, labels, splits, diffNamesPatients: false);
+
+    /// <summary>
+    /// Why the matrix adds the new patient's labels as a new file: a user who appends the row to the table v1 read
+    /// changes a recorded input, and v1 no longer verifies; verify names the table by reference, never by path.
+    /// </summary>
+    [Fact]
+    public void Appending_to_a_label_table_a_release_read_makes_that_release_unverifiable_and_verify_names_the_table()
+    {
+        using var p = new MatrixProject("prefix", "nifti", curate: false, labels: "categorical", splits: false);
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        p.AddPatient();
+        var (table, batch) = (p.Project.Combine("grades", "batch1.csv"), p.Project.Combine("grades", "batch2.csv"));
+        File.AppendAllLines(table, File.ReadAllLines(batch).Skip(1));
+        File.Delete(batch);
+        p.Run("build").AssertExit(0);
+
+        var bad = p.Run("verify", "v1").AssertExit(1);
+        Assert.Contains($"changed source: grades {ItemReference.Of("grades:batch1.csv")}", bad.Out);
+        Assert.DoesNotContain("batch1", bad.Out + bad.Error);
+        // The rebuild reads the table as it is now: its new row names a patient v1's sources do not have, which the label
+        // report counts; the label file itself and every image are as released.
+        Assert.Contains("1 differing, 0 missing, 0 extra", bad.Out);
+        Assert.Contains("differs: labels/grade.report.json", bad.Out);
+        Assert.Contains("NOT verified", bad.Out);
+    }
 
     private void Check(string pseudonym, string layout, bool curate, string labels, bool splits, bool diffNamesPatients)
     {
