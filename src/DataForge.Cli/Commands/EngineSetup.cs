@@ -56,7 +56,8 @@ public sealed class EngineSetup
             }
         }
         var numbers = secret is null ? null : VaultWiring.Numbers(manifest, layout, secret, save: !readOnly);
-        return new EngineSetup(manifest, new BuildEngine(layout), PipelineFactory.Create(manifest, secret, numbers), secret);
+        var engine = new BuildEngine(layout) { OutputLink = Enum.Parse<Engine.FileSystem.OutputLinkMode>(manifest.Output.Link, ignoreCase: true) };
+        return new EngineSetup(manifest, engine, PipelineFactory.Create(manifest, secret, numbers), secret);
     }
 
     public BuildOptions Options(CliContext context, int jobs, bool noWait) => new()

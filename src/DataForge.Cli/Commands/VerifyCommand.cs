@@ -108,6 +108,21 @@ public static class VerifyCommand
                 context.Console.Out.WriteLine($"  (their paths are in {Path.GetRelativePath(setup.Manifest.BaseDirectory, ReleaseSupport.SourceIndexPath(setup, tag.Version))}, private)");
         }
 
+        // The store's own copy of the release: what 'export' reads. A damaged or missing object makes export fail.
+        var store = setup.Engine.CheckObjects(release.Files.Select(f => Engine.Hashing.ContentHash.Parse(f.Sha256)).ToList(), options);
+        ok &= store.AllIntact;
+        result["store"] = new JsonObject
+        {
+            ["objects"] = store.Checked,
+            ["damaged"] = new JsonArray(release.Files.Where(f => store.Damaged.Contains(Engine.Hashing.ContentHash.Parse(f.Sha256))).Select(f => (JsonNode)JsonValue.Create(f.Path)).ToArray()),
+            ["missing"] = new JsonArray(release.Files.Where(f => store.Missing.Contains(Engine.Hashing.ContentHash.Parse(f.Sha256))).Select(f => (JsonNode)JsonValue.Create(f.Path)).ToArray()),
+        };
+        if (!json)
+        {
+            context.Console.Out.WriteLine($"store: {store.Checked - store.Damaged.Count - store.Missing.Count} of {store.Checked} objects intact, {store.Damaged.Count} damaged, {store.Missing.Count} missing");
+            if (!store.AllIntact) context.Console.Out.WriteLine("  'dataforge export' needs them: run 'dataforge fsck' to list them, then 'dataforge build' to make them again");
+        }
+
         if (!sourcesOnly)
         {
             var (matched, differing, missing, extra, failures) = Rebuild(pipeline, options, release);

@@ -100,18 +100,48 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public void SyncFileSystem(string path) => NativeMethods.SyncFileSystem(path);
 
-    public void LinkOrCopy(string source, string target, string tempFolder)
+    public MaterialisedAs CloneFile(string source, string target, OutputLinkMode mode, Hashing.ContentHash? expected)
     {
-        var temp = Path.Combine(tempFolder, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        // A link or a clone shares the object's bytes as they are: check them before, not after.
+        if (expected is { } hash && mode != OutputLinkMode.Copy && HashFile(source) != hash) throw new Store.DamagedObjectException(hash);
+        if (mode == OutputLinkMode.Hardlink && NativeMethods.TryHardLink(source, target)) return MaterialisedAs.Hardlink;
         try
         {
-            if (!NativeMethods.TryHardLink(source, temp)) File.Copy(source, temp);
-            File.Move(temp, target, overwrite: true);
+            using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            // A file of its own (mode 0666 less the umask): editing it cannot reach the store.
+            using var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            if (mode is OutputLinkMode.Auto or OutputLinkMode.Reflink && NativeMethods.TryClone(input, output)) return MaterialisedAs.Reflink;
+            var copied = CopyHashing(input, output);
+            if (expected is { } want && mode == OutputLinkMode.Copy && copied != want) throw new Store.DamagedObjectException(want);
+            return MaterialisedAs.Copy;
         }
         catch
         {
-            File.Delete(temp);
+            File.Delete(target);
             throw;
+        }
+    }
+
+    /// <summary>Copies a file's bytes (no clone, no copy_file_range: a copy that shares nothing) and returns their SHA-256.</summary>
+    private static Hashing.ContentHash CopyHashing(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 18);
+        try
+        {
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            long offset = 0;
+            int n;
+            while ((n = RandomAccess.Read(input, buffer, offset)) > 0)
+            {
+                sha.AppendData(buffer, 0, n);
+                RandomAccess.Write(output, buffer.AsSpan(0, n), offset);
+                offset += n;
+            }
+            return Hashing.ContentHash.FromDigest(sha.GetHashAndReset());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -121,7 +151,12 @@ public sealed class PhysicalFileSystem : IFileSystem
         else File.Move(from, to, overwrite: true);
     }
 
-    public void DeleteFile(string path) => File.Delete(path);
+    public void DeleteFile(string path)
+    {
+        // File.Delete is quiet about a missing file but not about a missing folder (an output folder moved or removed).
+        try { File.Delete(path); }
+        catch (DirectoryNotFoundException) { }
+    }
 
     public void DeleteEmptyFoldersUpwards(string folder, string stopAt)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DataForge.Engine.Building;
+using DataForge.Engine.FileSystem;
 using DataForge.Engine.Hashing;
 using DataForge.Engine.Sources;
 using DataForge.Engine.Stages;
@@ -43,7 +44,10 @@ public sealed class TestProject : IDisposable
 
     private List<DelegateStage> _stages = [];
 
-    public TestProject() => Engine = new BuildEngine(Layout, Fs, _database);
+    public TestProject() : this(OutputLinkMode.Auto) { }
+
+    /// <summary>A project whose output files are made as <paramref name="link"/> says (the fake file system cannot clone: auto and reflink copy).</summary>
+    public TestProject(OutputLinkMode link) => Engine = new BuildEngine(Layout, Fs, _database) { OutputLink = link };
 
     public InMemoryStateDatabase Database => _database;
 
