@@ -43,7 +43,8 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
         foreach (var (path, (obj, size)) in toWrite)
         {
             var target = $"{layout.OutputRoot}/{path}";
-            if (damaged.IsDamaged(obj)) continue;
+            // Moved aside in this run and not made again (its action did not run): nothing to publish it from.
+            if (damaged.IsDamaged(obj) && !objects.WrittenHere(obj)) continue;
             // Only bytes this process hashed itself, or has just re-hashed, are published.
             ContentHash? expected = objects.WrittenHere(obj) || damaged.Verified(obj) ? null : obj;
             MaterialisedAs made;
