@@ -102,17 +102,25 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public MaterialisedAs CloneFile(string source, string target, OutputLinkMode mode, Hashing.ContentHash? expected)
     {
-        // A link or a clone shares the object's bytes as they are: check them before, not after.
-        if (expected is { } hash && mode != OutputLinkMode.Copy && HashFile(source) != hash) throw new Store.DamagedObjectException(hash);
-        if (mode == OutputLinkMode.Hardlink && NativeMethods.TryHardLink(source, target)) return MaterialisedAs.Hardlink;
+        if (mode == OutputLinkMode.Hardlink)
+        {
+            // A link shares the object's bytes as they are: check them before.
+            if (expected is { } hash && HashFile(source) != hash) throw new Store.DamagedObjectException(hash);
+            if (NativeMethods.TryHardLink(source, target)) return MaterialisedAs.Hardlink;
+        }
         try
         {
             using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
             // A file of its own (mode 0666 less the umask): editing it cannot reach the store.
             using var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            if (mode is OutputLinkMode.Auto or OutputLinkMode.Reflink && NativeMethods.TryClone(input, output)) return MaterialisedAs.Reflink;
-            var copied = CopyHashing(input, output);
-            if (expected is { } want && mode == OutputLinkMode.Copy && copied != want) throw new Store.DamagedObjectException(want);
+            if (mode is OutputLinkMode.Auto or OutputLinkMode.Reflink && NativeMethods.TryClone(input, output))
+            {
+                // The clone holds the object's bytes as they were: hashing either reads the same blocks.
+                if (expected is { } cloned && HashFile(source) != cloned) throw new Store.DamagedObjectException(cloned);
+                return MaterialisedAs.Reflink;
+            }
+            // A copy is checked as it is made: one read of the object.
+            if (CopyHashing(input, output) is var copied && expected is { } want && copied != want) throw new Store.DamagedObjectException(want);
             return MaterialisedAs.Copy;
         }
         catch
