@@ -16,7 +16,7 @@ public static class StorageMessage
             StorageArea.Store => "the store (.dataforge/objects and state.db)",
             StorageArea.Output => "the output folder (output.path)",
             StorageArea.Temp => ".dataforge/tmp (where output files are made before they are moved into the output folder)",
-            _ => "a file system this command writes to",
+            _ => "a folder this command uses",
         };
         return e.Problem switch
         {
@@ -26,7 +26,7 @@ public static class StorageMessage
             StorageProblem.ReadOnly =>
                 $"{where} is on a read-only file system. Nothing was damaged: make it writable (or point output.path elsewhere) and run the command again",
             _ =>
-                $"permission denied writing to {where}. Nothing was damaged: give this user write access to it (or point output.path elsewhere) and run the command again",
+                $"permission denied for {where}. Nothing was damaged: give this user write access to it (or point output.path elsewhere) and run the command again",
         };
     }
 
