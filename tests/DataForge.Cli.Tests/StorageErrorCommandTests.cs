@@ -104,4 +104,19 @@ public sealed class StorageErrorCommandTests : IDisposable
         var resumed = CliRunner.Run(_dir.Path, Secret, "build");
         Assert.True(resumed.ExitCode == 0, resumed.Error);
     }
+
+    [SkippableFact]
+    public void Hard_links_asked_for_an_output_folder_on_another_file_system_become_copies_that_the_next_build_keeps()
+    {
+        WriteProject(_dir);
+        _dir.WriteText("dataforge.yaml", Manifest.Replace("output: {path: out}", "output: {path: out, link: hardlink}", StringComparison.Ordinal));
+        MountOutput("size=8m");
+
+        Assert.Equal(0, CliRunner.Run(_dir.Path, Secret, "build").ExitCode);
+        var again = CliRunner.Run(_dir.Path, Secret, "build");
+
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("output: 0 written", again.Out, StringComparison.Ordinal);
+        Assert.All(Directory.GetFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories), f => Assert.NotEqual(0, new FileInfo(f).Length));
+    }
 }

@@ -65,7 +65,9 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
             if (expected is { } verified) damaged.MarkIntact(verified);
             if (mode == OutputLinkMode.Reflink && made == MaterialisedAs.Copy) CopiedForReflink++;
             left -= size;
-            var stat = fs.Stat(target);
+            // A link made in tmp/ and moved to an output folder on another file system arrives as a copy.
+            var stat = fs.StatWithLinks(target, out var links);
+            if (made == MaterialisedAs.Hardlink && links < 2) made = MaterialisedAs.Copy;
             db.PutMaterialised(path, new MaterialisedRecord(obj, size, stat?.Inode ?? 0, stat?.MtimeNs ?? 0, made, Done: stat is not null));
             written++;
         }
