@@ -138,6 +138,23 @@ public sealed class OutputIntegrityTests
     }
 
     [Fact]
+    public void Reflink_on_a_file_system_that_cannot_clone_copies_and_says_so_once_while_auto_copies_quietly()
+    {
+        using var reflink = new TestProject(OutputLinkMode.Reflink);
+        reflink.WriteMany(3);
+        using var auto = new TestProject(OutputLinkMode.Auto);
+        auto.WriteMany(3);
+
+        var said = reflink.Build();
+        var quiet = auto.Build();
+
+        var notice = Assert.Single(said.Notices, n => n.StartsWith("output.link: reflink:", StringComparison.Ordinal));
+        Assert.Contains($"{said.Output.Written} file(s) were copied instead", notice, StringComparison.Ordinal);
+        Assert.DoesNotContain(quiet.Notices, n => n.StartsWith("output.link", StringComparison.Ordinal));
+        Assert.Equal(auto.Outputs(), reflink.Outputs());
+    }
+
+    [Fact]
     public void CheckObjects_finds_damaged_and_missing_objects_and_moves_nothing()
     {
         using var project = new TestProject();
