@@ -168,11 +168,11 @@ public sealed partial class BuildEngine
 
     private IDisposable? Lock(BuildOptions options, out string? holder)
     {
-        _fs.CreateDirectory(Layout.StateRoot, privateMode: true);
+        StorageException.Guard(StorageArea.Store, () => _fs.CreateDirectory(Layout.StateRoot, privateMode: true));
         var handle = BuildLock.Acquire(_fs, Layout, options, out holder);
         if (handle is null) return null;
-        _fs.CreateDirectory(Layout.Objects, privateMode: true);
-        _fs.CreateDirectory(Layout.Temp, privateMode: true);
+        StorageException.Guard(StorageArea.Store, () => _fs.CreateDirectory(Layout.Objects, privateMode: true));
+        StorageException.Guard(StorageArea.Temp, () => _fs.CreateDirectory(Layout.Temp, privateMode: true));
         // Whatever a killed build left in tmp/ is garbage: nobody else holds the lock.
         foreach (var stray in _fs.Walk(Layout.Temp).ToList()) _fs.DeleteFile($"{Layout.Temp}/{stray.RelativePath}");
         return handle;

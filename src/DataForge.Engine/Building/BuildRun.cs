@@ -219,7 +219,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     private long FileSystemClock()
     {
         var marker = $"{layout.StateRoot}/clock";
-        fs.WriteAtomically(marker, [], readOnly: false, durable: false);
+        StorageException.Guard(StorageArea.Store, () => fs.WriteAtomically(marker, [], readOnly: false, durable: false));
         return fs.Stat(marker)?.MtimeNs ?? long.MinValue;
     }
 
