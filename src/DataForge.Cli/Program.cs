@@ -63,6 +63,14 @@ public static class Program
             if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error("usage", [e.Message]));
             return e.ExitCode;
         }
+        catch (Exception e) when (Engine.Store.StorageException.Find(e) is { } storage)
+        {
+            // Disk full, a read-only file system, no permission: the environment's problem, not a bug (writes are atomic).
+            var message = Output.StorageMessage.For(storage);
+            context.Console.Problem("dataforge: " + message);
+            if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error("storage", [message]));
+            return ExitCodes.Failed;
+        }
         catch (Exception e) when (!Debugging(context))
         {
             // Messages of unexpected exceptions may quote paths or values from sources, which can carry
@@ -93,5 +101,6 @@ public static class Program
         yield return VerifyCommand.Create(context);
         yield return ExportCommand.Create(context);
         yield return AuditCommand.Create(context);
+        yield return FsckCommand.Create(context);
     }
 }

@@ -52,7 +52,9 @@ public sealed partial class BuildEngine
         }
 
         var materialised = db.LoadMaterialised();
-        var notInPlace = outputs.Count(o => !materialised.TryGetValue(o.Path, out var m) || !m.Done || m.Object != o.Object);
+        // A file changed since it was made (edited, replaced, written through) is not in place either: a build re-hashes its object first.
+        var notInPlace = outputs.Count(o => !materialised.TryGetValue(o.Path, out var m) || !m.Done || m.Object != o.Object
+            || run.Outputs.Moved || run.Outputs.Changed.Contains(o.Path));
         if (notInPlace > 0) problems.Add($"output folder: {notInPlace} file(s) not in place");
         var extra = materialised.Keys.Count(p => !run.Desired.ContainsKey(p));
         if (extra > 0) problems.Add($"output folder: {extra} file(s) no longer belong to the build");

@@ -1,6 +1,7 @@
 using DataForge.Engine.Building;
 using DataForge.Engine.FileSystem;
 using DataForge.Engine.Hashing;
+using DataForge.Engine.Planning;
 using DataForge.Engine.Store;
 
 namespace DataForge.Engine;
@@ -29,6 +30,9 @@ public sealed partial class BuildEngine
 
     public StoreLayout Layout { get; }
 
+    /// <summary>How output files are made from store objects (<c>output.link</c>); reflink-or-copy by default.</summary>
+    public OutputLinkMode OutputLink { get; init; } = OutputLinkMode.Auto;
+
     /// <summary>
     /// Brings the output folder up to date: indexes sources, runs the actions whose keys are not in
     /// the cache (in parallel, <see cref="BuildOptions.Jobs"/>), materialises published outputs and
@@ -49,12 +53,33 @@ public sealed partial class BuildEngine
         using var db = OpenDatabase(options, notices, objects);
         db.MarkInUse();
         clock.Mark("open state.db");
-        var run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken) { Progress = options.OnProgress, Clock = clock };
-        run.Run(pipeline);
-        db.SaveNames(objects);
-        var output = run.ServedByFingerprint
-            ? new OutputReport(0, run.Desired.Count, 0)
-            : new Materialiser(_fs, db, objects, Layout).Apply(run.Desired);
+        var damaged = new DamagedObjects(db, objects, Layout);
+        var executed = new List<Explanation>();
+        BuildRun run;
+        OutputReport output;
+        var (written, removed) = (0, 0);
+        for (var pass = 0; ; pass++)
+        {
+            run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken)
+            {
+                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged,
+            };
+            run.Run(pipeline);
+            executed.AddRange(run.Explanations);
+            db.SaveNames(objects);
+            var before = damaged.Found.Count;
+            var materialiser = new Materialiser(_fs, db, objects, Layout, OutputLink);
+            output = run.ServedByFingerprint ? new OutputReport(0, run.Desired.Count, 0) : materialiser.Apply(run.Outputs, run.Desired, damaged);
+            (written, removed) = (written + output.Written, removed + output.Removed);
+            if (materialiser.CopiedForReflink > 0 && pass == 0)
+                notices.Add($"output.link: reflink: the output folder's file system cannot clone files; {materialiser.CopiedForReflink} file(s) were copied instead");
+            // An object found damaged only when it was about to be published: one more pass runs its action again.
+            if (damaged.Found.Count == before || pass == 1) break;
+        }
+        output = output with { Written = written, Removed = removed, Damaged = damaged.Found.Count };
+        if (damaged.Found.Count > 0)
+            notices.Add($"{damaged.Found.Count} store object(s) no longer hashed to their name (an output written through a hard link, "
+                + "or damage on disk): moved aside to .dataforge/damaged/ and made again from their actions; they are never published");
         clock.Mark("output folder");
         run.RecordFingerprint(pipeline);
         db.MarkClean();
@@ -64,7 +89,7 @@ public sealed partial class BuildEngine
             Outcome = BuildOutcome.Completed,
             Stages = run.Stages,
             Failures = run.Failures,
-            Executed = run.Explanations,
+            Executed = executed,
             Index = run.Index,
             Output = output,
             Notices = notices,
@@ -87,9 +112,9 @@ public sealed partial class BuildEngine
         using var db = StateDatabase.Open(empty ?? _database, out _);
         var objects = new ObjectStore(_fs, Layout.Objects);
         db.LoadNames(objects);
-        var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken);
+        var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken) { LinkMode = OutputLink };
         run.Run(pipeline);
-        var (restore, remove) = new Materialiser(_fs, db, run.Objects, Layout).Preview(run.Desired);
+        var (restore, remove, pending) = Materialiser.Preview(run.Outputs, run.Desired, run.PendingPaths);
         return new StatusReport
         {
             Stages = run.Stages,
@@ -97,6 +122,7 @@ public sealed partial class BuildEngine
             Index = run.Index,
             OutputsToRestore = restore,
             OutputsToRemove = remove,
+            OutputsPending = pending,
             Notices = notices,
         };
     }
@@ -142,11 +168,11 @@ public sealed partial class BuildEngine
 
     private IDisposable? Lock(BuildOptions options, out string? holder)
     {
-        _fs.CreateDirectory(Layout.StateRoot, privateMode: true);
+        StorageException.Guard(StorageArea.Store, () => _fs.CreateDirectory(Layout.StateRoot, privateMode: true));
         var handle = BuildLock.Acquire(_fs, Layout, options, out holder);
         if (handle is null) return null;
-        _fs.CreateDirectory(Layout.Objects, privateMode: true);
-        _fs.CreateDirectory(Layout.Temp, privateMode: true);
+        StorageException.Guard(StorageArea.Store, () => _fs.CreateDirectory(Layout.Objects, privateMode: true));
+        StorageException.Guard(StorageArea.Temp, () => _fs.CreateDirectory(Layout.Temp, privateMode: true));
         // Whatever a killed build left in tmp/ is garbage: nobody else holds the lock.
         foreach (var stray in _fs.Walk(Layout.Temp).ToList()) _fs.DeleteFile($"{Layout.Temp}/{stray.RelativePath}");
         return handle;

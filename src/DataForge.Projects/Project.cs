@@ -30,7 +30,7 @@ public sealed class Project
         Policy = policy;
         Vault = vault;
         _makePipeline = makePipeline;
-        Engine = new BuildEngine(zone.Layout);
+        Engine = new BuildEngine(zone.Layout) { OutputLink = Enum.Parse<Engine.FileSystem.OutputLinkMode>(manifest.Output.Link, ignoreCase: true) };
     }
 
     public DataForgeManifest Manifest { get; }

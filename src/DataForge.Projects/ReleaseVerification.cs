@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using DataForge.Engine;
 using DataForge.Engine.Building;
+using DataForge.Engine.Hashing;
 using DataForge.Engine.Store;
 using DataForge.Manifest.Model;
 using DataForge.Release;
@@ -32,10 +33,27 @@ public sealed record VerificationResult
     /// <summary>Released files whose rebuild ran the same action (the action key the release recorded in its provenance).</summary>
     public int SameActions { get; init; }
 
+    /// <summary>Objects of the release's files in this project's store (what <c>export</c> reads), re-hashed.</summary>
+    public int StoreChecked { get; init; }
+
+    /// <summary>Released files whose store object is damaged, after any restore (output paths).</summary>
+    public IReadOnlyList<string> StoreDamaged { get; init; } = [];
+
+    /// <summary>Released files whose store object is missing, after any restore (output paths).</summary>
+    public IReadOnlyList<string> StoreMissing { get; init; } = [];
+
+    /// <summary>Store objects that were missing or damaged and were put back from the bit-identical rebuild.</summary>
+    public int StoreRestored { get; init; }
+
     /// <summary>Items that failed in the rebuild.</summary>
     public int FailedItems { get; init; }
 
-    public bool Verified => MissingSources.Count == 0 && Differing.Count == 0 && Missing.Count == 0 && Extra.Count == 0;
+    /// <summary>
+    /// The sources are as released, the rebuild (when made) matches every byte, and the store holds every
+    /// released object intact, so <c>export</c> of the release works: verify never says verified while export fails.
+    /// </summary>
+    public bool Verified => MissingSources.Count == 0 && Differing.Count == 0 && Missing.Count == 0 && Extra.Count == 0
+                            && StoreDamaged.Count == 0 && StoreMissing.Count == 0;
 }
 
 /// <summary>A source content a release read that is not there now: <see cref="Changed"/> when its file is there with other content, else gone.</summary>
@@ -88,7 +106,8 @@ public static class ReleaseVerification
             .Select(s => new MissingSource(s, index.ReferenceOf(s.Sha256), index.Of(s.Source, s.Sha256).Any(e => paths.Contains((s.Source, e.Path)))))
             .ToList();
         var result = new VerificationResult { SourcesReleased = release.Sources.Count, MissingSources = missingSources, FilesReleased = release.Files.Count };
-        if (sourcesOnly) return result;
+        var hashes = release.Files.Select(f => ContentHash.Parse(f.Sha256)).ToList();
+        if (sourcesOnly) return WithStore(result, current.Engine.CheckObjects(hashes, buildOptions), release, 0);
 
         {
             var build = engine.Build(project.Pipeline, buildOptions);
@@ -102,7 +121,23 @@ public static class ReleaseVerification
             var releasedFiles = release.Files.ToDictionary(f => f.Path, f => f.Sha256, StringComparer.Ordinal);
             var actions = engine.ListOutputs(project.Pipeline, buildOptions).Outputs
                 .ToDictionary(o => o.Path, o => o.ActionKey.Hex, StringComparer.Ordinal);
-            return result with
+            // The project's store must hold what export reads: objects it lacks or holds damaged are put back from
+            // the rebuild where the rebuilt file is the released one, byte for byte.
+            var store = current.Engine.CheckObjects(hashes, buildOptions);
+            var restored = 0;
+            if (!store.AllIntact && Directory.Exists(current.Zone.Root))
+            {
+                var wanted = store.Damaged.Concat(store.Missing).ToHashSet();
+                var from = release.Files.Where(f => rebuilt.GetValueOrDefault(f.Path) == f.Sha256 && wanted.Contains(ContentHash.Parse(f.Sha256)))
+                    .GroupBy(f => ContentHash.Parse(f.Sha256))
+                    .ToDictionary(g => g.Key, g => Path.Combine(layout.OutputRoot, g.First().Path));
+                if (from.Count > 0)
+                {
+                    restored = current.Engine.RestoreObjects(from, "release:" + release.Version, hashes, buildOptions);
+                    store = current.Engine.CheckObjects(hashes, buildOptions);
+                }
+            }
+            return WithStore(result, store, release, restored) with
             {
                 Rebuilt = true,
                 Matched = releasedFiles.Count(p => rebuilt.GetValueOrDefault(p.Key) == p.Value),
@@ -113,5 +148,15 @@ public static class ReleaseVerification
                 SameActions = release.Files.Count(f => actions.GetValueOrDefault(f.Path) == f.Provenance.Action),
             };
         }
+    }
+
+    private static VerificationResult WithStore(VerificationResult result, ObjectCheck store, ReleaseManifest release, int restored)
+    {
+        List<string> PathsOf(IReadOnlyList<ContentHash> objects)
+        {
+            var set = objects.Select(o => o.Hex).ToHashSet(StringComparer.Ordinal);
+            return release.Files.Where(f => set.Contains(f.Sha256)).Select(f => f.Path).Order(StringComparer.Ordinal).ToList();
+        }
+        return result with { StoreChecked = store.Checked, StoreDamaged = PathsOf(store.Damaged), StoreMissing = PathsOf(store.Missing), StoreRestored = restored };
     }
 }

@@ -3,7 +3,7 @@ using DataForge.Dicom;
 using DataForge.Dicom.IO;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
-using DataForge.Stages.Harmonise;
+using DataForge.Stages.Volumes;
 using DataForge.Synth;
 
 namespace DataForge.Release.Tests;

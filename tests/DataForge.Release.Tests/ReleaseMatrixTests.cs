@@ -34,7 +34,7 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
         { "seq", "png", false, "boxes", true },
     };
 
-    /// <summary>Patient-level labels with a pseudonym.format: the rows the label stages do not hold yet (see the Skip reason).</summary>
+    /// <summary>Patient-level labels (a categorical table keyed by PatientID) with a pseudonym.format other than a prefix (defect 2).</summary>
     public static TheoryData<string, string, bool, string, bool> PatientLabelsWithAFormat => new()
     {
         { "hash", "dicom", false, "categorical", false },
@@ -42,7 +42,7 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
         { "seq", "png", false, "categorical", true },
     };
 
-    /// <summary>The training layouts: their outputs carry no patient yet (see the Skip reason).</summary>
+    /// <summary>The training layouts (nnU-Net, MONAI, COCO): each case's files carry its pseudonym and series.</summary>
     public static TheoryData<string, string, bool, string, bool> TrainingLayouts => new()
     {
         { "prefix", "nnunet", false, "mask", true },
@@ -62,29 +62,16 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
         string pseudonym, string layout, bool curate, string labels, bool splits) =>
         Check(pseudonym, layout, curate, labels, splits, diffNamesPatients: true);
 
-    [Theory(Skip = "issue #17 matrix: a categorical table keyed by PatientID publishes 0 items with pseudonym.format {hash:N} or {seq:N} "
-        + "(every row: 'the label names no de-identified patient (key PatientID)'; labels/grade.json lists no patient) because the "
-        + "label stages derive pseudonyms from pseudonym_prefix only (Stages/Labels/LabelPipeline.cs, Identifiers.Resolve): defect 2")]
+    [Theory]
     [MemberData(nameof(PatientLabelsWithAFormat))]
     public void Patient_level_labels_with_a_pseudonym_format_follow_the_added_patient(
         string pseudonym, string layout, bool curate, string labels, bool splits) =>
         Check(pseudonym, layout, curate, labels, splits, diffNamesPatients: true);
 
-    [Theory(Skip = "issue #17 matrix: diff v1 v2 of the nnunet, monai and coco layouts names no added patient and no added series "
-        + "(patients.added and series.added are empty) because their outputs carry no metadata, so the release manifest's items "
-        + "have no patient or series (Stages/Labels/NnUnetLayout.cs, MonaiLayout.cs: StageOutput without metadata; CocoLayout.cs: "
-        + "images carry only coco_image; ReleaseItem.FromMetadata reads pseudonym and series_instance_uid); both releases verify and "
-        + "the file lists are right (the theory below holds that today)")]
+    [Theory]
     [MemberData(nameof(TrainingLayouts))]
     public void A_training_layouts_diff_names_the_added_patient(string pseudonym, string layout, bool curate, string labels, bool splits) =>
         Check(pseudonym, layout, curate, labels, splits, diffNamesPatients: true);
-
-    /// <summary>What holds today for the training layouts: all of the above but the diff's patient and series lists. Goes when the Skip above goes.</summary>
-    [Theory]
-    [MemberData(nameof(TrainingLayouts))]
-    public void A_training_layouts_releases_verify_after_a_patient_is_added_and_their_diff_lists_only_its_files(
-        string pseudonym, string layout, bool curate, string labels, bool splits) =>
-        Check(pseudonym, layout, curate, labels, splits, diffNamesPatients: false);
 
     /// <summary>
     /// Why the matrix adds the new patient's labels as a new file: a user who appends the row to the table v1 read

@@ -65,6 +65,7 @@ public static class StatusCommand
                 ["outputs_to_restore"] = status.OutputsToRestore,
                 ["outputs_to_remove"] = status.OutputsToRemove,
                 ["problems"] = new JsonArray(problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()),
+                ["outputs_pending"] = status.OutputsPending,
             });
             return ExitCodes.Success;
         }
@@ -81,8 +82,9 @@ public static class StatusCommand
                 foreach (var e in byStage.GetValueOrDefault(s.StageId, []))
                     context.Console.Out.WriteLine($"  {ItemReference.Of(e.Item)}: {e.Text}");
         }
-        if (status.OutputsToRestore + status.OutputsToRemove > 0)
-            context.Console.Out.WriteLine($"output: {status.OutputsToRestore} to restore, {status.OutputsToRemove} to remove");
+        if (status.OutputsToRestore + status.OutputsToRemove + status.OutputsPending > 0)
+            context.Console.Out.WriteLine($"output: {status.OutputsToRestore} to restore, {status.OutputsToRemove} to remove"
+                + (status.OutputsPending > 0 ? $", {status.OutputsPending} made again or removed by the actions that would run" : ""));
         context.Console.Out.WriteLine(status.UpToDate ? "up to date" : "a build would do the work above");
         return ExitCodes.Success;
     }

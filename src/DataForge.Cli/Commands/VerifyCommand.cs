@@ -68,7 +68,8 @@ public static class VerifyCommand
         {
             ["version"] = tag.Version, ["tag"] = tag.Tag, ["verified"] = result.Verified, ["sources_only"] = sourcesOnly,
             ["matched"] = result.Matched, ["differing"] = result.Differing.Count, ["missing"] = result.Missing.Count, ["extra"] = result.Extra.Count,
-            ["sources_missing"] = result.MissingSources.Count,
+            ["sources_missing"] = result.MissingSources.Count, ["store_damaged"] = result.StoreDamaged.Count, ["store_missing"] = result.StoreMissing.Count,
+            ["store_restored"] = result.StoreRestored,
         });
 
         if (json)
@@ -85,6 +86,13 @@ public static class VerifyCommand
                         ["source"] = m.Source.Source, ["sha256"] = m.Source.Sha256, ["reference"] = m.Reference, ["changed"] = m.Changed,
                     }).ToArray()),
                 },
+            };
+            document["store"] = new JsonObject
+            {
+                ["objects"] = result.StoreChecked,
+                ["damaged"] = Strings(result.StoreDamaged),
+                ["missing"] = Strings(result.StoreMissing),
+                ["restored"] = result.StoreRestored,
             };
             if (result.Rebuilt)
                 document["files"] = new JsonObject
@@ -118,6 +126,16 @@ public static class VerifyCommand
                 if (paths.Count > ListLimit) output.WriteLine($"  ... and {paths.Count - ListLimit} more {label}");
             }
         }
+        var intact = result.StoreChecked - result.StoreDamaged.Count - result.StoreMissing.Count;
+        output.WriteLine($"store: {intact} of {result.StoreChecked} objects intact, {result.StoreDamaged.Count} damaged, {result.StoreMissing.Count} missing" +
+                         (result.StoreRestored > 0 ? $" ({result.StoreRestored} put back from the bit-identical rebuild)" : ""));
+        foreach (var (label, paths) in new[] { ("damaged in the store", result.StoreDamaged), ("missing from the store", result.StoreMissing) })
+        {
+            foreach (var p in paths.Take(ListLimit)) output.WriteLine($"  {label}: {p}");
+            if (paths.Count > ListLimit) output.WriteLine($"  ... and {paths.Count - ListLimit} more {label}");
+        }
+        if (result.StoreDamaged.Count + result.StoreMissing.Count > 0)
+            output.WriteLine("  'dataforge export' needs them: run 'dataforge verify' without --sources-only to rebuild and put them back, or 'dataforge fsck' and 'dataforge build'");
         output.WriteLine(result.Verified
             ? $"verified: {tag.Version} {(sourcesOnly ? "sources are as released" : "rebuilds bit for bit")}"
             : $"NOT verified: {tag.Version} does not rebuild as released");

@@ -43,6 +43,24 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>Told after each action that ran (stage, actions done, actions to run); called from worker threads.</summary>
     public Action<BuildProgress>? Progress { get; init; }
 
+    /// <summary>How output files are made from their objects (<c>output.link</c>): a hard link kept under another mode is made again.</summary>
+    public OutputLinkMode LinkMode { get; init; } = OutputLinkMode.Auto;
+
+    /// <summary>
+    /// Objects re-hashed in this build: the objects of output files changed since they were made are checked before
+    /// planning, and a damaged one is moved aside so that planning runs its action again. Null in a dry pass.
+    /// </summary>
+    public DamagedObjects? Damaged { get; init; }
+
+    /// <summary>The output folder as the last build left it (one stat per file), read before planning; the materialiser and status use it.</summary>
+    public OutputState Outputs { get; private set; } = null!;
+
+    /// <summary>
+    /// Dry pass only: output paths the last build published from a stage that has actions to run. What those actions
+    /// will make is unknown until they run, so status counts these neither as kept nor as removed.
+    /// </summary>
+    public HashSet<string> PendingPaths { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
     public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
 
@@ -86,6 +104,13 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         }
         Index = IndexReport.Sum(Sources.Select(s => s.Report));
         Clock.Mark("index");
+        Outputs = OutputState.Read(fs, db, layout, LinkMode);
+        // An output file changed since it was made may have been written through (a hard link shares its object's
+        // bytes): its object is re-hashed, and one that no longer hashes to its name is moved aside before planning.
+        if (Damaged is not null)
+            foreach (var path in Outputs.Changed.Order(StringComparer.Ordinal))
+                Damaged.Check(Outputs.Records[path].Object);
+        Clock.Mark("output folder stat");
         if (!PlanEverything && previous == fingerprint && Index is { Added: 0, Changed: 0, Removed: 0, Renamed: 0, Unreadable.Count: 0 }
             && BuildFingerprint.ParseTotals(totals, pipeline) is { } unchanged && TryOutputsFromLastBuild())
         {
@@ -126,6 +151,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             if (run.PlansOnlyChanged && stage.Definition.Inputs.All(sourceFiles.ContainsKey))
                 run.Run(ChangedSourceInputs(stage.Definition, sourceFiles, changedFiles, AllInputs));
             else run.Run(AllInputs());
+            if (dryRun) PendingPaths.UnionWith(run.PendingPaths);
             foreach (var (output, label, action) in run.Published)
             {
                 if (Desired.TryGetValue(output.Path, out var taken))
@@ -193,7 +219,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     private long FileSystemClock()
     {
         var marker = $"{layout.StateRoot}/clock";
-        fs.WriteAtomically(marker, [], readOnly: false, durable: false);
+        StorageException.Guard(StorageArea.Store, () => fs.WriteAtomically(marker, [], readOnly: false, durable: false));
         return fs.Stat(marker)?.MtimeNs ?? long.MinValue;
     }
 
@@ -207,19 +233,17 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     }
 
     /// <summary>
-    /// The last build's output folder as the desired one, checked with one stat per file: it is there
-    /// with its object's size and, when it was made a hard link to its object, still the same inode with
-    /// another link (the object: the store lost nothing). A copied file also needs its object stat'ed.
-    /// False when a file was not fully written, is gone, has another size or lost its object: then the
-    /// build plans as usual (which restores the file from the store, or re-runs its action).
+    /// The last build's output folder as the desired one, when every file is in place (see <see cref="OutputState"/>:
+    /// one stat per file, done before). A copy or reflink also needs its object stat'ed (a hard link counts its links).
+    /// False when a file was not fully written, is gone, was changed or replaced, or lost its object: then the build
+    /// plans as usual (which restores the file from a re-hashed object, or re-runs its action).
     /// </summary>
     private bool TryOutputsFromLastBuild()
     {
-        foreach (var (path, row) in db.LoadMaterialised())
+        if (!Outputs.AllInPlace) return false;
+        foreach (var (path, row) in Outputs.Records)
         {
-            var inPlace = row.Done && fs.StatWithLinks($"{layout.OutputRoot}/{path}", out var links) is { } stat && stat.Size == row.Size
-                && (row.LinkedInode != 0 ? stat.Inode == row.LinkedInode && links >= 2 : fs.Stat(objects.PathOf(row.Object)) is not null);
-            if (!inPlace)
+            if (row.As != MaterialisedAs.Hardlink && fs.Stat(objects.PathOf(row.Object)) is null)
             {
                 Desired.Clear();
                 return false;

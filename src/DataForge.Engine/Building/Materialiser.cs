@@ -5,54 +5,132 @@ using DataForge.Engine.Store;
 namespace DataForge.Engine.Building;
 
 /// <summary>
-/// Makes the output folder hold exactly the published outputs of the current build: each file a
-/// hard link to (or copy of) its store object, written through a temporary name and a rename; files
-/// a previous build put there that no longer belong are removed, with folders left empty. Files the
-/// engine never wrote are left alone. A file is recorded (not done) before it is written, so a
-/// build killed half-way leaves no file the next build does not know about.
+/// Makes the output folder hold exactly the published outputs of the current build: each file a reflink, copy or
+/// read-only hard link of its store object (<see cref="OutputLinkMode"/>), made under <c>.dataforge/tmp</c> and renamed
+/// into place. An object is re-hashed before a file is made from it unless this process wrote it: a damaged one is
+/// moved aside (<see cref="DamagedObjects"/>) and its files are left for the build's second pass. Files a previous
+/// build put there that no longer belong are removed first (so a new output may take an old one's folder), with
+/// folders left empty; when <c>output.path</c> moved, every file of the old folder is. Files the engine never wrote are
+/// left alone. A file is recorded (not done) before it is written, so a build killed half-way leaves no file the next
+/// build does not know about.
 /// </summary>
-internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore objects, StoreLayout layout)
+internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore objects, StoreLayout layout, OutputLinkMode mode)
 {
+    /// <summary>Files copied because <c>output.link: reflink</c> could not clone them (the file system cannot).</summary>
+    public int CopiedForReflink { get; private set; }
+
     /// <summary>Brings the folder in line with <paramref name="desired"/> (output-relative path -> object and size).</summary>
-    public OutputReport Apply(IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired)
+    public OutputReport Apply(OutputState state, IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired, DamagedObjects damaged)
     {
-        var current = db.LoadMaterialised();
-        var toWrite = desired.Where(p => !IsInPlace(current, p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var removed = 0;
+        if (state.Moved)
+        {
+            removed += Remove(state.Root, state.Records.Keys.Order(StringComparer.Ordinal));
+            // The old folder itself, when the build left it empty (its parent is the user's).
+            fs.DeleteEmptyFoldersUpwards(state.Root, Path.GetDirectoryName(state.Root) ?? state.Root);
+        }
+        else removed += Remove(layout.OutputRoot, state.Records.Keys.Where(p => !desired.ContainsKey(p)).Order(StringComparer.Ordinal));
+        db.SetMeta(OutputState.RootKey, layout.OutputRoot);
+        db.Commit();
+
+        var toWrite = desired.Where(p => !state.InPlace(p.Key, p.Value.Object)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
         foreach (var (path, _) in toWrite) db.Names.Add(path);
         db.SaveNames(objects);
-        foreach (var (path, (obj, size)) in toWrite) db.PutMaterialised(path, new MaterialisedRecord(obj, size, 0, Done: false));
+        foreach (var (path, (obj, size)) in toWrite) db.PutMaterialised(path, new MaterialisedRecord(obj, size, 0, 0, MaterialisedAs.Copy, Done: false));
         db.Commit();
+        var left = toWrite.Sum(p => p.Value.Size);
+        var written = 0;
         foreach (var (path, (obj, size)) in toWrite)
         {
             var target = $"{layout.OutputRoot}/{path}";
-            fs.CreateDirectory(Path.GetDirectoryName(target)!, privateMode: false);
-            fs.LinkOrCopy(objects.PathOf(obj), target, layout.Temp);
-            // A hard link shares its object's inode and counts at least two links: the no-op check (BuildRun) relies on it.
-            var linked = fs.StatWithLinks(target, out var links) is { Inode: not 0 } stat && links >= 2 ? stat.Inode : 0;
-            db.PutMaterialised(path, new MaterialisedRecord(obj, size, linked, Done: true));
-        }
-        var removed = 0;
-        foreach (var path in current.Keys.Where(p => !desired.ContainsKey(p)).Order(StringComparer.Ordinal))
-        {
-            var target = $"{layout.OutputRoot}/{path}";
-            fs.DeleteFile(target);
-            fs.DeleteEmptyFoldersUpwards(Path.GetDirectoryName(target)!, layout.OutputRoot);
-            db.DeleteMaterialised(path);
-            removed++;
+            // Moved aside in this run and not made again (its action did not run): nothing to publish it from.
+            if (damaged.IsDamaged(obj) && !objects.WrittenHere(obj)) continue;
+            // Only bytes this process hashed itself, or has just re-hashed, are published.
+            ContentHash? expected = objects.WrittenHere(obj) || damaged.Verified(obj) ? null : obj;
+            MaterialisedAs made;
+            try
+            {
+                made = Make(obj, target, expected, left);
+            }
+            catch (DamagedObjectException)
+            {
+                damaged.MoveAside(obj);
+                continue;
+            }
+            catch (FileNotFoundException)
+            {
+                // The object vanished since planning (removed by hand): the next build runs its action again.
+                continue;
+            }
+            if (expected is { } verified) damaged.MarkIntact(verified);
+            if (mode == OutputLinkMode.Reflink && made == MaterialisedAs.Copy) CopiedForReflink++;
+            left -= size;
+            // A link made in tmp/ and moved to an output folder on another file system arrives as a copy.
+            var stat = fs.StatWithLinks(target, out var links);
+            if (made == MaterialisedAs.Hardlink && links < 2) made = MaterialisedAs.Copy;
+            db.PutMaterialised(path, new MaterialisedRecord(obj, size, stat?.Inode ?? 0, stat?.MtimeNs ?? 0, made, Done: stat is not null));
+            written++;
         }
         db.SaveNames(objects);
         db.Commit();
-        return new OutputReport(toWrite.Count, desired.Count - toWrite.Count, removed);
+        return new OutputReport(written, desired.Count - toWrite.Count, removed, damaged.Found.Count);
     }
 
-    /// <summary>Status only: how many files would be restored and how many removed.</summary>
-    public (int Restore, int Remove) Preview(IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired)
+    /// <summary>
+    /// Status only: how many files a build would make (missing, changed, or all of them in a moved folder), how many it
+    /// would remove, and how many recorded files belong to actions that would run (made again or removed, depending on
+    /// what those actions make: not counted as either). Uses the same <see cref="OutputState"/> as the build.
+    /// </summary>
+    public static (int Restore, int Remove, int Pending) Preview(OutputState state, IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired,
+        IReadOnlySet<string> pending)
     {
-        var current = db.LoadMaterialised();
-        return (desired.Count(p => !IsInPlace(current, p.Key, p.Value)), current.Keys.Count(p => !desired.ContainsKey(p)));
+        var restore = desired.Count(p => !state.InPlace(p.Key, p.Value.Object));
+        if (state.Moved) return (restore, state.Records.Count, 0);
+        var gone = state.Records.Keys.Where(p => !desired.ContainsKey(p)).ToList();
+        var waiting = gone.Count(pending.Contains);
+        return (restore, gone.Count - waiting, waiting);
     }
 
-    private bool IsInPlace(Dictionary<string, MaterialisedRecord> current, string path, (ContentHash Object, long Size) want) =>
-        current.TryGetValue(path, out var had) && had.Done && had.Object == want.Object
-        && fs.Stat($"{layout.OutputRoot}/{path}") is { } stat && stat.Size == want.Size;
+    /// <summary>Deletes recorded files of <paramref name="root"/> and their rows; a file already gone is no error.</summary>
+    private int Remove(string root, IEnumerable<string> paths)
+    {
+        var removed = 0;
+        foreach (var path in paths)
+        {
+            var target = $"{root}/{path}";
+            StorageException.Guard(StorageArea.Output, () =>
+            {
+                fs.DeleteFile(target);
+                fs.DeleteEmptyFoldersUpwards(Path.GetDirectoryName(target)!, root);
+            });
+            db.DeleteMaterialised(path);
+            removed++;
+        }
+        return removed;
+    }
+
+    /// <summary>Makes one output file: made in tmp/ (a temp-area failure), then renamed into the output folder (an output-area one).</summary>
+    private MaterialisedAs Make(ContentHash obj, string target, ContentHash? expected, long left)
+    {
+        var temp = $"{layout.Temp}/.out-{Guid.NewGuid():N}";
+        try
+        {
+            var made = StorageException.Guard(StorageArea.Temp, () => fs.CloneFile(objects.PathOf(obj), temp, mode, expected), () => Short(layout.Temp, left));
+            StorageException.Guard(StorageArea.Output, () =>
+            {
+                fs.CreateDirectory(Path.GetDirectoryName(target)!, privateMode: false);
+                fs.Move(temp, target);
+            }, () => Short(layout.OutputRoot, left));
+            return made;
+        }
+        catch
+        {
+            fs.DeleteFile(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Bytes still to write beyond what the file system holding <paramref name="folder"/> has free; null when unknown or not short.</summary>
+    private static long? Short(string folder, long left) =>
+        StorageException.FreeBytes(folder) is { } free && left > free ? left - free : null;
 }

@@ -254,6 +254,11 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         _rowsRead = db.RowsRead - rowsBefore;
         _actionLookups = db.ActionLookups - lookupsBefore;
 
+        // Status: a published stage with actions to run may make again, or no longer make, what its last run published.
+        if (dryRun && _def.Publish && slotOutputs is not null && Outcomes.Contains(ActionOutcome.WouldRun))
+            foreach (var outputs in slotOutputs.Values)
+                foreach (var o in outputs)
+                    PendingPaths.Add(o.Path);
         tc.Mark($"{_def.Id}: run, commit");
         for (var i = 0; OutputsNeeded && i < actions.Count; i++)
         {
@@ -277,6 +282,9 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             }
         }
     }
+
+    /// <summary>Dry run only: paths the last run of this published stage made, when some of its actions would run (see <see cref="BuildRun.PendingPaths"/>).</summary>
+    public List<string> PendingPaths { get; } = [];
 
     /// <summary>Slots of a lean run's stage that no current input names (deleted after the run).</summary>
     private List<string> _staleSlots = [];

@@ -21,6 +21,12 @@ public sealed record StatusReport
     /// <summary>Output files that no longer belong to the build and would be removed.</summary>
     public int OutputsToRemove { get; init; }
 
+    /// <summary>
+    /// Output files the last build published from stages with actions to run: made again or removed depending on what
+    /// those actions make, so counted neither in <see cref="OutputsToRestore"/> nor in <see cref="OutputsToRemove"/>.
+    /// </summary>
+    public int OutputsPending { get; init; }
+
     public IReadOnlyList<string> Notices { get; init; } = [];
 
     /// <summary>True when a build would do nothing.</summary>

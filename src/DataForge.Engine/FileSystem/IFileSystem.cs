@@ -54,16 +54,19 @@ public interface IFileSystem
     void SyncFileSystem(string path);
 
     /// <summary>
-    /// Makes <paramref name="target"/> a hard link to <paramref name="source"/>, or a copy where
-    /// linking fails, through a temporary name in <paramref name="tempFolder"/> and a rename, so a
-    /// crash leaves no half-written target and no stray file beside it. Not fsynced: see <see cref="SyncFileSystem"/>.
+    /// Makes a new file <paramref name="target"/> (a temporary name the caller then renames into place) with the
+    /// content of <paramref name="source"/>, as <paramref name="mode"/> asks: a hard link, a reflink or a copy, each
+    /// falling back to a copy where the file system cannot (another device, no clone support). With
+    /// <paramref name="expected"/> the bytes are checked first (hashed as they are copied, or the source hashed
+    /// before it is linked): on a mismatch nothing is left at the target and <see cref="Store.DamagedObjectException"/>
+    /// is thrown. Not fsynced: see <see cref="SyncFileSystem"/>.
     /// </summary>
-    void LinkOrCopy(string source, string target, string tempFolder);
+    MaterialisedAs CloneFile(string source, string target, OutputLinkMode mode, Hashing.ContentHash? expected);
 
     /// <summary>Renames a file or folder, replacing a file target.</summary>
     void Move(string from, string to);
 
-    /// <summary>Deletes a file; no error when it is missing.</summary>
+    /// <summary>Deletes a file; no error when it or its folder is missing.</summary>
     void DeleteFile(string path);
 
     /// <summary>Deletes empty folders from <paramref name="folder"/> upwards, stopping at <paramref name="stopAt"/> (kept).</summary>

@@ -100,18 +100,56 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public void SyncFileSystem(string path) => NativeMethods.SyncFileSystem(path);
 
-    public void LinkOrCopy(string source, string target, string tempFolder)
+    public MaterialisedAs CloneFile(string source, string target, OutputLinkMode mode, Hashing.ContentHash? expected)
     {
-        var temp = Path.Combine(tempFolder, $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        if (mode == OutputLinkMode.Hardlink)
+        {
+            // A link shares the object's bytes as they are: check them before.
+            if (expected is { } hash && HashFile(source) != hash) throw new Store.DamagedObjectException(hash);
+            if (NativeMethods.TryHardLink(source, target)) return MaterialisedAs.Hardlink;
+        }
         try
         {
-            if (!NativeMethods.TryHardLink(source, temp)) File.Copy(source, temp);
-            File.Move(temp, target, overwrite: true);
+            using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+            // A file of its own (mode 0666 less the umask): editing it cannot reach the store.
+            using var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            if (mode is OutputLinkMode.Auto or OutputLinkMode.Reflink && NativeMethods.TryClone(input, output))
+            {
+                // The clone holds the object's bytes as they were: hashing either reads the same blocks.
+                if (expected is { } cloned && HashFile(source) != cloned) throw new Store.DamagedObjectException(cloned);
+                return MaterialisedAs.Reflink;
+            }
+            // A copy is checked as it is made: one read of the object.
+            if (CopyHashing(input, output) is var copied && expected is { } want && copied != want) throw new Store.DamagedObjectException(want);
+            return MaterialisedAs.Copy;
         }
         catch
         {
-            File.Delete(temp);
+            File.Delete(target);
             throw;
+        }
+    }
+
+    /// <summary>Copies a file's bytes (no clone, no copy_file_range: a copy that shares nothing) and returns their SHA-256.</summary>
+    private static Hashing.ContentHash CopyHashing(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 18);
+        try
+        {
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            long offset = 0;
+            int n;
+            while ((n = RandomAccess.Read(input, buffer, offset)) > 0)
+            {
+                sha.AppendData(buffer, 0, n);
+                RandomAccess.Write(output, buffer.AsSpan(0, n), offset);
+                offset += n;
+            }
+            return Hashing.ContentHash.FromDigest(sha.GetHashAndReset());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -121,7 +159,12 @@ public sealed class PhysicalFileSystem : IFileSystem
         else File.Move(from, to, overwrite: true);
     }
 
-    public void DeleteFile(string path) => File.Delete(path);
+    public void DeleteFile(string path)
+    {
+        // File.Delete is quiet about a missing file but not about a missing folder (an output folder moved or removed).
+        try { File.Delete(path); }
+        catch (DirectoryNotFoundException) { }
+    }
 
     public void DeleteEmptyFoldersUpwards(string folder, string stopAt)
     {

@@ -5,13 +5,17 @@ namespace DataForge.Engine.Store;
 
 /// <summary>
 /// Content-addressed objects: the bytes whose SHA-256 is <c>abcdef…</c> live read-only at
-/// <c>objects/ab/cdef…</c>. Written once, atomically (temporary file, fsync, rename), never modified.
+/// <c>objects/ab/cdef…</c>. Written once, atomically (temporary file, fsync, rename), never modified. Files are 0444
+/// in 0700 folders; a root process (or a hard link written through) can still change one, so an object is re-hashed
+/// before it is published again unless this process wrote it (<see cref="WrittenHere"/>), and one that no longer hashes
+/// to its name is moved aside (<see cref="MoveAside"/>).
 /// </summary>
 public sealed class ObjectStore
 {
     private readonly IFileSystem _fs;
     private readonly string _root;
     private int _dirty;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ContentHash, byte> _written = new();
 
     public ObjectStore(IFileSystem fileSystem, string root)
     {
@@ -36,10 +40,56 @@ public sealed class ObjectStore
         var path = PathOf(hash);
         var existing = _fs.Stat(path);
         if (existing is { } stat && stat.Size == content.Length) return hash;
-        _fs.CreateDirectory($"{_root}/{hash.Hex[..2]}", privateMode: true);
-        _fs.WriteAtomically(path, content, readOnly: true, durable: false);
+        var bytes = content.Length;
+        StorageException.Guard(StorageArea.Store, () => _fs.CreateDirectory($"{_root}/{hash.Hex[..2]}", privateMode: true));
+        WriteObject(path, content, bytes);
+        _written.TryAdd(hash, 0);
         Volatile.Write(ref _dirty, 1);
         return hash;
+    }
+
+    private void WriteObject(string path, ReadOnlySpan<byte> content, long bytes)
+    {
+        try
+        {
+            _fs.WriteAtomically(path, content, readOnly: true, durable: false);
+        }
+        catch (Exception e) when (e is not StorageException && StorageException.Classify(e) is { } problem)
+        {
+            long? shortBy = problem == StorageProblem.NoSpace && StorageException.FreeBytes(_root) is { } free ? Math.Max(bytes - free, 1) : null;
+            throw new StorageException(StorageArea.Store, problem, shortBy, e);
+        }
+    }
+
+    /// <summary>True when this instance wrote the object (from bytes it hashed itself): no need to re-hash it.</summary>
+    public bool WrittenHere(ContentHash hash) => _written.ContainsKey(hash);
+
+    /// <summary>Whether an object is there and its bytes hash to its name (reads it whole).</summary>
+    public ObjectCondition Check(ContentHash hash)
+    {
+        var path = PathOf(hash);
+        if (_fs.Stat(path) is not { } stat) return ObjectCondition.Missing;
+        try
+        {
+            return _fs.HashFile(path, stat.Size) == hash ? ObjectCondition.Intact : ObjectCondition.Damaged;
+        }
+        catch (FileNotFoundException)
+        {
+            return ObjectCondition.Missing;
+        }
+    }
+
+    /// <summary>
+    /// Moves a damaged object out of the store into <paramref name="damagedFolder"/> (named by the hash it should have),
+    /// so that it is never served again and the next write of those bytes makes it anew. Returns where it went.
+    /// </summary>
+    public string MoveAside(ContentHash hash, string damagedFolder)
+    {
+        _fs.CreateDirectory(damagedFolder, privateMode: true);
+        var to = $"{damagedFolder}/{hash.Hex}";
+        _fs.Move(PathOf(hash), to);
+        _written.TryRemove(hash, out _);
+        return to;
     }
 
     /// <summary>Flushes objects written since the last call to the disk (one syncfs for the batch).</summary>

@@ -7,21 +7,24 @@ namespace DataForge.Engine.Store;
 /// <summary>
 /// The engine's memory between builds: <c>.dataforge/state.db</c>, SQLite in WAL mode.
 /// <code>
-/// schema 2 (meta.schema = '2'); content hashes, action keys and definition/input hashes (hash, key, action,
+/// schema 3 (meta.schema = '3'); content hashes, action keys and definition/input hashes (hash, key, action,
 /// object, metadata, config, inputs) are 32-byte BLOBs of SHA-256; slot and output-path hashes are 64 hex digits
-/// (schema 1 stored every hash as hex TEXT: a v1 database is moved aside and rebuilt like any unknown version)
+/// (schema 1 stored every hash as hex TEXT, schema 2 no output-file stat: an older database is moved aside and rebuilt
+/// like any unknown version)
 ///   meta(name PK, value)                               'schema' -> '1'; 'names' -> index object of the output path names' shards (see PathNames);
 ///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check);
-///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint
+///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint;
+///                                                       'output-root' -> the folder the materialised rows are in
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
 ///   actions(key PK, stage)                              an action whose every output object exists
 ///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); path = hash of the
 ///                                                       output path (PathNames); metadata = hash of its JSON object
 ///   slots(stage, slot, action, version, config, inputs) last action per slot, PK (stage, slot); slot = hash of the item, group or dataset
 ///   group_keys(metadata, property, key)                 hash of a metadata object's property value ('' when absent)
-///   materialised(path PK, object, size, inode, done)    what the output folder holds (path hash); done = 0 while
+///   materialised(path PK, object, size, inode, mtime_ns, kind, done)
+///                                                       what the output folder holds (path hash); done = 0 while
 ///                                                       being written (recorded first, so a crash never leaves an unknown file);
-///                                                       inode = the file's when it is a hard link to its object, else 0
+///                                                       inode, mtime_ns = the file's stat once made; kind = FileSystem.MaterialisedAs
 ///   roots(name, object)                                 objects kept by gc for a named root (a release), PK (name, object)
 /// </code>
 /// Text columns hold hashes, stage ids and source-relative paths only, never file content (output
@@ -34,7 +37,7 @@ namespace DataForge.Engine.Store;
 public sealed class StateDatabase : IDisposable
 {
     /// <summary>The schema this code reads and writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private const int WritesPerTransaction = 512;
 
@@ -50,9 +53,9 @@ public sealed class StateDatabase : IDisposable
         CREATE TABLE group_keys(metadata BLOB NOT NULL, property TEXT NOT NULL, key TEXT NOT NULL,
             PRIMARY KEY(metadata, property)) WITHOUT ROWID;
         CREATE TABLE materialised(path TEXT PRIMARY KEY, object BLOB NOT NULL, size INTEGER NOT NULL, inode INTEGER NOT NULL,
-            done INTEGER NOT NULL) WITHOUT ROWID;
+            mtime_ns INTEGER NOT NULL, kind INTEGER NOT NULL, done INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE roots(name TEXT NOT NULL, object BLOB NOT NULL, PRIMARY KEY(name, object)) WITHOUT ROWID;
-        INSERT INTO meta(name, value) VALUES ('schema', '2');
+        INSERT INTO meta(name, value) VALUES ('schema', '3');
         """;
 
     private static readonly string[] Tables = ["meta", "files", "actions", "outputs", "slots", "group_keys", "materialised", "roots"];
@@ -354,6 +357,29 @@ public sealed class StateDatabase : IDisposable
         }
     }
 
+    /// <summary>Forgets every action that made <paramref name="obj"/> as an output's content or metadata (the object was found damaged).</summary>
+    public void ForgetActionsMaking(ContentHash obj)
+    {
+        lock (_gate)
+        {
+            var blob = Blob(obj);
+            Write("DELETE FROM actions WHERE key IN (SELECT action FROM outputs WHERE object=$o OR metadata=$o)", ("$o", blob));
+            Write("DELETE FROM outputs WHERE action NOT IN (SELECT key FROM actions)");
+        }
+    }
+
+    /// <summary>Names of the gc roots (releases) that hold <paramref name="obj"/>.</summary>
+    public List<string> RootsHolding(ContentHash obj)
+    {
+        lock (_gate)
+        {
+            var names = new List<string>();
+            using var reader = Rows("SELECT name FROM roots WHERE object=?1 ORDER BY name", Blob(obj));
+            while (reader.Read()) names.Add(reader.Text(0));
+            return names;
+        }
+    }
+
     public void PutSlot(string stage, string slot, SlotRecord record) => Write(
         "INSERT OR REPLACE INTO slots(stage, slot, action, version, config, inputs) VALUES ($s, $l, $a, $v, $c, $i)",
         ("$s", stage), ("$l", slot), ("$a", Blob(record.Action)), ("$v", record.Version), ("$c", Blob(record.Config)), ("$i", Blob(record.Inputs)));
@@ -397,18 +423,20 @@ public sealed class StateDatabase : IDisposable
         var rows = new Dictionary<string, MaterialisedRecord>(StringComparer.Ordinal);
         lock (_gate)
         {
-            using var reader = Rows("SELECT path, object, size, inode, done FROM materialised");
+            using var reader = Rows("SELECT path, object, size, inode, mtime_ns, kind, done FROM materialised");
             while (reader.Read())
                 if (Names.Find(reader.Text(0)) is { } path)
-                    rows[path] = new MaterialisedRecord(reader.Hash(1), reader.Int64(2), reader.Int64(3), reader.Int64(4) != 0);
+                    rows[path] = new MaterialisedRecord(reader.Hash(1), reader.Int64(2), reader.Int64(3), reader.Int64(4),
+                        (FileSystem.MaterialisedAs)reader.Int64(5), reader.Int64(6) != 0);
         }
         return rows;
     }
 
     /// <summary>Records an output file; its name must already be saved (<see cref="SaveNames"/>) so a crash cannot orphan it.</summary>
     public void PutMaterialised(string path, MaterialisedRecord record) =>
-        Write("INSERT OR REPLACE INTO materialised(path, object, size, inode, done) VALUES ($p, $o, $z, $i, $d)",
-            ("$p", Names.Add(path)), ("$o", Blob(record.Object)), ("$z", record.Size), ("$i", record.LinkedInode), ("$d", record.Done ? 1 : 0));
+        Write("INSERT OR REPLACE INTO materialised(path, object, size, inode, mtime_ns, kind, done) VALUES ($p, $o, $z, $i, $m, $k, $d)",
+            ("$p", Names.Add(path)), ("$o", Blob(record.Object)), ("$z", record.Size), ("$i", record.Inode), ("$m", record.MtimeNs),
+            ("$k", (long)record.As), ("$d", record.Done ? 1 : 0));
 
     public void DeleteMaterialised(string path) => Write("DELETE FROM materialised WHERE path=$p", ("$p", PathNames.HashOf(path)));
 
@@ -433,6 +461,17 @@ public sealed class StateDatabase : IDisposable
         lock (_gate)
         {
             Write("DELETE FROM roots WHERE name=$n", ("$n", name));
+            Commit();
+        }
+    }
+
+    /// <summary>Adds objects to a named root (creating it), keeping those it holds.</summary>
+    public void AddToRoot(string name, IEnumerable<ContentHash> objects)
+    {
+        lock (_gate)
+        {
+            foreach (var obj in objects.Distinct())
+                Write("INSERT OR IGNORE INTO roots(name, object) VALUES ($n, $o)", ("$n", name), ("$o", Blob(obj)));
             Commit();
         }
     }

@@ -2,8 +2,9 @@ namespace DataForge.Engine.Store;
 
 /// <summary>
 /// Where a project's private state lives: <c>&lt;project&gt;/.dataforge/</c> (0700) holding
-/// <c>state.db</c>, <c>objects/ab/cdef…</c>, <c>tmp/</c> (scratch, emptied by each build) and the
-/// build lock, plus the output folder where published outputs are materialised.
+/// <c>state.db</c>, <c>objects/ab/cdef…</c>, <c>tmp/</c> (scratch, emptied by each build), <c>damaged/</c> (objects
+/// that no longer hashed to their name, moved out of the store; safe to delete) and the build lock, plus the output
+/// folder where published outputs are materialised.
 /// </summary>
 public sealed class StoreLayout
 {
@@ -28,6 +29,9 @@ public sealed class StoreLayout
     public string Objects => Path.Combine(StateRoot, "objects");
 
     public string Temp => Path.Combine(StateRoot, "tmp");
+
+    /// <summary><c>.dataforge/damaged/</c>: objects moved out of the store because their bytes no longer hash to their name.</summary>
+    public string Damaged => Path.Combine(StateRoot, "damaged");
 
     public string Lock => Path.Combine(StateRoot, "build.lock");
 }

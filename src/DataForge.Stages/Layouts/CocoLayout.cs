@@ -75,7 +75,11 @@ public static class CocoLayout
                     if (image.Frame is { } f) json.WriteNumber("frame", f);
                     json.WriteString("modality", image.Modality);
                     json.WriteEndObject();
-                    outputs.Add(new StageOutput($"coco/images/{split.Key}/{image.FileName}", image.Item, JsonSerializer.SerializeToElement(new { coco_image = split.Key })));
+                    outputs.Add(new StageOutput($"coco/images/{split.Key}/{image.FileName}", image.Item, JsonSerializer.SerializeToElement(new
+                    {
+                        coco_image = split.Key, pseudonym = image.Patient, study_instance_uid = image.Study, series_instance_uid = image.Series,
+                        sop_instance_uid = image.Sop, modality = image.Modality, split = split.Key,
+                    })));
                 }
                 json.WriteEndArray();
                 json.WriteStartArray("annotations");

@@ -21,7 +21,8 @@ public sealed class CocoLayoutStage : IStage
     public const string Id = "export";
 
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 2;
+    /// <remarks>3: each image carries its pseudonym, study, series, instance, modality and split.</remarks>
+    public const int Version = 3;
 
     private readonly IReadOnlyList<string> _annotations;
     private readonly IReadOnlyList<(int Id, string Name)> _classes;

@@ -38,7 +38,7 @@ public static class MonaiLayout
                 var image = NiftiReader.Read(new MemoryStream(imageBytes, writable: false), c.Id);
                 var labels = CaseLabels.Merge(c, image.Shape, image.Affine);
                 report.Overlap(c.Id, labels.Overlap);
-                outputs.Add(new StageOutput(LabelPath(c), NiftiWriter.Encode(labels.ToVolume(), gzip: true)));
+                outputs.Add(new StageOutput(LabelPath(c), NiftiWriter.Encode(labels.ToVolume(), gzip: true), c.Metadata()));
                 foreach (var (annotation, bytes) in labels.Masks)
                 {
                     if (annotations.Count == 1)
@@ -47,13 +47,13 @@ public static class MonaiLayout
                         continue;
                     }
                     var path = $"labels/{annotation}/{c.Id}.nii.gz";
-                    outputs.Add(new StageOutput(path, NiftiWriter.Gzip(bytes)));
+                    outputs.Add(new StageOutput(path, NiftiWriter.Gzip(bytes), c.Metadata()));
                     masks[annotation] = path;
                 }
             }
             if (!lists.TryGetValue(key, out var list)) lists[key] = list = [];
             list.Add((c, masks));
-            outputs.Add(new StageOutput($"images/{c.Id}.nii.gz", NiftiWriter.Gzip(imageBytes)));
+            outputs.Add(new StageOutput($"images/{c.Id}.nii.gz", NiftiWriter.Gzip(imageBytes), c.Metadata()));
         }
 
         var buffer = new MemoryStream();

@@ -67,13 +67,13 @@ public static class NnUnetLayout
             report.Overlap(c.Id, labels.Overlap);
             var map = labels.ToVolume(v => renumber.TryGetValue(v, out var r) ? r
                 : throw new LayoutException($"case {c.Id}: label value {v} is not a declared class id"));
-            outputs.Add(new StageOutput($"imagesTr/{c.Id}_0000.nii.gz", NiftiWriter.Gzip(imageBytes)));
-            outputs.Add(new StageOutput($"labelsTr/{c.Id}.nii.gz", NiftiWriter.Encode(map, gzip: true)));
+            outputs.Add(new StageOutput($"imagesTr/{c.Id}_0000.nii.gz", NiftiWriter.Gzip(imageBytes), c.Metadata()));
+            outputs.Add(new StageOutput($"labelsTr/{c.Id}.nii.gz", NiftiWriter.Encode(map, gzip: true), c.Metadata()));
         }
         foreach (var c in test)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            outputs.Add(new StageOutput($"imagesTs/{c.Id}_0000.nii.gz", NiftiWriter.Gzip(c.Image.ReadAllBytes())));
+            outputs.Add(new StageOutput($"imagesTs/{c.Id}_0000.nii.gz", NiftiWriter.Gzip(c.Image.ReadAllBytes()), c.Metadata()));
         }
         report.List("training", training.Count);
         report.List("test", test.Count);

@@ -23,6 +23,15 @@ public sealed record TrainingCase(string Id, string Patient, string Series, stri
 
     /// <summary>True when the case has a label map.</summary>
     public bool HasLabel => Masks.Count > 0;
+
+    /// <summary>
+    /// The metadata of the case's published files (image, label map, masks): its pseudonym, series, modality and
+    /// split, as the release manifest and <c>diff</c> read them (no identifier: the pseudonym and the new UID).
+    /// </summary>
+    public System.Text.Json.JsonElement Metadata() => System.Text.Json.JsonSerializer.SerializeToElement(new SortedDictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["pseudonym"] = Patient, ["series_instance_uid"] = Series, ["modality"] = Modality, ["split"] = Split, ["fold"] = Fold,
+    });
 }
 
 /// <summary>One mask annotation's mask of a case, on the case's final grid.</summary>

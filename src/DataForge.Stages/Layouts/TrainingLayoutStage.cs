@@ -26,7 +26,8 @@ public sealed class TrainingLayoutStage : IStage
     public const string Id = "export";
 
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    public const int Version = 3;
+    /// <remarks>4: each case's published files carry its pseudonym, series, modality and split (release manifests and diff name the patient).</remarks>
+    public const int Version = 4;
 
     private readonly string _layout;
     private readonly IReadOnlyList<LayoutMask> _masks;

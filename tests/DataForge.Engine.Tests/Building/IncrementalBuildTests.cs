@@ -1,3 +1,4 @@
+using DataForge.Engine.FileSystem;
 using DataForge.Engine.Stages;
 using DataForge.Engine.Tests.Fakes;
 using Xunit;
@@ -352,20 +353,40 @@ public sealed class IncrementalBuildTests : IDisposable
     }
 
     [Fact]
-    public void A_no_op_build_stats_each_output_file_once_and_no_store_object()
+    public void A_no_op_build_stats_each_output_file_once_and_no_store_object_behind_a_hard_link()
+    {
+        using var project = new TestProject(OutputLinkMode.Hardlink);
+        project.WriteMany(12);
+        project.Build();
+        project.Fs.ResetStats();
+
+        var result = project.Build();
+
+        Assert.Equal(0, result.ExecutedCount);
+        Assert.Equal(12 + 3 + 1, result.Output.Kept);
+        Assert.Equal(12 + 3 + 1, project.Fs.StatsUnder(TestProject.Out));
+        // The store: only the output path names' objects, to find each output's path (a hard link counts its object's links).
+        var names = project.PathNameObjects();
+        Assert.All(project.Fs.Stats.Keys.Where(p => p.StartsWith(project.Layout.Objects + "/", StringComparison.Ordinal)), p => Assert.Contains(p, names));
+    }
+
+    [Fact]
+    public void A_no_op_build_of_copied_outputs_stats_each_output_file_and_its_object_once_and_reads_nothing()
     {
         _project.WriteMany(12);
         _project.Build();
         _project.Fs.ResetStats();
+        _project.Fs.ResetReads();
 
         var result = _project.Build();
 
         Assert.Equal(0, result.ExecutedCount);
         Assert.Equal(12 + 3 + 1, result.Output.Kept);
         Assert.Equal(12 + 3 + 1, _project.Fs.StatsUnder(TestProject.Out));
-        // The store: only the output path names' objects, to find each output's path (no output's own object).
         var names = _project.PathNameObjects();
-        Assert.All(_project.Fs.Stats.Keys.Where(p => p.StartsWith(_project.Layout.Objects + "/", StringComparison.Ordinal)), p => Assert.Contains(p, names));
+        var objectStats = _project.Fs.Stats.Where(p => p.Key.StartsWith(_project.Layout.Objects + "/", StringComparison.Ordinal) && !names.Contains(p.Key)).ToList();
+        Assert.Equal(12 + 3 + 1, objectStats.Sum(p => p.Value));
+        Assert.Equal(0, _project.Fs.ReadsUnder(_project.Layout.Objects) - names.Sum(n => _project.Fs.Reads.GetValueOrDefault(n)));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
+using DataForge.Engine.Store;
 
 namespace DataForge.Engine.Tests.Fakes;
 
@@ -89,7 +91,7 @@ public sealed class InMemoryFileSystem : IFileSystem
         return _files.TryGetValue(path, out var node) ? StatOf(node) : null;
     }
 
-    /// <summary>Links are modelled: <see cref="LinkOrCopy"/> shares the source's node (its inode), and every path holding that inode counts.</summary>
+    /// <summary>Links are modelled: <see cref="CloneFile"/> with a hard link shares the source's node (its inode), and every path holding that inode counts.</summary>
     public FileStat? StatWithLinks(string path, out int links)
     {
         _stats.AddOrUpdate(path, 1, (_, n) => n + 1);
@@ -124,16 +126,57 @@ public sealed class InMemoryFileSystem : IFileSystem
     /// <summary>How many times the engine asked for a file-system flush.</summary>
     public int Syncs => Volatile.Read(ref _syncs);
 
-    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true) =>
-        _files[path] = new Node(content.ToArray(), Tick(), Interlocked.Increment(ref _nextInode), readOnly);
-
-    public void LinkOrCopy(string source, string target, string tempFolder)
+    public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true)
     {
-        if (!_files.TryGetValue(source, out var node)) throw new FileNotFoundException(source);
-        _files[target] = node;
+        FailIfFull(path);
+        _files[path] = new Node(content.ToArray(), Tick(), Interlocked.Increment(ref _nextInode), readOnly);
     }
 
-    public void Move(string from, string to) => Rename(from, to);
+    /// <summary>True when the file was written read-only (0444).</summary>
+    public bool IsReadOnly(string path) => _files[path].ReadOnly;
+
+    public MaterialisedAs CloneFile(string source, string target, OutputLinkMode mode, ContentHash? expected)
+    {
+        FailIfFull(target);
+        if (!_files.TryGetValue(source, out var node)) throw new FileNotFoundException(source);
+        if (expected is { } hash && ContentHash.Of(node.Content) != hash) throw new DamagedObjectException(hash);
+        if (mode == OutputLinkMode.Hardlink)
+        {
+            _files[target] = node;
+            return MaterialisedAs.Hardlink;
+        }
+        // No clone here: a reflink falls back to a copy, as on ext4 or tmpfs.
+        _files[target] = new Node(node.Content.ToArray(), Tick(), Interlocked.Increment(ref _nextInode), false);
+        return MaterialisedAs.Copy;
+    }
+
+    /// <summary>
+    /// Writes into a file in place, as a program that opens it for writing does (root ignores 0444): every path that
+    /// shares its inode (a hard link) sees the new bytes and mtime.
+    /// </summary>
+    public void WriteThrough(string path, byte[] content)
+    {
+        var inode = _files[path].Inode;
+        var now = Tick();
+        foreach (var (other, node) in _files.ToList())
+            if (node.Inode == inode) _files[other] = node with { Content = content, MtimeNs = now };
+    }
+
+    /// <summary>Paths under these folders refuse writes with ENOSPC, as a full file system does.</summary>
+    public HashSet<string> FullFolders { get; } = new(StringComparer.Ordinal);
+
+    private void FailIfFull(string path)
+    {
+        lock (_gate)
+            if (FullFolders.Any(f => path.StartsWith(f + "/", StringComparison.Ordinal)))
+                throw new IOException("No space left on device", 28);
+    }
+
+    public void Move(string from, string to)
+    {
+        FailIfFull(to);
+        Rename(from, to);
+    }
 
     public void DeleteFile(string path) => _files.TryRemove(path, out _);
 

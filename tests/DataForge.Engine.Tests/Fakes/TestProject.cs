@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DataForge.Engine.Building;
+using DataForge.Engine.FileSystem;
 using DataForge.Engine.Hashing;
 using DataForge.Engine.Sources;
 using DataForge.Engine.Stages;
@@ -25,9 +26,9 @@ public sealed class TestProject : IDisposable
 
     public InMemoryFileSystem Fs { get; } = new();
 
-    public StoreLayout Layout { get; } = new("/p", Out);
+    public StoreLayout Layout { get; private set; } = new("/p", Out);
 
-    public BuildEngine Engine { get; }
+    public BuildEngine Engine { get; private set; }
 
     public string UpperSuffix { get; set; } = "!";
 
@@ -43,7 +44,17 @@ public sealed class TestProject : IDisposable
 
     private List<DelegateStage> _stages = [];
 
-    public TestProject() => Engine = new BuildEngine(Layout, Fs, _database);
+    public TestProject() : this(OutputLinkMode.Auto) { }
+
+    /// <summary>A project whose output files are made as <paramref name="link"/> says (the fake file system cannot clone: auto and reflink copy).</summary>
+    public TestProject(OutputLinkMode link) => Engine = new BuildEngine(Layout, Fs, _database) { OutputLink = link };
+
+    /// <summary>Points the project at another output folder (<c>output.path</c> changed), same store and state.</summary>
+    public void UseOutputFolder(string root, OutputLinkMode? link = null)
+    {
+        Layout = new StoreLayout("/p", root);
+        Engine = new BuildEngine(Layout, Fs, _database) { OutputLink = link ?? Engine.OutputLink };
+    }
 
     public InMemoryStateDatabase Database => _database;
 
@@ -107,7 +118,7 @@ public sealed class TestProject : IDisposable
 
     /// <summary>Every output file and its text, sorted by path.</summary>
     public IReadOnlyList<(string Path, string Text)> Outputs() =>
-        Fs.FilesUnder(Out).Select(p => (p, Fs.ReadText($"{Out}/{p}"))).ToList();
+        Fs.FilesUnder(Layout.OutputRoot).Select(p => (p, Fs.ReadText($"{Layout.OutputRoot}/{p}"))).ToList();
 
     private void CollectRuns()
     {

@@ -62,8 +62,8 @@ public sealed class PhysicalWalkTests : IDisposable
         Directory.CreateDirectory(_dir.Combine("tmp"));
         Directory.CreateDirectory(_dir.Combine("out"));
         var fs = new PhysicalFileSystem();
-        fs.LinkOrCopy(_dir.Combine("objects/ab"), _dir.Combine("out/a.txt"), _dir.Combine("tmp"));
-        fs.LinkOrCopy(_dir.Combine("objects/ab"), _dir.Combine("out/b.txt"), _dir.Combine("tmp"));
+        Assert.Equal(MaterialisedAs.Hardlink, fs.CloneFile(_dir.Combine("objects/ab"), _dir.Combine("out/a.txt"), OutputLinkMode.Hardlink, null));
+        Assert.Equal(MaterialisedAs.Hardlink, fs.CloneFile(_dir.Combine("objects/ab"), _dir.Combine("out/b.txt"), OutputLinkMode.Hardlink, null));
         File.Delete(_dir.Combine("out/b.txt"));
 
         foreach (var path in new[] { "objects/ab", "out/a.txt" })

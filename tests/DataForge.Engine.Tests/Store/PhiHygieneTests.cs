@@ -64,11 +64,12 @@ public sealed class PhiHygieneTests
     }
 
     [Fact]
-    public void Published_outputs_are_hard_links_to_read_only_store_objects()
+    public void With_hard_links_published_outputs_are_hard_links_to_read_only_store_objects()
     {
         using var project = new DiskProject();
         project.WriteMany(2);
-        new BuildEngine(new StoreLayout(project.Root, project.Out)).Build(HostPipeline.Create(project.Root, 0));
+        new BuildEngine(new StoreLayout(project.Root, project.Out)) { OutputLink = DataForge.Engine.FileSystem.OutputLinkMode.Hardlink }
+            .Build(HostPipeline.Create(project.Root, 0));
 
         var manifest = Path.Combine(project.Out, "MANIFEST.txt");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(manifest));
@@ -76,5 +77,25 @@ public sealed class PhiHygieneTests
         var stat = fs.Stat(manifest)!.Value;
         var hash = DataForge.Engine.Hashing.ContentHash.Of(File.ReadAllBytes(manifest));
         Assert.Equal(stat.Inode, fs.Stat(new ObjectStore(fs, Path.Combine(project.StateRoot, "objects")).PathOf(hash))!.Value.Inode);
+    }
+
+    [Fact]
+    public void By_default_published_outputs_are_files_of_their_own_and_every_store_object_is_read_only()
+    {
+        using var project = new DiskProject();
+        project.WriteMany(2);
+        new BuildEngine(new StoreLayout(project.Root, project.Out)).Build(HostPipeline.Create(project.Root, 0));
+
+        var manifest = Path.Combine(project.Out, "MANIFEST.txt");
+        var fs = new DataForge.Engine.FileSystem.PhysicalFileSystem();
+        var hash = DataForge.Engine.Hashing.ContentHash.Of(File.ReadAllBytes(manifest));
+        var objectPath = new ObjectStore(fs, Path.Combine(project.StateRoot, "objects")).PathOf(hash);
+        Assert.NotEqual(fs.Stat(manifest)!.Value.Inode, fs.Stat(objectPath)!.Value.Inode);
+        var objects = Directory.GetFiles(Path.Combine(project.StateRoot, "objects"), "*", SearchOption.AllDirectories);
+        Assert.NotEmpty(objects);
+        Assert.All(objects, o => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(o)));
+        // Their folders are private: the store may hold PHI.
+        Assert.All(Directory.GetDirectories(Path.Combine(project.StateRoot, "objects")), d =>
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(d)));
     }
 }

@@ -54,9 +54,9 @@ public sealed class StateDatabaseRecoveryTests
         var status = engine.Status(HostPipeline.Create(project.Root, 0));
         var result = engine.Build(HostPipeline.Create(project.Root, 0));
 
-        Assert.Contains("schema version '99' is not 2", Assert.Single(status.Notices), StringComparison.Ordinal);
+        Assert.Contains("schema version '99' is not 3", Assert.Single(status.Notices), StringComparison.Ordinal);
         Assert.False(status.UpToDate);
-        Assert.Contains("schema version '99' is not 2", Assert.Single(result.Notices), StringComparison.Ordinal);
+        Assert.Contains("schema version '99' is not 3", Assert.Single(result.Notices), StringComparison.Ordinal);
         Assert.True(result.Succeeded);
         Assert.True(engine.Status(HostPipeline.Create(project.Root, 0)).UpToDate);
     }
@@ -100,7 +100,7 @@ public sealed class StateDatabaseRecoveryTests
 
         Assert.True(result.Succeeded);
         var notice = Assert.Single(result.Notices);
-        Assert.StartsWith("state.db was not trusted (schema version '1' is not 2); moved aside to state.db.unreadable-1", notice, StringComparison.Ordinal);
+        Assert.StartsWith("state.db was not trusted (schema version '1' is not 3); moved aside to state.db.unreadable-1", notice, StringComparison.Ordinal);
         Assert.True(File.Exists(Db(project) + ".unreadable-1"));
         Assert.Equal(5, result.Index.Hashed);
         Assert.Equal(before.Select(b => (b.Path, Convert.ToHexString(b.Bytes))), project.Outputs().Select(b => (b.Path, Convert.ToHexString(b.Bytes))));

@@ -203,7 +203,10 @@ public sealed class CurationBuildTests
         const string curate = """{"series_integrity":{"on_fail":"exclude"},"protocol":{"modality":["CT","MR"],"body_part":["CHEST"]}}""";
 
         project.Build(curate, jobs: 1, output: "out1");
+        // Moving output.path cleans the old folder: its files are kept aside for the comparison, then put back.
+        Directory.Move(project.Combine("out1"), project.Combine("out1.kept"));
         project.Build(curate, jobs: 2, output: "out2");
+        Directory.Move(project.Combine("out1.kept"), project.Combine("out1"));
 
         Assert.NotEmpty(project.Findings("out1"));
         var one = Directory.GetFiles(project.Combine("out1"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(project.Combine("out1"), f)).Order(StringComparer.Ordinal).ToList();

@@ -98,7 +98,10 @@ public sealed class HarmonisePipelineTests : IDisposable
         SynthWriter.Write(_project.Combine("raw"), new SynthOptions { Patients = 2, Slices = 6, Matrix = 24, Modalities = ["MR"] });
         var plain = Build("", "plain");
         Assert.Equal([], plain.Failures.Select(f => f.ToString()));
+        // Moving output.path cleans the old folder: its files are kept aside for the comparison, then put back.
+        Directory.Move(_project.Combine("plain"), _project.Combine("plain.kept"));
         var result = Build("  - normalise: {method: nyul}\n");
+        Directory.Move(_project.Combine("plain.kept"), _project.Combine("plain"));
         Assert.Equal([], result.Failures.Select(f => f.ToString()));
         Assert.Equal(["deidentify", "deidentification-report", "volume", "harmonise-1-normalise-learn", "harmonise-1-normalise-landmarks", "harmonise-1-normalise-each", "harmonise-1-normalise"],
             result.Stages.Select(s => s.StageId));
