@@ -136,21 +136,25 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         }
 
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        IActionExecutor? executor = null;
         for (var s = 0; s < pipeline.Stages.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var stage = pipeline.Stages[s];
             var id = stage.Definition.Id;
             List<Item> AllInputs() => stage.Definition.Inputs.SelectMany(input => ItemsOf(input).Where(i => stage.Definition.Reads(input, i.Path))).ToList();
-            var run = new StageRun(stage, fs, db, Objects, dryRun, jobs, cancellationToken)
+            var run = new StageRun(stage, db, Objects)
             {
-                Progress = Progress, Clock = Clock, StatTrustedBefore = clockNow, PreviousMemo = StageMemo.Parse(stageMemos[id]),
+                Progress = Progress, Clock = Clock, PreviousMemo = StageMemo.Parse(stageMemos[id]),
                 OutputsNeeded = stage.Definition.Publish || pipeline.Stages.Skip(s + 1).Any(later => later.Definition.Inputs.Contains(id, StringComparer.Ordinal)),
             };
             // A stage that plans only its changed inputs, reading sources alone: only their changed files become items.
             if (run.PlansOnlyChanged && stage.Definition.Inputs.All(sourceFiles.ContainsKey))
-                run.Run(ChangedSourceInputs(stage.Definition, sourceFiles, changedFiles, AllInputs));
-            else run.Run(AllInputs());
+                run.Plan(ChangedSourceInputs(stage.Definition, sourceFiles, changedFiles, AllInputs));
+            else run.Plan(AllInputs());
+            // A status plans only; a build runs what the plan left to run and records the stage.
+            if (!dryRun) run.Execute(executor ??= new LocalExecutor(fs, db, Objects, jobs, cancellationToken) { StatTrustedBefore = clockNow });
+            run.Finish(record: !dryRun);
             if (dryRun) PendingPaths.UnionWith(run.PendingPaths);
             foreach (var (output, label, action) in run.Published)
             {

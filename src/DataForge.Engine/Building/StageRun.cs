@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using DataForge.Engine.FileSystem;
 using DataForge.Engine.Hashing;
 using DataForge.Engine.Planning;
 using DataForge.Engine.Stages;
@@ -9,23 +8,19 @@ using DataForge.Engine.Store;
 namespace DataForge.Engine.Building;
 
 /// <summary>
-/// Plans, explains and (unless dry) executes the actions of one stage: computes each action's key,
-/// serves it from the cache when the key is recorded, otherwise says why it runs and runs it on the
-/// worker pool. A failing action fails only its item.
+/// One stage in a build or a status, in three steps (ninja's Plan and Builder, Bazel's analysis and execution):
+/// <see cref="Plan(StageInputs)"/> computes each action's key, serves it from the cache when the key is recorded and says why the
+/// others run, writing nothing; <see cref="Execute"/> (a build only) records what the plan found and runs the rest on
+/// an <see cref="IActionExecutor"/>; <see cref="Finish"/> records the stage's bookkeeping (a build) and gives the items
+/// later stages read, with one pending item per action that would run (a status). A failing action fails only its item.
 /// </summary>
-internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, ObjectStore objects, bool dryRun, int jobs, CancellationToken cancellationToken)
+internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objects)
 {
     /// <summary>Told after each action that ran; called from worker threads.</summary>
     public Action<BuildProgress>? Progress { get; init; }
 
     /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
     public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
-
-    /// <summary>
-    /// This build's file-system clock before the walk (null in status): a source file whose stat is
-    /// the indexed one and older than this is read without hashing it again (see <see cref="StoredStageItem"/>).
-    /// </summary>
-    public long? StatTrustedBefore { get; init; }
 
     /// <summary>
     /// What the stage's last run vouches for (see <see cref="StageMemo"/>; null when the last build did not
@@ -108,15 +103,37 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
     /// </summary>
     public bool PlansOnlyChanged => _def.Shape == StageShape.Map && !OutputsNeeded && Memo is not null;
 
-    public void Run(IReadOnlyList<Item> inputs) => Run(new StageInputs(inputs));
+    // What Plan found, for Execute and Finish.
+    private StageInputs _inputs = null!;
+    private List<OutputRecord>?[] _results = [];
+    private bool[] _same = [];
+    private readonly List<int> _toRun = [];
+    private Dictionary<string, SlotRecord>? _slots;
+    private Dictionary<ContentHash, List<OutputRecord>>? _slotOutputs;
+    private long _rowsBefore, _lookupsBefore;
 
-    public void Run(StageInputs inputs)
+    /// <summary>Writes the plan found due (a slot that names another recorded action, a recorded action whose objects are gone, a group key), made by a build before it runs anything.</summary>
+    private readonly List<Action> _planWrites = [];
+
+    private bool _planWritten;
+
+    /// <summary>Plans the stage over all its inputs (see <see cref="Plan(StageInputs)"/>).</summary>
+    public void Plan(IReadOnlyList<Item> inputs) => Plan(new StageInputs(inputs));
+
+    /// <summary>
+    /// Plans the stage: every action's outcome is <see cref="ActionOutcome.Cached"/> (its outputs known) or
+    /// <see cref="ActionOutcome.WouldRun"/> (with the reason in <see cref="Explanations"/>). Writes nothing: what the
+    /// plan would record is kept for <see cref="Execute"/>. An action whose stage has no action recorded at all is
+    /// new, and its key is computed only when it runs.
+    /// </summary>
+    public void Plan(StageInputs inputs)
     {
+        _inputs = inputs;
         var definitionHash = DefinitionHash;
         var fingerprint = Fingerprint;
         var memo = Memo;
-        var rowsBefore = db.RowsRead;
-        var lookupsBefore = db.ActionLookups;
+        _rowsBefore = db.RowsRead;
+        _lookupsBefore = db.ActionLookups;
         var tc = Clock;
         // A map stage whose outputs nobody needs: what did not change stays as it is, unread.
         var lean = PlansOnlyChanged;
@@ -136,14 +153,16 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             tc.Mark($"{_def.Id}: load slots");
             slotOutputs = db.LoadOutputsOfSlots(_def.Id);
             tc.Mark($"{_def.Id}: load outputs");
-            actions = Plan(inputs.All);
+            actions = PlanActions(inputs.All);
             tc.Mark($"{_def.Id}: plan");
         }
+        _slots = slots;
+        _slotOutputs = slotOutputs;
         Outcomes = new ActionOutcome[actions.Count];
         Actions = actions;
-        var results = new List<OutputRecord>?[actions.Count];
-        var same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
-        var toRun = new List<int>();
+        var results = _results = new List<OutputRecord>?[actions.Count];
+        var same = _same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
+        var toRun = _toRun;
         // A stage with no action recorded (its first build, or status before it) can find none: no key is looked up.
         var noActions = !db.HasActions(_def.Id);
 
@@ -180,11 +199,13 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 same[i] = true;
                 continue;
             }
-            if (dryRun && slot is null && noActions)
+            if (slot is null && noActions)
             {
-                // Status on a store that recorded no action: this one is new, and its key could find nothing.
+                // A store that recorded no action of this stage: this one is new, and its key could find nothing
+                // (computed when it runs).
                 Explanations.Add(Explain(action, RunReason.NewInput));
                 Outcomes[i] = ActionOutcome.WouldRun;
+                toRun.Add(i);
                 continue;
             }
             action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
@@ -197,47 +218,92 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             {
                 Outcomes[i] = ActionOutcome.Cached;
                 results[i] = recorded;
-                if (!dryRun && slot?.Action != action.Key) db.PutSlot(_def.Id, action.Slot, Record(action, definitionHash));
+                if (slot?.Action != action.Key)
+                {
+                    var record = Record(action, definitionHash);
+                    _planWrites.Add(() => db.PutSlot(_def.Id, action.Slot, record));
+                }
                 continue;
             }
-            if (recorded is not null && !dryRun) db.ForgetAction(action.Key);
-            Explanations.Add(Explain(action, Explain(slot, definitionHash, action)));
-            if (dryRun) Outcomes[i] = ActionOutcome.WouldRun;
-            else toRun.Add(i);
-        }
-
-        tc.Mark($"{_def.Id}: keys");
-        if (toRun.Count > 0)
-        {
-            var config = _def.Config.ToElement();
-            var failures = new ConcurrentDictionary<int, string>();
-            var done = 0;
-            Progress?.Invoke(new BuildProgress(_def.Id, 0, toRun.Count));
-            Parallel.ForEach(toRun, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken }, i =>
+            if (recorded is not null)
             {
-                var (outputs, failure) = Execute(actions[i], config);
-                if (failure is null)
-                {
-                    // Nobody reads them: not kept (a first build of 100,000 items would hold them all to the end).
-                    if (OutputsNeeded) results[i] = outputs;
-                    db.PutSlot(_def.Id, actions[i].Slot, Record(actions[i], definitionHash));
-                }
-                else failures[i] = failure;
-                Progress?.Invoke(new BuildProgress(_def.Id, Interlocked.Increment(ref done), toRun.Count));
-            });
-            foreach (var i in toRun)
-            {
-                if (failures.TryGetValue(i, out var reason))
-                {
-                    Outcomes[i] = ActionOutcome.Failed;
-                    Failures.Add(new ItemFailure(_def.Id, actions[i].Label, reason));
-                }
-                else Outcomes[i] = ActionOutcome.Executed;
+                var stale = action.Key;
+                _planWrites.Add(() => db.ForgetAction(stale));
             }
+            Explanations.Add(Explain(action, Explain(slot, definitionHash, action)));
+            Outcomes[i] = ActionOutcome.WouldRun;
+            toRun.Add(i);
         }
+        tc.Mark($"{_def.Id}: keys");
+    }
 
-        if (!dryRun)
+    /// <summary>
+    /// A build: records what the plan found (see <see cref="_planWrites"/>), then runs the actions the plan left to run
+    /// on <paramref name="executor"/>, computing the key of any the plan did not (a stage's first build).
+    /// </summary>
+    public void Execute(IActionExecutor executor)
+    {
+        WritePlan();
+        if (_toRun.Count == 0) return;
+        var definitionHash = DefinitionHash;
+        var actions = _toRun.Select(i => Actions[i]).ToList();
+        foreach (var action in actions)
         {
+            if (action.Key != default) continue;
+            action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
+            action.Key = ActionKeys.Key(_def, definitionHash, action.InputsHash);
+            _keysComputed++;
+        }
+        var failures = new ConcurrentDictionary<int, string>();
+        var done = 0;
+        Progress?.Invoke(new BuildProgress(_def.Id, 0, actions.Count));
+        executor.Run(stage, actions, (n, outputs, failure) =>
+        {
+            if (failure is null)
+            {
+                // Nobody reads them: not kept (a first build of 100,000 items would hold them all to the end).
+                if (OutputsNeeded) _results[_toRun[n]] = outputs!.ToList();
+                db.PutSlot(_def.Id, actions[n].Slot, Record(actions[n], definitionHash));
+            }
+            else failures[n] = failure;
+            Progress?.Invoke(new BuildProgress(_def.Id, Interlocked.Increment(ref done), actions.Count));
+        });
+        for (var n = 0; n < actions.Count; n++)
+        {
+            var i = _toRun[n];
+            if (failures.TryGetValue(n, out var reason))
+            {
+                Outcomes[i] = ActionOutcome.Failed;
+                Failures.Add(new ItemFailure(_def.Id, actions[n].Label, reason));
+            }
+            else Outcomes[i] = ActionOutcome.Executed;
+        }
+    }
+
+    private void WritePlan()
+    {
+        if (_planWritten) return;
+        _planWritten = true;
+        foreach (var write in _planWrites) write();
+    }
+
+    /// <summary>
+    /// Ends the stage: a build (<paramref name="record"/>) drops the slots no input names, records the stage's memo when
+    /// every action is done, and commits; a status lists the paths its last run published that may change. Then the
+    /// items later stages read: each action's outputs, or one pending item per action that would run.
+    /// </summary>
+    public void Finish(bool record)
+    {
+        var actions = Actions;
+        var results = _results;
+        var same = _same;
+        var inputs = _inputs;
+        var slots = _slots;
+        var slotOutputs = _slotOutputs;
+        var tc = Clock;
+        if (record)
+        {
+            WritePlan();
             if (slots is { Count: > 0 })
             {
                 var current = actions.Select(a => a.Slot).ToHashSet(StringComparer.Ordinal);
@@ -247,15 +313,15 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             else foreach (var slot in _staleSlots) db.DeleteSlot(_def.Id, slot);
             // Every action done: the next build may take what did not change as it is.
             if (_planFailures == 0 && Outcomes.All(o => o is ActionOutcome.Cached or ActionOutcome.Executed))
-                db.SetMeta(InputsKey(_def.Id), new StageMemo(fingerprint, inputs.Count, actions.Count + _kept).ToString());
+                db.SetMeta(InputsKey(_def.Id), new StageMemo(Fingerprint, inputs.Count, actions.Count + _kept).ToString());
             db.Commit();
         }
         _itemsMade = inputs.MadeAll ? inputs.Count : inputs.Changed.Count;
-        _rowsRead = db.RowsRead - rowsBefore;
-        _actionLookups = db.ActionLookups - lookupsBefore;
+        _rowsRead = db.RowsRead - _rowsBefore;
+        _actionLookups = db.ActionLookups - _lookupsBefore;
 
         // Status: a published stage with actions to run may make again, or no longer make, what its last run published.
-        if (dryRun && _def.Publish && slotOutputs is not null && Outcomes.Contains(ActionOutcome.WouldRun))
+        if (!record && _def.Publish && slotOutputs is not null && Outcomes.Contains(ActionOutcome.WouldRun))
             foreach (var outputs in slotOutputs.Values)
                 foreach (var o in outputs)
                     PendingPaths.Add(o.Path);
@@ -370,7 +436,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
 
     // ---- planning ------------------------------------------------------------------------------
 
-    private List<PlannedAction> Plan(IReadOnlyList<Item> inputs)
+    private List<PlannedAction> PlanActions(IReadOnlyList<Item> inputs)
     {
         switch (_def.Shape)
         {
@@ -394,7 +460,7 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
             if (item.Pending) { pending.Add(item); continue; }
             if (!known.TryGetValue(item.Metadata, out var keyHash))
             {
-                var key = GroupKeyOf(item);
+                var key = StageMetadata.GroupKeyOf(objects, item, property);
                 if (key is null)
                 {
                     Failures.Add(new ItemFailure(_def.Id, item.Label, "metadata object missing from the store; run gc and build again"));
@@ -403,7 +469,8 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
                 }
                 keyHash = key.Length == 0 ? "" : ContentHash.Of(System.Text.Encoding.UTF8.GetBytes(key)).Hex;
                 known[item.Metadata] = keyHash;
-                if (!dryRun) db.PutGroupKey(item.Metadata, property, keyHash);
+                var (metadata, hash) = (item.Metadata, keyHash);
+                _planWrites.Add(() => db.PutGroupKey(metadata, property, hash));
             }
             if (keyHash.Length == 0)
             {
@@ -424,95 +491,5 @@ internal sealed class StageRun(IStage stage, IFileSystem fs, StateDatabase db, O
         if (pending.Count > 0)
             actions.Add(new PlannedAction { Slot = ActionKeys.SlotOf("group:pending"), Label = "groups of items upstream will make", Inputs = pending });
         return actions;
-    }
-
-    /// <summary>The canonical JSON of the grouping property's value; "" when absent; null when the metadata object is missing.</summary>
-    private string? GroupKeyOf(Item item)
-    {
-        var metadata = ReadMetadata(item.Metadata);
-        if (metadata is null) return null;
-        return metadata.Value.ValueKind == JsonValueKind.Object && metadata.Value.TryGetProperty(_def.GroupBy!, out var value)
-            && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
-            ? CanonicalJson.From(value).Text
-            : "";
-    }
-
-    private JsonElement? ReadMetadata(ContentHash hash)
-    {
-        if (hash == CanonicalJson.EmptyObject.Hash) return CanonicalJson.EmptyObject.ToElement();
-        var bytes = objects.TryRead(hash);
-        if (bytes is null) return null;
-        using var document = JsonDocument.Parse(bytes);
-        return document.RootElement.Clone();
-    }
-
-    // ---- execution -----------------------------------------------------------------------------
-
-    private (List<OutputRecord>? Outputs, string? Failure) Execute(PlannedAction action, JsonElement config)
-    {
-        StageResult result;
-        try
-        {
-            var items = action.Inputs.Select(ToStageItem).ToList();
-            var groupKey = action.GroupKeyHash is null ? null : GroupKeyOf(action.Inputs[0]);
-            result = stage.Run(new StageInput(items, config, groupKey), cancellationToken);
-            if (items.Any(i => i.ChangedSinceOpened())) throw new InputChangedException();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
-        catch (InputChangedException e) { return (null, e.Message); }
-        catch (MissingObjectException e)
-        {
-            // Forget the actions whose objects vanished, so the next build makes them again.
-            foreach (var input in action.Inputs)
-                if (input.Producer is { } producer && !objects.Contains(input.Hash)) db.ForgetAction(producer);
-            return (null, e.Message);
-        }
-        catch (Exception e) { return (null, $"the stage threw {e.GetType().Name}"); }
-        if (result.IsFailure) return (null, result.FailureReason);
-        try
-        {
-            return Record(action, result);
-        }
-        finally
-        {
-            foreach (var output in result.Outputs) output.Release?.Invoke();
-        }
-    }
-
-    private (List<OutputRecord>? Outputs, string? Failure) Record(PlannedAction action, StageResult result)
-    {
-        var paths = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var output in result.Outputs)
-        {
-            if (StageOutput.CheckPath(output.Path) is { } problem) return (null, $"stage bug: {problem}");
-            if (!paths.Add(output.Path)) return (null, "stage bug: two outputs of one action share a path");
-            if (output.Metadata is { ValueKind: not JsonValueKind.Object }) return (null, "stage bug: output metadata must be a JSON object");
-        }
-        var records = new List<OutputRecord>(result.Outputs.Count);
-        foreach (var output in result.Outputs)
-        {
-            // A published pass-through is copied into the store, which the output folder is linked from.
-            var content = output.PassThrough is not { } input ? objects.Put(output.Content.Span)
-                : _def.Publish ? objects.Put(input.ReadAllBytes()) : input.Hash;
-            var metadata = output.Metadata is { } m ? CanonicalJson.From(m) : CanonicalJson.EmptyObject;
-            var metadataHash = objects.Put(metadata.ToUtf8());
-            records.Add(new OutputRecord(output.Path, content, output.PassThrough?.Size ?? output.Content.Length, metadataHash));
-        }
-        // Objects are durable now: only then is the action recorded.
-        db.RecordAction(action.Key, _def.Id, records);
-        return (records, null);
-    }
-
-    private StoredStageItem ToStageItem(Item item)
-    {
-        var path = _def.ReadsInputPaths ? item.Path : null;
-        Func<Stream> open = item.SourceFile is { } file
-            ? () => fs.OpenRead(file)
-            : () => objects.Contains(item.Hash) ? objects.OpenRead(item.Hash) : throw new MissingObjectException();
-        Func<bool>? unchanged = item is { SourceFile: { } source, SourceStat: { } stat } && StatTrustedBefore is { } before && stat.MtimeNs < before
-            ? () => fs.Stat(source) == stat
-            : null;
-        return new StoredStageItem(item.Hash, item.Size, path, open,
-            () => ReadMetadata(item.Metadata) ?? throw new MissingObjectException(), unchanged);
     }
 }
