@@ -41,6 +41,8 @@ public static class PipelineFactory
         var dicom = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => s.Id).ToList();
         if (dicom.Count > 0)
         {
+            // Screens first: files that are not DICOM, DICOMDIRs and (by on_unreadable) damaged files stop there.
+            dicom = DicomScreening.Add(stages, manifest.Sources.Where(s => s.Kind == "dicom")).ToList();
             // Curation reads the original sources; what it keeps goes on in their place.
             if (manifest.Curate is { } curate) dicom = CurationPipeline.Add(stages, curate, dicom, manifest.Resolve, secret).ToList();
             if (manifest.Deidentify is { } policy)
@@ -57,7 +59,7 @@ public static class PipelineFactory
         NiftiSourcePipeline.Add(manifest, stages, secret, pseudonymNumbers);
         if (manifest.Deidentify is { } deidentify && NiftiSourcePipeline.DeidentifiedInputs(stages) is { Count: > 0 } deidentified)
         {
-            stages.Add(new DeidentificationReportStage(JsonDocument.Parse(deidentify.ToJsonString()).RootElement.Clone(), deidentified));
+            stages.Add(new DeidentificationReportStage(JsonDocument.Parse(deidentify.ToJsonString()).RootElement.Clone(), deidentified, screened: dicom.Count > 0));
             // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
             HarmonisePipeline.Add(manifest, stages);
             // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.
@@ -66,6 +68,6 @@ public static class PipelineFactory
             if (dicom.Count > 0) PngPipeline.AddRendering(manifest, stages);
             if (dicom.Count > 0) PngPipeline.AddCocoExport(manifest, stages);
         }
-        return new Pipeline(sources, stages);
+        return new Pipeline(sources, DicomScreening.ReadInstancesOnly(stages));
     }
 }

@@ -80,10 +80,11 @@ public static class BuildCommand
         Quarantine.Write(setup.Engine.Layout, result.Failures);
         VaultWiring.AfterBuild(context, setup, result, json);
         if (setup.Manifest.Deidentify is null && setup.Manifest.Curate is null && !json)
-            context.Console.Note("note: the manifest has no deidentify: section, so nothing is published to the output folder (sources are only indexed and checked)");
+            context.Console.Note("note: the manifest has no deidentify: section, so no image is published to the output folder (sources are only indexed and checked)");
         if (json)
         {
             var document = ToJson(result);
+            if (ScreeningSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } screening) document["screening"] = screening;
             if (setup.Manifest.Curate is not null && CurationSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } curation) document["curation"] = curation;
             if (setup.Manifest.Splits is not null && SplitsSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } splits) document["splits"] = splits;
             if (setup.Manifest.Output.Layout is "nnunet" or "monai" && LayoutSummary.ToJson(setup.Engine.Layout.OutputRoot) is { } layout) document["layout"] = layout;
@@ -92,6 +93,7 @@ public static class BuildCommand
         else
         {
             Render(context, result, setup.Engine.Layout);
+            ScreeningSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
             if (setup.Manifest.Curate is not null) CurationSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
             if (setup.Manifest.Splits is not null) SplitsSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);
             if (setup.Manifest.Output.Layout is "nnunet" or "monai") LayoutSummary.Write(context.Console, setup.Engine.Layout.OutputRoot);

@@ -73,7 +73,7 @@ public sealed class InstanceFactsStage : IStage
             // A constant image is not a re-export of another constant image: it is keyed on its own.
             pixels is { IsConstant: false } p ? p.Hash : "none:" + hash,
             IsLocalizer(ds), findings);
-        return StageResult.Success(new StageOutput($"instances/{hash}.dcm", item, metadata));
+        return StageResult.Success(new StageOutput($"instances/{hash}.dcm", item, CarriedPathIdentifiers.Add(metadata, item.Metadata)));
     }
 
     /// <summary>

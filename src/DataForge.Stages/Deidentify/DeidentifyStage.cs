@@ -24,8 +24,12 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    /// <remarks>8: the leak gate reads deflated instances inflated (it was blind to them): cached ones are checked again.</remarks>
-    public const int Version = 8;
+    /// <remarks>
+    /// 8: the leak gate reads deflated instances inflated (it was blind to them): cached ones are checked again.
+    /// 9: a Media Storage Directory is never published; the leak gate also looks for the identifying parts of the
+    /// source file's path and of Referenced File IDs the input held.
+    /// </remarks>
+    public const int Version = 9;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
@@ -80,11 +84,28 @@ public sealed class DeidentifyStage : IStage
         try
         {
             if (!ReadWhole(input.Item, buffer.AsSpan(0, (int)size))) return StageResult.Failed(Changed);
-            return Run(buffer, (int)size);
+            return Run(buffer, (int)size, CarriedPathIdentifiers.Of(input.Item.Metadata));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The identifying components of every Referenced File ID (0004,1500) and File-set ID (0004,1130) in the dataset, at any depth.</summary>
+    private static IEnumerable<string> ReferencedFileIds(DicomDataset ds)
+    {
+        foreach (var attribute in ds)
+        {
+            if (attribute is DicomSequence sequence)
+            {
+                foreach (var item in sequence.Items)
+                    foreach (var id in ReferencedFileIds(item)) yield return id;
+            }
+            else if (attribute.Tag == DicomTags.ReferencedFileID || attribute.Tag == DicomTags.FileSetID)
+            {
+                foreach (var id in PathIdentifiers.OfComponents(ds.GetStrings(attribute.Tag), fileLast: true)) yield return id;
+            }
         }
     }
 
@@ -113,7 +134,7 @@ public sealed class DeidentifyStage : IStage
         return stream.Read(more) == 0;
     }
 
-    private StageResult Run(byte[] buffer, int size)
+    private StageResult Run(byte[] buffer, int size, IReadOnlyList<string> pathIdentifiers)
     {
         DicomFile file;
         try
@@ -124,6 +145,12 @@ public sealed class DeidentifyStage : IStage
         {
             return StageResult.Failed(ReadFailure.Describe(e));
         }
+        // The screen keeps DICOMDIRs out; recognised here too by SOP class, whatever reaches this stage.
+        if (MediaStorageDirectory.Is(file))
+            return StageResult.Failed("excluded: a Media Storage Directory (DICOMDIR) is an index of a file-set and is never published");
+        // File-set paths in the input (PS3.10 8.5: Referenced File ID components often are Patient IDs) and the
+        // source path's identifying parts must appear in no output: looked for like the removed values.
+        var fromPaths = pathIdentifiers.Concat(ReferencedFileIds(file.Dataset)).ToList();
         // Clean Pixel Data (PS3.15 E.3.1): the rectangles of every burned_in_regions rule that covers the
         // instance are blanked before anything else, from the original header (manufacturer, model).
         var cleaned = false;
@@ -149,12 +176,13 @@ public sealed class DeidentifyStage : IStage
             return StageResult.Failed("cannot be de-identified: " + e.Message);
         }
         if (cleaned) result.File.Dataset.Add(DicomTags.BurnedInAnnotation, "NO");
-        if (LeakGate.Check(result.File, result.RemovedIdentifiers) is { } leak) return StageResult.Failed(leak);
+        var identifiers = result.RemovedIdentifiers.WithValues(fromPaths);
+        if (LeakGate.Check(result.File, identifiers) is { } leak) return StageResult.Failed(leak);
 
         var ds = result.File.Dataset;
         var path = $"dicom/{result.Pseudonym}/{ds.GetString(DicomTags.StudyInstanceUID) ?? "no-study"}/" +
                    $"{ds.GetString(DicomTags.SeriesInstanceUID) ?? "no-series"}/{ds.GetString(DicomTags.SOPInstanceUID)}.dcm";
-        if (LeakGate.CheckPath(path, result.RemovedIdentifiers) is { } inPath) return StageResult.Failed(inPath);
+        if (LeakGate.CheckPath(path, identifiers) is { } inPath) return StageResult.Failed(inPath);
         var facts = HeaderFacts.ToJson(result.File, json =>
         {
             json.WriteString("pseudonym", result.Pseudonym);

@@ -1,6 +1,7 @@
 using DataForge.Dicom;
 using DataForge.Dicom.IO;
 using DataForge.Engine.Stages;
+using DataForge.Stages.Dicom;
 
 namespace DataForge.Stages.Deidentify;
 
@@ -29,6 +30,7 @@ public sealed class VisualFactsStage(IReadOnlyList<string> sources) : IStage
             ds = new DicomDataset();
         }
         var facts = VisualFacts.Of(item.Hash.Hex, ds);
-        return StageResult.Success(new StageOutput($"facts/{item.Hash.Hex}.dcm", item, facts.ToJson()));
+        // The identifying parts of the source path travel on to the leak gate (private metadata).
+        return StageResult.Success(new StageOutput($"facts/{item.Hash.Hex}.dcm", item, CarriedPathIdentifiers.Add(facts.ToJson(), item.Metadata)));
     }
 }
