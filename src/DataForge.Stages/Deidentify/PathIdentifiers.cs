@@ -14,7 +14,7 @@ namespace DataForge.Stages.Deidentify;
 /// between letters (<c>DOE_JOHN</c>) or a digit; a part is searched when it has at least 4 characters and holds a
 /// digit. Never searched: the source root itself (paths are source-relative), pure numbers of fewer than 6
 /// digits, dates (<c>20230105</c>, <c>2023-01-05</c>), UIDs (digits and dots), numbered generic names
-/// (<c>IMG0001</c>, <c>IM-0001-0002</c>, <c>SE000001</c>, <c>SERIES1</c>), and components made only of generic
+/// (<c>IMG0001</c>, <c>IM-0001-0002</c>, the file-set names of media exports <c>PA000000/ST000001/SE000001</c>, <c>SERIES1</c>), and components made only of generic
 /// words (<c>raw</c>, <c>DICOM</c>, <c>CHEST_CT</c>).
 /// </para>
 /// </summary>
@@ -77,6 +77,6 @@ public static partial class PathIdentifiers
     [GeneratedRegex(@"^\d+(\.\d+)+$")]
     private static partial Regex UidLike();
 
-    [GeneratedRegex(@"^(i|im|img|image|s|se|ser|series|st|std|stu|study|slice|file|dir|z|p|scan|exam|dcm|dicom|sr|seq|run|frame|f|n|a|b)[-_]?\d+([-_.]\d+)*$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(i|im|img|image|pa|pat|s|se|ser|series|st|std|stu|study|slice|file|dir|z|p|scan|exam|dcm|dicom|sr|seq|run|frame|f|n|a|b)[-_]?\d+([-_.]\d+)*$", RegexOptions.IgnoreCase)]
     private static partial Regex NumberedName();
 }

@@ -8,7 +8,7 @@ namespace DataForge.Stages.Dicom;
 /// A file is DICOM-looking when it has the Part 10 preamble and prefix (PS3.10 7.1: 128 bytes, then "DICM"), the
 /// prefix without the preamble, or starts with a plausible little-endian data element of group 0002 (file meta),
 /// 0008 (the first group of nearly every dataset) or 0000, 0004, 0010 (datasets written raw, with implicit or
-/// explicit VR): group even and one of those, and either a known VR (explicit) or a 32-bit length that fits the
+/// explicit VR; explicit VR big endian too): group even and one of those, and either a known VR (explicit) or a 32-bit length that fits the
 /// file (implicit). Anything else is not DICOM. A DICOM-looking file that then does not parse is damaged DICOM.
 /// </summary>
 public static class DicomSniff
@@ -29,9 +29,11 @@ public static class DicomSniff
     private static bool PlausibleElement(ReadOnlySpan<byte> h, long length)
     {
         if (h.Length < 8) return false;
-        var group = (ushort)(h[0] | h[1] << 8);
-        if (Array.IndexOf(FirstGroups, group) < 0) return false;
-        if (DicomVR.FromBytes(h[4], h[5]) is not null) return true;
+        var explicitVR = DicomVR.FromBytes(h[4], h[5]) is not null;
+        // Explicit VR Big Endian (retired, PS3.5 A.3) written raw: the same groups, bytes swapped.
+        if (explicitVR && Array.IndexOf(FirstGroups, (ushort)(h[0] << 8 | h[1])) >= 0) return true;
+        if (Array.IndexOf(FirstGroups, (ushort)(h[0] | h[1] << 8)) < 0) return false;
+        if (explicitVR) return true;
         var implicitLength = (uint)(h[4] | h[5] << 8 | h[6] << 16 | h[7] << 24);
         return implicitLength == 0xFFFFFFFF || implicitLength <= length - 8;
     }
