@@ -16,7 +16,8 @@ namespace DataForge.Stages.Deidentify;
 /// de-identified instance plus the pseudonym, for the stages after it, and (unless <c>mode: anonymise</c>)
 /// the patient's original identity sealed for the vault (<see cref="SealedIdentity"/>), which the build
 /// collects after the stage has run (<see cref="VaultKeeper"/>): the stage itself stays pure and never
-/// touches the vault. A file that is not DICOM, or whose output would leak, fails with the reason and is quarantined.
+/// touches the vault. A file whose output would leak fails with the reason and is quarantined; so does a file that is
+/// not DICOM, unless the sources are screened (<see cref="DicomScreening"/>): then its screen counts, excludes or fails it.
 /// </summary>
 public sealed class DeidentifyStage : IStage
 {
@@ -34,6 +35,8 @@ public sealed class DeidentifyStage : IStage
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
 
+    private readonly bool _screened;
+    private readonly bool _readsSourcePaths;
     private readonly Deidentifier _deidentifier;
     private readonly KeyedIdentity _keys;
     private readonly bool _seal;
@@ -46,9 +49,19 @@ public sealed class DeidentifyStage : IStage
     /// <param name="secret">The project secret.</param>
     /// <param name="publish">True when the de-identified DICOM files are part of the output (layout <c>dicom</c>).</param>
     /// <param name="numbers">For a <c>{seq:N}</c> pseudonym format: each patient token's number, from the vault.</param>
+    /// <param name="screened">
+    /// True when the DICOM sources are screened (<see cref="DicomScreening"/>): a file that is not DICOM, a DICOMDIR or a
+    /// file that does not parse gets no output and no failure, since its screen counts, excludes or fails it.
+    /// </param>
+    /// <param name="readsSourcePaths">
+    /// True when the inputs are the sources themselves: the stage reads their paths (a rename reruns it) for the
+    /// identifying parts the leak gate looks for; otherwise those parts come in the inputs' metadata.
+    /// </param>
     public DeidentifyStage(IReadOnlyList<string> sources, JsonElement policyConfig, byte[] secret, bool publish = true,
-        IReadOnlyDictionary<string, int>? numbers = null)
+        IReadOnlyDictionary<string, int>? numbers = null, bool screened = false, bool readsSourcePaths = false)
     {
+        _screened = screened;
+        _readsSourcePaths = readsSourcePaths;
         var policy = DeidPolicy.From(policyConfig);
         var keys = new KeyedIdentity(secret);
         var table = policy.Pseudonym.IsSequential ? new SortedDictionary<string, int>(numbers?.ToDictionary() ?? [], StringComparer.Ordinal) : null;
@@ -64,8 +77,9 @@ public sealed class DeidentifyStage : IStage
             ["secret_fingerprint"] = keys.Fingerprint,
         };
         if (table is not null) settings["numbers"] = table;
+        if (screened) settings["screened"] = true;
         var config = CanonicalJson.Parse(JsonSerializer.Serialize(settings));
-        Definition = new StageDefinition(Id, Version, StageShape.Map, sources, config) { Publish = publish };
+        Definition = new StageDefinition(Id, Version, StageShape.Map, sources, config) { Publish = publish, ReadsInputPaths = readsSourcePaths };
     }
 
     public StageDefinition Definition { get; }
@@ -84,7 +98,8 @@ public sealed class DeidentifyStage : IStage
         try
         {
             if (!ReadWhole(input.Item, buffer.AsSpan(0, (int)size))) return StageResult.Failed(Changed);
-            return Run(buffer, (int)size, CarriedPathIdentifiers.Of(input.Item.Metadata));
+            if (_screened && DicomScreening.LeavesOut(buffer.AsSpan(0, (int)size), size)) return StageResult.Success();
+            return Run(buffer, (int)size, CarriedPathIdentifiers.Of(input.Item, _readsSourcePaths));
         }
         finally
         {
@@ -143,11 +158,12 @@ public sealed class DeidentifyStage : IStage
         }
         catch (DicomFormatException e)
         {
-            return StageResult.Failed(ReadFailure.Describe(e));
+            // A screened source's screen excludes (and lists) or fails the file: no second verdict here.
+            return _screened ? StageResult.Success() : StageResult.Failed(ReadFailure.Describe(e));
         }
-        // The screen keeps DICOMDIRs out; recognised here too by SOP class, whatever reaches this stage.
+        // Recognised by SOP class, whatever the file is called, and never published; a screen counts it.
         if (MediaStorageDirectory.Is(file))
-            return StageResult.Failed("excluded: a Media Storage Directory (DICOMDIR) is an index of a file-set and is never published");
+            return _screened ? StageResult.Success() : StageResult.Failed("excluded: a Media Storage Directory (DICOMDIR) is an index of a file-set and is never published");
         // File-set paths in the input (PS3.10 8.5: Referenced File ID components often are Patient IDs) and the
         // source path's identifying parts must appear in no output: looked for like the removed values.
         var fromPaths = pathIdentifiers.Concat(ReferencedFileIds(file.Dataset)).ToList();

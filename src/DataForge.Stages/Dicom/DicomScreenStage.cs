@@ -9,21 +9,21 @@ using DataForge.Stages.Deidentify;
 namespace DataForge.Stages.Dicom;
 
 /// <summary>
-/// Map stage <c>dicom.screen.SOURCE</c>, the first stage on each DICOM source: it decides which files the rest of
-/// the pipeline sees. A file that parses as DICOM (read whole, so a truncated one is found here) and is not a Media
-/// Storage Directory passes through unchanged (<c>instances/HASH.dcm</c>; no copy, and later stages' keys are those
-/// they had reading the source). Three kinds of file stop here, each as a record <c>skipped/HASH</c> (empty content,
-/// metadata: the verdict, the source id, the file's SHA-256, size and the reason; no path) that <see cref="ScreeningReportStage"/> counts:
+/// Map stage <c>dicom.screen.SOURCE</c>, beside the pipeline on each DICOM source: it tells which files the stages
+/// that read the source leave out (they run the same tests as they read, see <see cref="DicomScreening"/>) and records
+/// each of them as <c>skipped/HASH</c> (empty content; metadata: the verdict, the source id, the file's SHA-256, size
+/// and the reason; no path) for <see cref="ScreeningReportStage"/>. A file the pipeline keeps gets no output.
 /// <list type="bullet">
 /// <item><c>not-dicom</c>: no Part 10 prefix and no plausible first data element (<see cref="DicomSniff"/>): a
-/// README, PDF or JPEG beside the images. Skipped, never a failure.</item>
+/// README, PDF or JPEG beside the images. Skipped, never a failure; its first bytes only are read.</item>
 /// <item><c>media-storage-directory</c>: a DICOMDIR, whatever its name (<see cref="MediaStorageDirectory"/>):
 /// never published.</item>
-/// <item><c>unreadable</c>: looks like DICOM but does not parse. With the source's <c>on_unreadable: exclude</c>
-/// (the default) it is excluded and reported; with <c>fail</c> it fails the build, so no release can be made.</item>
+/// <item><c>unreadable</c>: looks like DICOM but does not parse (read whole, so a truncated file is found). With the
+/// source's <c>on_unreadable: exclude</c> (the default) it is excluded and reported; with <c>fail</c> it fails the
+/// build here, so no release can be made.</item>
 /// </list>
-/// The stage reads its inputs' paths: the identifying components of each file's path (<see cref="PathIdentifiers"/>)
-/// travel in the instance's metadata (<see cref="PathIdentifiersProperty"/>, private), for the leak gate.
+/// It is not in the chain of the stages that read the source: they read the source as before, so a stage that
+/// nothing reads keeps planning only its changed inputs.
 /// </summary>
 public sealed class DicomScreenStage : IStage
 {
@@ -33,14 +33,8 @@ public sealed class DicomScreenStage : IStage
     /// <summary>Bump when the verdict or the output of the same input changes.</summary>
     public const int Version = 1;
 
-    /// <summary>Output path prefix of passed instances.</summary>
-    public const string InstancesFolder = "instances/";
-
     /// <summary>Output path prefix of the records of skipped files.</summary>
     public const string SkippedFolder = "skipped/";
-
-    /// <summary>Metadata property of a passed instance: the identifying parts of its source path (only when there are some).</summary>
-    public const string PathIdentifiersProperty = "path_identifiers";
 
     /// <summary>Verdicts of skipped files.</summary>
     public const string NotDicom = "not-dicom", Directory = "media-storage-directory", Unreadable = "unreadable";
@@ -57,7 +51,7 @@ public sealed class DicomScreenStage : IStage
         _source = source;
         _failUnreadable = onUnreadable == OnUnreadable.Fail;
         var config = CanonicalJson.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { ["source"] = source, ["on_unreadable"] = onUnreadable }));
-        Definition = new StageDefinition(IdPrefix + source, Version, StageShape.Map, [source], config) { ReadsInputPaths = true };
+        Definition = new StageDefinition(IdPrefix + source, Version, StageShape.Map, [source], config);
     }
 
     public StageDefinition Definition { get; }
@@ -99,10 +93,7 @@ public sealed class DicomScreenStage : IStage
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        var identifiers = item.Path is { } path ? PathIdentifiers.Of(path) : [];
-        JsonElement? metadata = identifiers.Count == 0 ? null
-            : JsonSerializer.SerializeToElement(new Dictionary<string, IReadOnlyList<string>> { [PathIdentifiersProperty] = identifiers });
-        return StageResult.Success(new StageOutput($"{InstancesFolder}{item.Hash.Hex}.dcm", item, metadata));
+        return StageResult.Success();
     }
 
     private StageResult Skip(StageItem item, string verdict, string reason) =>
