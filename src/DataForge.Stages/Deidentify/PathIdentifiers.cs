@@ -11,9 +11,10 @@ namespace DataForge.Stages.Deidentify;
 /// would otherwise fail every instance whose body part or description says so): each folder name and the file
 /// name (without its extension) is a component, and its parts are what lies between the name separators
 /// <c>_ ^ , space</c>. A component is searched whole when it has at least 4 characters and holds a name separator
-/// between letters (<c>DOE_JOHN</c>) or a digit; a part is searched when it has at least 4 characters and holds a
-/// digit. Never searched: the source root itself (paths are source-relative), pure numbers of fewer than 6
-/// digits, dates (<c>20230105</c>, <c>2023-01-05</c>), UIDs (digits and dots), numbered generic names
+/// between letters (<c>DOE_JOHN</c>) or letters and digits; a part is searched when it has at least 4 characters and holds a
+/// digit and a letter. Never searched: the source root itself (paths are source-relative), pure numbers (a bare
+/// number would match inside the new UIDs' long decimals and in measurements; a record number the header holds is
+/// searched as the header's value anyway), dates (<c>20230105</c>, <c>2023-01-05</c>), UIDs (digits and dots), numbered generic names
 /// (<c>IMG0001</c>, <c>IM-0001-0002</c>, the file-set names of media exports <c>PA000000/ST000001/SE000001</c>, <c>SERIES1</c>), and components made only of generic
 /// words (<c>raw</c>, <c>DICOM</c>, <c>CHEST_CT</c>).
 /// </para>
@@ -57,19 +58,22 @@ public static partial class PathIdentifiers
     {
         var parts = component.Split(['_', '^', ',', ' '], StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0 || parts.All(p => GenericWords.Contains(p) || Generic(p))) return;
-        if (component.Length >= 4 && !Generic(component) && (component.Any(char.IsAsciiDigit) || parts.Count(p => p.Any(char.IsLetter)) >= 2))
+        if (component.Length >= 4 && !Generic(component) && (IdLike(component) || parts.Count(p => p.Any(char.IsLetter)) >= 2))
             found.Add(component);
         if (parts.Length < 2) return;
         foreach (var part in parts)
-            if (part.Length >= 4 && part.Any(char.IsAsciiDigit) && !Generic(part)) found.Add(part);
+            if (part.Length >= 4 && IdLike(part) && !Generic(part)) found.Add(part);
     }
 
-    /// <summary>True for names that carry no identity: short numbers, dates, UIDs, numbered generic names.</summary>
-    private static bool Generic(string text) =>
-        ShortNumber().IsMatch(text) || DateLike().IsMatch(text) || UidLike().IsMatch(text) || NumberedName().IsMatch(text);
+    /// <summary>A record-number-like text: letters and digits both (<c>MRN12345</c>, <c>SYN100000</c>).</summary>
+    private static bool IdLike(string text) => text.Any(char.IsAsciiDigit) && text.Any(char.IsLetter);
 
-    [GeneratedRegex(@"^\d{1,5}$")]
-    private static partial Regex ShortNumber();
+    /// <summary>True for names that carry no identity here: pure numbers, dates, UIDs, numbered generic names.</summary>
+    private static bool Generic(string text) =>
+        PureNumber().IsMatch(text) || DateLike().IsMatch(text) || UidLike().IsMatch(text) || NumberedName().IsMatch(text);
+
+    [GeneratedRegex(@"^\d+$")]
+    private static partial Regex PureNumber();
 
     [GeneratedRegex(@"^(19|20)\d\d[-.]?(0[1-9]|1[0-2])[-.]?(0[1-9]|[12]\d|3[01])([-_T ]?\d{2,6}(\.\d+)?)?$")]
     private static partial Regex DateLike();

@@ -114,7 +114,8 @@ public sealed class SourcePathLeakTests : IDisposable
     public void The_rule_searches_names_and_record_numbers_and_skips_generic_export_names()
     {
         Assert.Equal(["QUIXOTE_ZEBULON_MRN55501234", "MRN55501234"], PathIdentifiers.Of("QUIXOTE_ZEBULON_MRN55501234/CHEST_CT/IMG0001"));
-        Assert.Equal(["DOE^JOHN", "12345678"], PathIdentifiers.Of("DOE^JOHN/12345678/20230105/1.2.840.113619.2.55/SE000001/IM-0001-0002.dcm"));
+        // A bare number is not searched (it would match inside new UIDs); a number with letters is.
+        Assert.Equal(["DOE^JOHN", "MRN12345"], PathIdentifiers.Of("DOE^JOHN/12345678/MRN12345/20230105/1.2.840.113619.2.55/SE000001/IM-0001-0002.dcm"));
         Assert.Empty(PathIdentifiers.Of("raw/DICOM/PA000000/ST000001/SE000001/IMG0001"));
         Assert.Empty(PathIdentifiers.Of("Series1/CHEST/2023-01-05/I0001.dcm"));
         Assert.Empty(PathIdentifiers.Of("HEAD_NECK/AX_T1_POST/1234/IM0001.dcm"));
