@@ -81,6 +81,7 @@ public sealed class PlantedIdentifierTests
         copy.Dataset.Add(DicomTags.InstanceNumber, "999");
         copy.Save(duplicate);
         Run(null, "status");
+        Run(null, "status", "-v");
         Run(null, "status", "--json");
         var failed = Run(1, "build");
         Assert.Contains("also written, with other content, by deidentify item #", failed.Error);
