@@ -18,7 +18,7 @@ public static class Quarantine
             return;
         }
         var lines = new List<string> { "reference\tstage\titem\treason" };
-        lines.AddRange(failures.Select(f => $"{ItemReferences.Of(f.Item)}\t{f.StageId}\t{Clean(f.Item)}\t{Clean(f.Reason)}"));
+        lines.AddRange(failures.Select(f => $"{Engine.Building.ItemLabel.Reference(f.Item)}\t{f.StageId}\t{Clean(f.Item)}\t{Clean(f.Reason)}"));
         PrivateZone.WritePrivate(path, string.Join('\n', lines) + "\n");
     }
 

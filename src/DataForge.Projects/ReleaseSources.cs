@@ -29,7 +29,7 @@ public sealed class ReleaseSources
     {
         var lines = new List<string> { "sha256\tsource\treference\tpath" };
         lines.AddRange(listing.Sources.Select(s =>
-            $"{s.Hash.Hex}\t{s.SourceId}\t{ItemReferences.Of($"{s.SourceId}:{s.RelativePath}")}\t{s.RelativePath.Replace('\t', ' ')}"));
+            $"{s.Hash.Hex}\t{s.SourceId}\t{Engine.Building.ItemLabel.Reference($"{s.SourceId}:{s.RelativePath}")}\t{s.RelativePath.Replace('\t', ' ')}"));
         PrivateZone.WritePrivate(zone.ReleaseSources(version), string.Join('\n', lines) + "\n");
     }
 

@@ -5,14 +5,19 @@ namespace DataForge.Release;
 /// <summary>
 /// What a release pins (schema <c>schemas/release-manifest.schema.json</c>, <see cref="SchemaVersion"/>):
 /// the tool and manifest that made it, the policy, the source contents it read (hashes only) and every
-/// output file with its hash, kind, provenance and the reviewer-facing facts of its item. Nothing in
+/// output file with its hash, kind, provenance and the reviewer-facing facts of its item, and the source files left
+/// out (not DICOM, DICOMDIR, damaged) by hash. Nothing in
 /// it names an original file or carries an identifier: paths are output paths (pseudonyms and new
 /// UIDs), provenance is hashes. No timestamps: the commit carries the date.
 /// </summary>
 public sealed record ReleaseManifest
 {
-    /// <summary>The release manifest format this code writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The release manifest format this code writes; it reads this one and the ones before it.</summary>
+    /// <remarks>2: <c>excluded</c>, the source files left out by content hash (not DICOM, DICOMDIR, damaged and excluded).</remarks>
+    public const int SchemaVersion = 2;
+
+    /// <summary>The oldest format this code reads (it has no <see cref="Excluded"/>).</summary>
+    public const int OldestReadable = 1;
 
     public required string Dataset { get; init; }
 
@@ -34,6 +39,9 @@ public sealed record ReleaseManifest
 
     /// <summary>Source file contents read, sorted by source then hash (no paths).</summary>
     public required IReadOnlyList<ReleaseSource> Sources { get; init; }
+
+    /// <summary>Source files left out before anything was made from them, by content hash (no paths); empty in format 1.</summary>
+    public IReadOnlyList<ExcludedSource> Excluded { get; init; } = [];
 
     /// <summary>Output files, sorted by path (ordinal).</summary>
     public required IReadOnlyList<ReleaseFile> Files { get; init; }

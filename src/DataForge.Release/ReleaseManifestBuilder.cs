@@ -32,6 +32,7 @@ public static class ReleaseManifestBuilder
                 .Distinct()
                 .OrderBy(s => s.Source, StringComparer.Ordinal).ThenBy(s => s.Sha256, StringComparer.Ordinal)
                 .ToList(),
+            Excluded = ExcludedSource.From(listing, readObject),
             Files = listing.Outputs.Select(o => new ReleaseFile
             {
                 Path = o.Path,

@@ -56,6 +56,17 @@ public static class ReleaseManifestJson
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteStartArray("excluded");
+            foreach (var e in m.Excluded)
+            {
+                w.WriteStartObject();
+                w.WriteString("source", e.Source);
+                w.WriteString("sha256", e.Sha256);
+                w.WriteNumber("size", e.Size);
+                w.WriteString("verdict", e.Verdict);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteStartArray("files");
             foreach (var f in m.Files)
             {
@@ -97,8 +108,9 @@ public static class ReleaseManifestJson
             throw new ReleaseException($"{what}: not valid JSON (line {e.LineNumber + 1}): {e.Message.Split('.')[0]}");
         }
         var version = root["schema_version"]?.GetValue<int>();
-        if (version != ReleaseManifest.SchemaVersion)
-            throw new ReleaseException($"{what}: schema_version {version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"} is not {ReleaseManifest.SchemaVersion}; use the DataForge version that wrote it");
+        if (version is not { } v || v < ReleaseManifest.OldestReadable || v > ReleaseManifest.SchemaVersion)
+            throw new ReleaseException($"{what}: schema_version {version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"} is not " +
+                $"{ReleaseManifest.OldestReadable} to {ReleaseManifest.SchemaVersion}; use the DataForge version that wrote it");
         try
         {
             return new ReleaseManifest
@@ -110,6 +122,8 @@ public static class ReleaseManifestJson
                 SecretFingerprint = root["secret_fingerprint"]?.GetValue<string>(),
                 Policy = root["policy"]?.AsObject().DeepClone().AsObject() ?? [],
                 Sources = (root["sources"]?.AsArray() ?? []).Select(s => new ReleaseSource(Req<string>(s!, "source"), Req<string>(s!, "sha256"), Req<long>(s!, "size"))).ToList(),
+                Excluded = (root["excluded"]?.AsArray() ?? []).Select(e => new ExcludedSource(Req<string>(e!, "source"), Req<string>(e!, "sha256"),
+                    Req<long>(e!, "size"), Req<string>(e!, "verdict"))).ToList(),
                 Files = (root["files"]?.AsArray() ?? []).Select(f => new ReleaseFile
                 {
                     Path = Req<string>(f!, "path"),

@@ -83,6 +83,46 @@ public sealed class ReleaseRepository : IDisposable
         return commit.Sha;
     }
 
+    /// <summary>
+    /// The files under a folder (absolute; it may also hold the whole working tree) that Git tracks in HEAD or has
+    /// in its index (staged), as paths relative to that folder, '/' separated, ordinal order. A folder outside the
+    /// working tree holds none.
+    /// </summary>
+    public IReadOnlyList<string> TrackedUnder(string absoluteFolder)
+    {
+        var top = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_repo.Info.WorkingDirectory));
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(absoluteFolder));
+        var inside = Path.GetRelativePath(top, folder).Replace('\\', '/');
+        string prefix, above;
+        if (inside == ".") (prefix, above) = ("", "");
+        else if (!IsOutside(inside)) (prefix, above) = (inside + "/", "");
+        else
+        {
+            // The folder holds the working tree (a source above the repository): every file of it, seen from the folder.
+            var down = Path.GetRelativePath(folder, top).Replace('\\', '/');
+            if (IsOutside(down)) return [];
+            (prefix, above) = ("", down + "/");
+        }
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var entry in _repo.Index)
+            if (entry.Path.StartsWith(prefix, StringComparison.Ordinal)) paths.Add(above + entry.Path[prefix.Length..]);
+        var tree = _repo.Head.Tip?.Tree;
+        var start = prefix.Length == 0 ? tree : tree?[prefix.TrimEnd('/')]?.Target as Tree;
+        if (start is not null) AddFiles(start, "", paths, above);
+        return paths.ToList();
+    }
+
+    private static bool IsOutside(string relative) => relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative);
+
+    private static void AddFiles(Tree tree, string path, SortedSet<string> into, string above)
+    {
+        foreach (var entry in tree)
+        {
+            if (entry.Target is Tree sub) AddFiles(sub, path + entry.Name + "/", into, above);
+            else into.Add(above + path + entry.Name);
+        }
+    }
+
     /// <summary>Every annotated tag with the prefix whose commit holds <c>releases/VERSION/manifest.json</c>, oldest first.</summary>
     public IReadOnlyList<ReleaseTag> Releases(string tagPrefix)
     {

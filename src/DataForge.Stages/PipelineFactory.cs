@@ -41,23 +41,29 @@ public static class PipelineFactory
         var dicom = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => s.Id).ToList();
         if (dicom.Count > 0)
         {
+            // Screens beside the sources: files that are not DICOM, DICOMDIRs and (by on_unreadable) damaged files are
+            // counted, excluded or failed there; the stages reading the sources leave them out.
+            DicomScreening.Add(stages, manifest.Sources.Where(s => s.Kind == "dicom"));
+            var sourceIds = dicom.ToList();
             // Curation reads the original sources; what it keeps goes on in their place.
-            if (manifest.Curate is { } curate) dicom = CurationPipeline.Add(stages, curate, dicom, manifest.Resolve, secret).ToList();
+            if (manifest.Curate is { } curate) dicom = CurationPipeline.Add(stages, curate, dicom, manifest.Resolve, secret, screened: true).ToList();
+            var readsSources = dicom.SequenceEqual(sourceIds);
             if (manifest.Deidentify is { } policy)
             {
                 var config = JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone();
                 var layout = manifest.Output.Layout;
-                dicom = VisualFeaturesPipeline.Add(stages, config, dicom).ToList();
+                dicom = VisualFeaturesPipeline.Add(stages, config, dicom, readsSources).ToList();
+                readsSources = dicom.SequenceEqual(sourceIds);
                 stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
-                    publish: layout == "dicom", numbers: pseudonymNumbers));
+                    publish: layout == "dicom", numbers: pseudonymNumbers, screened: true, readsSourcePaths: readsSources));
             }
-            else stages.Add(new DicomHeaderStage(dicom));
+            else stages.Add(new DicomHeaderStage(dicom, screened: true));
         }
         // NIfTI and Analyze sources: their files checked, and with deidentify: made into de-identified volumes.
         NiftiSourcePipeline.Add(manifest, stages, secret, pseudonymNumbers);
         if (manifest.Deidentify is { } deidentify && NiftiSourcePipeline.DeidentifiedInputs(stages) is { Count: > 0 } deidentified)
         {
-            stages.Add(new DeidentificationReportStage(JsonDocument.Parse(deidentify.ToJsonString()).RootElement.Clone(), deidentified));
+            stages.Add(new DeidentificationReportStage(JsonDocument.Parse(deidentify.ToJsonString()).RootElement.Clone(), deidentified, screened: dicom.Count > 0));
             // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
             HarmonisePipeline.Add(manifest, stages);
             // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.

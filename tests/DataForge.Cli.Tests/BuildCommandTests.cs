@@ -32,16 +32,24 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_bad_file_fails_the_build_with_exit_one_without_printing_its_path()
+    public void A_damaged_file_fails_the_build_with_on_unreadable_fail_and_junk_is_skipped_without_printing_their_paths()
     {
-        _dir.WriteText("raw/DOE_JOHN_SYN107919/README.txt", "not an image");
+        var image = Directory.GetFiles(_dir.Combine("raw"), "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var bytes = File.ReadAllBytes(image);
+        File.WriteAllBytes(_dir.Combine("raw", "DOE_JOHN_SYN107919", "IM9999"), bytes[..^200]);
+        _dir.WriteText("raw/DOE_JOHN_SYN107919/NOTES", "not an image");
+        _dir.WriteText("raw/DOE_JOHN_SYN107919/README.txt", "left out by the starter's globs");
+        var yaml = File.ReadAllText(_dir.Combine("dataforge.yaml"));
+        File.WriteAllText(_dir.Combine("dataforge.yaml"), yaml.Replace("on_unreadable: exclude", "on_unreadable: fail", StringComparison.Ordinal));
         var result = CliRunner.Run(_dir.Path, "build");
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("headers: item #", result.Error);
+        Assert.Contains("dicom.screen.raw: item #", result.Error);
         Assert.Contains("not readable as DICOM", result.Error);
+        Assert.Contains("(on_unreadable: fail)", result.Error);
+        Assert.Contains("1 file is not DICOM, skipped", result.Out);
         Assert.DoesNotContain("DOE", result.Out + result.Error);
         var quarantine = File.ReadAllText(_dir.Combine(".dataforge", "quarantine.tsv"));
-        Assert.Contains("raw:DOE_JOHN_SYN107919/README.txt", quarantine);
+        Assert.Contains("raw:DOE_JOHN_SYN107919/IM9999", quarantine);
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_dir.Combine(".dataforge", "quarantine.tsv")));
     }

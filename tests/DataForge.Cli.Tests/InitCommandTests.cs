@@ -20,6 +20,31 @@ public sealed class InitCommandTests
     }
 
     [Fact]
+    public void The_starter_source_reads_DICOM_named_with_or_without_dcm_and_leaves_out_the_index_and_documents_of_an_export()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(0, CliRunner.Run(dir.Path, "init").ExitCode);
+        var loaded = DataForge.Manifest.ManifestLoader.Create().Load(dir.Combine("dataforge.yaml"));
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Problems));
+        var spec = Assert.Single(loaded.Manifest!.Sources);
+        Assert.Equal("exclude", spec.OnUnreadable);
+        var source = new DataForge.Engine.Sources.SourceSpec(spec.Id, dir.Combine("raw"), spec.Include, spec.Exclude);
+        // Layouts of real exports: media file-sets, vendor exports named by UID or number, with and without .dcm.
+        string[] read =
+        [
+            "PA000000/ST000001/SE000001/IM000001", "DOE_JOHN/CT/1.2.840.113619.2.55.3.604688.1.dcm", "IMG0001.DCM",
+            "S0001/I0001", "exam/series 2/IM-0001-0001.dcm", "scan/image.ima",
+        ];
+        string[] left =
+        [
+            "DICOMDIR", "cd/DICOMDIR", "LOCKFILE", "README.TXT", "README", "readme.txt", "docs/report.pdf", "viewer/viewer.exe",
+            "viewer/lib.dll", "preview.jpg", "thumbs/1.png", "index.html", "AUTORUN.INF", "export.xml", "study.json", ".DS_Store",
+        ];
+        Assert.All(read, path => Assert.True(source.Contains(path), path));
+        Assert.All(left, path => Assert.False(source.Contains(path), path));
+    }
+
+    [Fact]
     public void Init_keeps_the_private_store_and_outputs_out_of_git()
     {
         using var dir = new TempDirectory();

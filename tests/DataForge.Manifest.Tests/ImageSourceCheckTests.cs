@@ -82,3 +82,27 @@ public sealed class ImageSourceCheckTests : IDisposable
         Assert.Null(pattern.Match("readme.nii"));
     }
 }
+
+public sealed class OnUnreadableTests : IDisposable
+{
+    private readonly ManifestFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    [Fact]
+    public void A_dicom_source_excludes_unreadable_files_unless_it_says_fail_and_the_model_holds_the_choice()
+    {
+        Assert.Equal("exclude", _f.Load(ManifestFixture.Minimal).Manifest!.Sources[0].OnUnreadable);
+        var fail = _f.Load(ManifestFixture.Minimal + "\n    on_unreadable: fail\n");
+        Assert.True(fail.Succeeded, string.Join("\n", fail.Problems));
+        Assert.Equal("fail", fail.Manifest!.Sources[0].OnUnreadable);
+    }
+
+    [Fact]
+    public void Another_value_or_a_non_dicom_source_is_reported()
+    {
+        Assert.Contains(_f.Problems(ManifestFixture.Minimal + "\n    on_unreadable: skip\n"), p => p.StartsWith("dataforge.yaml:7:20:", StringComparison.Ordinal));
+        var nifti = ManifestFixture.Minimal.Replace("kind: dicom", "kind: nifti", StringComparison.Ordinal) + "\n    on_unreadable: fail\n";
+        Assert.Contains("dataforge.yaml:7:5: 'on_unreadable' is only for dicom sources (it decides whether a damaged DICOM file is excluded or fails the build)", _f.Problems(nifti));
+    }
+}

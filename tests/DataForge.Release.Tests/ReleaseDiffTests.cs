@@ -115,7 +115,12 @@ public sealed class ReleaseDiffTests
         Assert.Equal(bytes, ReleaseManifestJson.ToBytes(ReleaseManifestJson.Parse(text, "t")));
         Assert.EndsWith("}\n", text);
         Assert.DoesNotContain("\r", text);
-        var other = text.Replace("\"schema_version\": 1", "\"schema_version\": 2", StringComparison.Ordinal);
-        Assert.Contains("schema_version 2 is not 1", Assert.Throws<ReleaseException>(() => ReleaseManifestJson.Parse(other, "t")).Message);
+        var other = text.Replace($"\"schema_version\": {ReleaseManifest.SchemaVersion}", "\"schema_version\": 99", StringComparison.Ordinal);
+        Assert.Contains($"schema_version 99 is not 1 to {ReleaseManifest.SchemaVersion}", Assert.Throws<ReleaseException>(() => ReleaseManifestJson.Parse(other, "t")).Message);
+        // A format-1 manifest (no excluded list) is still read: releases made before stay verifiable.
+        var first = text.Replace($"\"schema_version\": {ReleaseManifest.SchemaVersion}", "\"schema_version\": 1", StringComparison.Ordinal)
+            .Replace("  \"excluded\": [],\n", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("excluded", first);
+        Assert.Empty(ReleaseManifestJson.Parse(first, "t").Excluded);
     }
 }

@@ -102,12 +102,13 @@ public static class BuildCommand
         var manifest = project.Manifest;
         var layout = project.Zone.Layout;
         if (manifest.Deidentify is null && manifest.Curate is null && !json)
-            context.Console.Note("note: the manifest has no deidentify: section, so nothing is published to the output folder (sources are only indexed and checked)");
+            context.Console.Note("note: the manifest has no deidentify: section, so no image is published to the output folder (sources are only indexed and checked)");
         if (json)
         {
             var document = ToJson(result);
             document["succeeded"] = built.Succeeded;
             document["problems"] = new JsonArray(built.Problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray());
+            if (ScreeningSummary.ToJson(layout.OutputRoot) is { } screening) document["screening"] = screening;
             if (manifest.Curate is not null && CurationSummary.ToJson(layout.OutputRoot) is { } curation) document["curation"] = curation;
             if (LabelsSummary.ToJson(layout.OutputRoot, Annotations(manifest)) is { } labels) document["labels"] = labels;
             if (manifest.Splits is not null && SplitsSummary.ToJson(layout.OutputRoot) is { } splits) document["splits"] = splits;
@@ -118,6 +119,7 @@ public static class BuildCommand
         else
         {
             Render(context, built, project.Zone);
+            ScreeningSummary.Write(context.Console, layout.OutputRoot);
             if (manifest.Curate is not null) CurationSummary.Write(context.Console, layout.OutputRoot);
             LabelsSummary.Write(context.Console, layout.OutputRoot, Annotations(manifest));
             if (manifest.Splits is not null) SplitsSummary.Write(context.Console, layout.OutputRoot);

@@ -7,8 +7,14 @@ namespace DataForge.Cli.Commands;
 /// <summary><c>dataforge init [DIR]</c>: a commented starter manifest, a .gitignore and a raw/ folder.</summary>
 public static partial class InitCommand
 {
-    /// <summary>Lines the project's .gitignore must hold: the private store and built outputs never enter Git.</summary>
-    public static IReadOnlyList<string> IgnoredPaths { get; } = [".dataforge/", "out/"];
+    /// <summary>
+    /// Lines the project's .gitignore must hold: the private store, the raw exports (named after patients, holding
+    /// their identifiers) and built outputs never enter Git. <c>release</c> refuses while any of the first two is tracked.
+    /// </summary>
+    public static IReadOnlyList<string> IgnoredPaths { get; } = [".dataforge/", RawFolder + "/", "out/"];
+
+    /// <summary>The source folder init scaffolds (the starter manifest's source <c>raw</c>).</summary>
+    public const string RawFolder = "raw";
 
     public static Command Create(CliContext context)
     {
@@ -16,7 +22,7 @@ public static partial class InitCommand
         var force = new Option<bool>("--force") { Description = "Overwrite an existing dataforge.yaml." };
         var command = new Command("init", """
             Scaffold a project: dataforge.yaml (commented starter manifest), .gitignore (keeps the private
-            store .dataforge/ and outputs out of Git) and raw/ for the exports. Refuses to overwrite an
+            store .dataforge/, the raw exports raw/ and outputs out of Git) and raw/ for the exports. Refuses to overwrite an
             existing manifest unless --force.
 
             Example:
@@ -37,7 +43,7 @@ public static partial class InitCommand
             throw new UserErrorException($"{(dir == "." ? "" : dir.TrimEnd('/') + "/")}{ManifestLoader.DefaultFileName} already exists; use --force to overwrite it");
 
         Directory.CreateDirectory(root);
-        Directory.CreateDirectory(Path.Combine(root, "raw"));
+        Directory.CreateDirectory(Path.Combine(root, RawFolder));
         File.WriteAllText(manifest, Starter().Replace("{{NAME}}", DatasetName(root), StringComparison.Ordinal));
         UpdateGitignore(Path.Combine(root, ".gitignore"));
 
@@ -60,7 +66,7 @@ public static partial class InitCommand
         var missing = IgnoredPaths.Where(p => !lines.Contains(p)).ToList();
         if (missing.Count == 0) return;
         if (lines.Count > 0 && lines[^1].Length != 0) lines.Add("");
-        lines.Add("# DataForge: the private store (may hold PHI) and built outputs");
+        lines.Add("# DataForge: the private store and the raw exports (both hold PHI), and built outputs");
         lines.AddRange(missing);
         File.WriteAllLines(path, lines);
     }

@@ -24,7 +24,8 @@ public static class ReleaseCommand
             branch and create an annotated tag. The output data is not committed: the store keeps every
             object a release references (gc leaves them), and 'dataforge export' writes them out.
             Refuses (exit 1) when the build is not up to date or had failures; refuses (exit 2) when the tag
-            exists or the project folder is not in a Git repository.
+            exists, the project folder is not in a Git repository, or Git tracks or has staged any file under
+            a source folder or .dataforge/.
 
             Example:
               dataforge build && dataforge release v1.0 -m "First cohort"
@@ -44,6 +45,12 @@ public static class ReleaseCommand
         var manifest = project.Manifest;
         using var repo = ReleaseSupport.OpenRepository(manifest);
         var tag = ReleaseSupport.TagOf(manifest, version);
+        // Raw exports and the store never enter Git: refuse before anything is written (counts and source ids only).
+        ReleaseSupport.Guard(() =>
+        {
+            PrivateFilesGuard.Check(repo, manifest.BaseDirectory, project.Zone.Root, project.Pipeline.Sources, [ReleaseSupport.ManifestFileName(manifest)]);
+            return 0;
+        });
         if (repo.TagExists(tag)) throw new UserErrorException($"tag '{tag}' exists already; choose another version");
         if (manifest.Document.Has("release.branch") && repo.Branch != manifest.Release.Branch)
             throw new UserErrorException($"release.branch is '{manifest.Release.Branch}' but HEAD is on '{repo.Branch}'; check out '{manifest.Release.Branch}' to release");

@@ -162,13 +162,14 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
                 {
                     if (taken.Object != output.Object)
                     {
+                        // The other writer by its reference: its label holds a source path, which may name the patient.
                         run.FailAfterwards(action, label, $"its output path is also written, with other content, by {owners[output.Path]}");
                         Conflicts[id] = Conflicts.GetValueOrDefault(id) + 1;
                     }
                     continue;
                 }
                 Desired[output.Path] = (output.Object, output.Size);
-                owners[output.Path] = $"{id}: {label}";
+                owners[output.Path] = $"{id} item {ItemLabel.Reference(label)}";
                 if (PlanEverything) PublishedActions.Add((id, output, run.Actions[action]));
             }
             items[id] = run.Outputs;

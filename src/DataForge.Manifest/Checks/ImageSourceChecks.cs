@@ -24,6 +24,8 @@ public static class ImageSourceChecks
         {
             var s = m.Sources[i];
             var at = $"sources[{i}]";
+            if (s.Kind != "dicom" && m.Document.Has(at + ".on_unreadable"))
+                Report(at + ".on_unreadable", "'on_unreadable' is only for dicom sources (it decides whether a damaged DICOM file is excluded or fails the build)", atKey: true);
             if (!VolumeKinds.Contains(s.Kind))
             {
                 if (s.Subject is not null) Report(at + ".subject", $"'subject' is only for nifti and analyze sources; a {s.Kind} source names its patients in its headers", atKey: true);

@@ -19,6 +19,14 @@ public sealed record SourceSpec
     /// </summary>
     public string? Subject { get; init; }
 
+    /// <summary>
+    /// DICOM sources: what a file that looks like DICOM but cannot be read (damaged, truncated) does: <c>exclude</c>
+    /// (the default: reported, listed by hash in the release manifest, the build and the release go on) or <c>fail</c>
+    /// (the build fails and no release can be made until it is fixed or removed). Files that are not DICOM at all are
+    /// skipped and counted either way.
+    /// </summary>
+    public string OnUnreadable { get; init; } = "exclude";
+
     /// <summary>NIfTI and Analyze sources: the modality of every image (CT, MR, PT, ...) when no sidecar says it.</summary>
     public string? Modality { get; init; }
 }

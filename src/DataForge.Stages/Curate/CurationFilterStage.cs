@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DataForge.Engine.Hashing;
 using DataForge.Engine.Stages;
+using DataForge.Stages.Dicom;
 
 namespace DataForge.Stages.Curate;
 
@@ -41,6 +42,8 @@ public sealed class CurationFilterStage : IStage
         }
         if (!verdict.Kept) return StageResult.Success();
         var instance = input.Items.First(i => CurationMetadata.IsInstance(i.Metadata));
-        return StageResult.Success(new StageOutput($"kept/{verdict.Item}.dcm", instance));
+        // The identifying parts of the paths of every file with this content travel on to the leak gate (private).
+        return StageResult.Success(new StageOutput($"kept/{verdict.Item}.dcm", instance,
+            CarriedPathIdentifiers.Carry(input.Items.Where(i => CurationMetadata.IsInstance(i.Metadata)).Select(i => i.Metadata))));
     }
 }

@@ -21,7 +21,9 @@ public static class CurationPipeline
     /// <param name="sources">Ids of the DICOM sources.</param>
     /// <param name="resolve">Resolves a path written in the manifest.</param>
     /// <param name="secret">The project secret (needed with a consent list: the list enters the config as keyed hashes).</param>
-    public static IReadOnlyList<string> Add(List<IStage> stages, JsonObject curate, IReadOnlyList<string> sources, Func<string, string> resolve, byte[]? secret)
+    /// <param name="screened">True when the sources are screened (<see cref="Dicom.DicomScreening"/>).</param>
+    public static IReadOnlyList<string> Add(List<IStage> stages, JsonObject curate, IReadOnlyList<string> sources, Func<string, string> resolve, byte[]? secret,
+        bool screened = false)
     {
         var section = JsonSerializer.SerializeToElement(curate);
         var policy = CurationPolicy.From(section);
@@ -36,7 +38,7 @@ public static class CurationPipeline
         }
         var seriesConfig = checks["series_integrity"] is JsonObject s ? JsonSerializer.SerializeToElement(s) : JsonSerializer.SerializeToElement(new JsonObject());
         var empty = JsonSerializer.SerializeToElement(new JsonObject());
-        stages.Add(new InstanceFactsStage(sources, JsonSerializer.SerializeToElement(checks), consentKey));
+        stages.Add(new InstanceFactsStage(sources, JsonSerializer.SerializeToElement(checks), consentKey, screened));
         var groupChecks = new IStage[]
         {
             new GroupCheckStage(new SeriesIntegrity(), seriesConfig),

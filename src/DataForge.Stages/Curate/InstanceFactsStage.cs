@@ -29,11 +29,19 @@ public sealed class InstanceFactsStage : IStage
     /// <param name="sources">Ids of the DICOM sources.</param>
     /// <param name="checks">The thresholds and expectations of the <c>curate:</c> section (policies left out), with the consent list already hashed.</param>
     /// <param name="consentKey">The key the consent list was hashed with; null without a consent list.</param>
-    public InstanceFactsStage(IReadOnlyList<string> sources, JsonElement checks, byte[]? consentKey)
+    /// <param name="screened">
+    /// True when the sources are screened (<see cref="DicomScreening"/>): a file that is not DICOM, a DICOMDIR or a file
+    /// that does not parse gets no output and no failure (its screen counts, excludes or fails it), and each instance
+    /// carries the identifying parts of its path to the leak gate (the stage then reads its inputs' paths).
+    /// </param>
+    public InstanceFactsStage(IReadOnlyList<string> sources, JsonElement checks, byte[]? consentKey, bool screened = false)
     {
         _consentKey = consentKey;
-        Definition = new StageDefinition(Id, Version, StageShape.Map, sources, CanonicalJson.From(checks));
+        _screened = screened;
+        Definition = new StageDefinition(Id, Version, StageShape.Map, sources, CanonicalJson.From(checks)) { ReadsInputPaths = screened };
     }
+
+    private readonly bool _screened;
 
     public StageDefinition Definition { get; }
 
@@ -41,14 +49,17 @@ public sealed class InstanceFactsStage : IStage
     {
         var item = input.Item;
         DicomFile file;
+        var content = item.ReadAllBytes();
+        if (_screened && DicomScreening.LeavesOut(content, content.Length)) return StageResult.Success();
         try
         {
-            file = DicomReader.Read(item.ReadAllBytes());
+            file = DicomReader.Read(content);
         }
         catch (DicomFormatException e)
         {
-            return StageResult.Failed(ReadFailure.Describe(e));
+            return _screened ? StageResult.Success() : StageResult.Failed(ReadFailure.Describe(e));
         }
+        if (_screened && Deidentify.MediaStorageDirectory.Is(file)) return StageResult.Success();
         var ds = file.Dataset;
         var config = input.Config;
         var findings = new List<Finding>();
@@ -73,7 +84,7 @@ public sealed class InstanceFactsStage : IStage
             // A constant image is not a re-export of another constant image: it is keyed on its own.
             pixels is { IsConstant: false } p ? p.Hash : "none:" + hash,
             IsLocalizer(ds), findings);
-        return StageResult.Success(new StageOutput($"instances/{hash}.dcm", item, metadata));
+        return StageResult.Success(new StageOutput($"instances/{hash}.dcm", item, CarriedPathIdentifiers.Add(metadata, item, _screened)));
     }
 
     /// <summary>

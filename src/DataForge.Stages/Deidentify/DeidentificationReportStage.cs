@@ -11,7 +11,9 @@ namespace DataForge.Stages.Deidentify;
 /// uid replaced, shifted, cleaned, hashed, kept: counts only, never a value), with the options and
 /// overrides used. It reads only the counts the deidentify stage puts into each output's metadata, so it
 /// is pure and its bytes do not depend on scheduling. With clean-recognizable-visual-features it also reads
-/// the visual facts of every instance and reports, by item hash and reason, the instances the policy excluded.
+/// the visual facts of every instance and reports, by item hash and reason, the instances the policy excluded. With
+/// DICOM sources it counts the files the screens kept out (<c>not_published</c>: DICOMDIRs, files that are not
+/// DICOM, damaged files excluded by <c>on_unreadable</c>).
 /// </summary>
 public sealed class DeidentificationReportStage : IStage
 {
@@ -19,7 +21,8 @@ public sealed class DeidentificationReportStage : IStage
     public const string Id = "deidentification-report";
 
     /// <summary>Bump when the report of the same inputs changes.</summary>
-    public const int Version = 2;
+    /// <remarks>3: <c>not_published</c>, the files of the DICOM sources the screens kept out (DICOMDIRs, files that are not DICOM, damaged ones).</remarks>
+    public const int Version = 3;
 
     /// <summary>The metadata property of deidentify outputs that holds the per-attribute counts.</summary>
     public const string CountsProperty = "deid_counts";
@@ -29,7 +32,8 @@ public sealed class DeidentificationReportStage : IStage
 
     /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
     /// <param name="deidentified">The stages whose items carry counts (default: the deidentify stage; NIfTI sources add theirs).</param>
-    public DeidentificationReportStage(JsonElement policyConfig, IReadOnlyList<string>? deidentified = null)
+    /// <param name="screened">True when the pipeline screens DICOM sources (<see cref="Dicom.DicomScreening"/>): the report reads what the screens left out.</param>
+    public DeidentificationReportStage(JsonElement policyConfig, IReadOnlyList<string>? deidentified = null, bool screened = false)
     {
         var policy = DeidPolicy.From(policyConfig);
         var options = policy.Options.Select(o => new Dictionary<string, string> { ["option"] = o.Name, ["code"] = o.Code }).ToList();
@@ -48,6 +52,9 @@ public sealed class DeidentificationReportStage : IStage
         };
         if (policy.Has("retain-longitudinal-modified-dates")) settings["max_date_shift_days"] = policy.MaxDateShiftDays;
         string[] inputs = [.. deidentified ?? [DeidentifyStage.Id]];
+        // DICOM sources are screened first (DicomScreening): what the screens kept out is counted here too.
+        _screened = screened;
+        if (_screened) inputs = [.. inputs, Dicom.ScreeningReportStage.Id];
         if (policy.Has("clean-recognizable-visual-features") && inputs.Contains(DeidentifyStage.Id))
         {
             _visual = VisualFeaturesPolicy.From(policyConfig);
@@ -63,6 +70,7 @@ public sealed class DeidentificationReportStage : IStage
     public StageDefinition Definition { get; }
 
     private readonly VisualFeaturesPolicy? _visual;
+    private readonly bool _screened;
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
@@ -70,6 +78,10 @@ public sealed class DeidentificationReportStage : IStage
         var totals = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         var facts = new List<VisualFacts>();
         var instances = 0;
+        var notPublished = new SortedDictionary<string, int>(StringComparer.Ordinal)
+        {
+            [Dicom.ScreeningReportStage.MediaStorageDirectoryCount] = 0, [Dicom.ScreeningReportStage.NotDicomCount] = 0, [Dicom.ScreeningReportStage.UnreadableCount] = 0,
+        };
         // Each item's metadata read once and not kept: at 100,000 instances, kept, they were gigabytes.
         foreach (var item in input.Items)
         {
@@ -77,6 +89,11 @@ public sealed class DeidentificationReportStage : IStage
             if (VisualFacts.From(metadata) is { } fact)
             {
                 facts.Add(fact);
+                continue;
+            }
+            if (metadata.TryGetProperty(Dicom.ScreeningReportStage.CountsProperty, out var screened))
+            {
+                foreach (var count in screened.EnumerateObject()) notPublished[count.Name] = notPublished.GetValueOrDefault(count.Name) + count.Value.GetInt32();
                 continue;
             }
             instances++;
@@ -95,6 +112,13 @@ public sealed class DeidentificationReportStage : IStage
             json.WritePropertyName("policy");
             input.Config.WriteTo(json);
             json.WriteNumber("instances", instances);
+            if (_screened)
+            {
+                // Files of the DICOM sources never published, by why: counts only.
+                json.WriteStartObject("not_published");
+                foreach (var (why, n) in notPublished) json.WriteNumber(why, n);
+                json.WriteEndObject();
+            }
             if (_visual is not null) WriteVisualFeatures(json, facts);
             json.WriteStartObject("attributes");
             foreach (var (name, outcomes) in totals.OrderBy(t => t.Key, StringComparer.Ordinal))

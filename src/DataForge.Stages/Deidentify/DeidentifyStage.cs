@@ -16,7 +16,8 @@ namespace DataForge.Stages.Deidentify;
 /// de-identified instance plus the pseudonym, for the stages after it, and (unless <c>mode: anonymise</c>)
 /// the patient's original identity sealed for the vault (<see cref="SealedIdentity"/>), which the build
 /// collects after the stage has run (<see cref="VaultKeeper"/>): the stage itself stays pure and never
-/// touches the vault. A file that is not DICOM, or whose output would leak, fails with the reason and is quarantined.
+/// touches the vault. A file whose output would leak fails with the reason and is quarantined; so does a file that is
+/// not DICOM, unless the sources are screened (<see cref="DicomScreening"/>): then its screen counts, excludes or fails it.
 /// </summary>
 public sealed class DeidentifyStage : IStage
 {
@@ -24,12 +25,18 @@ public sealed class DeidentifyStage : IStage
     public const string Id = "deidentify";
 
     /// <summary>Bump when the output of the same input, policy and secret changes.</summary>
-    /// <remarks>8: the leak gate reads deflated instances inflated (it was blind to them): cached ones are checked again.</remarks>
-    public const int Version = 8;
+    /// <remarks>
+    /// 8: the leak gate reads deflated instances inflated (it was blind to them): cached ones are checked again.
+    /// 9: a Media Storage Directory is never published; the leak gate also looks for the identifying parts of the
+    /// source file's path and of Referenced File IDs the input held.
+    /// </remarks>
+    public const int Version = 9;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
 
+    private readonly bool _screened;
+    private readonly bool _readsSourcePaths;
     private readonly Deidentifier _deidentifier;
     private readonly KeyedIdentity _keys;
     private readonly bool _seal;
@@ -42,9 +49,19 @@ public sealed class DeidentifyStage : IStage
     /// <param name="secret">The project secret.</param>
     /// <param name="publish">True when the de-identified DICOM files are part of the output (layout <c>dicom</c>).</param>
     /// <param name="numbers">For a <c>{seq:N}</c> pseudonym format: each patient token's number, from the vault.</param>
+    /// <param name="screened">
+    /// True when the DICOM sources are screened (<see cref="DicomScreening"/>): a file that is not DICOM, a DICOMDIR or a
+    /// file that does not parse gets no output and no failure, since its screen counts, excludes or fails it.
+    /// </param>
+    /// <param name="readsSourcePaths">
+    /// True when the inputs are the sources themselves: the stage reads their paths (a rename reruns it) for the
+    /// identifying parts the leak gate looks for; otherwise those parts come in the inputs' metadata.
+    /// </param>
     public DeidentifyStage(IReadOnlyList<string> sources, JsonElement policyConfig, byte[] secret, bool publish = true,
-        IReadOnlyDictionary<string, int>? numbers = null)
+        IReadOnlyDictionary<string, int>? numbers = null, bool screened = false, bool readsSourcePaths = false)
     {
+        _screened = screened;
+        _readsSourcePaths = readsSourcePaths;
         var policy = DeidPolicy.From(policyConfig);
         var keys = new KeyedIdentity(secret);
         var table = policy.Pseudonym.IsSequential ? new SortedDictionary<string, int>(numbers?.ToDictionary() ?? [], StringComparer.Ordinal) : null;
@@ -60,8 +77,9 @@ public sealed class DeidentifyStage : IStage
             ["secret_fingerprint"] = keys.Fingerprint,
         };
         if (table is not null) settings["numbers"] = table;
+        if (screened) settings["screened"] = true;
         var config = CanonicalJson.Parse(JsonSerializer.Serialize(settings));
-        Definition = new StageDefinition(Id, Version, StageShape.Map, sources, config) { Publish = publish };
+        Definition = new StageDefinition(Id, Version, StageShape.Map, sources, config) { Publish = publish, ReadsInputPaths = readsSourcePaths };
     }
 
     public StageDefinition Definition { get; }
@@ -80,11 +98,29 @@ public sealed class DeidentifyStage : IStage
         try
         {
             if (!ReadWhole(input.Item, buffer.AsSpan(0, (int)size))) return StageResult.Failed(Changed);
-            return Run(buffer, (int)size);
+            if (_screened && DicomScreening.LeavesOut(buffer.AsSpan(0, (int)size), size)) return StageResult.Success();
+            return Run(buffer, (int)size, CarriedPathIdentifiers.Of(input.Item, _readsSourcePaths));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The identifying components of every Referenced File ID (0004,1500) and File-set ID (0004,1130) in the dataset, at any depth.</summary>
+    private static IEnumerable<string> ReferencedFileIds(DicomDataset ds)
+    {
+        foreach (var attribute in ds)
+        {
+            if (attribute is DicomSequence sequence)
+            {
+                foreach (var item in sequence.Items)
+                    foreach (var id in ReferencedFileIds(item)) yield return id;
+            }
+            else if (attribute.Tag == DicomTags.ReferencedFileID || attribute.Tag == DicomTags.FileSetID)
+            {
+                foreach (var id in PathIdentifiers.OfComponents(ds.GetStrings(attribute.Tag), fileLast: true)) yield return id;
+            }
         }
     }
 
@@ -113,7 +149,7 @@ public sealed class DeidentifyStage : IStage
         return stream.Read(more) == 0;
     }
 
-    private StageResult Run(byte[] buffer, int size)
+    private StageResult Run(byte[] buffer, int size, IReadOnlyList<string> pathIdentifiers)
     {
         DicomFile file;
         try
@@ -122,8 +158,15 @@ public sealed class DeidentifyStage : IStage
         }
         catch (DicomFormatException e)
         {
-            return StageResult.Failed(ReadFailure.Describe(e));
+            // A screened source's screen excludes (and lists) or fails the file: no second verdict here.
+            return _screened ? StageResult.Success() : StageResult.Failed(ReadFailure.Describe(e));
         }
+        // Recognised by SOP class, whatever the file is called, and never published; a screen counts it.
+        if (MediaStorageDirectory.Is(file))
+            return _screened ? StageResult.Success() : StageResult.Failed("excluded: a Media Storage Directory (DICOMDIR) is an index of a file-set and is never published");
+        // File-set paths in the input (PS3.10 8.5: Referenced File ID components often are Patient IDs) and the
+        // source path's identifying parts must appear in no output: looked for like the removed values.
+        var fromPaths = pathIdentifiers.Concat(ReferencedFileIds(file.Dataset)).ToList();
         // Clean Pixel Data (PS3.15 E.3.1): the rectangles of every burned_in_regions rule that covers the
         // instance are blanked before anything else, from the original header (manufacturer, model).
         var cleaned = false;
@@ -149,12 +192,13 @@ public sealed class DeidentifyStage : IStage
             return StageResult.Failed("cannot be de-identified: " + e.Message);
         }
         if (cleaned) result.File.Dataset.Add(DicomTags.BurnedInAnnotation, "NO");
-        if (LeakGate.Check(result.File, result.RemovedIdentifiers) is { } leak) return StageResult.Failed(leak);
+        var identifiers = result.RemovedIdentifiers.WithValues(fromPaths);
+        if (LeakGate.Check(result.File, identifiers) is { } leak) return StageResult.Failed(leak);
 
         var ds = result.File.Dataset;
         var path = $"dicom/{result.Pseudonym}/{ds.GetString(DicomTags.StudyInstanceUID) ?? "no-study"}/" +
                    $"{ds.GetString(DicomTags.SeriesInstanceUID) ?? "no-series"}/{ds.GetString(DicomTags.SOPInstanceUID)}.dcm";
-        if (LeakGate.CheckPath(path, result.RemovedIdentifiers) is { } inPath) return StageResult.Failed(inPath);
+        if (LeakGate.CheckPath(path, identifiers) is { } inPath) return StageResult.Failed(inPath);
         var facts = HeaderFacts.ToJson(result.File, json =>
         {
             json.WriteString("pseudonym", result.Pseudonym);

@@ -23,7 +23,13 @@ public static class PseudonymDirectory
                 var relative = Path.GetRelativePath(source.Root, path).Replace(Path.DirectorySeparatorChar, '/');
                 if (!source.Contains(relative)) continue;
                 DicomDataset ds;
-                try { ds = DicomFile.OpenHeader(path).Dataset; }
+                try
+                {
+                    var file = DicomFile.OpenHeader(path);
+                    // A DICOMDIR is never published (MediaStorageDirectory): it names no patient of the dataset.
+                    if (MediaStorageDirectory.Is(file)) continue;
+                    ds = file.Dataset;
+                }
                 catch (Exception e) when (e is DicomFormatException or IOException or UnauthorizedAccessException) { unreadable++; continue; }
                 found.Add(new PatientIdentity(keys.PatientToken(Deidentifier.PatientKey(ds)), Text(ds, DicomTags.IssuerOfPatientID),
                     Text(ds, DicomTags.PatientID), Text(ds, DicomTags.PatientName), Text(ds, DicomTags.PatientBirthDate)));

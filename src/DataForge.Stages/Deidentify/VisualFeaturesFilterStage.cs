@@ -1,4 +1,5 @@
 using DataForge.Engine.Stages;
+using DataForge.Stages.Dicom;
 
 namespace DataForge.Stages.Deidentify;
 
@@ -28,9 +29,10 @@ public sealed class VisualFeaturesFilterStage : IStage
     {
         var facts = input.Items.Select(i => VisualFacts.From(i.Metadata)!).ToList();
         var excluded = _policy.Excluded(facts);
+        // One output per content; it carries the path identifiers of every file with that content, for the leak gate.
         var outputs = input.Items.Where(i => !excluded.ContainsKey(VisualFacts.From(i.Metadata)!.Item))
-            .DistinctBy(i => i.Hash)
-            .Select(i => new StageOutput($"kept/{i.Hash.Hex}.dcm", i));
+            .GroupBy(i => i.Hash)
+            .Select(g => new StageOutput($"kept/{g.Key.Hex}.dcm", g.First(), CarriedPathIdentifiers.Carry(g.Select(i => i.Metadata))));
         return StageResult.Success(outputs);
     }
 }

@@ -7,10 +7,14 @@ namespace DataForge.Stages.Deidentify;
 public static class VisualFeaturesPipeline
 {
     /// <summary>Adds the facts and filter stages when the option is chosen; returns the ids de-identification reads.</summary>
-    public static IReadOnlyList<string> Add(List<IStage> stages, JsonElement policyConfig, IReadOnlyList<string> inputs)
+    /// <param name="stages">The pipeline's stages so far.</param>
+    /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
+    /// <param name="inputs">The ids the facts stage reads.</param>
+    /// <param name="readsSources">True when <paramref name="inputs"/> are the (screened) DICOM sources themselves.</param>
+    public static IReadOnlyList<string> Add(List<IStage> stages, JsonElement policyConfig, IReadOnlyList<string> inputs, bool readsSources = false)
     {
         if (!DeidPolicy.From(policyConfig).Has("clean-recognizable-visual-features")) return inputs;
-        stages.Add(new VisualFactsStage(inputs));
+        stages.Add(new VisualFactsStage(inputs, readsSources));
         stages.Add(new VisualFeaturesFilterStage(VisualFeaturesPolicy.From(policyConfig)));
         return [VisualFeaturesFilterStage.Id];
     }

@@ -53,7 +53,7 @@ public sealed class HarmonisePipelineTests : IDisposable
         SynthWriter.Write(_project.Combine("raw"), new SynthOptions { Patients = 1, Slices = 6, Matrix = 16 });
         var first = Build(Steps);
         Assert.Equal([], first.Failures.Select(f => f.ToString()));
-        Assert.Equal(["deidentify", "deidentification-report", "volume", "harmonise-1-reorient", "harmonise-2-resample", "harmonise-3-crop-or-pad", "harmonise-4-normalise"],
+        Assert.Equal(["dicom.screen.raw", "dicom.screening-report", "deidentify", "deidentification-report", "volume", "harmonise-1-reorient", "harmonise-2-resample", "harmonise-3-crop-or-pad", "harmonise-4-normalise"],
             first.Stages.Select(s => s.StageId));
 
         var again = Build(Steps.Replace("[10, 9, 4]", "[10, 9, 3]"));
@@ -103,7 +103,7 @@ public sealed class HarmonisePipelineTests : IDisposable
         var result = Build("  - normalise: {method: nyul}\n");
         Directory.Move(_project.Combine("plain.kept"), _project.Combine("plain"));
         Assert.Equal([], result.Failures.Select(f => f.ToString()));
-        Assert.Equal(["deidentify", "deidentification-report", "volume", "harmonise-1-normalise-learn", "harmonise-1-normalise-landmarks", "harmonise-1-normalise-each", "harmonise-1-normalise"],
+        Assert.Equal(["dicom.screen.raw", "dicom.screening-report", "deidentify", "deidentification-report", "volume", "harmonise-1-normalise-learn", "harmonise-1-normalise-landmarks", "harmonise-1-normalise-each", "harmonise-1-normalise"],
             result.Stages.Select(s => s.StageId));
         Assert.Equal(0, Executed(result)["deidentify"]);
 
