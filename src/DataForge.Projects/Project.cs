@@ -22,16 +22,19 @@ public sealed class Project
     private readonly Func<Pipeline> _makePipeline;
     private Pipeline? _pipeline;
 
-    private Project(DataForgeManifest manifest, PrivateZone zone, byte[]? secret, DeidPolicy? policy, ProjectVault? vault, Func<Pipeline> makePipeline)
+    private Project(DataForgeManifest manifest, PrivateZone zone, byte[]? secret, DeidPolicy? policy, BuildEngine engine, Func<Project, Pipeline> makePipeline)
     {
         Manifest = manifest;
         Zone = zone;
         Secret = secret;
         Policy = policy;
-        Vault = vault;
-        _makePipeline = makePipeline;
-        Engine = new BuildEngine(zone.Layout) { OutputLink = Enum.Parse<Engine.FileSystem.OutputLinkMode>(manifest.Output.Link, ignoreCase: true) };
+        Engine = engine;
+        Vault = policy is not null && secret is not null ? new ProjectVault(policy, zone, secret, engine) : null;
+        _makePipeline = () => makePipeline(this);
     }
+
+    private static BuildEngine EngineOf(DataForgeManifest manifest, PrivateZone zone) =>
+        new(zone.Layout) { OutputLink = Enum.Parse<Engine.FileSystem.OutputLinkMode>(manifest.Output.Link, ignoreCase: true) };
 
     public DataForgeManifest Manifest { get; }
 
@@ -79,9 +82,10 @@ public sealed class Project
             secret = SecretGuard.Resolve(manifest, zone, options.Environment, create: options.Writes, required: options.RequiresSecret,
                 allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
         }
-        var vault = policy is not null && secret is not null ? new ProjectVault(policy, zone, secret) : null;
-        if (options.AllowNewSecret && options.Writes && vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
-        return new Project(manifest, zone, secret, policy, vault, () => PipelineFactory.Create(manifest, secret, vault?.Numbers(manifest, save: options.Writes)));
+        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone),
+            p => PipelineFactory.Create(manifest, secret, p.Vault?.Numbers(manifest, save: options.Writes)));
+        if (options.AllowNewSecret && options.Writes && project.Vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
+        return project;
     }
 
     /// <summary>
@@ -104,7 +108,7 @@ public sealed class Project
             Pin = index.PinFor(s.Id, recordedBySource.GetValueOrDefault(s.Id, [])),
         });
         var pipeline = new Pipeline(pinned, opened.Pipeline.Stages);
-        return new Project(opened.Manifest, opened.Zone, opened.Secret, opened.Policy, opened.Vault, () => pipeline);
+        return new Project(opened.Manifest, opened.Zone, opened.Secret, opened.Policy, opened.Engine, _ => pipeline);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace DataForge.Projects;
 /// that does not open is never overwritten: every command that touches it says so, and
 /// <c>dataforge pseudonyms repair</c> rebuilds it from the store.
 /// </summary>
-public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] secret)
+public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] secret, Engine.BuildEngine engine)
 {
     private readonly KeyedIdentity _keys = new(secret);
 
@@ -62,7 +62,7 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
                 : null;
         try
         {
-            var (patients, added) = VaultKeeper.AfterBuild(Policy, zone.Layout, _keys, Stages.PipelineFactory.IdentityStages);
+            var (patients, added) = VaultKeeper.AfterBuild(Policy, zone.Layout, _keys, Metadata(includeRoots: false));
             return added > 0 ? $"vault: {added} new patient{(added == 1 ? "" : "s")}, {patients} in all ({zone.Show(zone.Vault)})" : null;
         }
         catch (VaultException e)
@@ -92,7 +92,7 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
     /// <summary>Rebuilds the vault from the store's sealed identities.</summary>
     public VaultRepairResult Repair()
     {
-        try { return VaultRepair.Run(Policy, zone.Layout, _keys, Stages.PipelineFactory.IdentityStages); }
+        try { return VaultRepair.Run(Policy, zone.Layout, _keys, Metadata(includeRoots: true)); }
         catch (VaultException e) { throw new ProjectException(e.Message); }
     }
 
@@ -107,6 +107,13 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
         }
         catch (VaultException e) { throw new ProjectException(Unopenable(e.Message)); }
         catch (IOException e) { throw new ProjectException(Unopenable($"cannot read {PseudonymVault.FileName} ({e.GetType().Name})")); }
+    }
+
+    /// <summary>The metadata objects that may carry sealed identities, read through the engine under its lock.</summary>
+    private IEnumerable<byte[]> Metadata(bool includeRoots)
+    {
+        foreach (var hash in engine.OutputMetadata(Stages.PipelineFactory.IdentityStages, includeRoots))
+            if (engine.ReadObject(hash) is { } bytes) yield return bytes;
     }
 
     private string Unopenable(string why) =>

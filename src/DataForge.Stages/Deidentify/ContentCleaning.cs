@@ -49,7 +49,7 @@ public static class ContentCleaning
         {
             CleaningScope.StructuredContent => tag == DicomTags.TextValue || tag == DicomTags.PersonName,
             CleaningScope.Graphics => tag == DicomTags.UnformattedTextValue,
-            _ => OverlayCleaner.IsOverlayText(tag) && policy.Has("clean-graphics"),
+            _ => OverlayCleaner.IsOverlayText(tag) && policy.Has(DeidOption.CleanGraphics),
         };
         return cleans && policy.OverrideFor(tag) is null ? ProfileAction.Clean : action;
     }

@@ -43,9 +43,6 @@ public sealed class DeidPolicy
     /// <summary>True when the option is chosen.</summary>
     public bool Has(DeidOption option) => Options.Contains(option);
 
-    /// <summary>True when the option of this manifest name is chosen (prefer <see cref="Has(DeidOption)"/>).</summary>
-    public bool Has(string option) => Options.Any(o => o.Name == option);
-
     /// <summary>
     /// Reads a validated <c>deidentify:</c> section. Throws <see cref="ArgumentException"/> for settings
     /// this version does not honour; validation reports those first, with their line and column.

@@ -50,12 +50,12 @@ public sealed class DeidentificationReportStage : IStage
             ["overrides"] = overrides,
             ["pseudonym_format"] = policy.Pseudonym.Text,
         };
-        if (policy.Has("retain-longitudinal-modified-dates")) settings["max_date_shift_days"] = policy.MaxDateShiftDays;
+        if (policy.Has(DeidOption.RetainLongitudinalModifiedDates)) settings["max_date_shift_days"] = policy.MaxDateShiftDays;
         string[] inputs = [.. deidentified ?? [DeidentifyStage.Id]];
         // DICOM sources are screened first (DicomScreening): what the screens kept out is counted here too.
         _screened = screened;
         if (_screened) inputs = [.. inputs, Dicom.ScreeningReportStage.Id];
-        if (policy.Has("clean-recognizable-visual-features") && inputs.Contains(DeidentifyStage.Id))
+        if (policy.Has(DeidOption.CleanRecognizableVisualFeatures) && inputs.Contains(DeidentifyStage.Id))
         {
             _visual = VisualFeaturesPolicy.From(policyConfig);
             settings["visual_features"] = _visual.Settings();

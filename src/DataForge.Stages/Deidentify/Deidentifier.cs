@@ -56,7 +56,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         var context = new Context(
             patientKey,
             policy.Pseudonym.Write(token, number),
-            policy.Has("retain-longitudinal-modified-dates") ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
+            policy.Has(DeidOption.RetainLongitudinalModifiedDates) ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
             KnownIdentifiers(ds)) { PatientName = Text(ds, DicomTags.PatientName), LittleEndian = !input.TransferSyntax.IsBigEndian };
         OverlayCleaner.Apply(ds, policy, context.Count);
         Apply(ds, context);
@@ -175,7 +175,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             replacement = o.Value;
             return o.Action;
         }
-        return policy.Has("retain-safe-private") && SafePrivateAttributes.Contains(creator, tag.Group, low) ? ProfileAction.Keep : ProfileAction.Remove;
+        return policy.Has(DeidOption.RetainSafePrivate) && SafePrivateAttributes.Contains(creator, tag.Group, low) ? ProfileAction.Keep : ProfileAction.Remove;
     }
 
     private void Apply(DicomDataset ds, DicomElement element, ProfileAction action, Context context, string? replacement = null)
@@ -318,10 +318,10 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         codes.AddRange(policy.Options.Select(o => Code(o.Code, o.Meaning)));
         ds.Add(DicomTags.DeidentificationMethodCodeSequence, codes.ToArray());
         ds.Add(DicomTags.LongitudinalTemporalInformationModified,
-            policy.Has("retain-longitudinal-full-dates") ? "UNMODIFIED" : policy.Has("retain-longitudinal-modified-dates") ? "MODIFIED" : "REMOVED");
+            policy.Has(DeidOption.RetainLongitudinalFullDates) ? "UNMODIFIED" : policy.Has(DeidOption.RetainLongitudinalModifiedDates) ? "MODIFIED" : "REMOVED");
         // PS3.15 E.3.2: instances with recognisable features are excluded before this (VisualFeaturesPolicy).
         // The attribute belongs to the General Image module (PS3.3 C.7.6.1): images only.
-        if (policy.Has("clean-recognizable-visual-features") && (ds.Contains(DicomTags.PixelData) || ds.Contains(DicomTags.RecognizableVisualFeatures)))
+        if (policy.Has(DeidOption.CleanRecognizableVisualFeatures) && (ds.Contains(DicomTags.PixelData) || ds.Contains(DicomTags.RecognizableVisualFeatures)))
             ds.Add(DicomTags.RecognizableVisualFeatures, "NO");
     }
 

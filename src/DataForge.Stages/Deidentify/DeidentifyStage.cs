@@ -68,7 +68,7 @@ public sealed class DeidentifyStage : IStage
         _deidentifier = new Deidentifier(policy, keys, table);
         _keys = keys;
         _seal = !policy.Anonymise;
-        _pixels = policy.Has("clean-pixel-data") ? PixelCleaner.From(policyConfig) : null;
+        _pixels = policy.Has(DeidOption.CleanPixelData) ? PixelCleaner.From(policyConfig) : null;
         // The secret enters the action key through its fingerprint only: a new secret reruns the stage.
         // A sequential format makes the assignment table (tokens and numbers, no identity) an input too.
         var settings = new Dictionary<string, object>

@@ -36,7 +36,7 @@ public static class OverlayCleaner
             var data = new DicomTag(group, DicomTags.OverlayData.Element);
             if (policy.OverrideFor(data) is not null || policy.OverrideFor(DicomTags.OverlayData) is not null) continue;
             if (ds.Get(data) is null) continue;
-            var rules = policy.Has("clean-graphics") ? policy.BurnedInRegions.Matching(ds) : [];
+            var rules = policy.Has(DeidOption.CleanGraphics) ? policy.BurnedInRegions.Matching(ds) : [];
             if (rules.Count > 0 && Blank(ds, group, rules)) continue;
             foreach (var attribute in ds.Where(a => a.Tag.Group == group).ToList())
             {

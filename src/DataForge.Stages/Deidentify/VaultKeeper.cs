@@ -49,45 +49,35 @@ public static class VaultKeeper
     }
 
     /// <summary>
-    /// Adds the patients of the current outputs of <paramref name="identityStages"/> (the stages whose outputs'
-    /// metadata carry sealed identities: de-identified instances and NIfTI-source volumes) to the vault. Returns how many
+    /// Adds the patients of <paramref name="metadata"/> (the metadata objects of the current outputs of the stages
+    /// that seal identities, which the project reads through the engine under its lock) to the vault. Returns how many
     /// patients the vault holds and how many are new; (0, 0) in anonymise mode.
     /// </summary>
-    public static (int Patients, int Added) AfterBuild(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys, IReadOnlyList<string> identityStages)
+    public static (int Patients, int Added) AfterBuild(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys, IEnumerable<byte[]> metadata)
     {
         if (policy.Anonymise) return (0, 0);
-        if (!File.Exists(layout.Database)) return (0, 0);
         using var held = Lock(layout);
         var path = PathIn(layout);
         var vault = PseudonymVault.Load(path, keys) ?? new PseudonymVault();
         var before = vault.Entries.Count();
         var changed = false;
-        var objects = new ObjectStore(new PhysicalFileSystem(), layout.Objects);
-        using (var db = StateDatabase.Open(StateDatabaseLocation.File(layout.Database), out _))
+        // DICOM instances and the volumes of NIfTI/Analyze sources both carry sealed identities. Equal
+        // identities seal to equal text: each patient's seal is opened once, not once per instance.
+        var added = new HashSet<(string Seal, string Pseudonym)>();
+        foreach (var bytes in metadata)
         {
-            db.LoadNames(objects);
-            var seen = new HashSet<DataForge.Engine.Hashing.ContentHash>();
-            // DICOM instances and the volumes of NIfTI/Analyze sources both carry sealed identities. Equal
-            // identities seal to equal text: each patient's seal is opened once, not once per instance.
-            var added = new HashSet<(string Seal, string Pseudonym)>();
-            foreach (var outputs in identityStages.SelectMany(stage => db.LoadOutputsOfSlots(stage).Values))
-                foreach (var output in outputs)
-                {
-                    if (!seen.Add(output.Metadata)) continue;
-                    if (objects.TryRead(output.Metadata) is not { } bytes) continue;
-                    using var metadata = JsonDocument.Parse(bytes);
-                    if (!metadata.RootElement.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal)
-                        || !metadata.RootElement.TryGetProperty("pseudonym", out var pseudonym)
-                        || !added.Add((seal.GetString()!, pseudonym.GetString()!))) continue;
-                    PatientIdentity identity;
-                    try { identity = SealedIdentity.Open(keys, seal.GetString()!); }
-                    catch (CryptographicException)
-                    {
-                        throw new VaultException("a sealed identity in the store does not open under the project secret; run 'dataforge build' again");
-                    }
-                    var seq = vault.FindByToken(identity.Token)?.Seq;
-                    changed |= vault.Add(identity, pseudonym.GetString()!, seq);
-                }
+            using var document = JsonDocument.Parse(bytes);
+            if (!document.RootElement.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal)
+                || !document.RootElement.TryGetProperty("pseudonym", out var pseudonym)
+                || !added.Add((seal.GetString()!, pseudonym.GetString()!))) continue;
+            PatientIdentity identity;
+            try { identity = SealedIdentity.Open(keys, seal.GetString()!); }
+            catch (CryptographicException)
+            {
+                throw new VaultException("a sealed identity in the store does not open under the project secret; run 'dataforge build' again");
+            }
+            var seq = vault.FindByToken(identity.Token)?.Seq;
+            changed |= vault.Add(identity, pseudonym.GetString()!, seq);
         }
         if (changed) vault.Save(path, keys);
         var count = vault.Entries.Count();

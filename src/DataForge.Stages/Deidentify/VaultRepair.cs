@@ -14,8 +14,9 @@ namespace DataForge.Stages.Deidentify;
 public sealed record VaultRepairResult(int Patients, int Unopened, string? MovedTo);
 
 /// <summary>
-/// Rebuilds <c>.dataforge/vault.bin</c> from the sealed identities the store keeps: the metadata of the
-/// current outputs of the stages that seal identities (de-identified instances, NIfTI-source volumes), and of every object a release keeps. A vault
+/// Rebuilds <c>.dataforge/vault.bin</c> from the sealed identities the store keeps (given as metadata objects, which
+/// the project reads through the engine): the metadata of the current outputs of the stages that seal identities
+/// (de-identified instances, NIfTI-source volumes), and of every object a release keeps. A vault
 /// that does not open is moved aside (never deleted), so a backup restored later can still be compared.
 /// It cannot recover patients whose instances are in neither (removed from the sources and from every
 /// release, then collected by gc), nor names and birth dates seen only in such instances; a <c>{seq:N}</c>
@@ -23,7 +24,7 @@ public sealed record VaultRepairResult(int Patients, int Unopened, string? Moved
 /// </summary>
 public static class VaultRepair
 {
-    public static VaultRepairResult Run(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys, IReadOnlyList<string> identityStages)
+    public static VaultRepairResult Run(DeidPolicy policy, StoreLayout layout, KeyedIdentity keys, IEnumerable<byte[]> metadata)
     {
         if (policy.Anonymise) throw new VaultException("deidentify.mode is anonymise: no vault is kept, so there is nothing to repair");
         if (!File.Exists(layout.Database)) throw new VaultException("the store has no build yet (.dataforge/state.db is missing): there are no sealed identities to repair the vault from; run 'dataforge build'");
@@ -44,36 +45,25 @@ public static class VaultRepair
         }
 
         var vault = new PseudonymVault();
-        var objects = new ObjectStore(new PhysicalFileSystem(), layout.Objects);
         var unopened = new HashSet<string>(StringComparer.Ordinal);
         var added = new HashSet<(string Seal, string Pseudonym)>();
-        using (var db = StateDatabase.Open(StateDatabaseLocation.File(layout.Database), out _))
+        foreach (var bytes in metadata)
         {
-            db.LoadNames(objects);
-            var metadata = new HashSet<ContentHash>();
-            foreach (var stage in identityStages)
-                foreach (var outputs in db.LoadOutputsOfSlots(stage).Values)
-                    foreach (var output in outputs) metadata.Add(output.Metadata);
-            // A release keeps its outputs' metadata objects: patients no longer in the sources are still there.
-            foreach (var kept in db.RootObjects()) metadata.Add(kept);
-            foreach (var hash in metadata.OrderBy(h => h.Hex, StringComparer.Ordinal))
+            if (bytes.Length == 0 || bytes[0] != (byte)'{') continue;
+            JsonDocument document;
+            try { document = JsonDocument.Parse(bytes); }
+            catch (JsonException) { continue; }
+            using (document)
             {
-                if (objects.TryRead(hash) is not { } bytes || bytes.Length == 0 || bytes[0] != (byte)'{') continue;
-                JsonDocument document;
-                try { document = JsonDocument.Parse(bytes); }
-                catch (JsonException) { continue; }
-                using (document)
-                {
-                    var root = document.RootElement;
-                    if (root.ValueKind != JsonValueKind.Object
-                        || !root.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal) || seal.ValueKind != JsonValueKind.String
-                        || !root.TryGetProperty("pseudonym", out var pseudonym) || pseudonym.ValueKind != JsonValueKind.String
-                        || !added.Add((seal.GetString()!, pseudonym.GetString()!))) continue;
-                    PatientIdentity identity;
-                    try { identity = SealedIdentity.Open(keys, seal.GetString()!); }
-                    catch (CryptographicException) { unopened.Add(seal.GetString()!); continue; }
-                    vault.Add(identity, pseudonym.GetString()!, SeqOf(policy.Pseudonym, pseudonym.GetString()!));
-                }
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object
+                    || !root.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal) || seal.ValueKind != JsonValueKind.String
+                    || !root.TryGetProperty("pseudonym", out var pseudonym) || pseudonym.ValueKind != JsonValueKind.String
+                    || !added.Add((seal.GetString()!, pseudonym.GetString()!))) continue;
+                PatientIdentity identity;
+                try { identity = SealedIdentity.Open(keys, seal.GetString()!); }
+                catch (CryptographicException) { unopened.Add(seal.GetString()!); continue; }
+                vault.Add(identity, pseudonym.GetString()!, SeqOf(policy.Pseudonym, pseudonym.GetString()!));
             }
         }
         vault.Save(path, keys);

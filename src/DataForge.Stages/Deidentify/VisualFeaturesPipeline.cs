@@ -13,7 +13,7 @@ public static class VisualFeaturesPipeline
     /// <param name="readsSources">True when <paramref name="inputs"/> are the (screened) DICOM sources themselves.</param>
     public static IReadOnlyList<string> Add(List<IStage> stages, JsonElement policyConfig, IReadOnlyList<string> inputs, bool readsSources = false)
     {
-        if (!DeidPolicy.From(policyConfig).Has("clean-recognizable-visual-features")) return inputs;
+        if (!DeidPolicy.From(policyConfig).Has(DeidOption.CleanRecognizableVisualFeatures)) return inputs;
         stages.Add(new VisualFactsStage(inputs, readsSources));
         stages.Add(new VisualFeaturesFilterStage(VisualFeaturesPolicy.From(policyConfig)));
         return [VisualFeaturesFilterStage.Id];

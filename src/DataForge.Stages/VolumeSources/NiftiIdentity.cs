@@ -78,7 +78,7 @@ public sealed record NiftiIdentity
             Pseudonym = policy.Pseudonym.Write(token, number),
             StudyUid = keys.Uid("nifti-study\0" + subject + "\0" + (session ?? "")),
             SeriesUid = keys.Uid(SeriesKey(stem)),
-            DateOffsetDays = policy.Has("retain-longitudinal-modified-dates") ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
+            DateOffsetDays = policy.Has(DeidOption.RetainLongitudinalModifiedDates) ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
             Original = OriginalOf(keys, subject),
             Identifiers = new LeakCheck(values, new HashSet<string>()),
         };

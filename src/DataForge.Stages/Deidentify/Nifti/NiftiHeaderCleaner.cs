@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
+using DataForge.Stages.Deidentify;
 
 namespace DataForge.Stages.Deidentify.Nifti;
 
@@ -37,7 +38,7 @@ public static class NiftiHeaderCleaner
         {
             var cleaned = field switch
             {
-                "descrip" when policy.Has("clean-descriptors") => Deidentifier.Scrub(value, scrub),
+                "descrip" when policy.Has(DeidOption.CleanDescriptors) => Deidentifier.Scrub(value, scrub),
                 "intent_name" when NiftiIntents.IsIntentName(value) => value,
                 _ => "",
             };

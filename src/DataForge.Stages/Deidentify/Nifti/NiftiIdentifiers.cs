@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DataForge.Dicom;
 using DataForge.Imaging.Nifti;
+using DataForge.Stages.Deidentify;
 
 namespace DataForge.Stages.Deidentify.Nifti;
 
@@ -58,7 +59,7 @@ public static class NiftiIdentifiers
             {
                 var (outcome, _, _) = SidecarCleaner.Decide(key, value, policy);
                 var kept = outcome is SidecarCleaner.Outcome.Keep or SidecarCleaner.Outcome.KeepChecked or SidecarCleaner.Outcome.KeepVerbatim
-                    || (outcome == SidecarCleaner.Outcome.Temporal && policy.Has("retain-longitudinal-full-dates"));
+                    || (outcome == SidecarCleaner.Outcome.Temporal && policy.Has(DeidOption.RetainLongitudinalFullDates));
                 if (kept)
                 {
                     // Nested objects of a kept key are cleaned key by key, so their identifiers are still looked for.

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DataForge.Dicom;
 using DataForge.Dicom.Dictionary;
+using DataForge.Stages.Deidentify;
 
 namespace DataForge.Stages.Deidentify.Nifti;
 
@@ -63,7 +64,7 @@ public static partial class SidecarCleaner
             if (ConfidentialityProfile.Find(entry.Tag) is not null) return (FromProfile(policy.ActionFor(element), entry.Tag, overridden: false), vr, null);
             if (vr == DicomVR.DA || vr == DicomVR.DT || vr == DicomVR.TM) return (Outcome.Temporal, vr, null);
             if (SidecarKeys.DeviceIdentity.Contains(entry.Keyword))
-                return (policy.Has("retain-device-identity") ? Outcome.Keep : Outcome.Remove, vr, null);
+                return (policy.Has(DeidOption.RetainDeviceIdentity) ? Outcome.Keep : Outcome.Remove, vr, null);
             if (SidecarKeys.AllowList.Contains(key)) return (Outcome.KeepChecked, vr, null);
             return SafeAttributes.ActionFor(element) switch
             {
@@ -155,8 +156,8 @@ public static partial class SidecarCleaner
                 case Outcome.Clean:
                     return CleanValue(key, value, vr);
                 case Outcome.Temporal:
-                    if (policy.Has("retain-longitudinal-full-dates")) return (value?.DeepClone(), "kept");
-                    if (policy.Has("retain-longitudinal-modified-dates")) return CleanValue(key, value, vr);
+                    if (policy.Has(DeidOption.RetainLongitudinalFullDates)) return (value?.DeepClone(), "kept");
+                    if (policy.Has(DeidOption.RetainLongitudinalModifiedDates)) return CleanValue(key, value, vr);
                     return (null, "removed");
                 case Outcome.Replace:
                     return (JsonValue.Create(replacement ?? ""), "replaced");
