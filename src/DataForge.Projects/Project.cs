@@ -74,7 +74,8 @@ public sealed class Project
     public static Project Open(DataForgeManifest manifest, ProjectOptions options)
     {
         var zone = ZoneOf(manifest);
-        var policy = manifest.Deidentify is { } section ? DeidPolicy.From(JsonDocument.Parse(section.ToJsonString()).RootElement) : null;
+        // The deidentify: section, bound once: the vault, the label stages and every de-identifying stage share it.
+        var policy = DeidPolicy.Of(manifest);
         byte[]? secret = null;
         if (PipelineFactory.NeedsSecret(manifest))
         {
@@ -83,7 +84,7 @@ public sealed class Project
                 allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
         }
         var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone),
-            p => PipelineFactory.Create(manifest, secret, p.Vault?.Numbers(manifest, save: options.Writes)));
+            p => PipelineFactory.Create(manifest, policy, secret, p.Vault?.Numbers(manifest, save: options.Writes)));
         if (options.AllowNewSecret && options.Writes && project.Vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
         return project;
     }

@@ -2,11 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataForge.Engine.Stages;
 using DataForge.Manifest.Model;
+using DataForge.Stages.Deidentify;
 using DataForge.Stages.Labels;
 using DataForge.Stages.Layouts;
 using DataForge.Stages.Splits;
-using DataForge.Stages.Volumes;
 using DataForge.Stages.VolumeSources;
+using DataForge.Stages.Volumes;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
 
 namespace DataForge.Stages;
@@ -44,15 +45,16 @@ public static class LabelPipeline
 
     /// <summary>Appends the labels, splits and export stages the manifest asks for (de-identification is in the pipeline).</summary>
     /// <param name="manifest">The validated manifest.</param>
+    /// <param name="policy">The <c>deidentify:</c> section, bound (its pseudonym format is the labels').</param>
     /// <param name="stages">The pipeline's stages so far; the new ones are appended.</param>
     /// <param name="secret">The project secret.</param>
     /// <param name="pseudonymNumbers">The vault's assignment table for a <c>{seq:N}</c> pseudonym format (as the deidentify stage gets it).</param>
-    public static void Add(DataForgeManifest manifest, List<IStage> stages, byte[] secret, IReadOnlyDictionary<string, int>? pseudonymNumbers = null)
+    public static void Add(DataForgeManifest manifest, DeidPolicy? policy, List<IStage> stages, byte[] secret, IReadOnlyDictionary<string, int>? pseudonymNumbers = null)
     {
         if (NeedsVolumes(manifest) && !stages.Any(s => s.Definition.Id == VolumeStage.Id))
             stages.Add(new VolumeStage(NiftiSourcePipeline.DeidentifiedInputs(stages), publish: false));
         // The pseudonyms labels are carried to: the deidentify stage's format (and numbers), never a format of their own.
-        var pseudonyms = LabelPseudonyms.From(manifest.Deidentify is { } policy ? JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone() : null, pseudonymNumbers);
+        var pseudonyms = LabelPseudonyms.From(policy, pseudonymNumbers);
         var classes = manifest.Labels?["classes"] is JsonArray c ? JsonDocument.Parse(c.ToJsonString()).RootElement.Clone() : (JsonElement?)null;
         var labelStages = new Dictionary<string, string>(StringComparer.Ordinal);
         var maskStages = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -32,7 +32,11 @@ public static class PipelineFactory
     /// <param name="manifest">The validated manifest.</param>
     /// <param name="secret">The project secret (needed with <c>deidentify:</c>).</param>
     /// <param name="pseudonymNumbers">The vault's assignment table, for a <c>{seq:N}</c> pseudonym format (<see cref="VaultKeeper"/>).</param>
-    public static Pipeline Create(DataForgeManifest manifest, byte[]? secret = null, IReadOnlyDictionary<string, int>? pseudonymNumbers = null)
+    public static Pipeline Create(DataForgeManifest manifest, byte[]? secret = null, IReadOnlyDictionary<string, int>? pseudonymNumbers = null) =>
+        Create(manifest, DeidPolicy.Of(manifest), secret, pseudonymNumbers);
+
+    /// <summary>The pipeline of a manifest whose <c>deidentify:</c> section the caller bound once (<see cref="DeidPolicy.Of"/>).</summary>
+    public static Pipeline Create(DataForgeManifest manifest, DeidPolicy? policy, byte[]? secret, IReadOnlyDictionary<string, int>? pseudonymNumbers)
     {
         var sources = manifest.Sources
             .Select(s => s.Kind == "labels" ? LabelPipeline.Source(manifest, s) : new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude))
@@ -48,27 +52,26 @@ public static class PipelineFactory
             // Curation reads the original sources; what it keeps goes on in their place.
             if (manifest.Curate is { } curate) dicom = CurationPipeline.Add(stages, curate, dicom, manifest.Resolve, secret, screened: true).ToList();
             var readsSources = dicom.SequenceEqual(sourceIds);
-            if (manifest.Deidentify is { } policy)
+            if (policy is not null)
             {
-                var config = JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone();
                 var layout = manifest.Output.Layout;
-                dicom = VisualFeaturesPipeline.Add(stages, config, dicom, readsSources).ToList();
+                dicom = VisualFeaturesPipeline.Add(stages, policy, dicom, readsSources).ToList();
                 readsSources = dicom.SequenceEqual(sourceIds);
-                stages.Add(new DeidentifyStage(dicom, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
+                stages.Add(new DeidentifyStage(dicom, policy, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
                     publish: layout == "dicom", numbers: pseudonymNumbers, screened: true, readsSourcePaths: readsSources));
             }
             else stages.Add(new DicomHeaderStage(dicom, screened: true));
         }
         // NIfTI and Analyze sources: their files checked, and with deidentify: made into de-identified volumes.
-        NiftiSourcePipeline.Add(manifest, stages, secret, pseudonymNumbers);
-        if (manifest.Deidentify is { } deidentify && NiftiSourcePipeline.DeidentifiedInputs(stages) is { Count: > 0 } deidentified)
+        NiftiSourcePipeline.Add(manifest, policy, stages, secret, pseudonymNumbers);
+        if (policy is not null && NiftiSourcePipeline.DeidentifiedInputs(stages) is { Count: > 0 } deidentified)
         {
-            stages.Add(new DeidentificationReportStage(JsonDocument.Parse(deidentify.ToJsonString()).RootElement.Clone(), deidentified, screened: dicom.Count > 0));
+            stages.Add(new DeidentificationReportStage(policy, deidentified, screened: dicom.Count > 0));
             // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
             HarmonisePipeline.Add(manifest, stages);
             // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.
             if (dicom.Count > 0) PngPipeline.Add(manifest, stages);
-            LabelPipeline.Add(manifest, stages, secret!, pseudonymNumbers);
+            LabelPipeline.Add(manifest, policy, stages, secret!, pseudonymNumbers);
             if (dicom.Count > 0) PngPipeline.AddRendering(manifest, stages);
             if (dicom.Count > 0) PngPipeline.AddCocoExport(manifest, stages);
         }

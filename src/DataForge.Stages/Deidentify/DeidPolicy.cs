@@ -26,6 +26,13 @@ public sealed class DeidPolicy
         Anonymise = anonymise;
     }
 
+    /// <summary>The section as written (canonical JSON goes into the action keys of the stages that apply it).</summary>
+    public JsonElement Config { get; private init; }
+
+    /// <summary>The manifest's <c>deidentify:</c> section bound (once, by the project), or null without one.</summary>
+    public static DeidPolicy? Of(DataForge.Manifest.Model.DataForgeManifest manifest) =>
+        manifest.Deidentify is { } section ? From(JsonDocument.Parse(section.ToJsonString()).RootElement) : null;
+
     /// <summary>The options chosen, in precedence order.</summary>
     public IReadOnlyList<DeidOption> Options { get; }
 
@@ -84,7 +91,7 @@ public sealed class DeidPolicy
         if (anonymise && format.IsSequential)
             throw new ArgumentException("a {seq:N} pseudonym needs the vault to keep numbers stable, and mode anonymise keeps none; use {hash:N}");
         var shift = config.TryGetProperty("max_date_shift_days", out var s) ? s.GetInt32() : 365;
-        var policy = new DeidPolicy(options, overrides, format, shift, anonymise) { BurnedInRegions = PixelCleaner.From(config) };
+        var policy = new DeidPolicy(options, overrides, format, shift, anonymise) { BurnedInRegions = PixelCleaner.From(config), Config = config.Clone() };
         foreach (var (key, o) in privateOverrides) policy._privateOverrides[key] = o;
         return policy;
     }

@@ -30,12 +30,12 @@ public sealed class DeidentificationReportStage : IStage
     /// <summary>Output path.</summary>
     public const string FileName = "deidentification.json";
 
-    /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
+    /// <param name="policy">The manifest's <c>deidentify:</c> section, bound.</param>
     /// <param name="deidentified">The stages whose items carry counts (default: the deidentify stage; NIfTI sources add theirs).</param>
     /// <param name="screened">True when the pipeline screens DICOM sources (<see cref="Dicom.DicomScreening"/>): the report reads what the screens left out.</param>
-    public DeidentificationReportStage(JsonElement policyConfig, IReadOnlyList<string>? deidentified = null, bool screened = false)
+    public DeidentificationReportStage(DeidPolicy policy, IReadOnlyList<string>? deidentified = null, bool screened = false)
     {
-        var policy = DeidPolicy.From(policyConfig);
+        var policyConfig = policy.Config;
         var options = policy.Options.Select(o => new Dictionary<string, string> { ["option"] = o.Name, ["code"] = o.Code }).ToList();
         // Override values are left out: a replacement text is the user's, but the report lists only what was done.
         var overrides = policyConfig.TryGetProperty("overrides", out var list)

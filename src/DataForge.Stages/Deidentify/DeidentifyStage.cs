@@ -45,7 +45,7 @@ public sealed class DeidentifyStage : IStage
     private readonly ConcurrentDictionary<PatientIdentity, string> _seals = new();
 
     /// <param name="sources">Ids of the DICOM sources.</param>
-    /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
+    /// <param name="policy">The manifest's <c>deidentify:</c> section, bound.</param>
     /// <param name="secret">The project secret.</param>
     /// <param name="publish">True when the de-identified DICOM files are part of the output (layout <c>dicom</c>).</param>
     /// <param name="numbers">For a <c>{seq:N}</c> pseudonym format: each patient token's number, from the vault.</param>
@@ -57,12 +57,12 @@ public sealed class DeidentifyStage : IStage
     /// True when the inputs are the sources themselves: the stage reads their paths (a rename reruns it) for the
     /// identifying parts the leak gate looks for; otherwise those parts come in the inputs' metadata.
     /// </param>
-    public DeidentifyStage(IReadOnlyList<string> sources, JsonElement policyConfig, byte[] secret, bool publish = true,
+    public DeidentifyStage(IReadOnlyList<string> sources, DeidPolicy policy, byte[] secret, bool publish = true,
         IReadOnlyDictionary<string, int>? numbers = null, bool screened = false, bool readsSourcePaths = false)
     {
         _screened = screened;
         _readsSourcePaths = readsSourcePaths;
-        var policy = DeidPolicy.From(policyConfig);
+        var policyConfig = policy.Config;
         var keys = new KeyedIdentity(secret);
         var table = policy.Pseudonym.IsSequential ? new SortedDictionary<string, int>(numbers?.ToDictionary() ?? [], StringComparer.Ordinal) : null;
         _deidentifier = new Deidentifier(policy, keys, table);

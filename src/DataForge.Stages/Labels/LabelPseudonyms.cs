@@ -23,8 +23,8 @@ public sealed class LabelPseudonyms
     }
 
     /// <summary>The pseudonyms of a manifest's <c>deidentify:</c> section (the default prefix without one).</summary>
-    public static LabelPseudonyms From(JsonElement? deidentify, IReadOnlyDictionary<string, int>? numbers) =>
-        new(deidentify is { } policy ? DeidPolicy.From(policy).Pseudonym : PseudonymFormat.FromPrefix("ANON-"), numbers);
+    public static LabelPseudonyms From(DeidPolicy? deidentify, IReadOnlyDictionary<string, int>? numbers) =>
+        new(deidentify?.Pseudonym ?? PseudonymFormat.FromPrefix("ANON-"), numbers);
 
     /// <summary>The format the pseudonyms are written in.</summary>
     public PseudonymFormat Format { get; }

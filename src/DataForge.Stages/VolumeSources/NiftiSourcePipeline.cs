@@ -18,7 +18,7 @@ public static class NiftiSourcePipeline
     public static bool HasSources(DataForgeManifest manifest) => manifest.Sources.Any(s => ImageSourceChecks.VolumeKinds.Contains(s.Kind));
 
     /// <summary>Appends the stages of the manifest's NIfTI and Analyze sources (none when it has none).</summary>
-    public static void Add(DataForgeManifest manifest, List<IStage> stages, byte[]? secret, IReadOnlyDictionary<string, int>? pseudonymNumbers)
+    public static void Add(DataForgeManifest manifest, DeidPolicy? policy, List<IStage> stages, byte[]? secret, IReadOnlyDictionary<string, int>? pseudonymNumbers)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(stages);
@@ -30,9 +30,8 @@ public static class NiftiSourcePipeline
             stages.Add(stage);
             files.Add(stage.Definition.Id);
         }
-        if (files.Count == 0 || manifest.Deidentify is not { } policy) return;
-        var config = JsonDocument.Parse(policy.ToJsonString()).RootElement.Clone();
-        stages.Add(new NiftiSourceStage(files, config, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"), pseudonymNumbers));
+        if (files.Count == 0 || policy is null) return;
+        stages.Add(new NiftiSourceStage(files, policy, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"), pseudonymNumbers));
     }
 
     /// <summary>

@@ -38,12 +38,13 @@ public sealed class NiftiSourceStage : IStage
     private readonly IReadOnlyDictionary<string, int>? _numbers;
 
     /// <param name="inputs">The <see cref="NiftiFilesStage"/> of each NIfTI and Analyze source.</param>
-    /// <param name="policyConfig">The manifest's <c>deidentify:</c> section.</param>
+    /// <param name="policy">The manifest's <c>deidentify:</c> section, bound.</param>
     /// <param name="secret">The project secret.</param>
     /// <param name="numbers">For a <c>{seq:N}</c> pseudonym format: each patient token's number, from the vault.</param>
-    public NiftiSourceStage(IReadOnlyList<string> inputs, JsonElement policyConfig, byte[] secret, IReadOnlyDictionary<string, int>? numbers = null)
+    public NiftiSourceStage(IReadOnlyList<string> inputs, DeidPolicy policy, byte[] secret, IReadOnlyDictionary<string, int>? numbers = null)
     {
-        _policy = DeidPolicy.From(policyConfig);
+        _policy = policy;
+        var policyConfig = policy.Config;
         _keys = new KeyedIdentity(secret);
         var table = _policy.Pseudonym.IsSequential ? new SortedDictionary<string, int>(numbers?.ToDictionary() ?? [], StringComparer.Ordinal) : null;
         _numbers = table;

@@ -59,7 +59,7 @@ internal sealed class CurationProject : IDisposable
         var section = JsonNode.Parse(curate)!.AsObject();
         var stages = new List<IStage>();
         var inputs = CurationPipeline.Add(stages, section, ["raw"], p => _dir.Combine(p), Secret);
-        stages.Add(new DeidentifyStage(inputs, JsonDocument.Parse("""{"profile":"basic"}""").RootElement, Secret));
+        stages.Add(new DeidentifyStage(inputs, DeidPolicy.From(JsonDocument.Parse("""{"profile":"basic"}""").RootElement), Secret));
         var engine = new BuildEngine(new StoreLayout(_dir.Path, _dir.Combine(output)));
         return engine.Build(new Pipeline([new EngineSource("raw", Raw)], stages), new BuildOptions { Jobs = jobs });
     }

@@ -25,7 +25,7 @@ public sealed class DeidentificationReportStageTests : IDisposable
         var engine = new BuildEngine(new StoreLayout(_project.Combine("state-" + output), _project.Combine(output)));
         var config = JsonDocument.Parse(Policy).RootElement;
         var pipeline = new Pipeline([new EngineSource("raw", _project.Combine("raw"))],
-            [new DeidentifyStage(["raw"], config, Secret), new DeidentificationReportStage(config)]);
+            [new DeidentifyStage(["raw"], DeidPolicy.From(config), Secret), new DeidentificationReportStage(DeidPolicy.From(config))]);
         return engine.Build(pipeline, new BuildOptions { Jobs = jobs });
     }
 

@@ -25,7 +25,7 @@ public sealed class DeidentifyStageTests : IDisposable
     {
         var engine = new BuildEngine(new StoreLayout(_project.Path, _project.Combine(output)));
         var config = JsonDocument.Parse(policy).RootElement;
-        var pipeline = new Pipeline([new EngineSource("raw", _project.Combine("raw"))], [new DeidentifyStage(["raw"], config, Secret)]);
+        var pipeline = new Pipeline([new EngineSource("raw", _project.Combine("raw"))], [new DeidentifyStage(["raw"], DeidPolicy.From(config), Secret)]);
         return engine.Build(pipeline, new BuildOptions { Jobs = jobs });
     }
 

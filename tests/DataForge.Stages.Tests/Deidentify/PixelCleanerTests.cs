@@ -66,7 +66,7 @@ public sealed class PixelCleanerTests : IDisposable
             """).RootElement;
         var engine = new BuildEngine(new StoreLayout(_dir.Path, _dir.Combine("out")));
         var result = engine.Build(new Pipeline([new EngineSource("raw", _dir.Combine("raw"))],
-            [new DeidentifyStage(["raw"], config, "pixel-secret-0123456789abcdefghij"u8.ToArray())]), new BuildOptions { Jobs = 2 });
+            [new DeidentifyStage(["raw"], DeidPolicy.From(config), "pixel-secret-0123456789abcdefghij"u8.ToArray())]), new BuildOptions { Jobs = 2 });
 
         Assert.Equal(2, result.Failures.Count);   // the two MR slices
         Assert.All(result.Failures, f => Assert.Contains("no burned_in_regions rule covers", f.Reason));

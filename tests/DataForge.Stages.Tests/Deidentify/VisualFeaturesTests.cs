@@ -66,9 +66,9 @@ public sealed class VisualFeaturesTests : IDisposable
             {"profile":"basic","options":["clean-recognizable-visual-features"],"visual_features":{"min_slices":3}}
             """).RootElement;
         var stages = new List<IStage>();
-        var inputs = VisualFeaturesPipeline.Add(stages, config, ["raw"]);
-        stages.Add(new DeidentifyStage(inputs, config, "visual-secret-0123456789abcdefghijkl"u8.ToArray()));
-        stages.Add(new DeidentificationReportStage(config));
+        var inputs = VisualFeaturesPipeline.Add(stages, DeidPolicy.From(config), ["raw"]);
+        stages.Add(new DeidentifyStage(inputs, DeidPolicy.From(config), "visual-secret-0123456789abcdefghijkl"u8.ToArray()));
+        stages.Add(new DeidentificationReportStage(DeidPolicy.From(config)));
         var engine = new BuildEngine(new StoreLayout(_dir.Path, _dir.Combine("out")));
         var result = engine.Build(new Pipeline([new EngineSource("raw", raw)], stages), new BuildOptions { Jobs = 2 });
 

@@ -25,7 +25,7 @@ public sealed class SplitStageTests : IDisposable
         var engine = new BuildEngine(new StoreLayout(_project.Path, _project.Combine(output)));
         var pipeline = new Pipeline([new EngineSource("raw", _project.Combine("raw"))],
         [
-            new DeidentifyStage(["raw"], JsonDocument.Parse(Policy).RootElement, Secret, publish: false),
+            new DeidentifyStage(["raw"], DeidPolicy.From(JsonDocument.Parse(Policy).RootElement), Secret, publish: false),
             new SplitStage([DeidentifyStage.Id], JsonDocument.Parse(Splits).RootElement, Secret),
         ]);
         return engine.Build(pipeline, new BuildOptions { Jobs = 2 });

@@ -21,7 +21,7 @@ public sealed class AcquisitionSidecarTests : IDisposable
     {
         var engine = new BuildEngine(new StoreLayout(_corpus.Root.Path, _corpus.Root.Combine("out")));
         var pipeline = new Pipeline([new EngineSource("raw", _corpus.Root.Combine("raw"))],
-            [new DeidentifyStage(["raw"], JsonDocument.Parse(Policy).RootElement, Secret), new VolumeStage()]);
+            [new DeidentifyStage(["raw"], DeidPolicy.From(JsonDocument.Parse(Policy).RootElement), Secret), new VolumeStage()]);
         return engine.Build(pipeline, new BuildOptions { Jobs = 2 });
     }
 

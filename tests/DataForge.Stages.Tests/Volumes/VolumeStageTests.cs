@@ -23,7 +23,7 @@ public sealed class VolumeStageTests : IDisposable
     {
         var engine = new BuildEngine(new StoreLayout(_project.Path, _project.Combine(output)));
         var pipeline = new Pipeline([new EngineSource("raw", _project.Combine("raw"))],
-            [new DeidentifyStage(["raw"], JsonDocument.Parse(Policy).RootElement, Secret), new VolumeStage()]);
+            [new DeidentifyStage(["raw"], DeidPolicy.From(JsonDocument.Parse(Policy).RootElement), Secret), new VolumeStage()]);
         return engine.Build(pipeline, new BuildOptions { Jobs = 2 });
     }
 
@@ -57,7 +57,7 @@ public sealed class VolumeStageTests : IDisposable
         Assert.Empty(Build().Failures);
         var engine = new BuildEngine(new StoreLayout(_project.Path, _project.Combine("out")));
         var listing = engine.ListOutputs(new Pipeline([new EngineSource("raw", _project.Combine("raw"))],
-            [new DeidentifyStage(["raw"], JsonDocument.Parse(Policy).RootElement, Secret), new VolumeStage()]));
+            [new DeidentifyStage(["raw"], DeidPolicy.From(JsonDocument.Parse(Policy).RootElement), Secret), new VolumeStage()]));
         Assert.Empty(listing.Problems);
 
         // Each volume's study is its instances' de-identified Study Instance UID, as published.
