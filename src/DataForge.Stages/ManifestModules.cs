@@ -8,7 +8,11 @@ namespace DataForge.Stages;
 public static class ManifestModules
 {
     /// <summary>Every section module's checks.</summary>
-    public static ISectionChecks[] Checks() => [new SourcesModule(), new DeidentifyModule(), new Labels.LabelsModule(), new OutputModule()];
+    public static ISectionChecks[] Checks() =>
+    [
+        new SourcesModule(), new Curate.CurateModule(), new DeidentifyModule(), new Harmonise.HarmoniseModule(), new Labels.LabelsModule(),
+        new Splits.SplitsModule(), new OutputModule(),
+    ];
 
     /// <summary>A manifest loader with every section module's checks (what every command uses).</summary>
     public static ManifestLoader Loader() => ManifestLoader.Create(Checks());

@@ -4,7 +4,10 @@ using DataForge.Manifest.Model;
 
 namespace DataForge.Stages;
 
-/// <summary>The owner of the manifest's <c>output:</c> layouts: which layouts this version writes; another is refused, never ignored.</summary>
+/// <summary>
+/// The owner of the manifest's <c>output:</c> section: which layouts this version writes (another is refused, never
+/// ignored) and the settings of the 2D layouts (<see cref="Png.PngOutputChecks"/>).
+/// </summary>
 public sealed class OutputModule : ISectionChecks
 {
     /// <summary>Output layouts that can be written.</summary>
@@ -17,6 +20,7 @@ public sealed class OutputModule : ISectionChecks
         var problems = new SectionProblems(m);
         if (!Layouts.Contains(m.Output.Layout))
             problems.Report("output.layout", $"output.layout: {m.Output.Layout} is not supported yet (supported: {string.Join(", ", Layouts.Order(StringComparer.Ordinal))})");
+        problems.AddRange(Png.PngOutputChecks.Run(m));
         return problems;
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using DataForge.Manifest;
 using DataForge.Manifest.Checks;
 using DataForge.Manifest.Model;
@@ -26,7 +28,75 @@ public sealed class LabelsModule : ISectionChecks
     {
         var problems = new List<ManifestDiagnostic>();
         CheckFormats(manifest, problems);
+        var semantic = new SectionProblems(manifest);
+        CheckLabels(manifest, semantic);
+        problems.AddRange(semantic);
         return problems;
+    }
+
+    /// <summary>An annotation the manifest declares, as the checks of labels, harmonise and splits read it.</summary>
+    public sealed record DeclaredAnnotation(string Name, string Kind, string? Source, bool HasPoints, bool HasValues);
+
+    /// <summary>The annotations of <c>labels.annotations</c>, in manifest order.</summary>
+    public static List<DeclaredAnnotation> Declared(DataForgeManifest m) =>
+        m.Labels?["annotations"] is JsonArray a
+            ? a.Select(x => x!.AsObject()).Select(o => new DeclaredAnnotation(
+                o["name"]!.GetValue<string>(), o["kind"]!.GetValue<string>(), o["source"]?.GetValue<string>(),
+                o.ContainsKey("points"), o.ContainsKey("values"))).ToList()
+            : [];
+
+    private static void CheckLabels(DataForgeManifest m, SectionProblems report)
+    {
+        if (m.Labels is not { } labels) return;
+        if (labels["classes"] is JsonArray classes)
+        {
+            var ids = new Dictionary<long, int>();
+            var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < classes.Count; i++)
+            {
+                var c = classes[i]!.AsObject();
+                var id = c["id"]!.GetValue<long>();
+                var name = c["name"]!.GetValue<string>();
+                if (ids.TryGetValue(id, out var first)) report.Report($"labels.classes[{i}].id", $"class id {id} is used twice (also labels.classes[{first}])");
+                else ids[id] = i;
+                if (names.TryGetValue(name, out var firstName)) report.Report($"labels.classes[{i}].name", $"class name '{name}' is used twice (also labels.classes[{firstName}])");
+                else names[name] = i;
+            }
+        }
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var list = LabelsModule.Declared(m);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var a = list[i];
+            var at = $"labels.annotations[{i}]";
+            if (seen.TryGetValue(a.Name, out var first)) report.Report(at + ".name", $"annotation name '{a.Name}' is used twice (also labels.annotations[{first}])");
+            else seen[a.Name] = i;
+            if (a.Source is { } source && !m.Sources.Any(s => s.Id == source && s.Kind == "labels"))
+                report.Report(at + ".source", $"'{source}' is not the id of a labels source in sources");
+            if (a.Kind == "landmarks" && !a.HasPoints) report.Report(at, "a landmarks annotation needs 'points' (the expected point names)");
+            if (a.Kind != "landmarks" && a.HasPoints) report.Report(at + ".points", "'points' is only for landmarks annotations", atKey: true);
+            if (a.Kind != "categorical" && a.HasValues) report.Report(at + ".values", "'values' is only for categorical annotations", atKey: true);
+            if (labels["annotations"]?[i]?["segments"] is JsonObject segments) CheckSegments(m, a.Source, segments, at, report);
+            // An accession number names a study: de-identification keeps its keyed token with the study only.
+            if (m.Sources.FirstOrDefault(s => s.Id == a.Source)?.Key is { } key && string.Equals(key, "AccessionNumber", StringComparison.OrdinalIgnoreCase)
+                && a.Kind == "categorical" && (labels["annotations"]?[i]?["level"]?.GetValue<string>() ?? "patient") != "study")
+                report.Report(at, $"labels keyed by AccessionNumber (source '{a.Source}') name studies: set level: study");
+        }
+    }
+
+    /// <summary>A DICOM SEG annotation's <c>segments</c> mapping names declared classes.</summary>
+    private static void CheckSegments(DataForgeManifest m, string? source, JsonObject segments, string at, SectionProblems report)
+    {
+        if (!m.Sources.Any(s => s.Id == source && s.Format == "dicom-seg"))
+        {
+            report.Report(at + ".segments", "'segments' is only for annotations read from a dicom-seg source", atKey: true);
+            return;
+        }
+        if (m.Labels?["classes"] is not JsonArray classes) return;
+        var names = classes.Select(c => c!["name"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, value) in segments)
+            if (value?.GetValue<string>() is { } name && !names.Contains(name))
+                report.Report(at + ".segments", $"segment '{key}' maps to '{name}', which is not a name in labels.classes", atKey: true);
     }
 
     private static void CheckFormats(DataForgeManifest m, List<ManifestDiagnostic> problems)

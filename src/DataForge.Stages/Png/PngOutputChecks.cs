@@ -1,7 +1,8 @@
 using System.Globalization;
+using DataForge.Manifest;
 using DataForge.Manifest.Model;
 
-namespace DataForge.Manifest.Checks;
+namespace DataForge.Stages.Png;
 
 /// <summary>Checks of <c>output.png</c> that the schema cannot express (the 2D layouts png and coco).</summary>
 public static class PngOutputChecks
