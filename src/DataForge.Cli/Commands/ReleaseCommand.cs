@@ -20,7 +20,8 @@ public static class ReleaseCommand
         var command = new Command("release", """
             Release the current build: write releases/VERSION/manifest.json (every output file's path,
             size, SHA-256, kind, provenance and reviewer facts; schemas/release-manifest.schema.json) and,
-            with release.card, releases/VERSION/README.md; commit them with the manifest file on the current
+            with release.card (default on), the dataset card releases/VERSION/card.md and card.html (see
+            'dataforge report'); commit them with the manifest file (and release.card.text) on the current
             branch and create an annotated tag. The output data is not committed: the store keeps every
             object a release references (gc leaves them), and 'dataforge export' writes them out.
             Refuses (exit 1) when the build is not up to date or had failures; refuses (exit 2) when the tag
@@ -63,10 +64,21 @@ public static class ReleaseCommand
         Directory.CreateDirectory(folder);
         var paths = new List<string> { ReleaseRepository.ManifestPath(version) };
         File.WriteAllBytes(Path.Combine(manifest.BaseDirectory, paths[0]), ReleaseManifestJson.ToBytes(release));
-        if (manifest.Release.Card)
+        if (manifest.Release.Card.Enabled)
         {
-            paths.Add($"releases/{version}/README.md");
-            File.WriteAllText(Path.Combine(manifest.BaseDirectory, paths[1]), ReleaseCard.Render(release, manifest.Description), new UTF8Encoding(false));
+            // The card is made from what the release pins; the authors' answers are committed with it so 'report VERSION' rewrites the same bytes.
+            var answers = ReportCommand.Answers(manifest, path => File.Exists(path) ? File.ReadAllText(path) : null);
+            if (manifest.Release.Card.Text is { } text) paths.Add(ReportCommand.ProjectPath(manifest, Path.GetFullPath(text, manifest.BaseDirectory)));
+            var reader = ReleaseObjects.Reader(project.Zone.Layout.Objects);
+            foreach (var (name, card) in new[]
+            {
+                (ReleaseCard.MarkdownFile, ReleaseCard.Markdown(release, manifest.Description, answers, reader)),
+                (ReleaseCard.HtmlFile, ReleaseCard.Html(release, manifest.Description, answers, reader)),
+            })
+            {
+                paths.Add($"releases/{version}/{name}");
+                File.WriteAllText(Path.Combine(manifest.BaseDirectory, paths[^1]), card, new UTF8Encoding(false));
+            }
         }
         paths.Add(ReleaseSupport.ManifestFileName(manifest));
 
