@@ -59,6 +59,8 @@ public static class ReleaseCommand
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             throw new UserErrorException($"releases/{version}/ exists already (from an unfinished release?); remove it or choose another version");
 
+        // The authors' answers are checked before anything is written: a mistyped question leaves no half release.
+        var answers = manifest.Release.Card.Enabled ? ReportCommand.Answers(manifest, path => File.Exists(path) ? File.ReadAllText(path) : null) : null;
         var (release, listing) = project.CurrentRelease(version, ReleaseSupport.ToolVersion, ProjectArguments.Engine(context, 0));
 
         Directory.CreateDirectory(folder);
@@ -67,7 +69,6 @@ public static class ReleaseCommand
         if (manifest.Release.Card.Enabled)
         {
             // The card is made from what the release pins; the authors' answers are committed with it so 'report VERSION' rewrites the same bytes.
-            var answers = ReportCommand.Answers(manifest, path => File.Exists(path) ? File.ReadAllText(path) : null);
             if (manifest.Release.Card.Text is { } text) paths.Add(ReportCommand.ProjectPath(manifest, Path.GetFullPath(text, manifest.BaseDirectory)));
             var reader = ReleaseObjects.Reader(project.Zone.Layout.Objects);
             foreach (var (name, card) in new[]

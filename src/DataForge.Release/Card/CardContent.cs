@@ -23,7 +23,7 @@ public static class CardContent
     /// <param name="readObject">Reads a pinned file's bytes by SHA-256 from the store (null when absent); may be null.</param>
     public static IReadOnlyList<CardSection> Build(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string> answers, Func<string, byte[]?>? readObject)
     {
-        var series = CardSeries.Of(m);
+        var series = CardSeries.Of(m, readObject);
         return
         [
             Overview(m, description, series),

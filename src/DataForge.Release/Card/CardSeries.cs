@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DataForge.Imaging;
+using DataForge.Imaging.Nifti;
 
 namespace DataForge.Release.Card;
 
@@ -38,8 +40,12 @@ public sealed record CardSeries
     /// <summary>Labels of the series' files (ANNOTATION=VALUE for categorical labels).</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 
-    /// <summary>The series of a release's image files, sorted by series UID (ordinal).</summary>
-    public static IReadOnlyList<CardSeries> Of(ReleaseManifest m)
+    /// <summary>
+    /// The series of a release's image files, sorted by series UID (ordinal). A volume whose item records no
+    /// geometry (the training layouts record only who and where) is measured from its NIfTI header, read by
+    /// <paramref name="readObject"/> (SHA-256 to pinned bytes, or null) when the store holds it.
+    /// </summary>
+    public static IReadOnlyList<CardSeries> Of(ReleaseManifest m, Func<string, byte[]?>? readObject = null)
     {
         var result = new List<CardSeries>();
         var images = m.Files.Where(f => f.Series is not null && f.Kind is OutputKinds.DicomInstance or OutputKinds.NiftiVolume or OutputKinds.PngImage);
@@ -60,6 +66,19 @@ public sealed record CardSeries
                 if (spacing.Count >= 3) thickness = spacing[2];
                 if (shape.Count >= 2) matrix = $"{shape[0]:0}x{shape[1]:0}";
                 length = shape.Count >= 3 ? (int)shape[2] : Numbers(vg["slices"]).Select(v => (int?)v).FirstOrDefault();
+            }
+            if (volume is null && instance is null && readObject is not null
+                && files.FirstOrDefault(f => f.Kind == OutputKinds.NiftiVolume) is { } nifti && Header(readObject(nifti.Sha256), nifti.Path) is { } header
+                && header.Dim.Length >= 4 && header.Pixdim.Length >= 4)
+            {
+                var dims = (int)header.Dim[0];
+                inPlane = Math.Min(header.Pixdim[1], header.Pixdim[2]);
+                matrix = $"{header.Dim[1]}x{header.Dim[2]}";
+                if (dims >= 3)
+                {
+                    thickness = header.Pixdim[3];
+                    length = (int)header.Dim[3];
+                }
             }
             if (instance?.Item["geometry"] is JsonObject ig)
             {
@@ -92,6 +111,21 @@ public sealed record CardSeries
             });
         }
         return result;
+    }
+
+    private static NiftiHeader? Header(byte[]? bytes, string name)
+    {
+        if (bytes is null) return null;
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            return NiftiReader.ReadHeader(stream, name);
+        }
+        catch (Exception e) when (e is ImagingException or IOException or InvalidDataException)
+        {
+            // Not a NIfTI file after all: the card leaves its geometry out rather than guess.
+            return null;
+        }
     }
 
     /// <summary>The label names or values an item carries (an array, an object's member names, or one value).</summary>
