@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using DataForge.Dicom;
+using DataForge.Testing;
 
 namespace DataForge.Release.Tests;
 
@@ -60,6 +61,43 @@ public sealed class DatasetCardTests
 
         // Every plot is drawn, one per metric.
         Assert.Equal(["split-balance", "in-plane-spacing", "slice-thickness", "matrix-size", "series-length"], Plots(html));
+    }
+
+    [SkippableFact]
+    public void The_geometry_histograms_of_an_nnunet_card_equal_nibabels_reading_of_the_published_volumes()
+    {
+        var python = Oracle.RequirePython("nibabel", "json");
+        using var m = new MatrixProject("prefix", "nnunet", curate: false, labels: "mask", splits: true);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(m.Project.Combine("releases", "v1", "card.html"));
+        // Every image volume of the layout (the CT series, which have masks), read by nibabel: shape and zooms.
+        var read = Oracle.Run(python, ["-c",
+            "import glob, json, sys, nibabel as nib; "
+            + "print(json.dumps([[list(map(int, i.shape)), list(map(float, i.header.get_zooms()))] for i in map(nib.load, sorted(glob.glob(sys.argv[1] + '/images*/*.nii.gz')))]))",
+            m.Project.Combine("out")]);
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        var volumes = JsonDocument.Parse(read.StandardOutput).RootElement.EnumerateArray()
+            .Select(v => (Shape: v[0].EnumerateArray().Select(x => x.GetInt32()).ToArray(), Zooms: v[1].EnumerateArray().Select(x => x.GetDouble()).ToArray())).ToList();
+        Assert.NotEmpty(volumes);
+        Assert.Equal(volumes.Count.ToString(), Table(html, "counts")["volumes"][0]);
+        // nibabel knows no modality, so the card's bars are summed over its modality groups.
+        static Dictionary<string, int> Expected(IEnumerable<string> labels) => labels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        string F(double v) => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Expected(volumes.Select(v => F(Math.Min(v.Zooms[0], v.Zooms[1])))), Summed(html, "in-plane-spacing"));
+        Assert.Equal(Expected(volumes.Select(v => F(v.Zooms[2]))), Summed(html, "slice-thickness"));
+        Assert.Equal(Expected(volumes.Select(v => $"{v.Shape[0]}x{v.Shape[1]}")), Summed(html, "matrix-size"));
+        Assert.Equal(Expected(volumes.Select(v => v.Shape[2].ToString())), Summed(html, "series-length"));
+    }
+
+    /// <summary>A plot's bars (from each bar's SVG title "GROUP LABEL: VALUE"), their values summed over groups, by label.</summary>
+    private static Dictionary<string, int> Summed(string html, string plot)
+    {
+        var svg = Regex.Match(html, $"<svg [^>]*data-plot=\"{plot}\".*?</svg>", RegexOptions.Singleline);
+        Assert.True(svg.Success, $"no plot {plot}");
+        return Regex.Matches(svg.Value, "<rect [^>]*><title>\\S+ ([^<]*): ([0-9.]+)</title>")
+            .GroupBy(x => WebUtility.HtmlDecode(x.Groups[1].Value))
+            .ToDictionary(g => g.Key, g => g.Sum(x => int.Parse(x.Groups[2].Value)));
     }
 
     [Fact]
