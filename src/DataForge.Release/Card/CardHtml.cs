@@ -17,7 +17,7 @@ public static class CardHtml
         h1 { font-size: 1.6rem; margin: 0 0 .5rem; } h2 { font-size: 1.25rem; border-bottom: 2px solid #0072B2; padding-bottom: .2rem; margin-top: 2rem; }
         nav ol { columns: 3; padding-left: 1.2rem; } nav a { color: #0050a0; }
         table { border-collapse: collapse; margin: .6rem 0 1rem; font-variant-numeric: tabular-nums; }
-        caption { text-align: left; font-weight: 600; padding-bottom: .2rem; }
+        caption { text-align: left; font-weight: 600; padding-bottom: .2rem; white-space: nowrap; }
         th, td { border: 1px solid #c8c8c8; padding: .15rem .55rem; } thead th { background: #eef3f8; } td.n { text-align: right; }
         svg { display: block; max-width: 100%; height: auto; margin: .3rem 0 1rem; font-size: 12px; }
         svg text { fill: #1a1a1a; } svg text.group { font-weight: 600; }
