@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DataForge.Testing;
 using Xunit.Abstractions;
 
@@ -7,9 +8,9 @@ namespace DataForge.Release.Tests;
 /// <summary>
 /// Headless Chromium (Debian's <c>chromium</c>) opens a release's card.html from disk with no network: the page asks
 /// for nothing (Chromium's net log shows no request the page made), logs nothing to the console (a blocked script or
-/// fetch would), its DOM holds the release manifest's counts and every plot, and the plots are drawn (the screenshot
-/// has pixels of the bars' colour). The screenshot is kept in the test output folder (card-screenshots/) for people
-/// to look at.
+/// fetch would), its DOM holds the release manifest's counts and every plot, the plots are drawn (the screenshot has
+/// pixels of the bars' colour), and printed to PDF it makes a document of several pages. The screenshot and the PDF
+/// are kept in the test output folder (card-screenshots/) for people to look at.
 /// </summary>
 public sealed class DatasetCardBrowserTests(ITestOutputHelper output)
 {
@@ -82,6 +83,16 @@ public sealed class DatasetCardBrowserTests(ITestOutputHelper output)
             png, BarColour.R.ToString(), BarColour.G.ToString(), BarColour.B.ToString()]);
         Assert.True(count.ExitCode == 0, count.StandardError);
         Assert.True(int.Parse(count.StandardOutput.Trim()) > 2000, $"only {count.StandardOutput.Trim()} bar pixels in {png}");
+
+        // Printed: Chromium's print to PDF gives a document of more than one page (the card is long; print CSS keeps tables whole).
+        var pdf = Path.Combine(folder, name + ".pdf");
+        File.Delete(pdf);
+        var printed = Chromium(p, card, "--print-to-pdf=" + pdf, "--no-pdf-header-footer");
+        Assert.True(File.Exists(pdf), printed.StandardError);
+        var bytes = File.ReadAllBytes(pdf);
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.True(Regex.Matches(System.Text.Encoding.Latin1.GetString(bytes), "/Type\\s*/Page[^s]").Count > 1, "the printed card has one page or none");
+        Assert.Empty(PageRequests(p.Combine("net.json")));
     }
 
     /// <summary>Runs headless Chromium on a file with no network use of its own, a fresh profile, and a net log in the folder.</summary>

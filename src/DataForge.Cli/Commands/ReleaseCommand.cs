@@ -61,26 +61,26 @@ public static class ReleaseCommand
 
         // The authors' answers are checked before anything is written: a mistyped question leaves no half release.
         var answers = manifest.Release.Card.Enabled ? ReportCommand.Answers(manifest, path => File.Exists(path) ? File.ReadAllText(path) : null) : null;
+        var answersPath = manifest.Release.Card is { Enabled: true, Text: { } answersFile } ? ReportCommand.ProjectPath(manifest, Path.GetFullPath(answersFile, manifest.BaseDirectory)) : null;
         var (release, listing) = project.CurrentRelease(version, ReleaseSupport.ToolVersion, ProjectArguments.Engine(context, 0));
+
+        // The card is made from what the release pins; the authors' answers are committed with it so 'report VERSION' rewrites the same bytes.
+        var reader = ReleaseObjects.Reader(project.Zone.Layout.Objects);
+        (string Name, string Text)[] cards = answers is null ? [] :
+        [
+            (ReleaseCard.MarkdownFile, ReleaseCard.Markdown(release, manifest.Description, answers, reader)),
+            (ReleaseCard.HtmlFile, ReleaseCard.Html(release, manifest.Description, answers, reader)),
+        ];
 
         Directory.CreateDirectory(folder);
         var paths = new List<string> { ReleaseRepository.ManifestPath(version) };
         File.WriteAllBytes(Path.Combine(manifest.BaseDirectory, paths[0]), ReleaseManifestJson.ToBytes(release));
-        if (manifest.Release.Card.Enabled)
+        foreach (var (name, card) in cards)
         {
-            // The card is made from what the release pins; the authors' answers are committed with it so 'report VERSION' rewrites the same bytes.
-            if (manifest.Release.Card.Text is { } text) paths.Add(ReportCommand.ProjectPath(manifest, Path.GetFullPath(text, manifest.BaseDirectory)));
-            var reader = ReleaseObjects.Reader(project.Zone.Layout.Objects);
-            foreach (var (name, card) in new[]
-            {
-                (ReleaseCard.MarkdownFile, ReleaseCard.Markdown(release, manifest.Description, answers, reader)),
-                (ReleaseCard.HtmlFile, ReleaseCard.Html(release, manifest.Description, answers, reader)),
-            })
-            {
-                paths.Add($"releases/{version}/{name}");
-                File.WriteAllText(Path.Combine(manifest.BaseDirectory, paths[^1]), card, new UTF8Encoding(false));
-            }
+            paths.Add($"releases/{version}/{name}");
+            File.WriteAllText(Path.Combine(manifest.BaseDirectory, paths[^1]), card, new UTF8Encoding(false));
         }
+        if (answersPath is not null) paths.Add(answersPath);
         paths.Add(ReleaseSupport.ManifestFileName(manifest));
 
         // The store keeps the release's objects (outputs and their metadata) from now on, whatever gc does.
