@@ -90,6 +90,34 @@ public sealed class DatasetCardTests
         Assert.Equal(Expected(volumes.Select(v => v.Shape[2].ToString())), Summed(html, "series-length"));
     }
 
+    [SkippableFact]
+    public void The_geometry_histograms_of_a_dicom_card_equal_pydicoms_reading_of_the_published_instances()
+    {
+        var python = Oracle.RequirePython("pydicom", "json");
+        using var m = new MatrixProject("hash", "dicom", curate: false, labels: "none", splits: false);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(m.Project.Combine("releases", "v1", "card.html"));
+        // Per series, read by pydicom: the smaller pixel spacing, slice thickness, rows x columns and the number of instances.
+        var read = Oracle.Run(python, ["-c", """
+            import collections, glob, json, sys, pydicom
+            series = collections.defaultdict(list)
+            for f in sorted(glob.glob(sys.argv[1] + '/**/*.dcm', recursive=True)):
+                d = pydicom.dcmread(f, stop_before_pixels=True)
+                series[d.SeriesInstanceUID].append(d)
+            print(json.dumps([[float(min(map(float, s[0].PixelSpacing))), float(s[0].SliceThickness), '%dx%d' % (s[0].Rows, s[0].Columns), len(s)] for s in series.values()]))
+            """, m.Project.Combine("out")]);
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        var series = JsonDocument.Parse(read.StandardOutput).RootElement.EnumerateArray().ToList();
+        Assert.Equal(4, series.Count);
+        static Dictionary<string, int> Expected(IEnumerable<string> labels) => labels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        string F(JsonElement v) => v.GetDouble().ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Expected(series.Select(s => F(s[0]))), Summed(html, "in-plane-spacing"));
+        Assert.Equal(Expected(series.Select(s => F(s[1]))), Summed(html, "slice-thickness"));
+        Assert.Equal(Expected(series.Select(s => s[2].GetString()!)), Summed(html, "matrix-size"));
+        Assert.Equal(Expected(series.Select(s => s[3].GetInt32().ToString())), Summed(html, "series-length"));
+    }
+
     /// <summary>A plot's bars (from each bar's SVG title "GROUP LABEL: VALUE"), their values summed over groups, by label.</summary>
     private static Dictionary<string, int> Summed(string html, string plot)
     {
