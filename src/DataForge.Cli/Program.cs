@@ -98,6 +98,7 @@ public static class Program
         yield return ReleaseCommand.Create(context);
         yield return LogCommand.Create(context);
         yield return DiffCommand.Create(context);
+        yield return ReportCommand.Create(context);
         yield return VerifyCommand.Create(context);
         yield return ExportCommand.Create(context);
         yield return AuditCommand.Create(context);

@@ -1,32 +1,24 @@
-using System.Text;
+using DataForge.Release.Card;
 
 namespace DataForge.Release;
 
 /// <summary>
-/// The dataset card of a release (<c>releases/VERSION/README.md</c>, when <c>release.card</c> is true):
-/// what the dataset is, its counts, kinds and modalities, the policy, and how to check it. Made from
-/// the release manifest and the manifest's description only; no dates.
+/// The dataset card of a release: <c>releases/VERSION/card.md</c> and <c>card.html</c> (when <c>release.card</c> is on),
+/// and what <c>dataforge report</c> writes. Made from the release manifest (counts, composition, split balance,
+/// labels, geometry, curation, the de-identification policy in words), the manifest's description, the authors'
+/// answers (<c>release.card.text</c>) and the pinned curation report when the store holds it; no date, so the same
+/// inputs give the same bytes. See <see cref="CardContent"/>.
 /// </summary>
 public static class ReleaseCard
 {
-    public static string Render(ReleaseManifest m, string? description)
-    {
-        var c = m.Counts;
-        var s = new StringBuilder();
-        s.Append($"# {m.Dataset} {m.Version}\n\n");
-        if (!string.IsNullOrWhiteSpace(description)) s.Append(description.Trim()).Append("\n\n");
-        s.Append("| | |\n|---|---|\n");
-        s.Append($"| Patients | {c.Patients} |\n| Studies | {c.Studies} |\n| Series | {c.Series} |\n| Files | {c.Files} |\n| Bytes | {c.Bytes} |\n");
-        s.Append($"| Source files | {m.Sources.Count} |\n| DataForge | {m.ToolVersion} |\n\n");
-        s.Append("## Files by kind\n\n");
-        foreach (var g in m.Files.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
-            s.Append($"- {g.Key}: {g.Count()}\n");
-        var modalities = m.Files.Select(f => ReleaseItem.Text(f.Item, "modality")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (modalities.Count > 0) s.Append($"\nModalities: {string.Join(", ", modalities)}\n");
-        s.Append("\n## Policy\n\n```json\n").Append(ReleaseManifestJson.Canonical(m.Policy)).Append("\n```\n");
-        s.Append($"\n## Checking this release\n\n`manifest.json` pins every output file by SHA-256 and how it was made. ");
-        s.Append($"With the sources and the project secret, `dataforge verify {m.Version}` rebuilds the release and compares every byte; ");
-        s.Append($"`dataforge export {m.Version} DIR` writes its files from the store.\n");
-        return s.ToString();
-    }
+    /// <summary>The card's file names in <c>releases/VERSION/</c>.</summary>
+    public const string MarkdownFile = "card.md", HtmlFile = "card.html";
+
+    /// <summary>The card as Markdown.</summary>
+    public static string Markdown(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null) =>
+        CardMarkdown.Render(CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject));
+
+    /// <summary>The card as one self-contained HTML document.</summary>
+    public static string Html(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null) =>
+        CardHtml.Render($"{m.Dataset} {m.Version}", CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject));
 }

@@ -74,6 +74,10 @@ public sealed class PlantedIdentifierTests
         Run(null, "pseudonyms", "lookup", "NO-SUCH-PSEUDONYM");
         Run(null, "verify", "v9");
         Run(null, "diff", "v1", "v9");
+        // The dataset card on stdout (the committed one is a Git blob, searched below).
+        Run(0, "report", "v1", "-o", "-");
+        Run(0, "report", "HEAD", "-o", "-");
+        Run(null, "report", "v9");
 
         // A second file with the SOP Instance UID of a planted one and other content: both map to one output path.
         var duplicate = Path.Combine(Path.GetDirectoryName(files[0])!, $"{Surname}_COPY_{Mrn}.dcm");

@@ -35,7 +35,7 @@ public sealed class ReleaseCommandTests
         Assert.Equal("tag", p.Git("cat-file", "-t", "v1").Trim());
         Assert.Equal("First cohort", p.Git("for-each-ref", "--format=%(contents:subject)", "refs/tags/v1").Trim());
         var committed = p.Git("show", "--name-only", "--format=", "v1^{commit}").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
-        Assert.Equal(["dataforge.yaml", "releases/v1/README.md", "releases/v1/manifest.json"], committed);
+        Assert.Equal(["dataforge.yaml", "releases/v1/card.html", "releases/v1/card.md", "releases/v1/manifest.json"], committed);
         Assert.Equal("main", p.Git("rev-parse", "--abbrev-ref", "HEAD").Trim());
 
         // Every output file, hashed here from disk, and nothing else.

@@ -20,7 +20,8 @@ public static class ReleaseCommand
         var command = new Command("release", """
             Release the current build: write releases/VERSION/manifest.json (every output file's path,
             size, SHA-256, kind, provenance and reviewer facts; schemas/release-manifest.schema.json) and,
-            with release.card, releases/VERSION/README.md; commit them with the manifest file on the current
+            with release.card (default on), the dataset card releases/VERSION/card.md and card.html (see
+            'dataforge report'); commit them with the manifest file (and release.card.text) on the current
             branch and create an annotated tag. The output data is not committed: the store keeps every
             object a release references (gc leaves them), and 'dataforge export' writes them out.
             Refuses (exit 1) when the build is not up to date or had failures; refuses (exit 2) when the tag
@@ -58,16 +59,28 @@ public static class ReleaseCommand
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             throw new UserErrorException($"releases/{version}/ exists already (from an unfinished release?); remove it or choose another version");
 
+        // The authors' answers are checked before anything is written: a mistyped question leaves no half release.
+        var answers = manifest.Release.Card.Enabled ? ReportCommand.Answers(manifest, path => File.Exists(path) ? File.ReadAllText(path) : null) : null;
+        var answersPath = manifest.Release.Card is { Enabled: true, Text: { } answersFile } ? ReportCommand.ProjectPath(manifest, Path.GetFullPath(answersFile, manifest.BaseDirectory)) : null;
         var (release, listing) = project.CurrentRelease(version, ReleaseSupport.ToolVersion, ProjectArguments.Engine(context, 0));
+
+        // The card is made from what the release pins; the authors' answers are committed with it so 'report VERSION' rewrites the same bytes.
+        var reader = ReleaseObjects.Reader(project.Zone.Layout.Objects);
+        (string Name, string Text)[] cards = answers is null ? [] :
+        [
+            (ReleaseCard.MarkdownFile, ReleaseCard.Markdown(release, manifest.Description, answers, reader)),
+            (ReleaseCard.HtmlFile, ReleaseCard.Html(release, manifest.Description, answers, reader)),
+        ];
 
         Directory.CreateDirectory(folder);
         var paths = new List<string> { ReleaseRepository.ManifestPath(version) };
         File.WriteAllBytes(Path.Combine(manifest.BaseDirectory, paths[0]), ReleaseManifestJson.ToBytes(release));
-        if (manifest.Release.Card)
+        foreach (var (name, card) in cards)
         {
-            paths.Add($"releases/{version}/README.md");
-            File.WriteAllText(Path.Combine(manifest.BaseDirectory, paths[1]), ReleaseCard.Render(release, manifest.Description), new UTF8Encoding(false));
+            paths.Add($"releases/{version}/{name}");
+            File.WriteAllText(Path.Combine(manifest.BaseDirectory, paths[^1]), card, new UTF8Encoding(false));
         }
+        if (answersPath is not null) paths.Add(answersPath);
         paths.Add(ReleaseSupport.ManifestFileName(manifest));
 
         // The store keeps the release's objects (outputs and their metadata) from now on, whatever gc does.

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DataForge.Manifest.Model;
+
+/// <summary>Binds <c>release.card</c> from a boolean or an object (the schema allows only these two forms).</summary>
+public sealed class CardSpecConverter : JsonConverter<CardSpec>
+{
+    public override CardSpec Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True: return new CardSpec();
+            case JsonTokenType.False: return new CardSpec { Enabled = false };
+            case JsonTokenType.StartObject:
+                string? text = null;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    var name = reader.GetString();
+                    reader.Read();
+                    if (name == "text") text = reader.GetString();
+                    else throw new JsonException($"release.card: unknown member '{name}'");
+                }
+                return new CardSpec { Text = text };
+            default: throw new JsonException("release.card: expected true, false or {text: FILE}");
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, CardSpec value, JsonSerializerOptions options)
+    {
+        if (value.Text is null)
+        {
+            writer.WriteBooleanValue(value.Enabled);
+            return;
+        }
+        writer.WriteStartObject();
+        writer.WriteString("text", value.Text);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,272 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DataForge.Dicom;
+using DataForge.Testing;
+
+namespace DataForge.Release.Tests;
+
+/// <summary>
+/// The dataset card (releases/VERSION/card.html and card.md, and 'dataforge report'): its numbers equal the ones
+/// computed here from the release manifest, it is the same bytes whatever -j built the release and whenever
+/// 'report' rewrites it, the authors' answers reach it, and no identifier of a source does.
+/// </summary>
+public sealed class DatasetCardTests
+{
+    [Fact]
+    public void The_counts_of_an_nnunet_release_card_equal_the_ones_computed_from_its_manifest()
+    {
+        using var m = new MatrixProject("hash", "nnunet", curate: true, labels: "mask", splits: true);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(m.Project.Combine("releases", "v1", "card.html"));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(m.Project.Combine("releases", "v1", "manifest.json")));
+        var files = manifest.RootElement.GetProperty("files").EnumerateArray().ToList();
+
+        var counts = Table(html, "counts");
+        var recorded = manifest.RootElement.GetProperty("counts");
+        foreach (var name in new[] { "patients", "studies", "series", "files", "bytes" })
+            Assert.Equal(recorded.GetProperty(name).GetRawText(), counts[name][0]);
+        Assert.Equal(files.Count(f => Kind(f) == "nifti-volume").ToString(), counts["volumes"][0]);
+        Assert.Equal(files.Count(f => Kind(f) == "label").ToString(), counts["label files"][0]);
+        Assert.Equal(manifest.RootElement.GetProperty("sources").GetArrayLength().ToString(), counts["source files read"][0]);
+
+        // Per split: patients and series of the image files, counted here; MR was excluded by the protocol check.
+        var images = files.Where(f => Kind(f) is "nifti-volume" or "dicom-instance" or "png-image").ToList();
+        var bySplit = Table(html, "by-split-modality");
+        var expected = images.GroupBy(f => $"{Member(f, "split")}|{Member(f, "modality")}").ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), bySplit.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, group) in expected)
+        {
+            Assert.Equal(group.Select(f => Member(f, "patient")).Distinct().Count().ToString(), bySplit[key][0]);
+            Assert.Equal(group.Select(f => Member(f, "series")).Distinct().Count().ToString(), bySplit[key][2]);
+            Assert.Equal(group.Count.ToString(), bySplit[key][3]);
+        }
+        Assert.Equal(["CT"], Table(html, "by-modality").Keys);
+
+        // Split balance: patients per split as splits.json assigned them, beside the ratios asked.
+        var balance = Table(html, "split-balance");
+        foreach (var split in images.Select(f => Member(f, "split")).Distinct())
+            Assert.Equal(images.Where(f => Member(f, "split") == split).Select(f => Member(f, "patient")).Distinct().Count().ToString(), balance[split!][0]);
+        Assert.Equal(["25%", "50%", "25%"], new[] { "test", "train", "val" }.Select(s => balance[s][2]));
+
+        // Masks per split, and the curation report's exclusions (the MR series).
+        var masks = Table(html, "label-files-per-split");
+        foreach (var group in files.Where(f => Kind(f) == "label" && Member(f, "series") is not null).GroupBy(f => Member(f, "split")!))
+            Assert.Equal(group.Count().ToString(), masks[group.Key][0]);
+        var curation = JsonDocument.Parse(File.ReadAllText(m.Project.Combine("out", "curation.json"))).RootElement;
+        var protocol = curation.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "protocol");
+        Assert.NotEqual("0", protocol.GetProperty("exclude").GetRawText());
+        Assert.Equal(protocol.GetProperty("exclude").GetRawText(), Table(html, "curation-checks")["protocol"][3]);
+
+        // Every plot is drawn, one per metric.
+        Assert.Equal(["split-balance", "in-plane-spacing", "slice-thickness", "matrix-size", "series-length"], Plots(html));
+    }
+
+    [SkippableFact]
+    public void The_geometry_histograms_of_an_nnunet_card_equal_nibabels_reading_of_the_published_volumes()
+    {
+        var python = Oracle.RequirePython("nibabel", "json");
+        using var m = new MatrixProject("prefix", "nnunet", curate: false, labels: "mask", splits: true);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(m.Project.Combine("releases", "v1", "card.html"));
+        // Every image volume of the layout (the CT series, which have masks), read by nibabel: shape and zooms.
+        var read = Oracle.Run(python, ["-c",
+            "import glob, json, sys, nibabel as nib; "
+            + "print(json.dumps([[list(map(int, i.shape)), list(map(float, i.header.get_zooms()))] for i in map(nib.load, sorted(glob.glob(sys.argv[1] + '/images*/*.nii.gz')))]))",
+            m.Project.Combine("out")]);
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        var volumes = JsonDocument.Parse(read.StandardOutput).RootElement.EnumerateArray()
+            .Select(v => (Shape: v[0].EnumerateArray().Select(x => x.GetInt32()).ToArray(), Zooms: v[1].EnumerateArray().Select(x => x.GetDouble()).ToArray())).ToList();
+        Assert.NotEmpty(volumes);
+        Assert.Equal(volumes.Count.ToString(), Table(html, "counts")["volumes"][0]);
+        // nibabel knows no modality, so the card's bars are summed over its modality groups.
+        static Dictionary<string, int> Expected(IEnumerable<string> labels) => labels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        string F(double v) => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Expected(volumes.Select(v => F(Math.Min(v.Zooms[0], v.Zooms[1])))), Summed(html, "in-plane-spacing"));
+        Assert.Equal(Expected(volumes.Select(v => F(v.Zooms[2]))), Summed(html, "slice-thickness"));
+        Assert.Equal(Expected(volumes.Select(v => $"{v.Shape[0]}x{v.Shape[1]}")), Summed(html, "matrix-size"));
+        Assert.Equal(Expected(volumes.Select(v => v.Shape[2].ToString())), Summed(html, "series-length"));
+    }
+
+    [SkippableFact]
+    public void The_geometry_histograms_of_a_dicom_card_equal_pydicoms_reading_of_the_published_instances()
+    {
+        var python = Oracle.RequirePython("pydicom", "json");
+        using var m = new MatrixProject("hash", "dicom", curate: false, labels: "none", splits: false);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(m.Project.Combine("releases", "v1", "card.html"));
+        // Per series, read by pydicom: the smaller pixel spacing, slice thickness, rows x columns and the number of instances.
+        var read = Oracle.Run(python, ["-c", """
+            import collections, glob, json, sys, pydicom
+            series = collections.defaultdict(list)
+            for f in sorted(glob.glob(sys.argv[1] + '/**/*.dcm', recursive=True)):
+                d = pydicom.dcmread(f, stop_before_pixels=True)
+                series[d.SeriesInstanceUID].append(d)
+            print(json.dumps([[float(min(map(float, s[0].PixelSpacing))), float(s[0].SliceThickness), '%dx%d' % (s[0].Rows, s[0].Columns), len(s)] for s in series.values()]))
+            """, m.Project.Combine("out")]);
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        var series = JsonDocument.Parse(read.StandardOutput).RootElement.EnumerateArray().ToList();
+        Assert.Equal(4, series.Count);
+        static Dictionary<string, int> Expected(IEnumerable<string> labels) => labels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        string F(JsonElement v) => v.GetDouble().ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Expected(series.Select(s => F(s[0]))), Summed(html, "in-plane-spacing"));
+        Assert.Equal(Expected(series.Select(s => F(s[1]))), Summed(html, "slice-thickness"));
+        Assert.Equal(Expected(series.Select(s => s[2].GetString()!)), Summed(html, "matrix-size"));
+        Assert.Equal(Expected(series.Select(s => s[3].GetInt32().ToString())), Summed(html, "series-length"));
+    }
+
+    /// <summary>A plot's bars (from each bar's SVG title "GROUP LABEL: VALUE"), their values summed over groups, by label.</summary>
+    private static Dictionary<string, int> Summed(string html, string plot)
+    {
+        var svg = Regex.Match(html, $"<svg [^>]*data-plot=\"{plot}\".*?</svg>", RegexOptions.Singleline);
+        Assert.True(svg.Success, $"no plot {plot}");
+        return Regex.Matches(svg.Value, "<rect [^>]*><title>\\S+ ([^<]*): ([0-9.]+)</title>")
+            .GroupBy(x => WebUtility.HtmlDecode(x.Groups[1].Value))
+            .ToDictionary(g => g.Key, g => g.Sum(x => int.Parse(x.Groups[2].Value)));
+    }
+
+    [Fact]
+    public void A_dicom_release_card_counts_label_values_per_split()
+    {
+        using var m = new MatrixProject("prefix", "dicom", curate: false, labels: "categorical", splits: true);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(m.Project.Combine("releases", "v1", "card.html"));
+        var files = JsonDocument.Parse(File.ReadAllText(m.Project.Combine("releases", "v1", "manifest.json"))).RootElement
+            .GetProperty("files").EnumerateArray().Where(f => Kind(f) == "dicom-instance").ToList();
+
+        Assert.Equal(files.Count.ToString(), Table(html, "counts")["DICOM instances"][0]);
+        var table = Table(html, "labels-per-split", out var header);
+        var values = files.SelectMany(f => f.GetProperty("item").GetProperty("labels").EnumerateArray().Select(v => v.GetString()!)).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(values, table.Keys.Order(StringComparer.Ordinal));
+        foreach (var value in values)
+            for (var c = 1; c < header.Count; c++)
+                Assert.Equal(files.Where(f => Member(f, "split") == header[c] && f.GetProperty("item").GetProperty("labels").EnumerateArray().Any(v => v.GetString() == value))
+                    .Select(f => Member(f, "series")).Distinct().Count().ToString(), table[value][c - 1]);
+        // Series length: the instances of each series, counted here.
+        var lengths = files.GroupBy(f => Member(f, "series")).Select(g => g.Count()).ToList();
+        Assert.Contains("data-plot=\"series-length\"", html);
+        Assert.All(lengths, n => Assert.Contains($">{n}</text>", html));
+    }
+
+    [Fact]
+    public void Report_rewrites_the_committed_card_byte_for_byte_and_report_HEAD_describes_the_current_build()
+    {
+        using var m = new MatrixProject("seq", "nifti", curate: true, labels: "none", splits: true);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        var p = m.Project;
+        Assert.Equal(p.Git("show", "v1:releases/v1/card.html"), File.ReadAllText(p.Combine("releases", "v1", "card.html")));
+
+        var written = p.Run("report", "v1", "-o", "again.html").AssertExit(0);
+        Assert.Contains("again.html", written.Out);
+        Assert.Equal(File.ReadAllBytes(p.Combine("releases", "v1", "card.html")), File.ReadAllBytes(p.Combine("again.html")));
+        p.Run("report", "-o", "again.md").AssertExit(0);
+        Assert.Equal(File.ReadAllBytes(p.Combine("releases", "v1", "card.md")), File.ReadAllBytes(p.Combine("again.md")));
+        Assert.Equal(File.ReadAllText(p.Combine("releases", "v1", "card.html")), p.Run("report", "v1", "-o", "-").AssertExit(0).Out);
+
+        var head = p.Run("report", "HEAD", "-o", "-").AssertExit(0).Out;
+        Assert.Contains("<h1>matrix HEAD</h1>", head);
+        Assert.Equal(Table(File.ReadAllText(p.Combine("again.html")), "counts")["patients"], Table(head, "counts")["patients"]);
+
+        var unknown = p.Run("report", "v9").AssertExit(2);
+        Assert.Contains("no release 'v9' (known: v1)", unknown.Error);
+    }
+
+    [Fact]
+    public void The_card_is_the_same_bytes_whether_the_release_was_built_with_one_job_or_two()
+    {
+        byte[] Card(int jobs, out string markdown)
+        {
+            using var m = new MatrixProject("hash", "nnunet", curate: true, labels: "mask", splits: true);
+            m.Run("build", "-j", jobs.ToString()).AssertExit(0);
+            m.Run("release", "v1").AssertExit(0);
+            markdown = File.ReadAllText(m.Project.Combine("releases", "v1", "card.md"));
+            return File.ReadAllBytes(m.Project.Combine("releases", "v1", "card.html"));
+        }
+        var one = Card(1, out var md1);
+        var two = Card(2, out var md2);
+        Assert.Equal(one, two);
+        Assert.Equal(md1, md2);
+    }
+
+    [Fact]
+    public void The_authors_answers_reach_the_card_and_are_committed_with_the_release_and_an_unknown_question_is_refused()
+    {
+        using var p = new ReleaseProject();
+        File.AppendAllText(p.Combine("dataforge.yaml"), "release:\n  card: {text: card-answers.yaml}\n");
+        File.WriteAllText(p.Combine("card-answers.yaml"), "consent: |\n  Waived by the ethics board <IRB-7>.\n\n  Second paragraph.\ncreatrs: Someone\n");
+        p.Run("build").AssertExit(0);
+        var refused = p.Run("release", "v1").AssertExit(2);
+        Assert.Contains("card-answers.yaml:5:1: 'creatrs' is not a card question; did you mean 'creators'?", refused.Error);
+        Assert.False(Directory.Exists(p.Combine("releases", "v1")));
+
+        File.WriteAllText(p.Combine("card-answers.yaml"), "consent: |\n  Waived by the ethics board <IRB-7>.\n\n  Second paragraph.\n");
+        p.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(p.Combine("releases", "v1", "card.html"));
+        Assert.Matches("data-question=\"consent\">\\s*<p class=\"who\">Answered by the authors</p>[^<]*<p class=\"q\">[^<]*</p>\\s*<p>Waived by the ethics board &lt;IRB-7&gt;.</p>\\s*<p>Second paragraph.</p>", html);
+        Assert.Contains("data-question=\"uses\">\n<p class=\"who\">Question for the authors (unanswered)", html);
+        Assert.Contains("Waived by the ethics board \\<IRB-7\\>.", File.ReadAllText(p.Combine("releases", "v1", "card.md")));
+        Assert.Contains("card-answers.yaml", p.Git("show", "--name-only", "--format=", "v1^{commit}"));
+
+        // report v1 reads the answers committed with v1, not the file as it is now.
+        File.WriteAllText(p.Combine("card-answers.yaml"), "consent: Changed since.\n");
+        p.Run("report", "v1", "-o", "again.html").AssertExit(0);
+        Assert.Equal(html, File.ReadAllText(p.Combine("again.html")));
+    }
+
+    [Fact]
+    public void No_planted_identifier_of_a_patient_appears_in_the_card()
+    {
+        const string surname = "QUIXOTECARD", mrn = "MRN55501234";
+        using var p = new ReleaseProject();
+        File.AppendAllText(p.Combine("dataforge.yaml"), "splits:\n  ratios: {train: 0.5, test: 0.5}\n");
+        var first = Directory.GetDirectories(p.Combine("raw")).Order(StringComparer.Ordinal).First();
+        var folder = p.Combine("raw", $"{surname}_{mrn}");
+        Directory.Move(first, folder);
+        foreach (var file in Directory.GetFiles(folder, "*.dcm", SearchOption.AllDirectories))
+        {
+            var dicom = DicomFile.Open(file);
+            dicom.Dataset.Add(DicomTags.PatientName, $"{surname}^ZEBULON");
+            dicom.Dataset.Add(DicomTags.PatientID, mrn);
+            dicom.Dataset.Add(DicomTags.StudyDescription, $"{surname} chest");
+            dicom.Save(Path.Combine(Path.GetDirectoryName(file)!, $"{surname}_{Path.GetFileName(file)}"));
+            File.Delete(file);
+        }
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var head = p.Run("report", "HEAD", "-o", "-").AssertExit(0);
+        var texts = new[] { File.ReadAllText(p.Combine("releases", "v1", "card.html")), File.ReadAllText(p.Combine("releases", "v1", "card.md")), head.Out, head.Error };
+        foreach (var planted in new[] { surname, "ZEBULON", mrn, mrn[3..], Path.GetFileName(folder) })
+            Assert.All(texts, t => Assert.DoesNotContain(planted, t, StringComparison.OrdinalIgnoreCase));
+        // The card still counts that patient.
+        Assert.Equal("2", Table(texts[0], "counts")["patients"][0]);
+    }
+
+    /// <summary>A card table's rows by their key (key columns joined by '|'), each row's other cells as text.</summary>
+    internal static Dictionary<string, List<string>> Table(string html, string id) => Table(html, id, out _);
+
+    internal static Dictionary<string, List<string>> Table(string html, string id, out List<string> header)
+    {
+        var table = Regex.Match(html, $"<table data-table=\"{Regex.Escape(id)}\">(.*?)</table>", RegexOptions.Singleline);
+        Assert.True(table.Success, $"the card has no table '{id}'");
+        header = Regex.Matches(Regex.Match(table.Groups[1].Value, "<thead>(.*?)</thead>", RegexOptions.Singleline).Groups[1].Value, "<th[^>]*>(.*?)</th>")
+            .Select(c => WebUtility.HtmlDecode(c.Groups[1].Value)).ToList();
+        var rows = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (Match row in Regex.Matches(table.Groups[1].Value, "<tr data-key=\"([^\"]*)\">(.*?)</tr>", RegexOptions.Singleline))
+            rows[WebUtility.HtmlDecode(row.Groups[1].Value)] = Regex.Matches(row.Groups[2].Value, "<td[^>]*>(.*?)</td>")
+                .Select(c => WebUtility.HtmlDecode(c.Groups[1].Value)).ToList();
+        return rows;
+    }
+
+    /// <summary>The ids of the card's plots, in order.</summary>
+    internal static List<string> Plots(string html) => Regex.Matches(html, "<svg [^>]*data-plot=\"([^\"]+)\"").Select(x => x.Groups[1].Value).ToList();
+
+    private static string Kind(JsonElement file) => file.GetProperty("kind").GetString()!;
+
+    private static string? Member(JsonElement file, string name) =>
+        file.GetProperty("item").TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
