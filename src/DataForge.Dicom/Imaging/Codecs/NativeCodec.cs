@@ -1,0 +1,33 @@
+namespace DataForge.Dicom.Imaging.Codecs;
+
+/// <summary>What the decoders that call native libraries share: the missing-library message and sample layout.</summary>
+internal static class NativeCodec
+{
+    /// <summary>Says which Debian package provides the library that decoding needs.</summary>
+    public static NotSupportedException Missing(string codec, string library, string package) =>
+        new($"decoding {codec} pixel data needs the native library {library}, which is not installed; install it with: apt-get install {package}");
+
+    /// <summary>
+    /// Copies decoded samples of <paramref name="bytesPerSample"/> bytes (planes or interleaved) into the frame
+    /// layout: Bits Allocated per sample, interleaved by pixel.
+    /// </summary>
+    public static byte[] Arrange(byte[] decoded, int bytesPerSample, bool planar, FrameGeometry geometry)
+    {
+        var size = geometry.BitsAllocated / 8;
+        var samples = geometry.SamplesPerPixel;
+        var pixels = geometry.Rows * geometry.Columns;
+        if (!planar && bytesPerSample == size && decoded.Length == geometry.FrameBytes) return decoded;
+        if (decoded.Length < pixels * samples * bytesPerSample)
+            throw new DicomFormatException($"the decoder returned {decoded.Length} bytes for a frame of {pixels * samples * bytesPerSample}", tag: DicomTags.PixelData);
+        var output = new byte[geometry.FrameBytes];
+        for (var p = 0; p < pixels; p++)
+        for (var c = 0; c < samples; c++)
+        {
+            var source = (planar ? c * pixels + p : p * samples + c) * bytesPerSample;
+            var target = (p * samples + c) * size;
+            output[target] = decoded[source];
+            if (size == 2) output[target + 1] = bytesPerSample == 2 ? decoded[source + 1] : (byte)0;
+        }
+        return output;
+    }
+}
