@@ -7,11 +7,18 @@ namespace DataForge.Dicom.Imaging.Codecs;
 /// JPEG (ITU-T T.81) frames through the managed JpegLibrary: baseline and extended DCT (Processes 1, 2 and 4) and
 /// lossless (Process 14, any predictor). Components are returned as coded: DataForge does no colour transform here
 /// (PS3.5 8.2.1: the Photometric Interpretation says what the decoded samples are). JpegLibrary repeats subsampled chroma.
+/// Of the lossless predictors, JpegLibrary 0.4.32 decodes selection values 1 (all of .70) and 4 exactly; 2, 3, 5, 6 and 7
+/// come out wrong when checked against dcmtk and GDCM, so they are refused rather than decoded.
 /// </summary>
 internal sealed class JpegFrameDecoder(bool lossless) : IFrameDecoder
 {
+    /// <summary>The selection values (predictors, T.81 Table H.1) JpegLibrary decodes exactly.</summary>
+    private static readonly int[] ExactPredictors = [1, 4];
+
     public byte[] Decode(ReadOnlySpan<byte> codestream, FrameGeometry geometry)
     {
+        if (lossless && FirstScan(codestream) is var (predictor, pointTransform) && (!ExactPredictors.Contains(predictor) || pointTransform != 0))
+            throw new NotSupportedException($"JPEG Lossless with selection value {predictor} and point transform {pointTransform} is not decoded yet (selection values 1 and 4 without point transform are); convert the instance with dcmdjpeg or gdcmconv --raw");
         var decoder = new JpegDecoder();
         decoder.SetInput(codestream.ToArray());
         int precision;
@@ -32,6 +39,27 @@ internal sealed class JpegFrameDecoder(bool lossless) : IFrameDecoder
         // DCT processes may overshoot the sample range by rounding; the lossless process cannot.
         var max = lossless ? int.MaxValue : (1 << precision) - 1;
         return planes.Interleave(geometry, max);
+    }
+
+    /// <summary>Ss (the predictor) and Al (the point transform) of the first Start of Scan (T.81 B.2.3), when found.</summary>
+    private static (int Predictor, int PointTransform)? FirstScan(ReadOnlySpan<byte> codestream)
+    {
+        var i = 2;   // after SOI
+        while (i + 4 <= codestream.Length)
+        {
+            if (codestream[i] != 0xFF) return null;
+            var marker = codestream[i + 1];
+            if (marker == 0xFF) { i++; continue; }   // fill byte
+            var length = codestream[i + 2] << 8 | codestream[i + 3];
+            if (marker == 0xDA)
+            {
+                var components = i + 4 < codestream.Length ? codestream[i + 4] : 0;
+                var at = i + 5 + 2 * components;
+                return at + 2 < codestream.Length ? (codestream[at], codestream[at + 2] & 0x0F) : null;
+            }
+            i += 2 + length;
+        }
+        return null;
     }
 
     private static DicomFormatException Damaged(Exception e) =>
