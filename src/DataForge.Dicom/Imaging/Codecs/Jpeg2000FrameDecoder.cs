@@ -20,12 +20,7 @@ internal sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
 
     public byte[] Decode(ReadOnlySpan<byte> codestream, FrameGeometry geometry)
     {
-        // OpenJPEG decodes a truncated codestream without complaint (it fills what is missing with zeros), so the
-        // end of codestream marker is required (T.800 A.4.4); DICOM may pad the fragment with one zero byte.
-        var end = codestream.Length;
-        if (end > 0 && codestream[end - 1] == 0) end--;
-        if (end < 4 || codestream[end - 2] != 0xFF || codestream[end - 1] != 0xD9)
-            throw new DicomFormatException($"the JPEG 2000 codestream of {codestream.Length} bytes does not end with its EOC marker (FFD9); it is truncated or damaged", tag: DicomTags.PixelData);
+        NativeCodec.RequireEndMarker(codestream, "JPEG 2000");
         var format = codestream.Length > 4 && codestream[0] == 0xFF && codestream[1] == 0x4F ? OpenJpegNative.CodecJ2K : OpenJpegNative.CodecJP2;
         nint codec;
         try { codec = OpenJpegNative.CreateDecompress(format); }

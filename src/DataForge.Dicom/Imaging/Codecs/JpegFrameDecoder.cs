@@ -28,12 +28,13 @@ internal sealed class JpegFrameDecoder(bool lossless) : IFrameDecoder
             precision = decoder.Precision;
             geometry.Check("JPEG", decoder.Width, decoder.Height, decoder.NumberOfComponents, precision);
         }
-        catch (InvalidDataException e) { throw Damaged(e); }
+        catch (Exception e) when (e is not (NotSupportedException or DicomFormatException or OutOfMemoryException)) { throw Damaged(e); }
         var planes = new ComponentPlanes(decoder, geometry.Columns, geometry.Rows);
         decoder.SetOutputWriter(planes);
         try { decoder.Decode(); }
-        catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not (NotSupportedException or OutOfMemoryException))
         {
+            // JpegLibrary reports a damaged stream with whatever exception it hits first.
             throw Damaged(e);
         }
         // DCT processes may overshoot the sample range by rounding; the lossless process cannot.

@@ -8,6 +8,7 @@ internal sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
 {
     public byte[] Decode(ReadOnlySpan<byte> codestream, FrameGeometry geometry)
     {
+        NativeCodec.RequireEndMarker(codestream, "JPEG-LS");
         nint decoder;
         try { decoder = CharLsNative.DecoderCreate(); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)

@@ -8,6 +8,20 @@ internal static class NativeCodec
         new($"decoding {codec} pixel data needs the native library {library}, which is not installed; install it with: apt-get install {package}");
 
     /// <summary>
+    /// Throws unless the codestream ends with FFD9 (EOI in JPEG and JPEG-LS, EOC in JPEG 2000), after at most one zero
+    /// byte of fragment padding (PS3.5 A.4). A truncated codestream is refused here because the native decoders handle
+    /// it badly: OpenJPEG fills the missing part with zeros without complaint, and CharLS 2.4 takes seconds per frame
+    /// before it reports the truncation.
+    /// </summary>
+    public static void RequireEndMarker(ReadOnlySpan<byte> codestream, string codec)
+    {
+        var end = codestream.Length;
+        if (end > 0 && codestream[end - 1] == 0) end--;
+        if (end < 4 || codestream[end - 2] != 0xFF || codestream[end - 1] != 0xD9)
+            throw new DicomFormatException($"the {codec} codestream of {codestream.Length} bytes does not end with its end marker (FFD9); it is truncated or damaged", tag: DicomTags.PixelData);
+    }
+
+    /// <summary>
     /// Copies decoded samples of <paramref name="bytesPerSample"/> bytes (planes or interleaved) into the frame
     /// layout: Bits Allocated per sample, interleaved by pixel.
     /// </summary>
