@@ -8,8 +8,11 @@ namespace DataForge.Dicom.Imaging.Codecs;
 /// JPEG 2000 (ITU-T T.800) frames, reversible and irreversible, through OpenJPEG reading from memory. OpenJPEG
 /// undoes a multiple component transform itself, so YBR_RCT and YBR_ICT frames come out as RGB (PS3.5 8.2.4).
 /// </summary>
-internal sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
+internal sealed unsafe class Jpeg2000FrameDecoder(NativeCodecLibrary library) : IFrameDecoder
 {
+    /// <summary>A decoder that uses Debian's OpenJPEG.</summary>
+    public Jpeg2000FrameDecoder() : this(NativeCodecLibrary.OpenJpeg) { }
+
     /// <summary>The codestream and the read position, handed to OpenJPEG's stream callbacks.</summary>
     private struct Source
     {
@@ -21,12 +24,13 @@ internal sealed unsafe class Jpeg2000FrameDecoder : IFrameDecoder
     public byte[] Decode(ReadOnlySpan<byte> codestream, FrameGeometry geometry)
     {
         NativeCodec.RequireEndMarker(codestream, "JPEG 2000");
+        library.EnsureLoaded();
         var format = codestream.Length > 4 && codestream[0] == 0xFF && codestream[1] == 0x4F ? OpenJpegNative.CodecJ2K : OpenJpegNative.CodecJP2;
         nint codec;
         try { codec = OpenJpegNative.CreateDecompress(format); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            throw NativeCodec.Missing("JPEG 2000", OpenJpegNative.Library, OpenJpegNative.Package);
+            throw library.Missing();
         }
         var errors = new StringBuilder();
         var errorsHandle = GCHandle.Alloc(errors);

@@ -4,16 +4,20 @@ namespace DataForge.Dicom.Imaging.Codecs;
 /// JPEG-LS (ITU-T T.87) frames, lossless and near-lossless, through CharLS. CharLS writes samples of up to 8 bits as
 /// bytes and wider ones as native 16-bit words, which on the little endian machines .NET runs on is the DICOM order.
 /// </summary>
-internal sealed unsafe class JpegLsFrameDecoder : IFrameDecoder
+internal sealed unsafe class JpegLsFrameDecoder(NativeCodecLibrary library) : IFrameDecoder
 {
+    /// <summary>A decoder that uses Debian's CharLS.</summary>
+    public JpegLsFrameDecoder() : this(NativeCodecLibrary.CharLs) { }
+
     public byte[] Decode(ReadOnlySpan<byte> codestream, FrameGeometry geometry)
     {
         NativeCodec.RequireEndMarker(codestream, "JPEG-LS");
+        library.EnsureLoaded();
         nint decoder;
         try { decoder = CharLsNative.DecoderCreate(); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            throw NativeCodec.Missing("JPEG-LS", CharLsNative.Library, CharLsNative.Package);
+            throw library.Missing();
         }
         try
         {

@@ -1,12 +1,8 @@
 namespace DataForge.Dicom.Imaging.Codecs;
 
-/// <summary>What the decoders that call native libraries share: the missing-library message and sample layout.</summary>
+/// <summary>What the decoders that call native libraries share: the end marker check and the sample layout.</summary>
 internal static class NativeCodec
 {
-    /// <summary>Says which Debian package provides the library that decoding needs.</summary>
-    public static NotSupportedException Missing(string codec, string library, string package) =>
-        new($"decoding {codec} pixel data needs the native library {library}, which is not installed; install it with: apt-get install {package}");
-
     /// <summary>
     /// Throws unless the codestream ends with FFD9 (EOI in JPEG and JPEG-LS, EOC in JPEG 2000), after at most one zero
     /// byte of fragment padding (PS3.5 A.4). A truncated codestream is refused here because the native decoders handle
