@@ -6,30 +6,33 @@ using DataForge.Testing;
 namespace DataForge.Stages.Tests.Volumes;
 
 /// <summary>
-/// A synthetic CT series compressed by dcmtk or GDCM builds, through the pipeline's nifti layout, to the same
-/// NIfTI volume bytes as the uncompressed series.
+/// A synthetic CT series compressed by dcmtk or GDCM builds, through the pipeline's nifti and png layouts, to the
+/// same NIfTI volume and PNG bytes as the uncompressed series.
 /// </summary>
-public sealed class CompressedSeriesNiftiTests
+public sealed class CompressedSeriesImageTests
 {
-    private const string Manifest = """
+    private static string Manifest(string layout) => $$"""
         version: 1
         name: compressed-series
         sources:
           - {id: ct, kind: dicom, path: raw}
         deidentify: {profile: basic}
-        output: {layout: nifti}
+        output: {layout: {{layout}}{{(layout == "png" ? ", png: {slices: true, bit_depth: 16}" : "")}}}
         """;
 
     [SkippableTheory]
-    [InlineData("dcmcjpeg", "+e1", "1.2.840.10008.1.2.4.70")]
-    [InlineData("dcmcjpls", "", "1.2.840.10008.1.2.4.80")]
-    [InlineData("gdcmconv", "--j2k", "1.2.840.10008.1.2.4.90")]
-    [InlineData("dcmcrle", "", "1.2.840.10008.1.2.5")]
-    public void The_nifti_of_a_compressed_series_equals_the_nifti_of_the_uncompressed_one_bit_for_bit(string tool, string options, string syntax)
+    [InlineData("dcmcjpeg", "+e1", "1.2.840.10008.1.2.4.70", "nifti")]
+    [InlineData("dcmcjpls", "", "1.2.840.10008.1.2.4.80", "nifti")]
+    [InlineData("gdcmconv", "--j2k", "1.2.840.10008.1.2.4.90", "nifti")]
+    [InlineData("dcmcrle", "", "1.2.840.10008.1.2.5", "nifti")]
+    [InlineData("dcmcjpeg", "+e1", "1.2.840.10008.1.2.4.70", "png")]
+    [InlineData("dcmcjpls", "", "1.2.840.10008.1.2.4.80", "png")]
+    [InlineData("gdcmconv", "--j2k", "1.2.840.10008.1.2.4.90", "png")]
+    public void The_images_of_a_compressed_series_equal_those_of_the_uncompressed_one_bit_for_bit(string tool, string options, string syntax, string layout)
     {
         var path = Oracle.Require(tool);
         using var project = new LabelProject(patients: 1, slices: 5, matrix: 24);
-        var before = BuildVolumes(project);
+        var before = BuildImages(project, layout);
         Assert.NotEmpty(before);
 
         foreach (var file in Directory.GetFiles(Assert.Single(project.Series).Folder, "*.dcm"))
@@ -40,18 +43,18 @@ public sealed class CompressedSeriesNiftiTests
             File.Move(compressed, file, overwrite: true);
             Assert.Equal(syntax, DicomReader.ReadFile(file).TransferSyntax.Uid);
         }
-        var after = BuildVolumes(project);
+        var after = BuildImages(project, layout);
 
         Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(after[name]), $"{name} differs after compression with {tool}");
     }
 
-    private static Dictionary<string, byte[]> BuildVolumes(LabelProject project)
+    private static Dictionary<string, byte[]> BuildImages(LabelProject project, string layout)
     {
-        var result = project.Build(Manifest);
+        var result = project.Build(Manifest(layout));
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => f.ToString())));
-        var folder = project.Combine("out", "nifti");
-        return Directory.GetFiles(folder, "*.nii.gz", SearchOption.AllDirectories)
+        var folder = layout == "png" ? project.Combine("out") : project.Combine("out", layout);
+        return Directory.GetFiles(folder, layout == "png" ? "*.png" : "*.nii.gz", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllBytes, StringComparer.Ordinal);
     }
 }
