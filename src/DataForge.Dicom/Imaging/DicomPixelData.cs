@@ -145,7 +145,8 @@ public sealed class DicomPixelData
                 ?? throw new NotSupportedException($"decoding {_syntax.Name} pixel data is not supported; the fragments can be read and written as they are");
             planar = 0;
             var geometry = new FrameGeometry(Rows, Columns, SamplesPerPixel, BitsAllocated, BitsStored);
-            var decoded = decoder.Decode(FrameFragments.Of(fragments, frame, NumberOfFrames), geometry);
+            var extended = _dataset.GetElement(DicomTags.ExtendedOffsetTable) is { } table ? table.Span : default;
+            var decoded = decoder.Decode(FrameFragments.Of(fragments, frame, NumberOfFrames, extended), geometry);
             if (decoded.Length != frameBytes) throw Short(frame);
             return decoded;
         }

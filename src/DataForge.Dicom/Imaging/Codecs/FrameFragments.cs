@@ -1,32 +1,46 @@
 namespace DataForge.Dicom.Imaging.Codecs;
 
 /// <summary>
-/// Finds the fragments that hold one frame of encapsulated pixel data (PS3.5 A.4): by the Basic Offset Table when it
-/// has one offset per frame, else one fragment per frame when the counts agree, else by where each codestream starts
-/// (an empty offset table allows a frame to span several fragments).
+/// Finds the fragments that hold one frame of encapsulated pixel data (PS3.5 A.4): by the Extended Offset Table
+/// (7FE0,0001) or the Basic Offset Table when one has an offset per frame, else one fragment per frame when the counts
+/// agree, else by where each codestream starts (an empty offset table allows a frame to span several fragments).
 /// </summary>
 public static class FrameFragments
 {
-    /// <summary>The concatenated bytes of frame <paramref name="frame"/> of <paramref name="frames"/>.</summary>
-    public static byte[] Of(DicomFragmentSequence fragments, int frame, int frames)
+    /// <summary>
+    /// The concatenated bytes of frame <paramref name="frame"/> of <paramref name="frames"/>; <paramref name="extended"/>
+    /// is the Extended Offset Table's value, when the dataset has one.
+    /// </summary>
+    public static byte[] Of(DicomFragmentSequence fragments, int frame, int frames, ReadOnlySpan<byte> extended = default)
     {
         var all = fragments.Fragments;
         if (frames == 1) return Concatenate(all, 0, all.Count);
-        var offsets = fragments.Offsets;
+        IReadOnlyList<ulong> offsets = fragments.Offsets.Select(o => (ulong)o).ToArray();
+        var table = "Basic Offset Table";
+        if (!extended.IsEmpty)
+        {
+            // PS3.3 C.7.6.3.1.8: one 64-bit offset per frame, counted like the Basic Offset Table's, which is then empty.
+            if (extended.Length != frames * 8)
+                throw new DicomFormatException($"the Extended Offset Table has {extended.Length / 8} offsets for {frames} frames (PS3.3 C.7.6.3.1.8)", tag: DicomTags.ExtendedOffsetTable);
+            var list = new ulong[frames];
+            for (var i = 0; i < frames; i++) list[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(extended[(i * 8)..]);
+            offsets = list;
+            table = "Extended Offset Table";
+        }
         if (offsets.Count == frames)
         {
             // Offsets count from the first byte of the first fragment's item header (8 bytes per item header).
-            long position = 0;
+            ulong position = 0;
             int first = -1, end = all.Count;
-            long stop = frame + 1 < frames ? offsets[frame + 1] : long.MaxValue;
+            var stop = frame + 1 < frames ? offsets[frame + 1] : ulong.MaxValue;
             for (var i = 0; i < all.Count; i++)
             {
                 if (position == offsets[frame]) first = i;
                 if (position == stop) { end = i; break; }
-                position += 8 + all[i].Length;
+                position += 8 + (ulong)all[i].Length;
             }
             if (first < 0 || end <= first)
-                throw new DicomFormatException($"the Basic Offset Table's offset {offsets[frame]} for frame {frame} is not the start of a fragment (PS3.5 A.4)", tag: DicomTags.PixelData);
+                throw new DicomFormatException($"the {table}'s offset {offsets[frame]} for frame {frame} is not the start of a fragment (PS3.5 A.4)", tag: DicomTags.PixelData);
             return Concatenate(all, first, end);
         }
         if (all.Count == frames) return all[frame];

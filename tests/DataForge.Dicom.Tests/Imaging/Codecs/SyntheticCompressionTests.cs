@@ -71,6 +71,40 @@ public class SyntheticCompressionTests
         Assert.Contains("dcmdjpeg", e.Message);
     }
 
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Frames_are_found_by_the_extended_offset_table(int shift)
+    {
+        var path = Oracle.Require("dcmcjpls");
+        using var temp = new TempDirectory();
+        var original = Path.Combine(temp.Path, "native.dcm");
+        var compressed = Path.Combine(temp.Path, "compressed.dcm");
+        DicomFile.Create(Image(40, 30, 3, 12, true), "1.2.840.10008.5.1.4.1.1.7.3", "1.2.826.0.1.3680043.10.1.9").Save(original);
+        Assert.Equal(0, Oracle.Run(path, [original, compressed]).ExitCode);
+        var file = DicomReader.ReadFile(compressed);
+        // The Basic Offset Table dcmcjpls wrote moves to the Extended Offset Table (PS3.3 C.7.6.3.1.8), shifted on demand.
+        var fragments = (DicomFragmentSequence)file.Dataset.Get(DicomTags.PixelData)!;
+        var extended = new byte[fragments.Offsets.Count * 8];
+        for (var i = 0; i < fragments.Offsets.Count; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(extended.AsSpan(i * 8), fragments.Offsets[i] + (ulong)(i > 0 ? shift : 0));
+        Assert.Equal(3, fragments.Offsets.Count);
+        file.Dataset.Add(new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, [], fragments.Fragments));
+        file.Dataset.Add(DicomTags.ExtendedOffsetTable, DicomVR.OV, extended);
+
+        var ours = DicomPixelData.Create(file);
+        if (shift == 0)
+        {
+            var theirs = DicomPixelData.Create(DicomReader.ReadFile(original));
+            for (var f = 0; f < 3; f++) Assert.Equal(theirs.GetStoredValues(f), ours.GetStoredValues(f));
+        }
+        else
+        {
+            var e = Assert.Throws<DicomFormatException>(() => ours.GetStoredValues(1));
+            Assert.Contains("Extended Offset Table", e.Message);
+        }
+    }
+
     /// <summary>A smooth ramp with noise across the whole stored range (negative too when signed), different per frame.</summary>
     internal static DicomDataset Image(int columns, int rows, int frames, int bitsStored, bool signed)
     {
