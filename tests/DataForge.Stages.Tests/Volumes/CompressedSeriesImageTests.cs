@@ -49,6 +49,34 @@ public sealed class CompressedSeriesImageTests
         foreach (var (name, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(after[name]), $"{name} differs after compression with {tool}");
     }
 
+    [SkippableTheory]
+    [InlineData("dcmcjpls", "")]
+    [InlineData("gdcmconv", "--j2k")]
+    [InlineData("dcmcjpeg", "+e1")]
+    public void A_truncated_codestream_fails_its_series_with_the_reason_and_the_build_goes_on(string tool, string options)
+    {
+        var path = Oracle.Require(tool);
+        using var project = new LabelProject(patients: 2, slices: 4, matrix: 24);
+        foreach (var series in project.Series)
+        foreach (var file in Directory.GetFiles(series.Folder, "*.dcm"))
+        {
+            Assert.Equal(0, Oracle.Run(path, [.. options.Split(' ', StringSplitOptions.RemoveEmptyEntries), file, file + ".c"]).ExitCode);
+            File.Move(file + ".c", file, overwrite: true);
+        }
+        var damaged = Directory.GetFiles(project.Series[0].Folder, "*.dcm").Order(StringComparer.Ordinal).First();
+        var dicom = DicomReader.ReadFile(damaged);
+        var fragment = ((DicomFragmentSequence)dicom.Dataset.Get(DicomTags.PixelData)!).Fragments[0];
+        dicom.Dataset.Add(new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, [], [fragment[..(fragment.Length / 2 & ~1)]]));
+        dicom.Save(damaged);
+
+        var result = project.Build(Manifest("nifti"));
+        var failure = Assert.Single(result.Failures);
+        Assert.Contains("pixel data cannot be decoded", failure.ToString());
+        Assert.Contains("truncated", failure.ToString());
+        Assert.DoesNotContain(project.Root, failure.ToString());
+        Assert.Single(Directory.GetFiles(project.Combine("out", "nifti"), "*.nii.gz", SearchOption.AllDirectories));
+    }
+
     private static Dictionary<string, byte[]> BuildImages(LabelProject project, string layout)
     {
         var result = project.Build(Manifest(layout));
