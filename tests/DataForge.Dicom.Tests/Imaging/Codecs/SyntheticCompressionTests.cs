@@ -105,6 +105,53 @@ public class SyntheticCompressionTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData("dcmcjpeg", "+e1", 0)]
+    [InlineData("dcmcjpeg", "+e1", 1)]
+    [InlineData("dcmcjpls", "+il", 0)]
+    [InlineData("dcmcjpls", "+is", 0)]
+    [InlineData("dcmcjpls", "+in", 1)]
+    [InlineData("gdcmconv", "--j2k", 0)]
+    [InlineData("gdcmconv", "--j2k", 1)]
+    public void Rgb_frames_decode_to_the_originals_samples_interleaved_by_pixel(string tool, string options, int planar)
+    {
+        var path = Oracle.Require(tool);
+        using var temp = new TempDirectory();
+        var original = Path.Combine(temp.Path, "native.dcm");
+        var compressed = Path.Combine(temp.Path, "compressed.dcm");
+        DicomFile.Create(Rgb(45, 37, planar), SyntheticDatasets.SecondaryCaptureSopClass, "1.2.826.0.1.3680043.10.1.9").Save(original);
+        var run = Oracle.Run(path, [.. options.Split('|', StringSplitOptions.RemoveEmptyEntries), original, compressed]);
+        Assert.True(run.ExitCode == 0, $"{tool} failed: {run.StandardError}");
+        var file = DicomReader.ReadFile(compressed);
+        Assert.True(file.TransferSyntax.IsEncapsulated);
+        var theirs = DicomPixelData.Create(DicomReader.ReadFile(original)).GetStoredValues(0);
+        var ours = DicomPixelData.Create(file);
+        Assert.Equal("RGB", ours.PhotometricInterpretation);
+        Assert.Equal(theirs, ours.GetStoredValues(0));
+    }
+
+    /// <summary>An 8-bit RGB image whose three samples differ everywhere, stored by pixel or by plane.</summary>
+    private static DicomDataset Rgb(int columns, int rows, int planar)
+    {
+        var ds = SyntheticDatasets.Image();
+        ds.Add(DicomTags.Rows, (ushort)rows).Add(DicomTags.Columns, (ushort)columns)
+            .Add(DicomTags.SamplesPerPixel, (ushort)3).Add(DicomTags.PhotometricInterpretation, "RGB")
+            .Add(DicomTags.PlanarConfiguration, (ushort)planar)
+            .Add(DicomTags.BitsAllocated, (ushort)8).Add(DicomTags.BitsStored, (ushort)8).Add(DicomTags.HighBit, (ushort)7);
+        ds.Remove(DicomTags.RescaleSlope);
+        ds.Remove(DicomTags.RescaleIntercept);
+        var random = new Random(planar + 5);
+        var pixels = new byte[columns * rows * 3];
+        for (var p = 0; p < columns * rows; p++)
+        for (var c = 0; c < 3; c++)
+        {
+            var value = (byte)Math.Clamp((p % columns) * (c + 1) * 2 + (p / columns) * (3 - c) * 3 + random.Next(-10, 11), 0, 255);
+            pixels[planar == 0 ? p * 3 + c : c * columns * rows + p] = value;
+        }
+        ds.Add(DicomTags.PixelData, DicomVR.OB, pixels);
+        return ds;
+    }
+
     /// <summary>A smooth ramp with noise across the whole stored range (negative too when signed), different per frame.</summary>
     internal static DicomDataset Image(int columns, int rows, int frames, int bitsStored, bool signed)
     {
