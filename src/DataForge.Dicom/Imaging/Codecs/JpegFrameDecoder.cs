@@ -5,7 +5,7 @@ namespace DataForge.Dicom.Imaging.Codecs;
 
 /// <summary>
 /// JPEG (ITU-T T.81) frames through the managed JpegLibrary: baseline and extended DCT (Processes 1, 2 and 4) and
-/// lossless (Process 14, any predictor). Components are returned as coded: DataForge does no colour transform here
+/// lossless (Process 14). Components are returned as coded: DataForge does no colour transform here
 /// (PS3.5 8.2.1: the Photometric Interpretation says what the decoded samples are). JpegLibrary repeats subsampled chroma.
 /// Of the lossless predictors, JpegLibrary 0.4.32 decodes selection values 1 (all of .70) and 4 exactly; 2, 3, 5, 6 and 7
 /// come out wrong when checked against dcmtk and GDCM, so they are refused rather than decoded.
