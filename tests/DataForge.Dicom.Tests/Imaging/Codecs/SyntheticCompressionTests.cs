@@ -130,6 +130,41 @@ public class SyntheticCompressionTests
         Assert.Equal(theirs, ours.GetStoredValues(0));
     }
 
+    [SkippableTheory]
+    [InlineData(2, 12, false)]
+    [InlineData(3, 16, false)]   // dcmcjpls refuses signed data for near-lossless
+    public void Near_lossless_jpeg_ls_decodes_like_dcmdjpls_and_within_NEAR_of_the_original(int near, int bitsStored, bool signed)
+    {
+        var encoder = Oracle.Require("dcmcjpls");
+        var decoder = Oracle.Require("dcmdjpls");
+        using var temp = new TempDirectory();
+        var original = Path.Combine(temp.Path, "native.dcm");
+        var compressed = Path.Combine(temp.Path, "compressed.dcm");
+        var theirs = Path.Combine(temp.Path, "dcmdjpls.dcm");
+        DicomFile.Create(Image(50, 40, 2, bitsStored, signed), "1.2.840.10008.5.1.4.1.1.7.3", "1.2.826.0.1.3680043.10.1.9").Save(original);
+        Assert.Equal(0, Oracle.Run(encoder, ["+en", "+md", near.ToString(System.Globalization.CultureInfo.InvariantCulture), original, compressed]).ExitCode);
+        Assert.Equal(0, Oracle.Run(decoder, [compressed, theirs]).ExitCode);
+        var file = DicomReader.ReadFile(compressed);
+        Assert.Equal(DicomTransferSyntax.JPEGLSNearLossless, file.TransferSyntax);
+
+        var ours = DicomPixelData.Create(file);
+        var reference = DicomPixelData.Create(DicomReader.ReadFile(theirs));
+        var source = DicomPixelData.Create(DicomReader.ReadFile(original));
+        var changed = 0;
+        for (var f = 0; f < 2; f++)
+        {
+            var decoded = ours.GetStoredValues(f);
+            Assert.Equal(reference.GetStoredValues(f), decoded);
+            var before = source.GetStoredValues(f);
+            for (var i = 0; i < decoded.Length; i++)
+            {
+                Assert.InRange(decoded[i] - before[i], -near, near);
+                if (decoded[i] != before[i]) changed++;
+            }
+        }
+        Assert.True(changed > 0, "the near-lossless encoding changed no sample; the test would not see a wrong NEAR");
+    }
+
     /// <summary>An 8-bit RGB image whose three samples differ everywhere, stored by pixel or by plane.</summary>
     private static DicomDataset Rgb(int columns, int rows, int planar)
     {
