@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
+using DataForge.Dicom.Imaging.Codecs;
 
 namespace DataForge.Dicom.Imaging;
 
 /// <summary>
-/// The Image Pixel module of a dataset (PS3.3 C.7.6.3) and access to its frames: native (uncompressed) and RLE
-/// Lossless pixel data. Other encapsulated syntaxes (JPEG family) raise <see cref="NotSupportedException"/>.
+/// The Image Pixel module of a dataset (PS3.3 C.7.6.3) and access to its frames: native (uncompressed) pixel data and
+/// the encapsulated syntaxes <see cref="FrameDecoders"/> decodes (RLE, JPEG, JPEG-LS, JPEG 2000). Others raise
+/// <see cref="NotSupportedException"/>, as does a codec whose native library is not installed.
 /// </summary>
 public sealed class DicomPixelData
 {
@@ -139,10 +141,14 @@ public sealed class DicomPixelData
         var frameBytes = SamplesPerFrame * (BitsAllocated / 8);
         if (_dataset.Get(DicomTags.PixelData) is DicomFragmentSequence fragments)
         {
-            if (_syntax != DicomTransferSyntax.RLELossless)
-                throw new NotSupportedException($"decoding {_syntax.Name} pixel data is not supported yet; the fragments can be read and written as they are");
+            var decoder = FrameDecoders.For(_syntax)
+                ?? throw new NotSupportedException($"decoding {_syntax.Name} pixel data is not supported; the fragments can be read and written as they are");
             planar = 0;
-            return RleDecoder.DecodeFrame(FrameFragment(fragments, frame), Rows, Columns, SamplesPerPixel, BitsAllocated);
+            var geometry = new FrameGeometry(Rows, Columns, SamplesPerPixel, BitsAllocated, BitsStored);
+            var extended = _dataset.GetElement(DicomTags.ExtendedOffsetTable) is { } table ? table.Span : default;
+            var decoded = decoder.Decode(FrameFragments.Of(fragments, frame, NumberOfFrames, extended), geometry);
+            if (decoded.Length != frameBytes) throw Short(frame);
+            return decoded;
         }
         planar = PlanarConfiguration;
         var data = NativeData();
@@ -185,28 +191,6 @@ public sealed class DicomPixelData
     private ReadOnlySpan<byte> NativeData() =>
         _dataset.GetElement(DicomTags.PixelData) is { } e ? e.Span
             : throw new DicomFormatException("Pixel Data (7FE0,0010) is not a native value", tag: DicomTags.PixelData);
-
-    /// <summary>The bytes of a frame's fragments: by the Basic Offset Table, else one fragment per frame (PS3.5 A.4).</summary>
-    private byte[] FrameFragment(DicomFragmentSequence fragments, int frame)
-    {
-        var offsets = fragments.Offsets;
-        if (NumberOfFrames == 1) return fragments.Fragments.SelectMany(f => f).ToArray();
-        if (offsets.Count == NumberOfFrames)
-        {
-            // Offsets count from the first byte of the first fragment's item header (8 bytes per item header).
-            var result = new List<byte>();
-            long position = 0;
-            var end = frame + 1 < offsets.Count ? offsets[frame + 1] : long.MaxValue;
-            foreach (var f in fragments.Fragments)
-            {
-                if (position >= offsets[frame] && position < end) result.AddRange(f);
-                position += 8 + f.Length;
-            }
-            return [.. result];
-        }
-        if (fragments.Fragments.Count == NumberOfFrames) return fragments.Fragments[frame];
-        throw new DicomFormatException($"cannot tell which fragments hold frame {frame}: no Basic Offset Table and {fragments.Fragments.Count} fragments for {NumberOfFrames} frames (PS3.5 A.4)", tag: DicomTags.PixelData);
-    }
 
     private int Required(DicomTag tag) =>
         (int)(_dataset.GetInteger(tag) ?? throw new DicomFormatException($"the Image Pixel module lacks {tag} (PS3.3 C.7.6.3)", tag: tag));

@@ -15,7 +15,7 @@ internal sealed record PixelSummary(string Hash, long Min, long Max, double Satu
     /// <summary>True when every stored value is the same.</summary>
     public bool IsConstant => Min == Max;
 
-    /// <summary>The summary, or null when the encoding cannot be decoded here (JPEG family).</summary>
+    /// <summary>The summary, or null when the encoding cannot be decoded here (a syntax DataForge does not decode, or a codec library that is not installed).</summary>
     /// <exception cref="DicomFormatException">The pixel data is broken (short, bad attributes).</exception>
     public static PixelSummary? Of(DicomFile file)
     {
