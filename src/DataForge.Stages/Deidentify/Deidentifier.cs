@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using DataForge.Dicom;
+using DataForge.Dicom.Text;
 
 namespace DataForge.Stages.Deidentify;
 
@@ -41,7 +42,23 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
     /// <summary>De-identifies a file; the input is not modified.</summary>
     public DeidResult Apply(DicomFile input)
     {
-        var ds = input.Dataset.Clone();
+        try
+        {
+            return Apply(input, input.Dataset.Clone(), reencoded: false);
+        }
+        catch (UnicodeNeededException)
+        {
+            // Text this instance's character set cannot hold (PS3.3 C.12.1.1.2): the whole instance is
+            // re-encoded as ISO_IR 192 and de-identified again from the start, so no value is written twice
+            // and none is left in the old encoding.
+            var ds = input.Dataset.Clone();
+            DicomTextEncoding.ToUnicode(ds);
+            return Apply(input, ds, reencoded: true);
+        }
+    }
+
+    private DeidResult Apply(DicomFile input, DicomDataset ds, bool reencoded)
+    {
         var patientKey = PatientKey(ds);
         var token = keys.PatientToken(patientKey);
         int? number = null;
@@ -58,6 +75,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             policy.Pseudonym.Write(token, number),
             policy.Has(DeidOption.RetainLongitudinalModifiedDates) ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
             KnownIdentifiers(ds)) { PatientName = Text(ds, DicomTags.PatientName), LittleEndian = !input.TransferSyntax.IsBigEndian };
+        if (reencoded) context.Count(DicomTags.SpecificCharacterSet, "re-encoded as " + DicomTextEncoding.UnicodeTerm);
         OverlayCleaner.Apply(ds, policy, context.Count);
         Apply(ds, context);
         Record(ds);
@@ -201,7 +219,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 return;
             case ProfileAction.Empty or ProfileAction.Dummy when isPatientIdentity:
                 // Z and D allow a dummy value; the pseudonym is one, and it keeps patients apart.
-                ds.Add(tag, element.VR, context.Pseudonym);
+                WriteText(ds, tag, element.VR, context.Pseudonym);
                 context.Count(tag, "pseudonymised");
                 return;
             case ProfileAction.Empty:
@@ -227,14 +245,14 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 return;
             case ProfileAction.Replace:
                 var value = replacement ?? policy.OverrideFor(tag)?.Value ?? "";
-                if (element.VR.IsString) ds.Add(tag, element.VR, value);
+                if (element.VR.IsString) WriteText(ds, tag, element.VR, value);
                 else ds.Add(DummyValues.For(element));
                 context.Count(tag, "replaced");
                 return;
             case ProfileAction.Hash:
                 if (element.VR == DicomVR.UI) ds.Add(tag, DicomVR.UI, ds.GetStrings(tag).Select(keys.Uid).ToArray());
                 else if (element.VR.IsString)
-                    ds.Add(tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
+                    WriteText(ds, tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
                 else ds.Add(DummyValues.For(element));
                 context.Count(tag, "hashed");
                 return;
@@ -255,7 +273,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         }
         if (vr == DicomVR.PN)
         {
-            ds.Add(element.Tag, vr, ds.GetStrings(element.Tag).Select(v => ContentCleaning.CleanPersonName(v, context.PatientName, context.Pseudonym)).ToArray());
+            WriteText(ds, element.Tag, vr, ds.GetStrings(element.Tag).Select(v => ContentCleaning.CleanPersonName(v, context.PatientName, context.Pseudonym)).ToArray());
             context.Count(element.Tag, "cleaned");
             return;
         }
@@ -265,11 +283,36 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             context.Count(element.Tag, "kept");
             return;
         }
-        var values = ds.GetStrings(element.Tag).Select(v => Scrub(v, context.Known)).ToArray();
+        var before = ds.GetStrings(element.Tag);
+        var values = before.Select(v => Scrub(v, context.Known)).ToArray();
+        // Text with nothing to clean keeps its bytes: written again it could only lose what its decoding lost.
+        if (values.SequenceEqual(before, StringComparer.Ordinal))
+        {
+            context.Count(element.Tag, "cleaned");
+            return;
+        }
         if (!vr.IsMultiValued) values = [string.Join('\\', values)];
-        ds.Add(element.Tag, vr, values);
+        WriteText(ds, element.Tag, vr, values);
         context.Count(element.Tag, "cleaned");
     }
+
+    /// <summary>
+    /// Writes text DataForge made in the character set in force (ISO 2022 escape sequences included); when that
+    /// set cannot hold it, the instance is re-encoded as a whole (<see cref="UnicodeNeededException"/>).
+    /// </summary>
+    private static void WriteText(DicomDataset ds, DicomTag tag, DicomVR vr, params string[] values)
+    {
+        if (!vr.UsesSpecificCharacterSet)
+        {
+            ds.Add(tag, vr, values);
+            return;
+        }
+        if (!ds.CharacterSet.TryEncode(string.Join('\\', values), out var bytes)) throw new UnicodeNeededException();
+        ds.Add(new DicomElement(tag, vr, DummyValues.Padded(bytes, vr.PaddingByte)));
+    }
+
+    /// <summary>Text to write is outside the instance's character set; <see cref="Apply(DicomFile)"/> re-encodes the instance.</summary>
+    private sealed class UnicodeNeededException : Exception;
 
     internal static string Scrub(string text, IReadOnlyList<string> known)
     {

@@ -29,8 +29,10 @@ public sealed class DeidentifyStage : IStage
     /// 8: the leak gate reads deflated instances inflated (it was blind to them): cached ones are checked again.
     /// 9: a Media Storage Directory is never published; the leak gate also looks for the identifying parts of the
     /// source file's path and of Referenced File IDs the input held.
+    /// 10: cleaned text is written in the instance's own character set (ISO 2022 escape sequences included), else the
+    /// instance is re-encoded as ISO_IR 192; a KS X 1001 set designated once reads as Korean on every line of a value.
     /// </remarks>
-    public const int Version = 9;
+    public const int Version = 10;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
