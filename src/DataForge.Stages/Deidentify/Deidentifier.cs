@@ -78,16 +78,9 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         if (reencoded) context.Count(DicomTags.SpecificCharacterSet, "re-encoded as " + DicomTextEncoding.UnicodeTerm);
         OverlayCleaner.Apply(ds, policy, context.Count);
         Apply(ds, context);
-        Record(ds);
-
-        var sopClass = ds.GetString(DicomTags.SOPClassUID) ?? input.Meta.GetString(DicomTags.MediaStorageSOPClassUID) ?? "";
-        var sopInstance = ds.GetString(DicomTags.SOPInstanceUID)
-            ?? keys.Uid(input.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID) ?? "");
-        if (sopClass.Length == 0) throw new DeidentificationException("the instance has no SOP Class UID");
-        var output = DicomFile.Create(ds, sopClass, sopInstance, input.TransferSyntax);
-        // Words DataForge writes itself (pseudonym, dummy values, the method's description) are not
+        // Words DataForge writes itself (pseudonym, dummy values, the method's description, the scrub mark) are not
         // leaks even when a removed value happens to be one of them (a patient already named "ANON").
-        var introduced = new List<string> { context.Pseudonym, DeidentificationMethod, BasicProfileMeaning };
+        var introduced = new List<string> { context.Pseudonym, DeidentificationMethod, BasicProfileMeaning, ScrubMark };
         introduced.AddRange(DummyValues.Texts);
         introduced.AddRange(policy.Options.Select(o => o.Meaning));
         // An institution or device text that the policy keeps elsewhere unchanged (an institution named
@@ -98,6 +91,16 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         var ours = new Texts(introduced);
         context.Removed.RemoveWhere(ours.Contain);
         context.NameParts.RemoveWhere(ours.Contain);
+        // Free text is cleaned last, of everything the leak gate will look for (every removed value in its written
+        // forms, every name part) besides the patient's identifiers: the gate is then a safety net, not the usual exit.
+        CleanText(context);
+        Record(ds);
+
+        var sopClass = ds.GetString(DicomTags.SOPClassUID) ?? input.Meta.GetString(DicomTags.MediaStorageSOPClassUID) ?? "";
+        var sopInstance = ds.GetString(DicomTags.SOPInstanceUID)
+            ?? keys.Uid(input.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID) ?? "");
+        if (sopClass.Length == 0) throw new DeidentificationException("the instance has no SOP Class UID");
+        var output = DicomFile.Create(ds, sopClass, sopInstance, input.TransferSyntax);
         return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts(), identity);
     }
 
@@ -283,17 +286,31 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             context.Count(element.Tag, "kept");
             return;
         }
-        var before = ds.GetStrings(element.Tag);
-        var values = before.Select(v => Scrub(v, context.Known)).ToArray();
-        // Text with nothing to clean keeps its bytes: written again it could only lose what its decoding lost.
-        if (values.SequenceEqual(before, StringComparer.Ordinal))
-        {
-            context.Count(element.Tag, "cleaned");
-            return;
-        }
-        if (!vr.IsMultiValued) values = [string.Join('\\', values)];
-        WriteText(ds, element.Tag, vr, values);
+        // Cleaned once the walk has collected every identifier of the instance (CleanText).
+        context.PendingText.Add((ds, element.Tag, vr));
         context.Count(element.Tag, "cleaned");
+    }
+
+    /// <summary>What replaces an identifier in cleaned text.</summary>
+    private const string ScrubMark = "XXXX";
+
+    /// <summary>Scrubs the text values that C left for last of the patient's identifiers and of every value the leak gate looks for.</summary>
+    private static void CleanText(Context context)
+    {
+        if (context.PendingText.Count == 0) return;
+        // The patient's identifiers first (longest first, names component by component: "Jane Doe" becomes
+        // "XXXX XXXX"), then whatever else the gate looks for, longest first.
+        var identifiers = context.Known.Concat(context.Removed.Concat(context.NameParts).OrderByDescending(i => i.Length))
+            .Where(i => i.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var (ds, tag, vr) in context.PendingText)
+        {
+            var before = ds.GetStrings(tag);
+            var values = before.Select(v => Scrub(v, identifiers)).ToArray();
+            // Text with nothing to clean keeps its bytes: written again it could only lose what its decoding lost.
+            if (values.SequenceEqual(before, StringComparer.Ordinal)) continue;
+            if (!vr.IsMultiValued) values = [string.Join('\\', values)];
+            WriteText(ds, tag, vr, values);
+        }
     }
 
     /// <summary>
@@ -321,8 +338,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             var at = text.IndexOf(identifier, StringComparison.OrdinalIgnoreCase);
             while (at >= 0)
             {
-                text = text[..at] + "XXXX" + text[(at + identifier.Length)..];
-                at = text.IndexOf(identifier, at + 4, StringComparison.OrdinalIgnoreCase);
+                text = text[..at] + ScrubMark + text[(at + identifier.Length)..];
+                at = text.IndexOf(identifier, at + ScrubMark.Length, StringComparison.OrdinalIgnoreCase);
             }
         }
         return text;
@@ -477,6 +494,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> NameParts { get; } = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Kept { get; } = [];
+        /// <summary>Text values under C, cleaned after the walk (<see cref="CleanText"/>).</summary>
+        public List<(DicomDataset Owner, DicomTag Tag, DicomVR VR)> PendingText { get; } = [];
         // Counted by tag while attributes are walked (a hash lookup); named once per tag at the end.
         private readonly Dictionary<(DicomTag Tag, string What), int> _counts = [];
 

@@ -30,7 +30,8 @@ public sealed class DeidentifyStage : IStage
     /// 9: a Media Storage Directory is never published; the leak gate also looks for the identifying parts of the
     /// source file's path and of Referenced File IDs the input held.
     /// 10: cleaned text is written in the instance's own character set (ISO 2022 escape sequences included), else the
-    /// instance is re-encoded as ISO_IR 192; a KS X 1001 set designated once reads as Korean on every line of a value.
+    /// instance is re-encoded as ISO_IR 192; a KS X 1001 set designated once reads as Korean on every line of a value;
+    /// cleaned text loses every value the leak gate looks for (IDs, dates, UIDs, institution, any name), not only the patient's.
     /// </remarks>
     public const int Version = 10;
 
