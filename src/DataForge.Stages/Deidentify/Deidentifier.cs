@@ -74,7 +74,14 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             patientKey,
             policy.Pseudonym.Write(token, number),
             policy.Has(DeidOption.RetainLongitudinalModifiedDates) ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
-            KnownIdentifiers(ds)) { PatientName = Text(ds, DicomTags.PatientName), LittleEndian = !input.TransferSyntax.IsBigEndian };
+            KnownIdentifiers(ds))
+        {
+            PatientName = Text(ds, DicomTags.PatientName),
+            LittleEndian = !input.TransferSyntax.IsBigEndian,
+            // A document of a SOP class kept whole (encapsulated_documents.keep) is published unchanged; the stage
+            // excludes the others before they get here, and the leak gate reads the kept one's text.
+            KeepsDocument = EncapsulatedDocuments.Holds(ds) && policy.Documents.Keeps(ds.GetString(DicomTags.SOPClassUID)),
+        };
         if (reencoded) context.Count(DicomTags.SpecificCharacterSet, "re-encoded as " + DicomTextEncoding.UnicodeTerm);
         OverlayCleaner.Apply(ds, policy, context.Count);
         Apply(ds, context);
@@ -124,6 +131,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             string? replacement = null;
             var action = attribute.Tag.IsPrivate
                 ? PrivateAction(ds, attribute.Tag, out replacement)
+                : context.KeepsDocument && ds.Parent is null && EncapsulatedDocuments.IsDocumentAttribute(attribute.Tag) && policy.OverrideFor(attribute.Tag) is null
+                    ? ProfileAction.Keep
                 : ContentCleaning.ActionFor(policy, context.Scope, attribute.Tag, ProfileActions.Resolve(policy.ActionFor(attribute)));
             if (attribute is DicomSequence sequence)
             {
@@ -488,6 +497,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         public IReadOnlyList<string> Known { get; } = known;
         public string PatientName { get; init; } = "";
         public bool LittleEndian { get; init; }
+        public bool KeepsDocument { get; init; }
         /// <summary>The option scope the walk is in (<see cref="ContentCleaning"/>).</summary>
         public CleaningScope Scope { get; set; }
         public HashSet<string> Removed { get; } = new(StringComparer.OrdinalIgnoreCase);
