@@ -46,7 +46,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         {
             return Apply(input, input.Dataset.Clone(), reencoded: false);
         }
-        catch (UnicodeNeededException)
+        catch (FreeText.UnicodeNeededException)
         {
             // Text this instance's character set cannot hold (PS3.3 C.12.1.1.2): the whole instance is
             // re-encoded as ISO_IR 192 and de-identified again from the start, so no value is written twice
@@ -74,7 +74,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             patientKey,
             policy.Pseudonym.Write(token, number),
             policy.Has(DeidOption.RetainLongitudinalModifiedDates) ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
-            KnownIdentifiers(ds))
+            FreeText.KnownIdentifiers(ds))
         {
             PatientName = Text(ds, DicomTags.PatientName),
             LittleEndian = !input.TransferSyntax.IsBigEndian,
@@ -87,7 +87,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         Apply(ds, context);
         // Words DataForge writes itself (pseudonym, dummy values, the method's description, the scrub mark) are not
         // leaks even when a removed value happens to be one of them (a patient already named "ANON").
-        var introduced = new List<string> { context.Pseudonym, DeidentificationMethod, BasicProfileMeaning, ScrubMark };
+        var introduced = new List<string> { context.Pseudonym, DeidentificationMethod, BasicProfileMeaning, FreeText.ScrubMark };
         introduced.AddRange(DummyValues.Texts);
         introduced.AddRange(policy.Options.Select(o => o.Meaning));
         // An institution or device text that the policy keeps elsewhere unchanged (an institution named
@@ -231,7 +231,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 return;
             case ProfileAction.Empty or ProfileAction.Dummy when isPatientIdentity:
                 // Z and D allow a dummy value; the pseudonym is one, and it keeps patients apart.
-                WriteText(ds, tag, element.VR, context.Pseudonym);
+                FreeText.Write(ds, tag, element.VR, context.Pseudonym);
                 context.Count(tag, "pseudonymised");
                 return;
             case ProfileAction.Empty:
@@ -257,14 +257,14 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 return;
             case ProfileAction.Replace:
                 var value = replacement ?? policy.OverrideFor(tag)?.Value ?? "";
-                if (element.VR.IsString) WriteText(ds, tag, element.VR, value);
+                if (element.VR.IsString) FreeText.Write(ds, tag, element.VR, value);
                 else ds.Add(DummyValues.For(element));
                 context.Count(tag, "replaced");
                 return;
             case ProfileAction.Hash:
                 if (element.VR == DicomVR.UI) ds.Add(tag, DicomVR.UI, ds.GetStrings(tag).Select(keys.Uid).ToArray());
                 else if (element.VR.IsString)
-                    WriteText(ds, tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
+                    FreeText.Write(ds, tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
                 else ds.Add(DummyValues.For(element));
                 context.Count(tag, "hashed");
                 return;
@@ -285,7 +285,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         }
         if (vr == DicomVR.PN)
         {
-            WriteText(ds, element.Tag, vr, ds.GetStrings(element.Tag).Select(v => ContentCleaning.CleanPersonName(v, context.PatientName, context.Pseudonym)).ToArray());
+            FreeText.Write(ds, element.Tag, vr, ds.GetStrings(element.Tag).Select(v => ContentCleaning.CleanPersonName(v, context.PatientName, context.Pseudonym)).ToArray());
             context.Count(element.Tag, "cleaned");
             return;
         }
@@ -300,9 +300,6 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         context.Count(element.Tag, "cleaned");
     }
 
-    /// <summary>What replaces an identifier in cleaned text.</summary>
-    private const string ScrubMark = "XXXX";
-
     /// <summary>Scrubs the text values that C left for last of the patient's identifiers and of every value the leak gate looks for.</summary>
     private static void CleanText(Context context)
     {
@@ -314,44 +311,12 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         foreach (var (ds, tag, vr) in context.PendingText)
         {
             var before = ds.GetStrings(tag);
-            var values = before.Select(v => Scrub(v, identifiers)).ToArray();
+            var values = before.Select(v => FreeText.Scrub(v, identifiers)).ToArray();
             // Text with nothing to clean keeps its bytes: written again it could only lose what its decoding lost.
             if (values.SequenceEqual(before, StringComparer.Ordinal)) continue;
             if (!vr.IsMultiValued) values = [string.Join('\\', values)];
-            WriteText(ds, tag, vr, values);
+            FreeText.Write(ds, tag, vr, values);
         }
-    }
-
-    /// <summary>
-    /// Writes text DataForge made in the character set in force (ISO 2022 escape sequences included); when that
-    /// set cannot hold it, the instance is re-encoded as a whole (<see cref="UnicodeNeededException"/>).
-    /// </summary>
-    private static void WriteText(DicomDataset ds, DicomTag tag, DicomVR vr, params string[] values)
-    {
-        if (!vr.UsesSpecificCharacterSet)
-        {
-            ds.Add(tag, vr, values);
-            return;
-        }
-        if (!ds.CharacterSet.TryEncode(string.Join('\\', values), out var bytes)) throw new UnicodeNeededException();
-        ds.Add(new DicomElement(tag, vr, DummyValues.Padded(bytes, vr.PaddingByte)));
-    }
-
-    /// <summary>Text to write is outside the instance's character set; <see cref="Apply(DicomFile)"/> re-encodes the instance.</summary>
-    private sealed class UnicodeNeededException : Exception;
-
-    internal static string Scrub(string text, IReadOnlyList<string> known)
-    {
-        foreach (var identifier in known)
-        {
-            var at = text.IndexOf(identifier, StringComparison.OrdinalIgnoreCase);
-            while (at >= 0)
-            {
-                text = text[..at] + ScrubMark + text[(at + identifier.Length)..];
-                at = text.IndexOf(identifier, at + ScrubMark.Length, StringComparison.OrdinalIgnoreCase);
-            }
-        }
-        return text;
     }
 
     private static void ShiftDates(DicomDataset ds, DicomElement element, int days)
@@ -400,23 +365,6 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         .Add(DicomTags.CodeValue, value)
         .Add(DicomTags.CodingSchemeDesignator, "DCM")
         .Add(DicomTags.CodeMeaning, meaning);
-
-    /// <summary>Names, IDs and the birth date of the patient, in the forms free text writes them, for cleaning descriptors.</summary>
-    private static List<string> KnownIdentifiers(DicomDataset ds)
-    {
-        var known = new List<string>();
-        foreach (var tag in new[] { DicomTags.PatientName, DicomTags.OtherPatientNames, DicomTags.PatientBirthName, DicomTags.PatientMotherBirthName })
-            foreach (var name in ds.GetStrings(tag))
-                known.AddRange(name.Split('^', '=').Select(p => p.Trim()).Where(p => p.Length >= 2));
-        foreach (var tag in new[] { DicomTags.PatientID, DicomTags.AccessionNumber, DicomTags.OtherPatientIDs })
-            known.AddRange(ds.GetStrings(tag).Select(v => v.Trim()).Where(v => v.Length >= 2));
-        known.AddRange(ContentCleaning.PersonNameParts(ds));
-        if (ds.GetString(DicomTags.PatientBirthDate)?.Trim() is { Length: 8 } birth
-            && DateOnly.TryParseExact(birth, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var b))
-            known.AddRange([birth, b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
-                b.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), b.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture)]);
-        return known.Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(k => k.Length).ToList();
-    }
 
     /// <summary>Attributes inside a sequence that goes as a whole are counted as removed, so the report covers every depth.</summary>
     private static void CountNested(DicomSequence sequence, Context context)
