@@ -38,6 +38,55 @@ internal sealed class CodeElement
         }
     }
 
+    /// <summary>
+    /// The bytes of one character (a UTF-16 code unit or a surrogate pair) in this code element as it is written
+    /// when invoked (G0 sets as 7-bit bytes, G1 sets with the high bit set); null when the element does not hold
+    /// the character. Only what the element itself holds counts: the BCL's code pages also map characters of other
+    /// sets (code page 932 holds kanji, 936 holds GBK beyond GB 2312), which would not decode under this element.
+    /// </summary>
+    public byte[]? EncodeCharacter(string character)
+    {
+        if (this == Ascii) return character.Length == 1 && character[0] <= 0x7F ? [(byte)character[0]] : null;
+        var bytes = Strict(character);
+        if (bytes is null) return null;
+        if (this == Utf8 || this == Gb18030 || this == Gbk) return bytes;
+        switch (Form)
+        {
+            case CodeElementForm.SevenBitTwoByte:
+                // EUC-JP code set 1 (two bytes A1-FE) is JIS X 0208 with the high bits set: ISO 2022 writes it in GL.
+                return bytes is [>= 0xA1 and <= 0xFE, >= 0xA1 and <= 0xFE] ? [(byte)(bytes[0] & 0x7F), (byte)(bytes[1] & 0x7F)] : null;
+            case CodeElementForm.SevenBitTwoByteSupplementary:
+                // EUC-JP code set 3 (SS3 then two bytes) is JIS X 0212, when the code page maps the character at all.
+                return bytes is [0x8F, >= 0xA1 and <= 0xFE, >= 0xA1 and <= 0xFE] ? [(byte)(bytes[1] & 0x7F), (byte)(bytes[2] & 0x7F)] : null;
+        }
+        if (this == JisX0201) return bytes is [>= 0xA1 and <= 0xDF] ? bytes : null;
+        if (this == KsX1001 || this == Gb2312) return bytes is [>= 0xA1 and <= 0xFE, >= 0xA1 and <= 0xFE] ? bytes : null;
+        // The single-byte sets of ISO 8859 and TIS 620: their G1 half.
+        return bytes is [>= 0xA0] ? bytes : null;
+    }
+
+    private Encoding? _strict;
+
+    /// <summary>The bytes of text in this element's encoding, or null when one of its characters has none (no '?' substitutes).</summary>
+    private byte[]? Strict(string text)
+    {
+        var strict = _strict;
+        if (strict is null)
+        {
+            strict = (Encoding)Encoding.Clone();
+            strict.EncoderFallback = EncoderFallback.ExceptionFallback;
+            _strict = strict;
+        }
+        try
+        {
+            return strict.GetBytes(text);
+        }
+        catch (EncoderFallbackException)
+        {
+            return null;
+        }
+    }
+
     private static Encoding CodePage(int codePage) =>
         codePage == 65001 ? new UTF8Encoding(false) : CodePagesEncodingProvider.Instance.GetEncoding(codePage) ?? Encoding.Latin1;
 

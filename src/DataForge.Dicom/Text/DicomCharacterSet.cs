@@ -78,10 +78,13 @@ public sealed class DicomCharacterSet
             if (i == start)
             {
                 // A delimiter in a single-byte G0: PS3.5 6.1.2.5.3, the initial character set is active again after it.
+                // When the initial set has no G1, the one designated before stays: writers (pydicom among them)
+                // designate a G1 set such as KS X 1001 once per value, and its bytes read as anything else would
+                // hide the names in them from the cleaners.
                 sb.Append((char)bytes[i]);
                 i++;
                 g0 = initial.G0;
-                g1 = initial.G1;
+                g1 = initial.G1 ?? g1;
                 continue;
             }
             var code = high ? g1 ?? g0 : g0;
@@ -118,20 +121,93 @@ public sealed class DicomCharacterSet
         return 0;
     }
 
-    /// <summary>Encodes text in this character set. Code extensions are written only for the first term.</summary>
-    public byte[] Encode(string text)
+    /// <summary>
+    /// Encodes text in this character set; throws <see cref="ArgumentException"/> when a character is in none of its
+    /// code elements (see <see cref="TryEncode"/>).
+    /// </summary>
+    public byte[] Encode(string text) => TryEncode(text, out var bytes)
+        ? bytes
+        : throw new ArgumentException(
+            $"text has characters that Specific Character Set (0008,0005) '{string.Join('\\', Terms)}' cannot represent; convert the dataset to ISO_IR 192 first (DicomTextEncoding.ToUnicode)");
+
+    /// <summary>
+    /// Encodes text in this character set, false when a character is in none of its code elements. With code
+    /// extensions (PS3.5 6.1.2.5.3) a character outside the sets in force is written after the escape sequence of
+    /// the first term that holds it, and the initial sets are invoked again before every delimiter (backslash,
+    /// CR, LF, TAB, FF, and the caret and equals sign that separate person name components, written so for
+    /// every VR since a redundant escape sequence is harmless) and at the end of the text.
+    /// </summary>
+    public bool TryEncode(string text, out byte[] bytes)
     {
-        var term = _terms[0];
-        var element = term.G1 ?? term.G0;
-        if (element == CodeElement.Ascii)
+        var initial = _terms[0];
+        // Every term's initial G0 writes the default repertoire's characters as ASCII bytes (JIS X 0201 romaji
+        // differs only in two glyphs, which its decoders map back to backslash and tilde).
+        if (IsAscii(text))
         {
-            foreach (var c in text)
-                if (c > 0x7F)
-                    throw new ArgumentException(
-                        "text has characters outside the default repertoire; set Specific Character Set (0008,0005), e.g. ISO_IR 192, first");
+            bytes = Encoding.ASCII.GetBytes(text);
+            return true;
         }
-        if (element.Form != CodeElementForm.SingleByte)
-            throw new NotSupportedException("writing ISO 2022 multi-byte code extensions is not supported; use ISO_IR 192");
-        return element.Encoding.GetBytes(text);
+        var initialG0 = initial.G0.Form == CodeElementForm.SingleByte && initial.G0 != CodeElement.JisX0201 ? initial.G0 : CodeElement.Ascii;
+        // Without code extensions the one term's sets hold the text; its G1 half (or UTF-8, GB18030) is tried first.
+        CharacterSetTerm[] terms = UsesCodeExtensions ? _terms : [];
+        // Japanese sets return to JIS X 0201 romaji (ESC ( J) when the initial term is ISO 2022 IR 13 (PS3.5 Annex H).
+        var toInitial = initial.G0 == CodeElement.JisX0201 || initial.G1 == CodeElement.JisX0201
+            ? CharacterSetTerm.EscapeRomajiG0 : CharacterSetTerm.EscapeAsciiG0;
+        var output = new List<byte>(text.Length * 2);
+        var g0 = initialG0;
+        var g1 = initial.G1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var length = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            var character = text.Substring(i, length);
+            i += length - 1;
+            if (length == 1 && IsDelimiter(character[0]) && UsesCodeExtensions)
+            {
+                if (g0 != initialG0) output.AddRange(toInitial);
+                g0 = initialG0;
+                g1 = initial.G1;
+                output.Add((byte)character[0]);
+                continue;
+            }
+            if (g0.EncodeCharacter(character) is { } inG0) { output.AddRange(inG0); continue; }
+            if (g1 is not null && g1.EncodeCharacter(character) is { } inG1) { output.AddRange(inG1); continue; }
+            if (UsesCodeExtensions && CodeElement.Ascii.EncodeCharacter(character) is { } ascii)
+            {
+                output.AddRange(initialG0 == CodeElement.Ascii ? toInitial : CharacterSetTerm.EscapeAsciiG0);
+                g0 = CodeElement.Ascii;
+                output.AddRange(ascii);
+                continue;
+            }
+            var found = false;
+            foreach (var term in terms)
+            {
+                if (term.Escape.Length == 0) continue;
+                var element = term.G1 ?? term.G0;
+                if (element.EncodeCharacter(character) is not { } encoded) continue;
+                output.AddRange(term.Escape);
+                if (term.G1 is null) g0 = element;
+                else g1 = element;
+                output.AddRange(encoded);
+                found = true;
+                break;
+            }
+            if (!found)
+            {
+                bytes = [];
+                return false;
+            }
+        }
+        if (g0 != initialG0) output.AddRange(toInitial);
+        bytes = [.. output];
+        return true;
     }
+
+    private static bool IsAscii(string text)
+    {
+        foreach (var c in text)
+            if (c > 0x7F) return false;
+        return true;
+    }
+
+    private static bool IsDelimiter(char c) => c is '\\' or '\r' or '\n' or '\t' or '\f' or '^' or '=';
 }

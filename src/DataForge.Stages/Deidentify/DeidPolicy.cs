@@ -47,6 +47,9 @@ public sealed class DeidPolicy
     /// <summary>The <c>burned_in_regions</c> rules: where devices write identifying text into pixels and overlays.</summary>
     public PixelCleaner BurnedInRegions { get; private init; } = null!;
 
+    /// <summary>The <c>encapsulated_documents</c> setting: which SOP classes' documents are published whole.</summary>
+    public EncapsulatedDocuments Documents { get; private init; } = EncapsulatedDocuments.ExcludeAll;
+
     /// <summary>True when the option is chosen.</summary>
     public bool Has(DeidOption option) => Options.Contains(option);
 
@@ -91,7 +94,10 @@ public sealed class DeidPolicy
         if (anonymise && format.IsSequential)
             throw new ArgumentException("a {seq:N} pseudonym needs the vault to keep numbers stable, and mode anonymise keeps none; use {hash:N}");
         var shift = config.TryGetProperty("max_date_shift_days", out var s) ? s.GetInt32() : 365;
-        var policy = new DeidPolicy(options, overrides, format, shift, anonymise) { BurnedInRegions = PixelCleaner.From(config), Config = config.Clone() };
+        var policy = new DeidPolicy(options, overrides, format, shift, anonymise)
+        {
+            BurnedInRegions = PixelCleaner.From(config), Documents = EncapsulatedDocuments.From(config), Config = config.Clone(),
+        };
         foreach (var (key, o) in privateOverrides) policy._privateOverrides[key] = o;
         return policy;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using DataForge.Dicom;
+using DataForge.Dicom.Text;
 
 namespace DataForge.Stages.Deidentify;
 
@@ -41,7 +42,23 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
     /// <summary>De-identifies a file; the input is not modified.</summary>
     public DeidResult Apply(DicomFile input)
     {
-        var ds = input.Dataset.Clone();
+        try
+        {
+            return Apply(input, input.Dataset.Clone(), reencoded: false);
+        }
+        catch (FreeText.UnicodeNeededException)
+        {
+            // Text this instance's character set cannot hold (PS3.3 C.12.1.1.2): the whole instance is
+            // re-encoded as ISO_IR 192 and de-identified again from the start, so no value is written twice
+            // and none is left in the old encoding.
+            var ds = input.Dataset.Clone();
+            DicomTextEncoding.ToUnicode(ds);
+            return Apply(input, ds, reencoded: true);
+        }
+    }
+
+    private DeidResult Apply(DicomFile input, DicomDataset ds, bool reencoded)
+    {
         var patientKey = PatientKey(ds);
         var token = keys.PatientToken(patientKey);
         int? number = null;
@@ -57,19 +74,20 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             patientKey,
             policy.Pseudonym.Write(token, number),
             policy.Has(DeidOption.RetainLongitudinalModifiedDates) ? keys.DateOffsetDays(patientKey, policy.MaxDateShiftDays) : 0,
-            KnownIdentifiers(ds)) { PatientName = Text(ds, DicomTags.PatientName), LittleEndian = !input.TransferSyntax.IsBigEndian };
+            FreeText.KnownIdentifiers(ds))
+        {
+            PatientName = Text(ds, DicomTags.PatientName),
+            LittleEndian = !input.TransferSyntax.IsBigEndian,
+            // A document of a SOP class kept whole (encapsulated_documents.keep) is published unchanged; the stage
+            // excludes the others before they get here, and the leak gate reads the kept one's text.
+            KeepsDocument = EncapsulatedDocuments.Holds(ds) && policy.Documents.Keeps(ds.GetString(DicomTags.SOPClassUID)),
+        };
+        if (reencoded) context.Count(DicomTags.SpecificCharacterSet, "re-encoded as " + DicomTextEncoding.UnicodeTerm);
         OverlayCleaner.Apply(ds, policy, context.Count);
         Apply(ds, context);
-        Record(ds);
-
-        var sopClass = ds.GetString(DicomTags.SOPClassUID) ?? input.Meta.GetString(DicomTags.MediaStorageSOPClassUID) ?? "";
-        var sopInstance = ds.GetString(DicomTags.SOPInstanceUID)
-            ?? keys.Uid(input.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID) ?? "");
-        if (sopClass.Length == 0) throw new DeidentificationException("the instance has no SOP Class UID");
-        var output = DicomFile.Create(ds, sopClass, sopInstance, input.TransferSyntax);
-        // Words DataForge writes itself (pseudonym, dummy values, the method's description) are not
+        // Words DataForge writes itself (pseudonym, dummy values, the method's description, the scrub mark) are not
         // leaks even when a removed value happens to be one of them (a patient already named "ANON").
-        var introduced = new List<string> { context.Pseudonym, DeidentificationMethod, BasicProfileMeaning };
+        var introduced = new List<string> { context.Pseudonym, DeidentificationMethod, BasicProfileMeaning, FreeText.ScrubMark };
         introduced.AddRange(DummyValues.Texts);
         introduced.AddRange(policy.Options.Select(o => o.Meaning));
         // An institution or device text that the policy keeps elsewhere unchanged (an institution named
@@ -80,6 +98,16 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         var ours = new Texts(introduced);
         context.Removed.RemoveWhere(ours.Contain);
         context.NameParts.RemoveWhere(ours.Contain);
+        // Free text is cleaned last, of everything the leak gate will look for (every removed value in its written
+        // forms, every name part) besides the patient's identifiers: the gate is then a safety net, not the usual exit.
+        CleanText(context);
+        Record(ds);
+
+        var sopClass = ds.GetString(DicomTags.SOPClassUID) ?? input.Meta.GetString(DicomTags.MediaStorageSOPClassUID) ?? "";
+        var sopInstance = ds.GetString(DicomTags.SOPInstanceUID)
+            ?? keys.Uid(input.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID) ?? "");
+        if (sopClass.Length == 0) throw new DeidentificationException("the instance has no SOP Class UID");
+        var output = DicomFile.Create(ds, sopClass, sopInstance, input.TransferSyntax);
         return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts(), identity);
     }
 
@@ -103,6 +131,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             string? replacement = null;
             var action = attribute.Tag.IsPrivate
                 ? PrivateAction(ds, attribute.Tag, out replacement)
+                : context.KeepsDocument && ds.Parent is null && EncapsulatedDocuments.IsDocumentAttribute(attribute.Tag) && policy.OverrideFor(attribute.Tag) is null
+                    ? ProfileAction.Keep
                 : ContentCleaning.ActionFor(policy, context.Scope, attribute.Tag, ProfileActions.Resolve(policy.ActionFor(attribute)));
             if (attribute is DicomSequence sequence)
             {
@@ -201,7 +231,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 return;
             case ProfileAction.Empty or ProfileAction.Dummy when isPatientIdentity:
                 // Z and D allow a dummy value; the pseudonym is one, and it keeps patients apart.
-                ds.Add(tag, element.VR, context.Pseudonym);
+                FreeText.Write(ds, tag, element.VR, context.Pseudonym);
                 context.Count(tag, "pseudonymised");
                 return;
             case ProfileAction.Empty:
@@ -227,14 +257,14 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 return;
             case ProfileAction.Replace:
                 var value = replacement ?? policy.OverrideFor(tag)?.Value ?? "";
-                if (element.VR.IsString) ds.Add(tag, element.VR, value);
+                if (element.VR.IsString) FreeText.Write(ds, tag, element.VR, value);
                 else ds.Add(DummyValues.For(element));
                 context.Count(tag, "replaced");
                 return;
             case ProfileAction.Hash:
                 if (element.VR == DicomVR.UI) ds.Add(tag, DicomVR.UI, ds.GetStrings(tag).Select(keys.Uid).ToArray());
                 else if (element.VR.IsString)
-                    ds.Add(tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
+                    FreeText.Write(ds, tag, element.VR, ds.GetStrings(tag).Select(v => keys.Hash(v, (int)Math.Min(element.VR.MaxLength, 16u))).ToArray());
                 else ds.Add(DummyValues.For(element));
                 context.Count(tag, "hashed");
                 return;
@@ -255,7 +285,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         }
         if (vr == DicomVR.PN)
         {
-            ds.Add(element.Tag, vr, ds.GetStrings(element.Tag).Select(v => ContentCleaning.CleanPersonName(v, context.PatientName, context.Pseudonym)).ToArray());
+            FreeText.Write(ds, element.Tag, vr, ds.GetStrings(element.Tag).Select(v => ContentCleaning.CleanPersonName(v, context.PatientName, context.Pseudonym)).ToArray());
             context.Count(element.Tag, "cleaned");
             return;
         }
@@ -265,24 +295,28 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             context.Count(element.Tag, "kept");
             return;
         }
-        var values = ds.GetStrings(element.Tag).Select(v => Scrub(v, context.Known)).ToArray();
-        if (!vr.IsMultiValued) values = [string.Join('\\', values)];
-        ds.Add(element.Tag, vr, values);
+        // Cleaned once the walk has collected every identifier of the instance (CleanText).
+        context.PendingText.Add((ds, element.Tag, vr));
         context.Count(element.Tag, "cleaned");
     }
 
-    internal static string Scrub(string text, IReadOnlyList<string> known)
+    /// <summary>Scrubs the text values that C left for last of the patient's identifiers and of every value the leak gate looks for.</summary>
+    private static void CleanText(Context context)
     {
-        foreach (var identifier in known)
+        if (context.PendingText.Count == 0) return;
+        // The patient's identifiers first (longest first, names component by component: "Jane Doe" becomes
+        // "XXXX XXXX"), then whatever else the gate looks for, longest first.
+        var identifiers = context.Known.Concat(context.Removed.Concat(context.NameParts).OrderByDescending(i => i.Length))
+            .Where(i => i.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var (ds, tag, vr) in context.PendingText)
         {
-            var at = text.IndexOf(identifier, StringComparison.OrdinalIgnoreCase);
-            while (at >= 0)
-            {
-                text = text[..at] + "XXXX" + text[(at + identifier.Length)..];
-                at = text.IndexOf(identifier, at + 4, StringComparison.OrdinalIgnoreCase);
-            }
+            var before = ds.GetStrings(tag);
+            var values = before.Select(v => FreeText.Scrub(v, identifiers)).ToArray();
+            // Text with nothing to clean keeps its bytes: written again it could only lose what its decoding lost.
+            if (values.SequenceEqual(before, StringComparer.Ordinal)) continue;
+            if (!vr.IsMultiValued) values = [string.Join('\\', values)];
+            FreeText.Write(ds, tag, vr, values);
         }
-        return text;
     }
 
     private static void ShiftDates(DicomDataset ds, DicomElement element, int days)
@@ -331,23 +365,6 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         .Add(DicomTags.CodeValue, value)
         .Add(DicomTags.CodingSchemeDesignator, "DCM")
         .Add(DicomTags.CodeMeaning, meaning);
-
-    /// <summary>Names, IDs and the birth date of the patient, in the forms free text writes them, for cleaning descriptors.</summary>
-    private static List<string> KnownIdentifiers(DicomDataset ds)
-    {
-        var known = new List<string>();
-        foreach (var tag in new[] { DicomTags.PatientName, DicomTags.OtherPatientNames, DicomTags.PatientBirthName, DicomTags.PatientMotherBirthName })
-            foreach (var name in ds.GetStrings(tag))
-                known.AddRange(name.Split('^', '=').Select(p => p.Trim()).Where(p => p.Length >= 2));
-        foreach (var tag in new[] { DicomTags.PatientID, DicomTags.AccessionNumber, DicomTags.OtherPatientIDs })
-            known.AddRange(ds.GetStrings(tag).Select(v => v.Trim()).Where(v => v.Length >= 2));
-        known.AddRange(ContentCleaning.PersonNameParts(ds));
-        if (ds.GetString(DicomTags.PatientBirthDate)?.Trim() is { Length: 8 } birth
-            && DateOnly.TryParseExact(birth, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var b))
-            known.AddRange([birth, b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture),
-                b.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), b.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture)]);
-        return known.Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(k => k.Length).ToList();
-    }
 
     /// <summary>Attributes inside a sequence that goes as a whole are counted as removed, so the report covers every depth.</summary>
     private static void CountNested(DicomSequence sequence, Context context)
@@ -428,12 +445,15 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         public IReadOnlyList<string> Known { get; } = known;
         public string PatientName { get; init; } = "";
         public bool LittleEndian { get; init; }
+        public bool KeepsDocument { get; init; }
         /// <summary>The option scope the walk is in (<see cref="ContentCleaning"/>).</summary>
         public CleaningScope Scope { get; set; }
         public HashSet<string> Removed { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
         public HashSet<string> NameParts { get; } = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Kept { get; } = [];
+        /// <summary>Text values under C, cleaned after the walk (<see cref="CleanText"/>).</summary>
+        public List<(DicomDataset Owner, DicomTag Tag, DicomVR VR)> PendingText { get; } = [];
         // Counted by tag while attributes are walked (a hash lookup); named once per tag at the end.
         private readonly Dictionary<(DicomTag Tag, string What), int> _counts = [];
 

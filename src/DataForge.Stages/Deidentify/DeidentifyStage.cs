@@ -29,8 +29,12 @@ public sealed class DeidentifyStage : IStage
     /// 8: the leak gate reads deflated instances inflated (it was blind to them): cached ones are checked again.
     /// 9: a Media Storage Directory is never published; the leak gate also looks for the identifying parts of the
     /// source file's path and of Referenced File IDs the input held.
+    /// 10: cleaned text is written in the instance's own character set (ISO 2022 escape sequences included), else the
+    /// instance is re-encoded as ISO_IR 192; a KS X 1001 set designated once reads as Korean on every line of a value;
+    /// cleaned text loses every value the leak gate looks for (IDs, dates, UIDs, institution, any name), not only the patient's;
+    /// an encapsulated document is excluded, or kept whole with its text searched by the leak gate.
     /// </remarks>
-    public const int Version = 9;
+    public const int Version = 10;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
@@ -41,6 +45,7 @@ public sealed class DeidentifyStage : IStage
     private readonly KeyedIdentity _keys;
     private readonly bool _seal;
     private readonly PixelCleaner? _pixels;
+    private readonly EncapsulatedDocuments _documents;
     // A seal is a pure function of the identity (SealedIdentity): sealed once per patient, not once per instance.
     private readonly ConcurrentDictionary<PatientIdentity, string> _seals = new();
 
@@ -69,6 +74,7 @@ public sealed class DeidentifyStage : IStage
         _keys = keys;
         _seal = !policy.Anonymise;
         _pixels = policy.Has(DeidOption.CleanPixelData) ? PixelCleaner.From(policyConfig) : null;
+        _documents = policy.Documents;
         // The secret enters the action key through its fingerprint only: a new secret reruns the stage.
         // A sequential format makes the assignment table (tokens and numbers, no identity) an input too.
         var settings = new Dictionary<string, object>
@@ -175,6 +181,11 @@ public sealed class DeidentifyStage : IStage
             if (PixelCleaner.Blank(file, rules) is { } problem) return StageResult.Failed("excluded: " + problem);
             cleaned = true;
         }
+        // An encapsulated document (PDF, CDA, ...) is excluded unless its SOP class is kept whole: emptied, it would
+        // be a non-conformant file of no use. Checked first: a document's Burned In Annotation is not the reason.
+        var sopClass = file.Dataset.GetString(DicomTags.SOPClassUID);
+        if (EncapsulatedDocuments.Holds(file.Dataset) && !_documents.Keeps(sopClass))
+            return StageResult.Failed(EncapsulatedDocuments.ExclusionReason(sopClass));
         // PS3.3 C.7.6.1.1.7: the pixels carry identifying text. Unless a rule cleaned them, such an
         // instance is excluded and reported, never passed through.
         if (!cleaned && string.Equals(file.Dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))

@@ -64,9 +64,33 @@ public static class LeakGate
             Upper(bytes);
             leaked = Find(bytes, identifiers.NameParts);
         }
+        if (leaked is null && output.Dataset.GetElement(DicomTags.EncapsulatedDocument) is { } document
+            && FindInDocument(document, identifiers) is { } inDocument)
+            return $"leak gate: a removed identifier ({inDocument.Length} characters) appears in the text of {document.Tag} EncapsulatedDocument";
         if (leaked is null) return null;
         var where = Locate(output.Meta, leaked, "") ?? Locate(output.Dataset, leaked, "") ?? "the file's bytes";
         return $"leak gate: a removed identifier ({leaked.Length} characters) appears in {where}";
+    }
+
+    /// <summary>
+    /// A kept encapsulated document (<see cref="EncapsulatedDocuments"/>): its bytes are in the header already; the text
+    /// that can be extracted from it (inflated PDF streams) is searched too, and both in UTF-16BE, PDF's text strings.
+    /// </summary>
+    private static string? FindInDocument(DicomElement document, LeakCheck identifiers)
+    {
+        var texts = EncapsulatedDocuments.ExtractableText(document.Data).Prepend(document.Data.ToArray());
+        foreach (var text in texts)
+        {
+            Upper(text);
+            if ((Find(text, identifiers.Values) ?? Find(text, identifiers.NameParts)) is { } found) return found;
+            foreach (var identifier in identifiers.Values.Concat(identifiers.NameParts))
+            {
+                var utf16 = Encoding.BigEndianUnicode.GetBytes(identifier);
+                Upper(utf16);
+                if (text.AsSpan().IndexOf(utf16) >= 0) return identifier;
+            }
+        }
+        return null;
     }
 
     private static bool IsPixelData(DicomTag tag) =>

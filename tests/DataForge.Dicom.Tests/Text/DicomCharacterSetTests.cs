@@ -69,6 +69,25 @@ public class DicomCharacterSetTests
         Assert.Equal("Buc^Jérôme", ds.GetSequence(DicomTags.OtherPatientIDsSequence)!.Items[0].GetString(DicomTags.PatientName));
     }
 
+    /// <summary>
+    /// pydicom 2.3 writes a Korean value with one ESC $ ) C at its start, also when it has several lines, and then reads
+    /// the later lines as Latin-1 (PS3.5 6.1.2.5.3 makes the initial set, which has no G1, active after CR LF). High
+    /// bytes with no G1 set in force can only be meant in the last one designated: read so, a name on the second line
+    /// is a name that cleaning and the leak gate see, not Latin-1 letters that carry its bytes through.
+    /// </summary>
+    [Fact]
+    public void A_G1_set_designated_once_holds_on_the_later_lines_of_a_value()
+    {
+        var ds = new DicomDataset();
+        ds.Add(new DicomElement(DicomTags.SpecificCharacterSet, DicomVR.CS, "\\ISO 2022 IR 149 "u8.ToArray()));
+        ds.Add(new DicomElement(DicomTags.ImageComments, DicomVR.LT, Convert.FromHexString("1b242943c8e4bace0d0ab1e6b5bf")));
+        Assert.Equal("흉부\r\n길동", ds.GetString(DicomTags.ImageComments));
+        // An initial set with its own G1 (ISO 8859-1 here) is active again after the line end, as the standard says.
+        ds.Add(new DicomElement(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO 2022 IR 100\\ISO 2022 IR 126 "u8.ToArray()));
+        ds.Add(new DicomElement(DicomTags.ImageComments, DicomVR.LT, Convert.FromHexString("1b2d46c40d0ac4")));
+        Assert.Equal("Δ\r\nÄ", ds.GetString(DicomTags.ImageComments));
+    }
+
     [Fact]
     public void JIS_X_0212_characters_decode_to_the_replacement_character_not_to_a_wrong_one()
     {

@@ -28,6 +28,17 @@ public sealed class DeidentifyModuleTests : IDisposable
     }
 
     [Fact]
+    public void Encapsulated_documents_are_excluded_or_kept_by_SOP_class_UID()
+    {
+        Assert.Empty(Problems(Minimal + "\ndeidentify:\n  profile: basic\n  encapsulated_documents: exclude\n"));
+        Assert.Empty(Problems(Minimal + "\ndeidentify:\n  profile: basic\n  encapsulated_documents: {keep: [1.2.840.10008.5.1.4.1.1.104.1]}\n"));
+        Assert.Contains(Problems(Minimal + "\ndeidentify:\n  profile: basic\n  encapsulated_documents: keep\n"),
+            p => p.Contains("deidentify.encapsulated_documents: 'keep' is not one of: exclude", StringComparison.Ordinal));
+        Assert.Contains(Problems(Minimal + "\ndeidentify:\n  profile: basic\n  encapsulated_documents: {keep: [pdf]}\n"),
+            p => p.Contains("deidentify.encapsulated_documents.keep[0]: 'pdf' is not valid", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_replace_override_needs_a_value()
     {
         var problems = Problems(Minimal + "\ndeidentify:\n  profile: basic\n  overrides:\n    - {tag: PatientAge, action: replace}\n");

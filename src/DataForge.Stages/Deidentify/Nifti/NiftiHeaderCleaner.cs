@@ -38,7 +38,7 @@ public static class NiftiHeaderCleaner
         {
             var cleaned = field switch
             {
-                "descrip" when policy.Has(DeidOption.CleanDescriptors) => Deidentifier.Scrub(value, scrub),
+                "descrip" when policy.Has(DeidOption.CleanDescriptors) => FreeText.Scrub(value, scrub),
                 "intent_name" when NiftiIntents.IsIntentName(value) => value,
                 _ => "",
             };

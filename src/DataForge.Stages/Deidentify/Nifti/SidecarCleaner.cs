@@ -203,7 +203,7 @@ public static partial class SidecarCleaner
                 case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                     var text = v.GetValue<string>();
                     if (key == "PatientAge") text = GeneraliseAge(text);
-                    return JsonValue.Create(vr == DicomVR.CS ? text : Deidentifier.Scrub(text, scrub));
+                    return JsonValue.Create(vr == DicomVR.CS ? text : FreeText.Scrub(text, scrub));
                 case JsonValue v when key == "PatientAge" && v.GetValueKind() == JsonValueKind.Number && v.GetValue<double>() > 89:
                     return JsonValue.Create(90);
                 default:
