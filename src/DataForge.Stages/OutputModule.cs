@@ -1,4 +1,3 @@
-using DataForge.Manifest;
 using DataForge.Manifest.Checks;
 using DataForge.Manifest.Model;
 
@@ -8,19 +7,17 @@ namespace DataForge.Stages;
 /// The owner of the manifest's <c>output:</c> section: which layouts this version writes (another is refused, never
 /// ignored) and the settings of the 2D layouts (<see cref="Png.PngOutputChecks"/>).
 /// </summary>
-public sealed class OutputModule : ISectionChecks
+public sealed class OutputModule : SectionModule
 {
     /// <summary>Output layouts that can be written.</summary>
     public static IReadOnlySet<string> Layouts { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "nifti", "nnunet", "monai", "png", "coco" };
 
-    public string Section => "output";
+    public override string Section => "output";
 
-    public IEnumerable<ManifestDiagnostic> Check(DataForgeManifest m)
+    protected override void Check(DataForgeManifest m, SectionProblems problems)
     {
-        var problems = new SectionProblems(m);
         if (!Layouts.Contains(m.Output.Layout))
             problems.Report("output.layout", $"output.layout: {m.Output.Layout} is not supported yet (supported: {string.Join(", ", Layouts.Order(StringComparer.Ordinal))})");
         problems.AddRange(Png.PngOutputChecks.Run(m));
-        return problems;
     }
 }

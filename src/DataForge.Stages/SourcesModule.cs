@@ -1,4 +1,3 @@
-using DataForge.Manifest;
 using DataForge.Manifest.Checks;
 using DataForge.Manifest.Model;
 
@@ -9,20 +8,18 @@ namespace DataForge.Stages;
 /// kind the schema knows (a DICOMweb server, PNG/TIFF images) is refused as "not supported yet" at its
 /// line and column, never ignored.
 /// </summary>
-public sealed class SourcesModule : ISectionChecks
+public sealed class SourcesModule : SectionModule
 {
     /// <summary>Source kinds that can be read.</summary>
     public static IReadOnlySet<string> Kinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels", "nifti", "analyze" };
 
-    public string Section => "sources";
+    public override string Section => "sources";
 
-    public IEnumerable<ManifestDiagnostic> Check(DataForgeManifest m)
+    protected override void Check(DataForgeManifest m, SectionProblems problems)
     {
-        var problems = new SectionProblems(m);
         for (var i = 0; i < m.Sources.Count; i++)
             if (!Kinds.Contains(m.Sources[i].Kind))
                 problems.Report($"sources[{i}].kind",
                     $"sources[{i}].kind: {m.Sources[i].Kind} sources are not supported yet (supported: {string.Join(", ", Kinds.Order(StringComparer.Ordinal))})");
-        return problems;
     }
 }

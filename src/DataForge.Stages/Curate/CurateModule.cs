@@ -1,24 +1,16 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using DataForge.Manifest;
 using DataForge.Manifest.Checks;
 using DataForge.Manifest.Model;
 
 namespace DataForge.Stages.Curate;
 
 /// <summary>The owner of the manifest's <c>curate:</c> checks: the settings a schema cannot express (files that exist, dates, thresholds).</summary>
-public sealed class CurateModule : ISectionChecks
+public sealed class CurateModule : SectionModule
 {
-    public string Section => "curate";
+    public override string Section => "curate";
 
-    public IEnumerable<ManifestDiagnostic> Check(DataForgeManifest manifest)
-    {
-        var problems = new SectionProblems(manifest);
-        CheckCurate(manifest, problems);
-        return problems;
-    }
-
-    private static void CheckCurate(DataForgeManifest m, SectionProblems report)
+    protected override void Check(DataForgeManifest m, SectionProblems report)
     {
         if (m.Curate?["consent"]?["withdrawn"] is JsonValue w && w.GetValue<string>() is var path && !File.Exists(m.Resolve(path)))
             report.Report("curate.consent.withdrawn", $"consent file '{path}' does not exist (paths are relative to the manifest's folder)");

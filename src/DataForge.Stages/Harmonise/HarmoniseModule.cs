@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using DataForge.Manifest;
 using DataForge.Manifest.Checks;
 using DataForge.Manifest.Model;
 using DataForge.Stages.Labels;
@@ -8,18 +7,11 @@ using DataForge.Stages.Labels;
 namespace DataForge.Stages.Harmonise;
 
 /// <summary>The owner of the manifest's <c>harmonise:</c> steps: the checks a schema cannot express (steps that need volumes, masks that name a mask annotation, step combinations).</summary>
-public sealed class HarmoniseModule : ISectionChecks
+public sealed class HarmoniseModule : SectionModule
 {
-    public string Section => "harmonise";
+    public override string Section => "harmonise";
 
-    public IEnumerable<ManifestDiagnostic> Check(DataForgeManifest manifest)
-    {
-        var problems = new SectionProblems(manifest);
-        CheckHarmonise(manifest, problems);
-        return problems;
-    }
-
-    private static void CheckHarmonise(DataForgeManifest m, SectionProblems report)
+    protected override void Check(DataForgeManifest m, SectionProblems report)
     {
         if (m.Harmonise is not { } steps) return;
         // Steps make volumes; a dicom layout publishes the de-identified instances as they are, so the steps would be lost.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using DataForge.Manifest;
 using DataForge.Manifest.Checks;
 using DataForge.Manifest.Model;
 using DataForge.Stages.Labels;
@@ -8,18 +7,11 @@ using DataForge.Stages.Labels;
 namespace DataForge.Stages.Splits;
 
 /// <summary>The owner of the manifest's <c>splits:</c>: ratios that sum to 1, a <c>stratify</c> that names a categorical annotation.</summary>
-public sealed class SplitsModule : ISectionChecks
+public sealed class SplitsModule : SectionModule
 {
-    public string Section => "splits";
+    public override string Section => "splits";
 
-    public IEnumerable<ManifestDiagnostic> Check(DataForgeManifest manifest)
-    {
-        var problems = new SectionProblems(manifest);
-        CheckSplits(manifest, problems);
-        return problems;
-    }
-
-    private static void CheckSplits(DataForgeManifest m, SectionProblems report)
+    protected override void Check(DataForgeManifest m, SectionProblems report)
     {
         if (m.Splits is not { } splits) return;
         if (m.Deidentify is null)
