@@ -61,9 +61,6 @@ public sealed class Project
 
     public BuildEngine Engine { get; }
 
-    /// <summary>The project's audit log (<c>.dataforge/audit.log</c>).</summary>
-    public AuditLog Audit => new(Zone);
-
     /// <summary>The private zone of a manifest, for commands that need no pipeline (export, init checks).</summary>
     public static PrivateZone ZoneOf(DataForgeManifest manifest) => new(PipelineFactory.Layout(manifest));
 
@@ -167,13 +164,21 @@ public sealed class Project
         return (release, listing);
     }
 
-    /// <summary>The releases in the project's Git repository with the secret fingerprint each recorded (none without a repository).</summary>
+    /// <summary>
+    /// The releases in the project's Git repository that were made with a project secret, with the fingerprint each
+    /// recorded (null in releases made before fingerprints were recorded); none without a repository. A release of a
+    /// pipeline that needed no secret (no deidentify:, no consent check) is not evidence of one.
+    /// </summary>
     private static IReadOnlyList<(string Version, string? Fingerprint)> ReleaseFingerprints(DataForgeManifest manifest)
     {
         try
         {
             using var repo = ReleaseRepository.Open(manifest.BaseDirectory);
-            return repo.Releases(manifest.Release.TagPrefix).Select(r => (r.Version, FingerprintIn(r.ManifestJson))).ToList();
+            return repo.Releases(manifest.Release.TagPrefix)
+                .Select(r => (r.Version, Secret: SecretIn(r.ManifestJson)))
+                .Where(r => r.Secret.Used)
+                .Select(r => (r.Version, r.Secret.Fingerprint))
+                .ToList();
         }
         catch (Exception e) when (e is ReleaseException or LibGit2Sharp.LibGit2SharpException)
         {
@@ -181,16 +186,24 @@ public sealed class Project
         }
     }
 
-    private static string? FingerprintIn(string manifestJson)
+    /// <summary>Whether a release manifest was made with a secret (a fingerprint, or a policy that needs one), and its fingerprint.</summary>
+    private static (bool Used, string? Fingerprint) SecretIn(string manifestJson)
     {
         try
         {
             using var document = JsonDocument.Parse(manifestJson);
-            return document.RootElement.TryGetProperty("secret_fingerprint", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+            var root = document.RootElement;
+            if (root.TryGetProperty("secret_fingerprint", out var f) && f.ValueKind == JsonValueKind.String) return (true, f.GetString());
+            var policy = root.TryGetProperty("policy", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+            var used = policy.ValueKind == JsonValueKind.Object
+                       && (policy.TryGetProperty("deidentify", out _)
+                           || (policy.TryGetProperty("curate", out var curate) && curate.ValueKind == JsonValueKind.Object && curate.TryGetProperty("consent", out _)));
+            return (used, null);
         }
         catch (JsonException)
         {
-            return null;
+            // A manifest that does not parse cannot vouch that no secret made it.
+            return (true, null);
         }
     }
 }

@@ -70,6 +70,22 @@ public sealed class SecretAndVaultTests
         p.Run("verify", "v1").AssertExit(2);
     }
 
+    [Fact]
+    public void A_release_made_without_a_secret_does_not_stop_the_first_de_identifying_build_from_creating_one()
+    {
+        using var p = new ReleaseProject();
+        // The project starts without deidentify: (ReleaseProject adds one): nothing needs a secret yet.
+        File.WriteAllText(p.Combine("dataforge.yaml"), File.ReadAllText(p.Combine("dataforge.yaml")).Replace("\ndeidentify:\n  profile: basic\n", "\n", StringComparison.Ordinal));
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v0").AssertExit(0);
+        Assert.False(File.Exists(p.Combine(".dataforge", "secret.key")));
+
+        File.AppendAllText(p.Combine("dataforge.yaml"), "\ndeidentify:\n  profile: basic\n");
+        var build = p.Run("build").AssertExit(0);
+        Assert.Contains("created the project secret", build.Error);
+        Assert.True(File.Exists(p.Combine(".dataforge", "secret.key")));
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("bit-flipped")]
