@@ -46,8 +46,7 @@ public sealed class AuditLog(PrivateZone zone)
     {
         Directory.CreateDirectory(zone.Root);
         using var held = Lock();
-        var all = ReadAll();
-        var last = all.Count > 0 ? all[^1].Record : null;
+        var last = LastRecord();
         var record = Seal(new AuditRecord((last?.Seq ?? 0) + 1, now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             user, command, details, tool, last?.Hash ?? Genesis, ""));
         var line = Encoding.UTF8.GetBytes(ToLine(record) + "\n");
@@ -59,6 +58,30 @@ public sealed class AuditLog(PrivateZone zone)
             stream.Flush(flushToDisk: true);
         }
         return record;
+    }
+
+    /// <summary>
+    /// The last record that parses, read from the end of the file (every build appends one: the whole log is not read
+    /// each time). A damaged tail is skipped back over; <see cref="Verify"/> reports it.
+    /// </summary>
+    private AuditRecord? LastRecord()
+    {
+        if (!File.Exists(Path)) return null;
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var window = 4096;
+        while (true)
+        {
+            var start = Math.Max(0, stream.Length - window);
+            stream.Position = start;
+            var buffer = new byte[stream.Length - start];
+            stream.ReadExactly(buffer);
+            var lines = Encoding.UTF8.GetString(buffer).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            // The first line of a window that does not start the file may be cut: only the lines after it are whole.
+            for (var i = lines.Length - 1; i >= (start == 0 ? 0 : 1); i--)
+                if (Parse(lines[i]) is { } record) return record;
+            if (start == 0) return null;
+            window *= 4;
+        }
     }
 
     /// <summary>Every record that parses, with its line number (a line that does not parse is reported by <see cref="Verify"/>).</summary>

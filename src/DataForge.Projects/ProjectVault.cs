@@ -50,11 +50,14 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
         catch (VaultException e) { throw new ProjectException(Unopenable(e.Message)); }
     }
 
-    /// <summary>After a build: the new patients into the vault; returns a note for the user, or null.</summary>
+    /// <summary>
+    /// After a build whose caller found the vault opening (<see cref="Problem"/> null): the new patients into the vault;
+    /// returns a note for the user, or null.
+    /// </summary>
     public string? AfterBuild(BuildResult result)
     {
-        // Nothing de-identified anew: every identity in the store was added by an earlier build (and the vault opens).
-        if (File.Exists(zone.Vault) && Problem() is null
+        // Nothing de-identified anew: every identity in the store was added by an earlier build.
+        if (File.Exists(zone.Vault)
             && result.Stages.Where(s => s.StageId is DeidentifyStage.Id or NiftiSourceStage.Id).All(s => s.Executed == 0)) return null;
         if (!Kept)
             return File.Exists(zone.Vault)

@@ -32,6 +32,29 @@ public static class SealedIdentity
         return Convert.ToBase64String(sealedBytes);
     }
 
+    /// <summary>
+    /// The sealed identity and pseudonym an output's metadata object carries (de-identified instances and NIfTI-source
+    /// volumes do), or null for any other object: not JSON, not an object, or without both members.
+    /// </summary>
+    public static (string Seal, string Pseudonym)? Find(byte[] metadata)
+    {
+        if (metadata.Length == 0 || metadata[0] != (byte)'{') return null;
+        try
+        {
+            using var document = JsonDocument.Parse(metadata);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                   && root.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal) && seal.ValueKind == JsonValueKind.String
+                   && root.TryGetProperty("pseudonym", out var pseudonym) && pseudonym.ValueKind == JsonValueKind.String
+                ? (seal.GetString()!, pseudonym.GetString()!)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Opens a seal; throws <see cref="CryptographicException"/> when it was made under another secret or altered.</summary>
     public static PatientIdentity Open(KeyedIdentity keys, string seal)
     {

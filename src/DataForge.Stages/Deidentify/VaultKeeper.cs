@@ -66,18 +66,15 @@ public static class VaultKeeper
         var added = new HashSet<(string Seal, string Pseudonym)>();
         foreach (var bytes in metadata)
         {
-            using var document = JsonDocument.Parse(bytes);
-            if (!document.RootElement.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal)
-                || !document.RootElement.TryGetProperty("pseudonym", out var pseudonym)
-                || !added.Add((seal.GetString()!, pseudonym.GetString()!))) continue;
+            if (SealedIdentity.Find(bytes) is not { } found || !added.Add(found)) continue;
             PatientIdentity identity;
-            try { identity = SealedIdentity.Open(keys, seal.GetString()!); }
+            try { identity = SealedIdentity.Open(keys, found.Seal); }
             catch (CryptographicException)
             {
                 throw new VaultException("a sealed identity in the store does not open under the project secret; run 'dataforge build' again");
             }
             var seq = vault.FindByToken(identity.Token)?.Seq;
-            changed |= vault.Add(identity, pseudonym.GetString()!, seq);
+            changed |= vault.Add(identity, found.Pseudonym, seq);
         }
         if (changed) vault.Save(path, keys);
         var count = vault.Entries.Count();

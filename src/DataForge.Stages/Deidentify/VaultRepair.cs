@@ -49,22 +49,12 @@ public static class VaultRepair
         var added = new HashSet<(string Seal, string Pseudonym)>();
         foreach (var bytes in metadata)
         {
-            if (bytes.Length == 0 || bytes[0] != (byte)'{') continue;
-            JsonDocument document;
-            try { document = JsonDocument.Parse(bytes); }
-            catch (JsonException) { continue; }
-            using (document)
-            {
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object
-                    || !root.TryGetProperty(DeidentifyStage.SealedIdentityProperty, out var seal) || seal.ValueKind != JsonValueKind.String
-                    || !root.TryGetProperty("pseudonym", out var pseudonym) || pseudonym.ValueKind != JsonValueKind.String
-                    || !added.Add((seal.GetString()!, pseudonym.GetString()!))) continue;
-                PatientIdentity identity;
-                try { identity = SealedIdentity.Open(keys, seal.GetString()!); }
-                catch (CryptographicException) { unopened.Add(seal.GetString()!); continue; }
-                vault.Add(identity, pseudonym.GetString()!, SeqOf(policy.Pseudonym, pseudonym.GetString()!));
-            }
+            // A release keeps its files' objects as well as their metadata: anything without a seal is passed over.
+            if (SealedIdentity.Find(bytes) is not { } found || !added.Add(found)) continue;
+            PatientIdentity identity;
+            try { identity = SealedIdentity.Open(keys, found.Seal); }
+            catch (CryptographicException) { unopened.Add(found.Seal); continue; }
+            vault.Add(identity, found.Pseudonym, SeqOf(policy.Pseudonym, found.Pseudonym));
         }
         vault.Save(path, keys);
         return new VaultRepairResult(vault.Entries.Count(), unopened.Count, movedTo);
