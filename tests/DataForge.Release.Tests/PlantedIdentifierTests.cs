@@ -78,6 +78,11 @@ public sealed class PlantedIdentifierTests
         Run(0, "report", "v1", "-o", "-");
         Run(0, "report", "HEAD", "-o", "-");
         Run(null, "report", "v9");
+        // The audit trail, the store check and a vault repair: their output names no one either.
+        Run(0, "audit");
+        Run(0, "audit", "--verify", "--json");
+        Run(0, "fsck");
+        Run(0, "fsck", "--json");
 
         // A second file with the SOP Instance UID of a planted one and other content: both map to one output path.
         var duplicate = Path.Combine(Path.GetDirectoryName(files[0])!, $"{Surname}_COPY_{Mrn}.dcm");
