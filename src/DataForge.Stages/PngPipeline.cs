@@ -14,7 +14,10 @@ namespace DataForge.Stages;
 /// <summary>The 2D stages of layouts png and coco, after de-identification. Called by <see cref="PipelineFactory"/>.</summary>
 public static class PngPipeline
 {
-    /// <summary>Appends the PNG stage when the layout is png or coco (the pipeline holds the deidentify stage).</summary>
+    /// <summary>
+    /// Appends the PNG stage when the layout is png or coco (the pipeline holds the deidentify stage), and for layout png
+    /// its report of what was not rendered (<see cref="PngReportStage"/>).
+    /// </summary>
     public static void Add(DataForgeManifest manifest, List<IStage> stages)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -24,6 +27,8 @@ public static class PngPipeline
         if (HarmonisePipeline.FinalStage(manifest) is not null) return;
         var settings = PngSettings.From(manifest.Output.Png is { } png ? JsonDocument.Parse(png.ToJsonString()).RootElement.Clone() : null);
         stages.Add(new PngStage(DeidentifyStage.Id, settings, publish: manifest.Output.Layout == "png"));
+        // Layout png says what it did not render and why (png.report.json).
+        if (manifest.Output.Layout == "png") stages.Add(new PngReportStage(DeidentifyStage.Id, PngStage.Id, settings));
     }
 
     /// <summary>

@@ -190,6 +190,10 @@ public sealed class ReleaseMatrixTests(ITestOutputHelper output)
                 // The datalist lists every case by split; the layout report counts the cases.
                 files.AddRange(["datalist.json", "layout.report.json"]);
                 break;
+            case "png":
+                // The png report counts the instances rendered and not rendered, per modality.
+                files.Add("png.report.json");
+                break;
             case "coco":
                 // One annotation file per split lists its images and their objects: only the new patient's split changes
                 // (or appears); coco/report.json lists boxes clipped or dropped, and the new patient's lie inside its images.

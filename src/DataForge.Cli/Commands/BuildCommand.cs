@@ -113,6 +113,7 @@ public static class BuildCommand
             if (LabelsSummary.ToJson(layout.OutputRoot, Annotations(manifest)) is { } labels) document["labels"] = labels;
             if (manifest.Splits is not null && SplitsSummary.ToJson(layout.OutputRoot) is { } splits) document["splits"] = splits;
             if (manifest.Output.Layout is "nnunet" or "monai" && LayoutSummary.ToJson(layout.OutputRoot) is { } summary) document["layout"] = summary;
+            if (manifest.Output.Layout == "png" && PngSummary.ToJson(layout.OutputRoot) is { } png) document["png"] = png;
             JsonOutput.Write(context.Console, document);
             foreach (var problem in built.Problems) context.Console.Problem("dataforge: " + problem);
         }
@@ -124,6 +125,7 @@ public static class BuildCommand
             LabelsSummary.Write(context.Console, layout.OutputRoot, Annotations(manifest));
             if (manifest.Splits is not null) SplitsSummary.Write(context.Console, layout.OutputRoot);
             if (manifest.Output.Layout is "nnunet" or "monai") LayoutSummary.Write(context.Console, layout.OutputRoot);
+            if (manifest.Output.Layout == "png") PngSummary.Write(context.Console, layout.OutputRoot);
         }
         return built.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }

@@ -101,6 +101,30 @@ public sealed class PngLayoutTests : IDisposable
     }
 
     [Fact]
+    public void The_report_says_which_instances_were_not_rendered_and_why()
+    {
+        Assert.Empty(_p.Build(Manifest("{bit_depth: 8}")).Failures);
+        var inputs = _p.Inputs();
+        var report = JsonDocument.Parse(File.ReadAllBytes(_p.Combine("out", "png.report.json"))).RootElement;
+        var modalities = report.GetProperty("modalities").EnumerateArray().ToDictionary(m => m.GetProperty("modality").GetString()!);
+        // The three CT slices are left out on purpose, and said so; every 2D instance became images.
+        var ct = modalities["CT"];
+        Assert.Equal(inputs.Count(i => i.Modality == "CT"), ct.GetProperty("instances").GetInt32());
+        Assert.Equal(0, ct.GetProperty("rendered").GetInt32());
+        Assert.Equal(ct.GetProperty("instances").GetInt32(), ct.GetProperty("not_rendered").GetProperty("cross-sectional-without-slices").GetInt32());
+        Assert.Equal(inputs.Count, report.GetProperty("instances").GetInt32());
+        Assert.Equal(inputs.Count(i => i.Modality != "CT"), report.GetProperty("rendered").GetInt32());
+        Assert.Equal(Directory.GetFiles(_p.Combine("out", "png"), "*.png", SearchOption.AllDirectories).Length, report.GetProperty("images").GetInt32());
+        Assert.All(modalities.Where(m => m.Key != "CT"), m => Assert.Empty(m.Value.GetProperty("not_rendered").EnumerateObject()));
+
+        // With slices every instance is rendered and nothing is left to explain.
+        Assert.Empty(_p.Build(Manifest("{slices: true}")).Failures);
+        report = JsonDocument.Parse(File.ReadAllBytes(_p.Combine("out", "png.report.json"))).RootElement;
+        Assert.Equal(inputs.Count, report.GetProperty("rendered").GetInt32());
+        Assert.All(report.GetProperty("modalities").EnumerateArray(), m => Assert.Empty(m.GetProperty("not_rendered").EnumerateObject()));
+    }
+
+    [Fact]
     public void A_rebuild_in_a_fresh_store_gives_the_same_bytes()
     {
         Assert.Empty(_p.Build(Manifest("{slices: true}")).Failures);
