@@ -5,7 +5,8 @@ namespace DataForge.Release;
 
 /// <summary>
 /// The reviewer-facing facts of an output, taken from its stage metadata by an allow-list: the
-/// pseudonymised patient, de-identified study/series/instance UIDs, modality, manufacturer, geometry,
+/// pseudonymised patient, de-identified study/series/instance UIDs, modality, manufacturer and model, sex, age band,
+/// study year, body part (as the policy kept them), geometry,
 /// a few technical header facts, labels and split. Any other metadata member is left out (the
 /// release cannot vouch that it is free of identifiers). Null members are dropped.
 /// </summary>
@@ -16,6 +17,8 @@ public static class ReleaseItem
         ("pseudonym", "patient"), ("study_instance_uid", "study"), ("series_instance_uid", "series"),
         ("sop_instance_uid", "instance"), ("modality", "modality"), ("manufacturer", "manufacturer"),
         ("labels", "labels"), ("split", "split"),
+        // What the card tabulates, as the policy kept it in the de-identified instance (an age band and a year, never a date).
+        ("patient_sex", "sex"), ("age_band", "age_band"), ("study_year", "study_year"), ("manufacturer_model", "model"), ("body_part", "body_part"),
     ];
 
     /// <summary>Spatial facts of a DICOM instance (header) or a volume (volume stage).</summary>

@@ -118,6 +118,63 @@ public sealed class DatasetCardTests
         Assert.Equal(Expected(series.Select(s => s[3].GetInt32().ToString())), Summed(html, "series-length"));
     }
 
+    [SkippableFact]
+    public async Task Sex_age_band_study_year_and_model_in_the_card_equal_pydicoms_reading_of_the_published_instances()
+    {
+        var python = Oracle.RequirePython("pydicom", "json");
+        using var p = new ReleaseProject(patients: 3);
+        File.WriteAllText(p.Combine("dataforge.yaml"), File.ReadAllText(p.Combine("dataforge.yaml")).Replace("deidentify:\n  profile: basic\n",
+            "deidentify:\n  profile: basic\n  options: [retain-patient-characteristics, retain-longitudinal-modified-dates, retain-device-identity]\n", StringComparison.Ordinal));
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(p.Combine("releases", "v1", "card.html"));
+        // Per series, read by pydicom from the published instances: patient, sex, age band, study, shifted study year, model.
+        var read = Oracle.Run(python, ["-c", """
+            import collections, glob, json, sys, pydicom
+            series = {}
+            for f in sorted(glob.glob(sys.argv[1] + '/**/*.dcm', recursive=True)):
+                d = pydicom.dcmread(f, stop_before_pixels=True)
+                age = int(d.PatientAge[:3]) if d.PatientAge[3] == 'Y' else 0
+                band = '90+' if age >= 90 else '%d-%d' % (age // 10 * 10, age // 10 * 10 + 9)
+                series[d.SeriesInstanceUID] = [str(d.PatientID), d.PatientSex, band, d.StudyInstanceUID, d.StudyDate[:4], d.Modality, d.ManufacturerModelName]
+            print(json.dumps(list(series.values())))
+            """, p.Combine("out")]);
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        var series = JsonDocument.Parse(read.StandardOutput).RootElement.EnumerateArray().Select(s => s.EnumerateArray().Select(v => v.GetString()!).ToArray()).ToList();
+        Assert.Equal(6, series.Count);
+
+        var table = Table(html, "by-split-sex-age");
+        var expected = series.GroupBy(s => $"(none)|{s[1]}|{s[2]}").ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), table.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, group) in expected)
+        {
+            Assert.Equal(group.Select(s => s[0]).Distinct().Count().ToString(), table[key][0]);
+            Assert.Equal(group.Select(s => s[3]).Distinct().Count().ToString(), table[key][1]);
+        }
+        Assert.Equal(series.GroupBy(s => s[2]).ToDictionary(g => g.Key, g => g.Select(s => s[0]).Distinct().Count()), Summed(html, "age-bands"));
+        Assert.Equal(series.GroupBy(s => s[4]).ToDictionary(g => g.Key, g => g.Select(s => $"{s[5]}|{s[3]}").Distinct().Count()), Summed(html, "study-year"));
+        var models = Table(html, "by-manufacturer");
+        Assert.Equal(series.Select(s => $"{s[5]}|{s[6]}").Distinct().Order(StringComparer.Ordinal), models.Keys.Select(k => k.Split('|')).Select(k => $"{k[0]}|{k[2]}").Order(StringComparer.Ordinal));
+        // The release manifest that carries these facts is valid under its schema.
+        var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "release-manifest.schema.json"));
+        Assert.Empty(schema.Validate(File.ReadAllText(p.Combine("releases", "v1", "manifest.json"))));
+    }
+
+    [Fact]
+    public void Without_the_options_that_keep_them_the_card_says_sex_age_and_study_year_were_removed()
+    {
+        using var p = new ReleaseProject();
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(p.Combine("releases", "v1", "card.html"));
+        Assert.Contains("the de-identification policy removed them (the option retain-patient-characteristics keeps them)", html);
+        Assert.Contains("the de-identification policy removed the study dates", html);
+        Assert.DoesNotContain("age-bands", Plots(html));
+        var manifest = File.ReadAllText(p.Combine("releases", "v1", "manifest.json"));
+        Assert.DoesNotContain("\"age_band\"", manifest);
+        Assert.DoesNotContain("\"study_year\"", manifest);
+    }
+
     /// <summary>A plot's bars (from each bar's SVG title "GROUP LABEL: VALUE"), their values summed over groups, by label.</summary>
     private static Dictionary<string, int> Summed(string html, string plot)
     {

@@ -28,6 +28,7 @@ public static class CardContent
         [
             Overview(m, description, series),
             Composition(series),
+            Patients(series),
             Splits(m, series),
             Labels(m, series),
             Geometry(series),
@@ -68,13 +69,44 @@ public static class CardContent
             Breakdown("by-split", "By split", ["split"], series, s => [s.Split]),
             Breakdown("by-modality", "By modality", ["modality"], series, s => [s.Modality]),
             Breakdown("by-split-modality", "By split and modality", ["split", "modality"], series, s => [s.Split, s.Modality]),
-            Breakdown("by-manufacturer", "By modality and manufacturer (as the de-identification policy kept it)", ["modality", "manufacturer"], series, s => [s.Modality, s.Manufacturer]),
+            Breakdown("by-manufacturer", "By modality, manufacturer and model (as the de-identification policy kept them)", ["modality", "manufacturer", "model"], series, s => [s.Modality, s.Manufacturer, s.Model]),
         };
         if (series.Any(s => s.BodyPart is not null))
             blocks.Add(Breakdown("by-body-part", "By modality and body part", ["modality", "body part"], series, s => [s.Modality, s.BodyPart]));
         else blocks.Add(new CardParagraph("Body part: the release's files do not record it, so there is no table by body part."));
         return new CardSection("composition", "Composition", blocks);
     }
+
+    private static CardSection Patients(IReadOnlyList<CardSeries> series)
+    {
+        var blocks = new List<CardBlock>();
+        if (series.Any(s => s.Sex is not null || s.AgeBand is not null))
+        {
+            blocks.Add(new CardParagraph("Sex and age band as the de-identification policy kept them in the published files (ten-year bands, 90 and over as one); a patient is counted in every band their studies fall in."));
+            blocks.Add(Breakdown("by-split-sex-age", "By split, sex and age band", ["split", "sex", "age band"], series, s => [s.Split, s.Sex, s.AgeBand]));
+            var bands = series.Where(s => s.AgeBand is not null).Select(s => s.AgeBand!).Distinct(StringComparer.Ordinal).OrderBy(BandStart).ToList();
+            var splits = Distinct(series.Select(s => s.Split ?? None));
+            if (bands.Count > 0)
+                blocks.Add(new CardPlot("age-bands", "Patients per age band, per split",
+                    splits.Select(sp => (sp, (IReadOnlyList<(string, double)>)bands.Select(b => (b, (double)series
+                        .Where(s => (s.Split ?? None) == sp && s.AgeBand == b && s.Patient is not null)
+                        .Select(s => s.Patient!).Distinct(StringComparer.Ordinal).Count())).ToList())).ToList()));
+            else blocks.Add(new CardParagraph("Age band: the published files do not record the patients' ages."));
+        }
+        else blocks.Add(new CardParagraph("Sex and age: the de-identification policy removed them (the option retain-patient-characteristics keeps them), so there is no table by sex and age band."));
+        var years = series.Where(s => s.StudyYear is not null && s.Study is not null)
+            .GroupBy(s => s.Modality ?? None, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, Bars: (IReadOnlyList<(string, double)>)g.GroupBy(s => s.StudyYear!, StringComparer.Ordinal).OrderBy(y => y.Key, StringComparer.Ordinal)
+                .Select(y => (y.Key, (double)y.Select(s => s.Study!).Distinct(StringComparer.Ordinal).Count())).ToList()))
+            .ToList();
+        if (years.Count > 0) blocks.Add(new CardPlot("study-year", "Studies per study year (after date shifting), per modality", years));
+        else blocks.Add(new CardParagraph("Study year: the de-identification policy removed the study dates (retain-longitudinal-temporal-information-modified-dates shifts them instead), so there is no plot by year."));
+        return new CardSection("patients", "Patients and studies", blocks);
+    }
+
+    // "40-49" sorts by 40, "90+" by 90, "0-9" before "10-19".
+    private static int BandStart(string band) =>
+        int.TryParse(band.AsSpan(0, band.IndexOfAny(['-', '+']) is > 0 and var end ? end : band.Length), NumberStyles.None, Invariant, out var start) ? start : int.MaxValue;
 
     /// <summary>A table of counts per distinct key (missing parts shown as <see cref="None"/>), keys in ordinal order.</summary>
     public static CardTable Breakdown(string id, string caption, IReadOnlyList<string> keys, IReadOnlyList<CardSeries> series, Func<CardSeries, string?[]> key)

@@ -20,6 +20,18 @@ public sealed record CardSeries
     public string? Manufacturer { get; init; }
     public string? BodyPart { get; init; }
 
+    /// <summary>Manufacturer's Model Name, as the policy kept it.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Patient's Sex (M, F, O), when the policy kept it.</summary>
+    public string? Sex { get; init; }
+
+    /// <summary>The patient's ten-year age band at the study ("40-49", "90+"), when the policy kept the age.</summary>
+    public string? AgeBand { get; init; }
+
+    /// <summary>The study's year after date shifting, when the policy kept the study date.</summary>
+    public string? StudyYear { get; init; }
+
     /// <summary>DICOM instances, NIfTI volumes and PNG images of the series in the release.</summary>
     public int Instances { get; init; }
     public int Volumes { get; init; }
@@ -100,6 +112,10 @@ public sealed record CardSeries
                 Modality = First("modality"),
                 Manufacturer = First("manufacturer"),
                 BodyPart = First("body_part"),
+                Model = First("model"),
+                Sex = First("sex"),
+                AgeBand = First("age_band"),
+                StudyYear = First("study_year"),
                 Instances = files.Count(f => f.Kind == OutputKinds.DicomInstance),
                 Volumes = files.Count(f => f.Kind == OutputKinds.NiftiVolume),
                 Images = files.Count(f => f.Kind == OutputKinds.PngImage),

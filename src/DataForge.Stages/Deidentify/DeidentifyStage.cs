@@ -33,8 +33,9 @@ public sealed class DeidentifyStage : IStage
     /// instance is re-encoded as ISO_IR 192; a KS X 1001 set designated once reads as Korean on every line of a value;
     /// cleaned text loses every value the leak gate looks for (IDs, dates, UIDs, institution, any name), not only the patient's;
     /// an encapsulated document is excluded, or kept whole with its text searched by the leak gate.
+    /// 11: the metadata carries what the dataset card tabulates, as the policy kept it (<see cref="SubjectFacts"/>).
     /// </remarks>
-    public const int Version = 10;
+    public const int Version = 11;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
@@ -213,6 +214,7 @@ public sealed class DeidentifyStage : IStage
         var facts = HeaderFacts.ToJson(result.File, json =>
         {
             json.WriteString("pseudonym", result.Pseudonym);
+            SubjectFacts.Write(json, result.File.Dataset);
             if (_seal) json.WriteString(SealedIdentityProperty, _seals.GetOrAdd(result.Identity, identity => SealedIdentity.Seal(_keys, identity)));
             // Private metadata (the release's allow-list leaves it out): labels keyed by accession number find their study.
             if (accession is { Length: > 0 }) json.WriteString(AccessionTokenProperty, _keys.AccessionToken(accession));

@@ -5,6 +5,7 @@ using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
 using DataForge.Imaging.Png;
+using DataForge.Stages.Dicom;
 using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Png;
@@ -113,7 +114,7 @@ public sealed class HarmonisedPngStage : IStage
                 Slice = image is null ? k + 1 : null,
                 Harmonise = metadata["harmonise"]?.DeepClone() ?? new JsonArray(),
             };
-            outputs.Add(new StageOutput(path, png, JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+            var imageMetadata = new Dictionary<string, object?>
             {
                 [PngStage.ImageProperty] = path,
                 ["pseudonym"] = pseudonym,
@@ -125,7 +126,10 @@ public sealed class HarmonisedPngStage : IStage
                 ["modality"] = metadata["modality"]?.GetValue<string>(),
                 ["width"] = width,
                 ["height"] = height,
-            })));
+            };
+            foreach (var member in SubjectFacts.Members)
+                if (metadata[member] is JsonValue fact) imageMetadata[member] = fact.GetValue<string>();
+            outputs.Add(new StageOutput(path, png, JsonSerializer.SerializeToElement(imageMetadata)));
             outputs.Add(new StageOutput(path[..^4] + ".json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
         }
         return outputs;

@@ -113,7 +113,7 @@ public sealed class PngStage : IStage
             }
             var path = $"{folder}/{name}.png";
             var facts = new PngSidecar(pseudonym, ds, pixels.NumberOfFrames == 1 ? null : frame + 1, colour ? 8 : _settings.BitDepth, window, colour ? "RGB" : photometric);
-            outputs.Add(new StageOutput(path, png, Metadata(path, facts, pixels)));
+            outputs.Add(new StageOutput(path, png, Metadata(path, facts, pixels, ds)));
             outputs.Add(new StageOutput($"{folder}/{name}.json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
         }
         return outputs;
@@ -132,18 +132,24 @@ public sealed class PngStage : IStage
         return new(VoiWindow.OfRange<double>(values), "minmax");
     }
 
-    private static JsonElement Metadata(string path, PngSidecar facts, DicomPixelData pixels) => JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+    private static JsonElement Metadata(string path, PngSidecar facts, DicomPixelData pixels, DicomDataset ds)
     {
-        [ImageProperty] = path,
-        ["pseudonym"] = facts.Pseudonym,
-        ["study_instance_uid"] = facts.StudyUid,
-        ["series_instance_uid"] = facts.SeriesUid,
-        ["sop_instance_uid"] = facts.SopUid,
-        ["frame"] = facts.Frame,
-        ["modality"] = facts.Modality,
-        ["width"] = pixels.Columns,
-        ["height"] = pixels.Rows,
-    });
+        var metadata = new Dictionary<string, object?>
+        {
+            [ImageProperty] = path,
+            ["pseudonym"] = facts.Pseudonym,
+            ["study_instance_uid"] = facts.StudyUid,
+            ["series_instance_uid"] = facts.SeriesUid,
+            ["sop_instance_uid"] = facts.SopUid,
+            ["frame"] = facts.Frame,
+            ["modality"] = facts.Modality,
+            ["width"] = pixels.Columns,
+            ["height"] = pixels.Rows,
+        };
+        foreach (var (member, value) in SubjectFacts.Of(ds))
+            if (value is not null) metadata[member] = value;
+        return JsonSerializer.SerializeToElement(metadata);
+    }
 
     private static string Uid(DicomDataset ds, DicomTag tag) =>
         ds.GetString(tag)?.Trim() is { Length: > 0 } uid ? uid : throw new DicomFormatException($"the de-identified instance has no {tag}", tag: tag);

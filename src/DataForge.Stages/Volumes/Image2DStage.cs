@@ -120,6 +120,7 @@ public sealed class Image2DStage : IStage
                 },
                 ["harmonise"] = new JsonArray(),
             };
+            SubjectFacts.Add(metadata, ds);
             var emitted = VolumeOutput.Emit(volume, metadata, publish: false, Id, new NiftiWriteOptions());
             if (emitted.IsFailure) return emitted;
             outputs.AddRange(emitted.Outputs);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
+using DataForge.Stages.Dicom;
 
 namespace DataForge.Stages.Volumes;
 
@@ -51,6 +52,7 @@ public static class NiftiVolumes
             ["acquisition"] = source["acquisition"]?.DeepClone() ?? new JsonObject(),
             ["harmonise"] = new JsonArray(),
         };
+        SubjectFacts.CopyTo(source, metadata);
         return VolumeOutput.Emit(volume, metadata, publish, stageId, options);
     }
 }

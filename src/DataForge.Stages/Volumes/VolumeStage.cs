@@ -108,6 +108,7 @@ public sealed class VolumeStage : IStage
                 ["acquisition"] = AcquisitionFields.Read(result.FirstInstance!.Dataset),
                 ["harmonise"] = new JsonArray(),
             };
+            SubjectFacts.CopyTo(input.Items[0].Metadata, metadata);
             var emitted = VolumeOutput.Emit(result.Volume!, metadata, _publish, Id, _options);
             if (emitted.IsFailure) return emitted;
             outputs.AddRange(emitted.Outputs);
