@@ -60,7 +60,7 @@ public sealed class DatasetCardTests
         Assert.Equal(protocol.GetProperty("exclude").GetRawText(), Table(html, "curation-checks")["protocol"][3]);
 
         // Every plot is drawn, one per metric.
-        Assert.Equal(["split-balance", "in-plane-spacing", "slice-thickness", "matrix-size", "series-length"], Plots(html));
+        Assert.Equal(["split-balance", "in-plane-spacing", "slice-thickness", "matrix-size", "series-length", "intensity", "mask-volume"], Plots(html));
     }
 
     [SkippableFact]
@@ -88,6 +88,45 @@ public sealed class DatasetCardTests
         Assert.Equal(Expected(volumes.Select(v => F(v.Zooms[2]))), Summed(html, "slice-thickness"));
         Assert.Equal(Expected(volumes.Select(v => $"{v.Shape[0]}x{v.Shape[1]}")), Summed(html, "matrix-size"));
         Assert.Equal(Expected(volumes.Select(v => v.Shape[2].ToString())), Summed(html, "series-length"));
+    }
+
+    [SkippableFact]
+    public void Mask_volumes_and_intensities_of_an_nnunet_card_equal_nibabels_reading_of_the_published_files()
+    {
+        var python = Oracle.RequirePython("nibabel", "numpy", "json");
+        using var m = new MatrixProject("hash", "nnunet", curate: false, labels: "mask", splits: true);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(m.Project.Combine("releases", "v1", "card.html"));
+        // nibabel: each mask's voxels of class 1 times the voxel volume (mL); each image's values (scaling applied)
+        // sampled at the card's stride, and the 0.5th percentile of all samples.
+        var read = Oracle.Run(python, ["-c", $$"""
+            import glob, json, sys, numpy as np, nibabel as nib
+            out = sys.argv[1]
+            masks = []
+            for f in sorted(glob.glob(out + '/labels*/*.nii.gz')):
+                i = nib.load(f); d = np.asarray(i.dataobj)
+                masks.append(float((d == 1).sum() * np.prod(i.header.get_zooms()[:3]) / 1000.0))
+            samples = []
+            for f in sorted(glob.glob(out + '/images*/*.nii.gz')):
+                v = np.asarray(nib.load(f).get_fdata(dtype=np.float32)).ravel(order='F')
+                samples.extend(v[::max(1, v.size // {{Card.CardVoxels.SamplesPerImage}})].tolist())
+            samples.sort()
+            print(json.dumps({'masks': masks, 'count': len(samples), 'low': samples[int(0.005 * (len(samples) - 1))]}))
+            """, m.Project.Combine("out")]);
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        var oracle = JsonDocument.Parse(read.StandardOutput).RootElement;
+        var masks = oracle.GetProperty("masks").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.NotEmpty(masks);
+        var expected = masks.GroupBy(v => v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => g.Count());
+        if (expected.Count <= Card.CardHistogram.MaxDistinct) Assert.Equal(expected, Summed(html, "mask-volume"));
+        else Assert.Equal(masks.Count, Summed(html, "mask-volume").Values.Sum());
+
+        var intensity = Summed(html, "intensity");
+        Assert.Equal(oracle.GetProperty("count").GetInt32(), intensity.Values.Sum());
+        var svg = Regex.Match(html, "<svg [^>]*data-plot=\"intensity\".*?</svg>", RegexOptions.Singleline).Value;
+        var first = Regex.Match(svg, "<rect [^>]*><title>\\S+ ([^<]*): [0-9.]+</title>").Groups[1].Value;
+        Assert.Equal(oracle.GetProperty("low").GetDouble(), double.Parse(first, System.Globalization.CultureInfo.InvariantCulture), 0.5);
     }
 
     [SkippableFact]

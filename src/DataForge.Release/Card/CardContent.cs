@@ -32,6 +32,7 @@ public static class CardContent
             Splits(m, series),
             Labels(m, series),
             Geometry(series),
+            new CardSection("voxels", "Intensity and masks", [CardVoxels.Intensity(m, readObject), CardVoxels.MaskVolumes(m, readObject)]),
             CardPolicy.Curation(m, readObject),
             CardPolicy.Deidentification(m),
             CardQuestions.Section(m, series, description, answers),
