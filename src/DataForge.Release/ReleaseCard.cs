@@ -14,11 +14,11 @@ public static class ReleaseCard
     /// <summary>The card's file names in <c>releases/VERSION/</c>.</summary>
     public const string MarkdownFile = "card.md", HtmlFile = "card.html";
 
-    /// <summary>The card as Markdown.</summary>
-    public static string Markdown(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null) =>
-        CardMarkdown.Render(CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject));
+    /// <summary>The card as Markdown (thumbnails, <c>release.card.thumbnails</c> per modality, are only named: card.html holds them).</summary>
+    public static string Markdown(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null, int thumbnails = 0) =>
+        CardMarkdown.Render(CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject, thumbnails));
 
     /// <summary>The card as one self-contained HTML document.</summary>
-    public static string Html(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null) =>
-        CardHtml.Render($"{m.Dataset} {m.Version}", CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject));
+    public static string Html(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null, int thumbnails = 0) =>
+        CardHtml.Render($"{m.Dataset} {m.Version}", CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject, thumbnails));
 }

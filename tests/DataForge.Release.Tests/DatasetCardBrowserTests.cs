@@ -21,10 +21,13 @@ public sealed class DatasetCardBrowserTests(ITestOutputHelper output)
     public void The_card_of_the_example_data_renders_offline_with_every_plot_and_the_manifests_counts()
     {
         using var p = new ReleaseProject(patients: 3);
-        File.AppendAllText(p.Combine("dataforge.yaml"), "splits:\n  ratios: {train: 0.6, val: 0.2, test: 0.2}\n");
+        File.AppendAllText(p.Combine("dataforge.yaml"), "splits:\n  ratios: {train: 0.6, val: 0.2, test: 0.2}\nrelease:\n  card: {thumbnails: 2}\n");
         p.Run("build").AssertExit(0);
         p.Run("release", "v1").AssertExit(0);
         Check(p, "example-dicom");
+        // The thumbnails are in the page Chromium built (data: images, which the card's policy allows and nothing else).
+        var html = File.ReadAllText(p.Combine("releases", "v1", "card.html"));
+        Assert.Contains("<img src=\"data:image/png;base64,", html);
     }
 
     [SkippableFact]
@@ -66,6 +69,7 @@ public sealed class DatasetCardBrowserTests(ITestOutputHelper output)
         var plots = DatasetCardTests.Plots(html);
         Assert.Contains("series-length", plots);
         Assert.Equal(plots, DatasetCardTests.Plots(dom.StandardOutput));
+        Assert.Equal(Regex.Matches(html, "<img ").Count, Regex.Matches(dom.StandardOutput, "<img ").Count);
 
         var folder = Path.Combine(AppContext.BaseDirectory, "card-screenshots");
         Directory.CreateDirectory(folder);

@@ -130,6 +130,55 @@ public sealed class DatasetCardTests
     }
 
     [SkippableFact]
+    public void Thumbnails_show_the_middle_instance_of_each_series_as_pydicom_reads_it_and_never_a_head_series()
+    {
+        var python = Oracle.RequirePython("pydicom", "numpy", "PIL", "json");
+        using var p = new ReleaseProject(patients: 3);
+        File.AppendAllText(p.Combine("dataforge.yaml"), "release:\n  card: {thumbnails: 2}\n");
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var html = File.ReadAllText(p.Combine("releases", "v1", "card.html"));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(p.Combine("releases", "v1", "manifest.json")));
+        var bodyParts = manifest.RootElement.GetProperty("files").EnumerateArray().Select(f => Member(f, "body_part")).Distinct().ToList();
+
+        var images = Regex.Matches(html, "<figure class=\"thumb\"><img src=\"data:image/png;base64,([^\"]+)\"[^>]*alt=\"([^\"]*)\"").ToList();
+        // Synthetic CT is CHEST and MR is HEAD: two CT thumbnails; the MR series are never drawn when their body part is kept.
+        Assert.Equal(bodyParts.Contains("HEAD") ? 2 : 4, images.Count);
+        Assert.DoesNotContain("thumbnails-MR", bodyParts.Contains("HEAD") ? html : "");
+        var folder = p.Combine("thumbs");
+        Directory.CreateDirectory(folder);
+        for (var i = 0; i < images.Count; i++) File.WriteAllBytes(Path.Combine(folder, $"{i}.png"), Convert.FromBase64String(images[i].Groups[1].Value));
+        // pydicom: per CT series of out/, the middle instance by Instance Number, downsampled like the thumbnail;
+        // PIL reads each thumbnail; every thumbnail must correlate with one series' middle image (r > 0.99).
+        var read = Oracle.Run(python, ["-c", """
+            import collections, glob, json, sys, numpy as np, pydicom
+            from PIL import Image
+            series = collections.defaultdict(list)
+            for f in sorted(glob.glob(sys.argv[1] + '/**/*.dcm', recursive=True)):
+                d = pydicom.dcmread(f)
+                if d.Modality == 'CT': series[d.SeriesInstanceUID].append(d)
+            mids = []
+            for s in series.values():
+                s.sort(key=lambda d: int(d.InstanceNumber))
+                d = s[len(s) // 2]
+                a = d.pixel_array.astype(float) * float(getattr(d, 'RescaleSlope', 1)) + float(getattr(d, 'RescaleIntercept', 0))
+                step = max(1, -(-max(a.shape) // 160))
+                mids.append(a[::step, ::step])
+            best = []
+            for f in sorted(glob.glob(sys.argv[2] + '/*.png')):
+                t = np.asarray(Image.open(f), dtype=float)
+                best.append(max(float(np.corrcoef(t.ravel(), m.ravel())[0, 1]) if m.shape == t.shape else -1 for m in mids))
+            print(json.dumps(best))
+            """, p.Combine("out"), folder]);
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        Assert.All(JsonDocument.Parse(read.StandardOutput).RootElement.EnumerateArray(), r => Assert.True(r.GetDouble() > 0.99, $"correlation {r.GetDouble()}"));
+        // The Markdown card names them; 'report v1' rewrites the same bytes.
+        Assert.Contains("thumbnails in card.html", File.ReadAllText(p.Combine("releases", "v1", "card.md")));
+        var again = p.Run("report", "v1", "-o", "-").AssertExit(0);
+        Assert.Equal(html, again.Out);
+    }
+
+    [SkippableFact]
     public void The_geometry_histograms_of_a_dicom_card_equal_pydicoms_reading_of_the_published_instances()
     {
         var python = Oracle.RequirePython("pydicom", "json");

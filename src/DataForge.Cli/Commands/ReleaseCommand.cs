@@ -68,8 +68,8 @@ public static class ReleaseCommand
         var reader = ReleaseObjects.Reader(project.Zone.Layout.Objects);
         (string Name, string Text)[] cards = answers is null ? [] :
         [
-            (ReleaseCard.MarkdownFile, ReleaseCard.Markdown(release, manifest.Description, answers, reader)),
-            (ReleaseCard.HtmlFile, ReleaseCard.Html(release, manifest.Description, answers, reader)),
+            (ReleaseCard.MarkdownFile, ReleaseCard.Markdown(release, manifest.Description, answers, reader, manifest.Release.Card.Thumbnails)),
+            (ReleaseCard.HtmlFile, ReleaseCard.Html(release, manifest.Description, answers, reader, manifest.Release.Card.Thumbnails)),
         ];
 
         Directory.CreateDirectory(folder);

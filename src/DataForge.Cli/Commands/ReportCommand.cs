@@ -46,11 +46,13 @@ public static class ReportCommand
         ReleaseManifest release;
         string? description;
         IReadOnlyDictionary<string, string> answers;
+        int thumbnails;
         if (version == "HEAD")
         {
             var project = ProjectArguments.Open(context, file);
             release = project.CurrentRelease("HEAD", ReleaseSupport.ToolVersion, ProjectArguments.Engine(context, 0)).Manifest;
             description = manifest.Description;
+            thumbnails = manifest.Release.Card.Thumbnails;
             answers = Answers(manifest, path => File.Exists(path) ? File.ReadAllText(path) : null);
         }
         else
@@ -74,12 +76,13 @@ public static class ReportCommand
                 throw new ManifestRejectedException(loaded.Problems);
             }
             description = loaded.Manifest!.Description;
+            thumbnails = loaded.Manifest.Release.Card.Thumbnails;
             answers = Answers(loaded.Manifest, path => ReleaseSupport.Guard(() => repo.ReadAt(tag.Tag, ProjectPath(manifest, path))));
         }
 
         var reader = ReleaseObjects.Reader(Project.ZoneOf(manifest).Layout.Objects);
         var markdown = output is not null && output.EndsWith(".md", StringComparison.OrdinalIgnoreCase);
-        var card = markdown ? ReleaseCard.Markdown(release, description, answers, reader) : ReleaseCard.Html(release, description, answers, reader);
+        var card = markdown ? ReleaseCard.Markdown(release, description, answers, reader, thumbnails) : ReleaseCard.Html(release, description, answers, reader, thumbnails);
         if (output == "-")
         {
             context.Console.Out.Write(card);

@@ -14,27 +14,30 @@ public sealed class CardSpecConverter : JsonConverter<CardSpec>
             case JsonTokenType.False: return new CardSpec { Enabled = false };
             case JsonTokenType.StartObject:
                 string? text = null;
+                var thumbnails = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var name = reader.GetString();
                     reader.Read();
                     if (name == "text") text = reader.GetString();
+                    else if (name == "thumbnails") thumbnails = reader.GetInt32();
                     else throw new JsonException($"release.card: unknown member '{name}'");
                 }
-                return new CardSpec { Text = text };
-            default: throw new JsonException("release.card: expected true, false or {text: FILE}");
+                return new CardSpec { Text = text, Thumbnails = thumbnails };
+            default: throw new JsonException("release.card: expected true, false or {text: FILE, thumbnails: N}");
         }
     }
 
     public override void Write(Utf8JsonWriter writer, CardSpec value, JsonSerializerOptions options)
     {
-        if (value.Text is null)
+        if (value.Text is null && value.Thumbnails == 0)
         {
             writer.WriteBooleanValue(value.Enabled);
             return;
         }
         writer.WriteStartObject();
-        writer.WriteString("text", value.Text);
+        if (value.Text is not null) writer.WriteString("text", value.Text);
+        if (value.Thumbnails != 0) writer.WriteNumber("thumbnails", value.Thumbnails);
         writer.WriteEndObject();
     }
 }

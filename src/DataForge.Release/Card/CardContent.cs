@@ -21,10 +21,11 @@ public static class CardContent
     /// <param name="description">The dataforge.yaml description, or null.</param>
     /// <param name="answers">The authors' answers by question id (see <see cref="CardQuestions"/>).</param>
     /// <param name="readObject">Reads a pinned file's bytes by SHA-256 from the store (null when absent); may be null.</param>
-    public static IReadOnlyList<CardSection> Build(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string> answers, Func<string, byte[]?>? readObject)
+    /// <param name="thumbnails">Thumbnails per modality (<c>release.card.thumbnails</c>); 0 for none.</param>
+    public static IReadOnlyList<CardSection> Build(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string> answers, Func<string, byte[]?>? readObject, int thumbnails = 0)
     {
         var series = CardSeries.Of(m, readObject);
-        return
+        IReadOnlyList<CardSection> sections =
         [
             Overview(m, description, series),
             Composition(series),
@@ -38,6 +39,10 @@ public static class CardContent
             CardQuestions.Section(m, series, description, answers),
             Checking(m),
         ];
+        // Thumbnails follow the plots, before the policy: pictures of what the tables count.
+        if (CardThumbnails.Section(m, thumbnails, readObject) is not { } pictures) return sections;
+        var after = sections.Select((s, i) => (s, i)).First(x => x.s.Id == "voxels").i + 1;
+        return [.. sections.Take(after), pictures, .. sections.Skip(after)];
     }
 
     private static CardSection Overview(ReleaseManifest m, string? description, IReadOnlyList<CardSeries> series)

@@ -25,6 +25,8 @@ public static class CardHtml
         .question { border-left: 4px solid #009E73; padding: .2rem .8rem; margin: .6rem 0; }
         .question.open { border-left-color: #D55E00; background: #fff4ec; }
         .question .q { font-weight: 600; } .question .who { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #555; }
+        .thumbs { display: flex; flex-wrap: wrap; gap: .6rem; } .thumb { margin: 0; } .thumb img { display: block; background: #000; image-rendering: pixelated; }
+        .thumb figcaption { font-size: .75rem; color: #555; }
         @media print { body { max-width: none; padding: 0; } section, figure, table, .question { break-inside: avoid; } nav { display: none; } a { color: inherit; text-decoration: none; } }
         """;
 
@@ -75,6 +77,16 @@ public static class CardHtml
                 s.Append($"<figure>\n<figcaption>{E(p.Title)}</figcaption>\n{CardSvg.Render(p)}\n");
                 if (p.Note is not null) s.Append($"<p class=\"note\">{E(p.Note)}</p>\n");
                 s.Append("</figure>\n");
+                break;
+            case CardImages images:
+                s.Append($"<figure data-images=\"{E(images.Id)}\">\n<figcaption>{E(images.Caption)}</figcaption>\n<div class=\"thumbs\">\n");
+                foreach (var image in images.Images)
+                {
+                    // Small matrices are shown enlarged by a whole factor (pixels stay square and sharp).
+                    var zoom = Math.Max(1, 96 / Math.Max(1, Math.Max(image.Width, image.Height)));
+                    s.Append($"<figure class=\"thumb\"><img src=\"data:image/png;base64,{Convert.ToBase64String(image.Png)}\" width=\"{image.Width * zoom}\" height=\"{image.Height * zoom}\" alt=\"{E(image.Caption)}\"><figcaption>{E(image.Caption)}</figcaption></figure>\n");
+                }
+                s.Append("</div>\n</figure>\n");
                 break;
             case CardQuestion q:
                 var who = q.Answer is null ? "Question for the authors (unanswered)" : q.Computed ? "Answered by DataForge from the release" : "Answered by the authors";

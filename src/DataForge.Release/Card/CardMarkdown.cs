@@ -39,6 +39,10 @@ public static class CardMarkdown
                 var rows = labels.Select(l => (IReadOnlyList<string>)[l, .. p.Groups.Select(g => g.Bars.Where(b => b.Label == l).Select(b => F(b.Value)).FirstOrDefault() ?? "")]).ToList();
                 Table(s, p.Title + (p.Note is null ? "" : $" ({p.Note})"), ["", .. p.Groups.Select(g => g.Name)], rows, 1);
                 break;
+            case CardImages images:
+                // Markdown on a Git host cannot hold the pictures inline without bloating the file: card.html has them.
+                s.Append(Inline($"{images.Caption}: {images.Images.Count} thumbnails in card.html.")).Append("\n\n");
+                break;
             case CardQuestion q:
                 s.Append("**").Append(Inline(q.Question)).Append("**\n\n");
                 if (q.Answer is null) s.Append($"> *Question for the authors:* answer it under `{q.Id}:` in the file `release.card.text` names.\n\n");

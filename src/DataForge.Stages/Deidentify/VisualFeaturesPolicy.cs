@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DataForge.Dicom;
 using DataForge.Engine.Hashing;
 
 namespace DataForge.Stages.Deidentify;
@@ -15,11 +16,10 @@ namespace DataForge.Stages.Deidentify;
 public sealed record VisualFeaturesPolicy(IReadOnlySet<string> BodyParts, IReadOnlySet<string> Modalities, int MinSlices)
 {
     /// <summary>
-    /// Body Part Examined defined terms (PS3.16 Annex L) of the head and face, where a volume can show a face.
-    /// NECK is left out: a neck volume rarely reaches the face; add it when yours do.
+    /// Body Part Examined defined terms (PS3.16 Annex L) of the head and face, where a volume can show a face
+    /// (<see cref="DicomBodyParts.HeadAndFace"/>). NECK is left out: a neck volume rarely reaches the face; add it when yours do.
     /// </summary>
-    public static readonly string[] DefaultBodyParts =
-        ["HEAD", "BRAIN", "SKULL", "FACE", "HEADNECK", "ORBIT", "EYE", "EAR", "NOSE", "JAW", "MANDIBLE", "MAXILLA", "MOUTH", "SINUS", "TMJ", "IAC", "NASOPHARYNX"];
+    public static readonly string[] DefaultBodyParts = [.. DicomBodyParts.HeadAndFace];
 
     /// <summary>Cross-sectional modalities whose volumes can be rendered as a face.</summary>
     public static readonly string[] DefaultModalities = ["CT", "MR"];
