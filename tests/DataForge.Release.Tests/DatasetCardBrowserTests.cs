@@ -39,6 +39,56 @@ public sealed class DatasetCardBrowserTests(ITestOutputHelper output)
         Check(m.Project, "nnunet-mask");
     }
 
+    [SkippableFact]
+    public void Diff_html_shows_both_releases_tables_and_plots_side_by_side_offline()
+    {
+        using var m = new MatrixProject("seq", "nnunet", curate: false, labels: "mask", splits: true);
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v1").AssertExit(0);
+        m.AddPatient();
+        m.Run("build").AssertExit(0);
+        m.Run("release", "v2").AssertExit(0);
+        var p = m.Project;
+
+        var wrote = m.Run("diff", "v1", "v2", "--html", "-o", "review.html").AssertExit(0);
+        Assert.Contains("review.html", wrote.Out);
+        var page = p.Combine("review.html");
+        var html = File.ReadAllText(page);
+        // Each side's counts are its own release's.
+        var pair = Regex.Match(html, "<div class=\"pair\" data-pair=\"table:counts\">(.*?)</div>\n</div>", RegexOptions.Singleline);
+        Assert.True(pair.Success, "no counts pair");
+        var sides = Regex.Matches(pair.Groups[1].Value, "<table data-table=\"counts\">.*?</table>", RegexOptions.Singleline).Select(x => x.Value).ToList();
+        Assert.Equal(2, sides.Count);
+        foreach (var (version, side) in new[] { ("v1", sides[0]), ("v2", sides[1]) })
+        {
+            using var manifest = JsonDocument.Parse(File.ReadAllText(p.Combine("releases", version, "manifest.json")));
+            Assert.Equal(manifest.RootElement.GetProperty("counts").GetProperty("patients").GetRawText(), DatasetCardTests.Table(side, "counts")["patients"][0]);
+        }
+        // Every plot of v2's card is there twice (v1 has the same kinds of plot), and the report is the plain diff's.
+        var plots = DatasetCardTests.Plots(File.ReadAllText(p.Combine("releases", "v2", "card.html")));
+        Assert.NotEmpty(plots);
+        Assert.All(plots, id => Assert.Equal(2, Regex.Matches(html, $"<svg [^>]*data-plot=\"{id}\"").Count));
+        var text = m.Run("diff", "v1", "v2").AssertExit(0).Out;
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(text.Split('\n')[0]), html);
+
+        // Chromium draws it offline: no request, no console message, every plot in the DOM.
+        var dom = Chromium(p, page, "--dump-dom");
+        Assert.True(dom.ExitCode == 0, dom.StandardError);
+        Assert.Empty(PageRequests(p.Combine("net.json")));
+        Assert.DoesNotContain(":CONSOLE", dom.StandardError);
+        Assert.Equal(DatasetCardTests.Plots(html), DatasetCardTests.Plots(dom.StandardOutput));
+        var folder = Path.Combine(AppContext.BaseDirectory, "card-screenshots");
+        Directory.CreateDirectory(folder);
+        var png = Path.Combine(folder, "diff-nnunet.png");
+        File.Delete(png);
+        var shot = Chromium(p, page, "--screenshot=" + png, "--window-size=1000,5000", "--hide-scrollbars");
+        Assert.True(File.Exists(png), shot.StandardError);
+        output.WriteLine($"screenshot: {png}");
+
+        // --html makes a file of its own: with --json it is a usage error.
+        m.Run("diff", "v1", "v2", "--html", "--json").AssertExit(2);
+    }
+
     /// <summary>The detector works: a page that loads an image from the network is seen doing so, and its console complaint is seen.</summary>
     [SkippableFact]
     public void A_page_that_fetches_is_caught_by_the_same_checks()

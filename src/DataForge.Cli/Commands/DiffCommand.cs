@@ -2,6 +2,7 @@ using System.CommandLine;
 using DataForge.Cli.Output;
 using DataForge.Projects;
 using DataForge.Release;
+using DataForge.Release.Card;
 
 namespace DataForge.Cli.Commands;
 
@@ -13,6 +14,8 @@ public static class DiffCommand
         var from = new Argument<string>("A") { Description = "A release version or tag, or HEAD for the current build." };
         var to = new Argument<string>("B") { Description = "A release version or tag, or HEAD for the current build." };
         var markdown = new Option<bool>("--markdown") { Description = "Print the diff as Markdown (for a review or a pull request)." };
+        var html = new Option<bool>("--html") { Description = "Write the diff and both dataset cards' tables and plots side by side as one self-contained HTML file." };
+        var output = new Option<string?>("--output", "-o") { Description = "With --html: the file to write (default diff-A-B.html; - for stdout)." };
         var file = ManifestArguments.FileOption();
         var json = ManifestArguments.JsonOption("the diff");
         var command = new Command("diff", """
@@ -27,18 +30,23 @@ public static class DiffCommand
 
             Example:
               dataforge diff v1.0 HEAD --markdown
+              dataforge diff v1.0 v2.0 --html -o review.html
             """);
         command.Arguments.Add(from);
         command.Arguments.Add(to);
         command.Options.Add(markdown);
+        command.Options.Add(html);
+        command.Options.Add(output);
         command.Options.Add(file);
         command.Options.Add(json);
-        command.SetAction(parse => Run(context, parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(markdown), parse.GetValue(file)!, parse.GetValue(json)));
+        command.SetAction(parse => Run(context, parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(markdown), parse.GetValue(html), parse.GetValue(output), parse.GetValue(file)!, parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(CliContext context, string from, string to, bool markdown, string file, bool json)
+    private static int Run(CliContext context, string from, string to, bool markdown, bool html, string? output, string file, bool json)
     {
+        if (html && (markdown || json)) throw new UserErrorException("--html writes a file of its own; use it without --markdown and --json");
+        if (output is not null && !html) throw new UserErrorException("--output names the file of --html; add --html");
         var manifest = ManifestArguments.LoadOrFail(context, file);
         using var repo = ReleaseSupport.OpenRepository(manifest);
         ReleaseManifest? current = null;
@@ -53,11 +61,29 @@ public static class DiffCommand
             return current ??= Project.Open(manifest, ProjectArguments.Options(context)).CurrentRelease("HEAD", ReleaseSupport.ToolVersion, ProjectArguments.Engine(context, 0)).Manifest;
         }
         // The files' bytes from the project's store explain each change (attributes, header fields, voxels), by name only.
-        var diff = ReleaseDiff.Compare(from, Resolve(from), to, Resolve(to), ReleaseObjects.Reader(Project.ZoneOf(manifest).Layout.Objects));
+        var reader = ReleaseObjects.Reader(Project.ZoneOf(manifest).Layout.Objects);
+        var (a, b) = (Resolve(from), Resolve(to));
+        var diff = ReleaseDiff.Compare(from, a, to, b, reader);
+        if (html)
+        {
+            var page = CardComparison.Html(diff, a, b, reader);
+            if (output == "-") context.Console.Out.Write(page);
+            else
+            {
+                var target = context.Resolve(output ?? $"diff-{Safe(from)}-{Safe(to)}.html");
+                File.WriteAllText(target, page, new System.Text.UTF8Encoding(false));
+                context.Console.Out.WriteLine($"wrote the diff of {from} and {to} with both cards' tables and plots side by side to {Path.GetRelativePath(context.WorkingDirectory, target)}");
+            }
+            foreach (var warning in diff.Warnings) context.Console.Note("warning: " + warning);
+            return ExitCodes.Success;
+        }
         if (json) JsonOutput.Write(context.Console, ReleaseDiffFormat.ToJson(diff));
         else context.Console.Out.Write(ReleaseDiffFormat.ToText(diff, markdown));
         foreach (var warning in diff.Warnings)
             if (json) context.Console.Note("warning: " + warning);
         return ExitCodes.Success;
     }
+
+    // A version or tag as part of a file name.
+    private static string Safe(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
 }

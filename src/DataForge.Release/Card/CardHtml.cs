@@ -25,6 +25,8 @@ public static class CardHtml
         .question { border-left: 4px solid #009E73; padding: .2rem .8rem; margin: .6rem 0; }
         .question.open { border-left-color: #D55E00; background: #fff4ec; }
         .question .q { font-weight: 600; } .question .who { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #555; }
+        .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; align-items: start; } .pair .side { min-width: 0; overflow-x: auto; }
+        .release { font-weight: 700; color: #0072B2; margin: .4rem 0 0; } pre { white-space: pre-wrap; font-size: .85rem; background: #f6f6f6; padding: .6rem; }
         .thumbs { display: flex; flex-wrap: wrap; gap: .6rem; } .thumb { margin: 0; } .thumb img { display: block; background: #000; image-rendering: pixelated; }
         .thumb figcaption { font-size: .75rem; color: #555; }
         @media print { body { max-width: none; padding: 0; } section, figure, table, .question { break-inside: avoid; } nav { display: none; } a { color: inherit; text-decoration: none; } }
@@ -87,6 +89,20 @@ public static class CardHtml
                     s.Append($"<figure class=\"thumb\"><img src=\"data:image/png;base64,{Convert.ToBase64String(image.Png)}\" width=\"{image.Width * zoom}\" height=\"{image.Height * zoom}\" alt=\"{E(image.Caption)}\"><figcaption>{E(image.Caption)}</figcaption></figure>\n");
                 }
                 s.Append("</div>\n</figure>\n");
+                break;
+            case CardPreformatted t:
+                s.Append($"<pre>{E(t.Text)}</pre>\n");
+                break;
+            case CardPair pair:
+                s.Append($"<div class=\"pair\" data-pair=\"{E(pair.Id)}\">\n");
+                foreach (var (name, side) in new[] { (pair.LeftName, pair.Left), (pair.RightName, pair.Right) })
+                {
+                    s.Append($"<div class=\"side\"><p class=\"release\">{E(name)}</p>\n");
+                    if (side is null) s.Append($"<p class=\"note\">Not in {E(name)}.</p>\n");
+                    else Block(s, side);
+                    s.Append("</div>\n");
+                }
+                s.Append("</div>\n");
                 break;
             case CardQuestion q:
                 var who = q.Answer is null ? "Question for the authors (unanswered)" : q.Computed ? "Answered by DataForge from the release" : "Answered by the authors";

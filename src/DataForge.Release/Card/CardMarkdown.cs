@@ -39,6 +39,17 @@ public static class CardMarkdown
                 var rows = labels.Select(l => (IReadOnlyList<string>)[l, .. p.Groups.Select(g => g.Bars.Where(b => b.Label == l).Select(b => F(b.Value)).FirstOrDefault() ?? "")]).ToList();
                 Table(s, p.Title + (p.Note is null ? "" : $" ({p.Note})"), ["", .. p.Groups.Select(g => g.Name)], rows, 1);
                 break;
+            case CardPreformatted t:
+                s.Append("```\n").Append(t.Text.TrimEnd('\n')).Append("\n```\n\n");
+                break;
+            case CardPair pair:
+                foreach (var (name, side) in new[] { (pair.LeftName, pair.Left), (pair.RightName, pair.Right) })
+                {
+                    s.Append("*").Append(Inline(name)).Append(":*\n\n");
+                    if (side is null) s.Append(Inline($"Not in {name}.")).Append("\n\n");
+                    else Block(s, side);
+                }
+                break;
             case CardImages images:
                 // Markdown on a Git host cannot hold the pictures inline without bloating the file: card.html has them.
                 s.Append(Inline($"{images.Caption}: {images.Images.Count} thumbnails in card.html.")).Append("\n\n");
