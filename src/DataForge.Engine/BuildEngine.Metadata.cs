@@ -27,6 +27,25 @@ public sealed partial class BuildEngine
         return found.OrderBy(h => h.Hex, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The metadata objects of the outputs of recorded actions, by action (an action the store no longer records is
+    /// absent): what the last run made of an item that would run again (<see cref="Planning.Explanation.Previous"/>),
+    /// so a status can name it by pseudonym and series instead of by hash.
+    /// </summary>
+    public IReadOnlyDictionary<ContentHash, IReadOnlyList<ContentHash>> PreviousMetadata(IEnumerable<ContentHash> actions, Building.BuildOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        options ??= new Building.BuildOptions();
+        var result = new Dictionary<ContentHash, IReadOnlyList<ContentHash>>();
+        if (_database.IsFile && _fs.Stat(Layout.Database) is null) return result;
+        using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        var objects = new ObjectStore(_fs, Layout.Objects);
+        using var db = OpenDatabase(options, [], objects);
+        foreach (var action in actions.Distinct())
+            if (db.FindAction(action) is { } outputs) result[action] = outputs.Select(o => o.Metadata).ToList();
+        return result;
+    }
+
     /// <summary>An object's bytes, or null when the store does not hold it.</summary>
     public byte[]? ReadObject(ContentHash hash) => new ObjectStore(_fs, Layout.Objects).TryRead(hash);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using DataForge.Cli.Output;
+using DataForge.Projects;
 
 namespace DataForge.Cli.Commands;
 
@@ -70,6 +71,8 @@ public static class StatusCommand
             return ExitCodes.Success;
         }
         foreach (var notice in status.Notices) context.Console.Note(notice);
+        // Items are named as the last build published them (pseudonym, series, instance), else by reference.
+        var names = verbose ? ItemNames.Of(project.Engine, status.WouldRun, ProjectArguments.Engine(context, 0)) : new Dictionary<string, string>();
         var index = status.Index;
         context.Console.Out.WriteLine($"index: {index.Files} files: {index.Added} new, {index.Changed} changed, {index.Removed} removed");
         foreach (var s in status.Stages)
@@ -80,7 +83,9 @@ public static class StatusCommand
             context.Console.Out.WriteLine($"{s.StageId}: {s.Executed} of {s.Total} would run{why}");
             if (verbose)
                 foreach (var e in byStage.GetValueOrDefault(s.StageId, []))
-                    context.Console.Out.WriteLine($"  {ItemReference.Of(e.Item)}: {e.Text}");
+                    context.Console.Out.WriteLine(names.TryGetValue(e.Item, out var name)
+                        ? $"  {name} ({ItemReference.Of(e.Item)}): {e.Text}"
+                        : $"  {ItemReference.Of(e.Item)}{(e.Reason == Engine.Planning.RunReason.NewInput ? " (not built yet)" : "")}: {e.Text}");
         }
         if (status.OutputsToRestore + status.OutputsToRemove + status.OutputsPending > 0)
             context.Console.Out.WriteLine($"output: {status.OutputsToRestore} to restore, {status.OutputsToRemove} to remove"

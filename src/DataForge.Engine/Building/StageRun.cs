@@ -180,7 +180,9 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
             if (action.Pending)
             {
                 Outcomes[i] = ActionOutcome.WouldRun;
-                Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun));
+                // The slot of a map action over a pending item is its item's; a group's is its key's. Either may name the last run.
+                var pendingSlot = (slots ?? found) is { Count: > 0 } table ? table.GetValueOrDefault(action.Slot) : null;
+                Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun) { Previous = pendingSlot?.Action });
                 continue;
             }
             // A store with no slot of this stage has none to find: the action's slot is not even computed here.
@@ -230,7 +232,7 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
                 var stale = action.Key;
                 _planWrites.Add(() => db.ForgetAction(stale));
             }
-            Explanations.Add(Explain(action, Explain(slot, definitionHash, action)));
+            Explanations.Add(Explain(action, Explain(slot, definitionHash, action)) with { Previous = slot?.Action });
             Outcomes[i] = ActionOutcome.WouldRun;
             toRun.Add(i);
         }

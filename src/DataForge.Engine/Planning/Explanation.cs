@@ -1,3 +1,5 @@
+using DataForge.Engine.Hashing;
+
 namespace DataForge.Engine.Planning;
 
 /// <summary>One action that runs (or would run) and why: the item (source-relative path or short hash) and the reason.</summary>
@@ -27,6 +29,12 @@ public sealed record Explanation
     public string Item => _item ?? _of!.Label;
 
     public RunReason Reason { get; init; }
+
+    /// <summary>
+    /// The action the item's slot recorded last (the one this run replaces), or null for an item the store has not
+    /// seen: its outputs' metadata name the item as people know it (see <see cref="BuildEngine.PreviousMetadata"/>).
+    /// </summary>
+    public ContentHash? Previous { get; init; }
 
     /// <summary>Equal when stage, item text and reason are (however the item's label is held).</summary>
     public bool Equals(Explanation? other) =>
