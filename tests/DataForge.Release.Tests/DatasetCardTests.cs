@@ -364,6 +364,30 @@ public sealed class DatasetCardTests
     }
 
     [Fact]
+    public void Verify_rewrites_the_card_and_fails_when_the_committed_one_was_edited()
+    {
+        using var p = new ReleaseProject();
+        File.AppendAllText(p.Combine("dataforge.yaml"), "release:\n  card: {thumbnails: 1}\n");
+        p.Run("build").AssertExit(0);
+        p.Run("release", "v1").AssertExit(0);
+        var verify = p.Run("verify", "v1").AssertExit(0);
+        Assert.Contains("card: card.html and card.md are the ones the release gives, byte for byte", verify.Out);
+        Assert.Equal("matched", JsonDocument.Parse(p.Run("verify", "v1", "--json").AssertExit(0).Out).RootElement.GetProperty("card").GetProperty("outcome").GetString());
+
+        // Someone edits the committed card (a number, say) and moves the tag to that commit: the release no longer vouches for it.
+        var tag = p.Git("tag").Trim();
+        var card = p.Combine("releases", "v1", "card.html");
+        File.WriteAllText(card, File.ReadAllText(card).Replace("<td class=\"n\">2</td>", "<td class=\"n\">3</td>", StringComparison.Ordinal));
+        p.Git("commit", "-q", "-am", "edit the card");
+        p.Git("tag", "-f", "-a", tag, "-m", "moved");
+        verify = p.Run("verify", "v1").AssertExit(1);
+        Assert.Contains("card: releases/v1/card.html differ from the card the release gives", verify.Out);
+        Assert.Contains("NOT verified: v1 rebuilds bit for bit, but its card is not the one the release gives", verify.Out);
+        // --sources-only does not rebuild, so it does not judge the card.
+        Assert.DoesNotContain("card:", p.Run("verify", "v1", "--sources-only").Out);
+    }
+
+    [Fact]
     public void No_planted_identifier_of_a_patient_appears_in_the_card()
     {
         const string surname = "QUIXOTECARD", mrn = "MRN55501234";

@@ -65,19 +65,7 @@ public static class ReportCommand
             }
             var (tag, found) = ReleaseSupport.Find(repo, manifest, version);
             release = found;
-            // The manifest file and the answers as committed with the release: the card is the one the release wrote.
-            var manifestName = ReleaseSupport.ManifestFileName(manifest);
-            var text = ReleaseSupport.Guard(() => repo.ReadAt(tag.Tag, manifestName))
-                ?? throw new UserErrorException($"release {tag.Version} has no {manifestName} in its commit");
-            var loaded = context.Loader.LoadText(text, $"{tag.Tag}:{manifestName}", manifest.BaseDirectory);
-            if (!loaded.Succeeded)
-            {
-                foreach (var problem in loaded.Problems) context.Console.Problem(problem.ToString());
-                throw new ManifestRejectedException(loaded.Problems);
-            }
-            description = loaded.Manifest!.Description;
-            thumbnails = loaded.Manifest.Release.Card.Thumbnails;
-            answers = Answers(loaded.Manifest, path => ReleaseSupport.Guard(() => repo.ReadAt(tag.Tag, ProjectPath(manifest, path))));
+            (description, answers, thumbnails) = Released(context, repo, manifest, tag);
         }
 
         var reader = ReleaseObjects.Reader(Project.ZoneOf(manifest).Layout.Objects);
@@ -92,6 +80,25 @@ public static class ReportCommand
         File.WriteAllText(target, card, new UTF8Encoding(false));
         context.Console.Out.WriteLine($"wrote the dataset card of {release.Version} ({release.Counts.Patients} patients, {release.Counts.Series} series) to {Path.GetRelativePath(context.WorkingDirectory, target)}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// What a release's card is made of besides its manifest: the description, the authors' answers and the thumbnail
+    /// count, from the dataforge.yaml and answers file committed with the release (so the card is the one it wrote).
+    /// </summary>
+    internal static (string? Description, IReadOnlyDictionary<string, string> Answers, int Thumbnails) Released(CliContext context, ReleaseRepository repo, DataForgeManifest manifest, ReleaseTag tag)
+    {
+        var manifestName = ReleaseSupport.ManifestFileName(manifest);
+        var text = ReleaseSupport.Guard(() => repo.ReadAt(tag.Tag, manifestName))
+            ?? throw new UserErrorException($"release {tag.Version} has no {manifestName} in its commit");
+        var loaded = context.Loader.LoadText(text, $"{tag.Tag}:{manifestName}", manifest.BaseDirectory);
+        if (!loaded.Succeeded)
+        {
+            foreach (var problem in loaded.Problems) context.Console.Problem(problem.ToString());
+            throw new ManifestRejectedException(loaded.Problems);
+        }
+        var answers = Answers(loaded.Manifest!, path => ReleaseSupport.Guard(() => repo.ReadAt(tag.Tag, ProjectPath(manifest, path))));
+        return (loaded.Manifest!.Description, answers, loaded.Manifest.Release.Card.Thumbnails);
     }
 
     /// <summary>

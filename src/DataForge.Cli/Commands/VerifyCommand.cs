@@ -64,9 +64,12 @@ public static class VerifyCommand
         // The release's secret fingerprint is checked against the secret (Project.AsReleased), not the store's.
         var project = Project.Open(current, options with { RequiresSecret = true, AllowNewSecret = true });
         var result = ReleaseVerification.Run(project, loaded.Manifest!, release, options, ProjectArguments.Engine(context, jobs), sourcesOnly);
+        // The card is part of the release: written again from what the release pins, it must be the committed bytes.
+        var card = sourcesOnly ? null : CardCheck.Run(context, repo, current, tag, release);
+        var verified = result.Verified && card?.Failed != true;
         AuditTrail.Record(project.Zone, "verify", new JsonObject
         {
-            ["version"] = tag.Version, ["tag"] = tag.Tag, ["verified"] = result.Verified, ["sources_only"] = sourcesOnly,
+            ["version"] = tag.Version, ["tag"] = tag.Tag, ["verified"] = verified, ["sources_only"] = sourcesOnly, ["card"] = card?.Outcome,
             ["matched"] = result.Matched, ["differing"] = result.Differing.Count, ["missing"] = result.Missing.Count, ["extra"] = result.Extra.Count,
             ["sources_missing"] = result.MissingSources.Count, ["store_damaged"] = result.StoreDamaged.Count, ["store_missing"] = result.StoreMissing.Count,
             ["store_restored"] = result.StoreRestored,
@@ -105,9 +108,10 @@ public static class VerifyCommand
                     ["failed_items"] = result.FailedItems,
                     ["same_actions"] = result.SameActions,
                 };
-            document["verified"] = result.Verified;
+            if (card is not null) document["card"] = new JsonObject { ["outcome"] = card.Outcome, ["differing"] = Strings(card.Differing) };
+            document["verified"] = verified;
             JsonOutput.Write(context.Console, document);
-            return result.Verified ? ExitCodes.Success : ExitCodes.Failed;
+            return verified ? ExitCodes.Success : ExitCodes.Failed;
         }
 
         var output = context.Console.Out;
@@ -136,10 +140,12 @@ public static class VerifyCommand
         }
         if (result.StoreDamaged.Count + result.StoreMissing.Count > 0)
             output.WriteLine("  'dataforge export' needs them: run 'dataforge verify' without --sources-only to rebuild and put them back, or 'dataforge fsck' and 'dataforge build'");
-        output.WriteLine(result.Verified
+        if (card is not null) output.WriteLine(card.Describe(release));
+        output.WriteLine(verified
             ? $"verified: {tag.Version} {(sourcesOnly ? "sources are as released" : "rebuilds bit for bit")}"
+            : result.Verified ? $"NOT verified: {tag.Version} rebuilds bit for bit, but its card is not the one the release gives"
             : $"NOT verified: {tag.Version} does not rebuild as released");
-        return result.Verified ? ExitCodes.Success : ExitCodes.Failed;
+        return verified ? ExitCodes.Success : ExitCodes.Failed;
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());

@@ -1,0 +1,57 @@
+using DataForge.Manifest.Model;
+using DataForge.Projects;
+using DataForge.Release;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary>
+/// What <c>dataforge verify</c> finds of a release's dataset card: written again from the release manifest, the
+/// answers committed with it and the store, it must equal the committed <c>card.html</c> and <c>card.md</c> byte for
+/// byte, since they are part of the release. A card made by another DataForge version is not compared (its sections
+/// are that version's), and the check says so rather than pass or fail it.
+/// </summary>
+internal sealed record CardCheck(string Outcome, IReadOnlyList<string> Differing)
+{
+    /// <summary>Both card files equal the rewritten ones.</summary>
+    public const string Matched = "matched";
+
+    /// <summary>A committed card file differs from the rewritten one: verify fails.</summary>
+    public const string Differs = "differs";
+
+    /// <summary>The release has no card (<c>release.card: false</c>).</summary>
+    public const string None = "none";
+
+    /// <summary>The card was made by another DataForge version and is not compared.</summary>
+    public const string OtherVersion = "other-version";
+
+    public bool Failed => Outcome == Differs;
+
+    public static CardCheck Run(CliContext context, ReleaseRepository repo, DataForgeManifest manifest, ReleaseTag tag, ReleaseManifest release)
+    {
+        var folder = $"releases/{tag.Version}";
+        var committed = new[] { ReleaseCard.HtmlFile, ReleaseCard.MarkdownFile }
+            .Select(name => (Name: name, Text: ReleaseSupport.Guard(() => repo.ReadAt(tag.Tag, $"{folder}/{name}")))).ToList();
+        if (committed.All(c => c.Text is null)) return new CardCheck(None, []);
+        if (release.ToolVersion != ReleaseSupport.ToolVersion) return new CardCheck(OtherVersion, []);
+        var (description, answers, thumbnails) = ReportCommand.Released(context, repo, manifest, tag);
+        var reader = ReleaseObjects.Reader(Project.ZoneOf(manifest).Layout.Objects);
+        var differing = new List<string>();
+        foreach (var (name, text) in committed)
+        {
+            var again = name == ReleaseCard.HtmlFile
+                ? ReleaseCard.Html(release, description, answers, reader, thumbnails)
+                : ReleaseCard.Markdown(release, description, answers, reader, thumbnails);
+            if (text != again) differing.Add($"{folder}/{name}");
+        }
+        return new CardCheck(differing.Count == 0 ? Matched : Differs, differing);
+    }
+
+    /// <summary>The line verify prints.</summary>
+    public string Describe(ReleaseManifest release) => Outcome switch
+    {
+        Matched => "card: card.html and card.md are the ones the release gives, byte for byte",
+        Differs => $"card: {string.Join(", ", Differing)} differ from the card the release gives ('dataforge report {release.Version} -o FILE' writes it)",
+        OtherVersion => $"card: not compared (made by DataForge {release.ToolVersion}; this is {ReleaseSupport.ToolVersion}, whose card has other sections)",
+        _ => "card: the release has none (release.card: false)",
+    };
+}
