@@ -135,7 +135,7 @@ public sealed partial class BuildEngine
         if (held is null) return new GcResult(BuildOutcome.LockBusy, 0, 0, 0, 0, 0);
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, [], objects);
-        return new GarbageCollector(_fs, db, objects).Collect();
+        return new GarbageCollector(_fs, db, objects, Layout.Damaged).Collect();
     }
 
     /// <summary>Registers (or replaces) a named gc root, e.g. a release, keeping these objects alive.</summary>

@@ -44,12 +44,14 @@ public static class GcCommand
                 ["actions_forgotten"] = result.ActionsForgotten,
                 ["temp_files_removed"] = result.TempFilesRemoved,
                 ["objects_kept"] = result.ObjectsKept,
+                ["damaged_removed"] = result.DamagedRemoved,
             });
         }
         else
         {
             var mb = (result.BytesFreed / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
-            context.Console.Out.WriteLine($"removed {result.ObjectsRemoved} objects ({mb} MB), forgot {result.ActionsForgotten} actions, kept {result.ObjectsKept} objects");
+            context.Console.Out.WriteLine($"removed {result.ObjectsRemoved} objects ({mb} MB), forgot {result.ActionsForgotten} actions, kept {result.ObjectsKept} objects"
+                + (result.DamagedRemoved > 0 ? $", removed {result.DamagedRemoved} damaged copies from .dataforge/damaged/" : ""));
         }
         return ExitCodes.Success;
     }

@@ -6,9 +6,11 @@ namespace DataForge.Engine.Building;
 /// <summary>
 /// Removes store objects that neither the current build (the actions its slots point at, the output
 /// folder) nor any registered root (a release) references, forgets the actions that pointed at
-/// them, and clears temporary files a killed build left. Runs under the build lock.
+/// them, clears temporary files a killed build left, and removes the damaged copies builds and fsck moved to
+/// <c>.dataforge/damaged/</c> (nothing reads them: each was made again, and fsck named them when it found them).
+/// Runs under the build lock.
 /// </summary>
-internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectStore objects)
+internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectStore objects, string damagedFolder)
 {
     public GcResult Collect()
     {
@@ -33,6 +35,12 @@ internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectS
             removed++;
             bytes += size;
         }
-        return new GcResult(BuildOutcome.Completed, removed, bytes, forgotten, temps, kept);
+        var damaged = 0;
+        foreach (var entry in fs.Walk(damagedFolder).ToList())
+        {
+            fs.DeleteFile($"{damagedFolder}/{entry.RelativePath}");
+            damaged++;
+        }
+        return new GcResult(BuildOutcome.Completed, removed, bytes, forgotten, temps, kept) { DamagedRemoved = damaged };
     }
 }

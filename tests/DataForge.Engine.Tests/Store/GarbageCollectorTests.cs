@@ -48,6 +48,25 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public void Gc_removes_the_damaged_copies_moved_aside_and_nothing_else()
+    {
+        _project.WriteMany(3);
+        _project.Build();
+        var objects = ObjectCount();
+        // A damaged copy as a build or fsck leaves it: named by the hash it should have had.
+        var damaged = _project.Layout.Damaged;
+        _project.Fs.CreateDirectory(damaged, privateMode: true);
+        _project.Fs.WriteAtomically($"{damaged}/{ContentHash.Of("was an object"u8).Hex}", "bit rot"u8, readOnly: true);
+
+        var gc = _project.Engine.CollectGarbage();
+
+        Assert.Equal(1, gc.DamagedRemoved);
+        Assert.Empty(_project.Fs.Walk(damaged));
+        Assert.Equal((0, objects), (gc.ObjectsRemoved, ObjectCount()));
+        Assert.Equal(0, _project.Engine.CollectGarbage().DamagedRemoved);
+    }
+
+    [Fact]
     public void Objects_held_by_a_root_survive_gc()
     {
         _project.WriteMany(2);
