@@ -28,6 +28,9 @@ public sealed class DatasetCardTests
         foreach (var name in new[] { "patients", "studies", "series", "files", "bytes" })
             Assert.Equal(recorded.GetProperty(name).GetRawText(), counts[name][0]);
         Assert.Equal(files.Count(f => Kind(f) == "nifti-volume").ToString(), counts["volumes"][0]);
+        // The training layout's volumes carry their study: the card counts studies, not zero.
+        Assert.NotEqual("0", counts["studies"][0]);
+        Assert.Equal(files.Where(f => Kind(f) == "nifti-volume").Select(f => Member(f, "study")).Distinct().Count().ToString(), counts["studies"][0]);
         Assert.Equal(files.Count(f => Kind(f) == "label").ToString(), counts["label files"][0]);
         Assert.Equal(manifest.RootElement.GetProperty("sources").GetArrayLength().ToString(), counts["source files read"][0]);
 

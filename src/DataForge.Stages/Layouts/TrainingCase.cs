@@ -26,12 +26,21 @@ public sealed record TrainingCase(string Id, string Patient, string Series, stri
 
     /// <summary>
     /// The metadata of the case's published files (image, label map, masks): its pseudonym, series, modality and
-    /// split, as the release manifest and <c>diff</c> read them (no identifier: the pseudonym and the new UID).
+    /// split, as the release manifest and <c>diff</c> read them (no identifier: the pseudonym and the new UID), with
+    /// the image volume's study, manufacturer and the facts the dataset card tabulates (<see cref="Dicom.SubjectFacts"/>).
     /// </summary>
-    public System.Text.Json.JsonElement Metadata() => System.Text.Json.JsonSerializer.SerializeToElement(new SortedDictionary<string, object?>(StringComparer.Ordinal)
+    public System.Text.Json.JsonElement Metadata()
     {
-        ["pseudonym"] = Patient, ["series_instance_uid"] = Series, ["modality"] = Modality, ["split"] = Split, ["fold"] = Fold,
-    });
+        var metadata = new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["pseudonym"] = Patient, ["series_instance_uid"] = Series, ["modality"] = Modality, ["split"] = Split, ["fold"] = Fold,
+        };
+        var image = Image.Metadata;
+        if (image.ValueKind == System.Text.Json.JsonValueKind.Object)
+            foreach (var member in (string[])["study_instance_uid", "manufacturer", .. Dicom.SubjectFacts.Members])
+                if (image.TryGetProperty(member, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String) metadata[member] = v.GetString();
+        return System.Text.Json.JsonSerializer.SerializeToElement(metadata);
+    }
 }
 
 /// <summary>One mask annotation's mask of a case, on the case's final grid.</summary>

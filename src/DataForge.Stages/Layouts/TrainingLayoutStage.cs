@@ -26,8 +26,11 @@ public sealed class TrainingLayoutStage : IStage
     public const string Id = "export";
 
     /// <summary>Bump when the output of the same inputs and config changes.</summary>
-    /// <remarks>4: each case's published files carry its pseudonym, series, modality and split (release manifests and diff name the patient).</remarks>
-    public const int Version = 4;
+    /// <remarks>
+    /// 4: each case's published files carry its pseudonym, series, modality and split (release manifests and diff name the patient).
+    /// 5: and its study, manufacturer and the dataset card's facts (sex, age band, study year, model, body part).
+    /// </remarks>
+    public const int Version = 5;
 
     private readonly string _layout;
     private readonly IReadOnlyList<LayoutMask> _masks;
