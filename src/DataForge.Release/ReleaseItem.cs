@@ -6,7 +6,7 @@ namespace DataForge.Release;
 /// <summary>
 /// The reviewer-facing facts of an output, taken from its stage metadata by an allow-list: the
 /// pseudonymised patient, de-identified study/series/instance UIDs, modality, manufacturer, geometry,
-/// a few technical header facts, labels and split. Any other metadata member is left out (the
+/// a few technical header facts, lossy compression, labels and split. Any other metadata member is left out (the
 /// release cannot vouch that it is free of identifiers). Null members are dropped.
 /// </summary>
 public static class ReleaseItem
@@ -16,6 +16,9 @@ public static class ReleaseItem
         ("pseudonym", "patient"), ("study_instance_uid", "study"), ("series_instance_uid", "series"),
         ("sop_instance_uid", "instance"), ("modality", "modality"), ("manufacturer", "manufacturer"),
         ("labels", "labels"), ("split", "split"),
+        // Lossy Image Compression facts (counts, method terms, ratios, syntax UIDs): what a reviewer must know of pixels
+        // that are not the modality's own.
+        ("lossy_compression", "lossy_compression"),
     ];
 
     /// <summary>Spatial facts of a DICOM instance (header) or a volume (volume stage).</summary>

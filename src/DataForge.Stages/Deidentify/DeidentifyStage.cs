@@ -34,7 +34,8 @@ public sealed class DeidentifyStage : IStage
     /// cleaned text loses every value the leak gate looks for (IDs, dates, UIDs, institution, any name), not only the patient's;
     /// an encapsulated document is excluded, or kept whole with its text searched by the leak gate.
     /// 11: compressed instances a burned_in_regions rule covers are cleaned (decoded, blanked, encoded again losslessly)
-    /// instead of excluded; the counts of a cleaned instance say how its pixels were written (PixelData).
+    /// instead of excluded; the counts of a cleaned instance say how its pixels were written (PixelData); the metadata of
+    /// a lossy-compressed instance carries lossy_compression.
     /// </remarks>
     public const int Version = 11;
 

@@ -25,7 +25,8 @@ public sealed class VolumeStage : IStage
     public const string Id = "volume";
 
     /// <summary>Bump when the output of the same series and config changes.</summary>
-    public const int Version = 5;
+    /// <remarks>6: a volume of lossy-compressed slices carries lossy_compression (metadata, sidecar).</remarks>
+    public const int Version = 6;
 
     private readonly NiftiWriteOptions _options;
     private readonly bool _publish;
@@ -108,6 +109,8 @@ public sealed class VolumeStage : IStage
                 ["acquisition"] = AcquisitionFields.Read(result.FirstInstance!.Dataset),
                 ["harmonise"] = new JsonArray(),
             };
+            // Only when some slice was lossy, so the metadata of lossless volumes keeps its bytes.
+            if (LossyFacts.Of(result.Instances) is { } lossy) metadata[LossyFacts.Property] = lossy;
             var emitted = VolumeOutput.Emit(result.Volume!, metadata, _publish, Id, _options);
             if (emitted.IsFailure) return emitted;
             outputs.AddRange(emitted.Outputs);
