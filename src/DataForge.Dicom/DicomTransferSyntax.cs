@@ -68,6 +68,7 @@ public sealed class DicomTransferSyntax
     public static readonly DicomTransferSyntax JPEG2000Lossless = new("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", true, false, false, true);
     public static readonly DicomTransferSyntax JPEG2000 = new("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_15444_1" };
     public static readonly DicomTransferSyntax HTJ2KLossless = new("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)", true, false, false, true);
+    public static readonly DicomTransferSyntax HTJ2KLosslessRPCL = new("1.2.840.10008.1.2.4.202", "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)", true, false, false, true);
     public static readonly DicomTransferSyntax HTJ2K = new("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000 Image Compression", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_15444_15" };
     public static readonly DicomTransferSyntax MPEG2 = new("1.2.840.10008.1.2.4.100", "MPEG2 Main Profile / Main Level", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_13818_2" };
     public static readonly DicomTransferSyntax MPEG4 = new("1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264 High Profile / Level 4.1", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_14496_10" };
@@ -78,7 +79,7 @@ public sealed class DicomTransferSyntax
     [
         ImplicitVRLittleEndian, ExplicitVRLittleEndian, DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian,
         EncapsulatedUncompressedExplicitVRLittleEndian, JPEGBaseline8Bit, JPEGExtended12Bit, JPEGLossless, JPEGLosslessSV1,
-        JPEGLSLossless, JPEGLSNearLossless, JPEG2000Lossless, JPEG2000, HTJ2KLossless, HTJ2K, MPEG2, MPEG4, RLELossless,
+        JPEGLSLossless, JPEGLSNearLossless, JPEG2000Lossless, JPEG2000, HTJ2KLossless, HTJ2KLosslessRPCL, HTJ2K, MPEG2, MPEG4, RLELossless,
     ];
 
     private static readonly FrozenDictionary<string, DicomTransferSyntax> Known = All.ToFrozenDictionary(t => t.Uid, StringComparer.Ordinal);

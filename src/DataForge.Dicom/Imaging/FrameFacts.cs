@@ -41,7 +41,8 @@ public sealed record FrameFacts(int Frame, int Fragments, long? Bytes, long? Off
             }
             catch (Exception e) when (e is DicomFormatException or NotSupportedException)
             {
-                var reason = e is DicomFormatException d ? d.Reason : e.Message;
+                // The frame and its offset are columns here: the decoder's own reason is enough.
+                var reason = e is DicomFormatException d ? (d.InnerException as DicomFormatException ?? d).Reason : e.Message;
                 result.Add(new FrameFacts(f + 1, fragments, bytes, offset, null, null, null, reason));
             }
         }
@@ -63,15 +64,7 @@ public sealed record FrameFacts(int Frame, int Fragments, long? Bytes, long? Off
             {
                 return (0, null, null, e.Reason);
             }
-            long? offset = null;
-            if (attribute.SourceOffset >= 0)
-            {
-                // PS3.5 A.4: element header (tag, VR, reserved, undefined length: 12 bytes), the Basic Offset Table item, then
-                // each fragment's 8-byte item header and value.
-                var position = attribute.SourceOffset + 12 + 8 + sequence.OffsetTable.Length;
-                for (var i = 0; i < first; i++) position += 8 + sequence.Fragments[i].Length;
-                offset = position + 8;
-            }
+            var offset = Codecs.FrameFragments.FileOffset(sequence, first);
             long bytes = 0;
             for (var i = first; i < end; i++) bytes += sequence.Fragments[i].Length;
             return (end - first, bytes, offset, null);

@@ -74,6 +74,8 @@ public sealed class CompressedSeriesImageTests
         var failure = Assert.Single(result.Failures);
         Assert.Contains("pixel data cannot be decoded", failure.ToString());
         Assert.Contains("truncated", failure.ToString());
+        // Which frame and where its codestream is in the (de-identified) instance, to look at with inspect --frames.
+        Assert.Matches(@"frame 1 of 1 \(1 fragment\(s\), \d+ bytes at byte \d+ of the file\)", failure.ToString());
         Assert.DoesNotContain(project.Root, failure.ToString());
         Assert.Single(Directory.GetFiles(project.Combine("out", "nifti"), "*.nii.gz", SearchOption.AllDirectories));
     }

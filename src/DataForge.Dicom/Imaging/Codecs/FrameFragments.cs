@@ -61,6 +61,19 @@ public static class FrameFragments
         return (starts[frame], frame + 1 < frames ? starts[frame + 1] : all.Count);
     }
 
+    /// <summary>
+    /// The byte offset, in the file the sequence was read from, of the value of fragment <paramref name="fragment"/>, or null
+    /// for a sequence built in memory. PS3.5 A.4: the element header (tag, VR, reserved, undefined length: 12 bytes), the
+    /// Basic Offset Table item, then each fragment's 8-byte item header and value.
+    /// </summary>
+    public static long? FileOffset(DicomFragmentSequence fragments, int fragment)
+    {
+        if (fragments.SourceOffset < 0) return null;
+        var position = fragments.SourceOffset + 12 + 8 + fragments.OffsetTable.Length;
+        for (var i = 0; i < fragment; i++) position += 8 + fragments.Fragments[i].Length;
+        return position + 8;
+    }
+
     /// <summary>JPEG and JPEG-LS start with SOI (FFD8), a JPEG 2000 codestream with SOC SIZ (FF4F FF51), JP2 with its signature box.</summary>
     private static bool StartsCodestream(byte[] fragment) =>
         fragment.Length >= 4 && fragment[0] == 0xFF && (fragment[1] == 0xD8 || (fragment[1] == 0x4F && fragment[2] == 0xFF && fragment[3] == 0x51))
