@@ -50,9 +50,15 @@ internal static class CompressedPixels
             {
                 frame = Native(pixels.GetStoredValues(f), geometry);
             }
-            catch (Exception e) when (e is DicomFormatException or NotSupportedException)
+            catch (DicomFormatException e)
             {
-                return $"pixel cleaning: frame {f.ToString(CultureInfo.InvariantCulture)} cannot be decoded ({e.Message}), so the instance is excluded";
+                // The reason names the frame and where its codestream is.
+                return $"pixel cleaning: {e.Reason}, so the instance is excluded";
+            }
+            catch (NotSupportedException e)
+            {
+                // A codec that is not installed (its message names the package) or a process DataForge does not decode.
+                return $"pixel cleaning: frame {(f + 1).ToString(CultureInfo.InvariantCulture)} cannot be decoded: {e.Message}; the instance is excluded";
             }
             PixelCleaner.BlankFrames(frame, geometry.Rows, geometry.Columns, geometry.SamplesPerPixel, geometry.BitsAllocated, planar: 0, frames: 1, rules);
             byte[] fragment;
@@ -64,7 +70,8 @@ internal static class CompressedPixels
             }
             catch (Exception e) when (e is DicomFormatException or NotSupportedException)
             {
-                return $"pixel cleaning: frame {f.ToString(CultureInfo.InvariantCulture)} cannot be encoded again ({e.Message}), so the instance is excluded";
+                var why = e is DicomFormatException d ? d.Reason : e.Message;
+                return $"pixel cleaning: frame {(f + 1).ToString(CultureInfo.InvariantCulture)} cannot be encoded again ({why}), so the instance is excluded";
             }
             // PS3.5 A.4: every fragment has an even length.
             if ((fragment.Length & 1) == 1) fragment = [.. fragment, 0];

@@ -138,6 +138,23 @@ public sealed class CompressedPixelCleaningTests : IDisposable
         Assert.Equal(2, pixels.GetProperty(outcome).GetInt32());
     }
 
+    [SkippableFact]
+    public void A_damaged_codestream_excludes_the_instance_with_the_frame_and_the_decoders_reason()
+    {
+        SynthWriter.Write(_dir.Combine("raw"), new SynthOptions { Patients = 1, Slices = 2, Matrix = 32, Modalities = ["CT"] });
+        var input = Compress("dcmcjpls", "", Directory.GetFiles(_dir.Combine("raw"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First());
+        var file = DicomReader.ReadFile(input);
+        var fragment = ((DicomFragmentSequence)file.Dataset.Get(DicomTags.PixelData)!).Fragments[0];
+        file.Dataset.Add(new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, [], [fragment[..(fragment.Length / 2 & ~1)]]));
+        var problem = PixelCleaner.Blank(file, Rules(file.Dataset, 0, 0, 4, 4));
+        Assert.NotNull(problem);
+        Assert.StartsWith("pixel cleaning: frame 1 of 1 (1 fragment(s), ", problem, StringComparison.Ordinal);
+        Assert.Contains("truncated", problem, StringComparison.Ordinal);
+        Assert.EndsWith("so the instance is excluded", problem, StringComparison.Ordinal);
+        // Nothing was changed: the damaged fragment and the syntax are as read.
+        Assert.Equal(DicomTransferSyntax.JPEGLSLossless, file.TransferSyntax);
+    }
+
     /// <summary>Cleans <paramref name="input"/> and compares the output with the oracle's decoding of the input; returns the output.</summary>
     private DicomFile Check(string python, string input, string decompressor, string expected, (int X, int Y, int W, int H) r, int tolerance)
     {
