@@ -24,6 +24,8 @@ internal static class CompressedPixels
         var from = file.TransferSyntax;
         if (FrameDecoders.For(from) is null)
             return $"pixel cleaning: {from.Name} pixel data cannot be decoded, so the instance is excluded";
+        if (ds.Get(DicomTags.PixelData) is not DicomFragmentSequence encoded)
+            return $"pixel cleaning: the transfer syntax is {from.Name} but Pixel Data holds no fragments (PS3.5 A.4), so the instance is excluded";
         DicomPixelData pixels;
         try
         {
@@ -31,7 +33,7 @@ internal static class CompressedPixels
         }
         catch (DicomFormatException e)
         {
-            return $"pixel cleaning: {e.Message}, so the instance is excluded";
+            return $"pixel cleaning: {e.Reason}, so the instance is excluded";
         }
         if (pixels.BitsAllocated is not (8 or 16))
             return $"pixel cleaning: compressed pixel data with Bits Allocated {pixels.BitsAllocated.ToString(CultureInfo.InvariantCulture)} cannot be cleaned, so the instance is excluded";
@@ -39,7 +41,7 @@ internal static class CompressedPixels
         var geometry = new FrameGeometry(pixels.Rows, pixels.Columns, pixels.SamplesPerPixel, pixels.BitsAllocated, pixels.BitsStored);
         if (to == DicomTransferSyntax.RLELossless && geometry.SamplesPerPixel * geometry.BitsAllocated / 8 > 15)
             return "pixel cleaning: the frames need more than 15 RLE segments (PS3.5 G.5), so the instance is excluded";
-        var encodedBefore = ((DicomFragmentSequence)ds.Get(DicomTags.PixelData)!).Fragments.Sum(f => (long)f.Length);
+        var encodedBefore = encoded.Fragments.Sum(f => (long)f.Length);
         var offsets = new byte[pixels.NumberOfFrames * 4];
         var fragments = new List<byte[]>(pixels.NumberOfFrames);
         uint position = 0;

@@ -155,6 +155,17 @@ public sealed class CompressedPixelCleaningTests : IDisposable
         Assert.Equal(DicomTransferSyntax.JPEGLSLossless, file.TransferSyntax);
     }
 
+    [SkippableFact]
+    public void A_compressed_syntax_whose_pixel_data_holds_no_fragments_is_excluded_plainly()
+    {
+        SynthWriter.Write(_dir.Combine("raw"), new SynthOptions { Patients = 1, Slices = 2, Matrix = 16, Modalities = ["CT"] });
+        var input = Compress("dcmcjpls", "", Directory.GetFiles(_dir.Combine("raw"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First());
+        var file = DicomReader.ReadFile(input);
+        file.Dataset.Add(DicomTags.PixelData, DicomVR.OW, new byte[16 * 16 * 2]);
+        var problem = PixelCleaner.Blank(file, Rules(file.Dataset, 0, 0, 4, 4));
+        Assert.Equal("pixel cleaning: the transfer syntax is JPEG-LS Lossless Image Compression but Pixel Data holds no fragments (PS3.5 A.4), so the instance is excluded", problem);
+    }
+
     /// <summary>Cleans <paramref name="input"/> and compares the output with the oracle's decoding of the input; returns the output.</summary>
     private DicomFile Check(string python, string input, string decompressor, string expected, (int X, int Y, int W, int H) r, int tolerance)
     {
