@@ -36,6 +36,19 @@ public sealed class DicomTransferSyntax
 
     public bool IsRetired { get; }
 
+    /// <summary>
+    /// The syntax allows lossy compression (PS3.5 8.2, A.4): its decoded pixels may differ from what the modality made,
+    /// so whatever derives from them must say so (PS3.3 C.7.6.1.1.5). A lossless-only syntax is false even when its
+    /// pixels were lossy-compressed before, which only Lossy Image Compression (0028,2110) tells.
+    /// </summary>
+    public bool IsLossy { get; private init; }
+
+    /// <summary>
+    /// The Lossy Image Compression Method (0028,2114) defined term of the syntax's lossy process (PS3.3 C.7.6.1.1.5.1),
+    /// or null when the syntax is not lossy.
+    /// </summary>
+    public string? LossyMethod { get; private init; }
+
     /// <summary>True when this library knows the UID; false for UIDs read from a file and assumed encapsulated.</summary>
     public bool IsKnown => Known.ContainsKey(Uid);
 
@@ -46,18 +59,19 @@ public sealed class DicomTransferSyntax
     public static readonly DicomTransferSyntax DeflatedExplicitVRLittleEndian = new("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", true, false, true, false);
     public static readonly DicomTransferSyntax ExplicitVRBigEndian = new("1.2.840.10008.1.2.2", "Explicit VR Big Endian", true, true, false, false, retired: true);
     public static readonly DicomTransferSyntax EncapsulatedUncompressedExplicitVRLittleEndian = new("1.2.840.10008.1.2.1.98", "Encapsulated Uncompressed Explicit VR Little Endian", true, false, false, true);
-    public static readonly DicomTransferSyntax JPEGBaseline8Bit = new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, true);
-    public static readonly DicomTransferSyntax JPEGExtended12Bit = new("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true, false, false, true);
+    public static readonly DicomTransferSyntax JPEGBaseline8Bit = new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_10918_1" };
+    public static readonly DicomTransferSyntax JPEGExtended12Bit = new("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_10918_1" };
     public static readonly DicomTransferSyntax JPEGLossless = new("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, false, false, true);
     public static readonly DicomTransferSyntax JPEGLosslessSV1 = new("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", true, false, false, true);
     public static readonly DicomTransferSyntax JPEGLSLossless = new("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", true, false, false, true);
-    public static readonly DicomTransferSyntax JPEGLSNearLossless = new("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", true, false, false, true);
+    public static readonly DicomTransferSyntax JPEGLSNearLossless = new("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_14495_1" };
     public static readonly DicomTransferSyntax JPEG2000Lossless = new("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", true, false, false, true);
-    public static readonly DicomTransferSyntax JPEG2000 = new("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", true, false, false, true);
+    public static readonly DicomTransferSyntax JPEG2000 = new("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_15444_1" };
     public static readonly DicomTransferSyntax HTJ2KLossless = new("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)", true, false, false, true);
-    public static readonly DicomTransferSyntax HTJ2K = new("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000 Image Compression", true, false, false, true);
-    public static readonly DicomTransferSyntax MPEG2 = new("1.2.840.10008.1.2.4.100", "MPEG2 Main Profile / Main Level", true, false, false, true);
-    public static readonly DicomTransferSyntax MPEG4 = new("1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264 High Profile / Level 4.1", true, false, false, true);
+    public static readonly DicomTransferSyntax HTJ2KLosslessRPCL = new("1.2.840.10008.1.2.4.202", "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)", true, false, false, true);
+    public static readonly DicomTransferSyntax HTJ2K = new("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000 Image Compression", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_15444_15" };
+    public static readonly DicomTransferSyntax MPEG2 = new("1.2.840.10008.1.2.4.100", "MPEG2 Main Profile / Main Level", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_13818_2" };
+    public static readonly DicomTransferSyntax MPEG4 = new("1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264 High Profile / Level 4.1", true, false, false, true) { IsLossy = true, LossyMethod = "ISO_14496_10" };
     public static readonly DicomTransferSyntax RLELossless = new("1.2.840.10008.1.2.5", "RLE Lossless", true, false, false, true);
 
     /// <summary>Every transfer syntax this library names.</summary>
@@ -65,7 +79,7 @@ public sealed class DicomTransferSyntax
     [
         ImplicitVRLittleEndian, ExplicitVRLittleEndian, DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian,
         EncapsulatedUncompressedExplicitVRLittleEndian, JPEGBaseline8Bit, JPEGExtended12Bit, JPEGLossless, JPEGLosslessSV1,
-        JPEGLSLossless, JPEGLSNearLossless, JPEG2000Lossless, JPEG2000, HTJ2KLossless, HTJ2K, MPEG2, MPEG4, RLELossless,
+        JPEGLSLossless, JPEGLSNearLossless, JPEG2000Lossless, JPEG2000, HTJ2KLossless, HTJ2KLosslessRPCL, HTJ2K, MPEG2, MPEG4, RLELossless,
     ];
 
     private static readonly FrozenDictionary<string, DicomTransferSyntax> Known = All.ToFrozenDictionary(t => t.Uid, StringComparer.Ordinal);

@@ -7,7 +7,7 @@ namespace DataForge.Release;
 /// The reviewer-facing facts of an output, taken from its stage metadata by an allow-list: the
 /// pseudonymised patient, de-identified study/series/instance UIDs, modality, manufacturer and model, sex, age band,
 /// study year, body part (as the policy kept them), geometry,
-/// a few technical header facts, labels and split. Any other metadata member is left out (the
+/// a few technical header facts, lossy compression, labels and split. Any other metadata member is left out (the
 /// release cannot vouch that it is free of identifiers). Null members are dropped.
 /// </summary>
 public static class ReleaseItem
@@ -19,6 +19,9 @@ public static class ReleaseItem
         ("labels", "labels"), ("split", "split"),
         // What the card tabulates, as the policy kept it in the de-identified instance (an age band and a year, never a date).
         ("patient_sex", "sex"), ("age_band", "age_band"), ("study_year", "study_year"), ("manufacturer_model", "model"), ("body_part", "body_part"),
+        // Lossy Image Compression facts (counts, method terms, ratios, syntax UIDs): what a reviewer must know of pixels
+        // that are not the modality's own.
+        ("lossy_compression", "lossy_compression"),
     ];
 
     /// <summary>Spatial facts of a DICOM instance (header) or a volume (volume stage).</summary>

@@ -17,25 +17,38 @@ public static class InspectCommand
     {
         var file = new Argument<string>("FILE") { Description = "A DICOM file (Part 10 or raw dataset) or a NIfTI / Analyze file." };
         var json = ManifestArguments.JsonOption("the header (DICOM JSON model, PS3.18 Annex F, for DICOM)");
+        var frames = new Option<bool>("--frames")
+        {
+            Description = "For DICOM: decode every frame and show, per frame, its fragments, bytes, byte offset, decoded size and stored value range, or why it does not decode (no attribute values are shown)",
+        };
         var command = new Command("inspect", """
             Dump a file's header: for DICOM, every element with tag, VR, keyword and value, sequences
             indented (like dcmdump); for NIfTI and Analyze, the header fields and the affine. The dump
             shows the file's values as they are, identifiers included: use it inside the private zone.
 
+            With --frames, every frame of a DICOM file's pixel data is decoded instead, and the transfer
+            syntax, the image's layout and for each frame its fragments, bytes, byte offset in the file,
+            decoded size and smallest and largest stored value are shown, or why the frame does not decode:
+            the way to see why an instance fails a build. Exit code 1 when a frame does not decode.
+
             Example:
               dataforge inspect out/dicom/EX-ABC/1.2/3.4/5.6.dcm --json
+              dataforge inspect raw/CT/IM0001.dcm --frames
             """);
         command.Arguments.Add(file);
         command.Options.Add(json);
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(json)));
+        command.Options.Add(frames);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(json), parse.GetValue(frames)));
         return command;
     }
 
-    private static int Run(CliContext context, string file, bool json)
+    private static int Run(CliContext context, string file, bool json, bool frames)
     {
         var path = context.Resolve(file);
         if (Directory.Exists(path)) throw new UserErrorException($"{file} is a folder; inspect reads one file");
         if (!File.Exists(path)) throw new UserErrorException($"{file}: no such file");
+        if (frames && IsNifti(path)) throw new UserErrorException($"{file}: --frames reads DICOM pixel data; a NIfTI or Analyze file has no frames to decode");
+        if (frames) return FramesReport.Run(context, path, file, json);
         return IsNifti(path) ? Nifti(context, path, file, json) : Dicom(context, path, file, json);
     }
 

@@ -146,7 +146,20 @@ public sealed class DicomPixelData
             planar = 0;
             var geometry = new FrameGeometry(Rows, Columns, SamplesPerPixel, BitsAllocated, BitsStored);
             var extended = _dataset.GetElement(DicomTags.ExtendedOffsetTable) is { } table ? table.Span : default;
-            var decoded = decoder.Decode(FrameFragments.Of(fragments, frame, NumberOfFrames, extended), geometry);
+            var (first, end) = FrameFragments.Locate(fragments, frame, NumberOfFrames, extended);
+            var codestream = FrameFragments.Of(fragments, frame, NumberOfFrames, extended);
+            byte[] decoded;
+            try
+            {
+                decoded = decoder.Decode(codestream, geometry);
+            }
+            catch (DicomFormatException e)
+            {
+                // Where the damaged codestream is, so a user can look at its bytes (dataforge inspect FILE --frames).
+                var offset = FrameFragments.FileOffset(fragments, first);
+                var where = $"frame {frame + 1} of {NumberOfFrames} ({end - first} fragment(s), {codestream.Length} bytes{(offset is { } o ? $" at byte {o} of the file" : "")})";
+                throw new DicomFormatException($"{where}: {e.Reason}", offset: offset ?? -1, tag: DicomTags.PixelData, inner: e);
+            }
             if (decoded.Length != frameBytes) throw Short(frame);
             return decoded;
         }

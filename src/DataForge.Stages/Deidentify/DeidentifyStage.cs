@@ -33,9 +33,12 @@ public sealed class DeidentifyStage : IStage
     /// instance is re-encoded as ISO_IR 192; a KS X 1001 set designated once reads as Korean on every line of a value;
     /// cleaned text loses every value the leak gate looks for (IDs, dates, UIDs, institution, any name), not only the patient's;
     /// an encapsulated document is excluded, or kept whole with its text searched by the leak gate.
-    /// 11: the metadata carries what the dataset card tabulates, as the policy kept it (<see cref="SubjectFacts"/>).
+    /// 11: compressed instances a burned_in_regions rule covers are cleaned (decoded, blanked, encoded again losslessly)
+    /// instead of excluded; the counts of a cleaned instance say how its pixels were written (PixelData); the metadata of
+    /// a lossy-compressed instance carries lossy_compression.
+    /// 12: the metadata carries what the dataset card tabulates, as the policy kept it (<see cref="SubjectFacts"/>).
     /// </remarks>
-    public const int Version = 11;
+    public const int Version = 12;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
@@ -176,11 +179,12 @@ public sealed class DeidentifyStage : IStage
         var fromPaths = pathIdentifiers.Concat(ReferencedFileIds(file.Dataset)).ToList();
         // Clean Pixel Data (PS3.15 E.3.1): the rectangles of every burned_in_regions rule that covers the
         // instance are blanked before anything else, from the original header (manufacturer, model).
-        var cleaned = false;
+        string? cleaned = null;
         if (_pixels?.Matching(file.Dataset) is { Count: > 0 } rules)
         {
+            var sent = file.TransferSyntax;
             if (PixelCleaner.Blank(file, rules) is { } problem) return StageResult.Failed("excluded: " + problem);
-            cleaned = true;
+            cleaned = CompressedPixels.Outcome(sent, file.TransferSyntax);
         }
         // An encapsulated document (PDF, CDA, ...) is excluded unless its SOP class is kept whole: emptied, it would
         // be a non-conformant file of no use. Checked first: a document's Burned In Annotation is not the reason.
@@ -189,7 +193,7 @@ public sealed class DeidentifyStage : IStage
             return StageResult.Failed(EncapsulatedDocuments.ExclusionReason(sopClass));
         // PS3.3 C.7.6.1.1.7: the pixels carry identifying text. Unless a rule cleaned them, such an
         // instance is excluded and reported, never passed through.
-        if (!cleaned && string.Equals(file.Dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
+        if (cleaned is null && string.Equals(file.Dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
             return StageResult.Failed(_pixels is null
                 ? "excluded: Burned In Annotation is YES; add clean-pixel-data with a burned_in_regions rule for its device to include it"
                 : "excluded: Burned In Annotation is YES and no burned_in_regions rule covers its modality, manufacturer, model and size");
@@ -203,7 +207,7 @@ public sealed class DeidentifyStage : IStage
         {
             return StageResult.Failed("cannot be de-identified: " + e.Message);
         }
-        if (cleaned) result.File.Dataset.Add(DicomTags.BurnedInAnnotation, "NO");
+        if (cleaned is not null) result.File.Dataset.Add(DicomTags.BurnedInAnnotation, "NO");
         var identifiers = result.RemovedIdentifiers.WithValues(fromPaths);
         if (LeakGate.Check(result.File, identifiers) is { } leak) return StageResult.Failed(leak);
 
@@ -220,9 +224,17 @@ public sealed class DeidentifyStage : IStage
             if (accession is { Length: > 0 }) json.WriteString(AccessionTokenProperty, _keys.AccessionToken(accession));
             json.WriteStartObject(DeidentificationReportStage.CountsProperty);
             // Ordinal order of names, so the metadata's bytes never depend on hash-table order.
-            foreach (var attribute in Ordered(result.Counts.Keys))
+            var counts = result.Counts;
+            if (cleaned is not null)
             {
-                var outcomes = result.Counts[attribute];
+                // How the cleaned pixels were written (kept, re-encoded as ...) beside what the profile did to the attribute.
+                var pixels = counts.TryGetValue("PixelData", out var had) ? new Dictionary<string, int>(had, StringComparer.Ordinal) : new(StringComparer.Ordinal);
+                pixels[cleaned] = pixels.GetValueOrDefault(cleaned) + 1;
+                counts = new Dictionary<string, IReadOnlyDictionary<string, int>>(counts, StringComparer.Ordinal) { ["PixelData"] = pixels };
+            }
+            foreach (var attribute in Ordered(counts.Keys))
+            {
+                var outcomes = counts[attribute];
                 json.WriteStartObject(attribute);
                 foreach (var outcome in Ordered(outcomes.Keys)) json.WriteNumber(outcome, outcomes[outcome]);
                 json.WriteEndObject();

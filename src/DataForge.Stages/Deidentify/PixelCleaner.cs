@@ -10,8 +10,9 @@ namespace DataForge.Stages.Deidentify;
 /// model and matrix size), and every matching rectangle is set to zero in every frame and sample.
 /// Native (uncompressed) and RLE Lossless pixel data are cleaned; RLE is decoded, blanked and encoded
 /// again as RLE, so the transfer syntax and its lossless promise stay what the sender chose (writing it
-/// uncompressed would be as correct but several times larger). Other encapsulated data (JPEG…) is
-/// refused with a reason, never passed through.
+/// uncompressed would be as correct but several times larger). Other compressed data (JPEG, JPEG-LS,
+/// JPEG 2000) is decoded, blanked and encoded again losslessly (<see cref="CompressedPixels"/>); what cannot
+/// be decoded is refused with a reason, never passed through.
 /// </summary>
 public sealed class PixelCleaner
 {
@@ -54,8 +55,7 @@ public sealed class PixelCleaner
     {
         var ds = file.Dataset;
         var rle = file.TransferSyntax == DicomTransferSyntax.RLELossless;
-        if (file.TransferSyntax.IsEncapsulated && !rle)
-            return $"pixel cleaning: the pixel data is compressed ({file.TransferSyntax.Name}); only uncompressed and RLE Lossless pixel data can be cleaned, so the instance is excluded";
+        if (file.TransferSyntax.IsEncapsulated && !rle) return CompressedPixels.Blank(file, rules);
         var pixels = ds.Get(DicomTags.PixelData);
         if (rle ? pixels is not DicomFragmentSequence : pixels is not DicomElement) return "pixel cleaning: the instance has no Pixel Data to clean, so it is excluded";
         var rows = (int)(ds.GetInteger(DicomTags.Rows) ?? 0);

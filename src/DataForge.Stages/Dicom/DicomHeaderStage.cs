@@ -20,7 +20,8 @@ public sealed class DicomHeaderStage : IStage
     public const string Id = "headers";
 
     /// <summary>Bump when the recorded facts change.</summary>
-    public const int Version = 2;
+    /// <remarks>3: lossy_compression of a lossy-compressed instance.</remarks>
+    public const int Version = 3;
 
     private readonly bool _screened;
 

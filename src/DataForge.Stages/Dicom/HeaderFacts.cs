@@ -6,7 +6,8 @@ namespace DataForge.Stages.Dicom;
 
 /// <summary>
 /// The header facts that later stages group and check on (SOP, study, series, frame of reference,
-/// modality, geometry, image shape), as the JSON metadata of a stage output.
+/// modality, geometry, image shape), as the JSON metadata of a stage output; <see cref="LossyFacts"/> when the
+/// pixels were lossy-compressed.
 /// </summary>
 public static class HeaderFacts
 {
@@ -36,6 +37,7 @@ public static class HeaderFacts
             Numbers(json, "image_orientation_patient", ds, DicomTags.ImageOrientationPatient);
             Numbers(json, "pixel_spacing", ds, DicomTags.PixelSpacing);
             Numbers(json, "slice_thickness", ds, DicomTags.SliceThickness);
+            LossyFacts.Write(json, LossyFacts.Of([file]));
             json.WriteEndObject();
         }
         return buffer.ToArray();

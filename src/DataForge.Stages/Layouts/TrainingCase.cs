@@ -27,7 +27,8 @@ public sealed record TrainingCase(string Id, string Patient, string Series, stri
     /// <summary>
     /// The metadata of the case's published files (image, label map, masks): its pseudonym, series, modality and
     /// split, as the release manifest and <c>diff</c> read them (no identifier: the pseudonym and the new UID), with
-    /// the image volume's study, manufacturer and the facts the dataset card tabulates (<see cref="Dicom.SubjectFacts"/>).
+    /// the image volume's study, manufacturer, the facts the dataset card tabulates (<see cref="Dicom.SubjectFacts"/>) and
+    /// its lossy compression, when there was any.
     /// </summary>
     public System.Text.Json.JsonElement Metadata()
     {
@@ -39,6 +40,9 @@ public sealed record TrainingCase(string Id, string Patient, string Series, stri
         if (image.ValueKind == System.Text.Json.JsonValueKind.Object)
             foreach (var member in (string[])["study_instance_uid", "manufacturer", .. Dicom.SubjectFacts.Members])
                 if (image.TryGetProperty(member, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String) metadata[member] = v.GetString();
+        // A case made from lossy-compressed data says so, as its volume does.
+        if (image.ValueKind == System.Text.Json.JsonValueKind.Object && image.TryGetProperty(Dicom.LossyFacts.Property, out var lossy))
+            metadata[Dicom.LossyFacts.Property] = lossy.Clone();
         return System.Text.Json.JsonSerializer.SerializeToElement(metadata);
     }
 }

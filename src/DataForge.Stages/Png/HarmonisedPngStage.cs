@@ -25,7 +25,8 @@ namespace DataForge.Stages.Png;
 public sealed class HarmonisedPngStage : IStage
 {
     /// <summary>Bump when the output of the same input and settings changes.</summary>
-    public const int Version = 1;
+    /// <remarks>2: an image of a lossy-compressed volume carries lossy_compression (metadata, sidecar).</remarks>
+    public const int Version = 2;
 
     /// <summary>Steps that change intensities (after them an instance's own window no longer fits).</summary>
     public static IReadOnlySet<string> IntensitySteps { get; } = new HashSet<string>(StringComparer.Ordinal) { "window", "clip", "normalise", "discretise" };
@@ -113,8 +114,9 @@ public sealed class HarmonisedPngStage : IStage
             {
                 Slice = image is null ? k + 1 : null,
                 Harmonise = metadata["harmonise"]?.DeepClone() ?? new JsonArray(),
+                Lossy = metadata[LossyFacts.Property]?.DeepClone(),
             };
-            var imageMetadata = new Dictionary<string, object?>
+            var itemMetadata = new Dictionary<string, object?>
             {
                 [PngStage.ImageProperty] = path,
                 ["pseudonym"] = pseudonym,
@@ -128,8 +130,10 @@ public sealed class HarmonisedPngStage : IStage
                 ["height"] = height,
             };
             foreach (var member in SubjectFacts.Members)
-                if (metadata[member] is JsonValue fact) imageMetadata[member] = fact.GetValue<string>();
-            outputs.Add(new StageOutput(path, png, JsonSerializer.SerializeToElement(imageMetadata)));
+                if (metadata[member] is JsonValue fact) itemMetadata[member] = fact.GetValue<string>();
+            // Only when lossy data is behind the volume, so the metadata of other images keeps its bytes.
+            if (facts.Lossy is { } lossy) itemMetadata[LossyFacts.Property] = lossy;
+            outputs.Add(new StageOutput(path, png, JsonSerializer.SerializeToElement(itemMetadata)));
             outputs.Add(new StageOutput(path[..^4] + ".json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
         }
         return outputs;

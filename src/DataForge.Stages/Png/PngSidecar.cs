@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataForge.Dicom;
 using DataForge.Imaging.Png;
+using DataForge.Stages.Dicom;
 using DataForge.Stages.Volumes;
 
 namespace DataForge.Stages.Png;
@@ -12,7 +13,8 @@ namespace DataForge.Stages.Png;
 /// patient (pseudonym, new UIDs, modality, frame, pixel spacing, the window used, the photometric
 /// interpretation and bit depth of the PNG, the acquisition parameters the de-identification policy kept
 /// (<see cref="AcquisitionFields"/>: scanner and exposure parameters, never free text), and after harmonisation
-/// the steps applied). Keys in a fixed order, so the bytes are stable.
+/// the steps applied, and <c>lossy_compression</c> when lossy data is behind the image). Keys in a fixed order, so the
+/// bytes are stable.
 /// </summary>
 internal sealed class PngSidecar
 {
@@ -71,6 +73,9 @@ internal sealed class PngSidecar
     /// <summary>The slice of a volume (1-based), for a slice rendered after harmonisation; null for an instance.</summary>
     public int? Slice { get; init; }
 
+    /// <summary>The lossy compression behind the image (<see cref="LossyFacts"/>), or null when its pixels were never lossy-compressed.</summary>
+    public JsonNode? Lossy { get; init; }
+
     /// <summary>The harmonise steps applied before rendering (each with its parameters), or null without steps.</summary>
     public JsonNode? Harmonise { get; init; }
 
@@ -123,6 +128,7 @@ internal sealed class PngSidecar
             else json.WriteNull("window");
             json.WritePropertyName("acquisition");
             (_acquisition ?? new JsonObject()).WriteTo(json);
+            LossyFacts.Write(json, Lossy);
             if (Harmonise is { } steps)
             {
                 json.WritePropertyName("harmonise");

@@ -26,7 +26,8 @@ public sealed class PngStage : IStage
     public const string Id = "png";
 
     /// <summary>Bump when the output of the same input and settings changes.</summary>
-    public const int Version = 2;
+    /// <remarks>3: an image of a lossy-compressed instance carries lossy_compression (metadata, sidecar).</remarks>
+    public const int Version = 3;
 
     /// <summary>The metadata property that marks a PNG image (its value is the image's path).</summary>
     public const string ImageProperty = "png_image";
@@ -112,7 +113,10 @@ public sealed class PngStage : IStage
                 png = PngRendering.Greyscale(values, pixels.Columns, pixels.Rows, window.Window, pixels.IsInverted, _settings.BitDepth);
             }
             var path = $"{folder}/{name}.png";
-            var facts = new PngSidecar(pseudonym, ds, pixels.NumberOfFrames == 1 ? null : frame + 1, colour ? 8 : _settings.BitDepth, window, colour ? "RGB" : photometric);
+            var facts = new PngSidecar(pseudonym, ds, pixels.NumberOfFrames == 1 ? null : frame + 1, colour ? 8 : _settings.BitDepth, window, colour ? "RGB" : photometric)
+            {
+                Lossy = LossyFacts.Of([file]),
+            };
             outputs.Add(new StageOutput(path, png, Metadata(path, facts, pixels, ds)));
             outputs.Add(new StageOutput($"{folder}/{name}.json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
         }
@@ -148,6 +152,8 @@ public sealed class PngStage : IStage
         };
         foreach (var (member, value) in SubjectFacts.Of(ds))
             if (value is not null) metadata[member] = value;
+        // Only when lossy, so the metadata of images of lossless data keeps its bytes.
+        if (facts.Lossy is { } lossy) metadata[LossyFacts.Property] = lossy;
         return JsonSerializer.SerializeToElement(metadata);
     }
 

@@ -27,7 +27,8 @@ public sealed class Image2DStage : IStage
     public const string Id = "image2d";
 
     /// <summary>Bump when the output of the same instance changes.</summary>
-    public const int Version = 1;
+    /// <remarks>2: an image of a lossy-compressed instance carries lossy_compression.</remarks>
+    public const int Version = 2;
 
     /// <summary>The metadata property that marks a 2D image (its value holds the instance facts).</summary>
     public const string Property = "image2d";
@@ -88,6 +89,7 @@ public sealed class Image2DStage : IStage
             return StageResult.Failed($"image2d: harmonise steps apply to greyscale images (MONOCHROME1, MONOCHROME2), not {photometric} with {pixels.SamplesPerPixel} samples per pixel; remove harmonise: to write colour images as they are");
         var series = Uid(ds, DicomTags.SeriesInstanceUID);
         var sop = Uid(ds, DicomTags.SOPInstanceUID);
+        var lossy = LossyFacts.Of([file]);
         var (spacing, attribute) = Spacing(ds);
         // Columns towards the patient's left, rows towards posterior (LPS), as RAS: negate x and y.
         var affine = Affine.Diagonal(-spacing[1], -spacing[0], 1);
@@ -121,6 +123,7 @@ public sealed class Image2DStage : IStage
                 ["harmonise"] = new JsonArray(),
             };
             SubjectFacts.Add(metadata, ds);
+            if (lossy?.DeepClone() is { } facts) metadata[LossyFacts.Property] = facts;
             var emitted = VolumeOutput.Emit(volume, metadata, publish: false, Id, new NiftiWriteOptions());
             if (emitted.IsFailure) return emitted;
             outputs.AddRange(emitted.Outputs);

@@ -116,7 +116,7 @@ public static class SeriesVolumeBuilder
         for (var c = 0; c < 8; c++) lps[c] = -lps[c];
         var affine = Affine.FromRows(lps);
         var volume = new Volume([first.Columns, first.Rows, sorted.Count], data, affine, XformCode.ScannerAnat);
-        return SeriesVolumeResult.Success(volume, new SeriesVolumeReport(sorted.Count, gap, deviation, type.Name)) with { FirstInstance = sorted[0].Slice.File };
+        return SeriesVolumeResult.Success(volume, new SeriesVolumeReport(sorted.Count, gap, deviation, type.Name)) with { FirstInstance = sorted[0].Slice.File, Instances = sorted.Select(s => s.Slice.File).ToList() };
     }
 
     /// <summary>What differs between instances that one volume cannot hold, or null.</summary>

@@ -22,6 +22,9 @@ public sealed record SeriesVolumeResult
     /// <summary>The instance of the first stacked slice (its acquisition attributes describe the volume), or null on failure.</summary>
     public DicomFile? FirstInstance { get; init; }
 
+    /// <summary>The instances of the stacked slices, in slice order (empty on failure).</summary>
+    public IReadOnlyList<DicomFile> Instances { get; init; } = [];
+
     /// <summary>Why the series was not stacked, or null.</summary>
     public string? FailureReason { get; }
 

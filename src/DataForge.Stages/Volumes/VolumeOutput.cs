@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DataForge.Engine.Stages;
 using DataForge.Imaging;
 using DataForge.Imaging.Nifti;
+using DataForge.Stages.Dicom;
 
 namespace DataForge.Stages.Volumes;
 
@@ -10,7 +11,8 @@ namespace DataForge.Stages.Volumes;
 /// How the volume stage and the harmonise steps hand a volume on. Every volume item's metadata holds
 /// <c>volume_id</c> (<c>PSEUDONYM/SERIES_UID[suffix]</c>, what later stages group on and name outputs by),
 /// pseudonym, series UID, modality, shape, spacing, affine, the acquisition fields
-/// (<see cref="AcquisitionFields"/>) and <c>harmonise</c>: the steps applied so far with their parameters.
+/// (<see cref="AcquisitionFields"/>), <c>lossy_compression</c> when lossy data is behind it (<see cref="LossyFacts"/>) and
+/// <c>harmonise</c>: the steps applied so far with their parameters.
 /// The published volume is <c>nifti/VOLUME_ID.nii.gz</c> with its BIDS-style sidecar <c>nifti/VOLUME_ID.json</c>;
 /// a volume that a later step reads is an uncompressed <c>.nii</c> under the stage's own folder (cheaper to
 /// write and read; it lives only in the store).
@@ -44,7 +46,7 @@ public static class VolumeOutput
     public static readonly JsonElement SidecarMetadata = JsonDocument.Parse("""{"sidecar":"bids"}""").RootElement.Clone();
 
     /// <summary>
-    /// The BIDS-style sidecar: the acquisition fields, then <c>Harmonisation</c> (each step with its parameters,
+    /// The BIDS-style sidecar: the acquisition fields, the lossy compression of its slices (<see cref="LossyFacts"/>), then <c>Harmonisation</c> (each step with its parameters,
     /// in order), <c>ConversionSoftware</c>; UTF-8, tab-indented like dcm2niix's, with a final newline.
     /// </summary>
     public static byte[] Sidecar(JsonObject metadata)
@@ -52,6 +54,7 @@ public static class VolumeOutput
         var sidecar = new JsonObject();
         if (metadata["acquisition"] is JsonObject fields)
             foreach (var (key, value) in fields) sidecar[key] = value?.DeepClone();
+        LossyFacts.AddToSidecar(sidecar, metadata[LossyFacts.Property]);
         sidecar["Harmonisation"] = metadata["harmonise"]?.DeepClone() ?? new JsonArray();
         // A NIfTI source's sidecar names the converter that made it (dcm2niix and its version): DataForge wrote
         // this file, and a version left from the other tool would describe neither.

@@ -25,7 +25,8 @@ public sealed class VolumeStage : IStage
     public const string Id = "volume";
 
     /// <summary>Bump when the output of the same series and config changes.</summary>
-    public const int Version = 5;
+    /// <remarks>6: a volume of lossy-compressed slices carries lossy_compression (metadata, sidecar).</remarks>
+    public const int Version = 6;
 
     private readonly NiftiWriteOptions _options;
     private readonly bool _publish;
@@ -109,6 +110,8 @@ public sealed class VolumeStage : IStage
                 ["harmonise"] = new JsonArray(),
             };
             SubjectFacts.CopyTo(input.Items[0].Metadata, metadata);
+            // Only when some slice was lossy, so the metadata of lossless volumes keeps its bytes.
+            if (LossyFacts.Of(result.Instances) is { } lossy) metadata[LossyFacts.Property] = lossy;
             var emitted = VolumeOutput.Emit(result.Volume!, metadata, _publish, Id, _options);
             if (emitted.IsFailure) return emitted;
             outputs.AddRange(emitted.Outputs);

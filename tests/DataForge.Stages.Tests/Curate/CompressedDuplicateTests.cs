@@ -3,13 +3,17 @@ using DataForge.Testing;
 
 namespace DataForge.Stages.Tests.Curate;
 
-/// <summary>Curation's duplicate check compares decoded pixels, so a compressed re-export is found too.</summary>
+/// <summary>
+/// Curation's pixel checks read decoded pixels: a compressed re-export is found as a duplicate, and a compressed
+/// empty image fails image quality as the uncompressed one does.
+/// </summary>
 public class CompressedDuplicateTests
 {
     [SkippableTheory]
     [InlineData("dcmcjpls", "")]
     [InlineData("dcmcjpeg", "+e1")]
     [InlineData("gdcmconv", "--j2k")]
+    [InlineData("dcmcrle", "")]
     public void A_losslessly_compressed_re_export_under_new_uids_is_a_duplicate_by_pixels(string tool, string options)
     {
         var path = Oracle.Require(tool);
@@ -34,5 +38,37 @@ public class CompressedDuplicateTests
         Assert.Equal("duplicates", finding.Check);
         Assert.Contains("same decoded pixels", finding.Reason, StringComparison.Ordinal);
         Assert.Equal(CurationProject.Ref(original), finding.Item);
+    }
+
+    [SkippableTheory]
+    [InlineData("dcmcjpls", "")]
+    [InlineData("dcmcjpeg", "+e1")]
+    [InlineData("gdcmconv", "--j2k")]
+    [InlineData("dcmcrle", "")]
+    public void Image_quality_judges_compressed_instances_by_their_decoded_pixels(string tool, string options)
+    {
+        var path = Oracle.Require(tool);
+        using var project = new CurationProject().Synth();
+        // Every CT slice compressed; one of them holds a constant image first, which image quality calls empty.
+        var files = project.SeriesFiles("CT");
+        CurationProject.Rewrite(files[3], file =>
+        {
+            var pixels = file.Dataset.GetElement(DicomTags.PixelData)!;
+            file.Dataset.Add(new DicomElement(DicomTags.PixelData, pixels.VR, new byte[pixels.Length]));
+        });
+        foreach (var file in files)
+        {
+            var run = Oracle.Run(path, [.. options.Split(' ', StringSplitOptions.RemoveEmptyEntries), file, file + ".c"]);
+            Assert.True(run.ExitCode == 0, run.StandardError);
+            File.Move(file + ".c", file, overwrite: true);
+            Assert.True(DataForge.Dicom.IO.DicomReader.ReadFile(file).TransferSyntax.IsEncapsulated);
+        }
+
+        var result = project.Build("""{"image_quality":{"on_fail":"exclude"}}""");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Failures.Select(f => f.ToString())));
+        var finding = Assert.Single(project.Findings());
+        Assert.Equal((CurationProject.Ref(files[3]), "image_quality", "exclude"), (finding.Item, finding.Check, finding.Effect));
+        Assert.StartsWith("empty image", finding.Reason, StringComparison.Ordinal);
     }
 }

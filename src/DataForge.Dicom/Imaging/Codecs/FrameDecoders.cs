@@ -21,6 +21,8 @@ public static class FrameDecoders
         [DicomTransferSyntax.JPEG2000.Uid] = new Jpeg2000FrameDecoder(),
         // OpenJPEG decodes the High-Throughput block coder (T.814) since 2.5.0.
         [DicomTransferSyntax.HTJ2KLossless.Uid] = new Jpeg2000FrameDecoder(),
+        // .202 constrains the progression order (RPCL) and markers (PS3.5 A.4.4); any T.814 decoder reads it.
+        [DicomTransferSyntax.HTJ2KLosslessRPCL.Uid] = new Jpeg2000FrameDecoder(),
         [DicomTransferSyntax.HTJ2K.Uid] = new Jpeg2000FrameDecoder(),
     };
 

@@ -13,8 +13,18 @@ public static class FrameFragments
     /// </summary>
     public static byte[] Of(DicomFragmentSequence fragments, int frame, int frames, ReadOnlySpan<byte> extended = default)
     {
+        var (first, end) = Locate(fragments, frame, frames, extended);
+        return Concatenate(fragments.Fragments, first, end);
+    }
+
+    /// <summary>
+    /// Which fragments hold frame <paramref name="frame"/> of <paramref name="frames"/>: the index of the first and one past
+    /// the last. Throws <see cref="DicomFormatException"/> when the offset tables or the fragments do not tell.
+    /// </summary>
+    public static (int First, int End) Locate(DicomFragmentSequence fragments, int frame, int frames, ReadOnlySpan<byte> extended = default)
+    {
         var all = fragments.Fragments;
-        if (frames == 1) return Concatenate(all, 0, all.Count);
+        if (frames == 1) return (0, all.Count);
         IReadOnlyList<ulong> offsets = fragments.Offsets.Select(o => (ulong)o).ToArray();
         var table = "Basic Offset Table";
         if (!extended.IsEmpty)
@@ -41,14 +51,27 @@ public static class FrameFragments
             }
             if (first < 0 || end <= first)
                 throw new DicomFormatException($"the {table}'s offset {offsets[frame]} for frame {frame} is not the start of a fragment (PS3.5 A.4)", tag: DicomTags.PixelData);
-            return Concatenate(all, first, end);
+            return (first, end);
         }
-        if (all.Count == frames) return all[frame];
+        if (all.Count == frames) return (frame, frame + 1);
         var starts = new List<int>();
         for (var i = 0; i < all.Count; i++) if (StartsCodestream(all[i])) starts.Add(i);
         if (starts.Count != frames || starts[0] != 0)
             throw new DicomFormatException($"cannot tell which fragments hold frame {frame}: no Basic Offset Table, {all.Count} fragments for {frames} frames and {starts.Count} codestream starts (PS3.5 A.4)", tag: DicomTags.PixelData);
-        return Concatenate(all, starts[frame], frame + 1 < frames ? starts[frame + 1] : all.Count);
+        return (starts[frame], frame + 1 < frames ? starts[frame + 1] : all.Count);
+    }
+
+    /// <summary>
+    /// The byte offset, in the file the sequence was read from, of the value of fragment <paramref name="fragment"/>, or null
+    /// for a sequence built in memory. PS3.5 A.4: the element header (tag, VR, reserved, undefined length: 12 bytes), the
+    /// Basic Offset Table item, then each fragment's 8-byte item header and value.
+    /// </summary>
+    public static long? FileOffset(DicomFragmentSequence fragments, int fragment)
+    {
+        if (fragments.SourceOffset < 0) return null;
+        var position = fragments.SourceOffset + 12 + 8 + fragments.OffsetTable.Length;
+        for (var i = 0; i < fragment; i++) position += 8 + fragments.Fragments[i].Length;
+        return position + 8;
     }
 
     /// <summary>JPEG and JPEG-LS start with SOI (FFD8), a JPEG 2000 codestream with SOC SIZ (FF4F FF51), JP2 with its signature box.</summary>

@@ -62,6 +62,43 @@ public class CodecFuzzTests
         Assert.True(outcomes.GetValueOrDefault("refused") > 0, "no mutation was refused: the damage is not detected at all");
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Seeds))]
+    public void A_damaged_codestream_read_from_a_file_is_refused_naming_its_frame_and_where_its_bytes_start(string seed)
+    {
+        var file = Load(seed);
+        var codestream = ((DicomFragmentSequence)file.Dataset.Get(DicomTags.PixelData)!).Fragments[0];
+        using var temp = new TempDirectory();
+        var random = new Random(seed.Length * 104729 + codestream.Length);
+        var refused = 0;
+        for (var n = 0; n < 12; n++)
+        {
+            var damaged = n % 2 == 0 ? codestream[..(random.Next(4, codestream.Length) & ~1)] : Flip(codestream, random, 1 + random.Next(8));
+            file.Dataset.Add(new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, [], [damaged]));
+            var path = Path.Combine(temp.Path, $"damaged-{n}.dcm");
+            file.Save(path);
+            var bytes = File.ReadAllBytes(path);
+            var pixels = DicomPixelData.Create(DicomReader.ReadFile(path));
+            var task = Task.Run(() =>
+            {
+                try { pixels.GetStoredValues(0); return null; }
+                catch (DicomFormatException e) { return e; }
+            });
+            Assert.True(task.Wait(Bound), $"mutation {n} did not finish within {Bound.TotalSeconds} s");
+            if (task.Result is not { } error) continue;
+            refused++;
+            // The offset is where the frame's codestream starts in the file: its bytes are the damaged codestream's.
+            var match = System.Text.RegularExpressions.Regex.Match(error.Reason, @"^frame 1 of 1 \(1 fragment\(s\), (\d+) bytes at byte (\d+) of the file\): ");
+            Assert.True(match.Success, error.Reason);
+            var length = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var offset = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(damaged.Length, length);
+            Assert.Equal(offset, error.Offset);
+            Assert.True(bytes.AsSpan(offset, length).SequenceEqual(damaged), $"byte {offset} is not where the codestream starts");
+        }
+        Assert.True(refused > 0, "no mutation was refused");
+    }
+
     private static byte[] Flip(byte[] bytes, Random random, int flips)
     {
         var copy = (byte[])bytes.Clone();
