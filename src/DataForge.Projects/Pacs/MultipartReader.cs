@@ -47,6 +47,14 @@ public sealed class MultipartReader
             await CopyUntilDelimiterAsync(Stream.Null, cancellationToken);
             _begun = true;
             if (await AtCloseAsync(cancellationToken)) return null;
+            // A body with no part (as .NET writes one): the boundary line, then at once the close delimiter.
+            if (await EnsureAsync(_delimiter.Length + 2, cancellationToken) && _buffer.AsSpan(_start, _delimiter.Length).SequenceEqual(_delimiter)
+                && _buffer[_start + _delimiter.Length] == '-' && _buffer[_start + _delimiter.Length + 1] == '-')
+            {
+                _start += _delimiter.Length + 2;
+                _finished = true;
+                return null;
+            }
         }
         var headers = await ReadHeadersAsync(cancellationToken);
         await CopyUntilDelimiterAsync(destination, cancellationToken);
