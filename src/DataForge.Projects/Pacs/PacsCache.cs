@@ -84,7 +84,15 @@ public sealed class PacsCache(string root)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tempFile, UnixFileMode.UserRead);
-            File.Move(tempFile, target);
+            try
+            {
+                File.Move(tempFile, target);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // Another pull stored the same content first: same name, same bytes.
+                File.Delete(tempFile);
+            }
         }
         using var log = new FileStream(Instances, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
         log.Write(System.Text.Encoding.ASCII.GetBytes($"{instance.Study}\t{instance.Series}\t{instance.Sop}\t{instance.Sha256}\n"));

@@ -1,116 +1,131 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using DataForge.Dicom;
 
 namespace DataForge.Projects.Pacs;
 
 /// <summary>
-/// Pulls one DICOMweb source into its cache (<see cref="PacsCache"/>): the query's instances are listed with
-/// QIDO-RS (studies, their series, their instances), those not cached are retrieved with WADO-RS (a whole series
-/// in one request when none of it is cached, else instance by instance), and only when every listed instance is
-/// cached is the list pinned. A series that cannot be fetched whole ends the pull with an error after retries,
+/// Pulls one DICOMweb source into its cache (<see cref="PacsCache"/>). QIDO-RS lists the query's studies and their
+/// series, with each series' instance count. A series whose instances the cache already holds in that number is
+/// taken from the cache without another request (listing a series' instances costs a server such as Orthanc a read
+/// of every file). A series with nothing cached is retrieved whole in one WADO-RS request, and its instances are
+/// what that request delivered; a series partly cached (a pull cut short, or a series that grew or shrank) has its
+/// instances listed (QIDO-RS) and the missing ones retrieved one by one. Only when every series is whole in the
+/// cache is the list pinned. A series that cannot be fetched whole ends the pull with an error after retries,
 /// and the previous pin stands: the build never reads part of a series.
 /// </summary>
 public sealed class PacsPull(PacsCache cache, DicomWebClient client, Action<PullProgress>? progress = null)
 {
-    private const string StudyUid = "0020000D", SeriesUid = "0020000E", SopUid = "00080018";
+    private const string StudyUid = "0020000D", SeriesUid = "0020000E", SopUid = "00080018", SeriesInstances = "00201209";
 
     private string Name => client.Endpoint.Name;
 
-    /// <summary>The instances the query returns now, sorted, without hashes.</summary>
-    public async Task<List<PacsInstance>> ListAsync(DicomWebQuery query, CancellationToken cancellationToken)
+    /// <summary>The series the query returns now, sorted, with their instance counts.</summary>
+    public async Task<List<PacsSeries>> ListAsync(DicomWebQuery query, CancellationToken cancellationToken)
     {
         var studies = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var search in query.Studies)
             foreach (var study in await client.SearchAsync("studies", [.. search, new("includefield", StudyUid)], cancellationToken))
-                if (Uid(study, StudyUid) is { } uid) studies.Add(uid);
-        var instances = new List<PacsInstance>();
+                if (Text(study, StudyUid) is { } uid) studies.Add(uid);
+        var found = new List<PacsSeries>();
         foreach (var study in studies)
         {
-            var series = new SortedSet<string>(StringComparer.Ordinal);
+            var series = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (var search in query.Series)
-                foreach (var found in await client.SearchAsync($"studies/{study}/series", search, cancellationToken))
-                    if (Uid(found, SeriesUid) is { } uid) series.Add(uid);
-            foreach (var s in series)
-            {
-                var sops = new SortedSet<string>(StringComparer.Ordinal);
-                foreach (var found in await client.SearchAsync($"studies/{study}/series/{s}/instances", [], cancellationToken))
-                    if (Uid(found, SopUid) is { } uid) sops.Add(uid);
-                instances.AddRange(sops.Select(sop => new PacsInstance(study, s, sop)));
-            }
+                foreach (var s in await client.SearchAsync($"studies/{study}/series", [.. search, new("includefield", SeriesInstances)], cancellationToken))
+                    if (Text(s, SeriesUid) is { } uid)
+                        series[uid] = int.TryParse(Text(s, SeriesInstances), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : -1;
+            found.AddRange(series.Select(s => new PacsSeries(study, s.Key, s.Value)));
         }
-        return instances;
+        return found;
     }
 
-    /// <summary>Lists, fetches what is missing, and pins the list.</summary>
+    /// <summary>Lists, fetches what is missing, and pins the instances.</summary>
     public async Task<PullResult> PullAsync(DicomWebQuery query, CancellationToken cancellationToken)
     {
         cache.Prepare();
         var listed = await ListAsync(query, cancellationToken);
         var known = cache.Known();
-        var missing = listed.Where(i => !known.ContainsKey(i.Sop)).ToList();
-        var state = new FetchState(missing.Count);
+        var cachedBySeries = CachedBySeries(known.Values);
+        var toFetch = listed.Where(s => Cached(cachedBySeries, s).Count != s.Instances).ToList();
+        var state = new FetchState(toFetch.Sum(s => Math.Max(0, s.Instances - Cached(cachedBySeries, s).Count)));
         Report(state);
-        foreach (var series in missing.GroupBy(i => (i.Study, i.Series)))
-            await FetchSeriesAsync(series.Key.Study, series.Key.Series, series.ToList(), known, state, cancellationToken);
-        var pinned = listed.Select(i => i with { Sha256 = known[i.Sop].Sha256 }).ToList();
-        var result = Compare(cache.Pinned(), pinned) with { Fetched = state.Done, Bytes = state.Bytes };
+        var pinned = new List<PacsInstance>();
+        foreach (var series in listed)
+        {
+            var cached = Cached(cachedBySeries, series);
+            if (cached.Count == series.Instances) pinned.AddRange(cached);
+            else pinned.AddRange(await FetchSeriesAsync(series, cached, known, state, cancellationToken));
+        }
+        var result = Compare(cache.Pinned(), listed) with { Fetched = state.Done, Bytes = state.Bytes };
         cache.Pin(pinned);
         return result;
     }
 
-    /// <summary>What the query returns now against the pin, without fetching or pinning anything (<c>status --refresh</c>).</summary>
+    /// <summary>What the query returns now against the pin, by count, without fetching or pinning anything (<c>status --refresh</c>).</summary>
     public async Task<PullResult> RefreshAsync(DicomWebQuery query, CancellationToken cancellationToken) =>
         Compare(cache.Pinned(), await ListAsync(query, cancellationToken));
 
-    private PullResult Compare(IReadOnlyList<PacsInstance>? before, IReadOnlyList<PacsInstance> now)
+    /// <summary>Studies by UID; instances by each series' count (a series whose count did not change is taken as unchanged).</summary>
+    private PullResult Compare(IReadOnlyList<PacsInstance>? before, IReadOnlyList<PacsSeries> now)
     {
-        var old = before ?? [];
-        var oldStudies = old.Select(i => i.Study).ToHashSet(StringComparer.Ordinal);
-        var newStudies = now.Select(i => i.Study).ToHashSet(StringComparer.Ordinal);
-        var oldSops = old.Select(i => i.Sop).ToHashSet(StringComparer.Ordinal);
-        var newSops = now.Select(i => i.Sop).ToHashSet(StringComparer.Ordinal);
+        var old = (before ?? []).GroupBy(i => i.Series, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (Study: g.First().Study, Count: g.Count()), StringComparer.Ordinal);
+        var oldStudies = old.Values.Select(s => s.Study).ToHashSet(StringComparer.Ordinal);
+        var newStudies = now.Select(s => s.Study).ToHashSet(StringComparer.Ordinal);
+        var current = now.ToDictionary(s => s.Series, s => Math.Max(0, s.Instances), StringComparer.Ordinal);
         return new PullResult
         {
             Source = Name,
             Studies = newStudies.Count,
-            Series = now.Select(i => i.Series).Distinct(StringComparer.Ordinal).Count(),
-            Instances = now.Count,
+            Series = now.Count,
+            Instances = current.Values.Sum(),
             StudiesAdded = newStudies.Count(s => !oldStudies.Contains(s)),
             StudiesRemoved = oldStudies.Count(s => !newStudies.Contains(s)),
-            InstancesAdded = newSops.Count(s => !oldSops.Contains(s)),
-            InstancesRemoved = oldSops.Count(s => !newSops.Contains(s)),
+            InstancesAdded = current.Sum(s => Math.Max(0, s.Value - (old.TryGetValue(s.Key, out var o) ? o.Count : 0))),
+            InstancesRemoved = old.Sum(s => Math.Max(0, s.Value.Count - current.GetValueOrDefault(s.Key))),
             HadPin = before is not null,
         };
     }
 
     /// <summary>
-    /// Fetches the missing instances of one series: the whole series at once when none of it is cached, else one by one.
-    /// A body cut short is retried (with what arrived kept) until the series is whole or the tries run out.
+    /// Fetches one series until it is whole: at first the whole series in one request when nothing of it is cached,
+    /// else (or after a body cut short) its instances listed and the missing ones asked for one by one. Returns the
+    /// series' instances.
     /// </summary>
-    private async Task FetchSeriesAsync(string study, string series, List<PacsInstance> wanted, Dictionary<string, PacsInstance> known,
+    private async Task<List<PacsInstance>> FetchSeriesAsync(PacsSeries series, List<PacsInstance> cached, Dictionary<string, PacsInstance> known,
         FetchState state, CancellationToken cancellationToken)
     {
-        var wholeSeries = true;
-        for (var attempt = 1; ; attempt++)
+        if (cached.Count == 0)
         {
-            var left = wanted.Where(i => !known.ContainsKey(i.Sop)).ToList();
-            if (left.Count == 0) return;
+            var received = new List<PacsInstance>();
             try
             {
-                if (wholeSeries && attempt == 1) await RetrieveAsync($"studies/{study}/series/{series}", study, series, known, state, cancellationToken);
-                else
-                    foreach (var instance in left)
-                        await RetrieveAsync($"studies/{study}/series/{series}/instances/{instance.Sop}", study, series, known, state, cancellationToken);
-                wholeSeries = false;
-                if (wanted.All(i => known.ContainsKey(i.Sop))) return;
-                // The server listed instances that it did not send: asking again for each is the last try.
-                if (attempt >= 2)
-                    throw new DicomWebException($"{Name}: {wanted.Count(i => !known.ContainsKey(i.Sop))} instance(s) of a series the server at {client.Endpoint.Host} listed were not sent; " +
-                                                "the series is not used (nothing of it is published); run the build again, or check the server", isSetup: false);
+                await RetrieveAsync($"studies/{series.Study}/series/{series.Series}", series, known, state, received, cancellationToken);
+                // The whole series in one answer, as many instances as the series search said: that is the series.
+                if (received.Count == series.Instances) return received;
             }
             catch (Exception e) when (DicomWebClient.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
-                wholeSeries = false;
+                await Task.Delay(client.Backoff(1), cancellationToken);
+            }
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var listed = new List<string>();
+                foreach (var found in await client.SearchAsync($"studies/{series.Study}/series/{series.Series}/instances", [new("includefield", SopUid)], cancellationToken))
+                    if (Text(found, SopUid) is { } sop) listed.Add(sop);
+                foreach (var sop in listed.Where(s => !known.ContainsKey(s)).ToList())
+                    await RetrieveAsync($"studies/{series.Study}/series/{series.Series}/instances/{sop}", series, known, state, null, cancellationToken);
+                var missing = listed.Count(s => !known.ContainsKey(s));
+                if (missing == 0) return listed.Order(StringComparer.Ordinal).Select(s => known[s] with { Study = series.Study, Series = series.Series }).ToList();
+                // The server listed instances that it did not send when asked for each: the series cannot be made whole.
+                throw new DicomWebException($"{Name}: {missing} instance(s) of a series the server at {client.Endpoint.Host} listed were not sent; " +
+                                            "the series is not used (nothing of it is published); run the build again, or check the server", isSetup: false);
+            }
+            catch (Exception e) when (DicomWebClient.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
                 if (attempt >= client.Attempts)
                     throw new DicomWebException($"{Name}: a series could not be fetched whole from {client.Endpoint.Host} after {attempt} attempts ({e.GetType().Name}); " +
                                                 "what arrived is cached, the series is not used; run the build again", isSetup: false);
@@ -119,7 +134,8 @@ public sealed class PacsPull(PacsCache cache, DicomWebClient client, Action<Pull
         }
     }
 
-    private async Task RetrieveAsync(string relative, string study, string series, Dictionary<string, PacsInstance> known, FetchState state, CancellationToken cancellationToken) =>
+    private async Task RetrieveAsync(string relative, PacsSeries series, Dictionary<string, PacsInstance> known, FetchState state, List<PacsInstance>? received,
+        CancellationToken cancellationToken) =>
         await client.RetrieveAsync(relative, () => new HashingFileStream(cache.NewTempFile()), async part =>
         {
             var file = (HashingFileStream)part;
@@ -137,14 +153,14 @@ public sealed class PacsPull(PacsCache cache, DicomWebClient client, Action<Pull
             }
             if (string.IsNullOrEmpty(sop))
             {
-                // Not DICOM, or no SOP Instance UID: it stands for no listed instance, so its series stays incomplete.
+                // Not DICOM, or no SOP Instance UID: it stands for no instance, so its series stays incomplete.
                 File.Delete(file.Path);
                 return;
             }
-            var instance = new PacsInstance(study, series, sop, sha256);
+            var instance = new PacsInstance(series.Study, series.Series, sop, sha256);
             cache.Add(file.Path, instance);
-            var isNew = known.TryAdd(sop, instance);
-            if (isNew)
+            received?.Add(instance);
+            if (known.TryAdd(sop, instance))
             {
                 state.Done++;
                 state.Bytes += bytes;
@@ -152,10 +168,17 @@ public sealed class PacsPull(PacsCache cache, DicomWebClient client, Action<Pull
             }
         }, cancellationToken);
 
+    private static Dictionary<string, List<PacsInstance>> CachedBySeries(IEnumerable<PacsInstance> known) =>
+        known.GroupBy(i => (i.Study, i.Series)).ToDictionary(g => g.Key.Study + "\t" + g.Key.Series, g => g.OrderBy(i => i.Sop, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+
+    private static List<PacsInstance> Cached(Dictionary<string, List<PacsInstance>> bySeries, PacsSeries series) =>
+        bySeries.GetValueOrDefault(series.Study + "\t" + series.Series) ?? [];
+
     private void Report(FetchState state) => progress?.Invoke(new PullProgress(Name, state.Done, state.Total, state.Bytes));
 
-    private static string? Uid(JsonObject dataset, string tag) =>
-        dataset[tag]?["Value"] is JsonArray { Count: > 0 } values ? values[0]?.GetValue<string>() : null;
+    /// <summary>The first value of an attribute in a DICOM JSON dataset, as text (UIDs are strings, IS values numbers).</summary>
+    private static string? Text(JsonObject dataset, string tag) =>
+        dataset[tag]?["Value"] is JsonArray { Count: > 0 } values ? values[0]?.ToString() : null;
 
     private sealed class FetchState(int total)
     {

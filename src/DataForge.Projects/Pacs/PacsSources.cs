@@ -23,12 +23,12 @@ public static class PacsSources
 
     /// <summary>Pulls every DICOMweb source (listing, fetching what is not cached, pinning); nothing to do without one.</summary>
     public static IReadOnlyList<PullResult> Pull(Project project, Func<string, string?> environment, Action<PullProgress>? progress, CancellationToken cancellationToken = default) =>
-        Run(project.Manifest, environment, (source, client) =>
+        Run(project.Manifest, environment, _ => true, (source, client) =>
             new PacsPull(CacheOf(project.Zone, source.Id), client, progress).PullAsync(DicomWebQuery.Of(source.Query), cancellationToken));
 
     /// <summary>A fresh query of every DICOMweb source against its pin; nothing is fetched or pinned.</summary>
     public static IReadOnlyList<PullResult> Refresh(Project project, Func<string, string?> environment, CancellationToken cancellationToken = default) =>
-        Run(project.Manifest, environment, (source, client) =>
+        Run(project.Manifest, environment, _ => true, (source, client) =>
             new PacsPull(CacheOf(project.Zone, source.Id), client).RefreshAsync(DicomWebQuery.Of(source.Query), cancellationToken));
 
     /// <summary>The pins of the sources, without asking any server (plain <c>status</c>): source id -> instances pinned, or null before the first pull.</summary>
@@ -43,11 +43,12 @@ public static class PacsSources
     public static int Restore(Project current, DataForgeManifest released, ReleaseManifest release, Func<string, string?> environment, CancellationToken cancellationToken = default)
     {
         var restored = 0;
-        Run(released, environment, async (source, client) =>
+        // Only sources whose cache lost something are asked (and need their credentials).
+        bool Lost(SourceSpec source) => release.Sources.Any(s => s.Source == source.Id && !File.Exists(CacheOf(current.Zone, source.Id).ObjectPath(s.Sha256)));
+        Run(released, environment, Lost, async (source, client) =>
         {
             var cache = CacheOf(current.Zone, source.Id);
             var wanted = release.Sources.Where(s => s.Source == source.Id && !File.Exists(cache.ObjectPath(s.Sha256))).Select(s => s.Sha256).ToHashSet(StringComparer.Ordinal);
-            if (wanted.Count == 0) return new PullResult { Source = source.Id };
             cache.Prepare();
             // Every instance ever fetched is listed with its UIDs, whether or not its object is still there.
             var byHash = cache.Fetched().Where(i => wanted.Contains(i.Sha256!)).GroupBy(i => i.Sha256!).Select(g => g.First()).ToList();
@@ -70,10 +71,11 @@ public static class PacsSources
         return restored;
     }
 
-    private static IReadOnlyList<PullResult> Run(DataForgeManifest manifest, Func<string, string?> environment, Func<SourceSpec, DicomWebClient, Task<PullResult>> action)
+    private static IReadOnlyList<PullResult> Run(DataForgeManifest manifest, Func<string, string?> environment, Func<SourceSpec, bool> which,
+        Func<SourceSpec, DicomWebClient, Task<PullResult>> action)
     {
         var results = new List<PullResult>();
-        foreach (var source in Of(manifest))
+        foreach (var source in Of(manifest).Where(which))
         {
             var endpoint = DicomWebEndpoint.Of(manifest, $"source '{source.Id}'", source.Url!, source.Auth, source.CaFile, environment);
             using var client = new DicomWebClient(endpoint, Attempts(environment));

@@ -42,6 +42,9 @@ public sealed class DicomWebSourceTests
         Assert.Equal(0, second["index"]!["hashed"]!.GetValue<int>());
         Assert.All(second["stages"]!.AsArray(), s => Assert.Equal(0, s!["executed"]!.GetValue<int>()));
         Assert.Equal(expected, pacs.OutputHashes());
+        var pulled = JsonNode.Parse(pacs.Run("pull", "--json").AssertExit(0).Out)!["pull"]![0]!;
+        Assert.Equal((files.Count, 0), (pulled["instances"]!.GetValue<int>(), pulled["fetched"]!.GetValue<int>()));
+        Assert.Contains($"source 'raw': {files.Count} instances pinned by the last pull", pacs.Run("status").AssertExit(0).Out);
     }
 
     [SkippableFact]
@@ -67,6 +70,11 @@ public sealed class DicomWebSourceTests
         Assert.Equal(6, built["pull"]![0]!["fetched"]!.GetValue<int>());
         Assert.True(pacs.OutputHashes().Count > released.Count);
         pacs.Run("verify", "v1").AssertExit(0);
+        // With every instance cached, verify asks no server (and needs no credentials).
+        var credentials = pacs.Environment["PACS_AUTH"];
+        pacs.Environment.Remove("PACS_AUTH");
+        pacs.Run("verify", "v1").AssertExit(0);
+        pacs.Environment["PACS_AUTH"] = credentials;
 
         // With the private cache gone, verify fetches the release's instances again and checks them by hash.
         foreach (var f in pacs.CachedObjects()) { File.SetAttributes(f, FileAttributes.Normal); File.Delete(f); }
@@ -101,6 +109,24 @@ public sealed class DicomWebSourceTests
         Assert.Equal(files.Count - cached, resumed["pull"]![0]!["fetched"]!.GetValue<int>());
         Assert.Equal(files.Count, pacs.CachedObjects().Count);
         Assert.Equal(files.Count, resumed["index"]!["files"]!.GetValue<int>());
+    }
+
+    [SkippableFact]
+    public void A_series_that_grew_on_the_server_is_listed_again_and_only_its_new_instances_are_fetched()
+    {
+        using var server = OrthancServer.Start();
+        using var pacs = DicomWebProject.OfServer(server, Secret);
+        var ct = new SynthOptions { Patients = 1, Slices = 3, Matrix = 16, Modalities = ["CT"] };
+        server.Upload(pacs.Synth("first", ct));
+        var first = JsonNode.Parse(pacs.Run("build", "--json").AssertExit(0).Out)!["pull"]![0]!;
+        Assert.Equal((1, 3, 3), (first["series"]!.GetValue<int>(), first["instances"]!.GetValue<int>(), first["fetched"]!.GetValue<int>()));
+
+        // Same seed, more slices: the same series UID, three instances Orthanc already holds (kept as they are) and two new ones.
+        server.Upload(pacs.Synth("grown", ct with { Slices = 5 }));
+        Assert.Contains("a fresh query would add 0 studies (2 instances) and remove 0 studies (0 instances)", pacs.Run("status", "--refresh").AssertExit(0).Out);
+        var grown = JsonNode.Parse(pacs.Run("build", "--json").AssertExit(0).Out)!["pull"]![0]!;
+        Assert.Equal((5, 2), (grown["instances"]!.GetValue<int>(), grown["fetched"]!.GetValue<int>()));
+        Assert.Equal(5, JsonNode.Parse(pacs.Run("build", "--json").AssertExit(0).Out)!["index"]!["files"]!.GetValue<int>());
     }
 
     [SkippableFact]
