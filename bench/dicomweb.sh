@@ -31,7 +31,9 @@ BYTES=$(du -sb "$DIR/raw" | cut -f1)
 
 # Orthanc with a generated configuration, storage in the bench folder, stopped by its pid on exit.
 PASSWORD=bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-rm -rf "$DIR/orthanc"; mkdir -p "$DIR/orthanc"
+# The storage is kept between runs of the same corpus (uploading is not what is measured).
+[ -f "$DIR/orthanc/.uploaded-$FILES" ] || rm -rf "$DIR/orthanc"
+mkdir -p "$DIR/orthanc"
 cat > "$DIR/orthanc/config.json" <<JSON
 { "Name": "bench", "HttpPort": $PORT, "DicomServerEnabled": false, "AuthenticationEnabled": true,
   "RegisteredUsers": { "bench": "$PASSWORD" }, "RemoteAccessAllowed": true, "StorageCompression": false,
@@ -44,7 +46,10 @@ trap 'kill "$ORTHANC_PID" 2>/dev/null || true' EXIT
 AUTH="bench:$PASSWORD"
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 300); do curl -sf -u "$AUTH" "$BASE/system" >/dev/null && break; sleep 0.2; done
-find "$DIR/raw" -name '*.dcm' -print0 | xargs -0 -P 2 -n 1 sh -c 'curl -sf -u "$0" -H "Content-Type: application/dicom" --data-binary @"$2" "$1/instances" >/dev/null' "$AUTH" "$BASE"
+if [ ! -f "$DIR/orthanc/.uploaded-$FILES" ]; then
+  find "$DIR/raw" -name '*.dcm' -print0 | xargs -0 -P 2 -n 1 sh -c 'curl -sf -u "$0" -H "Content-Type: application/dicom" --data-binary @"$2" "$1/instances" >/dev/null' "$AUTH" "$BASE"
+  touch "$DIR/orthanc/.uploaded-$FILES"
+fi
 cat "$DIR"/raw/*/*/*/*.dcm > /dev/null
 
 now() { date +%s.%N; }

@@ -5,7 +5,7 @@ namespace DataForge.Projects.Pacs;
 /// <summary>A file being written that hashes (SHA-256) what passes through, so a download is read from the network once and never again to name it.</summary>
 internal sealed class HashingFileStream(string path) : Stream
 {
-    private readonly FileStream _file = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+    private readonly FileStream _file = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public string Path { get; } = path;
@@ -25,11 +25,11 @@ internal sealed class HashingFileStream(string path) : Stream
         Written += buffer.Length;
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    // A local write of a chunk the network delivered: done in place, a thread-pool hop per chunk would cost more than it.
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _hash.AppendData(buffer.Span);
-        await _file.WriteAsync(buffer, cancellationToken);
-        Written += buffer.Length;
+        Write(buffer.Span);
+        return ValueTask.CompletedTask;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -27,7 +27,7 @@ public sealed class MultipartReader
         ArgumentException.ThrowIfNullOrEmpty(boundary);
         _stream = stream;
         _delimiter = Encoding.ASCII.GetBytes("\r\n--" + boundary);
-        _buffer = new byte[Math.Max(1 << 16, _delimiter.Length * 4)];
+        _buffer = new byte[Math.Max(1 << 18, _delimiter.Length * 4)];
         // The first delimiter may open the body with no CRLF before it: one is put in front so that every delimiter looks alike.
         _buffer[0] = (byte)'\r';
         _buffer[1] = (byte)'\n';

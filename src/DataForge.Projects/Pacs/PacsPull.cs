@@ -18,6 +18,11 @@ public sealed class PacsPull(PacsCache cache, DicomWebClient client, Action<Pull
 {
     private const string StudyUid = "0020000D", SeriesUid = "0020000E", SopUid = "00080018", SeriesInstances = "00201209";
 
+    /// <summary>Series fetched at once.</summary>
+    public const int Transfers = 2;
+
+    private readonly Lock _gate = new();
+
     private string Name => client.Endpoint.Name;
 
     /// <summary>The series the query returns now, sorted, with their instance counts.</summary>
@@ -50,13 +55,16 @@ public sealed class PacsPull(PacsCache cache, DicomWebClient client, Action<Pull
         var toFetch = listed.Where(s => Cached(cachedBySeries, s).Count != s.Instances).ToList();
         var state = new FetchState(toFetch.Sum(s => Math.Max(0, s.Instances - Cached(cachedBySeries, s).Count)));
         Report(state);
-        var pinned = new List<PacsInstance>();
-        foreach (var series in listed)
-        {
-            var cached = Cached(cachedBySeries, series);
-            if (cached.Count == series.Instances) pinned.AddRange(cached);
-            else pinned.AddRange(await FetchSeriesAsync(series, cached, known, state, cancellationToken));
-        }
+        var bySeries = new List<PacsInstance>[listed.Count];
+        // Two series at once: while one answer is written to the cache the server prepares the next.
+        await Parallel.ForEachAsync(Enumerable.Range(0, listed.Count), new ParallelOptions { MaxDegreeOfParallelism = Transfers, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                var series = listed[i];
+                var cached = Cached(cachedBySeries, series);
+                bySeries[i] = cached.Count == series.Instances ? cached : await FetchSeriesAsync(series, cached, known, state, token);
+            });
+        var pinned = bySeries.SelectMany(s => s).ToList();
         var result = Compare(cache.Pinned(), listed) with { Fetched = state.Done, Bytes = state.Bytes };
         cache.Pin(pinned);
         return result;
@@ -116,10 +124,11 @@ public sealed class PacsPull(PacsCache cache, DicomWebClient client, Action<Pull
                 var listed = new List<string>();
                 foreach (var found in await client.SearchAsync($"studies/{series.Study}/series/{series.Series}/instances", [new("includefield", SopUid)], cancellationToken))
                     if (Text(found, SopUid) is { } sop) listed.Add(sop);
-                foreach (var sop in listed.Where(s => !known.ContainsKey(s)).ToList())
+                foreach (var sop in listed.Where(s => !IsKnown(known, s)).ToList())
                     await RetrieveAsync($"studies/{series.Study}/series/{series.Series}/instances/{sop}", series, known, state, null, cancellationToken);
-                var missing = listed.Count(s => !known.ContainsKey(s));
-                if (missing == 0) return listed.Order(StringComparer.Ordinal).Select(s => known[s] with { Study = series.Study, Series = series.Series }).ToList();
+                var missing = listed.Count(s => !IsKnown(known, s));
+                if (missing == 0)
+                    lock (_gate) return listed.Order(StringComparer.Ordinal).Select(s => known[s] with { Study = series.Study, Series = series.Series }).ToList();
                 // The server listed instances that it did not send when asked for each: the series cannot be made whole.
                 throw new DicomWebException($"{Name}: {missing} instance(s) of a series the server at {client.Endpoint.Host} listed were not sent; " +
                                             "the series is not used (nothing of it is published); run the build again, or check the server", isSetup: false);
@@ -158,15 +167,23 @@ public sealed class PacsPull(PacsCache cache, DicomWebClient client, Action<Pull
                 return;
             }
             var instance = new PacsInstance(series.Study, series.Series, sop, sha256);
-            cache.Add(file.Path, instance);
-            received?.Add(instance);
-            if (known.TryAdd(sop, instance))
+            lock (_gate)
             {
-                state.Done++;
-                state.Bytes += bytes;
-                Report(state);
+                cache.Add(file.Path, instance);
+                received?.Add(instance);
+                if (known.TryAdd(sop, instance))
+                {
+                    state.Done++;
+                    state.Bytes += bytes;
+                    Report(state);
+                }
             }
         }, cancellationToken);
+
+    private bool IsKnown(Dictionary<string, PacsInstance> known, string sop)
+    {
+        lock (_gate) return known.ContainsKey(sop);
+    }
 
     private static Dictionary<string, List<PacsInstance>> CachedBySeries(IEnumerable<PacsInstance> known) =>
         known.GroupBy(i => (i.Study, i.Series)).ToDictionary(g => g.Key.Study + "\t" + g.Key.Series, g => g.OrderBy(i => i.Sop, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
