@@ -6,13 +6,14 @@
 # (`unshare -n`, loopback only); it needs orthanc and orthanc-dicomweb (Debian).
 #
 #   bench/dicomweb.sh [DIR]     env: PATIENTS (default 10) x SLICES (default 200) slices of MATRIX (512) pixels
-#                               square, 16 bit (2,000 CT slices, 1 GB); PORT (default 8042)
+#                               square, 16 bit (2,000 CT slices, 1 GB); PORT (default 8042); ROUNDS (default 3)
 #
-# Prints the wall and CPU seconds of each and the ratio DataForge/curl wall time (target <= 1.3), and checks that
-# DataForge's cache holds the bytes Orthanc was given.
+# Prints the median wall and CPU seconds of each over interleaved rounds and the ratio DataForge/curl wall time
+# (target <= 1.3), and checks that DataForge's cache holds the bytes Orthanc was given. DataForge fetches two
+# series at once; curl one after the other, as a script would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PATIENTS=${PATIENTS:-10}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; PORT=${PORT:-8042}
+PATIENTS=${PATIENTS:-10}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; PORT=${PORT:-8042}; ROUNDS=${ROUNDS:-3}
 DIR=${1:-${TMPDIR:-/tmp}/dataforge-dicomweb-bench}
 . bench/lib.sh
 if [ -z "${DATAFORGE_BENCH_CLI:-}" ]; then
@@ -76,8 +77,6 @@ fetch_all() {
   done < "$DIR/.series"
 }
 export -f fetch_all; export DIR AUTH BASE
-T_CURL=$(run bash -c fetch_all); C_CURL=$(cpu)
-CURL_BYTES=$(du -sb "$DIR/curl" | cut -f1)
 
 mkdir -p "$DIR/project"
 cat > "$DIR/project/dataforge.yaml" <<YAML
@@ -89,9 +88,20 @@ sources:
     url: $BASE/dicom-web
     auth: {basic: env:BENCH_PACS_AUTH}
 YAML
-rm -rf "$DIR/project/.dataforge"
 export BENCH_PACS_AUTH="$AUTH"
-T_DF=$( cd "$DIR/project" && run "$DF" pull ); C_DF=$(cpu)
+# Interleaved rounds (curl, then a cold pull), medians: on a shared machine one pair can swing either way.
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+: > "$DIR/.rounds"
+for round in $(seq "$ROUNDS"); do
+  t_curl=$(run bash -c fetch_all); c_curl=$(cpu)
+  rm -rf "$DIR/project/.dataforge"
+  t_df=$( cd "$DIR/project" && run "$DF" pull ); c_df=$(cpu)
+  echo "$t_curl $c_curl $t_df $c_df" >> "$DIR/.rounds"
+  echo "round $round: curl ${t_curl} s, dataforge ${t_df} s"
+done
+T_CURL=$(cut -d' ' -f1 "$DIR/.rounds" | median); C_CURL=$(cut -d' ' -f2 "$DIR/.rounds" | median)
+T_DF=$(cut -d' ' -f3 "$DIR/.rounds" | median); C_DF=$(cut -d' ' -f4 "$DIR/.rounds" | median)
+CURL_BYTES=$(du -sb "$DIR/curl" | cut -f1)
 CACHED=$(find "$DIR/project/.dataforge/pacs/pacs/objects" -type f | wc -l)
 SAME=$( (cd "$DIR/raw" && find . -name '*.dcm' -exec sha256sum {} + | cut -c1-64 | sort) | sha256sum | cut -c1-16)
 GOT=$( (find "$DIR/project/.dataforge/pacs/pacs/objects" -type f -exec sha256sum {} + | cut -c1-64 | sort) | sha256sum | cut -c1-16)
@@ -99,6 +109,7 @@ T_DF2=$( cd "$DIR/project" && run "$DF" pull )
 
 echo "corpus: $FILES CT slices, $((BYTES / 1048576)) MB, $(wc -l < "$DIR/.series") series, Orthanc on loopback"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "medians of $ROUNDS rounds:"
 echo "curl (WADO-RS per series): ${T_CURL} s (CPU ${C_CURL} s), $((CURL_BYTES / 1048576)) MB written"
 echo "dataforge pull (cold):     ${T_DF} s (CPU ${C_DF} s), $CACHED instances cached"
 echo "dataforge pull (again):    ${T_DF2} s (nothing to fetch: the query only)"
