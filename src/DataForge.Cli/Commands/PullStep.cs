@@ -22,7 +22,7 @@ internal static class PullStep
         {
             IReadOnlyList<PullResult>? done = null;
             context.Console.Ansi.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(progress =>
                 {
                     var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
@@ -30,6 +30,7 @@ internal static class PullStep
                     {
                         if (!bars.TryGetValue(p.Name, out var bar)) bars[p.Name] = bar = progress.AddTask("pull " + p.Name, maxValue: Math.Max(1, p.Total));
                         bar.Value = p.Total == 0 ? 1 : p.Done;
+                        bar.Description = $"pull {p.Name}: {p.Done}/{p.Total} instances, {(p.Bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)} MB";
                     });
                 });
             results = done!;
