@@ -18,7 +18,9 @@ public sealed class DicomWebProject : IDisposable
     /// <param name="sourceYaml">The source entry's lines after <c>- id: raw</c>, indented by six spaces.</param>
     /// <param name="secret">The project secret (same in the projects compared).</param>
     /// <param name="extraYaml">More top-level sections.</param>
-    public DicomWebProject(string sourceYaml, string secret, string extraYaml = "")
+    /// <param name="moreSources">More entries of <c>sources:</c>, indented by two spaces.</param>
+    /// <param name="layout">output.layout.</param>
+    public DicomWebProject(string sourceYaml, string secret, string extraYaml = "", string moreSources = "", string layout = "dicom")
     {
         File.WriteAllText(Combine("secret.txt"), secret + "\n");
         File.WriteAllText(Combine("dataforge.yaml"), $"""
@@ -28,31 +30,33 @@ public sealed class DicomWebProject : IDisposable
             sources:
               - id: raw
             {sourceYaml}
+            {moreSources}
             deidentify:
               profile: basic
             output:
               path: out
+              layout: {layout}
             {extraYaml}
             """);
     }
 
     /// <summary>A project reading <paramref name="server"/>'s DICOMweb root, with the credentials given (the server's by default).</summary>
-    public static DicomWebProject OfServer(OrthancServer server, string secret, string? password = null, string extraYaml = "")
+    public static DicomWebProject OfServer(OrthancServer server, string secret, string? password = null, string extraYaml = "", string moreSources = "", string layout = "dicom")
     {
         var project = new DicomWebProject($"""
                 kind: dicomweb
                 url: {server.DicomWebUrl}
                 auth: {"{"}basic: env:PACS_AUTH{"}"}
-            """, secret, extraYaml);
+            """, secret, extraYaml, moreSources, layout);
         project.Environment["PACS_AUTH"] = $"{OrthancServer.User}:{password ?? server.Password}";
         return project;
     }
 
     /// <summary>A project reading a folder raw/ that the caller fills.</summary>
-    public static DicomWebProject OfFolder(string secret) => new("""
+    public static DicomWebProject OfFolder(string secret, string extraYaml = "", string moreSources = "", string layout = "dicom") => new("""
             kind: dicom
             path: raw
-        """, secret);
+        """, secret, extraYaml, moreSources, layout);
 
     /// <summary>Environment variables the commands see.</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal) { ["DATAFORGE_HTTP_ATTEMPTS"] = "3" };

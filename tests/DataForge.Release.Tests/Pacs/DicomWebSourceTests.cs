@@ -48,6 +48,43 @@ public sealed class DicomWebSourceTests
     }
 
     [SkippableFact]
+    public void Curation_labels_keyed_by_original_patient_ids_splits_and_nifti_volumes_from_a_dicomweb_source_equal_those_from_a_folder()
+    {
+        using var server = OrthancServer.Start();
+        const string labels = "  - {id: grades, kind: labels, path: grades.csv, format: csv, key: PatientID}";
+        const string sections = """
+            curate:
+              duplicates: {on_fail: exclude}
+              series_integrity: {on_fail: warn}
+            labels:
+              annotations:
+                - {name: grade, kind: categorical, level: patient, source: grades, values: [low, high], required: true}
+            splits:
+              seed: 7
+              ratios: {train: 0.5, test: 0.5}
+            """;
+        using var folder = DicomWebProject.OfFolder(Secret, sections, labels, layout: "nifti");
+        var files = folder.Synth("raw", Small with { Patients = 4 });
+        server.Upload(files);
+        using var pacs = DicomWebProject.OfServer(server, Secret, extraYaml: sections, moreSources: labels, layout: "nifti");
+        // The label table names the original patients (read here from the files, the private side), in both projects.
+        var patients = files.Select(f => DataForge.Dicom.DicomFile.OpenHeader(f).Dataset)
+            .Select(ds => (Id: ds.GetString(DataForge.Dicom.DicomTags.PatientID)!.Trim(), Issuer: ds.GetString(DataForge.Dicom.DicomTags.IssuerOfPatientID)?.Trim() ?? ""))
+            .Distinct().Order().ToList();
+        var table = "PatientID,IssuerOfPatientID,grade\n" + string.Concat(patients.Select((p, i) => $"{p.Id},{p.Issuer},{(i % 2 == 0 ? "low" : "high")}\n"));
+        File.WriteAllText(folder.Combine("grades.csv"), table);
+        File.WriteAllText(pacs.Combine("grades.csv"), table);
+
+        folder.Run("build").AssertExit(0);
+        pacs.Run("build").AssertExit(0);
+        var expected = folder.OutputHashes();
+        Assert.Contains(expected.Keys, k => k.EndsWith(".nii.gz", StringComparison.Ordinal));
+        Assert.Contains(expected.Keys, k => k.StartsWith("labels/", StringComparison.Ordinal));
+        Assert.Contains(expected.Keys, k => k.StartsWith("splits", StringComparison.Ordinal));
+        Assert.Equal(expected, pacs.OutputHashes());
+    }
+
+    [SkippableFact]
     public void After_the_server_gains_studies_the_earlier_release_verifies_and_status_refresh_counts_them()
     {
         using var server = OrthancServer.Start();
