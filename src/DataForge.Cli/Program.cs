@@ -103,5 +103,7 @@ public static class Program
         yield return ExportCommand.Create(context);
         yield return AuditCommand.Create(context);
         yield return FsckCommand.Create(context);
+        yield return PullCommand.Create(context);
+        yield return PushCommand.Create(context);
     }
 }

@@ -21,6 +21,8 @@ namespace DataForge.Projects;
 /// releases/VERSION.sources.tsv ReleaseSources           the source path of each content a release read, so verify can name it
 /// pseudonyms.csv             'pseudonyms export'        the re-identification table in clear (default target)
 /// audit.log, audit.lock      AuditLog                   hash-chained record of who ran what, when (counts, never identifiers)
+/// pacs/SOURCE/               PacsCache                  a DICOMweb source's instances as fetched (raw, PHI), its fetched and
+///                                                       pinned lists; the build reads pacs/SOURCE/objects; lost: fetched again
 /// </code>
 /// Nothing outside this type (and the owners it names) builds a path into the zone.
 /// </summary>
@@ -46,6 +48,9 @@ public sealed class PrivateZone(StoreLayout layout)
 
     /// <summary>The private source index of a release.</summary>
     public string ReleaseSources(string version) => Path.Combine(Root, "releases", version + ".sources.tsv");
+
+    /// <summary>The private cache of a DICOMweb source (its objects folder is <see cref="PipelineFactory.DicomWebObjects"/>).</summary>
+    public string Pacs(string sourceId) => Path.Combine(Root, "pacs", sourceId);
 
     /// <summary>The default target of <c>pseudonyms export</c>.</summary>
     public string PseudonymsCsv => Path.Combine(Root, "pseudonyms.csv");

@@ -81,7 +81,7 @@ public sealed class Project
                 allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
         }
         var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone),
-            p => PipelineFactory.Create(manifest, policy, secret, p.Vault?.Numbers(manifest, save: options.Writes)));
+            p => PipelineFactory.Create(manifest, policy, secret, p.Vault?.Numbers(manifest, save: options.Writes), Pacs.PacsSources.Pins(zone)));
         if (options.AllowNewSecret && options.Writes && project.Vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
         return project;
     }
@@ -107,6 +107,17 @@ public sealed class Project
         });
         var pipeline = new Pipeline(pinned, opened.Pipeline.Stages);
         return new Project(opened.Manifest, opened.Zone, opened.Secret, opened.Policy, opened.Engine, _ => pipeline);
+    }
+
+    /// <summary>
+    /// Pulls the DICOMweb sources into their caches and pins what their queries returned (nothing without one); the
+    /// pipeline is made again afterwards, so the build reads the new pins. Throws <see cref="ProjectException"/>.
+    /// </summary>
+    public IReadOnlyList<Pacs.PullResult> Pull(Func<string, string?> environment, Action<Pacs.PullProgress>? progress)
+    {
+        var results = Pacs.PacsSources.Pull(this, environment, progress);
+        if (results.Count > 0) _pipeline = null;
+        return results;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using DataForge.Engine.Building;
 using DataForge.Manifest.Model;
+using DataForge.Stages;
 using DataForge.Stages.Deidentify;
 using DataForge.Stages.VolumeSources;
 using EngineSource = DataForge.Engine.Sources.SourceSpec;
@@ -45,7 +46,7 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
     public IReadOnlyDictionary<string, int>? Numbers(DataForgeManifest manifest, bool save)
     {
         if (!Policy.Pseudonym.IsSequential) return null;
-        var sources = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude));
+        var sources = manifest.Sources.Where(PipelineFactory.IsDicom).Select(s => PipelineFactory.SourceOf(manifest, s, Pacs.PacsSources.Pins(zone)));
         try { return VaultKeeper.Numbers(Policy, zone.Layout, sources, _keys, save, NiftiSubjects.Scan(manifest, _keys)); }
         catch (VaultException e) { throw new ProjectException(Unopenable(e.Message)); }
     }

@@ -73,6 +73,8 @@ public static class ReleaseVerification
     {
         var index = ReleaseSources.Read(current.Zone, release.Version);
         var project = current.AsReleased(released, release, index, options);
+        // DICOMweb sources: instances the release read that their cache lost are fetched again and kept only if their hash is the recorded one.
+        Pacs.PacsSources.Restore(current, released, release, options.Environment);
 
         var temp = Directory.CreateTempSubdirectory("dataforge-verify-");
         try

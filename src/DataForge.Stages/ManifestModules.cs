@@ -11,7 +11,7 @@ public static class ManifestModules
     public static ISectionChecks[] Checks() =>
     [
         new SourcesModule(), new Curate.CurateModule(), new DeidentifyModule(), new Harmonise.HarmoniseModule(), new Labels.LabelsModule(),
-        new Splits.SplitsModule(), new OutputModule(),
+        new Splits.SplitsModule(), new OutputModule(), new PublishModule(),
     ];
 
     /// <summary>A manifest loader with every section module's checks (what every command uses).</summary>

@@ -18,6 +18,23 @@ public static class PipelineFactory
     public static StoreLayout Layout(DataForgeManifest manifest) =>
         new(Path.GetFullPath(manifest.BaseDirectory), manifest.Resolve(manifest.Output.Path));
 
+    /// <summary>True for a source of DICOM instances: a folder (<c>dicom</c>) or a DICOMweb server's cache (<c>dicomweb</c>).</summary>
+    public static bool IsDicom(SourceSpec source) => source.Kind is "dicom" or "dicomweb";
+
+    /// <summary>
+    /// The folder a DICOMweb source's pulls fill (<c>.dataforge/pacs/SOURCE/objects</c>, instances named by their SHA-256):
+    /// the build reads it as a folder source, so everything downstream is the same as for a <c>dicom</c> source.
+    /// </summary>
+    public static string DicomWebObjects(StoreLayout layout, string sourceId) => Path.Combine(layout.StateRoot, "pacs", sourceId, "objects");
+
+    /// <summary>The engine's source of a manifest source; a DICOMweb source reads its cache through its pin (<paramref name="pins"/>; nothing without one).</summary>
+    public static EngineSource SourceOf(DataForgeManifest manifest, SourceSpec s, Func<string, Func<string, Engine.Hashing.ContentHash, bool>>? pins = null) => s.Kind switch
+    {
+        "labels" => LabelPipeline.Source(manifest, s),
+        "dicomweb" => new EngineSource(s.Id, DicomWebObjects(Layout(manifest), s.Id)) { Pin = pins?.Invoke(s.Id) ?? ((_, _) => false) },
+        _ => new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude),
+    };
+
     /// <summary>The stages whose outputs' metadata carry sealed patient identities, for the vault.</summary>
     public static IReadOnlyList<string> IdentityStages { get; } = [DeidentifyStage.Id, NiftiSourceStage.Id];
 
@@ -36,18 +53,22 @@ public static class PipelineFactory
         Create(manifest, DeidPolicy.Of(manifest), secret, pseudonymNumbers);
 
     /// <summary>The pipeline of a manifest whose <c>deidentify:</c> section the caller bound once (<see cref="DeidPolicy.Of"/>).</summary>
-    public static Pipeline Create(DataForgeManifest manifest, DeidPolicy? policy, byte[]? secret, IReadOnlyDictionary<string, int>? pseudonymNumbers)
+    /// <param name="manifest">The validated manifest.</param>
+    /// <param name="policy">Its <c>deidentify:</c> section, bound once.</param>
+    /// <param name="secret">The project secret.</param>
+    /// <param name="pseudonymNumbers">The vault's assignment table of a <c>{seq:N}</c> format.</param>
+    /// <param name="pins">Source id -> the filter of a DICOMweb source's cache: the instances its last pull pinned.</param>
+    public static Pipeline Create(DataForgeManifest manifest, DeidPolicy? policy, byte[]? secret, IReadOnlyDictionary<string, int>? pseudonymNumbers,
+        Func<string, Func<string, Engine.Hashing.ContentHash, bool>>? pins = null)
     {
-        var sources = manifest.Sources
-            .Select(s => s.Kind == "labels" ? LabelPipeline.Source(manifest, s) : new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude))
-            .ToList();
+        var sources = manifest.Sources.Select(s => SourceOf(manifest, s, pins)).ToList();
         var stages = new List<IStage>();
-        var dicom = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => s.Id).ToList();
+        var dicom = manifest.Sources.Where(IsDicom).Select(s => s.Id).ToList();
         if (dicom.Count > 0)
         {
             // Screens beside the sources: files that are not DICOM, DICOMDIRs and (by on_unreadable) damaged files are
             // counted, excluded or failed there; the stages reading the sources leave them out.
-            DicomScreening.Add(stages, manifest.Sources.Where(s => s.Kind == "dicom"));
+            DicomScreening.Add(stages, manifest.Sources.Where(IsDicom));
             var sourceIds = dicom.ToList();
             // Curation reads the original sources; what it keeps goes on in their place.
             if (manifest.Curate is { } curate) dicom = CurationPipeline.Add(stages, curate, dicom, manifest.Resolve, secret, screened: true).ToList();

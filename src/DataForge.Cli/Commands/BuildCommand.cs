@@ -22,8 +22,9 @@ public static class BuildCommand
             Description = "Build with a project secret other than the one that made the store and the releases (or create one where they exist): every pseudonym, UID and date shift changes.",
         };
         var command = new Command("build", """
-            Build the dataset: index the sources (only files whose size, mtime or inode changed are
-            re-hashed), then run each stage's actions whose inputs, config or implementation changed;
+            Build the dataset: pull DICOMweb sources (only instances not yet cached are fetched), index
+            the sources (only files whose size, mtime or inode changed are re-hashed), then run each
+            stage's actions whose inputs, config or implementation changed;
             everything else is served from the cache in .dataforge/. One failing item does not stop the
             others: failures are listed by item reference (paths stay in .dataforge/quarantine.tsv) and the
             exit code is 1.
@@ -45,6 +46,8 @@ public static class BuildCommand
         if (jobs < 0) throw new UserErrorException("build: --jobs must be 1 or more (or 0 for all cores)");
         var project = ProjectArguments.Open(context, file, writes: true, allowNewSecret: newSecret);
         var options = ProjectArguments.Engine(context, jobs, noWait);
+        // DICOMweb sources first: their caches filled and pinned, so the build reads them as folders.
+        var pulled = PullStep.Run(context, project, json);
         ProjectBuildResult built;
         if (context.Console.Interactive && !json)
         {
@@ -107,6 +110,7 @@ public static class BuildCommand
         {
             var document = ToJson(result);
             document["succeeded"] = built.Succeeded;
+            if (pulled.Count > 0) document["pull"] = new JsonArray(pulled.Select(r => (JsonNode)PullStep.ToJson(r)).ToArray());
             document["problems"] = new JsonArray(built.Problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray());
             if (ScreeningSummary.ToJson(layout.OutputRoot) is { } screening) document["screening"] = screening;
             if (manifest.Curate is not null && CurationSummary.ToJson(layout.OutputRoot) is { } curation) document["curation"] = curation;

@@ -13,10 +13,13 @@ public static class StatusCommand
         var file = ManifestArguments.FileOption();
         var verbose = new Option<bool>("--verbose", "-v") { Description = "List every action that would run, by item reference." };
         var json = ManifestArguments.JsonOption("the status");
+        var refresh = new Option<bool>("--refresh") { Description = "Ask each DICOMweb source's server what a pull would add or remove now (by count); nothing is fetched." };
         var command = new Command("status", """
             Say what 'dataforge build' would do and why, per stage: new input, changed input, config
             changed, implementation version changed, output missing (like ninja -d explain). Reads only
-            file metadata for unchanged files. Exit code 0 whether or not work is pending.
+            file metadata for unchanged files. A DICOMweb source is read as its last pull pinned it;
+            --refresh queries its server and says how many studies and instances a pull would add or
+            remove. Exit code 0 whether or not work is pending.
 
             Example:
               dataforge status -v
@@ -24,14 +27,16 @@ public static class StatusCommand
         command.Options.Add(file);
         command.Options.Add(verbose);
         command.Options.Add(json);
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(verbose), parse.GetValue(json)));
+        command.Options.Add(refresh);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(verbose), parse.GetValue(json), parse.GetValue(refresh)));
         return command;
     }
 
-    private static int Run(CliContext context, string file, bool verbose, bool json)
+    private static int Run(CliContext context, string file, bool verbose, bool json, bool refresh)
     {
         var project = ProjectArguments.Open(context, file);
         var (status, problems) = project.Status(ProjectArguments.Engine(context, 0));
+        var pacs = PacsStatus.Of(project, context.Environment, refresh);
         foreach (var problem in problems) context.Console.Problem("dataforge: " + problem);
         var byStage = status.WouldRun.GroupBy(e => e.StageId).ToDictionary(g => g.Key, g => g.ToList());
         if (json)
@@ -67,10 +72,12 @@ public static class StatusCommand
                 ["outputs_to_remove"] = status.OutputsToRemove,
                 ["problems"] = new JsonArray(problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()),
                 ["outputs_pending"] = status.OutputsPending,
+                ["dicomweb"] = PacsStatus.ToJson(pacs),
             });
             return ExitCodes.Success;
         }
         foreach (var notice in status.Notices) context.Console.Note(notice);
+        foreach (var line in PacsStatus.Lines(pacs)) context.Console.Out.WriteLine(line);
         // Items are named as the last build published them (pseudonym, series, instance), else by reference.
         var names = verbose ? ItemNames.Of(project.Engine, status.WouldRun, ProjectArguments.Engine(context, 0)) : new Dictionary<string, string>();
         var index = status.Index;

@@ -43,8 +43,14 @@ public static class SemanticChecks
             {
                 if (s.Url is null) report(at, "a dicomweb source needs 'url'");
                 if (s.Path is not null) report(at + ".path", "a dicomweb source takes 'url', not 'path'", atKey: true);
+                if (s.Include.Count > 0 || s.Exclude.Count > 0)
+                    report(at, "a dicomweb source selects instances with 'query', not 'include' or 'exclude'");
+                if (s.CaFile is { } ca && !File.Exists(m.Resolve(ca)))
+                    report(at + ".ca_file", $"CA file '{ca}' does not exist (paths are relative to the manifest's folder)");
                 continue;
             }
+            foreach (var key in new[] { "query", "auth", "ca_file" })
+                if (m.Document.Has($"{at}.{key}")) report($"{at}.{key}", $"'{key}' is only for dicomweb sources", atKey: true);
             if (s.Url is not null) report(at + ".url", $"'url' is only for dicomweb sources; a {s.Kind} source takes 'path'", atKey: true);
             if (s.Kind != "labels" && (s.Format is not null || s.Key is not null))
                 report(at, "'format' and 'key' are only for labels sources");

@@ -23,6 +23,9 @@ public sealed record DataForgeManifest
     public OutputSpec Output { get; init; } = new();
     public ReleaseSpec Release { get; init; } = new();
 
+    /// <summary><c>publish:</c>: destinations by name, for <c>dataforge push VERSION --to NAME</c>.</summary>
+    public IReadOnlyDictionary<string, PublishTarget> Publish { get; init; } = new Dictionary<string, PublishTarget>(StringComparer.Ordinal);
+
     /// <summary>Path of the manifest file as given by the user (used in diagnostics).</summary>
     public required string FilePath { get; init; }
 

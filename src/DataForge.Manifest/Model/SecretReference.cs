@@ -22,6 +22,18 @@ public sealed record SecretReference(SecretKind Kind, string Name)
     /// </summary>
     public byte[]? Read(string baseDirectory, Func<string, string?> environment, out string? problem)
     {
+        var trimmed = ReadText(baseDirectory, environment, out problem);
+        if (trimmed is null) return null;
+        if (trimmed.Length < 16) { problem = $"the secret from {this} is shorter than 16 characters; use at least 32 random characters"; return null; }
+        return Encoding.UTF8.GetBytes(trimmed);
+    }
+
+    /// <summary>
+    /// Reads the text the reference names, trimmed, with no rule on its length (credentials of a server, for one).
+    /// Returns null and a reason when it cannot be read; the reason never contains the text.
+    /// </summary>
+    public string? ReadText(string baseDirectory, Func<string, string?> environment, out string? problem)
+    {
         problem = null;
         string? text;
         if (Kind == SecretKind.Environment)
@@ -35,9 +47,7 @@ public sealed record SecretReference(SecretKind Kind, string Name)
             if (!File.Exists(path)) { problem = $"secret file {Name} does not exist"; return null; }
             text = File.ReadAllText(path);
         }
-        var trimmed = text.Trim();
-        if (trimmed.Length < 16) { problem = $"the secret from {this} is shorter than 16 characters; use at least 32 random characters"; return null; }
-        return Encoding.UTF8.GetBytes(trimmed);
+        return text.Trim();
     }
 
     public override string ToString() => Kind == SecretKind.Environment ? "env:" + Name : "file:" + Name;

@@ -27,6 +27,19 @@ public sealed record SourceSpec
     /// </summary>
     public string OnUnreadable { get; init; } = "exclude";
 
+    /// <summary>
+    /// DICOMweb sources: the QIDO-RS query, attribute keyword -> a value or a list of values (a list is matched as
+    /// any of them); study-level keywords select studies, series-level ones (Modality, SeriesDescription, ...)
+    /// select series within them. Bound by the source's reader (<c>DicomWebQuery</c>).
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject? Query { get; init; }
+
+    /// <summary>DICOMweb sources and destinations: where the credentials come from, never the credentials.</summary>
+    public DicomWebAuth? Auth { get; init; }
+
+    /// <summary>DICOMweb sources and destinations: a PEM file of certificate authorities trusted besides the system's.</summary>
+    public string? CaFile { get; init; }
+
     /// <summary>NIfTI and Analyze sources: the modality of every image (CT, MR, PT, ...) when no sidecar says it.</summary>
     public string? Modality { get; init; }
 }

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using DataForge.Engine.Hashing;
+
+namespace DataForge.Projects.Pacs;
+
+/// <summary>
+/// The private cache of one DICOMweb source, <c>.dataforge/pacs/SOURCE/</c> (inside the 0700 zone: the instances
+/// are raw, with PHI):
+/// <code>
+/// objects/ab/cdef….dcm   each instance as the server stored it, named by the SHA-256 of its bytes, read-only; the
+///                        folder the build reads as the source (a cached instance is never downloaded again)
+/// instances.tsv          every instance ever fetched, appended as each is stored: study TAB series TAB sop TAB sha256
+/// pinned.tsv             the instances the last complete query returned, sorted, same columns under a header line:
+///                        the source's inputs (written atomically once every instance is cached, never for a part)
+/// tmp/                   downloads in progress; renamed into objects/ when whole, emptied by the next pull
+/// </code>
+/// A pull killed at any moment leaves objects that are whole (temp + rename) and an instances.tsv that names only
+/// them (a line is appended after its rename), so the next pull fetches only what is missing.
+/// </summary>
+public sealed class PacsCache(string root)
+{
+    private const string Header = "study\tseries\tsop\tsha256";
+
+    /// <summary><c>.dataforge/pacs/SOURCE</c>.</summary>
+    public string Root { get; } = root;
+
+    /// <summary>The folder the build reads as the source.</summary>
+    public string Objects => Path.Combine(Root, "objects");
+
+    private string Instances => Path.Combine(Root, "instances.tsv");
+
+    private string PinnedFile => Path.Combine(Root, "pinned.tsv");
+
+    /// <summary>Downloads in progress.</summary>
+    public string Temp => Path.Combine(Root, "tmp");
+
+    /// <summary>An instance's path relative to <see cref="Objects"/>, as the source index records it.</summary>
+    public static string RelativePath(string sha256) => $"{sha256[..2]}/{sha256}.dcm";
+
+    /// <summary>The cached file of a content, which may not exist.</summary>
+    public string ObjectPath(string sha256) => Path.Combine(Objects, sha256[..2], sha256 + ".dcm");
+
+    /// <summary>Every fetched instance whose object is in the cache, by SOP Instance UID.</summary>
+    public Dictionary<string, PacsInstance> Known()
+    {
+        // A line cut short by a kill is not an instance (Fetched skips it): its object is fetched again.
+        var known = new Dictionary<string, PacsInstance>(StringComparer.Ordinal);
+        foreach (var instance in Fetched())
+            if (File.Exists(ObjectPath(instance.Sha256!))) known[instance.Sop] = instance;
+        return known;
+    }
+
+    /// <summary>Every instance ever fetched (whether or not its object is still cached), from <c>instances.tsv</c>.</summary>
+    public IEnumerable<PacsInstance> Fetched()
+    {
+        if (!File.Exists(Instances)) yield break;
+        foreach (var line in File.ReadLines(Instances))
+        {
+            var parts = line.Split('\t');
+            if (parts.Length == 4 && parts[3].Length == 64) yield return new PacsInstance(parts[0], parts[1], parts[2], parts[3]);
+        }
+    }
+
+    /// <summary>Makes the private folders (0700) and empties <see cref="Temp"/> of what a killed pull left.</summary>
+    public void Prepare()
+    {
+        foreach (var folder in new[] { Root, Objects, Temp })
+        {
+            Directory.CreateDirectory(folder);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        foreach (var stray in Directory.EnumerateFiles(Temp)) File.Delete(stray);
+    }
+
+    /// <summary>A new download file in <see cref="Temp"/>.</summary>
+    public string NewTempFile() => Path.Combine(Temp, Guid.NewGuid().ToString("N"));
+
+    /// <summary>Moves a whole download into the cache under its hash (read-only) and records it.</summary>
+    public void Add(string tempFile, PacsInstance instance)
+    {
+        var target = ObjectPath(instance.Sha256!);
+        if (File.Exists(target)) File.Delete(tempFile);
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tempFile, UnixFileMode.UserRead);
+            try
+            {
+                File.Move(tempFile, target);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // Another pull stored the same content first: same name, same bytes.
+                File.Delete(tempFile);
+            }
+        }
+        using var log = new FileStream(Instances, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        log.Write(System.Text.Encoding.ASCII.GetBytes($"{instance.Study}\t{instance.Series}\t{instance.Sop}\t{instance.Sha256}\n"));
+    }
+
+    /// <summary>The instances of the last complete pull, or null before the first.</summary>
+    public IReadOnlyList<PacsInstance>? Pinned()
+    {
+        if (!File.Exists(PinnedFile)) return null;
+        return File.ReadLines(PinnedFile).Skip(1).Select(l => l.Split('\t')).Where(p => p.Length == 4)
+            .Select(p => new PacsInstance(p[0], p[1], p[2], p[3])).ToList();
+    }
+
+    /// <summary>Records the instances of a complete pull (each with its hash), atomically.</summary>
+    public void Pin(IEnumerable<PacsInstance> instances)
+    {
+        var lines = instances.OrderBy(i => i.Study, StringComparer.Ordinal).ThenBy(i => i.Series, StringComparer.Ordinal).ThenBy(i => i.Sop, StringComparer.Ordinal)
+            .Select(i => $"{i.Study}\t{i.Series}\t{i.Sop}\t{i.Sha256}");
+        PrivateZone.WritePrivate(PinnedFile, Header + "\n" + string.Join("", lines.Select(l => l + "\n")));
+    }
+
+    /// <summary>The build's filter over <see cref="Objects"/>: the pinned contents only (nothing before the first pull).</summary>
+    public Func<string, ContentHash, bool> PinFilter()
+    {
+        var hashes = (Pinned() ?? []).Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
+        return (path, _) => hashes.Contains(Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>SHA-256 of a file, hex.</summary>
+    public static string HashOf(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

@@ -1,0 +1,101 @@
+using DataForge.Engine.Hashing;
+using DataForge.Manifest.Model;
+using DataForge.Release;
+
+namespace DataForge.Projects.Pacs;
+
+/// <summary>
+/// A project's DICOMweb sources: pulling them into their caches before a build, a fresh query against the pin for
+/// <c>status --refresh</c>, and the cached instances a release read, fetched again when the cache lost them (for
+/// <c>verify</c>). Server failures become <see cref="ProjectException"/>s that name the source, never a URL's user
+/// information or a patient's data: exit 2 for credentials, certificates and unreachable hosts, else 1.
+/// </summary>
+public static class PacsSources
+{
+    /// <summary>The manifest's DICOMweb sources.</summary>
+    public static IReadOnlyList<SourceSpec> Of(DataForgeManifest manifest) => manifest.Sources.Where(s => s.Kind == "dicomweb").ToList();
+
+    /// <summary>The cache of a source.</summary>
+    public static PacsCache CacheOf(PrivateZone zone, string sourceId) => new(zone.Pacs(sourceId));
+
+    /// <summary>Source id -> its pin filter, read when the pipeline is made.</summary>
+    public static Func<string, Func<string, ContentHash, bool>> Pins(PrivateZone zone) => id => CacheOf(zone, id).PinFilter();
+
+    /// <summary>Pulls every DICOMweb source (listing, fetching what is not cached, pinning); nothing to do without one.</summary>
+    public static IReadOnlyList<PullResult> Pull(Project project, Func<string, string?> environment, Action<PullProgress>? progress, CancellationToken cancellationToken = default) =>
+        Run(project.Manifest, environment, _ => true, (source, client) =>
+            new PacsPull(CacheOf(project.Zone, source.Id), client, progress).PullAsync(DicomWebQuery.Of(source.Query), cancellationToken));
+
+    /// <summary>A fresh query of every DICOMweb source against its pin; nothing is fetched or pinned.</summary>
+    public static IReadOnlyList<PullResult> Refresh(Project project, Func<string, string?> environment, CancellationToken cancellationToken = default) =>
+        Run(project.Manifest, environment, _ => true, (source, client) =>
+            new PacsPull(CacheOf(project.Zone, source.Id), client).RefreshAsync(DicomWebQuery.Of(source.Query), cancellationToken));
+
+    /// <summary>The pins of the sources, without asking any server (plain <c>status</c>): source id -> instances pinned, or null before the first pull.</summary>
+    public static IReadOnlyList<(string Source, int? Instances)> Pinned(Project project) =>
+        Of(project.Manifest).Select(s => (s.Id, CacheOf(project.Zone, s.Id).Pinned()?.Count)).ToList();
+
+    /// <summary>
+    /// Puts back into the caches the instances a release read that they no longer hold, fetched again by their UIDs
+    /// (from the private list of fetched instances) and kept only when their bytes hash to what the release recorded.
+    /// Returns how many were fetched.
+    /// </summary>
+    public static int Restore(Project current, DataForgeManifest released, ReleaseManifest release, Func<string, string?> environment, CancellationToken cancellationToken = default)
+    {
+        var restored = 0;
+        // Only sources whose cache lost something are asked (and need their credentials).
+        bool Lost(SourceSpec source) => release.Sources.Any(s => s.Source == source.Id && !File.Exists(CacheOf(current.Zone, source.Id).ObjectPath(s.Sha256)));
+        Run(released, environment, Lost, async (source, client) =>
+        {
+            var cache = CacheOf(current.Zone, source.Id);
+            var wanted = release.Sources.Where(s => s.Source == source.Id && !File.Exists(cache.ObjectPath(s.Sha256))).Select(s => s.Sha256).ToHashSet(StringComparer.Ordinal);
+            cache.Prepare();
+            // Every instance ever fetched is listed with its UIDs, whether or not its object is still there.
+            var byHash = cache.Fetched().Where(i => wanted.Contains(i.Sha256!)).GroupBy(i => i.Sha256!).Select(g => g.First()).ToList();
+            foreach (var instance in byHash)
+            {
+                await client.RetrieveAsync($"studies/{instance.Study}/series/{instance.Series}/instances/{instance.Sop}",
+                    () => new HashingFileStream(cache.NewTempFile()), async part =>
+                    {
+                        var file = (HashingFileStream)part;
+                        var sha256 = file.Finish();
+                        await file.DisposeAsync();
+                        // Bytes other than those released are not the release's input: they are dropped, and verify names the source as missing.
+                        if (sha256 != instance.Sha256) { File.Delete(file.Path); return; }
+                        cache.Add(file.Path, instance);
+                        restored++;
+                    }, cancellationToken);
+            }
+            return new PullResult { Source = source.Id };
+        });
+        return restored;
+    }
+
+    private static IReadOnlyList<PullResult> Run(DataForgeManifest manifest, Func<string, string?> environment, Func<SourceSpec, bool> which,
+        Func<SourceSpec, DicomWebClient, Task<PullResult>> action)
+    {
+        var results = new List<PullResult>();
+        foreach (var source in Of(manifest).Where(which))
+        {
+            var endpoint = DicomWebEndpoint.Of(manifest, $"source '{source.Id}'", source.Url!, source.Auth, source.CaFile, environment);
+            using var client = new DicomWebClient(endpoint, Attempts(environment));
+            try
+            {
+                results.Add(action(source, client).GetAwaiter().GetResult());
+            }
+            catch (DicomWebException e)
+            {
+                throw new ProjectException(e.Message, isUsage: e.IsSetup);
+            }
+            catch (Exception e) when (DicomWebClient.IsTransient(e))
+            {
+                throw new ProjectException($"source '{source.Id}': the server at {endpoint.Host} broke off a transfer ({e.GetType().Name}); run again: what arrived is cached", isUsage: false);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>Tries of a request (<c>DATAFORGE_HTTP_ATTEMPTS</c>, default 5): a test or a flaky network may want another number.</summary>
+    public static int Attempts(Func<string, string?> environment) =>
+        int.TryParse(environment("DATAFORGE_HTTP_ATTEMPTS"), out var n) && n is >= 1 and <= 20 ? n : 5;
+}
