@@ -2,8 +2,9 @@ namespace DataForge.Generators;
 
 /// <summary>Entry point of the table generators.</summary>
 /// <remarks>
-/// Usage: <c>dotnet run --project tools/DataForge.Generators [-- REPO_ROOT]</c>. Reads the standard's data
-/// from REPO_ROOT/../shared/data/dicom-standard and rewrites the generated C# files in the repository.
+/// Usage: <c>dotnet run --project tools/DataForge.Generators [-- REPO_ROOT [PART3_XML]]</c>. Reads the standard's data
+/// from REPO_ROOT/../shared/data/dicom-standard (and GDCM's module tables, /usr/share/gdcm-3.0/XML/Part3.xml by
+/// default) and rewrites the generated C# files in the repository.
 /// </remarks>
 public static class Program
 {
@@ -33,6 +34,15 @@ public static class Program
         WriteIfChanged(Path.Combine(deidentifyFolder, "ConfidentialityProfile.Generated.cs"),
             ProfileGenerator.Generate(Path.Combine(standard, "confidentiality_profile_attributes.json"), source));
         WriteIfChanged(Path.Combine(root, "src", "DataForge.Stages", "Curate", "IodModules.Generated.cs"), IodModulesGenerator.Generate(standard, source));
+        // PS3.3 module tables (attributes and Types) come from GDCM's XML, which Debian's libgdcm installs.
+        var part3 = args.Length > 1 ? args[1] : ModuleTables.DefaultPart3;
+        if (!File.Exists(part3))
+        {
+            Console.Error.WriteLine($"{part3} not found: install libgdcm-tools, or pass the path of GDCM's Part3.xml as the second argument");
+            return 2;
+        }
+        var modules = ModuleTables.Load(standard, part3);
+        WriteIfChanged(Path.Combine(deidentifyFolder, "AttributeTypes.Generated.cs"), CompoundTypesGenerator.Generate(standard, modules, source));
         return 0;
     }
 

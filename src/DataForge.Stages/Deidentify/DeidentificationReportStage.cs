@@ -22,10 +22,14 @@ public sealed class DeidentificationReportStage : IStage
 
     /// <summary>Bump when the report of the same inputs changes.</summary>
     /// <remarks>3: <c>not_published</c>, the files of the DICOM sources the screens kept out (DICOMDIRs, files that are not DICOM, damaged ones).</remarks>
-    public const int Version = 3;
+    /// <remarks>4: <c>compound_actions</c>, per attribute how X/Z, X/D, Z/D, X/Z/D and X/Z/U* were resolved by the IOD's Types.</remarks>
+    public const int Version = 4;
 
     /// <summary>The metadata property of deidentify outputs that holds the per-attribute counts.</summary>
     public const string CountsProperty = "deid_counts";
+
+    /// <summary>The metadata property of deidentify outputs that holds, per attribute, how its compound action was resolved.</summary>
+    public const string CompoundProperty = "deid_compound";
 
     /// <summary>Output path.</summary>
     public const string FileName = "deidentification.json";
@@ -76,6 +80,7 @@ public sealed class DeidentificationReportStage : IStage
     {
         // Summed in hash tables (about 100 attributes for each of 100,000 instances), sorted once when written.
         var totals = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var compound = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         var facts = new List<VisualFacts>();
         var instances = 0;
         var notPublished = new SortedDictionary<string, int>(StringComparer.Ordinal)
@@ -97,13 +102,8 @@ public sealed class DeidentificationReportStage : IStage
                 continue;
             }
             instances++;
-            if (!metadata.TryGetProperty(CountsProperty, out var counts)) continue;
-            foreach (var attribute in counts.EnumerateObject())
-            {
-                if (!totals.TryGetValue(attribute.Name, out var outcomes)) totals[attribute.Name] = outcomes = new(StringComparer.Ordinal);
-                foreach (var outcome in attribute.Value.EnumerateObject())
-                    outcomes[outcome.Name] = outcomes.GetValueOrDefault(outcome.Name) + outcome.Value.GetInt64();
-            }
+            if (metadata.TryGetProperty(CountsProperty, out var counts)) Sum(counts, totals);
+            if (metadata.TryGetProperty(CompoundProperty, out var resolved)) Sum(resolved, compound);
         }
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -120,18 +120,35 @@ public sealed class DeidentificationReportStage : IStage
                 json.WriteEndObject();
             }
             if (_visual is not null) WriteVisualFeatures(json, facts);
-            json.WriteStartObject("attributes");
-            foreach (var (name, outcomes) in totals.OrderBy(t => t.Key, StringComparer.Ordinal))
-            {
-                json.WriteStartObject(name);
-                foreach (var (outcome, n) in outcomes.OrderBy(o => o.Key, StringComparer.Ordinal)) json.WriteNumber(outcome, n);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
+            Write(json, "attributes", totals);
+            Write(json, "compound_actions", compound);
             json.WriteEndObject();
         }
         buffer.Write("\n"u8);
         return StageResult.Success(new StageOutput(FileName, buffer.ToArray()));
+    }
+
+    private static void Sum(JsonElement counts, Dictionary<string, Dictionary<string, long>> into)
+    {
+        foreach (var attribute in counts.EnumerateObject())
+        {
+            if (!into.TryGetValue(attribute.Name, out var outcomes)) into[attribute.Name] = outcomes = new(StringComparer.Ordinal);
+            foreach (var outcome in attribute.Value.EnumerateObject())
+                outcomes[outcome.Name] = outcomes.GetValueOrDefault(outcome.Name) + outcome.Value.GetInt64();
+        }
+    }
+
+    /// <summary>Per attribute and outcome, in ordinal order: counts only.</summary>
+    private static void Write(Utf8JsonWriter json, string property, Dictionary<string, Dictionary<string, long>> totals)
+    {
+        json.WriteStartObject(property);
+        foreach (var (name, outcomes) in totals.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            json.WriteStartObject(name);
+            foreach (var (outcome, n) in outcomes.OrderBy(o => o.Key, StringComparer.Ordinal)) json.WriteNumber(outcome, n);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
     }
 
     /// <summary>The instances clean-recognizable-visual-features excluded: counts per reason and their item hashes, no values.</summary>

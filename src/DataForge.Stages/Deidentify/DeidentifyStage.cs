@@ -33,8 +33,10 @@ public sealed class DeidentifyStage : IStage
     /// instance is re-encoded as ISO_IR 192; a KS X 1001 set designated once reads as Korean on every line of a value;
     /// cleaned text loses every value the leak gate looks for (IDs, dates, UIDs, institution, any name), not only the patient's;
     /// an encapsulated document is excluded, or kept whole with its text searched by the leak gate.
+    /// 11: compound actions (X/Z, X/D, Z/D, X/Z/D, X/Z/U*) are resolved by the attribute's Type in the instance's IOD
+    /// (Type 3: removed, Type 2: emptied, Type 1: dummy), and counted per attribute in the metadata.
     /// </remarks>
-    public const int Version = 10;
+    public const int Version = 11;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
@@ -130,6 +132,20 @@ public sealed class DeidentifyStage : IStage
         }
     }
 
+    /// <summary>Per-attribute counts as a JSON object, in ordinal order of names, so the metadata's bytes never depend on hash-table order.</summary>
+    private static void WriteCounts(Utf8JsonWriter json, string property, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> counts)
+    {
+        json.WriteStartObject(property);
+        foreach (var attribute in Ordered(counts.Keys))
+        {
+            var outcomes = counts[attribute];
+            json.WriteStartObject(attribute);
+            foreach (var outcome in Ordered(outcomes.Keys)) json.WriteNumber(outcome, outcomes[outcome]);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+
     private static string[] Ordered(IEnumerable<string> names)
     {
         var sorted = names.ToArray();
@@ -216,16 +232,8 @@ public sealed class DeidentifyStage : IStage
             if (_seal) json.WriteString(SealedIdentityProperty, _seals.GetOrAdd(result.Identity, identity => SealedIdentity.Seal(_keys, identity)));
             // Private metadata (the release's allow-list leaves it out): labels keyed by accession number find their study.
             if (accession is { Length: > 0 }) json.WriteString(AccessionTokenProperty, _keys.AccessionToken(accession));
-            json.WriteStartObject(DeidentificationReportStage.CountsProperty);
-            // Ordinal order of names, so the metadata's bytes never depend on hash-table order.
-            foreach (var attribute in Ordered(result.Counts.Keys))
-            {
-                var outcomes = result.Counts[attribute];
-                json.WriteStartObject(attribute);
-                foreach (var outcome in Ordered(outcomes.Keys)) json.WriteNumber(outcome, outcomes[outcome]);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
+            WriteCounts(json, DeidentificationReportStage.CountsProperty, result.Counts);
+            WriteCounts(json, DeidentificationReportStage.CompoundProperty, result.CompoundCounts);
         });
         // Parsed once into an element that owns its memory (no pooled document to clone from).
         var metadata = JsonElement.Parse(facts);

@@ -55,6 +55,9 @@ public sealed class DeidentificationReportStageTests : IDisposable
         Assert.Equal(["shifted"], attributes.GetProperty("StudyDate").EnumerateObject().Select(o => o.Name));
         Assert.Equal(["uid replaced"], attributes.GetProperty("SOPInstanceUID").EnumerateObject().Select(o => o.Name));
         Assert.Equal(["kept"], attributes.GetProperty("PatientAge").EnumerateObject().Select(o => o.Name));
+        // Institution Name (X/Z/D) is Type 3 in the CT Image IOD's General Equipment module: removed, and the report says why.
+        Assert.Equal(["removed"], attributes.GetProperty("InstitutionName").EnumerateObject().Select(o => o.Name));
+        Assert.Equal(12, report.GetProperty("compound_actions").GetProperty("InstitutionName").GetProperty("X/Z/D as X (Type 3)").GetInt32());
 
         var text = File.ReadAllText(_project.Combine("out", DeidentificationReportStage.FileName)).ToUpperInvariant();
         for (var i = 0; i < 2; i++)
