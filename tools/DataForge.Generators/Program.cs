@@ -43,6 +43,7 @@ public static class Program
         }
         var modules = ModuleTables.Load(standard, part3);
         WriteIfChanged(Path.Combine(deidentifyFolder, "AttributeTypes.Generated.cs"), CompoundTypesGenerator.Generate(standard, modules, source));
+        WriteIfChanged(Path.Combine(deidentifyFolder, "SafeAttributes.Generated.cs"), SafeTextGenerator.Generate(rows, standard, modules, source));
         return 0;
     }
 
