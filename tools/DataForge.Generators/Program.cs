@@ -4,7 +4,7 @@ namespace DataForge.Generators;
 /// <remarks>
 /// Usage: <c>dotnet run --project tools/DataForge.Generators [-- REPO_ROOT [PART3_XML]]</c>. Reads the standard's data
 /// from REPO_ROOT/../shared/data/dicom-standard (and GDCM's module tables, /usr/share/gdcm-3.0/XML/Part3.xml by
-/// default) and rewrites the generated C# files in the repository.
+/// default, and dcmtk's private.dic) and rewrites the generated C# files in the repository.
 /// </remarks>
 public static class Program
 {
@@ -44,6 +44,13 @@ public static class Program
         var modules = ModuleTables.Load(standard, part3);
         WriteIfChanged(Path.Combine(deidentifyFolder, "AttributeTypes.Generated.cs"), CompoundTypesGenerator.Generate(standard, modules, source));
         WriteIfChanged(Path.Combine(deidentifyFolder, "SafeAttributes.Generated.cs"), SafeTextGenerator.Generate(rows, standard, modules, source));
+        // Private creators' VRs come from dcmtk's private.dic, which Debian's libdcmtk installs.
+        if (PrivateDictionaryGenerator.Find() is not { } privateDic)
+        {
+            Console.Error.WriteLine("/usr/share/libdcmtk*/private.dic not found: install libdcmtk (dcmtk) to generate the private dictionary");
+            return 2;
+        }
+        WriteIfChanged(Path.Combine(dictionaryFolder, "PrivateDictionary.Generated.cs"), PrivateDictionaryGenerator.Generate(privateDic));
         return 0;
     }
 
