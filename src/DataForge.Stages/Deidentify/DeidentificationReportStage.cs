@@ -8,9 +8,10 @@ namespace DataForge.Stages.Deidentify;
 /// <summary>
 /// Reduce stage <c>deidentification-report</c>: <c>deidentification.json</c> next to the outputs, what the
 /// policy did per attribute over every published instance (removed, emptied, replaced, pseudonymised,
-/// uid replaced, shifted, cleaned, hashed, kept: counts only, never a value), with the options and
-/// overrides used. It reads only the counts the deidentify stage puts into each output's metadata, so it
-/// is pure and its bytes do not depend on scheduling. With clean-recognizable-visual-features it also reads
+/// uid replaced, shifted, cleaned, hashed, kept: counts only, never a value) and how each compound action was
+/// resolved by the IOD's Types (<c>compound_actions</c>), with the options and overrides used. It reads only the
+/// counts the deidentify stage puts into each output's metadata, so it is pure and its bytes do not depend on
+/// scheduling. With clean-recognizable-visual-features it also reads
 /// the visual facts of every instance and reports, by item hash and reason, the instances the policy excluded. With
 /// DICOM sources it counts the files the screens kept out (<c>not_published</c>: DICOMDIRs, files that are not
 /// DICOM, damaged files excluded by <c>on_unreadable</c>).
