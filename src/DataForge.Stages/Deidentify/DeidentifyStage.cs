@@ -34,7 +34,9 @@ public sealed class DeidentifyStage : IStage
     /// cleaned text loses every value the leak gate looks for (IDs, dates, UIDs, institution, any name), not only the patient's;
     /// an encapsulated document is excluded, or kept whole with its text searched by the leak gate.
     /// 11: compound actions (X/Z, X/D, Z/D, X/Z/D, X/Z/U*) are resolved by the attribute's Type in the instance's IOD
-    /// (Type 3: removed, Type 2: emptied, Type 1: dummy), and counted per attribute in the metadata.
+    /// (Type 3: removed, Type 2: emptied, Type 1: dummy), and counted per attribute in the metadata; technique text of the
+    /// equipment, acquisition and modality modules is kept (generated allow-list), model and software versions under
+    /// retain-device-identity; private elements of implicit VR data or written as UN are typed by their creator.
     /// </remarks>
     public const int Version = 11;
 
