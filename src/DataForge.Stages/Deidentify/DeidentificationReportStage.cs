@@ -23,7 +23,10 @@ public sealed class DeidentificationReportStage : IStage
 
     /// <summary>Bump when the report of the same inputs changes.</summary>
     /// <remarks>3: <c>not_published</c>, the files of the DICOM sources the screens kept out (DICOMDIRs, files that are not DICOM, damaged ones).</remarks>
-    /// <remarks>4: <c>compound_actions</c>, per attribute how X/Z, X/D, Z/D, X/Z/D and X/Z/U* were resolved by the IOD's Types.</remarks>
+    /// <remarks>
+    /// 4: <c>compound_actions</c>, per attribute how X/Z, X/D, Z/D, X/Z/D and X/Z/U* were resolved by the IOD's Types;
+    /// <c>sop_classes</c>, per SOP class the instances published, excluded (by reason code) and failed.
+    /// </remarks>
     public const int Version = 4;
 
     /// <summary>The metadata property of deidentify outputs that holds the per-attribute counts.</summary>
@@ -38,7 +41,12 @@ public sealed class DeidentificationReportStage : IStage
     /// <param name="policy">The manifest's <c>deidentify:</c> section, bound.</param>
     /// <param name="deidentified">The stages whose items carry counts (default: the deidentify stage; NIfTI sources add theirs).</param>
     /// <param name="screened">True when the pipeline screens DICOM sources (<see cref="Dicom.DicomScreening"/>): the report reads what the screens left out.</param>
-    public DeidentificationReportStage(DeidPolicy policy, IReadOnlyList<string>? deidentified = null, bool screened = false)
+    /// <param name="deidentifyInputs">
+    /// The ids the deidentify stage reads: the report reads them too and counts, per SOP class, what reached the stage and
+    /// was published, excluded (<see cref="DeidExclusions"/>) or failed.
+    /// </param>
+    public DeidentificationReportStage(DeidPolicy policy, IReadOnlyList<string>? deidentified = null, bool screened = false,
+        IReadOnlyList<string>? deidentifyInputs = null)
     {
         var policyConfig = policy.Config;
         var options = policy.Options.Select(o => new Dictionary<string, string> { ["option"] = o.Name, ["code"] = o.Code }).ToList();
@@ -66,6 +74,11 @@ public sealed class DeidentificationReportStage : IStage
             settings["visual_features"] = _visual.Settings();
             inputs = [.. inputs, VisualFactsStage.Id];
         }
+        if (deidentifyInputs is { Count: > 0 })
+        {
+            _census = new SopClassCensus(policy.Has(DeidOption.CleanPixelData) ? PixelCleaner.From(policyConfig) : null, policy.Documents, screened);
+            inputs = [.. inputs, .. deidentifyInputs.Where(i => !inputs.Contains(i))];
+        }
         Definition = new StageDefinition(Id, Version, StageShape.Reduce, inputs, CanonicalJson.Parse(JsonSerializer.Serialize(settings)))
         {
             Publish = true,
@@ -76,6 +89,7 @@ public sealed class DeidentificationReportStage : IStage
 
     private readonly VisualFeaturesPolicy? _visual;
     private readonly bool _screened;
+    private readonly SopClassCensus? _census;
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
@@ -95,6 +109,8 @@ public sealed class DeidentificationReportStage : IStage
             if (VisualFacts.From(metadata) is { } fact)
             {
                 facts.Add(fact);
+                // With clean-recognizable-visual-features the deidentify stage reads these items.
+                _census?.Candidate(item, fact.Item);
                 continue;
             }
             if (metadata.TryGetProperty(Dicom.ScreeningReportStage.CountsProperty, out var screened))
@@ -102,8 +118,16 @@ public sealed class DeidentificationReportStage : IStage
                 foreach (var count in screened.EnumerateObject()) notPublished[count.Name] = notPublished.GetValueOrDefault(count.Name) + count.Value.GetInt32();
                 continue;
             }
+            if (!metadata.TryGetProperty(CountsProperty, out var counts))
+            {
+                // With the census, an item the deidentify stage reads (a source's file, or what curation kept).
+                if (_census is not null) _census.Candidate(item, item.Hash.Hex);
+                else instances++;
+                continue;
+            }
             instances++;
-            if (metadata.TryGetProperty(CountsProperty, out var counts)) Sum(counts, totals);
+            _census?.Published(metadata);
+            Sum(counts, totals);
             if (metadata.TryGetProperty(CompoundProperty, out var resolved)) Sum(resolved, compound);
         }
         var buffer = new MemoryStream();
@@ -121,6 +145,7 @@ public sealed class DeidentificationReportStage : IStage
                 json.WriteEndObject();
             }
             if (_visual is not null) WriteVisualFeatures(json, facts);
+            _census?.Write(json, _visual is null ? [] : ExcludedByVisualFeatures(facts).Keys.ToHashSet(StringComparer.Ordinal));
             Write(json, "attributes", totals);
             Write(json, "compound_actions", compound);
             json.WriteEndObject();
@@ -152,12 +177,18 @@ public sealed class DeidentificationReportStage : IStage
         json.WriteEndObject();
     }
 
-    /// <summary>The instances clean-recognizable-visual-features excluded: counts per reason and their item hashes, no values.</summary>
-    private void WriteVisualFeatures(Utf8JsonWriter json, List<VisualFacts> facts)
+    private SortedDictionary<string, string> ExcludedByVisualFeatures(List<VisualFacts> facts)
     {
         var excluded = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var series in facts.GroupBy(f => f.Series))
             foreach (var (item, reason) in _visual!.Excluded(series)) excluded[item] = reason;
+        return excluded;
+    }
+
+    /// <summary>The instances clean-recognizable-visual-features excluded: counts per reason and their item hashes, no values.</summary>
+    private void WriteVisualFeatures(Utf8JsonWriter json, List<VisualFacts> facts)
+    {
+        var excluded = ExcludedByVisualFeatures(facts);
         json.WriteStartObject("visual_features");
         json.WriteNumber("excluded", excluded.Count);
         json.WriteStartObject("reasons");

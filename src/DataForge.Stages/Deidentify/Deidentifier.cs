@@ -233,7 +233,8 @@ public sealed partial class Deidentifier(DeidPolicy policy, KeyedIdentity keys, 
         {
             case ProfileAction.Keep:
                 if (tag == DicomTags.PatientAge) GeneraliseAge(ds, element);
-                if (element.VR.IsString && element.VR != DicomVR.UI) context.Kept.AddRange(ds.GetStrings(tag));
+                // Technique text kept by the allow-list earns no allowance: an identifier in it stays a leak.
+                if (element.VR.IsString && element.VR != DicomVR.UI && !SafeAttributes.IsAllowListed(tag)) context.Kept.AddRange(ds.GetStrings(tag));
                 context.Count(tag, "kept");
                 return;
             case ProfileAction.Remove:

@@ -94,6 +94,9 @@ public sealed class DeidentifyStage : IStage
 
     public StageDefinition Definition { get; }
 
+    /// <summary>The metadata property that names the input item (its content hash) an output was made from.</summary>
+    public const string InputProperty = "deid_input";
+
     /// <summary>The metadata property that carries the sealed original identity.</summary>
     public const string SealedIdentityProperty = "sealed_identity";
 
@@ -109,7 +112,7 @@ public sealed class DeidentifyStage : IStage
         {
             if (!ReadWhole(input.Item, buffer.AsSpan(0, (int)size))) return StageResult.Failed(Changed);
             if (_screened && DicomScreening.LeavesOut(buffer.AsSpan(0, (int)size), size)) return StageResult.Success();
-            return Run(buffer, (int)size, CarriedPathIdentifiers.Of(input.Item, _readsSourcePaths));
+            return Run(buffer, (int)size, CarriedPathIdentifiers.Of(input.Item, _readsSourcePaths), input.Item.Hash.Hex);
         }
         finally
         {
@@ -173,7 +176,7 @@ public sealed class DeidentifyStage : IStage
         return stream.Read(more) == 0;
     }
 
-    private StageResult Run(byte[] buffer, int size, IReadOnlyList<string> pathIdentifiers)
+    private StageResult Run(byte[] buffer, int size, IReadOnlyList<string> pathIdentifiers, string input)
     {
         DicomFile file;
         try
@@ -191,25 +194,8 @@ public sealed class DeidentifyStage : IStage
         // File-set paths in the input (PS3.10 8.5: Referenced File ID components often are Patient IDs) and the
         // source path's identifying parts must appear in no output: looked for like the removed values.
         var fromPaths = pathIdentifiers.Concat(ReferencedFileIds(file.Dataset)).ToList();
-        // Clean Pixel Data (PS3.15 E.3.1): the rectangles of every burned_in_regions rule that covers the
-        // instance are blanked before anything else, from the original header (manufacturer, model).
-        var cleaned = false;
-        if (_pixels?.Matching(file.Dataset) is { Count: > 0 } rules)
-        {
-            if (PixelCleaner.Blank(file, rules) is { } problem) return StageResult.Failed("excluded: " + problem);
-            cleaned = true;
-        }
-        // An encapsulated document (PDF, CDA, ...) is excluded unless its SOP class is kept whole: emptied, it would
-        // be a non-conformant file of no use. Checked first: a document's Burned In Annotation is not the reason.
-        var sopClass = file.Dataset.GetString(DicomTags.SOPClassUID);
-        if (EncapsulatedDocuments.Holds(file.Dataset) && !_documents.Keeps(sopClass))
-            return StageResult.Failed(EncapsulatedDocuments.ExclusionReason(sopClass));
-        // PS3.3 C.7.6.1.1.7: the pixels carry identifying text. Unless a rule cleaned them, such an
-        // instance is excluded and reported, never passed through.
-        if (!cleaned && string.Equals(file.Dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
-            return StageResult.Failed(_pixels is null
-                ? "excluded: Burned In Annotation is YES; add clean-pixel-data with a burned_in_regions rule for its device to include it"
-                : "excluded: Burned In Annotation is YES and no burned_in_regions rule covers its modality, manufacturer, model and size");
+        // Pixels cleaned by the burned_in_regions rules, or the instance excluded with the reason (DeidExclusions).
+        if (DeidExclusions.Check(file, _pixels, _documents, out var cleaned) is { } excluded) return StageResult.Failed(excluded.Message);
         var accession = file.Dataset.GetString(DicomTags.AccessionNumber)?.Trim();
         DeidResult result;
         try
@@ -231,6 +217,8 @@ public sealed class DeidentifyStage : IStage
         var facts = HeaderFacts.ToJson(result.File, json =>
         {
             json.WriteString("pseudonym", result.Pseudonym);
+            // The item it was made from (a content hash), so the report can tell what reached the stage and was not published.
+            json.WriteString(InputProperty, input);
             if (_seal) json.WriteString(SealedIdentityProperty, _seals.GetOrAdd(result.Identity, identity => SealedIdentity.Seal(_keys, identity)));
             // Private metadata (the release's allow-list leaves it out): labels keyed by accession number find their study.
             if (accession is { Length: > 0 }) json.WriteString(AccessionTokenProperty, _keys.AccessionToken(accession));

@@ -44,6 +44,14 @@ public static partial class SafeAttributes
     /// <summary>Keywords of the short-text attributes kept although they are text (typed-in and generated), for the documentation and tests.</summary>
     public static IReadOnlyList<string> SafeTextAttributes { get; } = [.. SafeTextKeywords, .. GeneratedText().Select(g => g.Keyword)];
 
+    private static readonly HashSet<uint> AllowListed = GeneratedText().Select(g => g.Tag).Concat(DeviceIdentity.Select(t => t.Value)).ToHashSet();
+
+    /// <summary>
+    /// True for the technique text of the generated allow-list and the device identity: kept because of what the
+    /// attribute means, so the leak gate still looks for removed identifiers in its values.
+    /// </summary>
+    public static bool IsAllowListed(DicomTag tag) => AllowListed.Contains(tag.Value);
+
     /// <summary>The action for an attribute that the table does not list.</summary>
     public static ProfileAction ActionFor(DicomAttribute attribute, bool retainDeviceIdentity)
     {
