@@ -64,6 +64,8 @@ public static class PipelineFactory
         var sources = manifest.Sources.Select(s => SourceOf(manifest, s, pins)).ToList();
         var stages = new List<IStage>();
         var dicom = manifest.Sources.Where(IsDicom).Select(s => s.Id).ToList();
+        // What the deidentify stage reads: the report counts per SOP class what reached it and was not published.
+        IReadOnlyList<string> deidentifyInputs = [];
         if (dicom.Count > 0)
         {
             // Screens beside the sources: files that are not DICOM, DICOMDIRs and (by on_unreadable) damaged files are
@@ -78,6 +80,7 @@ public static class PipelineFactory
                 var layout = manifest.Output.Layout;
                 dicom = VisualFeaturesPipeline.Add(stages, policy, dicom, readsSources).ToList();
                 readsSources = dicom.SequenceEqual(sourceIds);
+                deidentifyInputs = dicom;
                 stages.Add(new DeidentifyStage(dicom, policy, secret ?? throw new ArgumentNullException(nameof(secret), "de-identification needs the project secret"),
                     publish: layout == "dicom", numbers: pseudonymNumbers, screened: true, readsSourcePaths: readsSources));
             }
@@ -87,7 +90,7 @@ public static class PipelineFactory
         NiftiSourcePipeline.Add(manifest, policy, stages, secret, pseudonymNumbers);
         if (policy is not null && NiftiSourcePipeline.DeidentifiedInputs(stages) is { Count: > 0 } deidentified)
         {
-            stages.Add(new DeidentificationReportStage(policy, deidentified, screened: dicom.Count > 0));
+            stages.Add(new DeidentificationReportStage(policy, deidentified, screened: dicom.Count > 0, deidentifyInputs: deidentifyInputs));
             // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
             HarmonisePipeline.Add(manifest, stages);
             // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.

@@ -27,6 +27,23 @@ public sealed class InspectCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_private_element_of_an_implicit_vr_file_is_shown_with_its_creator_s_vr()
+    {
+        // Implicit VR says no VR: (0019,1023) takes DS from the private dictionary by its creator GEMS_ACQU_01.
+        var ds = new DataForge.Dicom.DicomDataset()
+            .Add(DataForge.Dicom.DicomTags.Modality, "CT")
+            .Add(new DataForge.Dicom.DicomElement(new DataForge.Dicom.DicomTag(0x0019, 0x0010), DataForge.Dicom.DicomVR.LO, "GEMS_ACQU_01"u8.ToArray()))
+            .Add(new DataForge.Dicom.DicomElement(new DataForge.Dicom.DicomTag(0x0019, 0x1023), DataForge.Dicom.DicomVR.DS, "5.0 "u8.ToArray()));
+        DataForge.Dicom.DicomFile.Create(ds, "1.2.840.10008.5.1.4.1.1.2", "1.2.826.0.1.3680043.2.1125.3", DataForge.Dicom.DicomTransferSyntax.ImplicitVRLittleEndian)
+            .Save(_dir.Combine("implicit.dcm"));
+        var result = CliRunner.Run(_dir.Path, "inspect", "implicit.dcm");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("(0019,1023) DS [5.0]", result.Out);
+        using var json = JsonDocument.Parse(CliRunner.Run(_dir.Path, "inspect", "implicit.dcm", "--json").Out);
+        Assert.Equal("DS", json.RootElement.GetProperty("00191023").GetProperty("vr").GetString());
+    }
+
+    [Fact]
     public void Json_is_the_dicom_json_model()
     {
         var result = CliRunner.Run(_dir.Path, "inspect", _file, "--json");

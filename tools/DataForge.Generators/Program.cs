@@ -2,8 +2,9 @@ namespace DataForge.Generators;
 
 /// <summary>Entry point of the table generators.</summary>
 /// <remarks>
-/// Usage: <c>dotnet run --project tools/DataForge.Generators [-- REPO_ROOT]</c>. Reads the standard's data
-/// from REPO_ROOT/../shared/data/dicom-standard and rewrites the generated C# files in the repository.
+/// Usage: <c>dotnet run --project tools/DataForge.Generators [-- REPO_ROOT [PART3_XML]]</c>. Reads the standard's data
+/// from REPO_ROOT/../shared/data/dicom-standard (and GDCM's module tables, /usr/share/gdcm-3.0/XML/Part3.xml by
+/// default, and dcmtk's private.dic) and rewrites the generated C# files in the repository.
 /// </remarks>
 public static class Program
 {
@@ -33,6 +34,23 @@ public static class Program
         WriteIfChanged(Path.Combine(deidentifyFolder, "ConfidentialityProfile.Generated.cs"),
             ProfileGenerator.Generate(Path.Combine(standard, "confidentiality_profile_attributes.json"), source));
         WriteIfChanged(Path.Combine(root, "src", "DataForge.Stages", "Curate", "IodModules.Generated.cs"), IodModulesGenerator.Generate(standard, source));
+        // PS3.3 module tables (attributes and Types) come from GDCM's XML, which Debian's libgdcm installs.
+        var part3 = args.Length > 1 ? args[1] : ModuleTables.DefaultPart3;
+        if (!File.Exists(part3))
+        {
+            Console.Error.WriteLine($"{part3} not found: install libgdcm-tools, or pass the path of GDCM's Part3.xml as the second argument");
+            return 2;
+        }
+        var modules = ModuleTables.Load(standard, part3);
+        WriteIfChanged(Path.Combine(deidentifyFolder, "AttributeTypes.Generated.cs"), CompoundTypesGenerator.Generate(standard, modules, source));
+        WriteIfChanged(Path.Combine(deidentifyFolder, "SafeAttributes.Generated.cs"), SafeTextGenerator.Generate(rows, standard, modules, source));
+        // Private creators' VRs come from dcmtk's private.dic, which Debian's libdcmtk installs.
+        if (PrivateDictionaryGenerator.Find() is not { } privateDic)
+        {
+            Console.Error.WriteLine("/usr/share/libdcmtk*/private.dic not found: install libdcmtk (dcmtk) to generate the private dictionary");
+            return 2;
+        }
+        WriteIfChanged(Path.Combine(dictionaryFolder, "PrivateDictionary.Generated.cs"), PrivateDictionaryGenerator.Generate(privateDic));
         return 0;
     }
 

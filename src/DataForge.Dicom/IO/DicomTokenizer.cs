@@ -20,6 +20,9 @@ internal sealed class DicomTokenizer
     private readonly DicomDictionary _dictionary;
     private bool _explicit;
     private bool _big;
+    // Per nesting level, the private creators reserved so far in the current item ((group << 8 | block) -> creator):
+    // an implicit VR private element takes its VR from the private dictionary by its creator (PS3.5 7.8.1).
+    private readonly List<Dictionary<uint, string>> _creators = [];
 
     public DicomTokenizer(ByteSource source, IDicomReaderObserver observer, bool explicitVR, bool bigEndian, DicomDictionary? dictionary = null)
     {
@@ -49,6 +52,8 @@ internal sealed class DicomTokenizer
     private void ReadElements(long end, bool itemUndefined, int depth)
     {
         var topLevel = depth == 0;
+        while (_creators.Count <= depth) _creators.Add([]);
+        _creators[depth].Clear();
         while (true)
         {
             if (end >= 0 && _src.Position >= end)
@@ -129,6 +134,7 @@ internal sealed class DicomTokenizer
         {
             vr = _dictionary.ImplicitVR(tag);
             length = _src.ReadUInt32(_big, tag);
+            if (vr == DicomVR.UN && tag.IsPrivate && tag.Element >= 0x1000 && PrivateVR(tag, length, depth) is { } known) vr = known;
         }
 
         if (vr == DicomVR.SQ || (length == Undefined && vr == DicomVR.UN && !IsPixelData(tag)))
@@ -159,7 +165,30 @@ internal sealed class DicomTokenizer
             _observer.OnElement(tag, vr, swapped, start);
             return;
         }
-        _observer.OnElement(tag, vr, _src.ReadValue(length, tag), start);
+        var value = _src.ReadValue(length, tag);
+        if (tag.IsPrivateCreator && vr.IsString)
+            _creators[depth][(uint)tag.Group << 8 | tag.Element] = System.Text.Encoding.Latin1.GetString(value.Span).Trim(' ', '\0');
+        _observer.OnElement(tag, vr, value, start);
+    }
+
+    /// <summary>
+    /// The VR of an implicit VR private element by its creator's entry in the <see cref="PrivateDictionary"/>, or null.
+    /// A VR the value cannot have is not taken: a sequence must start with an item (or be empty), a binary value must
+    /// be a whole number of units.
+    /// </summary>
+    private DicomVR? PrivateVR(DicomTag tag, uint length, int depth)
+    {
+        if (!_creators[depth].TryGetValue((uint)tag.Group << 8 | (uint)(tag.Element >> 8), out var creator)) return null;
+        if (PrivateDictionary.Find(creator, tag.Group, (byte)(tag.Element & 0xFF)) is not { } vr) return null;
+        if (vr == DicomVR.SQ)
+        {
+            if (length == Undefined || length == 0) return vr;
+            var peek = _src.Peek(4);
+            return peek.Length == 4 && peek[0] == 0xFE && peek[1] == 0xFF && peek[2] == 0x00 && peek[3] == 0xE0 ? vr : null;
+        }
+        if (length == Undefined) return null;
+        var unit = vr == DicomVR.AT ? 4 : vr.UnitSize;
+        return unit > 1 && length % unit != 0 ? null : vr;
     }
 
     private void ReadSequence(DicomTag tag, uint length, long start, int depth, bool switchToImplicit)

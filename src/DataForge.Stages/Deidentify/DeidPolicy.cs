@@ -146,7 +146,7 @@ public sealed class DeidPolicy
                 if (option.Column is { } column && row.Options.TryGetValue(column, out var action)) return action;
             return row.Basic;
         }
-        return SafeAttributes.ActionFor(attribute);
+        return SafeAttributes.ActionFor(attribute, Has(DeidOption.RetainDeviceIdentity));
     }
 
     /// <summary>The canonical description of the policy, for action keys and release manifests.</summary>

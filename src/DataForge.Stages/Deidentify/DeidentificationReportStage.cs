@@ -8,9 +8,10 @@ namespace DataForge.Stages.Deidentify;
 /// <summary>
 /// Reduce stage <c>deidentification-report</c>: <c>deidentification.json</c> next to the outputs, what the
 /// policy did per attribute over every published instance (removed, emptied, replaced, pseudonymised,
-/// uid replaced, shifted, cleaned, hashed, kept: counts only, never a value), with the options and
-/// overrides used. It reads only the counts the deidentify stage puts into each output's metadata, so it
-/// is pure and its bytes do not depend on scheduling. With clean-recognizable-visual-features it also reads
+/// uid replaced, shifted, cleaned, hashed, kept: counts only, never a value) and how each compound action was
+/// resolved by the IOD's Types (<c>compound_actions</c>), with the options and overrides used. It reads only the
+/// counts the deidentify stage puts into each output's metadata, so it is pure and its bytes do not depend on
+/// scheduling. With clean-recognizable-visual-features it also reads
 /// the visual facts of every instance and reports, by item hash and reason, the instances the policy excluded. With
 /// DICOM sources it counts the files the screens kept out (<c>not_published</c>: DICOMDIRs, files that are not
 /// DICOM, damaged files excluded by <c>on_unreadable</c>).
@@ -22,10 +23,17 @@ public sealed class DeidentificationReportStage : IStage
 
     /// <summary>Bump when the report of the same inputs changes.</summary>
     /// <remarks>3: <c>not_published</c>, the files of the DICOM sources the screens kept out (DICOMDIRs, files that are not DICOM, damaged ones).</remarks>
-    public const int Version = 3;
+    /// <remarks>
+    /// 4: <c>compound_actions</c>, per attribute how X/Z, X/D, Z/D, X/Z/D and X/Z/U* were resolved by the IOD's Types;
+    /// <c>sop_classes</c>, per SOP class the instances published, excluded (by reason code) and failed.
+    /// </remarks>
+    public const int Version = 4;
 
     /// <summary>The metadata property of deidentify outputs that holds the per-attribute counts.</summary>
     public const string CountsProperty = "deid_counts";
+
+    /// <summary>The metadata property of deidentify outputs that holds, per attribute, how its compound action was resolved.</summary>
+    public const string CompoundProperty = "deid_compound";
 
     /// <summary>Output path.</summary>
     public const string FileName = "deidentification.json";
@@ -33,7 +41,12 @@ public sealed class DeidentificationReportStage : IStage
     /// <param name="policy">The manifest's <c>deidentify:</c> section, bound.</param>
     /// <param name="deidentified">The stages whose items carry counts (default: the deidentify stage; NIfTI sources add theirs).</param>
     /// <param name="screened">True when the pipeline screens DICOM sources (<see cref="Dicom.DicomScreening"/>): the report reads what the screens left out.</param>
-    public DeidentificationReportStage(DeidPolicy policy, IReadOnlyList<string>? deidentified = null, bool screened = false)
+    /// <param name="deidentifyInputs">
+    /// The ids the deidentify stage reads: the report reads them too and counts, per SOP class, what reached the stage and
+    /// was published, excluded (<see cref="DeidExclusions"/>) or failed.
+    /// </param>
+    public DeidentificationReportStage(DeidPolicy policy, IReadOnlyList<string>? deidentified = null, bool screened = false,
+        IReadOnlyList<string>? deidentifyInputs = null)
     {
         var policyConfig = policy.Config;
         var options = policy.Options.Select(o => new Dictionary<string, string> { ["option"] = o.Name, ["code"] = o.Code }).ToList();
@@ -61,6 +74,11 @@ public sealed class DeidentificationReportStage : IStage
             settings["visual_features"] = _visual.Settings();
             inputs = [.. inputs, VisualFactsStage.Id];
         }
+        if (deidentifyInputs is { Count: > 0 })
+        {
+            _census = new SopClassCensus(policy.Has(DeidOption.CleanPixelData) ? PixelCleaner.From(policyConfig) : null, policy.Documents, screened);
+            inputs = [.. inputs, .. deidentifyInputs.Where(i => !inputs.Contains(i))];
+        }
         Definition = new StageDefinition(Id, Version, StageShape.Reduce, inputs, CanonicalJson.Parse(JsonSerializer.Serialize(settings)))
         {
             Publish = true,
@@ -71,11 +89,13 @@ public sealed class DeidentificationReportStage : IStage
 
     private readonly VisualFeaturesPolicy? _visual;
     private readonly bool _screened;
+    private readonly SopClassCensus? _census;
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
         // Summed in hash tables (about 100 attributes for each of 100,000 instances), sorted once when written.
         var totals = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var compound = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         var facts = new List<VisualFacts>();
         var instances = 0;
         var notPublished = new SortedDictionary<string, int>(StringComparer.Ordinal)
@@ -89,6 +109,8 @@ public sealed class DeidentificationReportStage : IStage
             if (VisualFacts.From(metadata) is { } fact)
             {
                 facts.Add(fact);
+                // With clean-recognizable-visual-features the deidentify stage reads these items.
+                _census?.Candidate(item, fact.Item);
                 continue;
             }
             if (metadata.TryGetProperty(Dicom.ScreeningReportStage.CountsProperty, out var screened))
@@ -96,14 +118,17 @@ public sealed class DeidentificationReportStage : IStage
                 foreach (var count in screened.EnumerateObject()) notPublished[count.Name] = notPublished.GetValueOrDefault(count.Name) + count.Value.GetInt32();
                 continue;
             }
-            instances++;
-            if (!metadata.TryGetProperty(CountsProperty, out var counts)) continue;
-            foreach (var attribute in counts.EnumerateObject())
+            if (!metadata.TryGetProperty(CountsProperty, out var counts))
             {
-                if (!totals.TryGetValue(attribute.Name, out var outcomes)) totals[attribute.Name] = outcomes = new(StringComparer.Ordinal);
-                foreach (var outcome in attribute.Value.EnumerateObject())
-                    outcomes[outcome.Name] = outcomes.GetValueOrDefault(outcome.Name) + outcome.Value.GetInt64();
+                // With the census, an item the deidentify stage reads (a source's file, or what curation kept).
+                if (_census is not null) _census.Candidate(item, item.Hash.Hex);
+                else instances++;
+                continue;
             }
+            instances++;
+            _census?.Published(metadata);
+            Sum(counts, totals);
+            if (metadata.TryGetProperty(CompoundProperty, out var resolved)) Sum(resolved, compound);
         }
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -120,26 +145,50 @@ public sealed class DeidentificationReportStage : IStage
                 json.WriteEndObject();
             }
             if (_visual is not null) WriteVisualFeatures(json, facts);
-            json.WriteStartObject("attributes");
-            foreach (var (name, outcomes) in totals.OrderBy(t => t.Key, StringComparer.Ordinal))
-            {
-                json.WriteStartObject(name);
-                foreach (var (outcome, n) in outcomes.OrderBy(o => o.Key, StringComparer.Ordinal)) json.WriteNumber(outcome, n);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
+            _census?.Write(json, _visual is null ? [] : ExcludedByVisualFeatures(facts).Keys.ToHashSet(StringComparer.Ordinal));
+            Write(json, "attributes", totals);
+            Write(json, "compound_actions", compound);
             json.WriteEndObject();
         }
         buffer.Write("\n"u8);
         return StageResult.Success(new StageOutput(FileName, buffer.ToArray()));
     }
 
-    /// <summary>The instances clean-recognizable-visual-features excluded: counts per reason and their item hashes, no values.</summary>
-    private void WriteVisualFeatures(Utf8JsonWriter json, List<VisualFacts> facts)
+    private static void Sum(JsonElement counts, Dictionary<string, Dictionary<string, long>> into)
+    {
+        foreach (var attribute in counts.EnumerateObject())
+        {
+            if (!into.TryGetValue(attribute.Name, out var outcomes)) into[attribute.Name] = outcomes = new(StringComparer.Ordinal);
+            foreach (var outcome in attribute.Value.EnumerateObject())
+                outcomes[outcome.Name] = outcomes.GetValueOrDefault(outcome.Name) + outcome.Value.GetInt64();
+        }
+    }
+
+    /// <summary>Per attribute and outcome, in ordinal order: counts only.</summary>
+    private static void Write(Utf8JsonWriter json, string property, Dictionary<string, Dictionary<string, long>> totals)
+    {
+        json.WriteStartObject(property);
+        foreach (var (name, outcomes) in totals.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            json.WriteStartObject(name);
+            foreach (var (outcome, n) in outcomes.OrderBy(o => o.Key, StringComparer.Ordinal)) json.WriteNumber(outcome, n);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+
+    private SortedDictionary<string, string> ExcludedByVisualFeatures(List<VisualFacts> facts)
     {
         var excluded = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var series in facts.GroupBy(f => f.Series))
             foreach (var (item, reason) in _visual!.Excluded(series)) excluded[item] = reason;
+        return excluded;
+    }
+
+    /// <summary>The instances clean-recognizable-visual-features excluded: counts per reason and their item hashes, no values.</summary>
+    private void WriteVisualFeatures(Utf8JsonWriter json, List<VisualFacts> facts)
+    {
+        var excluded = ExcludedByVisualFeatures(facts);
         json.WriteStartObject("visual_features");
         json.WriteNumber("excluded", excluded.Count);
         json.WriteStartObject("reasons");

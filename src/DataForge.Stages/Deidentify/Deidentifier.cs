@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using DataForge.Dicom;
 using DataForge.Dicom.Text;
@@ -13,7 +12,7 @@ namespace DataForge.Stages.Deidentify;
 /// (PS3.15 E.1: Patient Identity Removed, De-identification Method and its code sequence).
 /// It also collects the identifiers it removed, for the <see cref="LeakGate"/>.
 /// </summary>
-public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnlyDictionary<string, int>? numbers = null)
+public sealed partial class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnlyDictionary<string, int>? numbers = null)
 {
     /// <summary>The De-identification Method (0012,0063) written into every output.</summary>
     public const string DeidentificationMethod = "DataForge PS3.15 Basic Profile";
@@ -77,6 +76,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             FreeText.KnownIdentifiers(ds))
         {
             PatientName = Text(ds, DicomTags.PatientName),
+            Iod = AttributeTypes.IodOf(ds.GetString(DicomTags.SOPClassUID) ?? input.Meta.GetString(DicomTags.MediaStorageSOPClassUID)),
             LittleEndian = !input.TransferSyntax.IsBigEndian,
             // A document of a SOP class kept whole (encapsulated_documents.keep) is published unchanged; the stage
             // excludes the others before they get here, and the leak gate reads the kept one's text.
@@ -108,7 +108,10 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             ?? keys.Uid(input.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID) ?? "");
         if (sopClass.Length == 0) throw new DeidentificationException("the instance has no SOP Class UID");
         var output = DicomFile.Create(ds, sopClass, sopInstance, input.TransferSyntax);
-        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts(), identity);
+        return new DeidResult(output, context.Pseudonym, new LeakCheck(context.Removed, context.NameParts), context.Counts(), identity)
+        {
+            CompoundCounts = context.CompoundCounts(),
+        };
     }
 
     private static string Text(DicomDataset ds, DicomTag tag) => ds.GetString(tag)?.Trim() ?? "";
@@ -133,7 +136,7 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
                 ? PrivateAction(ds, attribute.Tag, out replacement)
                 : context.KeepsDocument && ds.Parent is null && EncapsulatedDocuments.IsDocumentAttribute(attribute.Tag) && policy.OverrideFor(attribute.Tag) is null
                     ? ProfileAction.Keep
-                : ContentCleaning.ActionFor(policy, context.Scope, attribute.Tag, ProfileActions.Resolve(policy.ActionFor(attribute)));
+                : ContentCleaning.ActionFor(policy, context.Scope, attribute.Tag, Compound(policy.ActionFor(attribute), attribute.Tag, ds.Parent is null, context));
             if (attribute is DicomSequence sequence)
             {
                 switch (action)
@@ -174,6 +177,14 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             }
             Apply(ds, element, action, context, replacement);
         }
+    }
+
+    /// <summary>A compound action resolved by the attribute's Type in the IOD, and counted for the report.</summary>
+    private static ProfileAction Compound(ProfileAction action, DicomTag tag, bool topLevel, Context context)
+    {
+        var chosen = CompoundActions.For(action, context.Iod, tag, topLevel, out var type);
+        if (chosen != action) context.CountCompound(tag, CompoundActions.Describe(action, chosen, type));
+        return chosen;
     }
 
     /// <summary>
@@ -222,7 +233,8 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
         {
             case ProfileAction.Keep:
                 if (tag == DicomTags.PatientAge) GeneraliseAge(ds, element);
-                if (element.VR.IsString && element.VR != DicomVR.UI) context.Kept.AddRange(ds.GetStrings(tag));
+                // Technique text kept by the allow-list earns no allowance: an identifier in it stays a leak.
+                if (element.VR.IsString && element.VR != DicomVR.UI && !SafeAttributes.IsAllowListed(tag)) context.Kept.AddRange(ds.GetStrings(tag));
                 context.Count(tag, "kept");
                 return;
             case ProfileAction.Remove:
@@ -423,72 +435,16 @@ public sealed class Deidentifier(DeidPolicy policy, KeyedIdentity keys, IReadOnl
             }
         }
     }
-
-    /// <summary>
-    /// Whether any of some texts contains a value, case ignored, by one search in the texts joined with a line feed:
-    /// a match of a value without one lies inside a single text (case folding never maps a letter to it).
-    /// </summary>
-    private sealed class Texts(IReadOnlyList<string> texts)
-    {
-        private readonly string _joined = string.Join('\n', texts);
-
-        public bool Contain(string value) => value.Contains('\n')
-            ? texts.Any(t => t.Contains(value, StringComparison.OrdinalIgnoreCase))
-            : texts.Count > 0 && _joined.Contains(value, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private sealed class Context(string patientKey, string pseudonym, int dateOffset, IReadOnlyList<string> known)
-    {
-        public string PatientKey { get; } = patientKey;
-        public string Pseudonym { get; } = pseudonym;
-        public int DateOffset { get; } = dateOffset;
-        public IReadOnlyList<string> Known { get; } = known;
-        public string PatientName { get; init; } = "";
-        public bool LittleEndian { get; init; }
-        public bool KeepsDocument { get; init; }
-        /// <summary>The option scope the walk is in (<see cref="ContentCleaning"/>).</summary>
-        public CleaningScope Scope { get; set; }
-        public HashSet<string> Removed { get; } = new(StringComparer.OrdinalIgnoreCase);
-        public HashSet<string> RemovedText { get; } = new(StringComparer.OrdinalIgnoreCase);
-        public HashSet<string> NameParts { get; } = new(StringComparer.OrdinalIgnoreCase);
-        public List<string> Kept { get; } = [];
-        /// <summary>Text values under C, cleaned after the walk (<see cref="CleanText"/>).</summary>
-        public List<(DicomDataset Owner, DicomTag Tag, DicomVR VR)> PendingText { get; } = [];
-        // Counted by tag while attributes are walked (a hash lookup); named once per tag at the end.
-        private readonly Dictionary<(DicomTag Tag, string What), int> _counts = [];
-
-        public void Count(DicomTag tag, string what) => CollectionsMarshal.GetValueRefOrAddDefault(_counts, (tag, what), out _)++;
-
-        /// <summary>
-        /// Per attribute (keyword, or (gggg,eeee) when it has none) and per outcome: how many values. Unordered
-        /// (hash tables, not sorted trees: this runs for every instance); whoever writes them out sorts the names.
-        /// </summary>
-        public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts()
-        {
-            var counts = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
-            foreach (var ((tag, what), n) in _counts)
-            {
-                var name = tag.IsPrivate ? "" : DataForge.Dicom.Dictionary.DicomDictionary.Standard.KeywordOf(tag);
-                if (name.Length == 0) name = $"({tag.Group:X4},{tag.Element:X4})";
-                if (!counts.TryGetValue(name, out var known)) counts[name] = known = new Dictionary<string, int>(StringComparer.Ordinal);
-                var outcomes = (Dictionary<string, int>)known;
-                outcomes[what] = outcomes.TryGetValue(what, out var before) ? before + n : n;
-            }
-            return counts;
-        }
-
-        public void AddRemoved(string value, HashSet<string>? into = null)
-        {
-            var v = value.Trim(' ', '\0');
-            // Short values ("M", "1", "CT") identify nobody and would match by chance.
-            if (v.Length >= 4 && !v.All(c => c is '0' or '.' or ' ')) (into ?? Removed).Add(v);
-        }
-    }
 }
 
 /// <summary>A de-identified instance, its patient's pseudonym, the identifiers that were removed, and what was done.</summary>
 public sealed record DeidResult(DicomFile File, string Pseudonym, LeakCheck RemovedIdentifiers,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts, PatientIdentity Identity);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts, PatientIdentity Identity)
+{
+    /// <summary>Per attribute, how each compound action of Table E.1-1 was resolved ("X/Z/D as X (Type 3)": count).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> CompoundCounts { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, int>>();
+}
 
 /// <summary>An instance that cannot be de-identified; the message names no value from it.</summary>
 public sealed class DeidentificationException(string message) : Exception(message);

@@ -37,8 +37,12 @@ public sealed class DeidentifyStage : IStage
     /// instead of excluded; the counts of a cleaned instance say how its pixels were written (PixelData); the metadata of
     /// a lossy-compressed instance carries lossy_compression.
     /// 12: the metadata carries what the dataset card tabulates, as the policy kept it (<see cref="SubjectFacts"/>).
+    /// 13: compound actions (X/Z, X/D, Z/D, X/Z/D, X/Z/U*) are resolved by the attribute's Type in the instance's IOD
+    /// (Type 3: removed, Type 2: emptied, Type 1: dummy), and counted per attribute in the metadata; technique text of the
+    /// equipment, acquisition and modality modules is kept (generated allow-list), model and software versions under
+    /// retain-device-identity; private elements of implicit VR data or written as UN are typed by their creator.
     /// </remarks>
-    public const int Version = 12;
+    public const int Version = 13;
 
     /// <summary>Metadata member holding the keyed token of the original Accession Number (see <see cref="KeyedIdentity.AccessionToken"/>).</summary>
     public const string AccessionTokenProperty = "accession_token";
@@ -94,6 +98,9 @@ public sealed class DeidentifyStage : IStage
 
     public StageDefinition Definition { get; }
 
+    /// <summary>The metadata property that names the input item (its content hash) an output was made from.</summary>
+    public const string InputProperty = "deid_input";
+
     /// <summary>The metadata property that carries the sealed original identity.</summary>
     public const string SealedIdentityProperty = "sealed_identity";
 
@@ -109,7 +116,7 @@ public sealed class DeidentifyStage : IStage
         {
             if (!ReadWhole(input.Item, buffer.AsSpan(0, (int)size))) return StageResult.Failed(Changed);
             if (_screened && DicomScreening.LeavesOut(buffer.AsSpan(0, (int)size), size)) return StageResult.Success();
-            return Run(buffer, (int)size, CarriedPathIdentifiers.Of(input.Item, _readsSourcePaths));
+            return Run(buffer, (int)size, CarriedPathIdentifiers.Of(input.Item, _readsSourcePaths), input.Item.Hash.Hex);
         }
         finally
         {
@@ -132,6 +139,20 @@ public sealed class DeidentifyStage : IStage
                 foreach (var id in PathIdentifiers.OfComponents(ds.GetStrings(attribute.Tag), fileLast: true)) yield return id;
             }
         }
+    }
+
+    /// <summary>Per-attribute counts as a JSON object, in ordinal order of names, so the metadata's bytes never depend on hash-table order.</summary>
+    private static void WriteCounts(Utf8JsonWriter json, string property, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> counts)
+    {
+        json.WriteStartObject(property);
+        foreach (var attribute in Ordered(counts.Keys))
+        {
+            var outcomes = counts[attribute];
+            json.WriteStartObject(attribute);
+            foreach (var outcome in Ordered(outcomes.Keys)) json.WriteNumber(outcome, outcomes[outcome]);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
     }
 
     private static string[] Ordered(IEnumerable<string> names)
@@ -159,7 +180,7 @@ public sealed class DeidentifyStage : IStage
         return stream.Read(more) == 0;
     }
 
-    private StageResult Run(byte[] buffer, int size, IReadOnlyList<string> pathIdentifiers)
+    private StageResult Run(byte[] buffer, int size, IReadOnlyList<string> pathIdentifiers, string input)
     {
         DicomFile file;
         try
@@ -177,26 +198,8 @@ public sealed class DeidentifyStage : IStage
         // File-set paths in the input (PS3.10 8.5: Referenced File ID components often are Patient IDs) and the
         // source path's identifying parts must appear in no output: looked for like the removed values.
         var fromPaths = pathIdentifiers.Concat(ReferencedFileIds(file.Dataset)).ToList();
-        // Clean Pixel Data (PS3.15 E.3.1): the rectangles of every burned_in_regions rule that covers the
-        // instance are blanked before anything else, from the original header (manufacturer, model).
-        string? cleaned = null;
-        if (_pixels?.Matching(file.Dataset) is { Count: > 0 } rules)
-        {
-            var sent = file.TransferSyntax;
-            if (PixelCleaner.Blank(file, rules) is { } problem) return StageResult.Failed("excluded: " + problem);
-            cleaned = CompressedPixels.Outcome(sent, file.TransferSyntax);
-        }
-        // An encapsulated document (PDF, CDA, ...) is excluded unless its SOP class is kept whole: emptied, it would
-        // be a non-conformant file of no use. Checked first: a document's Burned In Annotation is not the reason.
-        var sopClass = file.Dataset.GetString(DicomTags.SOPClassUID);
-        if (EncapsulatedDocuments.Holds(file.Dataset) && !_documents.Keeps(sopClass))
-            return StageResult.Failed(EncapsulatedDocuments.ExclusionReason(sopClass));
-        // PS3.3 C.7.6.1.1.7: the pixels carry identifying text. Unless a rule cleaned them, such an
-        // instance is excluded and reported, never passed through.
-        if (cleaned is null && string.Equals(file.Dataset.GetString(DicomTags.BurnedInAnnotation)?.Trim(), "YES", StringComparison.OrdinalIgnoreCase))
-            return StageResult.Failed(_pixels is null
-                ? "excluded: Burned In Annotation is YES; add clean-pixel-data with a burned_in_regions rule for its device to include it"
-                : "excluded: Burned In Annotation is YES and no burned_in_regions rule covers its modality, manufacturer, model and size");
+        // Pixels cleaned by the burned_in_regions rules, or the instance excluded with the reason (DeidExclusions).
+        if (DeidExclusions.Check(file, _pixels, _documents, out var cleaned) is { } excluded) return StageResult.Failed(excluded.Message);
         var accession = file.Dataset.GetString(DicomTags.AccessionNumber)?.Trim();
         DeidResult result;
         try
@@ -219,11 +222,11 @@ public sealed class DeidentifyStage : IStage
         {
             json.WriteString("pseudonym", result.Pseudonym);
             SubjectFacts.Write(json, result.File.Dataset);
+            // The item it was made from (a content hash), so the report can tell what reached the stage and was not published.
+            json.WriteString(InputProperty, input);
             if (_seal) json.WriteString(SealedIdentityProperty, _seals.GetOrAdd(result.Identity, identity => SealedIdentity.Seal(_keys, identity)));
             // Private metadata (the release's allow-list leaves it out): labels keyed by accession number find their study.
             if (accession is { Length: > 0 }) json.WriteString(AccessionTokenProperty, _keys.AccessionToken(accession));
-            json.WriteStartObject(DeidentificationReportStage.CountsProperty);
-            // Ordinal order of names, so the metadata's bytes never depend on hash-table order.
             var counts = result.Counts;
             if (cleaned is not null)
             {
@@ -232,14 +235,8 @@ public sealed class DeidentifyStage : IStage
                 pixels[cleaned] = pixels.GetValueOrDefault(cleaned) + 1;
                 counts = new Dictionary<string, IReadOnlyDictionary<string, int>>(counts, StringComparer.Ordinal) { ["PixelData"] = pixels };
             }
-            foreach (var attribute in Ordered(counts.Keys))
-            {
-                var outcomes = counts[attribute];
-                json.WriteStartObject(attribute);
-                foreach (var outcome in Ordered(outcomes.Keys)) json.WriteNumber(outcome, outcomes[outcome]);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
+            WriteCounts(json, DeidentificationReportStage.CountsProperty, counts);
+            WriteCounts(json, DeidentificationReportStage.CompoundProperty, result.CompoundCounts);
         });
         // Parsed once into an element that owns its memory (no pooled document to clone from).
         var metadata = JsonElement.Parse(facts);

@@ -64,19 +64,4 @@ public static class ProfileActions
         "X/Z/U*" => ProfileAction.RemoveEmptyOrUid,
         _ => throw new ArgumentException($"unknown PS3.15 action code '{code}'", nameof(code)),
     };
-
-    /// <summary>
-    /// Resolves a compound action (PS3.15 E.1.1) for an attribute that is present. The choice between X,
-    /// Z and D depends on the attribute's Type in the instance's IOD; the standard's data shipped with
-    /// DataForge lists each IOD's modules but not the modules' attributes, so the Type is not known.
-    /// DataForge then keeps the attribute with a dummy (D) or empty (Z) value: like X it drops the
-    /// original value, and unlike X it cannot make a Type 1 or Type 2 attribute go missing.
-    /// </summary>
-    public static ProfileAction Resolve(ProfileAction action) => action switch
-    {
-        ProfileAction.RemoveOrEmpty => ProfileAction.Empty,
-        ProfileAction.RemoveOrDummy or ProfileAction.EmptyOrDummy or ProfileAction.RemoveEmptyOrDummy => ProfileAction.Dummy,
-        ProfileAction.RemoveEmptyOrUid => ProfileAction.Uid,
-        _ => action,
-    };
 }

@@ -117,6 +117,13 @@ public static class SafePrivateAttributes
     private static readonly HashSet<(string, ushort, byte)> Index =
         Rows.Select(r => (r.Creator.ToUpperInvariant(), r.Group, r.Element)).ToHashSet();
 
+    private static readonly Dictionary<(string, ushort, byte), string> VRs =
+        Rows.ToDictionary(r => (r.Creator.ToUpperInvariant(), r.Group, r.Element), r => r.VR);
+
+    /// <summary>The VR the table gives the element (its creator compared without case or padding), or null.</summary>
+    public static string? VROf(string creator, ushort group, byte element) =>
+        VRs.GetValueOrDefault((creator.Trim().ToUpperInvariant(), group, element));
+
     /// <summary>True when the table lists the element (its creator compared without case or padding).</summary>
     public static bool Contains(string creator, ushort group, byte element) =>
         Index.Contains((creator.Trim().ToUpperInvariant(), group, element));

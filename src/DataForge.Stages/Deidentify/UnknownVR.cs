@@ -11,7 +11,9 @@ namespace DataForge.Stages.Deidentify;
 /// Modality or a Pixel Spacing is kept like any other instead of being taken for unknown text and replaced
 /// by a dummy, and a sequence written as UN is walked like any sequence. Binary numbers and tags written
 /// as UN are read by their dictionary VR in little endian files only (in a big endian file their byte
-/// order is not known), else they get the unlisted-attribute rule.
+/// order is not known), else they get the unlisted-attribute rule. A private element written as UN gets the VR its
+/// creator's entry has in the <see cref="PrivateDictionary"/> (dcmtk's), else in PS3.15 Table E.3.10-1, so that
+/// retain-safe-private and overrides keep it typed.
 /// </summary>
 internal static class UnknownVR
 {
@@ -21,17 +23,29 @@ internal static class UnknownVR
     /// <param name="littleEndian">True when the file is little endian, so that binary values written as UN are in that order.</param>
     public static DicomAttribute Resolve(DicomDataset ds, DicomAttribute attribute, bool littleEndian)
     {
-        if (attribute is not DicomElement { VR.Code: "UN" } element || attribute.Tag.IsPrivate
-            || DicomDictionary.Standard.Find(attribute.Tag) is not { IsAmbiguous: false } entry)
-            return attribute;
-        DicomAttribute? resolved = entry.VR == DicomVR.SQ ? Sequence(element)
-            : entry.VR.IsString ? new DicomElement(element.Tag, entry.VR, element.Data.ToArray())
-            : littleEndian && (entry.VR.IsBinaryNumber || entry.VR == DicomVR.AT) && element.Length % Math.Max(1, Unit(entry.VR)) == 0
-                ? new DicomElement(element.Tag, entry.VR, element.Data.ToArray())
+        if (attribute is not DicomElement { VR.Code: "UN" } element) return attribute;
+        var vr = attribute.Tag.IsPrivate ? PrivateVR(ds, attribute.Tag)
+            : DicomDictionary.Standard.Find(attribute.Tag) is { IsAmbiguous: false } entry ? entry.VR : null;
+        if (vr is null) return attribute;
+        DicomAttribute? resolved = vr == DicomVR.SQ ? Sequence(element)
+            : vr.IsString ? new DicomElement(element.Tag, vr, element.Data.ToArray())
+            : littleEndian && (vr.IsBinaryNumber || vr == DicomVR.AT) && element.Length % Math.Max(1, Unit(vr)) == 0
+                ? new DicomElement(element.Tag, vr, element.Data.ToArray())
             : null;
         if (resolved is null) return attribute;
         ds.Add(resolved);
         return resolved;
+    }
+
+    /// <summary>The VR of a private data element (not a creator) by its creator, or null.</summary>
+    private static DicomVR? PrivateVR(DicomDataset ds, DicomTag tag)
+    {
+        if (tag.IsPrivateCreator || tag.Element < 0x1000) return null;
+        var creator = ds.GetString(new DicomTag(tag.Group, (ushort)(tag.Element >> 8)))?.Trim(' ', '\0');
+        if (string.IsNullOrEmpty(creator)) return null;
+        var low = (byte)(tag.Element & 0xFF);
+        if (PrivateDictionary.Find(creator, tag.Group, low) is { } vr) return vr;
+        return SafePrivateAttributes.VROf(creator, tag.Group, low) is { } code && code.Length == 2 && code != "UN" ? DicomVR.Parse(code) : null;
     }
 
     private static int Unit(DicomVR vr) => vr == DicomVR.AT ? 4 : vr.UnitSize;

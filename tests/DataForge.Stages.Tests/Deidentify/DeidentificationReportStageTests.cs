@@ -25,7 +25,7 @@ public sealed class DeidentificationReportStageTests : IDisposable
         var engine = new BuildEngine(new StoreLayout(_project.Combine("state-" + output), _project.Combine(output)));
         var config = JsonDocument.Parse(Policy).RootElement;
         var pipeline = new Pipeline([new EngineSource("raw", _project.Combine("raw"))],
-            [new DeidentifyStage(["raw"], DeidPolicy.From(config), Secret), new DeidentificationReportStage(DeidPolicy.From(config))]);
+            [new DeidentifyStage(["raw"], DeidPolicy.From(config), Secret), new DeidentificationReportStage(DeidPolicy.From(config), deidentifyInputs: ["raw"])]);
         return engine.Build(pipeline, new BuildOptions { Jobs = jobs });
     }
 
@@ -55,6 +55,9 @@ public sealed class DeidentificationReportStageTests : IDisposable
         Assert.Equal(["shifted"], attributes.GetProperty("StudyDate").EnumerateObject().Select(o => o.Name));
         Assert.Equal(["uid replaced"], attributes.GetProperty("SOPInstanceUID").EnumerateObject().Select(o => o.Name));
         Assert.Equal(["kept"], attributes.GetProperty("PatientAge").EnumerateObject().Select(o => o.Name));
+        // Institution Name (X/Z/D) is Type 3 in the CT Image IOD's General Equipment module: removed, and the report says why.
+        Assert.Equal(["removed"], attributes.GetProperty("InstitutionName").EnumerateObject().Select(o => o.Name));
+        Assert.Equal(12, report.GetProperty("compound_actions").GetProperty("InstitutionName").GetProperty("X/Z/D as X (Type 3)").GetInt32());
 
         var text = File.ReadAllText(_project.Combine("out", DeidentificationReportStage.FileName)).ToUpperInvariant();
         for (var i = 0; i < 2; i++)
@@ -72,5 +75,38 @@ public sealed class DeidentificationReportStageTests : IDisposable
         Assert.True(Build(4, "four").Succeeded);
         Assert.Equal(File.ReadAllBytes(_project.Combine("one", DeidentificationReportStage.FileName)),
             File.ReadAllBytes(_project.Combine("four", DeidentificationReportStage.FileName)));
+    }
+
+    [Fact]
+    public void The_report_counts_per_sop_class_what_was_published_excluded_by_reason_and_failed()
+    {
+        // One CT instance flags burned-in text, one is made an encapsulated PDF with the flag too (the document is the
+        // reason, not the flag), one plants its patient ID in a kept text the leak gate finds (failed).
+        var files = Directory.GetFiles(_project.Combine("raw"), "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var burned = DataForge.Dicom.DicomFile.Open(files[0]);
+        burned.Dataset.Add(DataForge.Dicom.DicomTags.BurnedInAnnotation, "YES");
+        burned.Save(files[0]);
+        var pdf = DataForge.Dicom.DicomFile.Open(files[1]);
+        pdf.Dataset.Add(DataForge.Dicom.DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.104.1");
+        pdf.Dataset.Add(DataForge.Dicom.DicomTags.MIMETypeOfEncapsulatedDocument, "application/pdf");
+        pdf.Dataset.Add(DataForge.Dicom.DicomTags.EncapsulatedDocument, DataForge.Dicom.DicomVR.OB, "%PDF-1.4 x"u8.ToArray());
+        pdf.Dataset.Add(DataForge.Dicom.DicomTags.BurnedInAnnotation, "YES");
+        pdf.Save(files[1]);
+        var leak = DataForge.Dicom.DicomFile.Open(files[2]);
+        leak.Dataset.Add(DataForge.Dicom.DicomTags.ImagedNucleus, leak.Dataset.GetString(DataForge.Dicom.DicomTags.PatientID)!);
+        leak.Save(files[2]);
+
+        var result = Build(2, "census");
+        Assert.Equal(3, result.Failures.Count);
+        var sop = JsonDocument.Parse(File.ReadAllBytes(_project.Combine("census", DeidentificationReportStage.FileName))).RootElement.GetProperty("sop_classes");
+        Assert.Equal(9, sop.EnumerateObject().Sum(c => c.Value.GetProperty("published").GetInt32()));
+        Assert.Equal(1, sop.GetProperty(burned.Dataset.GetString(DataForge.Dicom.DicomTags.SOPClassUID)!).GetProperty("excluded")
+            .GetProperty(DeidExclusions.BurnedInAnnotation).GetInt32());
+        Assert.Equal(1, sop.GetProperty(leak.Dataset.GetString(DataForge.Dicom.DicomTags.SOPClassUID)!).GetProperty("failed").GetInt32());
+        Assert.Equal(1, sop.EnumerateObject().Sum(c => c.Value.GetProperty("failed").GetInt32()));
+        var document = sop.GetProperty("1.2.840.10008.5.1.4.1.1.104.1");
+        Assert.Equal(0, document.GetProperty("published").GetInt32());
+        Assert.Equal(["encapsulated-document"], document.GetProperty("excluded").EnumerateObject().Select(o => o.Name));
+        Assert.Equal(0, document.GetProperty("failed").GetInt32());
     }
 }

@@ -71,4 +71,22 @@ public sealed class SafePrivateTests : IDisposable
         Assert.False(SafePrivateAttributes.Contains("GEMS_ACQU_01", 0x0019, 0x02));
         Assert.Equal(SafePrivateAttributes.Rows.Count, SafePrivateAttributes.Rows.Select(r => (r.Creator, r.Group, r.Element)).Distinct().Count());
     }
+
+    [SkippableFact]
+    public void A_safe_private_element_written_as_un_is_kept_with_its_creator_s_vr()
+    {
+        var input = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm";
+        Skip.IfNot(File.Exists(input), "pydicom's test files are not installed");
+        // As a tool that did not know the block writes it: Table Speed (GEMS_ACQU_01, 0019,xx23) as UN.
+        var file = DicomReader.ReadFile(input);
+        var tableSpeed = new DataForge.Dicom.DicomTag(0x0019, 0x1023);
+        var original = (DataForge.Dicom.DicomElement)file.Dataset.Get(tableSpeed)!;
+        file.Dataset.Add(new DataForge.Dicom.DicomElement(tableSpeed, DataForge.Dicom.DicomVR.UN, original.Span.ToArray()));
+        var deid = new Deidentifier(DeidPolicy.From(JsonDocument.Parse("""{"profile":"basic","options":["retain-safe-private"]}""").RootElement),
+            new KeyedIdentity("private-secret-0123456789abcdefgh"u8.ToArray()));
+        var kept = deid.Apply(file).File.Dataset.Get(tableSpeed);
+        Assert.NotNull(kept);
+        Assert.Equal(DataForge.Dicom.DicomVR.DS, kept.VR);
+        Assert.Equal(original.Span.ToArray(), ((DataForge.Dicom.DicomElement)kept).Span.ToArray());
+    }
 }
