@@ -5,13 +5,13 @@ namespace DataForge.Stages;
 
 /// <summary>
 /// The owner of the manifest's <c>sources:</c> kinds: which kinds this version reads. A source of another
-/// kind the schema knows (a DICOMweb server, PNG/TIFF images) is refused as "not supported yet" at its
+/// kind the schema knows (a DICOMweb server) is refused as "not supported yet" at its
 /// line and column, never ignored.
 /// </summary>
 public sealed class SourcesModule : SectionModule
 {
     /// <summary>Source kinds that can be read.</summary>
-    public static IReadOnlySet<string> Kinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels", "nifti", "analyze" };
+    public static IReadOnlySet<string> Kinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "labels", "nifti", "analyze", "image" };
 
     public override string Section => "sources";
 

@@ -21,8 +21,9 @@ public sealed class DeidentificationReportStage : IStage
     public const string Id = "deidentification-report";
 
     /// <summary>Bump when the report of the same inputs changes.</summary>
-    /// <remarks>3: <c>not_published</c>, the files of the DICOM sources the screens kept out (DICOMDIRs, files that are not DICOM, damaged ones).</remarks>
-    public const int Version = 3;
+    /// <remarks>3: <c>not_published</c>, the files of the DICOM sources the screens kept out (DICOMDIRs, files that are not DICOM, damaged ones).
+    /// 4: what image sources held outside their pixels (metadata blocks, sidecar keys), left out or mapped to DICOM, field by field.</remarks>
+    public const int Version = 4;
 
     /// <summary>The metadata property of deidentify outputs that holds the per-attribute counts.</summary>
     public const string CountsProperty = "deid_counts";
@@ -33,7 +34,8 @@ public sealed class DeidentificationReportStage : IStage
     /// <param name="policy">The manifest's <c>deidentify:</c> section, bound.</param>
     /// <param name="deidentified">The stages whose items carry counts (default: the deidentify stage; NIfTI sources add theirs).</param>
     /// <param name="screened">True when the pipeline screens DICOM sources (<see cref="Dicom.DicomScreening"/>): the report reads what the screens left out.</param>
-    public DeidentificationReportStage(DeidPolicy policy, IReadOnlyList<string>? deidentified = null, bool screened = false)
+    /// <param name="sourceCounts">Stages whose items count what image sources held outside their images and left out (<see cref="ImageSources.ImageSourceStage.CountsProperty"/>).</param>
+    public DeidentificationReportStage(DeidPolicy policy, IReadOnlyList<string>? deidentified = null, bool screened = false, IReadOnlyList<string>? sourceCounts = null)
     {
         var policyConfig = policy.Config;
         var options = policy.Options.Select(o => new Dictionary<string, string> { ["option"] = o.Name, ["code"] = o.Code }).ToList();
@@ -55,6 +57,7 @@ public sealed class DeidentificationReportStage : IStage
         // DICOM sources are screened first (DicomScreening): what the screens kept out is counted here too.
         _screened = screened;
         if (_screened) inputs = [.. inputs, Dicom.ScreeningReportStage.Id];
+        if (sourceCounts is { Count: > 0 }) inputs = [.. inputs, .. sourceCounts];
         if (policy.Has(DeidOption.CleanRecognizableVisualFeatures) && inputs.Contains(DeidentifyStage.Id))
         {
             _visual = VisualFeaturesPolicy.From(policyConfig);
@@ -96,8 +99,12 @@ public sealed class DeidentificationReportStage : IStage
                 foreach (var count in screened.EnumerateObject()) notPublished[count.Name] = notPublished.GetValueOrDefault(count.Name) + count.Value.GetInt32();
                 continue;
             }
-            instances++;
-            if (!metadata.TryGetProperty(CountsProperty, out var counts)) continue;
+            // An image source's metadata blocks and sidecar keys, field by field: summed like attributes, not an instance.
+            if (!metadata.TryGetProperty(ImageSources.ImageSourceStage.CountsProperty, out var counts))
+            {
+                instances++;
+                if (!metadata.TryGetProperty(CountsProperty, out counts)) continue;
+            }
             foreach (var attribute in counts.EnumerateObject())
             {
                 if (!totals.TryGetValue(attribute.Name, out var outcomes)) totals[attribute.Name] = outcomes = new(StringComparer.Ordinal);

@@ -26,7 +26,8 @@ public sealed class PngStage : IStage
     public const string Id = "png";
 
     /// <summary>Bump when the output of the same input and settings changes.</summary>
-    public const int Version = 2;
+    /// <remarks>3: Secondary Capture instances are rendered whatever their modality.</remarks>
+    public const int Version = 3;
 
     /// <summary>The metadata property that marks a PNG image (its value is the image's path).</summary>
     public const string ImageProperty = "png_image";
@@ -63,7 +64,9 @@ public sealed class PngStage : IStage
         }
         var ds = file.Dataset;
         var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
-        if (!_settings.Includes(modality) || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
+        // Secondary Capture instances (photographs, scans, the images of image sources) are 2D whatever their modality.
+        var twoDimensional = _settings.Includes(modality) || ImageSources.SecondaryCapture.IsSecondaryCapture(ds.GetString(DicomTags.SOPClassUID));
+        if (!twoDimensional || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
         if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
             return StageResult.Failed("png: enhanced multi-frame instances (per-frame functional groups) are not supported yet by the png layout");
         if (ds.Contains(DicomTags.ModalityLUTSequence))
