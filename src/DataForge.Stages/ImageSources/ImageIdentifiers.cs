@@ -58,16 +58,21 @@ public sealed partial class ImageIdentifiers
     /// <summary>The values, ordinal order.</summary>
     public IReadOnlyList<string> ToList() => _values.ToList();
 
-    /// <summary>True when a metadata field is counted in the report: text, and every EXIF, GPS, XMP and IPTC field.</summary>
+    /// <summary>
+    /// True when a metadata field is counted in the report: every text field (PNG text chunks, TIFF and EXIF text tags,
+    /// private tags), and every field of the EXIF sub-IFD, GPS, XMP and IPTC blocks; not the layout facts of the file
+    /// (sizes, strip offsets, compression) nor what MetadataExtractor says of the file type.
+    /// </summary>
     public static bool IsCounted(MetadataBlock block) =>
-        block.IsText || block.Block.StartsWith("Exif", StringComparison.Ordinal) || block.Block.StartsWith("GPS", StringComparison.Ordinal)
-        || block.Block.StartsWith("XMP", StringComparison.Ordinal) || block.Block.StartsWith("IPTC", StringComparison.Ordinal);
+        block.Block != "File Type" && (block.IsText || block.Block.StartsWith("Exif SubIFD", StringComparison.Ordinal)
+        || block.Block.StartsWith("GPS", StringComparison.Ordinal) || block.Block.StartsWith("XMP", StringComparison.Ordinal)
+        || block.Block.StartsWith("IPTC", StringComparison.Ordinal));
 
     /// <summary>The report's name of a metadata field: block and field, vocabulary only.</summary>
     public static string FieldName(MetadataBlock block)
     {
         string field;
-        if (block.Block.StartsWith("PNG-", StringComparison.Ordinal) && block.Block.EndsWith("TXt", StringComparison.Ordinal))
+        if (block.Block is "PNG-tEXt" or "PNG-zTXt" or "PNG-iTXt")
             field = PngKeywords.Contains(block.Field) ? block.Field : "(other keyword)";
         else if (block.Block.StartsWith("XMP", StringComparison.Ordinal))
             field = XmpName().Match(block.Field) is { Success: true } m ? m.Value : "(property)";

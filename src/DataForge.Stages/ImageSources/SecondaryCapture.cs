@@ -83,6 +83,16 @@ public static partial class SecondaryCapture
         ds.Add(DicomTags.BitsStored, (ushort)image.BitsStored);
         ds.Add(DicomTags.HighBit, (ushort)(image.BitsStored - 1));
         ds.Add(DicomTags.PixelRepresentation, (ushort)(image.Signed ? 1 : 0));
+        if (image.SamplesPerPixel == 1)
+        {
+            // The window of the sample range (PS3.3 C.11.2.1.2.1, LINEAR_EXACT): shown as stored, so an 8-bit image
+            // comes out of the png layout with its own levels (16-bit ones with bit_depth 16), not stretched to min/max.
+            var top = Math.Pow(2, image.BitsStored) - 1;
+            var low = image.Signed ? -Math.Pow(2, image.BitsStored - 1) : 0;
+            ds.Add(DicomTags.WindowCenter, Decimal(low + top / 2));
+            ds.Add(DicomTags.WindowWidth, Decimal(top));
+            ds.Add(DicomTags.VOILUTFunction, "LINEAR_EXACT");
+        }
         var all = new byte[image.FrameLength * image.Frames.Count + (image.FrameLength * image.Frames.Count) % 2];
         for (var f = 0; f < image.Frames.Count; f++) image.Frames[f].CopyTo(all, f * image.FrameLength);
         ds.Add(DicomTags.PixelData, image.BitsAllocated == 8 ? DicomVR.OB : DicomVR.OW, all);

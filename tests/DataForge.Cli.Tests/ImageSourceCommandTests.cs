@@ -1,0 +1,121 @@
+using System.Text.Json;
+using DataForge.Testing;
+
+namespace DataForge.Cli.Tests;
+
+/// <summary>
+/// A mixed project, DICOM CR (pydicom) and PNG, TIFF and BMP exports of the same patients (Pillow, exiftool) with
+/// identifiers planted in text chunks, TIFF tags, EXIF, XMP, sidecars, a table and file names, used as a user does:
+/// build, release, change a sidecar, build, release, verify, diff.
+/// </summary>
+public sealed class ImageSourceCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new("dataforge-cli-images");
+
+    public void Dispose() => _dir.Dispose();
+
+    private const string Manifest = """
+        version: 1
+        name: images
+        sources:
+          - {id: cr, kind: dicom, path: dicom}
+          - id: json
+            kind: image
+            path: json
+            fields: {subject: $.PatientID, view: $.view, laterality: $.side, pixel_spacing: $.spacing}
+          - id: xml
+            kind: image
+            path: xml
+            fields: {subject: /meta/patient/@id, study: /meta/study, modality: /meta/modality, pixel_spacing: /meta/spacing}
+          - id: table
+            kind: image
+            path: table
+            metadata: table.csv
+            fields: {subject: patient}
+        deidentify: {profile: basic}
+        output: {path: out, layout: LAYOUT}
+        """;
+
+    private string Write(string layout)
+    {
+        var python = Oracle.RequirePython("PIL", "numpy", "pydicom");
+        Oracle.Require("exiftool");
+        var script = Path.Combine(TestData.RepositoryRoot, "tests", "DataForge.Cli.Tests", "Oracles", "write_image_project.py");
+        var written = Oracle.Run(python, [script, _dir.Path]);
+        Assert.True(written.ExitCode == 0, written.StandardError);
+        _dir.WriteText("dataforge.yaml", Manifest.Replace("LAYOUT", layout));
+        return python;
+    }
+
+    [SkippableFact]
+    public void No_planted_identifier_survives_and_one_patient_has_one_pseudonym_across_DICOM_and_images()
+    {
+        var python = Write("png");
+        var planted = JsonSerializer.Deserialize<string[]>(File.ReadAllText(_dir.Combine("planted.json")))!;
+        Assert.True(planted.Length >= 20);
+        var build = CliRunner.Run(_dir.Path, "build", "-j", "2");
+        Assert.True(build.ExitCode == 0, build.Error);
+        Assert.Contains("image.dicom: 4 items: 4 ran, 0 cached, 0 failed", build.Out);
+        // Two patients: each has its CR and its exports under one pseudonym.
+        var patients = Directory.GetDirectories(_dir.Combine("out", "png"));
+        Assert.Equal(2, patients.Length);
+        Assert.All(patients, p => Assert.Equal(3, Directory.GetFiles(p, "*.png", SearchOption.AllDirectories).Length));
+        // The exports' pixels come out as Pillow reads them from the sources (8-bit grey, RGB, BMP).
+        var pixels = Oracle.Run(python, [Path.Combine(TestData.RepositoryRoot, "tests", "DataForge.Cli.Tests", "Oracles", "check_image_pixels.py"), _dir.Path, _dir.Combine("out")]);
+        Assert.True(pixels.ExitCode == 0, pixels.StandardOutput + pixels.StandardError);
+        Assert.Equal("3", pixels.StandardOutput.Trim());
+
+        // The report counts each field the sources held and the instances left out, never a value.
+        using var report = JsonDocument.Parse(File.ReadAllBytes(_dir.Combine("out", "deidentification.json")));
+        var attributes = report.RootElement.GetProperty("attributes");
+        foreach (var field in new[] { "PNG-tEXt:Author", "PNG-iTXt:Description", "PNG-zTXt:Comment", "PNG-tEXt:(other keyword)", "Exif IFD0:Artist",
+                     "Exif IFD0:Host Computer", "Exif IFD0:Document Name", "XMP:dc:creator", "sidecar:(other key)" })
+            Assert.True(attributes.TryGetProperty(field, out var f) && f.GetProperty("left_out").GetInt32() >= 1, field);
+        Assert.Equal(1, attributes.GetProperty("sidecar:PatientName").GetProperty("to_dicom").GetInt32());
+
+        foreach (var args in new[] { new[] { "init", "-q", "-b", "main" }, ["config", "user.name", "T"], ["config", "user.email", "t@example.invalid"] })
+            Assert.Equal(0, Oracle.Run("git", args, _dir.Path).ExitCode);
+        var release = CliRunner.Run(_dir.Path, "release", "v1", "-m", "first");
+        Assert.True(release.ExitCode == 0, release.Error);
+        var status = CliRunner.Run(_dir.Path, "status", "--json");
+        var log = Oracle.Run("git", ["log", "-p", "--all"], _dir.Path);
+        var texts = new[] { build.Out, build.Error, release.Out, release.Error, status.Out, status.Error, log.StandardOutput };
+        var files = Directory.GetFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories)
+            .Concat(Directory.GetFiles(_dir.Combine("releases"), "*", SearchOption.AllDirectories)).ToList();
+        foreach (var value in planted)
+        {
+            Assert.All(texts, t => Assert.DoesNotContain(value, t, StringComparison.OrdinalIgnoreCase));
+            foreach (var file in files)
+                Assert.False(File.ReadAllText(file).Contains(value, StringComparison.OrdinalIgnoreCase), $"{value} in {Path.GetRelativePath(_dir.Path, file)}");
+        }
+    }
+
+    [SkippableFact]
+    public void A_changed_sidecar_rebuilds_its_image_and_both_releases_verify_and_differ_in_it()
+    {
+        Write("coco");
+        Assert.True(CliRunner.Run(_dir.Path, "build").ExitCode == 0);
+        foreach (var args in new[] { new[] { "init", "-q", "-b", "main" }, ["config", "user.name", "T"], ["config", "user.email", "t@example.invalid"] })
+            Assert.Equal(0, Oracle.Run("git", args, _dir.Path).ExitCode);
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "release", "v1", "-m", "first").ExitCode);
+        // One COCO image list over the DICOM CR and the exports.
+        var annotations = Directory.GetFiles(_dir.Combine("out", "coco", "annotations"), "*.json");
+        Assert.Equal(6, annotations.Sum(f => JsonDocument.Parse(File.ReadAllBytes(f)).RootElement.GetProperty("images").GetArrayLength()));
+
+        var sidecar = Directory.GetFiles(_dir.Combine("json"), "chest_pa.json", SearchOption.AllDirectories).Single();
+        File.WriteAllText(sidecar, File.ReadAllText(sidecar).Replace("[0.2, 0.25]", "[0.3, 0.3]", StringComparison.Ordinal));
+        var rebuild = CliRunner.Run(_dir.Path, "build");
+        Assert.True(rebuild.ExitCode == 0, rebuild.Error);
+        Assert.Contains("image.dicom: 4 items: 1 ran, 3 cached, 0 failed", rebuild.Out);
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "release", "v2", "-m", "spacing").ExitCode);
+        var verify = CliRunner.Run(_dir.Path, "verify", "v2");
+        Assert.True(verify.ExitCode == 0, verify.Out + verify.Error);
+        // v1 was made from the sidecar as it was: verify names the changed source (by hash) instead of passing.
+        var old = CliRunner.Run(_dir.Path, "verify", "v1");
+        Assert.Equal(1, old.ExitCode);
+        Assert.Contains("changed source: json", old.Out);
+        var diff = CliRunner.Run(_dir.Path, "diff", "v1", "v2", "--json");
+        Assert.Equal(0, diff.ExitCode);
+        Assert.Contains("changed", diff.Out);
+    }
+}
