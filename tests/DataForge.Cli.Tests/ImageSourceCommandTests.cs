@@ -118,4 +118,39 @@ public sealed class ImageSourceCommandTests : IDisposable
         Assert.Equal(0, diff.ExitCode);
         Assert.Contains("changed", diff.Out);
     }
+
+    [SkippableFact]
+    public void A_truncated_PNG_and_a_TIFF_pointing_outside_itself_fail_alone_with_their_byte_offsets()
+    {
+        Write("png");
+        var photo = _dir.Combine("json", "photo_rgb.png");
+        File.WriteAllBytes(_dir.Combine("json", "DOE_JANE_cut.png"), File.ReadAllBytes(photo)[..300]);
+        // A TIFF copied from the source with its first strip offset moved past the end of the file.
+        var tiff = File.ReadAllBytes(_dir.Combine("xml", "scan_01.tif"));
+        var strip = OffsetEntry(tiff);
+        BitConverter.GetBytes(tiff.Length + 5000).CopyTo(tiff, strip);
+        File.WriteAllBytes(_dir.Combine("xml", "outside.tif"), tiff);
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.Equal(1, build.ExitCode);
+        Assert.Contains("not a readable PNG image: byte 300: the file ends inside chunk", build.Out + build.Error);
+        Assert.Contains($"not a readable TIFF image: byte {tiff.Length + 5000}: page 1: strip 0", build.Out + build.Error);
+        Assert.Contains("lies outside the file", build.Out + build.Error);
+        Assert.DoesNotContain("DOE_JANE", build.Out + build.Error);
+        // The other images went on.
+        Assert.Contains("image.dicom: 4 items: 4 ran, 0 cached, 0 failed", build.Out);
+        Assert.Equal(6, Directory.GetFiles(_dir.Combine("out", "png"), "*.png", SearchOption.AllDirectories).Length);
+    }
+
+    // Where the value of StripOffsets (tag 273) sits in a little-endian classic TIFF's first IFD.
+    private static int OffsetEntry(byte[] tiff)
+    {
+        var ifd = BitConverter.ToInt32(tiff, 4);
+        int count = BitConverter.ToUInt16(tiff, ifd);
+        for (var i = 0; i < count; i++)
+        {
+            var at = ifd + 2 + 12 * i;
+            if (BitConverter.ToUInt16(tiff, at) == 273 && BitConverter.ToInt32(tiff, at + 4) == 1) return at + 8;
+        }
+        throw new InvalidOperationException("the TIFF has no single StripOffsets value");
+    }
 }
