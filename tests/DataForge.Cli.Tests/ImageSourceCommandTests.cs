@@ -153,4 +153,36 @@ public sealed class ImageSourceCommandTests : IDisposable
         }
         throw new InvalidOperationException("the TIFF has no single StripOffsets value");
     }
+
+    [SkippableFact]
+    public void Inspect_shows_every_metadata_block_of_an_image_and_redacts_its_text_on_request()
+    {
+        Write("png");
+        var planted = JsonSerializer.Deserialize<string[]>(File.ReadAllText(_dir.Combine("planted.json")))!;
+        foreach (var (file, values) in new[]
+                 {
+                     ("json/photo_rgb.png", new[] { "Exif-Artist-Planted", "Xmp-Creator-Planted" }),
+                     ("xml/scan_01.tif", ["Tech Planted-Artist", "WS-PLANTED-HOST", "Private-Tag-Planted", "Planted-Document-Name"]),
+                 })
+        {
+            var shown = CliRunner.Run(_dir.Path, "inspect", file);
+            Assert.True(shown.ExitCode == 0, shown.Error);
+            Assert.All(values, v => Assert.Contains(v, shown.Out));
+            var redacted = CliRunner.Run(_dir.Path, "inspect", file, "--redact", "--json");
+            Assert.Equal(0, redacted.ExitCode);
+            Assert.All(planted, v => Assert.DoesNotContain(v, redacted.Out, StringComparison.OrdinalIgnoreCase));
+            using var doc = JsonDocument.Parse(redacted.Out);
+            Assert.Contains(doc.RootElement.GetProperty("metadata").EnumerateArray(), f => f.GetProperty("value").GetString()!.StartsWith("(redacted: ", StringComparison.Ordinal));
+        }
+        var png = CliRunner.Run(_dir.Path, "inspect", Directory.GetFiles(_dir.Combine("json"), "chest_pa.png", SearchOption.AllDirectories).Single(), "--redact");
+        Assert.Contains("PNG-tEXt:Author = (redacted: ", png.Out);
+        Assert.Contains("PNG-tEXt:(other keyword) = (redacted: ", png.Out);
+        Assert.DoesNotContain("PatientName", png.Out);
+        var tif = CliRunner.Run(_dir.Path, "inspect", "xml/scan_01.tif", "--json");
+        using (var facts = JsonDocument.Parse(tif.Out))
+        {
+            Assert.Equal("TIFF", facts.RootElement.GetProperty("format").GetString());
+            Assert.Equal(16, facts.RootElement.GetProperty("bits_stored").GetInt32());
+        }
+    }
 }

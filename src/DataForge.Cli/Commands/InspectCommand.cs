@@ -10,32 +10,38 @@ using DataForge.Imaging.Nifti;
 
 namespace DataForge.Cli.Commands;
 
-/// <summary><c>dataforge inspect FILE</c>: a DICOM or NIfTI header dump, or JSON (the DICOM JSON model of PS3.18 Annex F).</summary>
+/// <summary><c>dataforge inspect FILE</c>: a DICOM or NIfTI header dump, or JSON (the DICOM JSON model of PS3.18 Annex F); PNG, TIFF and BMP facts and metadata blocks (<see cref="RasterInspection"/>).</summary>
 public static class InspectCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "A DICOM file (Part 10 or raw dataset) or a NIfTI / Analyze file." };
+        var file = new Argument<string>("FILE") { Description = "A DICOM file (Part 10 or raw dataset), a NIfTI / Analyze file, or a PNG, TIFF or BMP image." };
         var json = ManifestArguments.JsonOption("the header (DICOM JSON model, PS3.18 Annex F, for DICOM)");
+        var redact = new Option<bool>("--redact") { Description = "PNG, TIFF and BMP: replace the text of metadata fields by its length, so the dump can be shared." };
         var command = new Command("inspect", """
             Dump a file's header: for DICOM, every element with tag, VR, keyword and value, sequences
-            indented (like dcmdump); for NIfTI and Analyze, the header fields and the affine. The dump
-            shows the file's values as they are, identifiers included: use it inside the private zone.
+            indented (like dcmdump); for NIfTI and Analyze, the header fields and the affine; for PNG, TIFF
+            and BMP, the format facts and every field of every metadata block (text chunks, TIFF tags, EXIF,
+            XMP). The dump shows the file's values as they are, identifiers included: use it inside the
+            private zone, or give --redact (images) to show text values only by their length.
 
             Example:
               dataforge inspect out/dicom/EX-ABC/1.2/3.4/5.6.dcm --json
             """);
         command.Arguments.Add(file);
         command.Options.Add(json);
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(json)));
+        command.Options.Add(redact);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(json), parse.GetValue(redact)));
         return command;
     }
 
-    private static int Run(CliContext context, string file, bool json)
+    private static int Run(CliContext context, string file, bool json, bool redact)
     {
         var path = context.Resolve(file);
         if (Directory.Exists(path)) throw new UserErrorException($"{file} is a folder; inspect reads one file");
         if (!File.Exists(path)) throw new UserErrorException($"{file}: no such file");
+        if (RasterInspection.Is(path)) return RasterInspection.Run(context, path, file, json, redact);
+        if (redact) throw new UserErrorException("--redact is for PNG, TIFF and BMP images; DICOM and NIfTI dumps are for the private zone");
         return IsNifti(path) ? Nifti(context, path, file, json) : Dicom(context, path, file, json);
     }
 

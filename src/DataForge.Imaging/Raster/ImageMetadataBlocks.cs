@@ -42,7 +42,8 @@ public static class ImageMetadataBlocks
                     foreach (var pair in pairs) fields.Add(new MetadataBlock(directory.Name, pair.Key, pair.Value.ToString(), true));
                     continue;
                 }
-                var text = raw is string or StringValue || (raw is byte[] && IsTextTag(tag.Name));
+                // MetadataExtractor's own verdict on the file type is a fact about the format, not text the file holds.
+                var text = directory.Name != "File Type" && (raw is string or StringValue || (raw is byte[] && IsTextTag(tag.Name)));
                 fields.Add(new MetadataBlock(directory.Name, tag.Name, tag.Description ?? raw?.ToString() ?? "", text));
             }
         }

@@ -61,12 +61,12 @@ public sealed partial class ImageIdentifiers
     /// <summary>
     /// True when a metadata field is counted in the report: every text field (PNG text chunks, TIFF and EXIF text tags,
     /// private tags), and every field of the EXIF sub-IFD, GPS, XMP and IPTC blocks; not the layout facts of the file
-    /// (sizes, strip offsets, compression) nor what MetadataExtractor says of the file type.
+    /// (sizes, strip offsets, compression) nor what MetadataExtractor says of the file type (not text).
     /// </summary>
     public static bool IsCounted(MetadataBlock block) =>
-        block.Block != "File Type" && (block.IsText || block.Block.StartsWith("Exif SubIFD", StringComparison.Ordinal)
+        block.IsText || block.Block.StartsWith("Exif SubIFD", StringComparison.Ordinal)
         || block.Block.StartsWith("GPS", StringComparison.Ordinal) || block.Block.StartsWith("XMP", StringComparison.Ordinal)
-        || block.Block.StartsWith("IPTC", StringComparison.Ordinal));
+        || block.Block.StartsWith("IPTC", StringComparison.Ordinal);
 
     /// <summary>The report's name of a metadata field: block and field, vocabulary only.</summary>
     public static string FieldName(MetadataBlock block)
