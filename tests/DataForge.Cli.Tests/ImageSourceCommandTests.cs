@@ -185,4 +185,31 @@ public sealed class ImageSourceCommandTests : IDisposable
             Assert.Equal(16, facts.RootElement.GetProperty("bits_stored").GetInt32());
         }
     }
+
+    [SkippableFact]
+    public void The_de_identified_Secondary_Capture_instances_of_the_dicom_layout_pass_dciodvfy()
+    {
+        Write("dicom");
+        var dciodvfy = Oracle.Require("dciodvfy");
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.True(build.ExitCode == 0, build.Error);
+        var sc = Directory.GetFiles(_dir.Combine("out", "dicom"), "*.dcm", SearchOption.AllDirectories)
+            .Where(f => DataForge.Dicom.DicomFile.Open(f).Dataset.GetString(DataForge.Dicom.DicomTags.SOPClassUID)?.Trim() == "1.2.840.10008.5.1.4.1.1.7")
+            .ToList();
+        Assert.Equal(4, sc.Count);
+        Assert.All(sc, f => Assert.Empty(Dciodvfy.Errors(dciodvfy, f)));
+    }
+
+    [SkippableFact]
+    public void Curation_finds_an_image_exported_twice_under_two_names_by_its_pixels()
+    {
+        Write("png");
+        File.Copy(_dir.Combine("json", "photo_rgb.png"), _dir.Combine("json", "photo_again.png"));
+        File.Copy(_dir.Combine("json", "photo_rgb.json"), _dir.Combine("json", "photo_again.json"));
+        File.WriteAllText(_dir.Combine("dataforge.yaml"), File.ReadAllText(_dir.Combine("dataforge.yaml")).Replace("deidentify:", "curate: {duplicates: {on_fail: exclude}}\ndeidentify:", StringComparison.Ordinal));
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.True(build.ExitCode == 0, build.Error);
+        Assert.Contains("duplicates (exclude): 1 finding on 1 item", build.Out + build.Error);
+        Assert.Equal(6, Directory.GetFiles(_dir.Combine("out", "png"), "*.png", SearchOption.AllDirectories).Length);
+    }
 }

@@ -61,6 +61,16 @@ public static partial class SecondaryCapture
         if (facts.Study is { } study && !IsUid(study)) ds.Add(DicomTags.StudyID, study.Length <= 16 ? study : study[..16]);
         if (facts.Series is { } series && !IsUid(series)) ds.Add(DicomTags.SeriesDescription, series.Length <= 64 ? series : series[..64]);
         ds.Add(DicomTags.InstanceNumber, "1");
+        // Type 2 attributes of the SC IOD's modules (PS3.3 C.7.2.1, C.7.3.1, C.7.5.1, C.7.6.1): present, empty unless a sidecar fills them.
+        foreach (var (tag, vr) in new[]
+                 {
+                     (DicomTags.StudyDate, DicomVR.DA), (DicomTags.StudyTime, DicomVR.TM), (DicomTags.AccessionNumber, DicomVR.SH),
+                     (DicomTags.ReferringPhysicianName, DicomVR.PN), (DicomTags.StudyID, DicomVR.SH), (DicomTags.SeriesNumber, DicomVR.IS),
+                     (DicomTags.Manufacturer, DicomVR.LO), (DicomTags.PatientOrientation, DicomVR.CS),
+                 })
+            if (!ds.Contains(tag)) ds.Add(tag, vr, Array.Empty<string>());
+        // PS3.3 C.7.3.1: Laterality (Type 2C) when the image's laterality is not given as Image Laterality.
+        if (facts.Laterality is null) ds.Add(DicomTags.Laterality, DicomVR.CS, Array.Empty<string>());
         if (facts.Laterality is { } laterality) ds.Add(DicomTags.ImageLaterality, laterality);
         if (facts.View is { } view) ds.Add(DicomTags.ViewPosition, view);
         if (facts.PixelSpacing is { } spacing) ds.Add(DicomTags.PixelSpacing, spacing.Select(Decimal).ToArray());
