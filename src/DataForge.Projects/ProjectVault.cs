@@ -46,7 +46,7 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
     {
         if (!Policy.Pseudonym.IsSequential) return null;
         var sources = manifest.Sources.Where(s => s.Kind == "dicom").Select(s => new EngineSource(s.Id, manifest.Resolve(s.Path!), s.Include, s.Exclude));
-        try { return VaultKeeper.Numbers(Policy, zone.Layout, sources, _keys, save, NiftiSubjects.Scan(manifest, _keys)); }
+        try { return VaultKeeper.Numbers(Policy, zone.Layout, sources, _keys, save, [.. NiftiSubjects.Scan(manifest, _keys), .. Stages.ImageSources.ImageSubjects.Scan(manifest, _keys)]); }
         catch (VaultException e) { throw new ProjectException(Unopenable(e.Message)); }
     }
 

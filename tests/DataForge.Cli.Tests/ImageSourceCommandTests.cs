@@ -212,4 +212,19 @@ public sealed class ImageSourceCommandTests : IDisposable
         Assert.Contains("duplicates (exclude): 1 finding on 1 item", build.Out + build.Error);
         Assert.Equal(6, Directory.GetFiles(_dir.Combine("out", "png"), "*.png", SearchOption.AllDirectories).Length);
     }
+
+    [SkippableFact]
+    public void A_subject_only_an_image_names_gets_the_next_sequential_pseudonym_from_the_vault()
+    {
+        Write("png");
+        File.Copy(_dir.Combine("json", "photo_rgb.png"), _dir.Combine("json", "other.png"));
+        File.WriteAllText(_dir.Combine("json", "other.json"), """{"PatientID": "PX-9999"}""");
+        File.WriteAllText(_dir.Combine("dataforge.yaml"), File.ReadAllText(_dir.Combine("dataforge.yaml"))
+            .Replace("deidentify: {profile: basic}", "deidentify: {profile: basic, pseudonym: {format: \"P-{seq:3}\"}}", StringComparison.Ordinal));
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.True(build.ExitCode == 0, build.Error);
+        Assert.Equal(["P-001", "P-002", "P-003"], Directory.GetDirectories(_dir.Combine("out", "png")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var pseudonym = CliRunner.Run(_dir.Path, "pseudonyms", "lookup", "PX-9999").Out.Trim();
+        Assert.Single(Directory.GetFiles(_dir.Combine("out", "png", pseudonym), "*.png", SearchOption.AllDirectories));
+    }
 }
