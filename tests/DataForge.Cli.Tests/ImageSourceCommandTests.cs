@@ -227,4 +227,19 @@ public sealed class ImageSourceCommandTests : IDisposable
         var pseudonym = CliRunner.Run(_dir.Path, "pseudonyms", "lookup", "PX-9999").Out.Trim();
         Assert.Single(Directory.GetFiles(_dir.Combine("out", "png", pseudonym), "*.png", SearchOption.AllDirectories));
     }
+
+    [SkippableFact]
+    public void Harmonise_steps_apply_to_the_greyscale_images_of_image_sources_before_rendering()
+    {
+        var python = Write("png");
+        File.AppendAllText(_dir.Combine("dataforge.yaml"), "\nharmonise:\n  - crop_or_pad: {shape: [10, 10, 1]}\n  - normalise: {method: minmax}\n");
+        var build = CliRunner.Run(_dir.Path, "build");
+        // The RGB photograph fails as DICOM colour images do under harmonise:; the CRs, the PNG, TIFF and BMP go on.
+        Assert.Contains("image2d: 6 items: 5 ran, 0 cached, 1 failed", build.Out);
+        Assert.Contains("harmonise steps apply to greyscale images", build.Out + build.Error);
+        var pngs = Directory.GetFiles(_dir.Combine("out", "png"), "*.png", SearchOption.AllDirectories);
+        Assert.Equal(5, pngs.Length);
+        var sizes = Oracle.Run(python, ["-c", "import sys; from PIL import Image; print(sorted({Image.open(f).size for f in sys.argv[1:]}))", .. pngs]);
+        Assert.Equal("[(10, 10)]", sizes.StandardOutput.Trim());
+    }
 }

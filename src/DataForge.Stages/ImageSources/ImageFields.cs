@@ -71,5 +71,18 @@ public sealed class ImageFields
         };
     }
 
+    /// <summary>
+    /// The sidecar's values that the facts keep (modality, laterality, view, pixel spacing, in coded form): not
+    /// identifiers, so the leak gate does not look for them even where a sidecar key is otherwise left out.
+    /// </summary>
+    public IReadOnlySet<string> KeptValues(ImageSidecar? sidecar)
+    {
+        var kept = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (sidecar is null) return kept;
+        foreach (var name in new[] { "modality", "laterality", "view", "pixel_spacing" })
+            if (_selectors.TryGetValue(name, out var s)) kept.UnionWith(sidecar.Select(s));
+        return kept;
+    }
+
     private static bool IsCode(string s) => s.Length is >= 1 and <= 16 && s.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c is '_' or ' ');
 }

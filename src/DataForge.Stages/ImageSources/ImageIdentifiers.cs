@@ -25,6 +25,10 @@ public sealed partial class ImageIdentifiers
     };
 
     private readonly SortedSet<string> _values = new(StringComparer.Ordinal);
+    private readonly IReadOnlySet<string> _kept;
+
+    /// <param name="kept">Values the image's facts keep (see <see cref="ImageFields.KeptValues"/>): never looked for.</param>
+    public ImageIdentifiers(IReadOnlySet<string>? kept = null) => _kept = kept ?? new HashSet<string>();
 
     /// <summary>The identifying parts of a source-relative path.</summary>
     public void AddPath(string relativePath) => _values.UnionWith(PathIdentifiers.Of(relativePath));
@@ -40,7 +44,7 @@ public sealed partial class ImageIdentifiers
     public void AddValue(string? value, int minimum = 4)
     {
         var v = value?.Trim();
-        if (v is null || v.Length < minimum || !v.Any(char.IsLetter)) return;
+        if (v is null || v.Length < minimum || !v.Any(char.IsLetter) || _kept.Contains(v)) return;
         _values.Add(v);
     }
 

@@ -9,7 +9,7 @@ namespace DataForge.Stages.ImageSources;
 /// The metadata of one image as its source gives it (private zone only): a JSON sidecar (<c>NAME.json</c>, one
 /// object), an XML sidecar (<c>NAME.xml</c>) or a row of the source's metadata table. It answers the manifest's
 /// <see cref="FieldSelector"/>s and lists its values key by key (<see cref="Entries"/>), for the DICOM keyword
-/// mapping and for the leak gate.
+/// mapping.
 /// </summary>
 public sealed class ImageSidecar
 {
@@ -79,22 +79,4 @@ public sealed class ImageSidecar
         }
         return entries;
     }
-
-    /// <summary>Every string in the sidecar (keys' values at any depth, XML text and attributes, row cells).</summary>
-    public IEnumerable<string> Strings()
-    {
-        if (_row is not null) return _row.Values;
-        if (_xml is not null)
-            return _xml.DescendantsAndSelf().SelectMany(e => e.Attributes().Where(a => !a.IsNamespaceDeclaration).Select(a => a.Value)
-                .Concat(e.HasElements ? [] : [e.Value]));
-        return Walk(_json!);
-    }
-
-    private static IEnumerable<string> Walk(JsonNode? node) => node switch
-    {
-        JsonObject o => o.SelectMany(p => Walk(p.Value)),
-        JsonArray a => a.SelectMany(Walk),
-        JsonValue v when v.TryGetValue<string>(out var s) => [s],
-        _ => [],
-    };
 }

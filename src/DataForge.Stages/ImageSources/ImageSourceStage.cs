@@ -92,7 +92,7 @@ public sealed class ImageSourceStage : IStage
             if (!counts.TryGetValue(field, out var o)) counts[field] = o = new(StringComparer.Ordinal);
             o[outcome] = o.GetValueOrDefault(outcome) + 1;
         }
-        var identifiers = new ImageIdentifiers();
+        var identifiers = new ImageIdentifiers(fields.KeptValues(metadata));
         identifiers.AddPath(path);
         if (Text(sidecar?.Metadata ?? default, "path") is { } sidecarPath) identifiers.AddPath(sidecarPath);
         identifiers.AddFacts(facts);

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DataForge.Dicom;
 using DataForge.Imaging.Raster;
+using DataForge.Stages.Dicom;
 using DataForge.Stages.Deidentify.Nifti;
 
 namespace DataForge.Stages.ImageSources;
@@ -22,16 +23,6 @@ namespace DataForge.Stages.ImageSources;
 /// </summary>
 public static partial class SecondaryCapture
 {
-    /// <summary>Secondary Capture Image Storage and the multi-frame SC classes (PS3.4 B.5).</summary>
-    public const string SingleFrame = "1.2.840.10008.5.1.4.1.1.7";
-    public const string MultiFrameByte = "1.2.840.10008.5.1.4.1.1.7.2";
-    public const string MultiFrameWord = "1.2.840.10008.5.1.4.1.1.7.3";
-    public const string MultiFrameTrueColor = "1.2.840.10008.5.1.4.1.1.7.4";
-
-    /// <summary>True for a SOP class of the Secondary Capture family: 2D images whatever their modality says.</summary>
-    public static bool IsSecondaryCapture(string? sopClass) => sopClass?.Trim() is SingleFrame or MultiFrameByte or MultiFrameWord or MultiFrameTrueColor
-        or "1.2.840.10008.5.1.4.1.1.7.1";
-
     // Attributes the image and its identity set; a sidecar cannot replace them.
     private static readonly HashSet<DicomTag> Reserved =
     [
@@ -76,8 +67,9 @@ public static partial class SecondaryCapture
         if (facts.PixelSpacing is { } spacing) ds.Add(DicomTags.PixelSpacing, spacing.Select(Decimal).ToArray());
         Pixels(ds, image);
         if (sidecar is not null) Sidecar(ds, sidecar, leftOut, mapped);
-        var sopClass = image.Frames.Count == 1 ? SingleFrame
-            : image.SamplesPerPixel == 3 ? MultiFrameTrueColor : image.BitsAllocated == 8 ? MultiFrameByte : MultiFrameWord;
+        var sopClass = image.Frames.Count == 1 ? SecondaryCaptureClasses.SingleFrame
+            : image.SamplesPerPixel == 3 ? SecondaryCaptureClasses.MultiFrameTrueColor
+            : image.BitsAllocated == 8 ? SecondaryCaptureClasses.MultiFrameByte : SecondaryCaptureClasses.MultiFrameWord;
         return DicomFile.Create(ds, sopClass, InstanceUid(sourceId, stem));
     }
 

@@ -65,7 +65,7 @@ public sealed class PngStage : IStage
         var ds = file.Dataset;
         var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
         // Secondary Capture instances (photographs, scans, the images of image sources) are 2D whatever their modality.
-        var twoDimensional = _settings.Includes(modality) || ImageSources.SecondaryCapture.IsSecondaryCapture(ds.GetString(DicomTags.SOPClassUID));
+        var twoDimensional = _settings.Includes(modality) || SecondaryCaptureClasses.Contains(ds.GetString(DicomTags.SOPClassUID));
         if (!twoDimensional || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
         if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
             return StageResult.Failed("png: enhanced multi-frame instances (per-frame functional groups) are not supported yet by the png layout");
