@@ -242,4 +242,33 @@ public sealed class ImageSourceCommandTests : IDisposable
         var sizes = Oracle.Run(python, ["-c", "import sys; from PIL import Image; print(sorted({Image.open(f).size for f in sys.argv[1:]}))", .. pngs]);
         Assert.Equal("[(10, 10)]", sizes.StandardOutput.Trim());
     }
+
+    [SkippableFact]
+    public void COCO_boxes_name_images_of_image_sources_by_their_path_and_reach_the_coco_layout_under_pseudonyms()
+    {
+        Write("coco");
+        var chest = Path.GetRelativePath(_dir.Combine("json"), Directory.GetFiles(_dir.Combine("json"), "chest_pa.png", SearchOption.AllDirectories).Single()).Replace('\\', '/');
+        _dir.WriteText("boxes.json", $$"""
+            {"images": [{"id": 1, "file_name": "{{chest}}", "width": 30, "height": 20},
+                        {"id": 2, "file_name": "scan_01.tif", "width": 14, "height": 12},
+                        {"id": 3, "file_name": "nowhere.png", "width": 4, "height": 4}],
+             "categories": [{"id": 1, "name": "lesion"}],
+             "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 3, 5, 4], "area": 20, "iscrowd": 0},
+                             {"id": 2, "image_id": 2, "category_id": 1, "bbox": [1, 1, 3, 3], "area": 9, "iscrowd": 0}]}
+            """);
+        File.WriteAllText(_dir.Combine("dataforge.yaml"), File.ReadAllText(_dir.Combine("dataforge.yaml"))
+            .Replace("deidentify:", "  - {id: boxes, kind: labels, path: boxes.json, format: coco, key: SOPInstanceUID}\nlabels:\n  classes: [{id: 0, name: background}, {id: 1, name: lesion}]\n  annotations:\n    - {name: findings, kind: boxes, source: boxes, on_fail: warn}\ndeidentify:", StringComparison.Ordinal));
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.True(build.ExitCode == 0, build.Out + build.Error);
+        using var coco = JsonDocument.Parse(File.ReadAllBytes(Directory.GetFiles(_dir.Combine("out", "coco", "annotations"), "*.json").Single()));
+        var annotations = coco.RootElement.GetProperty("annotations").EnumerateArray().ToList();
+        Assert.Equal(2, annotations.Count);
+        var images = coco.RootElement.GetProperty("images").EnumerateArray().ToDictionary(i => i.GetProperty("id").GetInt64());
+        Assert.Equal([30, 14], annotations.Select(a => images[a.GetProperty("image_id").GetInt64()].GetProperty("width").GetInt32()).Order().Reverse());
+        // The file that names no image is reported (by the COCO file's hash and image id), never by its name.
+        var report = File.ReadAllText(Directory.GetFiles(_dir.Combine("out", "labels"), "findings.report.json").Single());
+        Assert.Contains("names no de-identified image", report);
+        Assert.DoesNotContain("nowhere", report);
+        Assert.DoesNotContain("DOE_JANE", File.ReadAllText(Directory.GetFiles(_dir.Combine("out", "coco", "annotations"), "*.json").Single()));
+    }
 }

@@ -56,12 +56,7 @@ public sealed class ImageFilesStage : IStage
     public StageDefinition Definition { get; }
 
     /// <summary>The path of an image without its extension: what ties it to its sidecar and its table row.</summary>
-    public static string StemOf(string relativePath)
-    {
-        var slash = relativePath.LastIndexOf('/');
-        var dot = relativePath.LastIndexOf('.');
-        return dot > slash + 1 ? relativePath[..dot] : relativePath;
-    }
+    public static string StemOf(string relativePath) => Dicom.ImageSourceInstances.StemOf(relativePath);
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {

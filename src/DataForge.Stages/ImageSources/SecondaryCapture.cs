@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -31,7 +30,7 @@ public static partial class SecondaryCapture
     ];
 
     /// <summary>The instance's SOP Instance UID: from the source and the image's path (what labels keyed by file name find).</summary>
-    public static string InstanceUid(string sourceId, string stem) => HashUid("image-instance\0" + sourceId + "\0" + stem);
+    public static string InstanceUid(string sourceId, string stem) => ImageSourceInstances.Uid(sourceId, stem);
 
     /// <summary>Builds the instance; <paramref name="leftOut"/> receives each sidecar key (and its values) that did not become an attribute.</summary>
     public static DicomFile Build(RasterImage image, ImageFacts facts, ImageSidecar? sidecar, string sourceId, string stem,
@@ -170,10 +169,5 @@ public static partial class SecondaryCapture
     }
 
     // A 2.25 UID from a hash: the values stay private (the de-identifier replaces every UID by a keyed one).
-    private static string HashUid(string text)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
-        var number = new System.Numerics.BigInteger(hash.AsSpan(0, 16), isUnsigned: true, isBigEndian: true);
-        return "2.25." + number.ToString(CultureInfo.InvariantCulture);
-    }
+    private static string HashUid(string text) => ImageSourceInstances.HashUid(text);
 }

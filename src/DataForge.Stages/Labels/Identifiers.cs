@@ -31,6 +31,21 @@ public sealed class Identifiers
         _pseudonyms = pseudonyms;
     }
 
+    /// <summary>The ids of the manifest's image sources, whose images a COCO <c>file_name</c> can name by path (<see cref="ResolveImageFile"/>).</summary>
+    public IReadOnlyList<string> ImageSources { get; init; } = [];
+
+    /// <summary>
+    /// The de-identified image an image source's file became, by its path relative to the source folder (extension
+    /// ignored), or null when no image source has it.
+    /// </summary>
+    public Place? ResolveImageFile(string path)
+    {
+        var stem = Dicom.ImageSourceInstances.StemOf(path.Trim().Replace('\\', '/').TrimStart('/'));
+        foreach (var source in ImageSources)
+            if (Resolve("image", Dicom.ImageSourceInstances.Uid(source, stem), null) is { } place) return place;
+        return null;
+    }
+
     /// <summary>The DICOM keyword of the identifier at a label level.</summary>
     public static string KeywordOf(string level) => level switch
     {
