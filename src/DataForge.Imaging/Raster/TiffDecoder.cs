@@ -51,6 +51,12 @@ public static class TiffDecoder
         {
             throw new RasterFormatException(0, "libtiff: " + e.Message);
         }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidOperationException or OverflowException
+            or NullReferenceException or EndOfStreamException or IOException or InvalidCastException or FormatException or DivideByZeroException)
+        {
+            // A damaged file can throw from inside libtiff's decoders before its handler is called: still one item's failure.
+            throw new RasterFormatException(0, $"libtiff cannot read the file ({e.GetType().Name})");
+        }
     }
 
     private static RasterImage Page(Tiff tif, long fileLength, int page)
