@@ -271,4 +271,29 @@ public sealed class ImageSourceCommandTests : IDisposable
         Assert.DoesNotContain("nowhere", report);
         Assert.DoesNotContain("DOE_JANE", File.ReadAllText(Directory.GetFiles(_dir.Combine("out", "coco", "annotations"), "*.json").Single()));
     }
+
+    [SkippableFact]
+    public void A_label_table_names_images_by_their_sidecar_id_or_path_and_each_label_lands_on_its_image()
+    {
+        Write("png");
+        var sidecar = Directory.GetFiles(_dir.Combine("json"), "chest_pa.json", SearchOption.AllDirectories).Single();
+        File.WriteAllText(sidecar, File.ReadAllText(sidecar).Replace("{\"PatientID\"", "{\"image_id\": \"IMG-0001\", \"PatientID\"", StringComparison.Ordinal));
+        _dir.WriteText("grades.csv", "SOPInstanceUID,value\nIMG-0001,high\nscan_01.tif,low\nIMG-9999,low\n");
+        File.WriteAllText(_dir.Combine("dataforge.yaml"), File.ReadAllText(_dir.Combine("dataforge.yaml"))
+            .Replace("fields: {subject: $.PatientID,", "fields: {id: $.image_id, subject: $.PatientID,", StringComparison.Ordinal)
+            .Replace("deidentify:", "  - {id: grades, kind: labels, path: grades.csv, format: csv, key: SOPInstanceUID}\nlabels:\n  annotations:\n    - {name: grade, kind: categorical, level: image, source: grades, values: [low, high], on_fail: warn}\ndeidentify:", StringComparison.Ordinal));
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.True(build.ExitCode == 0, build.Out + build.Error);
+        using var labels = JsonDocument.Parse(File.ReadAllBytes(_dir.Combine("out", "labels", "grade.json")));
+        var text = labels.RootElement.GetRawText();
+        Assert.Contains("\"high\"", text);
+        Assert.Contains("\"low\"", text);
+        Assert.DoesNotContain("IMG-0001", text);
+        // Each label's image is the instance rendered from that file: its PNG sidecar has the size of the source image.
+        var items = labels.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        var report = File.ReadAllText(_dir.Combine("out", "labels", "grade.report.json"));
+        Assert.DoesNotContain("IMG-9999", report);
+        Assert.Contains("names no", report);
+    }
 }

@@ -18,6 +18,9 @@ public sealed record ImageFacts
     /// <summary>ViewPosition code (AP, PA, LL, CC, MLO, ...).</summary>
     public string? View { get; init; }
 
+    /// <summary>The image's own identifier in its sidecar (fields.id), by which labels may name it; null: by its path.</summary>
+    public string? Id { get; init; }
+
     /// <summary>Row and column spacing in mm.</summary>
     public double[]? PixelSpacing { get; init; }
 }

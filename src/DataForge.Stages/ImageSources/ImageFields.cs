@@ -7,7 +7,7 @@ namespace DataForge.Stages.ImageSources;
 public sealed class ImageFields
 {
     /// <summary>The facts a source can map.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["subject", "study", "series", "modality", "laterality", "view", "pixel_spacing"];
+    public static IReadOnlyList<string> Names { get; } = ["subject", "study", "series", "modality", "laterality", "view", "pixel_spacing", "id"];
 
     private readonly IReadOnlyDictionary<string, FieldSelector> _selectors;
 
@@ -66,7 +66,7 @@ public sealed class ImageFields
         }
         return new ImageFacts
         {
-            Subject = subject, Session = session, Study = One("study"), Series = One("series"), Modality = code,
+            Subject = subject, Session = session, Study = One("study"), Series = One("series"), Modality = code, Id = One("id"),
             Laterality = laterality, View = view, PixelSpacing = spacing,
         };
     }

@@ -36,7 +36,7 @@ public sealed partial class ImageIdentifiers
     /// <summary>The labels the fields gave (the subject is also the instance's Patient ID).</summary>
     public void AddFacts(ImageFacts facts)
     {
-        foreach (var label in new[] { facts.Subject, facts.Session, facts.Study, facts.Series })
+        foreach (var label in new[] { facts.Subject, facts.Session, facts.Study, facts.Series, facts.Id })
             if (label is { } l && !SecondaryCapture.IsUid(l)) AddValue(l, minimum: 3);
     }
 

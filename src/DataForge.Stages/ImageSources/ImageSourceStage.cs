@@ -118,7 +118,7 @@ public sealed class ImageSourceStage : IStage
         }
         output[CountsProperty] = countsJson;
         output["format"] = raster.Format;
-        var uid = SecondaryCapture.InstanceUid(sourceId, ImageFilesStage.StemOf(path));
+        var uid = SecondaryCapture.InstanceUid(sourceId, ImageFilesStage.StemOf(path), facts.Id);
         return StageResult.Success(new StageOutput($"{Id}/{uid}.dcm", file.ToBytes(), JsonSerializer.SerializeToElement(output)));
     }
 

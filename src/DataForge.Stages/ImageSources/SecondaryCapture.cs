@@ -29,8 +29,9 @@ public static partial class SecondaryCapture
         DicomTags.PatientID, DicomTags.Modality, DicomTags.SpecificCharacterSet, DicomTags.NumberOfFrames,
     ];
 
-    /// <summary>The instance's SOP Instance UID: from the source and the image's path (what labels keyed by file name find).</summary>
-    public static string InstanceUid(string sourceId, string stem) => ImageSourceInstances.Uid(sourceId, stem);
+    /// <summary>The instance's SOP Instance UID: from the source and the image's id (fields.id), else its path (what labels find it by).</summary>
+    public static string InstanceUid(string sourceId, string stem, string? id) =>
+        id is null ? ImageSourceInstances.Uid(sourceId, stem) : ImageSourceInstances.UidOfId(sourceId, id);
 
     /// <summary>Builds the instance; <paramref name="leftOut"/> receives each sidecar key (and its values) that did not become an attribute.</summary>
     public static DicomFile Build(RasterImage image, ImageFacts facts, ImageSidecar? sidecar, string sourceId, string stem,
@@ -69,7 +70,7 @@ public static partial class SecondaryCapture
         var sopClass = image.Frames.Count == 1 ? SecondaryCaptureClasses.SingleFrame
             : image.SamplesPerPixel == 3 ? SecondaryCaptureClasses.MultiFrameTrueColor
             : image.BitsAllocated == 8 ? SecondaryCaptureClasses.MultiFrameByte : SecondaryCaptureClasses.MultiFrameWord;
-        return DicomFile.Create(ds, sopClass, InstanceUid(sourceId, stem));
+        return DicomFile.Create(ds, sopClass, InstanceUid(sourceId, stem, facts.Id));
     }
 
     private static void Pixels(DicomDataset ds, RasterImage image)

@@ -98,7 +98,7 @@ public static class BoxImport
             frame = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
         }
         // An image of an image source, named by its path relative to the source folder.
-        if (place is null && CocoFile.Member(image, "file_name") is { Length: > 0 } file) place = ids.ResolveImageFile(file);
+        if (place is null && CocoFile.Member(image, "file_name") is { Length: > 0 } file) place = ids.ResolveImageFile(file) ?? ids.ResolveImageId(file);
         if (place is null)
         {
             violations.Add(new LabelViolation(where, "link", $"the COCO image names no de-identified image (key {key})", null));
