@@ -296,4 +296,23 @@ public sealed class ImageSourceCommandTests : IDisposable
         Assert.DoesNotContain("IMG-9999", report);
         Assert.Contains("names no", report);
     }
+
+    [SkippableFact]
+    public void No_planted_identifier_survives_into_the_dicom_layout_through_curation_and_clean_descriptors()
+    {
+        Write("dicom");
+        var planted = JsonSerializer.Deserialize<string[]>(File.ReadAllText(_dir.Combine("planted.json")))!;
+        File.WriteAllText(_dir.Combine("dataforge.yaml"), File.ReadAllText(_dir.Combine("dataforge.yaml"))
+            .Replace("deidentify: {profile: basic}", "curate: {duplicates: {on_fail: exclude}, conformance: {on_fail: warn}}\ndeidentify: {profile: basic, options: [clean-descriptors, retain-longitudinal-modified-dates]}", StringComparison.Ordinal));
+        var build = CliRunner.Run(_dir.Path, "build", "--json");
+        Assert.True(build.ExitCode == 0, build.Error);
+        Assert.Equal(6, Directory.GetFiles(_dir.Combine("out", "dicom"), "*.dcm", SearchOption.AllDirectories).Length);
+        var files = Directory.GetFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories);
+        foreach (var value in planted)
+        {
+            Assert.DoesNotContain(value, build.Out + build.Error, StringComparison.OrdinalIgnoreCase);
+            foreach (var file in files)
+                Assert.False(System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file)).Contains(value, StringComparison.OrdinalIgnoreCase), $"{value} in {Path.GetFileName(file)}");
+        }
+    }
 }
