@@ -201,15 +201,24 @@ public sealed class ImageSourceCommandTests : IDisposable
     }
 
     [SkippableFact]
-    public void Curation_finds_an_image_exported_twice_under_two_names_by_its_pixels()
+    public void Curation_finds_an_image_exported_twice_under_two_names_by_its_pixels_and_a_blank_one_by_its_quality()
     {
         Write("png");
         File.Copy(_dir.Combine("json", "photo_rgb.png"), _dir.Combine("json", "photo_again.png"));
         File.Copy(_dir.Combine("json", "photo_rgb.json"), _dir.Combine("json", "photo_again.json"));
-        File.WriteAllText(_dir.Combine("dataforge.yaml"), File.ReadAllText(_dir.Combine("dataforge.yaml")).Replace("deidentify:", "curate: {duplicates: {on_fail: exclude}}\ndeidentify:", StringComparison.Ordinal));
+        // A constant image (a blank export) is what image_quality excludes.
+        var blank = _dir.Combine("json", "blank.bmp");
+        File.WriteAllBytes(blank, File.ReadAllBytes(_dir.Combine("table", "img_a.bmp")));
+        var bytes = File.ReadAllBytes(blank);
+        var pixelsAt = BitConverter.ToInt32(bytes, 10);
+        Array.Fill(bytes, (byte)90, pixelsAt, bytes.Length - pixelsAt);
+        File.WriteAllBytes(blank, bytes);
+        File.WriteAllText(_dir.Combine("json", "blank.json"), """{"PatientID": "PX-4417"}""");
+        File.WriteAllText(_dir.Combine("dataforge.yaml"), File.ReadAllText(_dir.Combine("dataforge.yaml")).Replace("deidentify:", "curate: {duplicates: {on_fail: exclude}, image_quality: {on_fail: exclude}}\ndeidentify:", StringComparison.Ordinal));
         var build = CliRunner.Run(_dir.Path, "build");
         Assert.True(build.ExitCode == 0, build.Error);
         Assert.Contains("duplicates (exclude): 1 finding on 1 item", build.Out + build.Error);
+        Assert.Contains("image_quality (exclude): 1 finding on 1 item", build.Out + build.Error);
         Assert.Equal(6, Directory.GetFiles(_dir.Combine("out", "png"), "*.png", SearchOption.AllDirectories).Length);
     }
 
