@@ -139,9 +139,15 @@ public static class PngDecoder
                 var filter = raw[offset];
                 raw.AsSpan(offset + 1, rowBytes).CopyTo(row);
                 Unfilter(filter, row, previous, bpp, at);
-                for (var x = 0; x < w; x++)
-                    for (var c = 0; c < channels; c++)
-                        samples[((long)(y0 + y * dy) * width + x0 + x * dx) * channels + c] = Sample(row, x * channels + c, depth);
+                var rowStart = (long)(y0 + y * dy) * width * channels;
+                if (dx == 1 && depth == 8)
+                    for (var i = 0; i < w * channels; i++) samples[rowStart + i] = row[i];
+                else if (dx == 1 && depth == 16)
+                    for (var i = 0; i < w * channels; i++) samples[rowStart + i] = (ushort)(row[2 * i] << 8 | row[2 * i + 1]);
+                else
+                    for (var x = 0; x < w; x++)
+                        for (var c = 0; c < channels; c++)
+                            samples[rowStart + (long)(x0 + x * dx) * channels + c] = Sample(row, x * channels + c, depth);
                 (previous, row) = (row, previous);
                 offset += rowBytes + 1;
             }
@@ -192,20 +198,28 @@ public static class PngDecoder
         var channels = colour switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, _ => 4 };
         if (colour is 4 or 6) notes.Add("alpha channel dropped");
         if (colour == 3) notes.Add("palette expanded to RGB");
-        for (var p = 0; p < pixels; p++)
+        // The common cases without alpha or palette: samples copied as they are.
+        if (colour is 0 or 2 && allocated == 8)
+            for (var i = 0; i < frame.Length; i++) frame[i] = (byte)samples[i];
+        else if (colour is 0 or 2)
+            for (var i = 0; i < samples.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(frame.AsSpan(2 * i), samples[i]);
+        else
         {
-            for (var c = 0; c < spp; c++)
+            for (var p = 0; p < pixels; p++)
             {
-                int value;
-                if (colour == 3)
+                for (var c = 0; c < spp; c++)
                 {
-                    var index = samples[p];
-                    if (3 * index + 2 >= palette!.Length) throw new RasterFormatException(at, $"a pixel names palette entry {index}, past the {palette.Length / 3} entries of PLTE");
-                    value = palette[3 * index + c];
+                    int value;
+                    if (colour == 3)
+                    {
+                        var index = samples[p];
+                        if (3 * index + 2 >= palette!.Length) throw new RasterFormatException(at, $"a pixel names palette entry {index}, past the {palette.Length / 3} entries of PLTE");
+                        value = palette[3 * index + c];
+                    }
+                    else value = samples[p * channels + c];
+                    if (allocated == 16) BinaryPrimitives.WriteUInt16LittleEndian(frame.AsSpan(2 * (p * spp + c)), (ushort)value);
+                    else frame[p * spp + c] = (byte)value;
                 }
-                else value = samples[p * channels + c];
-                if (allocated == 16) BinaryPrimitives.WriteUInt16LittleEndian(frame.AsSpan(2 * (p * spp + c)), (ushort)value);
-                else frame[p * spp + c] = (byte)value;
             }
         }
         return new RasterImage
