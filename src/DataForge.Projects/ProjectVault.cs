@@ -47,7 +47,7 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
     {
         if (!Policy.Pseudonym.IsSequential) return null;
         var sources = manifest.Sources.Where(PipelineFactory.IsDicom).Select(s => PipelineFactory.SourceOf(manifest, s, Pacs.PacsSources.Pins(zone)));
-        try { return VaultKeeper.Numbers(Policy, zone.Layout, sources, _keys, save, NiftiSubjects.Scan(manifest, _keys)); }
+        try { return VaultKeeper.Numbers(Policy, zone.Layout, sources, _keys, save, [.. NiftiSubjects.Scan(manifest, _keys), .. Stages.ImageSources.ImageSubjects.Scan(manifest, _keys)]); }
         catch (VaultException e) { throw new ProjectException(Unopenable(e.Message)); }
     }
 

@@ -75,7 +75,8 @@ public static class LabelPipeline
             inputs.AddRange(NiftiSourcePipeline.DeidentifiedInputs(stages));
             if (annotation.Kind is "mask" or "landmarks" && stages.Any(s => s.Definition.Id == VolumeStage.Id)) inputs.Add(VolumeStage.Id);
             var config = JsonSerializer.SerializeToElement(new { annotation = element, source = sourceJson, classes });
-            var stage = new LabelStage(annotation, inputs, config, secret, pseudonyms, publish: !(training && annotation.Kind == "mask"));
+            var stage = new LabelStage(annotation, inputs, config, secret, pseudonyms, publish: !(training && annotation.Kind == "mask"),
+                imageSources: manifest.Sources.Where(s => s.Kind == "image").Select(s => s.Id).ToList());
             stages.Add(stage);
             if (!stage.Definition.Publish) stages.Add(new LabelFilesStage(annotation.Name, stage.Definition.Id));
             labelStages[annotation.Name] = stage.Definition.Id;

@@ -10,7 +10,7 @@ public static class ManifestModules
     /// <summary>Every section module's checks.</summary>
     public static ISectionChecks[] Checks() =>
     [
-        new SourcesModule(), new Curate.CurateModule(), new DeidentifyModule(), new Harmonise.HarmoniseModule(), new Labels.LabelsModule(),
+        new SourcesModule(), new ImageSources.ImageSourcesModule(), new Curate.CurateModule(), new DeidentifyModule(), new Harmonise.HarmoniseModule(), new Labels.LabelsModule(),
         new Splits.SplitsModule(), new OutputModule(), new PublishModule(),
     ];
 

@@ -64,13 +64,17 @@ public static class PipelineFactory
         var sources = manifest.Sources.Select(s => SourceOf(manifest, s, pins)).ToList();
         var stages = new List<IStage>();
         var dicom = manifest.Sources.Where(IsDicom).Select(s => s.Id).ToList();
+        var screened = dicom.Count > 0;
+        // Image sources (PNG, TIFF, BMP) become Secondary Capture instances that the DICOM stages read beside the DICOM files.
+        var images = ImageSources.ImageSourcePipeline.Add(manifest, stages, secret);
+        dicom.AddRange(images);
         // What the deidentify stage reads: the report counts per SOP class what reached it and was not published.
         IReadOnlyList<string> deidentifyInputs = [];
         if (dicom.Count > 0)
         {
             // Screens beside the sources: files that are not DICOM, DICOMDIRs and (by on_unreadable) damaged files are
             // counted, excluded or failed there; the stages reading the sources leave them out.
-            DicomScreening.Add(stages, manifest.Sources.Where(IsDicom));
+            if (screened) DicomScreening.Add(stages, manifest.Sources.Where(IsDicom));
             var sourceIds = dicom.ToList();
             // Curation reads the original sources; what it keeps goes on in their place.
             if (manifest.Curate is { } curate) dicom = CurationPipeline.Add(stages, curate, dicom, manifest.Resolve, secret, screened: true).ToList();
@@ -90,7 +94,7 @@ public static class PipelineFactory
         NiftiSourcePipeline.Add(manifest, policy, stages, secret, pseudonymNumbers);
         if (policy is not null && NiftiSourcePipeline.DeidentifiedInputs(stages) is { Count: > 0 } deidentified)
         {
-            stages.Add(new DeidentificationReportStage(policy, deidentified, screened: dicom.Count > 0, deidentifyInputs: deidentifyInputs));
+            stages.Add(new DeidentificationReportStage(policy, deidentified, screened: screened, deidentifyInputs: deidentifyInputs, sourceCounts: images));
             // Layout nifti: one volume per de-identified series, nifti/PSEUDONYM/SERIES.nii.gz, after the harmonise steps.
             HarmonisePipeline.Add(manifest, stages);
             // Layouts png and coco: one PNG per 2D image (or slice), png/PSEUDONYM/STUDY/SERIES/SOP.png.

@@ -4,14 +4,14 @@ using DataForge.Manifest.Model;
 namespace DataForge.Stages;
 
 /// <summary>
-/// The owner of the manifest's <c>sources:</c> kinds: which kinds this version reads. A source of another
-/// kind the schema knows (PNG/TIFF images) is refused as "not supported yet" at its
-/// line and column, never ignored.
+/// The owner of the manifest's <c>sources:</c> kinds: which kinds this version reads (today every kind the schema
+/// knows). A kind the schema gains before its reader is refused as "not supported yet" at its line and column, never
+/// ignored.
 /// </summary>
 public sealed class SourcesModule : SectionModule
 {
     /// <summary>Source kinds that can be read.</summary>
-    public static IReadOnlySet<string> Kinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "dicomweb", "labels", "nifti", "analyze" };
+    public static IReadOnlySet<string> Kinds { get; } = new HashSet<string>(StringComparer.Ordinal) { "dicom", "dicomweb", "labels", "nifti", "analyze", "image" };
 
     public override string Section => "sources";
 

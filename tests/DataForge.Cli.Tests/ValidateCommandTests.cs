@@ -31,7 +31,7 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal("", result.Out);
         Assert.Equal(
             [
-                "m/bad.yaml:4:42: unknown key 'extra' in sources[0] (allowed: id, kind, path, url, query, auth, ca_file, include, exclude, format, key, subject, modality, on_unreadable)",
+                "m/bad.yaml:4:42: unknown key 'extra' in sources[0] (allowed: id, kind, path, url, query, auth, ca_file, include, exclude, format, key, subject, modality, fields, metadata, on_unreadable)",
                 "m/bad.yaml: 1 problem",
             ],
             result.ErrorLines);

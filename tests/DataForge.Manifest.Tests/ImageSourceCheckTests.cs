@@ -42,8 +42,8 @@ public sealed class ImageSourceCheckTests : IDisposable
     public void Subject_and_modality_on_a_dicom_source_are_reported_at_their_keys()
     {
         var problems = _f.Problems(ManifestFixture.Minimal + "\n    subject: \"(?<subject>x)\"\n    modality: CT\n");
-        Assert.Contains("dataforge.yaml:7:5: 'subject' is only for nifti and analyze sources; a dicom source names its patients in its headers", problems);
-        Assert.Contains("dataforge.yaml:8:5: 'modality' is only for nifti and analyze sources", problems);
+        Assert.Contains("dataforge.yaml:7:5: 'subject' is only for nifti, analyze and image sources; a dicom source names its patients in its headers", problems);
+        Assert.Contains("dataforge.yaml:8:5: 'modality' is only for nifti, analyze and image sources", problems);
     }
 
     [Fact]

@@ -77,10 +77,32 @@ public sealed class SemanticCheckTests : IDisposable
     }
 
     [Fact]
-    public void A_source_kind_that_cannot_be_read_yet_is_refused()
+    public void An_image_source_is_no_longer_refused()
     {
-        var problems = _f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: image"));
-        Assert.StartsWith("dataforge.yaml:5:11: sources[0].kind: image sources are not supported yet", Assert.Single(problems));
+        Assert.Empty(_f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: image") + "\n    fields: {subject: $.patient.id, view: /meta/view/@code}\n"));
+    }
+
+    [Fact]
+    public void A_broken_field_selector_is_reported_at_its_line_and_column()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: image") + "\n    fields:\n      subject: $.patient[x]\n      study: /meta//study\n");
+        Assert.Contains("dataforge.yaml:8:16: sources[0].fields.subject: '[x]' at character 10 is neither an index nor a quoted name", problems);
+        Assert.Contains(problems, p => p.StartsWith("dataforge.yaml:9:14: sources[0].fields.study: an empty step", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_a_metadata_table_a_field_is_a_column_and_the_table_must_exist()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal.Replace("kind: dicom", "kind: image") + "\n    metadata: meta.csv\n    fields: {subject: $.id}\n");
+        Assert.Contains(problems, p => p.Contains("sources[0].fields.subject: with a metadata table a field is a column name", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("sources[0].metadata: no such file in the source folder", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fields_and_metadata_belong_to_image_sources_only()
+    {
+        var problems = _f.Problems(ManifestFixture.Minimal + "\n    fields: {subject: id}\n");
+        Assert.Contains(problems, p => p.EndsWith("'fields' is only for image sources (it says where an image's facts are in its sidecar)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -10,21 +10,24 @@ using DataForge.Imaging.Nifti;
 
 namespace DataForge.Cli.Commands;
 
-/// <summary><c>dataforge inspect FILE</c>: a DICOM or NIfTI header dump, or JSON (the DICOM JSON model of PS3.18 Annex F).</summary>
+/// <summary><c>dataforge inspect FILE</c>: a DICOM or NIfTI header dump, or JSON (the DICOM JSON model of PS3.18 Annex F); PNG, TIFF and BMP facts and metadata blocks (<see cref="RasterInspection"/>).</summary>
 public static class InspectCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "A DICOM file (Part 10 or raw dataset) or a NIfTI / Analyze file." };
+        var file = new Argument<string>("FILE") { Description = "A DICOM file (Part 10 or raw dataset), a NIfTI / Analyze file, or a PNG, TIFF or BMP image." };
         var json = ManifestArguments.JsonOption("the header (DICOM JSON model, PS3.18 Annex F, for DICOM)");
         var frames = new Option<bool>("--frames")
         {
             Description = "For DICOM: decode every frame and show, per frame, its fragments, bytes, byte offset, decoded size and stored value range, or why it does not decode (no attribute values are shown)",
         };
+        var redact = new Option<bool>("--redact") { Description = "PNG, TIFF and BMP: replace the text of metadata fields by its length, so the dump can be shared." };
         var command = new Command("inspect", """
             Dump a file's header: for DICOM, every element with tag, VR, keyword and value, sequences
-            indented (like dcmdump); for NIfTI and Analyze, the header fields and the affine. The dump
-            shows the file's values as they are, identifiers included: use it inside the private zone.
+            indented (like dcmdump); for NIfTI and Analyze, the header fields and the affine; for PNG, TIFF
+            and BMP, the format facts and every field of every metadata block (text chunks, TIFF tags, EXIF,
+            XMP). The dump shows the file's values as they are, identifiers included: use it inside the
+            private zone, or give --redact (images) to show text values only by their length.
 
             With --frames, every frame of a DICOM file's pixel data is decoded instead, and the transfer
             syntax, the image's layout and for each frame its fragments, bytes, byte offset in the file,
@@ -38,15 +41,22 @@ public static class InspectCommand
         command.Arguments.Add(file);
         command.Options.Add(json);
         command.Options.Add(frames);
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(json), parse.GetValue(frames)));
+        command.Options.Add(redact);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(json), parse.GetValue(frames), parse.GetValue(redact)));
         return command;
     }
 
-    private static int Run(CliContext context, string file, bool json, bool frames)
+    private static int Run(CliContext context, string file, bool json, bool frames, bool redact)
     {
         var path = context.Resolve(file);
         if (Directory.Exists(path)) throw new UserErrorException($"{file} is a folder; inspect reads one file");
         if (!File.Exists(path)) throw new UserErrorException($"{file}: no such file");
+        if (RasterInspection.Is(path))
+        {
+            if (frames) throw new UserErrorException($"{file}: --frames decodes DICOM pixel data; a PNG, TIFF or BMP image has no encapsulated frames");
+            return RasterInspection.Run(context, path, file, json, redact);
+        }
+        if (redact) throw new UserErrorException("--redact is for PNG, TIFF and BMP images; DICOM and NIfTI dumps are for the private zone");
         if (frames && IsNifti(path)) throw new UserErrorException($"{file}: --frames reads DICOM pixel data; a NIfTI or Analyze file has no frames to decode");
         if (frames) return FramesReport.Run(context, path, file, json);
         return IsNifti(path) ? Nifti(context, path, file, json) : Dicom(context, path, file, json);

@@ -3,8 +3,8 @@ using DataForge.Manifest.Model;
 namespace DataForge.Manifest.Checks;
 
 /// <summary>
-/// The settings of NIfTI and Analyze 7.5 sources (<c>kind: nifti</c>, <c>kind: analyze</c>): <c>subject</c>
-/// and <c>modality</c> belong to them only; <c>subject</c> must compile and capture a subject; and the
+/// The settings of NIfTI and Analyze 7.5 sources (<c>kind: nifti</c>, <c>kind: analyze</c>) and image sources: <c>subject</c>
+/// and <c>modality</c> belong to them only, <c>fields</c> and <c>metadata</c> to image sources; <c>subject</c> must compile and capture a subject; and the
 /// sections that read DICOM only (curation, the PNG and COCO layouts) say so instead of skipping them.
 /// </summary>
 public static class ImageSourceChecks
@@ -26,10 +26,24 @@ public static class ImageSourceChecks
             var at = $"sources[{i}]";
             if (s.Kind != "dicom" && m.Document.Has(at + ".on_unreadable"))
                 Report(at + ".on_unreadable", "'on_unreadable' is only for dicom sources (it decides whether a damaged DICOM file is excluded or fails the build)", atKey: true);
+            if (s.Kind != "image")
+            {
+                if (s.Fields is not null) Report(at + ".fields", "'fields' is only for image sources (it says where an image's facts are in its sidecar)", atKey: true);
+                if (s.Metadata is not null) Report(at + ".metadata", "'metadata' is only for image sources (a CSV table of their facts)", atKey: true);
+            }
+            if (s.Kind == "image")
+            {
+                if (s.Subject is { } expression)
+                {
+                    try { SubjectPattern.Parse(expression); }
+                    catch (ArgumentException e) { Report(at + ".subject", $"{at}.subject: {e.Message}"); }
+                }
+                continue;
+            }
             if (!VolumeKinds.Contains(s.Kind))
             {
-                if (s.Subject is not null) Report(at + ".subject", $"'subject' is only for nifti and analyze sources; a {s.Kind} source names its patients in its headers", atKey: true);
-                if (s.Modality is not null) Report(at + ".modality", $"'modality' is only for nifti and analyze sources", atKey: true);
+                if (s.Subject is not null) Report(at + ".subject", $"'subject' is only for nifti, analyze and image sources; a {s.Kind} source names its patients in its headers", atKey: true);
+                if (s.Modality is not null) Report(at + ".modality", $"'modality' is only for nifti, analyze and image sources", atKey: true);
                 continue;
             }
             volumes.Add(i);

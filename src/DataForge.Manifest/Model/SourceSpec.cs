@@ -40,6 +40,16 @@ public sealed record SourceSpec
     /// <summary>DICOMweb sources and destinations: a PEM file of certificate authorities trusted besides the system's.</summary>
     public string? CaFile { get; init; }
 
-    /// <summary>NIfTI and Analyze sources: the modality of every image (CT, MR, PT, ...) when no sidecar says it.</summary>
+    /// <summary>NIfTI, Analyze and image sources: the modality of every image (CT, MR, PT, ...) when no sidecar says it.</summary>
     public string? Modality { get; init; }
+
+    /// <summary>
+    /// Image sources: where each of the image's facts is in its sidecar (subject, study, series, modality, laterality,
+    /// view, pixel_spacing, labels): a JSONPath-like (<c>$.patient.id</c>), XPath-like (<c>/meta/patient/@id</c>) selector
+    /// or, with a metadata table, a column name.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Fields { get; init; }
+
+    /// <summary>Image sources: a CSV table of metadata, relative to the source folder, one row per image keyed by its file name.</summary>
+    public string? Metadata { get; init; }
 }

@@ -22,12 +22,13 @@ public sealed class DeidentificationReportStage : IStage
     public const string Id = "deidentification-report";
 
     /// <summary>Bump when the report of the same inputs changes.</summary>
-    /// <remarks>3: <c>not_published</c>, the files of the DICOM sources the screens kept out (DICOMDIRs, files that are not DICOM, damaged ones).</remarks>
     /// <remarks>
+    /// 3: <c>not_published</c>, the files of the DICOM sources the screens kept out (DICOMDIRs, files that are not DICOM, damaged ones).
     /// 4: <c>compound_actions</c>, per attribute how X/Z, X/D, Z/D, X/Z/D and X/Z/U* were resolved by the IOD's Types;
     /// <c>sop_classes</c>, per SOP class the instances published, excluded (by reason code) and failed.
+    /// 5: what image sources held outside their pixels (metadata blocks, sidecar keys), left out or mapped to DICOM, field by field.
     /// </remarks>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>The metadata property of deidentify outputs that holds the per-attribute counts.</summary>
     public const string CountsProperty = "deid_counts";
@@ -45,8 +46,9 @@ public sealed class DeidentificationReportStage : IStage
     /// The ids the deidentify stage reads: the report reads them too and counts, per SOP class, what reached the stage and
     /// was published, excluded (<see cref="DeidExclusions"/>) or failed.
     /// </param>
+    /// <param name="sourceCounts">Stages whose items count what image sources held outside their images and left out (<see cref="ImageSources.ImageSourceStage.CountsProperty"/>).</param>
     public DeidentificationReportStage(DeidPolicy policy, IReadOnlyList<string>? deidentified = null, bool screened = false,
-        IReadOnlyList<string>? deidentifyInputs = null)
+        IReadOnlyList<string>? deidentifyInputs = null, IReadOnlyList<string>? sourceCounts = null)
     {
         var policyConfig = policy.Config;
         var options = policy.Options.Select(o => new Dictionary<string, string> { ["option"] = o.Name, ["code"] = o.Code }).ToList();
@@ -68,6 +70,7 @@ public sealed class DeidentificationReportStage : IStage
         // DICOM sources are screened first (DicomScreening): what the screens kept out is counted here too.
         _screened = screened;
         if (_screened) inputs = [.. inputs, Dicom.ScreeningReportStage.Id];
+        if (sourceCounts is { Count: > 0 }) inputs = [.. inputs, .. sourceCounts];
         if (policy.Has(DeidOption.CleanRecognizableVisualFeatures) && inputs.Contains(DeidentifyStage.Id))
         {
             _visual = VisualFeaturesPolicy.From(policyConfig);
@@ -116,6 +119,14 @@ public sealed class DeidentificationReportStage : IStage
             if (metadata.TryGetProperty(Dicom.ScreeningReportStage.CountsProperty, out var screened))
             {
                 foreach (var count in screened.EnumerateObject()) notPublished[count.Name] = notPublished.GetValueOrDefault(count.Name) + count.Value.GetInt32();
+                continue;
+            }
+            // An image source's metadata blocks and sidecar keys, field by field: summed like attributes, not an instance;
+            // the Secondary Capture instance it made is what the deidentify stage reads.
+            if (metadata.TryGetProperty(ImageSources.ImageSourceStage.CountsProperty, out var fields))
+            {
+                Sum(fields, totals);
+                _census?.Candidate(item, item.Hash.Hex);
                 continue;
             }
             if (!metadata.TryGetProperty(CountsProperty, out var counts))

@@ -7,7 +7,8 @@ namespace DataForge.Stages.Labels;
 /// Boxes from COCO files (<see cref="CocoFile"/>), per image. Each COCO image is matched to a
 /// de-identified instance by the source's <c>key</c>: the image's member of that name (e.g.
 /// <c>SOPInstanceUID</c>), else, for a UID key, its <c>file_name</c> without folders and extension; a frame of a
-/// multi-frame instance by the image's <c>frame</c> member or a <c>-NNNN</c> file name suffix (see <see cref="Locate"/>);
+/// multi-frame instance by the image's <c>frame</c> member or a <c>-NNNN</c> file name suffix (see <see cref="Locate"/>); an image
+/// of an image source by its <c>file_name</c>, the path relative to the source folder (<see cref="Identifiers.ResolveImageFile"/>);
 /// the original UID is carried to the new one in the private zone (<see cref="Identifiers"/>).
 /// Checks: the category's name is a class of the schema (not background) with the same id; the COCO
 /// image's size is the instance's; the box (given, or the extent of the segmentation) is finite, not
@@ -96,6 +97,8 @@ public static class BoxImport
             place = multi;
             frame = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
         }
+        // An image of an image source, named by its path relative to the source folder.
+        if (place is null && CocoFile.Member(image, "file_name") is { Length: > 0 } file) place = ids.ResolveImageFile(file) ?? ids.ResolveImageId(file);
         if (place is null)
         {
             violations.Add(new LabelViolation(where, "link", $"the COCO image names no de-identified image (key {key})", null));

@@ -31,6 +31,29 @@ public sealed class Identifiers
         _pseudonyms = pseudonyms;
     }
 
+    /// <summary>The ids of the manifest's image sources, whose images a COCO <c>file_name</c> can name by path (<see cref="ResolveImageFile"/>).</summary>
+    public IReadOnlyList<string> ImageSources { get; init; } = [];
+
+    /// <summary>
+    /// The de-identified image an image source's file became, by its path relative to the source folder (extension
+    /// ignored), or null when no image source has it.
+    /// </summary>
+    public Place? ResolveImageFile(string path)
+    {
+        var stem = Dicom.ImageSourceInstances.StemOf(path.Trim().Replace('\\', '/').TrimStart('/'));
+        foreach (var source in ImageSources)
+            if (Resolve("image", Dicom.ImageSourceInstances.Uid(source, stem), null) is { } place) return place;
+        return null;
+    }
+
+    /// <summary>The de-identified image whose sidecar gave it <paramref name="id"/> (an image source's fields.id), or null.</summary>
+    public Place? ResolveImageId(string id)
+    {
+        foreach (var source in ImageSources)
+            if (Resolve("image", Dicom.ImageSourceInstances.UidOfId(source, id), null) is { } place) return place;
+        return null;
+    }
+
     /// <summary>The DICOM keyword of the identifier at a label level.</summary>
     public static string KeywordOf(string level) => level switch
     {
@@ -99,7 +122,11 @@ public sealed class Identifiers
         }
         var uid = original.StartsWith(StandardUidRoot, StringComparison.Ordinal) ? original : _keys.Uid(original);
         var map = level switch { "study" => _studies, "series" => _series, _ => _images };
-        return map.TryGetValue(uid, out var place) ? place : null;
+        if (map.TryGetValue(uid, out var place)) return place;
+        // An image of an image source: named by its sidecar's id (fields.id), or by its path in the source folder.
+        if (level == "image" && ImageSources.Count > 0 && !original.StartsWith("2.25.", StringComparison.Ordinal))
+            return ResolveImageId(original) ?? ResolveImageFile(original);
+        return null;
     }
 
     private static string? Text(JsonElement m, string name) =>

@@ -26,6 +26,7 @@ public sealed class LabelStage : IStage
 
     private readonly Annotation _a;
     private readonly KeyedIdentity _keys;
+    private readonly IReadOnlyList<string> _imageSources;
     private readonly LabelPseudonyms _pseudonyms;
 
     /// <summary>The stage id of an annotation.</summary>
@@ -35,18 +36,24 @@ public sealed class LabelStage : IStage
     /// The stage of one annotation; <paramref name="publish"/> is false when a training layout publishes the masks
     /// (<see cref="LabelFilesStage"/> then publishes the label file and report).
     /// </summary>
-    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, LabelPseudonyms pseudonyms, bool publish = true)
+    public LabelStage(Annotation annotation, IReadOnlyList<string> inputs, JsonElement config, byte[] secret, LabelPseudonyms pseudonyms, bool publish = true,
+        IReadOnlyList<string>? imageSources = null)
     {
         _a = annotation;
+        // The manifest's image sources: COCO images may name their files by path (Identifiers.ResolveImageFile).
+        _imageSources = imageSources ?? [];
         _keys = new KeyedIdentity(secret);
         _pseudonyms = pseudonyms;
         // The pseudonym format (and a {seq:N} format's numbers) decide which patient a label lands on: a new format reruns the stage.
-        var key = CanonicalJson.Parse(JsonSerializer.Serialize(new Dictionary<string, object>
+        var settings = new Dictionary<string, object>
         {
             ["labels"] = config,
             ["pseudonyms"] = pseudonyms.Settings(),
             ["secret_fingerprint"] = _keys.Fingerprint,
-        }));
+        };
+        // Image sources whose files COCO images may name (only when there are some: other projects keep their keys).
+        if (_imageSources.Count > 0) settings["image_sources"] = _imageSources;
+        var key = CanonicalJson.Parse(JsonSerializer.Serialize(settings));
         Definition = new StageDefinition(IdFor(annotation.Name), Version, StageShape.Reduce, inputs, key)
         {
             Publish = publish,
@@ -60,7 +67,7 @@ public sealed class LabelStage : IStage
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
-        var ids = new Identifiers(_keys, _pseudonyms);
+        var ids = new Identifiers(_keys, _pseudonyms) { ImageSources = _imageSources };
         var volumes = new Dictionary<string, ImageGeometry>(StringComparer.Ordinal);
         var files = new List<StageItem>();
         var instances = new Dictionary<string, StageItem>(StringComparer.Ordinal);

@@ -26,7 +26,10 @@ public sealed class PngStage : IStage
     public const string Id = "png";
 
     /// <summary>Bump when the output of the same input and settings changes.</summary>
-    /// <remarks>3: an image of a lossy-compressed instance carries lossy_compression (metadata, sidecar).</remarks>
+    /// <remarks>
+    /// 3: an image of a lossy-compressed instance carries lossy_compression (metadata, sidecar); Secondary Capture instances
+    /// are rendered whatever their modality.
+    /// </remarks>
     public const int Version = 3;
 
     /// <summary>The metadata property that marks a PNG image (its value is the image's path).</summary>
@@ -64,7 +67,9 @@ public sealed class PngStage : IStage
         }
         var ds = file.Dataset;
         var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
-        if (!_settings.Includes(modality) || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
+        // Secondary Capture instances (photographs, scans, the images of image sources) are 2D whatever their modality.
+        var twoDimensional = _settings.Includes(modality) || SecondaryCaptureClasses.Contains(ds.GetString(DicomTags.SOPClassUID));
+        if (!twoDimensional || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
         if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
             return StageResult.Failed("png: enhanced multi-frame instances (per-frame functional groups) are not supported yet by the png layout");
         if (ds.Contains(DicomTags.ModalityLUTSequence))

@@ -27,7 +27,7 @@ public sealed class Image2DStage : IStage
     public const string Id = "image2d";
 
     /// <summary>Bump when the output of the same instance changes.</summary>
-    /// <remarks>2: an image of a lossy-compressed instance carries lossy_compression.</remarks>
+    /// <remarks>2: an image of a lossy-compressed instance carries lossy_compression; Secondary Capture instances are 2D images whatever their modality.</remarks>
     public const int Version = 2;
 
     /// <summary>The metadata property that marks a 2D image (its value holds the instance facts).</summary>
@@ -64,7 +64,9 @@ public sealed class Image2DStage : IStage
         }
         var ds = file.Dataset;
         var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
-        if (!_modalities.Contains(modality) || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
+        // Secondary Capture instances (photographs, scans, the images of image sources) are 2D whatever their modality.
+        var twoDimensional = _modalities.Contains(modality) || SecondaryCaptureClasses.Contains(ds.GetString(DicomTags.SOPClassUID));
+        if (!twoDimensional || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
         if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
             return StageResult.Failed("image2d: enhanced multi-frame instances (per-frame functional groups) are not supported yet");
         if (ds.Contains(DicomTags.ModalityLUTSequence))

@@ -25,7 +25,10 @@ public sealed class VolumeStage : IStage
     public const string Id = "volume";
 
     /// <summary>Bump when the output of the same series and config changes.</summary>
-    /// <remarks>6: a volume of lossy-compressed slices carries lossy_compression (metadata, sidecar).</remarks>
+    /// <remarks>
+    /// 6: a volume of lossy-compressed slices carries lossy_compression (metadata, sidecar); with skipped 2D modalities,
+    /// Secondary Capture series are skipped too (the png layout renders them as 2D images).
+    /// </remarks>
     public const int Version = 6;
 
     private readonly NiftiWriteOptions _options;
@@ -72,7 +75,8 @@ public sealed class VolumeStage : IStage
         if (input.Items.Any(NiftiVolumes.IsSourceVolume)) return NiftiVolumes.Emit(input, _publish, Id, _options);
         var pseudonyms = input.Items.Select(i => Text(i, "pseudonym")).Distinct().ToList();
         if (pseudonyms is not [{ } pseudonym]) return StageResult.Failed("the series' instances do not carry one pseudonym in their metadata");
-        if (_skip is not null && Text(input.Items[0], "modality") is { } modality && _skip.Contains(modality)) return StageResult.Success();
+        if (_skip is not null && ((Text(input.Items[0], "modality") is { } modality && _skip.Contains(modality))
+                || SecondaryCaptureClasses.Contains(Text(input.Items[0], "sop_class_uid")))) return StageResult.Success();
         var series = Text(input.Items[0], "series_instance_uid");
         if (series is null) return StageResult.Failed("the series' instances carry no series_instance_uid in their metadata");
         if (StageOutput.CheckPath($"nifti/{pseudonym}/{series}.nii.gz") is { } bad) return StageResult.Failed("pseudonym or series UID is not usable in a path: " + bad);
