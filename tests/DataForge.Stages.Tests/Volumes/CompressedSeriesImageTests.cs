@@ -29,6 +29,8 @@ public sealed class CompressedSeriesImageTests
     [InlineData("dcmcjpls", "", "1.2.840.10008.1.2.4.80", "png")]
     [InlineData("gdcmconv", "--j2k", "1.2.840.10008.1.2.4.90", "png")]
     [InlineData("dcmcrle", "", "1.2.840.10008.1.2.5", "png")]
+    [InlineData("dcmcjpeg", "+el +sv 6", "1.2.840.10008.1.2.4.57", "nifti")]
+    [InlineData("dcmcjpeg", "+el +sv 7", "1.2.840.10008.1.2.4.57", "png")]
     public void The_images_of_a_compressed_series_equal_those_of_the_uncompressed_one_bit_for_bit(string tool, string options, string syntax, string layout)
     {
         var path = Oracle.Require(tool);
@@ -54,6 +56,7 @@ public sealed class CompressedSeriesImageTests
     [InlineData("dcmcjpls", "")]
     [InlineData("gdcmconv", "--j2k")]
     [InlineData("dcmcjpeg", "+e1")]
+    [InlineData("dcmcjpeg", "+el +sv 5")]
     public void A_truncated_codestream_fails_its_series_with_the_reason_and_the_build_goes_on(string tool, string options)
     {
         var path = Oracle.Require(tool);

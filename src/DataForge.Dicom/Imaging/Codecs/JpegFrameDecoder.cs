@@ -8,7 +8,7 @@ namespace DataForge.Dicom.Imaging.Codecs;
 /// lossless (Process 14). Components are returned as coded: DataForge does no colour transform here
 /// (PS3.5 8.2.1: the Photometric Interpretation says what the decoded samples are). JpegLibrary repeats subsampled chroma.
 /// Of the lossless predictors, JpegLibrary 0.4.32 decodes selection values 1 (all of .70) and 4 exactly; 2, 3, 5, 6 and 7
-/// come out wrong when checked against dcmtk and GDCM, so they are refused rather than decoded.
+/// come out wrong when checked against dcmtk and GDCM, so those and any point transform go to <see cref="LosslessJpegDecoder"/>.
 /// </summary>
 internal sealed class JpegFrameDecoder(bool lossless) : IFrameDecoder
 {
@@ -18,7 +18,10 @@ internal sealed class JpegFrameDecoder(bool lossless) : IFrameDecoder
     public byte[] Decode(ReadOnlySpan<byte> codestream, FrameGeometry geometry)
     {
         if (lossless && FirstScan(codestream) is var (predictor, pointTransform) && (!ExactPredictors.Contains(predictor) || pointTransform != 0))
-            throw new NotSupportedException($"JPEG Lossless with selection value {predictor} and point transform {pointTransform} is not decoded yet (selection values 1 and 4 without point transform are); convert the instance with dcmdjpeg or gdcmconv --raw");
+        {
+            try { return LosslessJpegDecoder.Decode(codestream, geometry); }
+            catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException) { throw Damaged(e); }
+        }
         var decoder = new JpegDecoder();
         decoder.SetInput(codestream.ToArray());
         int precision;
