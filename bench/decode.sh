@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Decoding benchmark (issue 18), not a test: one synthetic CT series compressed as JPEG Lossless SV1 (.70,
-# dcmcjpeg +e1), JPEG-LS (.80, dcmcjpls) and JPEG 2000 (.90, gdcmconv --j2k); DataForge decodes every frame to
+# dcmcjpeg +e1), JPEG Lossless selection value 6 (.57, dcmcjpeg +el +sv 6: DataForge's own lossless decoder),
+# JPEG-LS (.80, dcmcjpls) and JPEG 2000 (.90, gdcmconv --j2k); DataForge decodes every frame to
 # real values (as the volume stage does) with 1 thread and with every core, against gdcmconv --raw and
 # dcmdjpeg / dcmdjpls decompressing the same files one process per file (as they are used), in the same run.
 #
@@ -27,6 +28,7 @@ compress() {   # compress NAME TOOL OPTIONS...: DIR/NAME holds every slice of DI
   fi
 }
 compress jpeg-lossless dcmcjpeg +e1
+compress jpeg-lossless-sv6 dcmcjpeg +el +sv 6
 compress jpeg-ls dcmcjpls
 compress j2k gdcmconv --j2k
 
@@ -39,8 +41,8 @@ per_file() {   # per_file TOOL OPTIONS...: every file of $files decompressed by 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
 
 cores=$(nproc)
-printf '%-14s %10s %10s %12s %10s %8s\n' syntax "df -j1" "df -j$cores" "gdcmconv" "dcmtk" "ratio"
-for set in "jpeg-lossless dcmdjpeg" "jpeg-ls dcmdjpls" "j2k -"; do
+printf '%-18s %10s %10s %12s %10s %8s\n' syntax "df -j1" "df -j$cores" "gdcmconv" "dcmtk" "ratio"
+for set in "jpeg-lossless dcmdjpeg" "jpeg-lossless-sv6 dcmdjpeg" "jpeg-ls dcmdjpls" "j2k -"; do
   read -r name dcmtk <<<"$set"
   files="$DIR/$name.list"; find "$DIR/$name" -name '*.dcm' | sort > "$files"
   n=$(wc -l < "$files")
@@ -49,7 +51,7 @@ for set in "jpeg-lossless dcmdjpeg" "jpeg-ls dcmdjpls" "j2k -"; do
   read -r _ dfn < <(dotnet run -c Release --file bench/decode-bench.cs -- decode "$files" "$cores")
   gdcm=$(seconds per_file gdcmconv --raw)
   if [ "$dcmtk" = - ]; then dt=""; best=$gdcm; else dt=$(seconds per_file "$dcmtk"); best=$(awk -v a="$gdcm" -v b="$dt" 'BEGIN { print (a < b ? a : b) }'); fi
-  printf '%-14s %10s %10s %12s %10s %8s\n' "$name" "$(rate "$n" "$df1")" "$(rate "$n" "$dfn")" "$(rate "$n" "$gdcm")" \
+  printf '%-18s %10s %10s %12s %10s %8s\n' "$name" "$(rate "$n" "$df1")" "$(rate "$n" "$dfn")" "$(rate "$n" "$gdcm")" \
     "$([ -n "$dt" ] && rate "$n" "$dt" || echo n/a)" "$(awk -v a="$best" -v b="$df1" 'BEGIN { printf "%.2fx", a / b }')"
 done
 echo "slices/s; ratio = DataForge on one thread against the faster anchor (one process per file, as they are used)"
