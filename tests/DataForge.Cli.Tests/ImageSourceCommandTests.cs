@@ -238,6 +238,52 @@ public sealed class ImageSourceCommandTests : IDisposable
     }
 
     [SkippableFact]
+    public void Burned_in_regions_blank_the_text_of_a_photographed_screen_and_leave_every_other_pixel_as_it_was()
+    {
+        var python = Oracle.RequirePython("PIL", "numpy");
+        // A 40x30 grey photo of a screen: a bright "name" in its top left corner, a gradient elsewhere.
+        Directory.CreateDirectory(_dir.Combine("photos"));
+        var written = Oracle.Run(python, ["-c", """
+            import json, sys, numpy as np
+            from PIL import Image
+            a = (np.arange(30)[:, None] * 3 + np.arange(40)[None, :] * 2 + 20).astype(np.uint8)
+            a[1:5, 1:11] = 250
+            Image.fromarray(a, 'L').save(sys.argv[1] + '/screen.png')
+            json.dump({'PatientID': 'SCREEN-PATIENT-7', 'modality': 'XC'}, open(sys.argv[1] + '/screen.json', 'w'))
+            np.save(sys.argv[1] + '/../original.npy', a)
+            """, _dir.Combine("photos")]);
+        Assert.True(written.ExitCode == 0, written.StandardError);
+        _dir.WriteText("dataforge.yaml", """
+            version: 1
+            name: screens
+            sources:
+              - {id: photos, kind: image, path: photos, fields: {subject: $.PatientID, modality: $.modality}}
+            deidentify:
+              profile: basic
+              options: [clean-pixel-data]
+              burned_in_regions: [{modality: XC, rows: 30, columns: 40, region: [0, 0, 12, 6]}]
+            output: {layout: png}
+            """);
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.True(build.ExitCode == 0, build.Out + build.Error);
+        var png = Assert.Single(Directory.GetFiles(_dir.Combine("out", "png"), "*.png", SearchOption.AllDirectories));
+        // Pillow reads the published image: zero inside the rule's rectangle, the original's levels everywhere else.
+        var check = Oracle.Run(python, ["-c", """
+            import sys, numpy as np
+            from PIL import Image
+            out = np.asarray(Image.open(sys.argv[1]))
+            a = np.load(sys.argv[2])
+            inside = np.zeros(a.shape, bool); inside[0:6, 0:12] = True
+            print(int(out[inside].max()), int((out[~inside] != a[~inside]).sum()), out.shape == a.shape)
+            """, png, _dir.Combine("original.npy")]);
+        Assert.True(check.ExitCode == 0, check.StandardError);
+        Assert.Equal("0 0 True", check.StandardOutput.Trim());
+        // The report counts the cleaning; the subject is a pseudonym.
+        Assert.Contains("blanked", File.ReadAllText(_dir.Combine("out", "deidentification.json")));
+        Assert.DoesNotContain("SCREEN-PATIENT-7", png);
+    }
+
+    [SkippableFact]
     public void Harmonise_steps_apply_to_the_greyscale_images_of_image_sources_before_rendering()
     {
         var python = Write("png");
