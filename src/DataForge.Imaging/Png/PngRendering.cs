@@ -35,6 +35,24 @@ public static class PngRendering
         return PngWriter.Encode8(bytes, width, height, compressionLevel);
     }
 
+    /// <summary>
+    /// The 16-bit PNG of RGB samples of <paramref name="bitsStored"/> bits (9 to 16; interleaved R, G, B per pixel, row
+    /// by row from the top), with an sBIT chunk when fewer than 16 bits are stored (see <see cref="PngWriter.EncodeRgb16"/>).
+    /// </summary>
+    public static byte[] Rgb16(ReadOnlySpan<long> samples, int width, int height, int bitsStored, int compressionLevel = 6)
+    {
+        if ((long)width * height * 3 != samples.Length) throw new ImagingException($"{samples.Length} samples do not make a {width}x{height} RGB image");
+        if (bitsStored is < 9 or > 16) throw new ImagingException($"16-bit colour is written for 9 to 16 bits stored, not {bitsStored}");
+        var words = new ushort[samples.Length];
+        var max = (1L << bitsStored) - 1;
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (samples[i] < 0 || samples[i] > max) throw new ImagingException($"colour sample {samples[i]} is outside 0..{max}");
+            words[i] = (ushort)samples[i];
+        }
+        return PngWriter.EncodeRgb16(words, width, height, bitsStored, compressionLevel);
+    }
+
     /// <summary>The PNG of 8-bit RGB samples (interleaved R, G, B per pixel, row by row from the top).</summary>
     public static byte[] Rgb(ReadOnlySpan<long> samples, int width, int height, int compressionLevel = 6)
     {

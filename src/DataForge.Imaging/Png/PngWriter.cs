@@ -5,7 +5,8 @@ using System.IO.Hashing;
 namespace DataForge.Imaging.Png;
 
 /// <summary>
-/// Writes 8- or 16-bit greyscale and 8-bit RGB PNG (ISO/IEC 15948): IHDR, one IDAT, IEND, and nothing
+/// Writes 8- or 16-bit greyscale and 8- or 16-bit RGB PNG (ISO/IEC 15948): IHDR, sBIT when fewer bits are
+/// significant, one IDAT, IEND, and nothing
 /// that depends on time or place (no tIME, no text chunks). Rows use filter type 0 (None); the zlib
 /// stream comes from .NET's zlib at a fixed level, so the same pixels give the same bytes.
 /// </summary>
@@ -45,6 +46,27 @@ public static class PngWriter
         return Assemble(raw, width, height, 16, Greyscale, compressionLevel);
     }
 
+    /// <summary>
+    /// A 16-bit RGB PNG (samples big-endian), three samples per pixel row by row from the top; with
+    /// <paramref name="significantBits"/> below 16 the samples are scaled up by a left shift and an sBIT chunk says how
+    /// many bits are the source's (PNG 11.3.3.4, 12.5), so a reader can shift them back exactly.
+    /// </summary>
+    public static byte[] EncodeRgb16(ReadOnlySpan<ushort> samples, int width, int height, int significantBits = 16, int compressionLevel = 6)
+    {
+        Check(samples.Length, 3, width, height);
+        if (significantBits is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(significantBits), significantBits, "1 to 16 bits");
+        var shift = 16 - significantBits;
+        var rowBytes = 6 * width;
+        var raw = new byte[(rowBytes + 1) * height];
+        for (var y = 0; y < height; y++)
+        {
+            var row = raw.AsSpan(y * (rowBytes + 1) + 1, rowBytes);
+            for (var i = 0; i < 3 * width; i++)
+                BinaryPrimitives.WriteUInt16BigEndian(row.Slice(2 * i), (ushort)(samples[y * 3 * width + i] << shift));
+        }
+        return Assemble(raw, width, height, 16, TrueColour, compressionLevel, shift == 0 ? null : [(byte)significantBits, (byte)significantBits, (byte)significantBits]);
+    }
+
     // Each row is preceded by its filter type byte (0: None).
     private static byte[] Rows(ReadOnlySpan<byte> samples, int rowBytes, int height)
     {
@@ -61,7 +83,7 @@ public static class PngWriter
             throw new ArgumentException($"{length} samples do not make a {width}x{height} image of {samplesPerPixel} sample(s) per pixel");
     }
 
-    private static byte[] Assemble(byte[] filteredRows, int width, int height, int bitDepth, byte colourType, int level)
+    private static byte[] Assemble(byte[] filteredRows, int width, int height, int bitDepth, byte colourType, int level, byte[]? significantBits = null)
     {
         if (level is < 0 or > 9) throw new ArgumentOutOfRangeException(nameof(level), level, "zlib level is 0 to 9");
         using var compressed = new MemoryStream();
@@ -78,6 +100,7 @@ public static class PngWriter
         header[11] = 0; // adaptive filtering (each row says its filter: here always None)
         header[12] = 0; // no interlace
         Chunk(png, "IHDR"u8, header);
+        if (significantBits is not null) Chunk(png, "sBIT"u8, significantBits);
         Chunk(png, "IDAT"u8, compressed.ToArray());
         Chunk(png, "IEND"u8, []);
         return png.ToArray();

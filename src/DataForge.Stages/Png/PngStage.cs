@@ -93,8 +93,10 @@ public sealed class PngStage : IStage
         var colour = photometric is "RGB" or "YBR_FULL" or "YBR_FULL_422";
         if (!colour && photometric is not ("MONOCHROME1" or "MONOCHROME2"))
             throw new NotSupportedException($"Photometric Interpretation {photometric} is not supported (MONOCHROME1, MONOCHROME2, RGB, YBR_FULL, YBR_FULL_422)");
-        if (colour && (pixels.SamplesPerPixel != 3 || pixels.BitsStored != 8))
-            throw new NotSupportedException($"colour images are written as 8-bit RGB; this one has {pixels.SamplesPerPixel} samples of {pixels.BitsStored} bits");
+        // Colour of 8 bits is written as 8-bit RGB; RGB of 9 to 16 bits as 16-bit RGB (no colour transform above 8 bits).
+        var deepColour = colour && photometric == "RGB" && pixels.BitsStored is > 8 and <= 16;
+        if (colour && (pixels.SamplesPerPixel != 3 || (pixels.BitsStored != 8 && !deepColour)))
+            throw new NotSupportedException($"colour images are written as 8-bit RGB, and RGB of 9 to 16 bits as 16-bit RGB; this one is {photometric} with {pixels.SamplesPerPixel} samples of {pixels.BitsStored} bits");
         if (!colour && pixels.SamplesPerPixel != 1)
             throw new NotSupportedException($"a {photometric} image has one sample per pixel, not {pixels.SamplesPerPixel}");
         var folder = $"png/{pseudonym}/{Uid(ds, DicomTags.StudyInstanceUID)}/{Uid(ds, DicomTags.SeriesInstanceUID)}";
@@ -109,7 +111,8 @@ public sealed class PngStage : IStage
             if (colour)
             {
                 var samples = pixels.GetStoredValues(frame);
-                png = PngRendering.Rgb(photometric == "RGB" ? samples : pixels.YbrFullToRgb(samples), pixels.Columns, pixels.Rows);
+                png = deepColour ? PngRendering.Rgb16(samples, pixels.Columns, pixels.Rows, pixels.BitsStored)
+                    : PngRendering.Rgb(photometric == "RGB" ? samples : pixels.YbrFullToRgb(samples), pixels.Columns, pixels.Rows);
             }
             else
             {
@@ -118,7 +121,7 @@ public sealed class PngStage : IStage
                 png = PngRendering.Greyscale(values, pixels.Columns, pixels.Rows, window.Window, pixels.IsInverted, _settings.BitDepth);
             }
             var path = $"{folder}/{name}.png";
-            var facts = new PngSidecar(pseudonym, ds, pixels.NumberOfFrames == 1 ? null : frame + 1, colour ? 8 : _settings.BitDepth, window, colour ? "RGB" : photometric)
+            var facts = new PngSidecar(pseudonym, ds, pixels.NumberOfFrames == 1 ? null : frame + 1, deepColour ? 16 : colour ? 8 : _settings.BitDepth, window, colour ? "RGB" : photometric)
             {
                 Lossy = LossyFacts.Of([file]),
             };

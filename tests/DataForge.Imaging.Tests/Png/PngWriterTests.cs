@@ -69,6 +69,24 @@ public sealed class PngWriterTests
         Assert.Contains(mode == "RGB" ? "24-bit RGB" : mode == "L" ? "8-bit grayscale" : "16-bit grayscale", result.StandardOutput);
     }
 
+    [SkippableTheory]
+    [InlineData(16)]
+    [InlineData(12)]
+    public void Pngcheck_finds_16_bit_rgb_valid_with_sbit_only_when_fewer_bits_are_significant(int bits)
+    {
+        var pngcheck = Oracle.Require("pngcheck");
+        using var temp = new TempDirectory("png-writer");
+        var path = temp.Combine("image.png");
+        var samples = Enumerable.Range(0, 9 * 5 * 3).Select(i => (ushort)(i * 97 % (1 << bits))).ToArray();
+        File.WriteAllBytes(path, PngWriter.EncodeRgb16(samples, 9, 5, bits));
+        var result = Oracle.Run(pngcheck, ["-v", path]);
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        var chunks = result.StandardOutput.Split('\n').Where(l => l.TrimStart().StartsWith("chunk ", StringComparison.Ordinal))
+            .Select(l => l.Trim().Split(' ')[1]).ToArray();
+        Assert.Equal(bits == 16 ? ["IHDR", "IDAT", "IEND"] : new[] { "IHDR", "sBIT", "IDAT", "IEND" }, chunks);
+        Assert.Contains("48-bit RGB", result.StandardOutput);
+    }
+
     [Fact]
     public void The_same_samples_give_the_same_bytes()
     {
