@@ -8,8 +8,8 @@ namespace DataForge.Imaging.Raster;
 /// PackBits, none, ...; strips and tiles): greyscale (WhiteIsZero as MONOCHROME1, BlackIsZero), RGB (extra samples
 /// such as alpha dropped) and palette (expanded to RGB); 1 to 32-bit unsigned or signed integer samples; every page a
 /// frame (pages must agree in size and layout). Before any pixel is read, every strip or tile must lie inside the file:
-/// one that points outside is refused with the offset of its entry, never read. Floating-point samples, planar
-/// (separate-plane) storage and YCbCr/CMYK are refused with a message.
+/// one that points outside is refused with the offset of its entry, never read. Samples stored chunky or in separate
+/// planes (PlanarConfiguration 1 or 2). Floating-point samples and YCbCr/CMYK are refused with a message.
 /// </summary>
 public static class TiffDecoder
 {
@@ -73,7 +73,7 @@ public static class TiffDecoder
         if (format == 3) throw new RasterFormatException(4, $"page {page}: floating-point samples are not supported yet");
         if (format is not (1 or 2)) throw new RasterFormatException(4, $"page {page}: sample format {format} is not supported");
         if (bps is not (1 or 2 or 4 or 8 or 16 or 32)) throw new RasterFormatException(4, $"page {page}: {bps} bits per sample is not supported (1, 2, 4, 8, 16, 32)");
-        if (planar != 1 && spp > 1) throw new RasterFormatException(4, $"page {page}: separate colour planes (PlanarConfiguration 2) are not supported yet");
+        if (planar is not (1 or 2)) throw new RasterFormatException(4, $"page {page}: PlanarConfiguration {planar} is not 1 (chunky) or 2 (separate planes)");
         var colours = photometric switch
         {
             0 or 1 => 1,
@@ -83,9 +83,10 @@ public static class TiffDecoder
         };
         if (spp < colours) throw new RasterFormatException(4, $"page {page}: {spp} samples per pixel is too few for its photometric interpretation");
         CheckBounds(tif, fileLength, page);
-        var raw = ReadSamples(tif, width, height, spp, bps);
+        var raw = planar == 2 && spp > 1 ? ReadPlanes(tif, width, height, spp, bps) : ReadSamples(tif, width, height, spp, bps);
         var notes = new List<string> { $"{bps} bits per sample", format == 2 ? "signed" : "unsigned", tif.IsBigEndian() ? "big-endian" : "little-endian",
             tif.IsTiled() ? "tiles" : "strips", $"compression {compression}" };
+        if (planar == 2 && spp > 1) notes.Add("separate planes");
         if (spp > colours) notes.Add("extra samples dropped");
         var allocated = bps <= 8 ? 8 : bps;
         var sampleBytes = allocated / 8;
@@ -163,6 +164,48 @@ public static class TiffDecoder
             for (var y = 0; y < rowsPerStrip && y0 + y < height; y++)
                 Unpack(strip, y * rowBytes, width, spp, bps, samples, (long)(y0 + y) * width * spp);
         }
+        return samples;
+    }
+
+    // A page stored in separate planes (TIFF 6.0 p.38, PlanarConfiguration 2): each plane's strips or tiles hold one
+    // sample of every pixel; the samples are interleaved by pixel as chunky pages are.
+    private static uint[] ReadPlanes(Tiff tif, int width, int height, int spp, int bps)
+    {
+        var samples = new uint[(long)width * height * spp];
+        var row = new uint[width];
+        void Scatter(byte[] from, int at, int x0, int count, int y, int plane)
+        {
+            Unpack(from, at, count, 1, bps, row, 0);
+            for (var x = 0; x < count; x++) samples[((long)y * width + x0 + x) * spp + plane] = row[x];
+        }
+        if (tif.IsTiled())
+        {
+            var tw = Defaulted(tif, TiffTag.TILEWIDTH, 0);
+            var th = Defaulted(tif, TiffTag.TILELENGTH, 0);
+            if (tw <= 0 || th <= 0) throw new RasterFormatException(4, "a tiled page has no tile size");
+            if (tw > width) row = new uint[tw];
+            var buffer = new byte[tif.TileSize()];
+            var tileRow = (int)(((long)tw * bps + 7) / 8);
+            for (short plane = 0; plane < spp; plane++)
+                for (var ty = 0; ty < height; ty += th)
+                    for (var tx = 0; tx < width; tx += tw)
+                    {
+                        var tile = tif.ComputeTile(tx, ty, 0, plane);
+                        if (tif.ReadEncodedTile(tile, buffer, 0, buffer.Length) < 0) throw new RasterFormatException(4, $"tile {tile} cannot be decoded");
+                        for (var y = 0; y < th && ty + y < height; y++) Scatter(buffer, y * tileRow, tx, Math.Min(tw, width - tx), ty + y, plane);
+                    }
+            return samples;
+        }
+        var rowsPerStrip = Math.Min(Defaulted(tif, TiffTag.ROWSPERSTRIP, height), height);
+        var rowBytes = (int)(((long)width * bps + 7) / 8);
+        var strip = new byte[tif.StripSize()];
+        for (short plane = 0; plane < spp; plane++)
+            for (var y0 = 0; y0 < height; y0 += rowsPerStrip)
+            {
+                var s = tif.ComputeStrip(y0, plane);
+                if (tif.ReadEncodedStrip(s, strip, 0, strip.Length) < 0) throw new RasterFormatException(4, $"strip {s} cannot be decoded");
+                for (var y = 0; y < rowsPerStrip && y0 + y < height; y++) Scatter(strip, y * rowBytes, 0, width, y0 + y, plane);
+            }
         return samples;
     }
 

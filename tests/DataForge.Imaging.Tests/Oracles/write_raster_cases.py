@@ -84,6 +84,10 @@ for name, args in [("tiled16_be.tif", ["-t", "-w", "16", "-l", "16", "-B", "-c",
     record(name)
 subprocess.run(["tiffcp", "-B", "-c", "lzw", "-r", "5", os.path.join(out, "pages16.tif"), os.path.join(out, "pages16_be_strips.tif")], check=True)
 record("pages16_be_strips.tif")
+# Separate colour planes (PlanarConfiguration 2), in strips and in tiles.
+for name, args in [("planar_rgb_strips.tif", ["-p", "separate", "-c", "lzw", "-r", "7"]), ("planar_rgb_tiles.tif", ["-p", "separate", "-t", "-w", "16", "-l", "16"])]:
+    subprocess.run(["tiffcp"] + args + [os.path.join(out, "rgb8_deflate.tif"), os.path.join(out, name)], check=True)
+    record(name)
 Image.fromarray(rng.random((h, w), dtype=np.float32), "F").save(os.path.join(out, "float32.tif")); record("float32.tif", refused=True)
 
 # BMP: 24-bit, 8-bit grey table, 8-bit colour table, 1-bit, 32-bit.
