@@ -11,6 +11,25 @@ namespace DataForge.Release;
 /// </summary>
 public static class ReleaseCard
 {
+    /// <summary>
+    /// The card's format: bump when the card of the same release changes (a section, a table, a plot), as a stage's
+    /// version is bumped when its output changes. Written into both files; <c>verify</c> compares a committed card
+    /// byte for byte only when it has this format (an older card is said to be of another format, not failed).
+    /// </summary>
+    /// <remarks>2: patients by sex and age band, study years, models, intensity, mask volumes, thumbnails.</remarks>
+    public const int Format = 2;
+
+    /// <summary>The line each card carries that names its format (an HTML meta element; a comment in the Markdown).</summary>
+    public static string FormatMark => $"DataForge dataset card, format {Format}";
+
+    /// <summary>The format a card's text names, or null when it names none (a card written before formats were named).</summary>
+    public static int? FormatOf(string card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var match = System.Text.RegularExpressions.Regex.Match(card, "DataForge dataset card, format ([0-9]+)");
+        return match.Success && int.TryParse(match.Groups[1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var f) ? f : null;
+    }
+
     /// <summary>The card's file names in <c>releases/VERSION/</c>.</summary>
     public const string MarkdownFile = "card.md", HtmlFile = "card.html";
 

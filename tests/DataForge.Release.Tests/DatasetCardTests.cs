@@ -388,6 +388,14 @@ public sealed class DatasetCardTests
         Assert.Contains("NOT verified: v1 rebuilds bit for bit, but its card is not the one the release gives", verify.Out);
         // --sources-only does not rebuild, so it does not judge the card.
         Assert.DoesNotContain("card:", p.Run("verify", "v1", "--sources-only").Out);
+
+        // A card written before card formats were named (or in an older one) was right for the code that wrote it:
+        // not compared, and said so, while the data still verifies.
+        File.WriteAllText(card, string.Join('\n', File.ReadAllText(card).Split('\n').Where(l => !l.Contains("DataForge dataset card, format", StringComparison.Ordinal))));
+        p.Git("commit", "-q", "-am", "a card of an earlier format");
+        p.Git("tag", "-f", "-a", tag, "-m", "moved again");
+        verify = p.Run("verify", "v1").AssertExit(0);
+        Assert.Contains("card: not compared (written in an earlier card format", verify.Out);
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public static class CardHtml
         // Nothing may be fetched: the card is read offline, and a fetched resource could leak that it was opened.
         s.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
         s.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        s.Append($"<meta name=\"generator\" content=\"{E(ReleaseCard.FormatMark)}\">\n");
         s.Append($"<title>{E(title)} - dataset card</title>\n<style>\n{Style}\n</style>\n</head>\n<body>\n");
         for (var i = 0; i < sections.Count; i++)
         {

@@ -10,6 +10,7 @@ public static class CardMarkdown
     public static string Render(IReadOnlyList<CardSection> sections)
     {
         var s = new StringBuilder();
+        s.Append("<!-- ").Append(ReleaseCard.FormatMark).Append(" -->\n\n");
         for (var i = 0; i < sections.Count; i++)
         {
             var section = sections[i];
