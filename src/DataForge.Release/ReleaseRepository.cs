@@ -22,6 +22,9 @@ public sealed class ReleaseRepository : IDisposable
         _prefix = prefix;
     }
 
+    /// <summary>True when the project folder is inside a Git repository (where its releases would be).</summary>
+    public static bool Exists(string projectFolder) => Repository.Discover(projectFolder) is not null;
+
     /// <summary>Opens the repository containing the project folder; none is a <see cref="ReleaseException"/> (usage).</summary>
     public static ReleaseRepository Open(string projectFolder)
     {

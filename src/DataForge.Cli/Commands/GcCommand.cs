@@ -35,10 +35,25 @@ public static class GcCommand
             context.Console.Problem("dataforge: another build holds the store's lock; run gc when it ends");
             return ExitCodes.Failed;
         }
+        // The DICOMweb caches: what no pin and no release read goes (releases listed from Git, where they live).
+        IReadOnlyList<(string Source, int Removed, long Bytes)> pacs = [];
+        if (Projects.Pacs.PacsSources.Of(project.Manifest).Count > 0)
+        {
+            var releases = new List<Release.ReleaseManifest>();
+            // Releases are Git tags: without a repository there are none. Listed before anything is removed.
+            if (Release.ReleaseRepository.Exists(project.Manifest.BaseDirectory))
+            {
+                using var repo = ReleaseSupport.OpenRepository(project.Manifest);
+                foreach (var tag in ReleaseSupport.Guard(() => repo.Releases(project.Manifest.Release.TagPrefix)))
+                    releases.Add(ReleaseSupport.Find(repo, project.Manifest, tag.Version).Manifest);
+            }
+            pacs = Projects.Pacs.PacsSources.Collect(project, releases);
+        }
         if (json)
         {
             JsonOutput.Write(context.Console, new JsonObject
             {
+                ["dicomweb"] = new JsonArray(pacs.Select(p => (JsonNode)new JsonObject { ["source"] = p.Source, ["instances_removed"] = p.Removed, ["bytes_freed"] = p.Bytes }).ToArray()),
                 ["objects_removed"] = result.ObjectsRemoved,
                 ["bytes_freed"] = result.BytesFreed,
                 ["actions_forgotten"] = result.ActionsForgotten,
@@ -52,6 +67,8 @@ public static class GcCommand
             var mb = (result.BytesFreed / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
             context.Console.Out.WriteLine($"removed {result.ObjectsRemoved} objects ({mb} MB), forgot {result.ActionsForgotten} actions, kept {result.ObjectsKept} objects"
                 + (result.DamagedRemoved > 0 ? $", removed {result.DamagedRemoved} damaged copies from .dataforge/damaged/" : ""));
+            foreach (var (source, removed, bytes) in pacs)
+                context.Console.Out.WriteLine($"source '{source}': removed {removed} cached instances ({(bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)} MB) that neither its pin nor a release reads");
         }
         return ExitCodes.Success;
     }

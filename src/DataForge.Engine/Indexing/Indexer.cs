@@ -118,8 +118,16 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             if (kind == Found.Outside || failures[i] is not null) continue;
             var entry = entries[i];
             var hash = kind is Found.Trusted or Found.Renamed ? known[i] : hashes[i];
-            // A pinned source (a release's rebuild) reads only what it recorded: anything else is as if absent.
-            if (source.Pin is { } pin && !pin(entry.RelativePath, hash)) continue;
+            // A pinned source (a release's rebuild, a DICOMweb cache) reads only what it pinned: anything else is as if
+            // absent, and is not counted as added, changed or renamed either (else a cache holding instances a narrower
+            // query no longer pins would look changed to every status).
+            if (source.Pin is { } pin && !pin(entry.RelativePath, hash))
+            {
+                if (kind == Found.Renamed) renamed--;
+                else if (kind == Found.ToHash && rows[i] is null) added--;
+                else if (kind == Found.ToHash) changed--;
+                continue;
+            }
             // Re-hashed with a row to compare: a different hash is a change (a changed stat was counted in the walk).
             if (kind == Found.Racy && hash != known[i]) changed++;
             var row = rows[i];

@@ -121,6 +121,31 @@ public sealed class PacsCache(string root)
         return (path, _) => hashes.Contains(Path.GetFileNameWithoutExtension(path));
     }
 
+    /// <summary>
+    /// Removes the cached instances no longer needed: neither pinned, nor in <paramref name="keep"/> (what releases
+    /// read), nor stored since the pin was written (a pull under way pins them when it ends). Their lines in
+    /// <c>instances.tsv</c> stay, so a release that needs one again can fetch it by its UIDs. Returns what was removed.
+    /// </summary>
+    public (int Removed, long Bytes) Collect(IReadOnlySet<string> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        if (!Directory.Exists(Objects)) return (0, 0);
+        var pinned = (Pinned() ?? []).Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
+        var pinnedAt = File.Exists(PinnedFile) ? File.GetLastWriteTimeUtc(PinnedFile) : DateTime.MaxValue;
+        int removed = 0;
+        long bytes = 0;
+        foreach (var file in Directory.EnumerateFiles(Objects, "*.dcm", SearchOption.AllDirectories).ToList())
+        {
+            var hash = Path.GetFileNameWithoutExtension(file);
+            if (pinned.Contains(hash) || keep.Contains(hash) || File.GetLastWriteTimeUtc(file) > pinnedAt) continue;
+            var size = new FileInfo(file).Length;
+            File.Delete(file);
+            removed++;
+            bytes += size;
+        }
+        return (removed, bytes);
+    }
+
     /// <summary>SHA-256 of a file, hex.</summary>
     public static string HashOf(string file)
     {

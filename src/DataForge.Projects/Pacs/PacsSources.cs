@@ -36,6 +36,22 @@ public static class PacsSources
         Of(project.Manifest).Select(s => (s.Id, CacheOf(project.Zone, s.Id).Pinned()?.Count)).ToList();
 
     /// <summary>
+    /// <c>gc</c> of the DICOMweb caches: per source, removes the cached instances that neither its pin nor any of
+    /// <paramref name="releases"/> read (see <see cref="PacsCache.Collect"/>). Returns per source what was removed.
+    /// </summary>
+    public static IReadOnlyList<(string Source, int Removed, long Bytes)> Collect(Project project, IEnumerable<ReleaseManifest> releases)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var read = releases.SelectMany(r => r.Sources).ToList();
+        return Of(project.Manifest).Select(source =>
+        {
+            var keep = read.Where(s => s.Source == source.Id).Select(s => s.Sha256).ToHashSet(StringComparer.Ordinal);
+            var (removed, bytes) = CacheOf(project.Zone, source.Id).Collect(keep);
+            return (source.Id, removed, bytes);
+        }).ToList();
+    }
+
+    /// <summary>
     /// Puts back into the caches the instances a release read that they no longer hold, fetched again by their UIDs
     /// (from the private list of fetched instances) and kept only when their bytes hash to what the release recorded.
     /// Returns how many were fetched.

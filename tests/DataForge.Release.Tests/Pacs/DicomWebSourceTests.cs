@@ -120,6 +120,49 @@ public sealed class DicomWebSourceTests
     }
 
     [SkippableFact]
+    public void Gc_removes_cached_instances_no_pin_and_no_release_reads_and_keeps_what_a_release_read()
+    {
+        using var server = OrthancServer.Start();
+        using var pacs = DicomWebProject.OfServer(server, Secret);
+        // The studies of a synthetic set, as a QIDO-RS list (two sets may share a synthetic patient ID, never a study).
+        string PatientOf(IReadOnlyList<string> files) => "[" + string.Join(", ", files
+            .Select(f => DataForge.Dicom.IO.DicomReader.ReadFile(f).Dataset.GetString(DataForge.Dicom.DicomTags.StudyInstanceUID)!.Trim()).Distinct()) + "]";
+        var first = pacs.Synth("first", Small with { Patients = 1 });
+        var second = pacs.Synth("second", Small with { Patients = 1, Seed = 2 });
+        server.Upload(first);
+        server.Upload(second);
+        var manifest = File.ReadAllText(pacs.Combine("dataforge.yaml"));
+        void Query(string patient) => File.WriteAllText(pacs.Combine("dataforge.yaml"),
+            manifest.Replace("auth: {basic: env:PACS_AUTH}", $"auth: {{basic: env:PACS_AUTH}}\n    query: {{StudyInstanceUID: {patient}}}", StringComparison.Ordinal));
+        pacs.InitGit();
+
+        // A pull of the second patient that no release takes, then the first patient's, released.
+        Query(PatientOf(second));
+        pacs.Run("build").AssertExit(0);
+        Query(PatientOf(first));
+        pacs.Run("build").AssertExit(0);
+        pacs.Git("add", "dataforge.yaml");
+        pacs.Git("commit", "-q", "-m", "first patient");
+        pacs.Run("release", "v1").AssertExit(0);
+        Assert.Equal(first.Count + second.Count, pacs.CachedObjects().Count);
+
+        // gc: the second patient's instances go (neither pinned nor released); the first's stay.
+        var gc = pacs.Run("gc").AssertExit(0);
+        Assert.True(gc.Out.Contains($"source 'raw': removed {second.Count} cached instances", StringComparison.Ordinal), gc.Out + File.ReadAllText(pacs.Combine("dataforge.yaml")));
+        Assert.Equal(first.Count, pacs.CachedObjects().Count);
+
+        // Pinned to the second patient again: the released first patient's instances stay through gc, and v1 verifies
+        // from the cache alone (no credentials).
+        Query(PatientOf(second));
+        pacs.Run("build").AssertExit(0);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(pacs.Run("gc", "--json").AssertExit(0).Out)!;
+        Assert.Equal(0, json["dicomweb"]![0]!["instances_removed"]!.GetValue<int>());
+        Assert.Equal(first.Count + second.Count, pacs.CachedObjects().Count);
+        pacs.Environment.Remove("PACS_AUTH");
+        pacs.Run("verify", "v1").AssertExit(0);
+    }
+
+    [SkippableFact]
     public void A_server_killed_in_the_middle_of_a_pull_fails_the_build_clearly_and_the_next_build_resumes()
     {
         using var server = OrthancServer.Start();
