@@ -37,6 +37,16 @@ public static class ReleaseCard
     public static string Markdown(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null, int thumbnails = 0) =>
         CardMarkdown.Render(CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject, thumbnails));
 
+    /// <summary>
+    /// Both files of a release's card from one reading of it: the sections (whose plots and thumbnails read every image
+    /// of the release from the store) are computed once for <c>card.md</c> and <c>card.html</c>.
+    /// </summary>
+    public static (string Markdown, string Html) Both(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null, int thumbnails = 0)
+    {
+        var sections = CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject, thumbnails);
+        return (CardMarkdown.Render(sections), CardHtml.Render($"{m.Dataset} {m.Version}", sections));
+    }
+
     /// <summary>The card as one self-contained HTML document.</summary>
     public static string Html(ReleaseManifest m, string? description, IReadOnlyDictionary<string, string>? answers = null, Func<string, byte[]?>? readObject = null, int thumbnails = 0) =>
         CardHtml.Render($"{m.Dataset} {m.Version}", CardContent.Build(m, description, answers ?? new Dictionary<string, string>(), readObject, thumbnails));

@@ -41,14 +41,8 @@ internal sealed record CardCheck(string Outcome, IReadOnlyList<string> Differing
         if (committed.Any(c => c.Text is not null && ReleaseCard.FormatOf(c.Text) != ReleaseCard.Format)) return new CardCheck(OtherFormat, []);
         var (description, answers, thumbnails) = ReportCommand.Released(context, repo, manifest, tag);
         var reader = ReleaseObjects.Reader(Project.ZoneOf(manifest).Layout.Objects);
-        var differing = new List<string>();
-        foreach (var (name, text) in committed)
-        {
-            var again = name == ReleaseCard.HtmlFile
-                ? ReleaseCard.Html(release, description, answers, reader, thumbnails)
-                : ReleaseCard.Markdown(release, description, answers, reader, thumbnails);
-            if (text != again) differing.Add($"{folder}/{name}");
-        }
+        var (markdown, html) = ReleaseCard.Both(release, description, answers, reader, thumbnails);
+        var differing = committed.Where(c => c.Text != (c.Name == ReleaseCard.HtmlFile ? html : markdown)).Select(c => $"{folder}/{c.Name}").ToList();
         return new CardCheck(differing.Count == 0 ? Matched : Differs, differing);
     }
 

@@ -66,11 +66,8 @@ public static class ReleaseCommand
 
         // The card is made from what the release pins; the authors' answers are committed with it so 'report VERSION' rewrites the same bytes.
         var reader = ReleaseObjects.Reader(project.Zone.Layout.Objects);
-        (string Name, string Text)[] cards = answers is null ? [] :
-        [
-            (ReleaseCard.MarkdownFile, ReleaseCard.Markdown(release, manifest.Description, answers, reader, manifest.Release.Card.Thumbnails)),
-            (ReleaseCard.HtmlFile, ReleaseCard.Html(release, manifest.Description, answers, reader, manifest.Release.Card.Thumbnails)),
-        ];
+        var both = answers is null ? default : ReleaseCard.Both(release, manifest.Description, answers, reader, manifest.Release.Card.Thumbnails);
+        (string Name, string Text)[] cards = answers is null ? [] : [(ReleaseCard.MarkdownFile, both.Markdown), (ReleaseCard.HtmlFile, both.Html)];
 
         Directory.CreateDirectory(folder);
         var paths = new List<string> { ReleaseRepository.ManifestPath(version) };
