@@ -16,7 +16,8 @@ namespace DataForge.Release.Card;
 /// Number) as a viewer shows it, MONOCHROME1 inverted; greyscale is windowed to the slice's 1st to 99th
 /// percentile. Only the release's own files are drawn (de-identified, burned-in rules applied, excluded items
 /// absent), never a series whose Body Part Examined is of the head or face (<see cref="DicomBodyParts.HeadAndFace"/>),
-/// and never a PNG image of layout png (its bytes are already in the release). Deterministic: the same release
+/// never a photograph, capture or scan (<see cref="DicomPhotographs"/>: the card is committed to Git, the images are
+/// not), and never a PNG image of layout png (its bytes are already in the release). Deterministic: the same release
 /// gives the same pictures.
 /// </summary>
 public static class CardThumbnails
@@ -38,7 +39,7 @@ public static class CardThumbnails
             .Where(f => f.Series is not null && f.Kind is OutputKinds.NiftiVolume or OutputKinds.DicomInstance)
             .GroupBy(f => f.Series!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var blocks = new List<CardBlock>();
-        var skippedHead = 0;
+        int skippedHead = 0, skippedPhotographs = 0;
         foreach (var modality in series.GroupBy(g => ReleaseItem.Text(g.First().Item, "modality") ?? CardContent.None, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var images = new List<CardImage>();
@@ -51,13 +52,21 @@ public static class CardThumbnails
                     skippedHead++;
                     continue;
                 }
+                // The card is committed to Git: a photograph, screenshot or scan (a face, a tattoo, a name on a form
+                // no burned_in_regions rule knew) is never copied there.
+                if (DicomPhotographs.Is(modality.Key, files.Select(f => f.Item["header"]?["sop_class_uid"]?.GetValue<string>()).FirstOrDefault(u => u is not null)))
+                {
+                    skippedPhotographs++;
+                    continue;
+                }
                 if (Render(files, readObject) is { } image) images.Add(image);
             }
             if (images.Count > 0) blocks.Add(new CardImages($"thumbnails-{modality.Key}", $"{modality.Key}: {images.Count.ToString(Invariant)} of {modality.Count().ToString(Invariant)} series", images));
         }
         if (blocks.Count == 0) blocks.Add(new CardParagraph("Thumbnails: the release has no NIfTI volume or DICOM image that could be drawn."));
         blocks.Insert(0, new CardParagraph("A NIfTI volume shows its middle slice along the third voxel axis (+i to the right, +j up); a DICOM series its middle instance as a viewer shows it. Greyscale spans the slice's 1st to 99th percentile."
-            + (skippedHead > 0 ? $" {skippedHead.ToString(Invariant)} series of the head or face are not shown." : " Series of the head or face are never shown.")));
+            + (skippedHead > 0 ? $" {skippedHead.ToString(Invariant)} series of the head or face are not shown." : " Series of the head or face are never shown.")
+            + (skippedPhotographs > 0 ? $" {skippedPhotographs.ToString(Invariant)} series of photographs, captures or scans are not shown." : " Photographs, captures and scans are never shown.")));
         return new CardSection("thumbnails", "Thumbnails", blocks);
     }
 
