@@ -51,7 +51,7 @@ public sealed class PngReportStage : IStage
         // Instances by modality (with pixel data or not), and the instances the png stage rendered.
         var instances = new SortedDictionary<string, (int All, int WithPixels)>(StringComparer.Ordinal);
         // A list, not a map: two instances may share a SOP Instance UID (curation flags that), and each is counted.
-        var modalityOf = new List<(string Sop, string Modality, bool Pixels)>();
+        var modalityOf = new List<(string Sop, string Modality, string? SopClass, bool Pixels)>();
         var rendered = new HashSet<string>(StringComparer.Ordinal);
         var images = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in input.Items)
@@ -68,7 +68,7 @@ public sealed class PngReportStage : IStage
             }
             // Rows come with pixel data (Image Pixel module); an instance without them has no image to render.
             var pixels = metadata.TryGetProperty("rows", out var rows) && rows.ValueKind == JsonValueKind.Number;
-            modalityOf.Add((sop, modality, pixels));
+            modalityOf.Add((sop, modality, Text(metadata, "sop_class_uid"), pixels));
             var (all, withPixels) = instances.GetValueOrDefault(modality);
             instances[modality] = (all + 1, withPixels + (pixels ? 1 : 0));
         }
@@ -84,11 +84,12 @@ public sealed class PngReportStage : IStage
             {
                 var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
                 var done = 0;
-                foreach (var (sop, m, pixels) in modalityOf)
+                foreach (var (sop, m, sopClass, pixels) in modalityOf)
                 {
                     if (m != modality) continue;
                     if (rendered.Contains(sop)) { done++; continue; }
-                    var reason = !pixels ? NoPixelData : !_settings.Includes(modality) ? CrossSectional : Failed;
+                    // The png stage's own rule (FlatImageInput): a Secondary Capture is rendered whatever its modality.
+                    var reason = !pixels ? NoPixelData : !Dicom.FlatImageInput.IsTwoDimensional(modality, sopClass, _settings.Includes) ? CrossSectional : Failed;
                     reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
                 }
                 totalInstances += all;

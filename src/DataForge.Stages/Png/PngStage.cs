@@ -56,26 +56,8 @@ public sealed class PngStage : IStage
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
-        DicomFile file;
-        try
-        {
-            file = DicomReader.Read(input.Item.ReadAllBytes());
-        }
-        catch (DicomFormatException e)
-        {
-            return StageResult.Failed(ReadFailure.Describe(e));
-        }
+        if (FlatImageInput.Read(input, "png", _settings.Includes, out var skipped) is not var (file, pseudonym)) return skipped!;
         var ds = file.Dataset;
-        var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
-        // Secondary Capture instances (photographs, scans, the images of image sources) are 2D whatever their modality.
-        var twoDimensional = _settings.Includes(modality) || SecondaryCaptureClasses.Contains(ds.GetString(DicomTags.SOPClassUID));
-        if (!twoDimensional || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
-        if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
-            return StageResult.Failed("png: enhanced multi-frame instances (per-frame functional groups) are not supported yet by the png layout");
-        if (ds.Contains(DicomTags.ModalityLUTSequence))
-            return StageResult.Failed("png: a Modality LUT Sequence (0028,3000) is not supported yet; only Rescale Slope/Intercept");
-        var pseudonym = input.Item.Metadata.TryGetProperty("pseudonym", out var p) ? p.GetString() : null;
-        if (string.IsNullOrEmpty(pseudonym)) return StageResult.Failed("png: the instance carries no pseudonym (it must come from the deidentify stage)");
         try
         {
             return StageResult.Success(Render(ds, file, pseudonym, cancellationToken));

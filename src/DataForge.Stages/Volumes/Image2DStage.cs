@@ -53,26 +53,8 @@ public sealed class Image2DStage : IStage
 
     public StageResult Run(StageInput input, CancellationToken cancellationToken)
     {
-        DicomFile file;
-        try
-        {
-            file = DicomReader.Read(input.Item.ReadAllBytes());
-        }
-        catch (DicomFormatException e)
-        {
-            return StageResult.Failed(ReadFailure.Describe(e));
-        }
+        if (FlatImageInput.Read(input, "image2d", _modalities.Contains, out var skipped) is not var (file, pseudonym)) return skipped!;
         var ds = file.Dataset;
-        var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
-        // Secondary Capture instances (photographs, scans, the images of image sources) are 2D whatever their modality.
-        var twoDimensional = _modalities.Contains(modality) || SecondaryCaptureClasses.Contains(ds.GetString(DicomTags.SOPClassUID));
-        if (!twoDimensional || !ds.Contains(DicomTags.PixelData)) return StageResult.Success();
-        if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
-            return StageResult.Failed("image2d: enhanced multi-frame instances (per-frame functional groups) are not supported yet");
-        if (ds.Contains(DicomTags.ModalityLUTSequence))
-            return StageResult.Failed("image2d: a Modality LUT Sequence (0028,3000) is not supported yet; only Rescale Slope/Intercept");
-        var pseudonym = Text(input.Item, "pseudonym");
-        if (string.IsNullOrEmpty(pseudonym)) return StageResult.Failed("image2d: the instance carries no pseudonym (it must come from the deidentify stage)");
         try
         {
             return Split(ds, file, pseudonym, cancellationToken);

@@ -1,0 +1,58 @@
+using DataForge.Dicom;
+using DataForge.Dicom.IO;
+using DataForge.Engine.Stages;
+
+namespace DataForge.Stages.Dicom;
+
+/// <summary>
+/// The de-identified instances the 2D stages (the png layout, image2d before harmonise steps) take: which instances are
+/// 2D images (a modality the stage takes, or any Secondary Capture: photographs, scans, the images of image sources),
+/// and the common reading of one: the file, its pseudonym, or why it is left out or fails. One rule for the stages and
+/// for the png layout's report of what it did not render.
+/// </summary>
+public static class FlatImageInput
+{
+    /// <summary>True when an instance of this modality and SOP class is a 2D image for a stage that takes <paramref name="modality"/>s of <paramref name="takes"/>.</summary>
+    public static bool IsTwoDimensional(string modality, string? sopClassUid, Func<string, bool> takes)
+    {
+        ArgumentNullException.ThrowIfNull(takes);
+        return takes(modality) || SecondaryCaptureClasses.Contains(sopClassUid);
+    }
+
+    /// <summary>
+    /// Reads a de-identified instance for a 2D stage named <paramref name="stage"/> (its messages start with it). Returns
+    /// the file and its pseudonym, or (<paramref name="result"/>) a success with no output for an instance that is not a
+    /// 2D image or has no pixel data, or the failure of one the stage cannot render.
+    /// </summary>
+    public static (DicomFile File, string Pseudonym)? Read(StageInput input, string stage, Func<string, bool> takes, out StageResult? result)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        result = null;
+        DicomFile file;
+        try
+        {
+            file = DicomReader.Read(input.Item.ReadAllBytes());
+        }
+        catch (DicomFormatException e)
+        {
+            result = StageResult.Failed(ReadFailure.Describe(e));
+            return null;
+        }
+        var ds = file.Dataset;
+        var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
+        if (!IsTwoDimensional(modality, ds.GetString(DicomTags.SOPClassUID), takes) || !ds.Contains(DicomTags.PixelData))
+        {
+            result = StageResult.Success();
+            return null;
+        }
+        if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence))
+            result = StageResult.Failed($"{stage}: enhanced multi-frame instances (per-frame functional groups) are not supported yet");
+        else if (ds.Contains(DicomTags.ModalityLUTSequence))
+            result = StageResult.Failed($"{stage}: a Modality LUT Sequence (0028,3000) is not supported yet; only Rescale Slope/Intercept");
+        else if (input.Item.Metadata.ValueKind != System.Text.Json.JsonValueKind.Object || !input.Item.Metadata.TryGetProperty("pseudonym", out var p)
+                 || p.GetString() is not { Length: > 0 } pseudonym)
+            result = StageResult.Failed($"{stage}: the instance carries no pseudonym (it must come from the deidentify stage)");
+        else return (file, pseudonym);
+        return null;
+    }
+}
