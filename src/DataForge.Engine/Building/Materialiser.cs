@@ -23,7 +23,12 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
     public OutputReport Apply(OutputState state, IReadOnlyDictionary<string, (ContentHash Object, long Size)> desired, DamagedObjects damaged)
     {
         var removed = 0;
-        if (state.Moved)
+        if (state.Foreign)
+        {
+            // Another copy's folder: its rows are forgotten, its files left to that copy.
+            foreach (var path in state.Records.Keys) db.DeleteMaterialised(path);
+        }
+        else if (state.Moved)
         {
             removed += Remove(state.Root, state.Records.Keys.Order(StringComparer.Ordinal));
             // The old folder itself, when the build left it empty (its parent is the user's).
@@ -31,6 +36,7 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
         }
         else removed += Remove(layout.OutputRoot, state.Records.Keys.Where(p => !desired.ContainsKey(p)).Order(StringComparer.Ordinal));
         db.SetMeta(OutputState.RootKey, layout.OutputRoot);
+        db.SetMeta(OutputState.StateRootKey, layout.StateRoot);
         db.Commit();
 
         var toWrite = desired.Where(p => !state.InPlace(p.Key, p.Value.Object)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
@@ -85,6 +91,7 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
         IReadOnlySet<string> pending)
     {
         var restore = desired.Count(p => !state.InPlace(p.Key, p.Value.Object));
+        if (state.Foreign) return (restore, 0, 0);
         if (state.Moved) return (restore, state.Records.Count, 0);
         var gone = state.Records.Keys.Where(p => !desired.ContainsKey(p)).ToList();
         var waiting = gone.Count(pending.Contains);

@@ -15,6 +15,7 @@ namespace DataForge.Engine.Store;
 ///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check);
 ///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint;
 ///                                                       'output-root' -> the folder the materialised rows are in
+///                                                       'output-state-root' -> the .dataforge/ that wrote the materialised rows (a copied project reads another's)
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
 ///   actions(key PK, stage)                              an action whose every output object exists
 ///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); path = hash of the
