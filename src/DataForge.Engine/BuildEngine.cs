@@ -26,7 +26,11 @@ public sealed partial class BuildEngine
         Layout = layout;
         _fs = fileSystem;
         _database = database;
+        _shared = layout.SharedStore is null ? null : new SharedStore(fileSystem, layout);
     }
+
+    /// <summary>The store folder this project shares with others (<c>store:</c>), or null.</summary>
+    private readonly SharedStore? _shared;
 
     public StoreLayout Layout { get; }
 
@@ -47,6 +51,9 @@ public sealed partial class BuildEngine
         clock.Mark("engine start");
         using var held = Lock(options, out var holder);
         if (held is null) return new BuildResult { Outcome = BuildOutcome.LockBusy, LockHolder = holder };
+        // A shared store: builds of several projects at once, never during its gc.
+        using var storeHeld = StoreLock(options, exclusive: false);
+        if (storeHeld is null) return new BuildResult { Outcome = BuildOutcome.LockBusy, LockHolder = "a gc of the shared store" };
         clock.Mark("lock");
         var notices = new List<string>();
         var objects = new ObjectStore(_fs, Layout.Objects);
@@ -82,6 +89,7 @@ public sealed partial class BuildEngine
                 + "or damage on disk): moved aside to .dataforge/damaged/ and made again from their actions; they are never published");
         clock.Mark("output folder");
         run.RecordFingerprint(pipeline);
+        WriteSharedRoots(db);
         db.MarkClean();
         clock.Mark("record");
         return new BuildResult
@@ -135,7 +143,10 @@ public sealed partial class BuildEngine
         if (held is null) return new GcResult(BuildOutcome.LockBusy, 0, 0, 0, 0, 0);
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, [], objects);
-        return new GarbageCollector(_fs, db, objects, Layout.Damaged).Collect();
+        return new GarbageCollector(_fs, db, objects, Layout.Damaged)
+        {
+            Shared = _shared, SharedRoots = () => db.SharedRoots(pathObjects: false), LockStore = () => StoreLock(options, exclusive: true),
+        }.Collect();
     }
 
     /// <summary>Registers (or replaces) a named gc root, e.g. a release, keeping these objects alive.</summary>
@@ -144,8 +155,10 @@ public sealed partial class BuildEngine
         ArgumentException.ThrowIfNullOrEmpty(name);
         options ??= new BuildOptions();
         using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        using var storeHeld = StoreLock(options with { NoWait = false }, exclusive: false);
         using var db = OpenDatabase(options, [], new ObjectStore(_fs, Layout.Objects));
         db.SetRoot(name, objects);
+        WriteSharedRoots(db);
     }
 
     /// <summary>Drops a named gc root.</summary>
@@ -153,8 +166,10 @@ public sealed partial class BuildEngine
     {
         options ??= new BuildOptions();
         using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        using var storeHeld = StoreLock(options with { NoWait = false }, exclusive: false);
         using var db = OpenDatabase(options, [], new ObjectStore(_fs, Layout.Objects));
         db.RemoveRoot(name);
+        WriteSharedRoots(db);
     }
 
     /// <summary>Names of the registered gc roots.</summary>
@@ -176,6 +191,23 @@ public sealed partial class BuildEngine
         // Whatever a killed build left in tmp/ is garbage: nobody else holds the lock.
         foreach (var stray in _fs.Walk(Layout.Temp).ToList()) _fs.DeleteFile($"{Layout.Temp}/{stray.RelativePath}");
         return handle;
+    }
+
+    /// <summary>
+    /// The shared store's lock (see <see cref="SharedStore"/>), or a no-op without one; null when busy with
+    /// <see cref="BuildOptions.NoWait"/>.
+    /// </summary>
+    private IDisposable? StoreLock(BuildOptions options, bool exclusive) => _shared is null ? NoLock.Instance
+        : _shared.Lock(exclusive, options.NoWait, options.OnMessage, options.LockPollInterval, options.CancellationToken);
+
+    /// <summary>Writes what this project holds in the shared store (after a build, release or gc), with no shared store nothing.</summary>
+    private void WriteSharedRoots(StateDatabase db) => _shared?.WriteRoots(db.SharedRoots(pathObjects: false));
+
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public void Dispose() { }
     }
 
     private StateDatabase OpenDatabase(BuildOptions options, List<string> notices, ObjectStore objects)

@@ -504,6 +504,23 @@ public sealed class StateDatabase : IDisposable
         UNION SELECT value FROM meta WHERE name='names'
         """), StringComparer.Ordinal);
 
+    /// <summary>
+    /// What this project holds in a shared store (see <see cref="SharedStore"/>), hex: the <see cref="LiveObjects"/>, the
+    /// output path names' shards, the content and metadata of every recorded action (a recorded action is served
+    /// again, so its objects must outlive another project's gc) and, when <paramref name="pathObjects"/>, the objects
+    /// holding its outputs' paths as text (what a shared action cache names them by).
+    /// </summary>
+    public HashSet<string> SharedRoots(bool pathObjects)
+    {
+        var roots = LiveObjects();
+        roots.UnionWith(Names.StoredShards.Select(shard => shard.Hex));
+        roots.UnionWith(DistinctColumn("SELECT object FROM outputs UNION SELECT metadata FROM outputs"));
+        if (pathObjects)
+            foreach (var hash in DistinctColumn("SELECT DISTINCT path FROM outputs"))
+                if (Names.Find(hash) is { } path) roots.Add(ContentHash.Of(System.Text.Encoding.UTF8.GetBytes(path)).Hex);
+        return roots;
+    }
+
     /// <summary>Forgets every action no slot points at (their objects are about to be collected); returns how many.</summary>
     public int ForgetUnreferencedActions()
     {
