@@ -34,6 +34,13 @@ public sealed partial class BuildEngine
 
     public StoreLayout Layout { get; }
 
+    /// <summary>
+    /// An action cache shared with other projects and machines (<c>state: postgres://…</c>), or null: build and status
+    /// ask it for what state.db does not hold, and a build tells it every action it records. Its objects are in
+    /// <see cref="Layout"/>'s store, which should then be a shared store too.
+    /// </summary>
+    public IActionCache? ActionCache { get; init; }
+
     /// <summary>How output files are made from store objects (<c>output.link</c>); reflink-or-copy by default.</summary>
     public OutputLinkMode OutputLink { get; init; } = OutputLinkMode.Auto;
 
@@ -60,6 +67,8 @@ public sealed partial class BuildEngine
         using var db = OpenDatabase(options, notices, objects);
         db.MarkInUse();
         clock.Mark("open state.db");
+        ActionCache?.Open();
+        var shared = ActionCache is null ? null : new SharedActions(ActionCache, objects);
         var damaged = new DamagedObjects(db, objects, Layout);
         var executed = new List<Explanation>();
         BuildRun run;
@@ -69,7 +78,7 @@ public sealed partial class BuildEngine
         {
             run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken)
             {
-                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged,
+                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged, Shared = shared,
             };
             run.Run(pipeline);
             executed.AddRange(run.Explanations);
@@ -120,7 +129,11 @@ public sealed partial class BuildEngine
         using var db = StateDatabase.Open(empty ?? _database, out _);
         var objects = new ObjectStore(_fs, Layout.Objects);
         db.LoadNames(objects);
-        var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken) { LinkMode = OutputLink };
+        ActionCache?.Open();
+        var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken)
+        {
+            LinkMode = OutputLink, Shared = ActionCache is null ? null : new SharedActions(ActionCache, objects),
+        };
         run.Run(pipeline);
         var (restore, remove, pending) = Materialiser.Preview(run.Outputs, run.Desired, run.PendingPaths);
         return new StatusReport
@@ -145,7 +158,7 @@ public sealed partial class BuildEngine
         using var db = OpenDatabase(options, [], objects);
         return new GarbageCollector(_fs, db, objects, Layout.Damaged)
         {
-            Shared = _shared, SharedRoots = () => db.SharedRoots(pathObjects: false), LockStore = () => StoreLock(options, exclusive: true),
+            Shared = _shared, SharedRoots = () => db.SharedRoots(pathObjects: ActionCache is not null), LockStore = () => StoreLock(options, exclusive: true),
         }.Collect();
     }
 
@@ -201,7 +214,7 @@ public sealed partial class BuildEngine
         : _shared.Lock(exclusive, options.NoWait, options.OnMessage, options.LockPollInterval, options.CancellationToken);
 
     /// <summary>Writes what this project holds in the shared store (after a build, release or gc), with no shared store nothing.</summary>
-    private void WriteSharedRoots(StateDatabase db) => _shared?.WriteRoots(db.SharedRoots(pathObjects: false));
+    private void WriteSharedRoots(StateDatabase db) => _shared?.WriteRoots(db.SharedRoots(pathObjects: ActionCache is not null));
 
     private sealed class NoLock : IDisposable
     {
