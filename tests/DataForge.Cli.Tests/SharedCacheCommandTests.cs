@@ -101,6 +101,23 @@ public sealed class SharedCacheCommandTests : IDisposable
     }
 
     [SkippableFact]
+    public void After_gc_in_the_project_that_made_them_the_shared_cache_still_serves_its_actions()
+    {
+        var a = Project("a");
+        var b = Project("b");
+        var made = Stages(Build(a)).Sum(s => s.Executed);
+
+        var gc = CliRunner.Run(a, Environment(), "gc");
+
+        // A's roots hold the objects its actions' paths are named by in the cache, not only their content.
+        Assert.True(gc.ExitCode == 0, $"gc exited with {gc.ExitCode}: {gc.Error}");
+        var served = Stages(Build(b));
+        Assert.All(served, s => Assert.Equal(0, s.Executed));
+        Assert.Equal(made, served.Sum(s => s.Shared));
+        AssertStoreClean(b);
+    }
+
+    [SkippableFact]
     public void A_project_with_another_secret_runs_every_de_identifying_action_itself()
     {
         var a = Project("a");
