@@ -67,7 +67,7 @@ public sealed partial class BuildEngine
         using var db = OpenDatabase(options, notices, objects);
         db.MarkInUse();
         clock.Mark("open state.db");
-        ActionCache?.Open();
+        // Connected on the first look-up: a no-op build asks the shared cache nothing.
         var shared = ActionCache is null ? null : new SharedActions(ActionCache, objects);
         var damaged = new DamagedObjects(db, objects, Layout);
         var executed = new List<Explanation>();
@@ -98,7 +98,8 @@ public sealed partial class BuildEngine
                 + "or damage on disk): moved aside to .dataforge/damaged/ and made again from their actions; they are never published");
         clock.Mark("output folder");
         run.RecordFingerprint(pipeline);
-        WriteSharedRoots(db);
+        // A no-op build changed nothing this project holds: its roots file still says it.
+        if (!run.ServedByFingerprint || _shared is { } s && _fs.Stat(s.RootsFile) is null) WriteSharedRoots(db);
         db.MarkClean();
         clock.Mark("record");
         return new BuildResult
@@ -129,7 +130,6 @@ public sealed partial class BuildEngine
         using var db = StateDatabase.Open(empty ?? _database, out _);
         var objects = new ObjectStore(_fs, Layout.Objects);
         db.LoadNames(objects);
-        ActionCache?.Open();
         var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken)
         {
             LinkMode = OutputLink, Shared = ActionCache is null ? null : new SharedActions(ActionCache, objects),

@@ -183,6 +183,23 @@ public sealed class SharedCacheCommandTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_build_with_nothing_to_do_asks_the_shared_cache_nothing_and_needs_no_server()
+    {
+        var a = Project("a");
+        Build(a);
+        var environment = Environment();
+        Server.Dispose();
+
+        var again = CliRunner.Run(a, environment, "build", "--json");
+
+        Assert.True(again.ExitCode == 0, $"a no-op build exited with {again.ExitCode}: {again.Error}");
+        Assert.All(Stages(JsonDocument.Parse(again.Out).RootElement), s => Assert.Equal(0, s.Executed));
+        var change = Directory.EnumerateFiles(Path.Combine(a, "raw"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        File.Delete(change);
+        Assert.Equal(2, CliRunner.Run(a, environment, "build").ExitCode);
+    }
+
+    [SkippableFact]
     public void A_wrong_password_an_unreachable_server_or_an_unknown_schema_is_exit_2_naming_the_server_only()
     {
         var a = Project("a");

@@ -141,7 +141,7 @@ public sealed class PostgresServer : IDisposable
         return output;
     }
 
-    /// <summary>Stops the server it started (SIGINT to that pid: fast shutdown) and removes the folder.</summary>
+    /// <summary>Stops the server it started (SIGINT to that pid: fast shutdown) and removes the folder; a second call does nothing.</summary>
     public void Dispose()
     {
         if (_process is { HasExited: false } process)
@@ -154,6 +154,7 @@ public sealed class PostgresServer : IDisposable
             }
         }
         _process?.Dispose();
+        _process = null;
         _dir.Dispose();
     }
 

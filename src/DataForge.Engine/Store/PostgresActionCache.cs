@@ -31,14 +31,16 @@ public sealed class PostgresActionCache : IActionCache
             object bytea NOT NULL, size bigint NOT NULL, metadata bytea NOT NULL, PRIMARY KEY(action, ord));
         """;
 
-    private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlConnectionStringBuilder _target;
+    private NpgsqlDataSource? _source;
+    private readonly Lock _sourceGate = new();
     private readonly Lock _gate = new();
     private readonly List<(ContentHash Key, string Stage, IReadOnlyList<CachedOutput> Outputs)> _queue = [];
     private bool _opened;
 
-    private PostgresActionCache(NpgsqlDataSource source, string where)
+    private PostgresActionCache(NpgsqlConnectionStringBuilder target, string where)
     {
-        _source = source;
+        _target = target;
         Where = where;
     }
 
@@ -47,7 +49,7 @@ public sealed class PostgresActionCache : IActionCache
     /// <summary>
     /// A cache on the database a <c>postgres://USER@HOST[:PORT]/DATABASE</c> URL names (HOST may be a Unix socket
     /// folder, percent-encoded or as <c>?host=/folder</c>), logging in with <paramref name="password"/> (never in the
-    /// URL). Connects on first use. Throws <see cref="ActionCacheException"/> for a URL it cannot read.
+    /// URL). Connects on first use (a build with nothing to look up never loads the driver). Throws <see cref="ActionCacheException"/> for a URL it cannot read.
     /// </summary>
     public static PostgresActionCache Create(string url, string? password)
     {
@@ -65,7 +67,7 @@ public sealed class PostgresActionCache : IActionCache
             MaxPoolSize = 8,
             ApplicationName = "dataforge",
         };
-        return new PostgresActionCache(NpgsqlDataSource.Create(builder), $"postgres {target.Host}/{target.Database}");
+        return new PostgresActionCache(builder, $"postgres {target.Host}/{target.Database}");
     }
 
     public void Open()
@@ -159,7 +161,10 @@ public sealed class PostgresActionCache : IActionCache
         });
     }
 
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        lock (_sourceGate) _source?.Dispose();
+    }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
@@ -181,7 +186,9 @@ public sealed class PostgresActionCache : IActionCache
     {
         try
         {
-            using var connection = _source.OpenConnection();
+            NpgsqlDataSource source;
+            lock (_sourceGate) source = _source ??= NpgsqlDataSource.Create(_target);
+            using var connection = source.OpenConnection();
             work(connection);
         }
         catch (PostgresException e)
