@@ -139,6 +139,9 @@ public sealed class PostgresActionCache : IActionCache
             batch = [.. _queue];
             _queue.Clear();
         }
+        // In key order: two builds that write overlapping keys take their row locks in one order, so neither waits
+        // for the other in a cycle (a deadlock PostgreSQL would break by failing one of them).
+        batch.Sort((x, y) => x.Key.CompareTo(y.Key));
         Open();
         Run(connection =>
         {
