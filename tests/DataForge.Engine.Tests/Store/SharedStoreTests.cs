@@ -1,5 +1,6 @@
 using DataForge.Engine.Building;
 using DataForge.Engine.FileSystem;
+using DataForge.Engine.Hashing;
 using DataForge.Engine.Store;
 using DataForge.Engine.TestHost;
 using DataForge.Engine.Tests.Fakes;
@@ -59,6 +60,26 @@ public sealed class SharedStoreTests : IDisposable
         var fsck = b.CheckStore();
         Assert.Equal((BuildOutcome.Completed, 0), (fsck.Outcome, fsck.Damaged.Count));
         Assert.Equal(StoreObjects().Count(o => o.Length == 64), fsck.Checked);
+    }
+
+    [Fact]
+    public void A_release_of_one_project_keeps_its_objects_through_another_projects_gc()
+    {
+        _a.WriteMany(4);
+        _b.WriteSource("b.txt", "B", DiskProject.Body(500, 1000));
+        var a = EngineOf(_a);
+        Assert.True(a.Build(HostPipeline.Create(_a.Root, 0)).Succeeded);
+        var released = _a.Outputs().Select(f => ContentHash.Of(f.Bytes)).ToList();
+        a.SetRoot("v1", released);
+        // A moves on: its v1 outputs are held by the release alone.
+        Assert.True(a.Build(HostPipeline.Create(_a.Root, 0, "k2")).Succeeded);
+        Assert.True(EngineOf(_b).Build(HostPipeline.Create(_b.Root, 0)).Succeeded);
+
+        // A's gc forgets its superseded actions; what only v1 holds stays in A's roots, and B's gc respects them.
+        Assert.True(a.CollectGarbage().ActionsForgotten > 0, "A's superseded actions were not forgotten");
+        Assert.Equal(BuildOutcome.Completed, EngineOf(_b).CollectGarbage().Outcome);
+
+        Assert.True(a.CheckObjects(released).AllIntact, "an object of A's release was collected");
     }
 
     [Fact]
