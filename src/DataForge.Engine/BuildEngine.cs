@@ -61,6 +61,8 @@ public sealed partial class BuildEngine
         // A shared store: builds of several projects at once, never during its gc.
         using var storeHeld = StoreLock(options, exclusive: false);
         if (storeHeld is null) return new BuildResult { Outcome = BuildOutcome.LockBusy, LockHolder = "a gc of the shared store" };
+        // Until this build has written its roots, another project's gc removes nothing (a kill leaves the mark).
+        _shared?.MarkUnfinished();
         clock.Mark("lock");
         var notices = new List<string>();
         var objects = new ObjectStore(_fs, Layout.Objects);
@@ -100,6 +102,7 @@ public sealed partial class BuildEngine
         run.RecordFingerprint(pipeline);
         // A no-op build changed nothing this project holds: its roots file still says it.
         if (!run.ServedByFingerprint || _shared is { } s && _fs.Stat(s.RootsFile) is null) WriteSharedRoots(db);
+        _shared?.MarkFinished();
         db.MarkClean();
         clock.Mark("record");
         return new BuildResult

@@ -34,8 +34,17 @@ internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectS
             return Sweep(live, forgotten);
         }
         Shared.WriteRoots(SharedRoots!());
+        // This project's roots now name everything its state.db records, also what a killed build of it recorded.
+        Shared.MarkFinished();
         using var held = LockStore!();
         if (held is null) return new GcResult(BuildOutcome.LockBusy, 0, 0, forgotten, 0, 0);
+        if (Shared.Unfinished() is { Count: > 0 } unfinished)
+            return new GcResult(BuildOutcome.Completed, 0, 0, forgotten, 0, 0)
+            {
+                NotSwept = $"the last build of {unfinished.Count} other project(s) on the shared store did not finish " +
+                           $"(roots/{string.Join(", roots/", unfinished.Select(id => id + ".unfinished"))}), so the objects it made may not be in its roots yet: " +
+                           "nothing was removed from the shared store. Build those projects again (or run gc in them), or delete their marks if they are gone for good",
+            };
         // No build of any project runs now: every object one of them made is named by its roots file.
         return Sweep(Shared.ReadAllRoots(), forgotten);
     }

@@ -13,12 +13,16 @@ namespace DataForge.Engine.Store;
 /// PATH/roots/PROJECT        the objects one project holds, written atomically (temp + rename) after each build,
 ///                           release and gc; PROJECT = 32 hex digits of a hash of the project's state folder path.
 ///                           Format: first line "dataforge-store-roots 1", then one object hash (64 hex digits) a line, sorted
+/// PATH/roots/PROJECT.unfinished  written when a build starts, removed once it has written its roots: a build killed
+///                           in between may have recorded objects its roots do not name yet
 /// PATH/store.lock           flock: shared by every build (and fsck, release), exclusive for gc
 /// </code>
 /// A project's roots are the objects of every action its state.db records, what its output folder holds, its
 /// releases' objects, its output path names, and (with a shared action cache) the objects holding the output paths of
 /// its actions. gc takes the lock exclusively, so no build is writing objects it has not yet rooted, and removes only
-/// objects that no project's roots name. A project removed for good leaves its roots file: delete it to free its objects.
+/// objects that no project's roots name, and nothing at all while another project's last build did not finish (its
+/// next build, or its own gc, brings its roots up to date). A project removed for good leaves its roots file (and
+/// maybe an unfinished mark): delete them to free its objects.
 /// </summary>
 public sealed class SharedStore
 {
@@ -45,6 +49,30 @@ public sealed class SharedStore
 
     /// <summary>This project's roots file.</summary>
     public string RootsFile => Path.Combine(RootsFolder, ProjectId);
+
+    /// <summary>This project's mark of a build under way (see the format above).</summary>
+    public string UnfinishedFile => Path.Combine(RootsFolder, ProjectId + UnfinishedSuffix);
+
+    private const string UnfinishedSuffix = ".unfinished";
+
+    /// <summary>Marks a build of this project under way (before it writes anything).</summary>
+    public void MarkUnfinished() => StorageException.Guard(StorageArea.Store, () =>
+    {
+        _fs.CreateDirectory(RootsFolder, privateMode: true);
+        _fs.WriteAtomically(UnfinishedFile, Encoding.UTF8.GetBytes(Header + "\n"), readOnly: false, durable: true);
+    });
+
+    /// <summary>Removes this project's mark (its roots file now names what it holds).</summary>
+    public void MarkFinished()
+    {
+        if (_fs.Stat(UnfinishedFile) is not null) StorageException.Guard(StorageArea.Store, () => _fs.DeleteFile(UnfinishedFile));
+    }
+
+    /// <summary>The projects (by id) whose last build did not finish, other than this one.</summary>
+    public List<string> Unfinished() => _fs.Walk(RootsFolder)
+        .Select(e => Path.GetFileName(e.RelativePath))
+        .Where(n => n.EndsWith(UnfinishedSuffix, StringComparison.Ordinal) && !n.StartsWith(".tmp-", StringComparison.Ordinal))
+        .Select(n => n[..^UnfinishedSuffix.Length]).Where(id => id != ProjectId).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The lock file.</summary>
     public string LockFile => Path.Combine(Root, "store.lock");
@@ -109,7 +137,8 @@ public sealed class SharedStore
         var live = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in _fs.Walk(RootsFolder))
         {
-            if (Path.GetFileName(entry.RelativePath).StartsWith(".tmp-", StringComparison.Ordinal)) continue;
+            var name = Path.GetFileName(entry.RelativePath);
+            if (name.StartsWith(".tmp-", StringComparison.Ordinal) || name.EndsWith(UnfinishedSuffix, StringComparison.Ordinal)) continue;
             using var reader = new StreamReader(_fs.OpenRead($"{RootsFolder}/{entry.RelativePath}"), Encoding.UTF8);
             if (reader.ReadLine() != Header)
                 throw new InvalidDataException($"the shared store's roots file roots/{entry.RelativePath} is not of this format; gc removes nothing until it is fixed or removed");

@@ -83,6 +83,34 @@ public sealed class SharedStoreTests : IDisposable
     }
 
     [Fact]
+    public void Gc_removes_nothing_from_the_shared_store_while_another_projects_last_build_is_unfinished()
+    {
+        _a.WriteMany(4);
+        _b.WriteSource("b.txt", "B", DiskProject.Body(500, 1000));
+        var a = EngineOf(_a);
+        Assert.True(a.Build(HostPipeline.Create(_a.Root, 0)).Succeeded);
+        Assert.True(a.Build(HostPipeline.Create(_a.Root, 0, "k2")).Succeeded);
+        Assert.True(EngineOf(_b).Build(HostPipeline.Create(_b.Root, 0)).Succeeded);
+        // B's next build killed after it started: its mark stays, and what it made is in no roots file yet.
+        var b = new SharedStore(new PhysicalFileSystem(), new StoreLayout(_b.Root, _b.Out, _store.Path));
+        b.MarkUnfinished();
+        new SharedStore(new PhysicalFileSystem(), new StoreLayout(_a.Root, _a.Out, _store.Path)).MarkUnfinished();
+        var before = StoreObjects();
+
+        var refused = a.CollectGarbage();
+
+        Assert.Contains($"roots/{b.ProjectId}.unfinished", refused.NotSwept, StringComparison.Ordinal);
+        Assert.Equal(0, refused.ObjectsRemoved);
+        Assert.Equal(before, StoreObjects());
+        // B's next build finishes and writes its roots: A's gc sweeps (A's own mark never stops it).
+        Assert.True(EngineOf(_b).Build(HostPipeline.Create(_b.Root, 0)).Succeeded);
+        Assert.False(File.Exists(b.UnfinishedFile));
+        var swept = a.CollectGarbage();
+        Assert.Null(swept.NotSwept);
+        Assert.True(swept.ObjectsRemoved > 0);
+    }
+
+    [Fact]
     public void A_build_on_a_shared_store_makes_the_bytes_of_a_build_on_its_own_store()
     {
         _a.WriteMany(6);
