@@ -68,6 +68,7 @@ public sealed partial class BuildEngine
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, notices, objects);
         db.MarkInUse();
+        AdoptStore(db, notices, options);
         clock.Mark("open state.db");
         // Connected on the first look-up: a no-op build asks the shared cache nothing.
         var shared = ActionCache is null ? null : new SharedActions(ActionCache, objects);
@@ -207,23 +208,6 @@ public sealed partial class BuildEngine
         // Whatever a killed build left in tmp/ is garbage: nobody else holds the lock.
         foreach (var stray in _fs.Walk(Layout.Temp).ToList()) _fs.DeleteFile($"{Layout.Temp}/{stray.RelativePath}");
         return handle;
-    }
-
-    /// <summary>
-    /// The shared store's lock (see <see cref="SharedStore"/>), or a no-op without one; null when busy with
-    /// <see cref="BuildOptions.NoWait"/>.
-    /// </summary>
-    private IDisposable? StoreLock(BuildOptions options, bool exclusive) => _shared is null ? NoLock.Instance
-        : _shared.Lock(exclusive, options.NoWait, options.OnMessage, options.LockPollInterval, options.CancellationToken);
-
-    /// <summary>Writes what this project holds in the shared store (after a build, release or gc), with no shared store nothing.</summary>
-    private void WriteSharedRoots(StateDatabase db) => _shared?.WriteRoots(db.SharedRoots(pathObjects: ActionCache is not null));
-
-    private sealed class NoLock : IDisposable
-    {
-        public static readonly NoLock Instance = new();
-
-        public void Dispose() { }
     }
 
     private StateDatabase OpenDatabase(BuildOptions options, List<string> notices, ObjectStore objects)

@@ -521,6 +521,36 @@ public sealed class StateDatabase : IDisposable
         return roots;
     }
 
+    /// <summary>True when any action is recorded.</summary>
+    public bool HasAnyAction()
+    {
+        lock (_gate)
+        {
+            using var reader = Rows("SELECT 1 FROM actions LIMIT 1");
+            return reader.Read();
+        }
+    }
+
+    /// <summary>
+    /// Forgets every record that names an object of the store (actions, their outputs, slots, the stage memos, the
+    /// no-op fingerprint and the path names' index), for a store that moved; keeps the stat cache, the output folder's
+    /// records and the roots. Returns the objects the roots hold, to bring them along.
+    /// </summary>
+    public IReadOnlyList<ContentHash> ForgetObjectRecords()
+    {
+        lock (_gate)
+        {
+            Write("DELETE FROM outputs");
+            Write("DELETE FROM actions");
+            Write("DELETE FROM slots");
+            Write("DELETE FROM meta WHERE name IN ('fingerprint', 'fingerprint-totals', 'names') OR substr(name, 1, 13) = 'stage-inputs:'");
+            _names = new PathNames();
+            _loadNames = null;
+            Commit();
+        }
+        return RootObjects();
+    }
+
     /// <summary>Forgets every action no slot points at (their objects are about to be collected); returns how many.</summary>
     public int ForgetUnreferencedActions()
     {

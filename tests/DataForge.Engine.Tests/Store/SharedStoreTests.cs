@@ -111,6 +111,25 @@ public sealed class SharedStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_project_that_moves_to_a_shared_store_builds_without_a_failure_and_brings_its_releases_objects()
+    {
+        _a.WriteMany(4);
+        var local = new BuildEngine(new StoreLayout(_a.Root, _a.Out));
+        Assert.True(local.Build(HostPipeline.Create(_a.Root, 0)).Succeeded);
+        var files = Files(_a);
+        var released = _a.Outputs().Select(f => ContentHash.Of(f.Bytes)).ToList();
+        local.SetRoot("v1", released);
+
+        var moved = EngineOf(_a).Build(HostPipeline.Create(_a.Root, 0));
+
+        Assert.True(moved.Succeeded, string.Join("; ", moved.Failures));
+        Assert.Contains(moved.Notices, n => n.Contains("objects folder changed", StringComparison.Ordinal));
+        Assert.Equal(files, Files(_a));
+        Assert.True(EngineOf(_a).CheckObjects(released).AllIntact, "the release's objects are not in the shared store");
+        Assert.Equal(0, EngineOf(_a).Build(HostPipeline.Create(_a.Root, 0)).ExecutedCount);
+    }
+
+    [Fact]
     public void A_build_on_a_shared_store_makes_the_bytes_of_a_build_on_its_own_store()
     {
         _a.WriteMany(6);
