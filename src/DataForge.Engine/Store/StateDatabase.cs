@@ -14,7 +14,8 @@ namespace DataForge.Engine.Store;
 ///   meta(name PK, value)                               'schema' -> '1'; 'names' -> index object of the output path names' shards (see PathNames);
 ///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check);
 ///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint;
-///                                                       'output-root' -> the folder the materialised rows are in
+///                                                       'output-root' -> the folder the materialised rows are in;
+///                                                       'objects' -> the objects folder the actions' objects are in (see BuildEngine.AdoptStore)
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
 ///   actions(key PK, stage)                              an action whose every output object exists
 ///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); path = hash of the
