@@ -36,8 +36,8 @@ internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectS
         Shared.WriteRoots(SharedRoots!());
         // This project's roots now name everything its state.db records, also what a killed build of it recorded.
         Shared.MarkFinished();
-        using var held = LockStore!();
-        if (held is null) return new GcResult(BuildOutcome.LockBusy, 0, 0, forgotten, 0, 0);
+        using var alone = LockStore!();
+        if (alone is null) return new GcResult(BuildOutcome.LockBusy, 0, 0, forgotten, 0, 0);
         if (Shared.Unfinished() is { Count: > 0 } unfinished)
             return new GcResult(BuildOutcome.Completed, 0, 0, forgotten, 0, 0)
             {
@@ -46,7 +46,16 @@ internal sealed class GarbageCollector(IFileSystem fs, StateDatabase db, ObjectS
                            "nothing was removed from the shared store. Build those projects again (or run gc in them), or delete their marks if they are gone for good",
             };
         // No build of any project runs now: every object one of them made is named by its roots file.
-        return Sweep(Shared.ReadAllRoots(), forgotten);
+        HashSet<string> held;
+        try
+        {
+            held = Shared.ReadAllRoots();
+        }
+        catch (InvalidDataException e)
+        {
+            return new GcResult(BuildOutcome.Completed, 0, 0, forgotten, 0, 0) { NotSwept = e.Message };
+        }
+        return Sweep(held, forgotten);
     }
 
     private GcResult Sweep(HashSet<string> live, int forgotten)

@@ -130,6 +130,22 @@ public sealed class SharedStoreTests : IDisposable
     }
 
     [Fact]
+    public void Gc_removes_nothing_when_a_roots_file_is_not_of_the_format()
+    {
+        _a.WriteMany(3);
+        var a = EngineOf(_a);
+        Assert.True(a.Build(HostPipeline.Create(_a.Root, 0)).Succeeded);
+        Assert.True(a.Build(HostPipeline.Create(_a.Root, 0, "k2")).Succeeded);
+        File.WriteAllText(Path.Combine(_store.Path, "roots", "0123456789abcdef0123456789abcdef"), "written by hand\n");
+        var before = StoreObjects();
+
+        var gc = a.CollectGarbage();
+
+        Assert.Contains("roots/0123456789abcdef0123456789abcdef is not of this format", gc.NotSwept, StringComparison.Ordinal);
+        Assert.Equal(before, StoreObjects());
+    }
+
+    [Fact]
     public void A_build_on_a_shared_store_makes_the_bytes_of_a_build_on_its_own_store()
     {
         _a.WriteMany(6);
