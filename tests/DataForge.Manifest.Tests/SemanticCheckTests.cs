@@ -77,10 +77,13 @@ public sealed class SemanticCheckTests : IDisposable
     [Fact]
     public void A_password_in_the_state_url_is_refused_and_one_named_by_env_or_file_is_taken()
     {
-        Assert.NotEmpty(_f.Problems(ManifestFixture.Minimal + "\nstate: postgres://df:hunter2@db.example/cache\n"));
-        Assert.NotEmpty(_f.Problems(ManifestFixture.Minimal + "\nstate: {url: postgres://df@db.example/cache, password: hunter2}\n"));
-        Assert.Empty(_f.Problems(ManifestFixture.Minimal + "\nstate: {url: postgres://df@db.example:5433/cache, password: env:PG_PASSWORD}\n"));
-        Assert.Empty(_f.Problems(ManifestFixture.Minimal + "\nstate: postgres://df@/cache?host=/run/postgresql\n"));
+        const string Store = "\nstore: ../shared-store";
+        Assert.NotEmpty(_f.Problems(ManifestFixture.Minimal + Store + "\nstate: postgres://df:hunter2@db.example/cache\n"));
+        Assert.NotEmpty(_f.Problems(ManifestFixture.Minimal + Store + "\nstate: {url: postgres://df@db.example/cache, password: hunter2}\n"));
+        Assert.Empty(_f.Problems(ManifestFixture.Minimal + Store + "\nstate: {url: postgres://df@db.example:5433/cache, password: env:PG_PASSWORD}\n"));
+        Assert.Empty(_f.Problems(ManifestFixture.Minimal + Store + "\nstate: postgres://df@/cache?host=/run/postgresql\n"));
+        Assert.Contains("dataforge.yaml:7:1: state: shares an action cache whose objects live in a shared store: add store: PATH (a folder every machine sharing the cache reads)",
+            _f.Problems(ManifestFixture.Minimal + "\nstate: postgres://df@/cache?host=/run/postgresql\n"));
     }
 
     [Fact]

@@ -91,6 +91,9 @@ public static class SemanticChecks
     /// </summary>
     private static void CheckSharedStore(DataForgeManifest m, Reporter report)
     {
+        // The shared cache names objects: without a store others write to, it could serve nothing.
+        if (m.State is not null && m.Store is null)
+            report("state", "state: shares an action cache whose objects live in a shared store: add store: PATH (a folder every machine sharing the cache reads)", atKey: true);
         if (m.Store is not { } written) return;
         var shared = m.Resolve(written);
         var zone = m.Resolve(".dataforge");
