@@ -86,6 +86,12 @@ public sealed class SharedCacheCommandTests : IDisposable
         var first = Stages(Build(a));
         Assert.True(first.Sum(s => s.Executed) > 0);
         Assert.All(first, s => Assert.Equal(0, s.Shared));
+        // Status says what the build will take from the shared cache, and writes nothing.
+        var status = CliRunner.Run(b, Environment(), "status", "--json");
+        Assert.True(status.ExitCode == 0, status.Error);
+        var wouldTake = JsonDocument.Parse(status.Out).RootElement.GetProperty("stages").EnumerateArray().ToList();
+        Assert.All(wouldTake, s => Assert.Equal(0, s.GetProperty("would_run").GetInt32()));
+        Assert.Equal(first.Sum(s => s.Executed), wouldTake.Sum(s => s.GetProperty("shared").GetInt32()));
 
         var second = Stages(Build(b));
 
