@@ -63,6 +63,14 @@ public static class Program
             if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error("usage", [e.Message]));
             return e.ExitCode;
         }
+        catch (Exception e) when (ActionCacheProblem(e) is { } cache)
+        {
+            // The shared action cache (state:) unreachable, a login refused, a schema refused: setup, not a bug. The
+            // message names the server and database only.
+            context.Console.Problem("dataforge: " + cache.Message);
+            if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error("usage", [cache.Message]));
+            return ExitCodes.Usage;
+        }
         catch (Exception e) when (Engine.Store.StorageException.Find(e) is { } storage)
         {
             // Disk full, a read-only file system, no permission: the environment's problem, not a bug (writes are atomic).
@@ -78,6 +86,17 @@ public static class Program
             context.Console.Problem($"dataforge: internal error ({e.GetType().Name}); rerun with DATAFORGE_DEBUG=1 for details and report it");
             return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>The shared action cache's problem behind an exception (thrown on an executor's thread, it comes wrapped), or null.</summary>
+    private static Engine.Store.ActionCacheException? ActionCacheProblem(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Engine.Store.ActionCacheException found) return found;
+            if (e is AggregateException { InnerExceptions: var inner }) return inner.Select(ActionCacheProblem).FirstOrDefault(x => x is not null);
+        }
+        return null;
     }
 
     /// <summary>--json promises one JSON document on stdout, failures included.</summary>

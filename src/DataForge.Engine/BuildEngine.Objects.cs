@@ -42,6 +42,7 @@ public sealed partial class BuildEngine
     {
         options ??= new BuildOptions();
         using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        using var storeHeld = StoreLock(options with { NoWait = false }, exclusive: false);
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, [], objects);
         var quarantine = new DamagedObjects(db, objects, Layout);
@@ -61,6 +62,7 @@ public sealed partial class BuildEngine
             restored++;
         }
         db.AddToRoot(rootName, rootObjects);
+        WriteSharedRoots(db);
         return restored;
     }
 
@@ -76,6 +78,9 @@ public sealed partial class BuildEngine
         CheckJobs(options);
         using var held = Lock(options, out _);
         if (held is null) return new StoreCheck(BuildOutcome.LockBusy, 0, 0, []);
+        // A shared store is checked whole, beside the builds of other projects (never during its gc).
+        using var storeHeld = StoreLock(options, exclusive: false);
+        if (storeHeld is null) return new StoreCheck(BuildOutcome.LockBusy, 0, 0, []);
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, [], objects);
         var all = new List<ContentHash>();

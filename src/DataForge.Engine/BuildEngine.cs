@@ -26,9 +26,20 @@ public sealed partial class BuildEngine
         Layout = layout;
         _fs = fileSystem;
         _database = database;
+        _shared = layout.SharedStore is null ? null : new SharedStore(fileSystem, layout);
     }
 
+    /// <summary>The store folder this project shares with others (<c>store:</c>), or null.</summary>
+    private readonly SharedStore? _shared;
+
     public StoreLayout Layout { get; }
+
+    /// <summary>
+    /// An action cache shared with other projects and machines (<c>state: postgres://…</c>), or null: build and status
+    /// ask it for what state.db does not hold, and a build tells it every action it records. Its objects are in
+    /// <see cref="Layout"/>'s store, which should then be a shared store too.
+    /// </summary>
+    public IActionCache? ActionCache { get; init; }
 
     /// <summary>How output files are made from store objects (<c>output.link</c>); reflink-or-copy by default.</summary>
     public OutputLinkMode OutputLink { get; init; } = OutputLinkMode.Auto;
@@ -47,12 +58,20 @@ public sealed partial class BuildEngine
         clock.Mark("engine start");
         using var held = Lock(options, out var holder);
         if (held is null) return new BuildResult { Outcome = BuildOutcome.LockBusy, LockHolder = holder };
+        // A shared store: builds of several projects at once, never during its gc.
+        using var storeHeld = StoreLock(options, exclusive: false);
+        if (storeHeld is null) return new BuildResult { Outcome = BuildOutcome.LockBusy, LockHolder = "a gc of the shared store" };
+        // Until this build has written its roots, another project's gc removes nothing (a kill leaves the mark).
+        _shared?.MarkUnfinished();
         clock.Mark("lock");
         var notices = new List<string>();
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, notices, objects);
         db.MarkInUse();
+        AdoptStore(db, notices, options);
         clock.Mark("open state.db");
+        // Connected on the first look-up: a no-op build asks the shared cache nothing.
+        var shared = ActionCache is null ? null : new SharedActions(ActionCache, objects);
         var damaged = new DamagedObjects(db, objects, Layout);
         var executed = new List<Explanation>();
         BuildRun run;
@@ -62,7 +81,7 @@ public sealed partial class BuildEngine
         {
             run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken)
             {
-                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged,
+                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged, Shared = shared,
             };
             run.Run(pipeline);
             executed.AddRange(run.Explanations);
@@ -82,6 +101,9 @@ public sealed partial class BuildEngine
                 + "or damage on disk): moved aside to .dataforge/damaged/ and made again from their actions; they are never published");
         clock.Mark("output folder");
         run.RecordFingerprint(pipeline);
+        // A no-op build changed nothing this project holds: its roots file still says it.
+        if (!run.ServedByFingerprint || _shared is { } s && _fs.Stat(s.RootsFile) is null) WriteSharedRoots(db);
+        _shared?.MarkFinished();
         db.MarkClean();
         clock.Mark("record");
         return new BuildResult
@@ -112,7 +134,10 @@ public sealed partial class BuildEngine
         using var db = StateDatabase.Open(empty ?? _database, out _);
         var objects = new ObjectStore(_fs, Layout.Objects);
         db.LoadNames(objects);
-        var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken) { LinkMode = OutputLink };
+        var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken)
+        {
+            LinkMode = OutputLink, Shared = ActionCache is null ? null : new SharedActions(ActionCache, objects),
+        };
         run.Run(pipeline);
         var (restore, remove, pending) = Materialiser.Preview(run.Outputs, run.Desired, run.PendingPaths);
         return new StatusReport
@@ -135,7 +160,10 @@ public sealed partial class BuildEngine
         if (held is null) return new GcResult(BuildOutcome.LockBusy, 0, 0, 0, 0, 0);
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, [], objects);
-        return new GarbageCollector(_fs, db, objects, Layout.Damaged).Collect();
+        return new GarbageCollector(_fs, db, objects, Layout.Damaged)
+        {
+            Shared = _shared, SharedRoots = () => db.SharedRoots(pathObjects: ActionCache is not null), LockStore = () => StoreLock(options, exclusive: true),
+        }.Collect();
     }
 
     /// <summary>Registers (or replaces) a named gc root, e.g. a release, keeping these objects alive.</summary>
@@ -144,8 +172,10 @@ public sealed partial class BuildEngine
         ArgumentException.ThrowIfNullOrEmpty(name);
         options ??= new BuildOptions();
         using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        using var storeHeld = StoreLock(options with { NoWait = false }, exclusive: false);
         using var db = OpenDatabase(options, [], new ObjectStore(_fs, Layout.Objects));
         db.SetRoot(name, objects);
+        WriteSharedRoots(db);
     }
 
     /// <summary>Drops a named gc root.</summary>
@@ -153,8 +183,10 @@ public sealed partial class BuildEngine
     {
         options ??= new BuildOptions();
         using var held = Lock(options, out var holder) ?? throw new InvalidOperationException($"the store is locked by {holder}");
+        using var storeHeld = StoreLock(options with { NoWait = false }, exclusive: false);
         using var db = OpenDatabase(options, [], new ObjectStore(_fs, Layout.Objects));
         db.RemoveRoot(name);
+        WriteSharedRoots(db);
     }
 
     /// <summary>Names of the registered gc roots.</summary>

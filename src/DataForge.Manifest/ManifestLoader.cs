@@ -107,6 +107,13 @@ public sealed class ManifestLoader(ManifestSchema schema, IReadOnlyList<ISection
             Labels = root["labels"]?.AsObject(),
             Splits = root["splits"]?.AsObject(),
             Output = Section<OutputSpec>("output") ?? new OutputSpec(),
+            Store = root["store"]?.GetValue<string>(),
+            State = root["state"] switch
+            {
+                JsonValue url => new StateSpec(url.GetValue<string>(), null),
+                JsonObject state => new StateSpec(state["url"]!.GetValue<string>(), state["password"] is JsonValue p ? SecretReference.Parse(p.GetValue<string>()) : null),
+                _ => null,
+            },
             Release = Section<ReleaseSpec>("release") ?? new ReleaseSpec(),
             Publish = Section<Dictionary<string, PublishTarget>>("publish") ?? new Dictionary<string, PublishTarget>(StringComparer.Ordinal),
             FilePath = fileName,

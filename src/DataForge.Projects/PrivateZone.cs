@@ -11,6 +11,7 @@ namespace DataForge.Projects;
 /// <code>
 /// state.db (-wal, -shm)      engine (StateDatabase)     stat cache, actions, outputs, materialised files, gc roots; rebuilt by a build
 /// objects/ab/cdef…           engine (ObjectStore)       content-addressed objects, read-only; a release's objects are kept by gc
+///                                                       (with store: PATH they live in PATH/objects instead, see SharedStore)
 /// tmp/                       engine                     scratch, emptied by each build
 /// build.lock                 engine (BuildLock)         one build (or gc, release) at a time
 /// secret.key                 ProjectSecret              the project secret when the manifest names none (0600); LOSING IT

@@ -33,8 +33,32 @@ public sealed class Project
         _makePipeline = () => makePipeline(this);
     }
 
-    private static BuildEngine EngineOf(DataForgeManifest manifest, PrivateZone zone) =>
-        new(zone.Layout) { OutputLink = Enum.Parse<Engine.FileSystem.OutputLinkMode>(manifest.Output.Link, ignoreCase: true) };
+    private static BuildEngine EngineOf(DataForgeManifest manifest, PrivateZone zone, Func<string, string?> environment) =>
+        new(zone.Layout)
+        {
+            OutputLink = Enum.Parse<Engine.FileSystem.OutputLinkMode>(manifest.Output.Link, ignoreCase: true),
+            ActionCache = ActionCacheOf(manifest, environment),
+        };
+
+    /// <summary>
+    /// The shared action cache <c>state:</c> names, with its password read from where the manifest says (never from
+    /// the manifest); null without <c>state:</c>. It connects when the engine first uses it.
+    /// </summary>
+    private static PostgresActionCache? ActionCacheOf(DataForgeManifest manifest, Func<string, string?> environment)
+    {
+        if (manifest.State is not { } state) return null;
+        string? password = null;
+        if (state.Password is { } reference && (password = reference.ReadText(manifest.BaseDirectory, environment, out var problem)) is null)
+            throw new ProjectException($"state: the password of the shared action cache cannot be read: {problem}");
+        try
+        {
+            return PostgresActionCache.Create(state.Url, password);
+        }
+        catch (ActionCacheException e)
+        {
+            throw new ProjectException(e.Message);
+        }
+    }
 
     public DataForgeManifest Manifest { get; }
 
@@ -80,7 +104,7 @@ public sealed class Project
             secret = SecretGuard.Resolve(manifest, zone, options.Environment, create: options.Writes, required: options.RequiresSecret,
                 allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
         }
-        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone),
+        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone, options.Environment),
             p => PipelineFactory.Create(manifest, policy, secret, p.Vault?.Numbers(manifest, save: options.Writes), Pacs.PacsSources.Pins(zone)));
         if (options.AllowNewSecret && options.Writes && project.Vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
         return project;

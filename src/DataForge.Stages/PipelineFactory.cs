@@ -14,9 +14,9 @@ namespace DataForge.Stages;
 /// <summary>Turns a validated manifest into the engine's pipeline: its sources and the stages the manifest asks for, in order.</summary>
 public static class PipelineFactory
 {
-    /// <summary>The store and output folders of a manifest's project.</summary>
+    /// <summary>The store and output folders of a manifest's project (objects in the shared store of <c>store:</c>, when given).</summary>
     public static StoreLayout Layout(DataForgeManifest manifest) =>
-        new(Path.GetFullPath(manifest.BaseDirectory), manifest.Resolve(manifest.Output.Path));
+        new(Path.GetFullPath(manifest.BaseDirectory), manifest.Resolve(manifest.Output.Path), manifest.Store is { } store ? manifest.Resolve(store) : null);
 
     /// <summary>True for a source of DICOM instances: a folder (<c>dicom</c>) or a DICOMweb server's cache (<c>dicomweb</c>).</summary>
     public static bool IsDicom(SourceSpec source) => source.Kind is "dicom" or "dicomweb";

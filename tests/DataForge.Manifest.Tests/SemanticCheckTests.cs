@@ -63,6 +63,30 @@ public sealed class SemanticCheckTests : IDisposable
     }
 
     [Fact]
+    public void The_shared_store_cannot_overlap_a_source_the_output_folder_or_the_private_store()
+    {
+        Assert.Contains("dataforge.yaml:7:8: the shared store overlaps source 'ct'; give it a folder of its own, outside the project",
+            _f.Problems(ManifestFixture.Minimal + "\nstore: raw/objects\n"));
+        Assert.Contains("dataforge.yaml:7:8: the shared store overlaps the output folder; give it a folder of its own, outside the project",
+            _f.Problems(ManifestFixture.Minimal + "\nstore: out\n"));
+        Assert.Contains("dataforge.yaml:7:8: the shared store cannot be or contain the private store .dataforge/; leave store: out to keep objects there",
+            _f.Problems(ManifestFixture.Minimal + "\nstore: .dataforge/shared\n"));
+        Assert.Empty(_f.Problems(ManifestFixture.Minimal + "\nstore: ../shared-store\n"));
+    }
+
+    [Fact]
+    public void A_password_in_the_state_url_is_refused_and_one_named_by_env_or_file_is_taken()
+    {
+        const string Store = "\nstore: ../shared-store";
+        Assert.NotEmpty(_f.Problems(ManifestFixture.Minimal + Store + "\nstate: postgres://df:hunter2@db.example/cache\n"));
+        Assert.NotEmpty(_f.Problems(ManifestFixture.Minimal + Store + "\nstate: {url: postgres://df@db.example/cache, password: hunter2}\n"));
+        Assert.Empty(_f.Problems(ManifestFixture.Minimal + Store + "\nstate: {url: postgres://df@db.example:5433/cache, password: env:PG_PASSWORD}\n"));
+        Assert.Empty(_f.Problems(ManifestFixture.Minimal + Store + "\nstate: postgres://df@/cache?host=/run/postgresql\n"));
+        Assert.Contains("dataforge.yaml:7:1: state: shares an action cache whose objects live in a shared store: add store: PATH (a folder every machine sharing the cache reads)",
+            _f.Problems(ManifestFixture.Minimal + "\nstate: postgres://df@/cache?host=/run/postgresql\n"));
+    }
+
+    [Fact]
     public void The_output_folder_cannot_overlap_a_source()
     {
         var problems = _f.Problems(ManifestFixture.Minimal + "\noutput:\n  path: raw/out\n");

@@ -155,7 +155,8 @@ public static class BuildCommand
         {
             context.Console.Out.WriteLine($"index: {index.Files} files, {index.Hashed} hashed ({mb} MB read), {index.Renamed} renamed, {index.Removed} removed");
             foreach (var s in result.Stages)
-                context.Console.Out.WriteLine($"{s.StageId}: {s.Total} item{(s.Total == 1 ? "" : "s")}: {s.Executed} ran, {s.Cached} cached, {s.Failed} failed");
+                context.Console.Out.WriteLine($"{s.StageId}: {s.Total} item{(s.Total == 1 ? "" : "s")}: {s.Executed} ran, {s.Cached} cached" +
+                    (s.SharedHits > 0 ? $" ({s.SharedHits} from the shared cache)" : "") + $", {s.Failed} failed");
         }
         context.Console.Out.WriteLine($"output: {result.Output.Written} written, {result.Output.Kept} kept, {result.Output.Removed} removed");
         foreach (var f in result.Failures)
@@ -186,6 +187,8 @@ public static class BuildCommand
                 ["total"] = s.Total,
                 ["executed"] = s.Executed,
                 ["cached"] = s.Cached,
+                // Of cached: served from the shared action cache (state:), made by another project or machine.
+                ["shared"] = s.SharedHits,
                 ["failed"] = s.Failed,
             });
         var failures = new JsonArray();

@@ -60,6 +60,7 @@ public static class GcCommand
                 ["temp_files_removed"] = result.TempFilesRemoved,
                 ["objects_kept"] = result.ObjectsKept,
                 ["damaged_removed"] = result.DamagedRemoved,
+                ["shared_store_not_swept"] = result.NotSwept,
             });
         }
         else
@@ -70,6 +71,7 @@ public static class GcCommand
             foreach (var (source, removed, bytes) in pacs)
                 context.Console.Out.WriteLine($"source '{source}': removed {removed} cached instances ({(bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)} MB) that neither its pin nor a release reads");
         }
-        return ExitCodes.Success;
+        if (result.NotSwept is { } why) context.Console.Problem("dataforge: " + why);
+        return result.NotSwept is null ? ExitCodes.Success : ExitCodes.Failed;
     }
 }

@@ -53,6 +53,8 @@ public static class StatusCommand
                     ["total"] = s.Total,
                     ["would_run"] = s.Executed,
                     ["up_to_date"] = s.Cached,
+                    // Of up_to_date: what the shared action cache (state:) holds and the build would take from it.
+                    ["shared"] = s.SharedHits,
                     ["reasons"] = reasons,
                 });
             }
@@ -87,7 +89,8 @@ public static class StatusCommand
             var reasons = byStage.GetValueOrDefault(s.StageId, []).GroupBy(e => e.Text).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => $"{g.Count()} {g.Key}");
             var why = s.Executed > 0 ? $" ({string.Join(", ", reasons)})" : "";
-            context.Console.Out.WriteLine($"{s.StageId}: {s.Executed} of {s.Total} would run{why}");
+            var shared = s.SharedHits > 0 ? $"; {s.SharedHits} would be taken from the shared cache" : "";
+            context.Console.Out.WriteLine($"{s.StageId}: {s.Executed} of {s.Total} would run{why}{shared}");
             if (verbose)
                 foreach (var e in byStage.GetValueOrDefault(s.StageId, []))
                     context.Console.Out.WriteLine(names.TryGetValue(e.Item, out var name)

@@ -64,6 +64,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
     public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
 
+    /// <summary>The shared action cache each stage asks and tells (see <see cref="StageRun.Shared"/>), or null.</summary>
+    public SharedActions? Shared { get; init; }
+
     /// <summary>
     /// True when the build took the no-op shortcut (see <see cref="BuildFingerprint"/>): then every
     /// output file is already checked in place, and the output folder needs no other work.
@@ -145,7 +148,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             List<Item> AllInputs() => stage.Definition.Inputs.SelectMany(input => ItemsOf(input).Where(i => stage.Definition.Reads(input, i.Path))).ToList();
             var run = new StageRun(stage, db, Objects)
             {
-                Progress = Progress, Clock = Clock, PreviousMemo = StageMemo.Parse(stageMemos[id]),
+                Progress = Progress, Clock = Clock, PreviousMemo = StageMemo.Parse(stageMemos[id]), Shared = Shared,
                 OutputsNeeded = stage.Definition.Publish || pipeline.Stages.Skip(s + 1).Any(later => later.Definition.Inputs.Contains(id, StringComparer.Ordinal)),
             };
             // A stage that plans only its changed inputs, reading sources alone: only their changed files become items.

@@ -24,4 +24,7 @@ public sealed record StageReport(string StageId, int Total, int Executed, int Ca
 
     /// <summary>Recorded actions looked up by key (one query each, found or not): none on a store that recorded none, as in a first build.</summary>
     public long ActionLookups { get; init; }
+
+    /// <summary>Of <see cref="Cached"/>, the actions served from the shared action cache (made by another project or machine).</summary>
+    public int SharedHits { get; init; }
 }

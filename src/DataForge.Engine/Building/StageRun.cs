@@ -36,6 +36,15 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
     /// </summary>
     public bool OutputsNeeded { get; init; } = true;
 
+    /// <summary>
+    /// A cache of actions other projects and machines recorded (<c>state: postgres://…</c>), or null: planning asks it,
+    /// in one batch, for the actions state.db does not hold; every action this build records is told to it.
+    /// </summary>
+    public SharedActions? Shared { get; init; }
+
+    /// <summary>Actions served from <see cref="Shared"/> in this run (recorded in state.db by <see cref="Execute"/>).</summary>
+    private int _sharedHits;
+
     private readonly StageDefinition _def = stage.Definition;
 
     public List<Item> Outputs { get; } = [];
@@ -72,7 +81,7 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
         Outcomes.Length + _planFailures + _kept,
         Outcomes.Count(o => o is ActionOutcome.Executed or ActionOutcome.WouldRun),
         Outcomes.Count(o => o == ActionOutcome.Cached) + _kept,
-        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed, RowsRead = _rowsRead, ActionLookups = _actionLookups, ItemsMade = _itemsMade };
+        Outcomes.Count(o => o == ActionOutcome.Failed) + _planFailures) { KeysComputed = _keysComputed, RowsRead = _rowsRead, ActionLookups = _actionLookups, ItemsMade = _itemsMade, SharedHits = _sharedHits };
 
     /// <summary>Meta key of a stage's memo (see <see cref="StageMemo"/>).</summary>
     public static string InputsKey(string stageId) => $"stage-inputs:{stageId}";
@@ -163,8 +172,13 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
         var results = _results = new List<OutputRecord>?[actions.Count];
         var same = _same = new bool[actions.Count]; // the action is the last build's: its outputs are Unchanged items
         var toRun = _toRun;
-        // A stage with no action recorded (its first build, or status before it) can find none: no key is looked up.
-        var noActions = !db.HasActions(_def.Id);
+        // A stage with no action recorded (its first build, or status before it) can find none: no key is looked up,
+        // unless a shared cache may hold it (then state.db alone is not asked).
+        var noneLocal = !db.HasActions(_def.Id);
+        var noActions = noneLocal && Shared is null;
+        // Local misses a shared cache is asked about, in one batch after the loop; explanations in action order.
+        var deferred = new List<int>();
+        var explained = new List<(int Action, Explanation Why)>();
 
         // Inputs unchanged: every action's key is the one its slot recorded; take its outputs as they are
         // (published objects still checked), with no key computed. Anything missing: plan item by item.
@@ -182,7 +196,7 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
                 Outcomes[i] = ActionOutcome.WouldRun;
                 // The slot of a map action over a pending item is its item's; a group's is its key's. Either may name the last run.
                 var pendingSlot = (slots ?? found) is { Count: > 0 } table ? table.GetValueOrDefault(action.Slot) : null;
-                Explanations.Add(new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun) { Previous = pendingSlot?.Action });
+                explained.Add((i, new Explanation(_def.Id, action.Label, RunReason.UpstreamWillRun) { Previous = pendingSlot?.Action }));
                 continue;
             }
             // A store with no slot of this stage has none to find: the action's slot is not even computed here.
@@ -205,7 +219,7 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
             {
                 // A store that recorded no action of this stage: this one is new, and its key could find nothing
                 // (computed when it runs).
-                Explanations.Add(Explain(action, RunReason.NewInput));
+                explained.Add((i, Explain(action, RunReason.NewInput)));
                 Outcomes[i] = ActionOutcome.WouldRun;
                 toRun.Add(i);
                 continue;
@@ -213,7 +227,7 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
             action.InputsHash = ActionKeys.InputsHash(_def, action.Inputs, action.GroupKeyHash);
             action.Key = ActionKeys.Key(_def, definitionHash, action.InputsHash);
             _keysComputed++;
-            var recorded = slotOutputs?.GetValueOrDefault(action.Key) ?? (noActions ? null : db.FindAction(action.Key));
+            var recorded = slotOutputs?.GetValueOrDefault(action.Key) ?? (noneLocal ? null : db.FindAction(action.Key));
             var intact = recorded is not null && (!_def.Publish || recorded.All(o => objects.Contains(o.Object)));
             same[i] = memo is not null && slot?.Action == action.Key;
             if (intact)
@@ -232,11 +246,50 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
                 var stale = action.Key;
                 _planWrites.Add(() => db.ForgetAction(stale));
             }
-            Explanations.Add(Explain(action, Explain(slot, definitionHash, action)) with { Previous = slot?.Action });
+            if (Shared is not null)
+            {
+                deferred.Add(i);
+                continue;
+            }
+            explained.Add((i, Explain(action, Explain(slot, definitionHash, action)) with { Previous = slot?.Action }));
             Outcomes[i] = ActionOutcome.WouldRun;
             toRun.Add(i);
         }
         tc.Mark($"{_def.Id}: keys");
+        if (deferred.Count > 0) PlanShared(deferred, slots ?? found!, definitionHash, explained);
+        Explanations.AddRange(explained.OrderBy(e => e.Action).Select(e => e.Why));
+    }
+
+    /// <summary>
+    /// The local misses of a plan, asked of the shared cache in one batch: a hit whose objects are all in the store is
+    /// served (recorded in state.db, with its slot, when the build executes), the rest run with their reason.
+    /// </summary>
+    private void PlanShared(List<int> deferred, Dictionary<string, SlotRecord> slots, ContentHash definitionHash, List<(int, Explanation)> explained)
+    {
+        var hits = Shared!.Find(_def, deferred.Select(i => Actions[i]).ToList());
+        foreach (var i in deferred)
+        {
+            var action = Actions[i];
+            var slot = slots.Count == 0 ? null : slots.GetValueOrDefault(action.Slot);
+            if (hits.TryGetValue(action.Key, out var outputs))
+            {
+                Outcomes[i] = ActionOutcome.Cached;
+                _results[i] = outputs;
+                _sharedHits++;
+                var record = Record(action, definitionHash);
+                _planWrites.Add(() =>
+                {
+                    db.RecordAction(action.Key, _def.Id, outputs);
+                    db.PutSlot(_def.Id, action.Slot, record);
+                });
+                continue;
+            }
+            explained.Add((i, Explain(action, Explain(slot, definitionHash, action)) with { Previous = slot?.Action }));
+            Outcomes[i] = ActionOutcome.WouldRun;
+            _toRun.Add(i);
+        }
+        _toRun.Sort();
+        Clock.Mark($"{_def.Id}: shared cache");
     }
 
     /// <summary>
@@ -266,10 +319,13 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
                 // Nobody reads them: not kept (a first build of 100,000 items would hold them all to the end).
                 if (OutputsNeeded) _results[_toRun[n]] = outputs!.ToList();
                 db.PutSlot(_def.Id, actions[n].Slot, Record(actions[n], definitionHash));
+                // Recorded in state.db by the executor: told to the shared cache too, whichever executor ran it.
+                Shared?.Record(actions[n].Key, _def.Id, outputs!);
             }
             else failures[n] = failure;
             Progress?.Invoke(new BuildProgress(_def.Id, Interlocked.Increment(ref done), actions.Count));
         });
+        Shared?.Flush();
         for (var n = 0; n < actions.Count; n++)
         {
             var i = _toRun[n];

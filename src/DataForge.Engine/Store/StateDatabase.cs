@@ -14,8 +14,9 @@ namespace DataForge.Engine.Store;
 ///   meta(name PK, value)                               'schema' -> '1'; 'names' -> index object of the output path names' shards (see PathNames);
 ///                                                       'clean' -> '0' while a build has it open (then the next open runs quick_check);
 ///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint;
-///                                                       'output-root' -> the folder the materialised rows are in
-///                                                       'output-state-root' -> the .dataforge/ that wrote the materialised rows (a copied project reads another's)
+///                                                       'output-root' -> the folder the materialised rows are in;
+///                                                       'output-state-root' -> the .dataforge/ that wrote the materialised rows (a copied project reads another's);
+///                                                       'objects' -> the objects folder the actions' objects are in (see BuildEngine.AdoptStore)
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
 ///   actions(key PK, stage)                              an action whose every output object exists
 ///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); path = hash of the
@@ -504,6 +505,53 @@ public sealed class StateDatabase : IDisposable
         UNION SELECT object FROM roots
         UNION SELECT value FROM meta WHERE name='names'
         """), StringComparer.Ordinal);
+
+    /// <summary>
+    /// What this project holds in a shared store (see <see cref="SharedStore"/>), hex: the <see cref="LiveObjects"/>, the
+    /// output path names' shards, the content and metadata of every recorded action (a recorded action is served
+    /// again, so its objects must outlive another project's gc) and, when <paramref name="pathObjects"/>, the objects
+    /// holding its outputs' paths as text (what a shared action cache names them by).
+    /// </summary>
+    public HashSet<string> SharedRoots(bool pathObjects)
+    {
+        var roots = LiveObjects();
+        roots.UnionWith(Names.StoredShards.Select(shard => shard.Hex));
+        roots.UnionWith(DistinctColumn("SELECT object FROM outputs UNION SELECT metadata FROM outputs"));
+        if (pathObjects)
+            foreach (var hash in DistinctColumn("SELECT DISTINCT path FROM outputs"))
+                if (Names.Find(hash) is { } path) roots.Add(ContentHash.Of(System.Text.Encoding.UTF8.GetBytes(path)).Hex);
+        return roots;
+    }
+
+    /// <summary>True when any action is recorded.</summary>
+    public bool HasAnyAction()
+    {
+        lock (_gate)
+        {
+            using var reader = Rows("SELECT 1 FROM actions LIMIT 1");
+            return reader.Read();
+        }
+    }
+
+    /// <summary>
+    /// Forgets every record that names an object of the store (actions, their outputs, slots, the stage memos, the
+    /// no-op fingerprint and the path names' index), for a store that moved; keeps the stat cache, the output folder's
+    /// records and the roots. Returns the objects the roots hold, to bring them along.
+    /// </summary>
+    public IReadOnlyList<ContentHash> ForgetObjectRecords()
+    {
+        lock (_gate)
+        {
+            Write("DELETE FROM outputs");
+            Write("DELETE FROM actions");
+            Write("DELETE FROM slots");
+            Write("DELETE FROM meta WHERE name IN ('fingerprint', 'fingerprint-totals', 'names') OR substr(name, 1, 13) = 'stage-inputs:'");
+            _names = new PathNames();
+            _loadNames = null;
+            Commit();
+        }
+        return RootObjects();
+    }
 
     /// <summary>Forgets every action no slot points at (their objects are about to be collected); returns how many.</summary>
     public int ForgetUnreferencedActions()

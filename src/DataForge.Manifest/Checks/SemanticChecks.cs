@@ -22,6 +22,7 @@ public static class SemanticChecks
 
         CheckSources(manifest, Report);
         CheckOutput(manifest, Report);
+        CheckSharedStore(manifest, Report);
         problems.AddRange(ImageSourceChecks.Run(manifest));
         return problems;
     }
@@ -81,6 +82,32 @@ public static class SemanticChecks
             var source = m.Resolve(p);
             if (IsInside(output, source) || IsInside(source, output))
                 report("output.path", $"the output folder overlaps source '{m.Sources[i].Id}'; outputs and sources must be separate folders");
+        }
+    }
+
+    /// <summary>
+    /// <c>store:</c> holds objects that builds write and gc removes: a folder of its own, never in the private store,
+    /// the output folder (a build removes files it did not make there) or a source (the index would read the objects).
+    /// </summary>
+    private static void CheckSharedStore(DataForgeManifest m, Reporter report)
+    {
+        // The shared cache names objects: without a store others write to, it could serve nothing.
+        if (m.State is not null && m.Store is null)
+            report("state", "state: shares an action cache whose objects live in a shared store: add store: PATH (a folder every machine sharing the cache reads)", atKey: true);
+        if (m.Store is not { } written) return;
+        var shared = m.Resolve(written);
+        var zone = m.Resolve(".dataforge");
+        var output = m.Resolve(m.Output.Path);
+        if (IsInside(shared, zone) || IsInside(zone, shared))
+            report("store", "the shared store cannot be or contain the private store .dataforge/; leave store: out to keep objects there");
+        else if (IsInside(shared, output) || IsInside(output, shared))
+            report("store", "the shared store overlaps the output folder; give it a folder of its own, outside the project");
+        for (var i = 0; i < m.Sources.Count; i++)
+        {
+            if (m.Sources[i].Path is not { } p) continue;
+            var source = m.Resolve(p);
+            if (IsInside(shared, source) || IsInside(source, shared))
+                report("store", $"the shared store overlaps source '{m.Sources[i].Id}'; give it a folder of its own, outside the project");
         }
     }
 

@@ -21,6 +21,12 @@ public sealed record DataForgeManifest
     public JsonObject? Labels { get; init; }
     public JsonObject? Splits { get; init; }
     public OutputSpec Output { get; init; } = new();
+
+    /// <summary><c>store:</c>: a store folder shared with other projects (as written; relative to the manifest's folder), or null for <c>.dataforge/objects</c>.</summary>
+    public string? Store { get; init; }
+
+    /// <summary><c>state:</c>: a shared action cache in PostgreSQL, or null (state.db alone).</summary>
+    public StateSpec? State { get; init; }
     public ReleaseSpec Release { get; init; } = new();
 
     /// <summary><c>publish:</c>: destinations by name, for <c>dataforge push VERSION --to NAME</c>.</summary>
