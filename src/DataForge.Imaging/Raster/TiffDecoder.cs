@@ -9,7 +9,8 @@ namespace DataForge.Imaging.Raster;
 /// such as alpha dropped) and palette (expanded to RGB); 1 to 32-bit unsigned or signed integer samples; every page a
 /// frame (pages must agree in size and layout). Before any pixel is read, every strip or tile must lie inside the file:
 /// one that points outside is refused with the offset of its entry, never read. Samples stored chunky or in separate
-/// planes (PlanarConfiguration 1 or 2). Floating-point samples and YCbCr/CMYK are refused with a message.
+/// planes (PlanarConfiguration 1 or 2). YCbCr (JPEG-compressed or not, any subsampling) and 8-bit CMYK become RGB as
+/// Pillow makes them (<see cref="TiffColour"/>). Floating-point samples are refused with a message.
 /// </summary>
 public static class TiffDecoder
 {
@@ -52,7 +53,7 @@ public static class TiffDecoder
             throw new RasterFormatException(0, "libtiff: " + e.Message);
         }
         catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or InvalidOperationException or OverflowException
-            or NullReferenceException or EndOfStreamException or IOException or InvalidCastException or FormatException or DivideByZeroException)
+            or NullReferenceException or EndOfStreamException or IOException or InvalidDataException or InvalidCastException or FormatException or DivideByZeroException)
         {
             // A damaged file can throw from inside libtiff's decoders before its handler is called: still one item's failure.
             throw new RasterFormatException(0, $"libtiff cannot read the file ({e.GetType().Name})");
@@ -77,17 +78,31 @@ public static class TiffDecoder
         var colours = photometric switch
         {
             0 or 1 => 1,
-            2 => 3,
+            2 or 6 => 3,
             3 => 1,
-            _ => throw new RasterFormatException(4, $"page {page}: photometric interpretation {photometric} is not supported (WhiteIsZero, BlackIsZero, RGB, palette)"),
+            5 => 4,
+            _ => throw new RasterFormatException(4, $"page {page}: photometric interpretation {photometric} is not supported (WhiteIsZero, BlackIsZero, RGB, palette, CMYK, YCbCr)"),
         };
         if (spp < colours) throw new RasterFormatException(4, $"page {page}: {spp} samples per pixel is too few for its photometric interpretation");
+        if (photometric is 5 or 6 && (bps != 8 || format != 1))
+            throw new RasterFormatException(4, $"page {page}: {(photometric == 5 ? "CMYK" : "YCbCr")} is read with 8-bit unsigned samples, not {bps}-bit");
+        if (photometric == 5 && Defaulted(tif, TiffTag.INKSET, 1) != 1)
+            throw new RasterFormatException(4, $"page {page}: separated samples of an ink set other than CMYK (InkSet 2) are not supported");
+        // LibTiff.NET sizes the strips of vertically subsampled YCbCr as if they were not (libtiff 4 does not), so it
+        // reads past them; under JPEG compression the JPEG codec upsamples and the sizes are right.
+        if (photometric == 6 && compression != 7 && tif.GetFieldDefaulted(TiffTag.YCBCRSUBSAMPLING) is { Length: > 1 } sub && sub[1].ToInt() > 1)
+            throw new RasterFormatException(4, $"page {page}: YCbCr subsampled vertically ({sub[0].ToInt()}x{sub[1].ToInt()}) is read only JPEG-compressed; convert the file to RGB (tiffcp, or any viewer)");
         CheckBounds(tif, fileLength, page);
+        if (photometric == 6 && compression == 7)
+        {
+            // As Pillow reads JPEG-in-TIFF: the JPEG codec converts YCbCr to RGB (and upsamples) itself.
+            tif.SetField(TiffTag.JPEGCOLORMODE, JpegColorMode.RGB);
+            photometric = 2;
+        }
+        if (photometric == 6) return TiffColour.YCbCr(tif, width, height, page, Notes(tif, bps, format, compression, planar, spp, 3));
         var raw = planar == 2 && spp > 1 ? ReadPlanes(tif, width, height, spp, bps) : ReadSamples(tif, width, height, spp, bps);
-        var notes = new List<string> { $"{bps} bits per sample", format == 2 ? "signed" : "unsigned", tif.IsBigEndian() ? "big-endian" : "little-endian",
-            tif.IsTiled() ? "tiles" : "strips", $"compression {compression}" };
-        if (planar == 2 && spp > 1) notes.Add("separate planes");
-        if (spp > colours) notes.Add("extra samples dropped");
+        var notes = Notes(tif, bps, format, compression, planar, spp, colours);
+        if (photometric == 5) return TiffColour.Cmyk(raw, width, height, spp, notes);
         var allocated = bps <= 8 ? 8 : bps;
         var sampleBytes = allocated / 8;
         if (photometric == 3)
@@ -119,6 +134,15 @@ public static class TiffDecoder
             Format = "TIFF", Width = width, Height = height, SamplesPerPixel = colours, BitsAllocated = allocated, BitsStored = bps, Signed = format == 2,
             Photometric = photometric == 0 ? "MONOCHROME1" : colours == 3 ? "RGB" : "MONOCHROME2", Frames = [frame], Notes = notes,
         };
+    }
+
+    private static List<string> Notes(Tiff tif, int bps, int format, int compression, int planar, int spp, int colours)
+    {
+        var notes = new List<string> { $"{bps} bits per sample", format == 2 ? "signed" : format == 3 ? "floating point" : "unsigned",
+            tif.IsBigEndian() ? "big-endian" : "little-endian", tif.IsTiled() ? "tiles" : "strips", $"compression {compression}" };
+        if (planar == 2 && spp > 1) notes.Add("separate planes");
+        if (spp > colours) notes.Add("extra samples dropped");
+        return notes;
     }
 
     // TIFF 6.0 p.39: StripOffsets/StripByteCounts (TileOffsets/TileByteCounts): every chunk must lie inside the file.
