@@ -43,12 +43,15 @@ public sealed class PngStage : IStage
     public PngStage(string input, PngSettings settings, bool publish)
     {
         _settings = settings;
-        var config = CanonicalJson.FromObject(new Dictionary<string, object?>
+        var fields = new Dictionary<string, object?>
         {
             ["bit_depth"] = settings.BitDepth,
             ["slices"] = settings.Slices,
             ["window"] = settings.Window is { } w ? new Dictionary<string, object> { ["center"] = w.Center, ["width"] = w.Width, ["function"] = w.Function } : null,
-        });
+        };
+        // Only for TIFF, so the configuration of PNG images (and every image already built) stays as it was.
+        if (settings.Tiff) fields["format"] = settings.Format;
+        var config = CanonicalJson.FromObject(fields);
         Definition = new StageDefinition(Id, Version, StageShape.Map, [input], config) { Publish = publish };
     }
 
@@ -90,19 +93,20 @@ public sealed class PngStage : IStage
             var name = pixels.NumberOfFrames == 1 ? sop : $"{sop}-{frame + 1:0000}";
             byte[] png;
             PngSidecar.WindowUsed? window = null;
+            var spacing = PngSidecar.SpacingOf(ds)?.Spacing;
             if (colour)
             {
                 var samples = pixels.GetStoredValues(frame);
-                png = deepColour ? PngRendering.Rgb16(samples, pixels.Columns, pixels.Rows, pixels.BitsStored)
-                    : PngRendering.Rgb(photometric == "RGB" ? samples : pixels.YbrFullToRgb(samples), pixels.Columns, pixels.Rows);
+                png = deepColour ? LayoutImage.Rgb16(_settings, samples, pixels.Columns, pixels.Rows, pixels.BitsStored, spacing)
+                    : LayoutImage.Rgb(_settings, photometric == "RGB" ? samples : pixels.YbrFullToRgb(samples), pixels.Columns, pixels.Rows, spacing);
             }
             else
             {
                 var values = pixels.GetRealValues(frame);
                 window = ChooseWindow(ds, values);
-                png = PngRendering.Greyscale(values, pixels.Columns, pixels.Rows, window.Window, pixels.IsInverted, _settings.BitDepth);
+                png = LayoutImage.Greyscale(_settings, values, pixels.Columns, pixels.Rows, window.Window, pixels.IsInverted, spacing);
             }
-            var path = $"{folder}/{name}.png";
+            var path = $"{folder}/{name}{LayoutImage.Extension(_settings)}";
             var facts = new PngSidecar(pseudonym, ds, pixels.NumberOfFrames == 1 ? null : frame + 1, deepColour ? 16 : colour ? 8 : _settings.BitDepth, window, colour ? "RGB" : photometric)
             {
                 Lossy = LossyFacts.Of([file]),
