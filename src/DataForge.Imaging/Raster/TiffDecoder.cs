@@ -10,7 +10,8 @@ namespace DataForge.Imaging.Raster;
 /// frame (pages must agree in size and layout). Before any pixel is read, every strip or tile must lie inside the file:
 /// one that points outside is refused with the offset of its entry, never read. Samples stored chunky or in separate
 /// planes (PlanarConfiguration 1 or 2). YCbCr (JPEG-compressed or not, any subsampling) and 8-bit CMYK become RGB as
-/// Pillow makes them (<see cref="TiffColour"/>). Floating-point samples are refused with a message.
+/// Pillow makes them (<see cref="TiffColour"/>). Floating-point grey samples (32 or 64 bits) are kept bit for bit
+/// (<see cref="RasterImage.Float"/>).
 /// </summary>
 public static class TiffDecoder
 {
@@ -39,7 +40,7 @@ public static class TiffDecoder
                 if (!tif.SetDirectory(page)) throw new RasterFormatException(4, $"page {page + 1} cannot be read");
                 var image = Page(tif, file.LongLength, page + 1);
                 if (first is not null && (image.Width != first.Width || image.Height != first.Height || image.SamplesPerPixel != first.SamplesPerPixel
-                        || image.BitsAllocated != first.BitsAllocated || image.Signed != first.Signed || image.Photometric != first.Photometric))
+                        || image.BitsAllocated != first.BitsAllocated || image.Float != first.Float || image.Signed != first.Signed || image.Photometric != first.Photometric))
                     throw new RasterFormatException(4, $"page {page + 1} differs from page 1 in size or sample layout; pages become frames of one image and must agree");
                 first ??= image;
                 frames.Add(image.Frames[0]);
@@ -71,7 +72,7 @@ public static class TiffDecoder
         var photometric = Int(tif, TiffTag.PHOTOMETRIC) ?? (spp >= 3 ? 2 : 1);
         var planar = Defaulted(tif, TiffTag.PLANARCONFIG, 1);
         var compression = Defaulted(tif, TiffTag.COMPRESSION, 1);
-        if (format == 3) throw new RasterFormatException(4, $"page {page}: floating-point samples are not supported yet");
+        if (format == 3) return FloatPage(tif, fileLength, page, width, height, spp, bps, photometric, compression, planar);
         if (format is not (1 or 2)) throw new RasterFormatException(4, $"page {page}: sample format {format} is not supported");
         if (bps is not (1 or 2 or 4 or 8 or 16 or 32)) throw new RasterFormatException(4, $"page {page}: {bps} bits per sample is not supported (1, 2, 4, 8, 16, 32)");
         if (planar is not (1 or 2)) throw new RasterFormatException(4, $"page {page}: PlanarConfiguration {planar} is not 1 (chunky) or 2 (separate planes)");
@@ -133,6 +134,55 @@ public static class TiffDecoder
         {
             Format = "TIFF", Width = width, Height = height, SamplesPerPixel = colours, BitsAllocated = allocated, BitsStored = bps, Signed = format == 2,
             Photometric = photometric == 0 ? "MONOCHROME1" : colours == 3 ? "RGB" : "MONOCHROME2", Frames = [frame], Notes = notes,
+        };
+    }
+
+    // IEEE floating-point samples (SampleFormat 3): greyscale, 32 or 64 bits, every bit as stored (libtiff has brought
+    // them to the machine's byte order and undone the floating-point predictor).
+    private static RasterImage FloatPage(Tiff tif, long fileLength, int page, int width, int height, int spp, int bps, int photometric, int compression, int planar)
+    {
+        if (bps is not (32 or 64)) throw new RasterFormatException(4, $"page {page}: floating-point samples of {bps} bits are not supported (32 or 64)");
+        if (photometric != 1 || spp != 1)
+            throw new RasterFormatException(4, $"page {page}: floating-point samples are read as one grey (BlackIsZero) sample per pixel, not photometric {photometric} with {spp} samples");
+        if (!BitConverter.IsLittleEndian) throw new RasterFormatException(4, "floating-point TIFF is read on little-endian machines only");
+        CheckBounds(tif, fileLength, page);
+        var bytes = bps / 8;
+        var rowBytes = width * bytes;
+        var frame = new byte[(long)rowBytes * height];
+        if (tif.IsTiled())
+        {
+            var tw = Defaulted(tif, TiffTag.TILEWIDTH, 0);
+            var th = Defaulted(tif, TiffTag.TILELENGTH, 0);
+            if (tw <= 0 || th <= 0) throw new RasterFormatException(4, "a tiled page has no tile size");
+            var buffer = new byte[tif.TileSize()];
+            for (var ty = 0; ty < height; ty += th)
+                for (var tx = 0; tx < width; tx += tw)
+                {
+                    var tile = tif.ComputeTile(tx, ty, 0, 0);
+                    if (tif.ReadEncodedTile(tile, buffer, 0, buffer.Length) < 0) throw new RasterFormatException(4, $"tile {tile} cannot be decoded");
+                    for (var y = 0; y < th && ty + y < height; y++)
+                        Buffer.BlockCopy(buffer, y * tw * bytes, frame, (ty + y) * rowBytes + tx * bytes, Math.Min(tw, width - tx) * bytes);
+                }
+        }
+        else
+        {
+            var rowsPerStrip = Math.Min(Defaulted(tif, TiffTag.ROWSPERSTRIP, height), height);
+            var strip = new byte[tif.StripSize()];
+            for (int s = 0, y0 = 0; y0 < height; s++, y0 += rowsPerStrip)
+            {
+                if (tif.ReadEncodedStrip(s, strip, 0, strip.Length) < 0) throw new RasterFormatException(4, $"strip {s} cannot be decoded");
+                var rows = Math.Min(rowsPerStrip, height - y0);
+                Buffer.BlockCopy(strip, 0, frame, y0 * rowBytes, rows * rowBytes);
+            }
+        }
+        // The floating-point predictor already yields samples in the machine's order; LibTiff.NET still swaps those of a
+        // big-endian file afterwards (libtiff 4 does not), so they are swapped back.
+        if (tif.IsBigEndian() && Defaulted(tif, TiffTag.PREDICTOR, 1) == 3)
+            for (var at = 0; at < frame.Length; at += bytes) Array.Reverse(frame, at, bytes);
+        return new RasterImage
+        {
+            Format = "TIFF", Width = width, Height = height, SamplesPerPixel = 1, BitsAllocated = bps, BitsStored = bps, Float = true,
+            Photometric = "MONOCHROME2", Frames = [frame], Notes = Notes(tif, bps, 3, compression, planar, spp, 1),
         };
     }
 

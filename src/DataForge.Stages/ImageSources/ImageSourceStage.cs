@@ -74,6 +74,7 @@ public sealed class ImageSourceStage : IStage
         RasterImage raster;
         try { raster = RasterReader.Decode(bytes); }
         catch (ImagingException e) { return StageResult.Failed($"not a readable image: {e.Message}"); }
+        if (raster.Float) return StageResult.Failed("floating-point TIFF samples are not supported yet as instances");
 
         ImageSidecar? metadata = null;
         try

@@ -1,6 +1,6 @@
 """Writes PNG, TIFF and BMP files in every layout the image sources read, with Pillow (and tiffcp for tiles and
 byte order), and beside each the samples Pillow decodes from it: DIR/cases.json lists file, width, height, samples per
-pixel, bytes per sample, signedness, frames and the raw little-endian samples file. Float TIFF is listed as refused.
+pixel, bytes per sample, signedness, frames and the raw little-endian samples file.
 Pillow writes no run-length BMP, so RLE8 and RLE4 files are encoded here from the bitmap specification (runs, absolute
 literals, end of line, end of bitmap) and Pillow reads them."""
 import json, os, struct, subprocess, sys
@@ -146,7 +146,34 @@ for name, args, src in [("jpeg_ycbcr.tif", ["-c", "jpeg:90"], "smooth_rgb.tif"),
 Image.frombytes("CMYK", (w, h), rgba8.tobytes()).save(os.path.join(out, "cmyk.tif"), compression="tiff_lzw"); record("cmyk.tif")
 subprocess.run(["tiffcp", "-B", "-t", "-w", "16", "-l", "16", os.path.join(out, "cmyk.tif"), os.path.join(out, "cmyk_be_tiles.tif")], check=True)
 record("cmyk_be_tiles.tif")
-Image.fromarray(rng.random((h, w), dtype=np.float32), "F").save(os.path.join(out, "float32.tif")); record("float32.tif", refused="floating-point")
+# Floating point: 32-bit by Pillow (every kind of value: normal, subnormal, huge, signed zero, infinities, NaN), re-laid
+# by tiffcp (big-endian, tiles, LZW with the floating-point predictor); 64-bit written here from TIFF 6.0 and re-laid
+# the same way, checked against the array itself (Pillow reads 64-bit floats as 32-bit).
+floats = rng.standard_normal((h, w)).astype(np.float32) * np.float32(1e3)
+floats.flat[:6] = [0.0, -0.0, np.inf, -np.inf, np.float32(1e-42), np.float32(3.4e38)]
+floats.view(np.uint32).flat[6] = 0x7FC01234  # a NaN with a payload
+Image.fromarray(floats, "F").save(os.path.join(out, "float32.tif")); record("float32.tif")
+for name, args in [("float32_be.tif", ["-B"]), ("float32_tiles.tif", ["-t", "-w", "16", "-l", "16"]), ("float32_lzw_pred3.tif", ["-c", "lzw:3", "-r", "5"]),
+                   ("float32_be_tiles_zip.tif", ["-B", "-t", "-w", "16", "-l", "16", "-c", "zip:3"]), ("float32_be_pred3.tif", ["-B", "-c", "zip:3"])]:
+    subprocess.run(["tiffcp"] + args + [os.path.join(out, "float32.tif"), os.path.join(out, name)], check=True)
+    record(name)
+
+def record_array(name, array):
+    with open(os.path.join(out, name + ".samples"), "wb") as fh:
+        fh.write(array.astype(array.dtype.newbyteorder("<")).tobytes())
+    cases.append({"file": name, "width": array.shape[1], "height": array.shape[0], "spp": 1, "bytes": array.dtype.itemsize,
+                  "signed": False, "frames": 1, "samples": name + ".samples"})
+
+doubles = rng.standard_normal((h, w)) * 1e100
+doubles.flat[:3] = [-0.0, np.inf, 5e-324]
+tags = [(256, 3, w), (257, 3, h), (258, 3, 64), (259, 3, 1), (262, 3, 1), (273, 4, 8), (277, 3, 1), (278, 3, h), (279, 4, doubles.nbytes), (339, 3, 3)]
+with open(os.path.join(out, "float64.tif"), "wb") as fh:
+    fh.write(b"II*\0" + struct.pack("<I", 8 + doubles.nbytes) + doubles.astype("<f8").tobytes() + struct.pack("<H", len(tags))
+             + b"".join(struct.pack("<HHI", t, ty, 1) + (struct.pack("<HH", v, 0) if ty == 3 else struct.pack("<I", v)) for t, ty, v in tags) + b"\0" * 4)
+record_array("float64.tif", doubles)
+for name, args in [("float64_be_tiles.tif", ["-B", "-t", "-w", "16", "-l", "16"]), ("float64_lzw_pred3.tif", ["-c", "lzw:3"]), ("float64_be_pred3.tif", ["-B", "-c", "zip:3"])]:
+    subprocess.run(["tiffcp"] + args + [os.path.join(out, "float64.tif"), os.path.join(out, name)], check=True)
+    record_array(name, doubles)
 
 # BMP: 24-bit, 8-bit grey table, 8-bit colour table, 1-bit, 32-bit.
 Image.fromarray(rgb8).save(os.path.join(out, "rgb24.bmp")); record("rgb24.bmp")

@@ -7,8 +7,8 @@ using DataForge.Testing;
 namespace DataForge.Imaging.Tests.Raster;
 
 /// <summary>
-/// PNG, TIFF and BMP files written by Pillow (and re-laid by libtiff's tiffcp: tiles, big-endian) decode to the samples
-/// Pillow decodes from them, in every layout the image sources read.
+/// PNG, TIFF and BMP files written by Pillow (and re-laid by libtiff's tiffcp: tiles, big-endian, predictors) decode to the
+/// samples Pillow decodes from them, in every layout the image sources read; 64-bit float TIFF to the array written.
 /// </summary>
 public sealed class RasterDecoderOracleTests : IDisposable
 {
@@ -63,18 +63,18 @@ public sealed class RasterDecoderOracleTests : IDisposable
             Assert.True(expected.AsSpan().SequenceEqual(ours), $"{name}: samples differ from Pillow's (first at {FirstDifference(expected, ours)}, largest difference {Enumerable.Range(0, ours.Length).Max(i => Math.Abs(ours[i] - expected[i]))})");
             checkedFiles.Add(name);
         }
-        Assert.True(checkedFiles.Count >= 37, string.Join(", ", checkedFiles));
+        Assert.True(checkedFiles.Count >= 45, string.Join(", ", checkedFiles));
     }
 
     [SkippableFact]
-    public void Damaged_JPEG_YCbCr_and_CMYK_TIFF_and_RLE_bitmaps_fail_only_as_format_errors()
+    public void Damaged_JPEG_YCbCr_CMYK_and_float_TIFF_and_RLE_bitmaps_fail_only_as_format_errors()
     {
         var python = Oracle.RequirePython("PIL", "numpy");
         Oracle.Require("tiffcp");
         var script = Path.Combine(TestData.RepositoryRoot, "tests", "DataForge.Imaging.Tests", "Oracles", "write_raster_cases.py");
         Assert.Equal(0, Oracle.Run(python, [script, _dir.Path]).ExitCode);
         var rng = new Random(99);
-        foreach (var name in new[] { "jpeg_ycbcr.tif", "jpeg_ycbcr_tiles.tif", "ycbcr_lzw.tif", "cmyk_be_tiles.tif", "rle8.bmp", "rle4_colour.bmp" })
+        foreach (var name in new[] { "jpeg_ycbcr.tif", "jpeg_ycbcr_tiles.tif", "ycbcr_lzw.tif", "cmyk_be_tiles.tif", "rle8.bmp", "rle4_colour.bmp", "float32_lzw_pred3.tif", "float64_be_pred3.tif" })
         {
             var valid = File.ReadAllBytes(_dir.Combine(name));
             var failures = 0;
