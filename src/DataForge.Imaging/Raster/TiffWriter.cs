@@ -8,8 +8,8 @@ namespace DataForge.Imaging.Raster;
 /// reader needs (ImageWidth, ImageLength, BitsPerSample, Compression 1, PhotometricInterpretation BlackIsZero or RGB,
 /// StripOffsets, SamplesPerPixel, RowsPerStrip, StripByteCounts, X/YResolution with ResolutionUnit, PlanarConfiguration 1,
 /// SampleFormat), in ascending tag order as TIFF 6.0 requires. No DateTime, Software, ImageDescription or private tag.
-/// The same samples and spacing give the same bytes. Samples: 8 or 16-bit unsigned grey or RGB, or 32-bit IEEE float
-/// grey (SampleFormat 3, every bit as given).
+/// The same samples and spacing give the same bytes. Samples: 8 or 16-bit unsigned grey or RGB, or 32 or 64-bit IEEE
+/// float grey (SampleFormat 3, every bit as given).
 /// <code>
 /// 0       "II" 42 IFD-offset          8-byte header
 /// 8       strips                      rows * columns * samples * bytes, row by row from the top
@@ -37,6 +37,15 @@ public static class TiffWriter
         for (var i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4 * i), BitConverter.SingleToInt32Bits(values[i]));
         return Write(bytes, width, height, 1, 32, sampleFormat: 3, spacingMm);
+    }
+
+    /// <summary>64-bit floating-point grey: each value's eight bytes as they are.</summary>
+    public static byte[] EncodeDouble(ReadOnlySpan<double> values, int width, int height, double[]? spacingMm = null)
+    {
+        var bytes = new byte[values.Length * 8];
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 * i), BitConverter.DoubleToInt64Bits(values[i]));
+        return Write(bytes, width, height, 1, 64, sampleFormat: 3, spacingMm);
     }
 
     // TIFF 6.0 field types.

@@ -52,7 +52,8 @@ internal sealed class PngSidecar
         foreach (var tag in new[] { DicomTags.PixelSpacing, DicomTags.ImagerPixelSpacing })
             if (ds.GetNumber(tag, 0) is { } r && ds.GetNumber(tag, 1) is { } c && double.IsFinite(r) && double.IsFinite(c))
                 return ([r, c], tag == DicomTags.PixelSpacing ? "PixelSpacing" : "ImagerPixelSpacing");
-        return null;
+        // An enhanced instance (a Parametric Map of a float image) keeps it in its shared Pixel Measures.
+        return FloatFrames.SharedSpacing(ds) is { } shared ? (shared, "PixelSpacing") : null;
     }
 
     /// <summary>A sidecar from its values (a harmonised image: its size and spacing are those after the steps).</summary>

@@ -73,6 +73,7 @@ public sealed class PngStage : IStage
 
     private List<StageOutput> Render(DicomDataset ds, DicomFile file, string pseudonym, CancellationToken cancellationToken)
     {
+        if (FloatFrames.Of(ds) is { } floats) return RenderFloats(ds, floats, pseudonym, cancellationToken);
         var pixels = DicomPixelData.Create(file);
         var photometric = pixels.PhotometricInterpretation.Trim();
         var colour = photometric is "RGB" or "YBR_FULL" or "YBR_FULL_422";
@@ -111,7 +112,36 @@ public sealed class PngStage : IStage
             {
                 Lossy = LossyFacts.Of([file]),
             };
-            outputs.Add(new StageOutput(path, png, Metadata(path, facts, pixels, ds)));
+            outputs.Add(new StageOutput(path, png, Metadata(path, facts, pixels.Columns, pixels.Rows, ds)));
+            outputs.Add(new StageOutput($"{folder}/{name}.json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
+        }
+        return outputs;
+    }
+
+    // Float or Double Float Pixel Data (a Parametric Map): with format tiff every frame's values as 32 or 64-bit float,
+    // bit for bit; as PNG through the manifest's window, else the frame's finite range.
+    private List<StageOutput> RenderFloats(DicomDataset ds, FloatFrames floats, string pseudonym, CancellationToken cancellationToken)
+    {
+        var folder = $"png/{pseudonym}/{Uid(ds, DicomTags.StudyInstanceUID)}/{Uid(ds, DicomTags.SeriesInstanceUID)}";
+        var sop = Uid(ds, DicomTags.SOPInstanceUID);
+        var spacing = PngSidecar.SpacingOf(ds)?.Spacing;
+        var outputs = new List<StageOutput>();
+        for (var frame = 0; frame < floats.Count; frame++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = floats.Count == 1 ? sop : $"{sop}-{frame + 1:0000}";
+            byte[] image;
+            PngSidecar.WindowUsed? window = null;
+            if (_settings.Tiff) image = floats.Tiff(frame, spacing);
+            else
+            {
+                var values = floats.Values(frame);
+                window = _settings.Window is { } manifest ? new(manifest, "manifest") : new(FloatFrames.FiniteRange(values), "minmax");
+                image = LayoutImage.Greyscale(_settings, values, floats.Columns, floats.Rows, window.Window, invert: false, spacing);
+            }
+            var path = $"{folder}/{name}{LayoutImage.Extension(_settings)}";
+            var facts = new PngSidecar(pseudonym, ds, floats.Count == 1 ? null : frame + 1, _settings.Tiff ? floats.Bits : _settings.BitDepth, window, "MONOCHROME2");
+            outputs.Add(new StageOutput(path, image, Metadata(path, facts, floats.Columns, floats.Rows, ds)));
             outputs.Add(new StageOutput($"{folder}/{name}.json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
         }
         return outputs;
@@ -130,7 +160,7 @@ public sealed class PngStage : IStage
         return new(VoiWindow.OfRange<double>(values), "minmax");
     }
 
-    private static JsonElement Metadata(string path, PngSidecar facts, DicomPixelData pixels, DicomDataset ds)
+    private static JsonElement Metadata(string path, PngSidecar facts, int columns, int rows, DicomDataset ds)
     {
         var metadata = new Dictionary<string, object?>
         {
@@ -141,8 +171,8 @@ public sealed class PngStage : IStage
             ["sop_instance_uid"] = facts.SopUid,
             ["frame"] = facts.Frame,
             ["modality"] = facts.Modality,
-            ["width"] = pixels.Columns,
-            ["height"] = pixels.Rows,
+            ["width"] = columns,
+            ["height"] = rows,
         };
         foreach (var (member, value) in SubjectFacts.Of(ds))
             if (value is not null) metadata[member] = value;
