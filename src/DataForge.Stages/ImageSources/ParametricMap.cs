@@ -23,8 +23,8 @@ public static class ParametricMap
     /// <summary>Parametric Map Storage (PS3.4 B.5).</summary>
     public const string SopClass = "1.2.840.10008.5.1.4.1.1.30";
 
-    // Image Type and Frame Type (C.8.32.3.1, C.8.16.1): derived, primary, no flavor, no contrast.
-    private static readonly string[] ImageType = ["DERIVED", "PRIMARY", "NONE", "NONE"];
+    // Image Type and Frame Type (C.8.32.3.1, C.8.16.1): derived, primary, a static image (flavor), no derived contrast.
+    private static readonly string[] ImageType = ["DERIVED", "PRIMARY", "STATIC", "NONE"];
 
     /// <summary>Builds the instance; see <see cref="SecondaryCapture.Build"/> for the sidecar callbacks.</summary>
     public static DicomFile Build(RasterImage image, ImageFacts facts, ImageSidecar? sidecar, string sourceId, string stem,
