@@ -43,7 +43,7 @@ public sealed class FloatImageSourceTests : IDisposable
         json.dump(out, open(f"{root}/expected.json", "w"))
         """;
 
-    private string Project(string output)
+    private string Make()
     {
         var python = Oracle.RequirePython("PIL", "numpy", "pydicom");
         Oracle.Require("tiffcp");
@@ -51,6 +51,12 @@ public sealed class FloatImageSourceTests : IDisposable
         _dir.WriteText("make.py", Script);
         var made = Oracle.Run(python, [_dir.Combine("make.py"), _dir.Path]);
         Assert.True(made.ExitCode == 0, made.StandardError);
+        return python;
+    }
+
+    private string Project(string output)
+    {
+        var python = Make();
         _dir.WriteText("dataforge.yaml", """
             version: 1
             name: maps
@@ -176,6 +182,37 @@ public sealed class FloatImageSourceTests : IDisposable
         // The files are decoded where their paths are known (image.files); the rest went on.
         Assert.True(build.Out.Contains("image.files.maps: 12 items: 2 ran, 8 cached, 2 failed", StringComparison.Ordinal), build.Out);
         Assert.Equal(4, Directory.GetFiles(_dir.Combine("out", "dicom"), "*.dcm", SearchOption.AllDirectories).Length);
+    }
+
+    [SkippableFact]
+    public void Inspect_says_a_float_TIFF_holds_floating_point_samples()
+    {
+        Make();
+        var text = CliRunner.Run(_dir.Path, "inspect", _dir.Combine("maps", "qmap64.tif"));
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("samples     1 x 64 of 64 bits, floating point, MONOCHROME2", text.Out);
+        var json = CliRunner.Run(_dir.Path, "inspect", _dir.Combine("maps", "adc_pred3.tif"), "--json");
+        Assert.Contains("\"float\": true", json.Out.Replace("\"float\":true", "\"float\": true", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void Harmonise_steps_refuse_float_maps_by_name_and_the_rest_of_the_build_goes_on()
+    {
+        Make();
+        _dir.WriteText("dataforge.yaml", """
+            version: 1
+            name: maps
+            sources:
+              - {id: maps, kind: image, path: maps, fields: {subject: $.PatientID}}
+            deidentify: {profile: basic}
+            output: {path: out, layout: png}
+            harmonise:
+              - crop_or_pad: {shape: [8, 8, 1]}
+            """);
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.Equal(1, build.ExitCode);
+        Assert.Contains("harmonise steps do not take floating-point images (Parametric Maps) yet", build.Out + build.Error);
+        Assert.Contains("deidentify: 4 items: 4 ran, 0 cached, 0 failed", build.Out);
     }
 
     private static bool IsHexByte(string s) => s.Length == 2 && s.All(Uri.IsHexDigit);

@@ -55,6 +55,8 @@ public sealed class Image2DStage : IStage
     {
         if (FlatImageInput.Read(input, "image2d", _modalities.Contains, out var skipped) is not var (file, pseudonym)) return skipped!;
         var ds = file.Dataset;
+        if (ds.Contains(DicomTags.FloatPixelData) || ds.Contains(DicomTags.DoubleFloatPixelData))
+            return StageResult.Failed("image2d: harmonise steps do not take floating-point images (Parametric Maps) yet; without harmonise: steps the png layout writes them");
         try
         {
             return Split(ds, file, pseudonym, cancellationToken);
