@@ -215,5 +215,58 @@ public sealed class FloatImageSourceTests : IDisposable
         Assert.Contains("deidentify: 4 items: 4 ran, 0 cached, 0 failed", build.Out);
     }
 
+    [SkippableFact]
+    public void A_float_map_of_a_DICOM_source_is_a_2D_image_when_its_frames_share_one_plane_and_a_volume_when_not()
+    {
+        var python = Oracle.RequirePython("pydicom", "numpy");
+        // Two Parametric Maps by pydicom: one frame, and three frames each at its own position (a volume).
+        var script = """
+            import sys, numpy as np, pydicom
+            from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+            from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+            def pm(path, frames, per_frame_positions):
+                meta = FileMetaDataset()
+                meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.30"
+                meta.MediaStorageSOPInstanceUID = generate_uid()
+                meta.TransferSyntaxUID = ExplicitVRLittleEndian
+                ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
+                ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID
+                ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.FrameOfReferenceUID = generate_uid(), generate_uid(), generate_uid()
+                ds.PatientID, ds.PatientName, ds.Modality = "PM-1", "Map^Patient", "MR"
+                ds.Rows, ds.Columns, ds.SamplesPerPixel, ds.PhotometricInterpretation, ds.BitsAllocated = 6, 5, 1, "MONOCHROME2", 32
+                ds.NumberOfFrames = frames
+                ds.FloatPixelData = np.arange(frames * 30, dtype="<f4").tobytes()
+                shared = Dataset()
+                if not per_frame_positions:
+                    pos = Dataset(); pos.ImagePositionPatient = [0, 0, 0]; shared.PlanePositionSequence = [pos]
+                ds.SharedFunctionalGroupsSequence = [shared]
+                items = []
+                for k in range(frames):
+                    item = Dataset()
+                    if per_frame_positions:
+                        pos = Dataset(); pos.ImagePositionPatient = [0, 0, float(k)]; item.PlanePositionSequence = [pos]
+                    items.append(item)
+                ds.PerFrameFunctionalGroupsSequence = items
+                ds.save_as(path, write_like_original=False)
+            pm(sys.argv[1] + "/one.dcm", 1, False)
+            pm(sys.argv[1] + "/volume.dcm", 3, True)
+            """;
+        Directory.CreateDirectory(_dir.Combine("dicom"));
+        var made = Oracle.Run(python, ["-c", script, _dir.Combine("dicom")]);
+        Assert.True(made.ExitCode == 0, made.StandardError);
+        _dir.WriteText("dataforge.yaml", """
+            version: 1
+            name: maps
+            sources:
+              - {id: mr, kind: dicom, path: dicom}
+            deidentify: {profile: basic}
+            output: {path: out, layout: png}
+            """);
+        var build = CliRunner.Run(_dir.Path, "build");
+        Assert.True(build.ExitCode == 0, build.Out + build.Error);
+        Assert.Single(Directory.GetFiles(_dir.Combine("out", "png"), "*.png", SearchOption.AllDirectories));
+        Assert.Contains("cross-sectional-without-slices", File.ReadAllText(_dir.Combine("out", "png.report.json")));
+    }
+
     private static bool IsHexByte(string s) => s.Length == 2 && s.All(Uri.IsHexDigit);
 }

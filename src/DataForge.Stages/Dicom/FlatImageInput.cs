@@ -7,7 +7,7 @@ namespace DataForge.Stages.Dicom;
 /// <summary>
 /// The de-identified instances the 2D stages (the png layout, image2d before harmonise steps) take: which instances are
 /// 2D images (a modality the stage takes, or any Secondary Capture: photographs, scans, the images of image sources; or a
-/// Parametric Map with float pixels: the floating-point images of image sources),
+/// Parametric Map of float pixels in one plane: the floating-point images of image sources),
 /// and the common reading of one: the file, its pseudonym, or why it is left out or fails. One rule for the stages and
 /// for the png layout's report of what it did not render.
 /// </summary>
@@ -17,13 +17,22 @@ public static class FlatImageInput
     public static bool IsTwoDimensional(string modality, string? sopClassUid, Func<string, bool> takes)
     {
         ArgumentNullException.ThrowIfNull(takes);
-        return takes(modality) || SecondaryCaptureClasses.Contains(sopClassUid) || sopClassUid?.Trim() == ParametricMapStorage;
+        return takes(modality) || SecondaryCaptureClasses.Contains(sopClassUid);
     }
 
-    // Parametric Map Storage (PS3.4 B.5): the form of floating-point images of image sources; each frame a 2D map.
+    // Parametric Map Storage (PS3.4 B.5): the form of floating-point images of image sources.
     private const string ParametricMapStorage = "1.2.840.10008.5.1.4.1.1.30";
 
-    private static bool HasFloatPixels(DicomDataset ds) => ds.Contains(DicomTags.FloatPixelData) || ds.Contains(DicomTags.DoubleFloatPixelData);
+    // A Parametric Map of float pixels whose frames all lie in one plane (the position is a shared functional group, as in
+    // the maps of image sources, or there is one frame) is a 2D map, or a stack of them; one whose frames have positions
+    // of their own is a volume, left to the volume layouts as other cross-sectional instances are.
+    private static bool IsFloatMap(DicomDataset ds)
+    {
+        if (ds.GetString(DicomTags.SOPClassUID)?.Trim() != ParametricMapStorage) return false;
+        if (!ds.Contains(DicomTags.FloatPixelData) && !ds.Contains(DicomTags.DoubleFloatPixelData)) return false;
+        return (ds.GetInteger(DicomTags.NumberOfFrames) ?? 1) == 1
+            || ds.Get(DicomTags.SharedFunctionalGroupsSequence) is DicomSequence { Items.Count: > 0 } shared && shared.Items[0].Contains(DicomTags.PlanePositionSequence);
+    }
 
     /// <summary>
     /// Reads a de-identified instance for a 2D stage named <paramref name="stage"/> (its messages start with it). Returns
@@ -46,13 +55,14 @@ public static class FlatImageInput
         }
         var ds = file.Dataset;
         var modality = ds.GetString(DicomTags.Modality)?.Trim() ?? "";
-        if (!IsTwoDimensional(modality, ds.GetString(DicomTags.SOPClassUID), takes) || !(ds.Contains(DicomTags.PixelData) || HasFloatPixels(ds)))
+        var floatMap = IsFloatMap(ds);
+        if (!floatMap && (!IsTwoDimensional(modality, ds.GetString(DicomTags.SOPClassUID), takes) || !ds.Contains(DicomTags.PixelData)))
         {
             result = StageResult.Success();
             return null;
         }
         // A float map's frames are written from its stored values alone (its functional groups' mappings are not applied).
-        if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence) && !HasFloatPixels(ds))
+        if (ds.Contains(DicomTags.PerFrameFunctionalGroupsSequence) && !floatMap)
             result = StageResult.Failed($"{stage}: enhanced multi-frame instances (per-frame functional groups) are not supported yet");
         else if (ds.Contains(DicomTags.ModalityLUTSequence))
             result = StageResult.Failed($"{stage}: a Modality LUT Sequence (0028,3000) is not supported yet; only Rescale Slope/Intercept");
