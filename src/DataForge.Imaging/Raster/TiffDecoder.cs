@@ -10,7 +10,7 @@ namespace DataForge.Imaging.Raster;
 /// frame (pages must agree in size and layout). Before any pixel is read, every strip or tile must lie inside the file:
 /// one that points outside is refused with the offset of its entry, never read. Samples stored chunky or in separate
 /// planes (PlanarConfiguration 1 or 2). YCbCr (JPEG-compressed or not, any subsampling) and 8-bit CMYK become RGB as
-/// Pillow makes them (<see cref="TiffColour"/>). Floating-point grey samples (32 or 64 bits) are kept bit for bit
+/// Pillow makes them (<see cref="TiffColour"/>; uncompressed vertically subsampled YCbCr by <see cref="TiffYCbCr"/>). Floating-point grey samples (32 or 64 bits) are kept bit for bit
 /// (<see cref="RasterImage.Float"/>).
 /// </summary>
 public static class TiffDecoder
@@ -38,7 +38,7 @@ public static class TiffDecoder
             for (short page = 0; page < pages; page++)
             {
                 if (!tif.SetDirectory(page)) throw new RasterFormatException(4, $"page {page + 1} cannot be read");
-                var image = Page(tif, file.LongLength, page + 1);
+                var image = Page(tif, file, page + 1);
                 if (first is not null && (image.Width != first.Width || image.Height != first.Height || image.SamplesPerPixel != first.SamplesPerPixel
                         || image.BitsAllocated != first.BitsAllocated || image.Float != first.Float || image.Signed != first.Signed || image.Photometric != first.Photometric))
                     throw new RasterFormatException(4, $"page {page + 1} differs from page 1 in size or sample layout; pages become frames of one image and must agree");
@@ -61,8 +61,9 @@ public static class TiffDecoder
         }
     }
 
-    private static RasterImage Page(Tiff tif, long fileLength, int page)
+    private static RasterImage Page(Tiff tif, byte[] file, int page)
     {
+        var fileLength = file.LongLength;
         var width = Int(tif, TiffTag.IMAGEWIDTH) ?? throw new RasterFormatException(4, $"page {page} has no ImageWidth");
         var height = Int(tif, TiffTag.IMAGELENGTH) ?? throw new RasterFormatException(4, $"page {page} has no ImageLength");
         if (width <= 0 || height <= 0 || (long)width * height > 1L << 28) throw new RasterFormatException(4, $"page {page}: {width}x{height} pixels is not an image this reader takes");
@@ -90,9 +91,14 @@ public static class TiffDecoder
         if (photometric == 5 && Defaulted(tif, TiffTag.INKSET, 1) != 1)
             throw new RasterFormatException(4, $"page {page}: separated samples of an ink set other than CMYK (InkSet 2) are not supported");
         // LibTiff.NET sizes the strips of vertically subsampled YCbCr as if they were not (libtiff 4 does not), so it
-        // reads past them; under JPEG compression the JPEG codec upsamples and the sizes are right.
+        // reads past them: such pages are read here when uncompressed (TiffYCbCr); under JPEG compression the JPEG codec
+        // upsamples and the sizes are right.
         if (photometric == 6 && compression != 7 && tif.GetFieldDefaulted(TiffTag.YCBCRSUBSAMPLING) is { Length: > 1 } sub && sub[1].ToInt() > 1)
-            throw new RasterFormatException(4, $"page {page}: YCbCr subsampled vertically ({sub[0].ToInt()}x{sub[1].ToInt()}) is read only JPEG-compressed; convert the file to RGB (tiffcp, or any viewer)");
+        {
+            if (compression != 1 || tif.IsTiled() || planar != 1)
+                throw new RasterFormatException(4, $"page {page}: YCbCr subsampled vertically ({sub[0].ToInt()}x{sub[1].ToInt()}) is read only uncompressed in strips, or JPEG-compressed; convert the file to RGB (tiffcp, or any viewer)");
+            return TiffYCbCr.Subsampled(tif, file, width, height, page, sub[0].ToInt(), sub[1].ToInt(), Notes(tif, bps, format, compression, planar, spp, 3));
+        }
         CheckBounds(tif, fileLength, page);
         if (photometric == 6 && compression == 7)
         {

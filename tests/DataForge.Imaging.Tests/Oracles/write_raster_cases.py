@@ -131,8 +131,18 @@ def write_ycbcr_subsampled(name, ycc, sub):
 
 smooth = np.clip(np.cumsum(rng.integers(-9, 10, (h, w, 3)), axis=1) + 128, 0, 255).astype(np.uint8)
 write_ycbcr_subsampled("ycbcr_sub22.tif", np.array(Image.fromarray(smooth).convert("YCbCr")), (2, 2))
-cases[-1] = {"file": "ycbcr_sub22.tif", "refused": "subsampled vertically"}  # LibTiff.NET mis-sizes its strips
 write_ycbcr_subsampled("ycbcr_sub21.tif", np.array(Image.fromarray(smooth).convert("YCbCr")), (2, 1))
+write_ycbcr_subsampled("ycbcr_sub42.tif", np.array(Image.fromarray(smooth).convert("YCbCr")), (4, 2))
+write_ycbcr_subsampled("ycbcr_sub44.tif", np.array(Image.fromarray(smooth).convert("YCbCr")), (4, 4))
+# The same 4:2:0 samples labelled LZW: vertically subsampled YCbCr is read uncompressed only (LibTiff.NET mis-sizes it).
+with open(os.path.join(out, "ycbcr_sub22.tif"), "rb") as fh:
+    lzw = bytearray(fh.read())
+ifd = struct.unpack_from("<I", lzw, 4)[0]
+for k in range(struct.unpack_from("<H", lzw, ifd)[0]):
+    if struct.unpack_from("<H", lzw, ifd + 2 + 12 * k)[0] == 259: struct.pack_into("<H", lzw, ifd + 2 + 12 * k + 8, 5)
+with open(os.path.join(out, "ycbcr_sub22_lzw.tif"), "wb") as fh:
+    fh.write(lzw)
+cases.append({"file": "ycbcr_sub22_lzw.tif", "refused": "read only uncompressed"})
 # A photograph-like image for JPEG (detail in brightness, colour varying slowly), as JPEG's chroma subsampling expects.
 yy, xx = np.mgrid[0:h, 0:w]
 photo = np.dstack([np.clip(90 + 3 * xx + rng.integers(-20, 21, (h, w)), 0, 255), np.clip(60 + 4 * yy + rng.integers(-20, 21, (h, w)), 0, 255),
