@@ -29,8 +29,9 @@ public sealed class PngStage : IStage
     /// <remarks>
     /// 3: an image of a lossy-compressed instance carries lossy_compression (metadata, sidecar); Secondary Capture instances
     /// are rendered whatever their modality.
+    /// 4: a Parametric Map of float pixels in one plane (a float image of an image source) is written (it was left out).
     /// </remarks>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The metadata property that marks a PNG image (its value is the image's path).</summary>
     public const string ImageProperty = "png_image";
