@@ -32,6 +32,15 @@ public sealed class PngOutputCheckTests : IDisposable
     }
 
     [Fact]
+    public void Tiff_images_are_written_by_layout_png_and_refused_for_coco_at_the_format()
+    {
+        Assert.Empty(Problems("  layout: png\n  png: {format: tiff, bit_depth: 16}\n"));
+        var problems = Problems("  layout: coco\n  png: {format: tiff}\n");
+        Assert.Equal("dataforge.yaml:10:17: output.png.format: tiff is written by layout png only, not coco; remove format or set output.layout: png", Assert.Single(problems));
+        Assert.NotEmpty(Problems("  layout: png\n  png: {format: jpeg}\n"));
+    }
+
+    [Fact]
     public void Png_settings_with_a_volume_layout_are_reported_at_the_key()
     {
         var problems = Problems("  layout: nifti\n  png: {bit_depth: 8}\n");

@@ -51,6 +51,7 @@ internal static class RasterInspection
             ["bits_allocated"] = image.BitsAllocated,
             ["bits_stored"] = image.BitsStored,
             ["signed"] = image.Signed,
+            ["float"] = image.Float,
             ["photometric"] = image.Photometric,
             ["stored_as"] = new JsonArray(image.Notes.Select(n => (JsonNode)n).ToArray()),
             ["metadata"] = blocks,
@@ -63,7 +64,7 @@ internal static class RasterInspection
         var o = context.Console.Out;
         o.WriteLine($"format      {image.Format}");
         o.WriteLine($"size        {image.Width}x{image.Height}, {image.Frames.Count} frame(s)");
-        o.WriteLine($"samples     {image.SamplesPerPixel} x {image.BitsStored} of {image.BitsAllocated} bits, {(image.Signed ? "signed" : "unsigned")}, {image.Photometric}");
+        o.WriteLine($"samples     {image.SamplesPerPixel} x {image.BitsStored} of {image.BitsAllocated} bits, {(image.Float ? "floating point" : image.Signed ? "signed" : "unsigned")}, {image.Photometric}");
         o.WriteLine($"stored as   {string.Join(", ", image.Notes)}");
         o.WriteLine($"metadata    {blocks.Count} field(s){(redact ? ", text redacted" : "")}");
         foreach (var b in blocks) o.WriteLine($"  {b!["field"]!.GetValue<string>()} = {b["value"]!.GetValue<string>()}");

@@ -17,6 +17,19 @@ public static class PngRendering
     /// <param name="compressionLevel">zlib level.</param>
     public static byte[] Greyscale(ReadOnlySpan<double> values, int width, int height, VoiWindow window, bool invert, int bitDepth, int compressionLevel = 6)
     {
+        var levels = Levels(values, width, height, window, invert, bitDepth);
+        if (bitDepth == 16) return PngWriter.Encode16(levels, width, height, compressionLevel);
+        var bytes = new byte[levels.Length];
+        for (var i = 0; i < bytes.Length; i++) bytes[i] = (byte)levels[i];
+        return PngWriter.Encode8(bytes, width, height, compressionLevel);
+    }
+
+    /// <summary>
+    /// The display levels (0 to 255 or 65535) of width x height modality values through the window, as
+    /// <see cref="Greyscale"/> writes them; the layouts' TIFF images hold the same levels.
+    /// </summary>
+    public static ushort[] Levels(ReadOnlySpan<double> values, int width, int height, VoiWindow window, bool invert, int bitDepth)
+    {
         ArgumentNullException.ThrowIfNull(window);
         if (bitDepth is not (8 or 16)) throw new ImagingException($"PNG bit depth must be 8 or 16, not {bitDepth}");
         if (window.Problem is { } problem) throw new ImagingException(problem);
@@ -29,10 +42,7 @@ public static class PngRendering
             if (invert) f = 1 - f;
             levels[i] = (ushort)Math.Round(Math.Clamp(f, 0, 1) * top, MidpointRounding.ToEven);
         }
-        if (bitDepth == 16) return PngWriter.Encode16(levels, width, height, compressionLevel);
-        var bytes = new byte[levels.Length];
-        for (var i = 0; i < bytes.Length; i++) bytes[i] = (byte)levels[i];
-        return PngWriter.Encode8(bytes, width, height, compressionLevel);
+        return levels;
     }
 
     /// <summary>

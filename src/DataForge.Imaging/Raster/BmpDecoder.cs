@@ -6,9 +6,9 @@ namespace DataForge.Imaging.Raster;
 /// <summary>
 /// Reads a Windows bitmap (BMP: BITMAPCOREHEADER, BITMAPINFOHEADER and its V4/V5 extensions) into a
 /// <see cref="RasterImage"/>: 1, 4 and 8 bits through a palette (greyscale when every entry is grey, else RGB),
-/// 16 bits (5-5-5 or bit fields), 24 and 32 bits (alpha dropped); bottom-up and top-down rows. RLE-compressed
-/// bitmaps are refused. A short or inconsistent file fails with the byte offset. Small enough to own: a library
-/// would hide where a file is broken.
+/// 16 bits (5-5-5 or bit fields), 24 and 32 bits (alpha dropped); bottom-up and top-down rows; 4 and 8 bits
+/// run-length encoded (RLE4, RLE8: <see cref="BmpRle"/>). A short or inconsistent file fails with the byte offset.
+/// Small enough to own: a library would hide where a file is broken.
 /// </summary>
 public static class BmpDecoder
 {
@@ -46,8 +46,12 @@ public static class BmpDecoder
         if (width <= 0 || height <= 0) throw new RasterFormatException(18, "width and height must be at least 1");
         if ((long)width * height > 1L << 28) throw new RasterFormatException(18, $"{width}x{height} pixels is more than this reader takes (2^28)");
         if (bitCount is not (1 or 4 or 8 or 16 or 24 or 32)) throw new RasterFormatException(28, $"{bitCount} bits per pixel is not a bitmap depth this reader takes (1, 4, 8, 16, 24, 32)");
-        if (compression is 1 or 2) throw new RasterFormatException(30, "RLE-compressed bitmaps are not supported; save the image uncompressed");
-        if (compression is not (0 or 3 or 6)) throw new RasterFormatException(30, $"bitmap compression {compression} is not supported (JPEG or PNG inside a BMP)");
+        if (compression is not (0 or 1 or 2 or 3 or 6)) throw new RasterFormatException(30, $"bitmap compression {compression} is not supported (JPEG or PNG inside a BMP)");
+        var rle = compression is 1 or 2;
+        if (compression == 1 && bitCount != 8 || compression == 2 && bitCount != 4)
+            throw new RasterFormatException(28, $"run-length compression {(compression == 1 ? "RLE8" : "RLE4")} needs {(compression == 1 ? 8 : 4)} bits per pixel, not {bitCount}");
+        // Windows GDI documents RLE bitmaps as bottom-up only; a top-down one has no defined row order.
+        if (rle && topDown) throw new RasterFormatException(22, "a run-length compressed bitmap cannot be top-down (negative height)");
         var masks = Masks(file, headerSize, bitCount, compression);
         byte[]? palette = null;
         if (bitCount <= 8)
@@ -64,7 +68,9 @@ public static class BmpDecoder
             }
         }
         var rowBytes = (int)((((long)width * bitCount + 31) / 32) * 4);
-        if (pixelsAt + (long)rowBytes * height > file.Length)
+        if (rle && pixelsAt >= file.Length) throw new RasterFormatException(10, $"the pixels start at byte {pixelsAt}, past the end of the file (truncated)");
+        var indices = rle ? BmpRle.Expand(file, pixelsAt, width, height, rle4: compression == 2, colours: palette!.Length / 3) : null;
+        if (!rle && pixelsAt + (long)rowBytes * height > file.Length)
             throw new RasterFormatException(file.Length, $"the pixel rows need {(long)rowBytes * height} bytes from byte {pixelsAt}, but the file ends first (truncated)");
         var grey = palette is not null && Enumerable.Range(0, palette.Length / 3).All(i => palette[3 * i] == palette[3 * i + 1] && palette[3 * i] == palette[3 * i + 2]);
         var spp = grey ? 1 : 3;
@@ -72,13 +78,14 @@ public static class BmpDecoder
         for (var y = 0; y < height; y++)
         {
             var rowAt = (int)pixelsAt + (topDown ? y : height - 1 - y) * rowBytes;
-            var row = file.Slice(rowAt, rowBytes);
+            var row = rle ? default : file.Slice(rowAt, rowBytes);
             for (var x = 0; x < width; x++)
             {
                 var o = (y * width + x) * spp;
                 if (palette is not null)
                 {
-                    var index = (row[x * bitCount / 8] >> (8 - bitCount - x * bitCount % 8)) & ((1 << bitCount) - 1);
+                    var index = indices is not null ? indices[(long)(height - 1 - y) * width + x]
+                        : (row[x * bitCount / 8] >> (8 - bitCount - x * bitCount % 8)) & ((1 << bitCount) - 1);
                     if (3 * index + 2 >= palette.Length) throw new RasterFormatException(rowAt + x * bitCount / 8, $"a pixel names colour {index}, past the {palette.Length / 3} entries of the colour table");
                     if (grey) frame[o] = palette[3 * index];
                     else palette.AsSpan(3 * index, 3).CopyTo(frame.AsSpan(o));
@@ -100,6 +107,7 @@ public static class BmpDecoder
             }
         }
         var notes = new List<string> { $"{bitCount} bits per pixel", topDown ? "top-down rows" : "bottom-up rows" };
+        if (rle) notes.Add(compression == 1 ? "RLE8" : "RLE4");
         if (palette is not null) notes.Add(grey ? "grey colour table" : "colour table expanded to RGB");
         return new RasterImage
         {

@@ -18,7 +18,7 @@ public sealed record RasterImage
     /// <summary>1 (greyscale) or 3 (RGB).</summary>
     public required int SamplesPerPixel { get; init; }
 
-    /// <summary>8, 16 or 32.</summary>
+    /// <summary>8, 16 or 32; 32 or 64 for floating-point samples.</summary>
     public required int BitsAllocated { get; init; }
 
     /// <summary>The significant bits of each sample (1 to <see cref="BitsAllocated"/>).</summary>
@@ -26,6 +26,9 @@ public sealed record RasterImage
 
     /// <summary>True for two's complement samples.</summary>
     public bool Signed { get; init; }
+
+    /// <summary>True for IEEE 754 floating-point samples (32 or 64 bits, greyscale), which DICOM holds as Float or Double Float Pixel Data.</summary>
+    public bool Float { get; init; }
 
     /// <summary>MONOCHROME1 (minimum is white), MONOCHROME2 or RGB.</summary>
     public required string Photometric { get; init; }

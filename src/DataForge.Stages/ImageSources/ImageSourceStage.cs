@@ -13,7 +13,8 @@ namespace DataForge.Stages.ImageSources;
 /// <summary>
 /// Group stage <c>image.dicom</c>: the files of one image of an image source (grouped by
 /// <see cref="ImageFilesStage.ImageProperty"/>: the PNG, TIFF or BMP, its JSON or XML sidecar, its metadata table row)
-/// made into a DICOM Secondary Capture instance (<see cref="SecondaryCapture"/>), private, which the DICOM stages
+/// made into a DICOM Secondary Capture instance (<see cref="SecondaryCapture"/>; floating-point images a Parametric Map,
+/// <see cref="ParametricMap"/>), private, which the DICOM stages
 /// (curation, deidentify, every layout) read next to the DICOM sources' files. Its metadata carry, for the leak gate
 /// of the deidentify stage, every identifier the source held outside the instance (<see cref="ImageIdentifiers"/>:
 /// the text of its metadata blocks, the sidecar's values, the identifying parts of the file names), and for the
@@ -25,7 +26,8 @@ public sealed class ImageSourceStage : IStage
     public const string Id = "image.dicom";
 
     /// <summary>Bump when the output of the same files and config changes.</summary>
-    public const int Version = 1;
+    /// <remarks>2: floating-point TIFF becomes a Parametric Map (it failed); CMYK, YCbCr, JPEG-in-TIFF and RLE bitmaps are read.</remarks>
+    public const int Version = 2;
 
     /// <summary>The metadata property counting what the image's source held and the instance left out (no values).</summary>
     public const string CountsProperty = "image_source_counts";

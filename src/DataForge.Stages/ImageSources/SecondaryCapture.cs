@@ -37,11 +37,32 @@ public static partial class SecondaryCapture
     public static DicomFile Build(RasterImage image, ImageFacts facts, ImageSidecar? sidecar, string sourceId, string stem,
         Action<string, JsonNode?> leftOut, Action<string, JsonNode?> mapped)
     {
+        if (image.Float) return ParametricMap.Build(image, facts, sidecar, sourceId, stem, leftOut, mapped);
         var ds = new DicomDataset();
-        ds.Add(DicomTags.SpecificCharacterSet, "ISO_IR 192");
         ds.Add(DicomTags.ImageType, "DERIVED", "SECONDARY");
-        ds.Add(DicomTags.Modality, facts.Modality);
         ds.Add(DicomTags.ConversionType, "WSD");
+        Identity(ds, facts, sourceId, stem);
+        // PS3.3 C.7.3.1: Laterality (Type 2C) when the image's laterality is not given as Image Laterality.
+        if (facts.Laterality is null) ds.Add(DicomTags.Laterality, DicomVR.CS, Array.Empty<string>());
+        if (facts.Laterality is { } laterality) ds.Add(DicomTags.ImageLaterality, laterality);
+        if (facts.View is { } view) ds.Add(DicomTags.ViewPosition, view);
+        if (facts.PixelSpacing is { } spacing) ds.Add(DicomTags.PixelSpacing, spacing.Select(Decimal).ToArray());
+        Pixels(ds, image);
+        if (sidecar is not null) Sidecar(ds, sidecar, leftOut, mapped);
+        var sopClass = image.Frames.Count == 1 ? SecondaryCaptureClasses.SingleFrame
+            : image.SamplesPerPixel == 3 ? SecondaryCaptureClasses.MultiFrameTrueColor
+            : image.BitsAllocated == 8 ? SecondaryCaptureClasses.MultiFrameByte : SecondaryCaptureClasses.MultiFrameWord;
+        return DicomFile.Create(ds, sopClass, InstanceUid(sourceId, stem, facts.Id));
+    }
+
+    /// <summary>
+    /// The patient, study and series of an image (and the Type 2 attributes of their modules, empty unless a sidecar
+    /// fills them), shared by the Secondary Capture and the Parametric Map forms.
+    /// </summary>
+    internal static void Identity(DicomDataset ds, ImageFacts facts, string sourceId, string stem)
+    {
+        ds.Add(DicomTags.SpecificCharacterSet, "ISO_IR 192");
+        ds.Add(DicomTags.Modality, facts.Modality);
         ds.Add(DicomTags.PatientID, facts.Subject);
         ds.Add(DicomTags.PatientName, DicomVR.PN, Array.Empty<string>());
         ds.Add(DicomTags.PatientBirthDate, DicomVR.DA, Array.Empty<string>());
@@ -60,17 +81,6 @@ public static partial class SecondaryCapture
                      (DicomTags.Manufacturer, DicomVR.LO), (DicomTags.PatientOrientation, DicomVR.CS),
                  })
             if (!ds.Contains(tag)) ds.Add(tag, vr, Array.Empty<string>());
-        // PS3.3 C.7.3.1: Laterality (Type 2C) when the image's laterality is not given as Image Laterality.
-        if (facts.Laterality is null) ds.Add(DicomTags.Laterality, DicomVR.CS, Array.Empty<string>());
-        if (facts.Laterality is { } laterality) ds.Add(DicomTags.ImageLaterality, laterality);
-        if (facts.View is { } view) ds.Add(DicomTags.ViewPosition, view);
-        if (facts.PixelSpacing is { } spacing) ds.Add(DicomTags.PixelSpacing, spacing.Select(Decimal).ToArray());
-        Pixels(ds, image);
-        if (sidecar is not null) Sidecar(ds, sidecar, leftOut, mapped);
-        var sopClass = image.Frames.Count == 1 ? SecondaryCaptureClasses.SingleFrame
-            : image.SamplesPerPixel == 3 ? SecondaryCaptureClasses.MultiFrameTrueColor
-            : image.BitsAllocated == 8 ? SecondaryCaptureClasses.MultiFrameByte : SecondaryCaptureClasses.MultiFrameWord;
-        return DicomFile.Create(ds, sopClass, InstanceUid(sourceId, stem, facts.Id));
     }
 
     private static void Pixels(DicomDataset ds, RasterImage image)
@@ -100,7 +110,7 @@ public static partial class SecondaryCapture
         ds.Add(DicomTags.PixelData, image.BitsAllocated == 8 ? DicomVR.OB : DicomVR.OW, all);
     }
 
-    private static void Sidecar(DicomDataset ds, ImageSidecar sidecar, Action<string, JsonNode?> leftOut, Action<string, JsonNode?> mapped)
+    internal static void Sidecar(DicomDataset ds, ImageSidecar sidecar, Action<string, JsonNode?> leftOut, Action<string, JsonNode?> mapped)
     {
         foreach (var (key, value) in sidecar.Entries())
         {
@@ -163,12 +173,12 @@ public static partial class SecondaryCapture
     /// <summary>True when the text is a DICOM UID (PS3.5 9.1: digits and dots, at most 64 characters, no leading zeros).</summary>
     public static bool IsUid(string? text) => text is { Length: > 0 and <= 64 } && Regex.IsMatch(text, @"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$");
 
-    private static string Decimal(double v)
+    internal static string Decimal(double v)
     {
         var s = v.ToString("G10", CultureInfo.InvariantCulture);
         return s.Length <= 16 ? s : v.ToString("G8", CultureInfo.InvariantCulture);
     }
 
     // A 2.25 UID from a hash: the values stay private (the de-identifier replaces every UID by a keyed one).
-    private static string HashUid(string text) => ImageSourceInstances.HashUid(text);
+    internal static string HashUid(string text) => ImageSourceInstances.HashUid(text);
 }

@@ -40,13 +40,16 @@ public sealed class HarmonisedPngStage : IStage
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
-        var config = CanonicalJson.FromObject(new Dictionary<string, object?>
+        var fields = new Dictionary<string, object?>
         {
             ["bit_depth"] = settings.BitDepth,
             ["slices"] = settings.Slices,
             ["window"] = settings.Window is { } w ? new Dictionary<string, object> { ["center"] = w.Center, ["width"] = w.Width, ["function"] = w.Function } : null,
             ["harmonised"] = true,
-        });
+        };
+        // Only for TIFF, so the configuration of PNG images (and every image already built) stays as it was.
+        if (settings.Tiff) fields["format"] = settings.Format;
+        var config = CanonicalJson.FromObject(fields);
         Definition = new StageDefinition(PngStage.Id, Version, StageShape.Map, [input], config)
         {
             Publish = publish,
@@ -102,11 +105,12 @@ public sealed class HarmonisedPngStage : IStage
             cancellationToken.ThrowIfCancellationRequested();
             var slice = new double[plane];
             for (var i = 0; i < plane; i++) slice[i] = values[k * plane + i];
-            var png = PngRendering.Greyscale(slice, width, height, window.Window, photometric == "MONOCHROME1", _settings.BitDepth);
+            var png = LayoutImage.Greyscale(_settings, slice, width, height, window.Window, photometric == "MONOCHROME1", [sy, sx]);
             // A 2D image keeps the instance's name; a volume's slices are numbered inside the (sub-)series' folder.
+            var extension = LayoutImage.Extension(_settings);
             var path = image is not null
-                ? $"png/{pseudonym}/{study}/{series}/{id[(id.LastIndexOf('/') + 1)..]}.png"
-                : $"png/{pseudonym}/{study}/{id[(pseudonym.Length + 1)..]}/{(k + 1).ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.png";
+                ? $"png/{pseudonym}/{study}/{series}/{id[(id.LastIndexOf('/') + 1)..]}{extension}"
+                : $"png/{pseudonym}/{study}/{id[(pseudonym.Length + 1)..]}/{(k + 1).ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}{extension}";
             if (StageOutput.CheckPath(path) is { } bad) throw new ImagingException("the image's identifiers are not usable in a path: " + bad);
             var facts = new PngSidecar(pseudonym, study, series, sop, frame, metadata["modality"]?.GetValue<string>(), height, width,
                 photometric, _settings.BitDepth, window, photometric, metadata["acquisition"]?.DeepClone(),

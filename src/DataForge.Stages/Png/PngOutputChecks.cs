@@ -19,6 +19,9 @@ public static class PngOutputChecks
             problems.Add(new ManifestDiagnostic(m.FilePath, atKey ? m.Document.KeyAt(path) : m.Document.ValueAt(path), message));
         if (!Layouts.Contains(m.Output.Layout))
             Report("output.png", $"output.png: only the png and coco layouts write PNG images, not {m.Output.Layout}; remove output.png or set output.layout: png", atKey: true);
+        // COCO names its images by file_name and its readers expect PNG or JPEG; TIFF is for layout png.
+        if (png["format"]?.GetValue<string>() == "tiff" && m.Output.Layout != "png")
+            Report("output.png.format", $"output.png.format: tiff is written by layout png only, not {m.Output.Layout}; remove format or set output.layout: png");
         if (png["window"] is not System.Text.Json.Nodes.JsonObject window) return problems;
         double? Number(string key) => window[key]?.GetValue<double>();
         if (Number("min") is { } min && Number("max") is { } max && !(min < max))

@@ -5,10 +5,14 @@ namespace DataForge.Stages.Png;
 
 /// <summary>
 /// The manifest's <c>output.png</c> settings: greyscale bit depth, whether cross-sectional modalities
-/// get one PNG per slice, and the display window (null: each instance's own, else its min/max).
+/// get one PNG per slice, the display window (null: each instance's own, else its min/max), and the file format
+/// (<c>png</c>, or <c>tiff</c> for layout png).
 /// </summary>
-public sealed record PngSettings(int BitDepth, bool Slices, VoiWindow? Window)
+public sealed record PngSettings(int BitDepth, bool Slices, VoiWindow? Window, string Format = "png")
 {
+    /// <summary>True when the images are written as TIFF.</summary>
+    public bool Tiff => Format == "tiff";
+
     /// <summary>Modalities whose instances are 2D images (projection radiography, mammography, ultrasound, angiography...).</summary>
     public static IReadOnlySet<string> TwoDimensional { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -30,7 +34,7 @@ public sealed record PngSettings(int BitDepth, bool Slices, VoiWindow? Window)
                 ? VoiWindow.FromBounds(min.GetDouble(), w.GetProperty("max").GetDouble())
                 : new VoiWindow(w.GetProperty("center").GetDouble(), w.GetProperty("width").GetDouble(),
                     w.TryGetProperty("function", out var f) ? f.GetString()! : VoiWindow.Linear);
-        return new PngSettings(bitDepth, slices, window);
+        return new PngSettings(bitDepth, slices, window, p.TryGetProperty("format", out var format) ? format.GetString()! : "png");
     }
 
     /// <summary>True when instances of the modality become PNG images.</summary>

@@ -36,16 +36,24 @@ internal sealed class PngSidecar
             (int)(ds.GetInteger(DicomTags.Rows) ?? 0), (int)(ds.GetInteger(DicomTags.Columns) ?? 0),
             ds.GetString(DicomTags.PhotometricInterpretation)?.Trim(), bitDepth, window, photometric, AcquisitionFields.Read(ds))
     {
-        // PS3.3 10.7.1.3: Pixel Spacing is in the patient; Imager Pixel Spacing at the detector (projection images).
-        foreach (var tag in new[] { DicomTags.PixelSpacing, DicomTags.ImagerPixelSpacing })
+        if (SpacingOf(ds) is var (spacing, attribute))
         {
-            if (ds.GetNumber(tag, 0) is { } r && ds.GetNumber(tag, 1) is { } c && double.IsFinite(r) && double.IsFinite(c))
-            {
-                _spacing = [r, c];
-                _spacingAttribute = tag == DicomTags.PixelSpacing ? "PixelSpacing" : "ImagerPixelSpacing";
-                break;
-            }
+            _spacing = spacing;
+            _spacingAttribute = attribute;
         }
+    }
+
+    /// <summary>
+    /// The instance's pixel spacing (row, column; mm) and the attribute it came from. PS3.3 10.7.1.3: Pixel Spacing is in
+    /// the patient; Imager Pixel Spacing at the detector (projection images).
+    /// </summary>
+    public static (double[] Spacing, string Attribute)? SpacingOf(DicomDataset ds)
+    {
+        foreach (var tag in new[] { DicomTags.PixelSpacing, DicomTags.ImagerPixelSpacing })
+            if (ds.GetNumber(tag, 0) is { } r && ds.GetNumber(tag, 1) is { } c && double.IsFinite(r) && double.IsFinite(c))
+                return ([r, c], tag == DicomTags.PixelSpacing ? "PixelSpacing" : "ImagerPixelSpacing");
+        // An enhanced instance (a Parametric Map of a float image) keeps it in its shared Pixel Measures.
+        return FloatFrames.SharedSpacing(ds) is { } shared ? (shared, "PixelSpacing") : null;
     }
 
     /// <summary>A sidecar from its values (a harmonised image: its size and spacing are those after the steps).</summary>

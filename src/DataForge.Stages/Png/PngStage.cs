@@ -29,8 +29,9 @@ public sealed class PngStage : IStage
     /// <remarks>
     /// 3: an image of a lossy-compressed instance carries lossy_compression (metadata, sidecar); Secondary Capture instances
     /// are rendered whatever their modality.
+    /// 4: a Parametric Map of float pixels in one plane (a float image of an image source) is written (it was left out).
     /// </remarks>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The metadata property that marks a PNG image (its value is the image's path).</summary>
     public const string ImageProperty = "png_image";
@@ -43,12 +44,15 @@ public sealed class PngStage : IStage
     public PngStage(string input, PngSettings settings, bool publish)
     {
         _settings = settings;
-        var config = CanonicalJson.FromObject(new Dictionary<string, object?>
+        var fields = new Dictionary<string, object?>
         {
             ["bit_depth"] = settings.BitDepth,
             ["slices"] = settings.Slices,
             ["window"] = settings.Window is { } w ? new Dictionary<string, object> { ["center"] = w.Center, ["width"] = w.Width, ["function"] = w.Function } : null,
-        });
+        };
+        // Only for TIFF, so the configuration of PNG images (and every image already built) stays as it was.
+        if (settings.Tiff) fields["format"] = settings.Format;
+        var config = CanonicalJson.FromObject(fields);
         Definition = new StageDefinition(Id, Version, StageShape.Map, [input], config) { Publish = publish };
     }
 
@@ -70,6 +74,7 @@ public sealed class PngStage : IStage
 
     private List<StageOutput> Render(DicomDataset ds, DicomFile file, string pseudonym, CancellationToken cancellationToken)
     {
+        if (FloatFrames.Of(ds) is { } floats) return RenderFloats(ds, floats, pseudonym, cancellationToken);
         var pixels = DicomPixelData.Create(file);
         var photometric = pixels.PhotometricInterpretation.Trim();
         var colour = photometric is "RGB" or "YBR_FULL" or "YBR_FULL_422";
@@ -90,24 +95,54 @@ public sealed class PngStage : IStage
             var name = pixels.NumberOfFrames == 1 ? sop : $"{sop}-{frame + 1:0000}";
             byte[] png;
             PngSidecar.WindowUsed? window = null;
+            var spacing = PngSidecar.SpacingOf(ds)?.Spacing;
             if (colour)
             {
                 var samples = pixels.GetStoredValues(frame);
-                png = deepColour ? PngRendering.Rgb16(samples, pixels.Columns, pixels.Rows, pixels.BitsStored)
-                    : PngRendering.Rgb(photometric == "RGB" ? samples : pixels.YbrFullToRgb(samples), pixels.Columns, pixels.Rows);
+                png = deepColour ? LayoutImage.Rgb16(_settings, samples, pixels.Columns, pixels.Rows, pixels.BitsStored, spacing)
+                    : LayoutImage.Rgb(_settings, photometric == "RGB" ? samples : pixels.YbrFullToRgb(samples), pixels.Columns, pixels.Rows, spacing);
             }
             else
             {
                 var values = pixels.GetRealValues(frame);
                 window = ChooseWindow(ds, values);
-                png = PngRendering.Greyscale(values, pixels.Columns, pixels.Rows, window.Window, pixels.IsInverted, _settings.BitDepth);
+                png = LayoutImage.Greyscale(_settings, values, pixels.Columns, pixels.Rows, window.Window, pixels.IsInverted, spacing);
             }
-            var path = $"{folder}/{name}.png";
+            var path = $"{folder}/{name}{LayoutImage.Extension(_settings)}";
             var facts = new PngSidecar(pseudonym, ds, pixels.NumberOfFrames == 1 ? null : frame + 1, deepColour ? 16 : colour ? 8 : _settings.BitDepth, window, colour ? "RGB" : photometric)
             {
                 Lossy = LossyFacts.Of([file]),
             };
-            outputs.Add(new StageOutput(path, png, Metadata(path, facts, pixels, ds)));
+            outputs.Add(new StageOutput(path, png, Metadata(path, facts, pixels.Columns, pixels.Rows, ds)));
+            outputs.Add(new StageOutput($"{folder}/{name}.json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
+        }
+        return outputs;
+    }
+
+    // Float or Double Float Pixel Data (a Parametric Map): with format tiff every frame's values as 32 or 64-bit float,
+    // bit for bit; as PNG through the manifest's window, else the frame's finite range.
+    private List<StageOutput> RenderFloats(DicomDataset ds, FloatFrames floats, string pseudonym, CancellationToken cancellationToken)
+    {
+        var folder = $"png/{pseudonym}/{Uid(ds, DicomTags.StudyInstanceUID)}/{Uid(ds, DicomTags.SeriesInstanceUID)}";
+        var sop = Uid(ds, DicomTags.SOPInstanceUID);
+        var spacing = PngSidecar.SpacingOf(ds)?.Spacing;
+        var outputs = new List<StageOutput>();
+        for (var frame = 0; frame < floats.Count; frame++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = floats.Count == 1 ? sop : $"{sop}-{frame + 1:0000}";
+            byte[] image;
+            PngSidecar.WindowUsed? window = null;
+            if (_settings.Tiff) image = floats.Tiff(frame, spacing);
+            else
+            {
+                var values = floats.Values(frame);
+                window = _settings.Window is { } manifest ? new(manifest, "manifest") : new(FloatFrames.FiniteRange(values), "minmax");
+                image = LayoutImage.Greyscale(_settings, values, floats.Columns, floats.Rows, window.Window, invert: false, spacing);
+            }
+            var path = $"{folder}/{name}{LayoutImage.Extension(_settings)}";
+            var facts = new PngSidecar(pseudonym, ds, floats.Count == 1 ? null : frame + 1, _settings.Tiff ? floats.Bits : _settings.BitDepth, window, "MONOCHROME2");
+            outputs.Add(new StageOutput(path, image, Metadata(path, facts, floats.Columns, floats.Rows, ds)));
             outputs.Add(new StageOutput($"{folder}/{name}.json", facts.ToJson(), JsonSerializer.SerializeToElement(new { sidecar = "png" })));
         }
         return outputs;
@@ -126,7 +161,7 @@ public sealed class PngStage : IStage
         return new(VoiWindow.OfRange<double>(values), "minmax");
     }
 
-    private static JsonElement Metadata(string path, PngSidecar facts, DicomPixelData pixels, DicomDataset ds)
+    private static JsonElement Metadata(string path, PngSidecar facts, int columns, int rows, DicomDataset ds)
     {
         var metadata = new Dictionary<string, object?>
         {
@@ -137,8 +172,8 @@ public sealed class PngStage : IStage
             ["sop_instance_uid"] = facts.SopUid,
             ["frame"] = facts.Frame,
             ["modality"] = facts.Modality,
-            ["width"] = pixels.Columns,
-            ["height"] = pixels.Rows,
+            ["width"] = columns,
+            ["height"] = rows,
         };
         foreach (var (member, value) in SubjectFacts.Of(ds))
             if (value is not null) metadata[member] = value;

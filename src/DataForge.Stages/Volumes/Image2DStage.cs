@@ -27,8 +27,11 @@ public sealed class Image2DStage : IStage
     public const string Id = "image2d";
 
     /// <summary>Bump when the output of the same instance changes.</summary>
-    /// <remarks>2: an image of a lossy-compressed instance carries lossy_compression; Secondary Capture instances are 2D images whatever their modality.</remarks>
-    public const int Version = 2;
+    /// <remarks>
+    /// 2: an image of a lossy-compressed instance carries lossy_compression; Secondary Capture instances are 2D images whatever their modality.
+    /// 3: a Parametric Map of float pixels in one plane fails by name (it was left out silently).
+    /// </remarks>
+    public const int Version = 3;
 
     /// <summary>The metadata property that marks a 2D image (its value holds the instance facts).</summary>
     public const string Property = "image2d";
@@ -55,6 +58,8 @@ public sealed class Image2DStage : IStage
     {
         if (FlatImageInput.Read(input, "image2d", _modalities.Contains, out var skipped) is not var (file, pseudonym)) return skipped!;
         var ds = file.Dataset;
+        if (ds.Contains(DicomTags.FloatPixelData) || ds.Contains(DicomTags.DoubleFloatPixelData))
+            return StageResult.Failed("image2d: harmonise steps do not take floating-point images (Parametric Maps) yet; without harmonise: steps the png layout writes them");
         try
         {
             return Split(ds, file, pseudonym, cancellationToken);
