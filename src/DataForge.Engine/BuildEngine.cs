@@ -53,6 +53,8 @@ public sealed partial class BuildEngine
         using var db = OpenDatabase(options, notices, objects);
         db.MarkInUse();
         clock.Mark("open state.db");
+        // Results a killed cluster build left are recorded before planning, so their actions do not run again.
+        if (Cluster.WorkFolders.Recover(Layout, db, objects, options.Slurm) > 0) db.Commit();
         var damaged = new DamagedObjects(db, objects, Layout);
         var executed = new List<Explanation>();
         BuildRun run;
@@ -62,7 +64,7 @@ public sealed partial class BuildEngine
         {
             run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken)
             {
-                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged,
+                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged, Slurm = options.Slurm,
             };
             run.Run(pipeline);
             executed.AddRange(run.Explanations);

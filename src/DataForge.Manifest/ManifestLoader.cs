@@ -108,6 +108,7 @@ public sealed class ManifestLoader(ManifestSchema schema, IReadOnlyList<ISection
             Splits = root["splits"]?.AsObject(),
             Output = Section<OutputSpec>("output") ?? new OutputSpec(),
             Release = Section<ReleaseSpec>("release") ?? new ReleaseSpec(),
+            Execution = Section<ExecutionSpec>("execution") ?? new ExecutionSpec(),
             Publish = Section<Dictionary<string, PublishTarget>>("publish") ?? new Dictionary<string, PublishTarget>(StringComparer.Ordinal),
             FilePath = fileName,
             BaseDirectory = baseDirectory,
