@@ -50,6 +50,10 @@ public sealed class ClusterProject : IDisposable
 
     public string Path => _dir.Path;
 
+    /// <summary>The manifest with the source's <c>on_unreadable: fail</c>: an unreadable file fails its item (and the screening stage's definition changes).</summary>
+    public void FailUnreadable() =>
+        File.WriteAllText(Combine("dataforge.yaml"), Manifest.Replace("    path: raw\n", "    path: raw\n    on_unreadable: fail\n", StringComparison.Ordinal));
+
     public string Combine(params string[] parts) => _dir.Combine(parts);
 
     public CliResult Run(params string[] args)

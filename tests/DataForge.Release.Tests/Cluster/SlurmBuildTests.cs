@@ -45,6 +45,7 @@ public sealed class SlurmBuildTests
         var victim = Directory.GetFiles(p.Combine("raw"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
         var bytes = File.ReadAllBytes(victim);
         File.WriteAllBytes(victim, bytes[..^200]);
+        p.FailUnreadable();
 
         var result = p.Run("build", "--json");
         Assert.True(result.ExitCode == 1, result.Out + result.Error);
@@ -71,8 +72,11 @@ public sealed class SlurmBuildTests
         Assert.NotEmpty(jobs);
         foreach (var job in jobs)
         {
-            var shown = cluster.Run("/usr/sbin/scontrol", "show", "job", job).StandardOutput;
+            // The job as the scheduler shows it, and the batch script its tasks run.
+            var shown = cluster.Run("/usr/bin/scontrol", "show", "job", job).StandardOutput
+                        + cluster.Run("/usr/bin/scontrol", "write", "batch_script", job, "-").StandardOutput;
             Assert.Contains("dataforge-", shown);
+            Assert.Contains("worker --work", shown);
             foreach (var folder in folders)
             {
                 // A folder is FAMILY_GIVEN_ID: none of its parts may reach the scheduler.
@@ -91,7 +95,7 @@ public sealed class SlurmBuildTests
         SetPartition(cluster, "DOWN");
         var build = Task.Run(() => p.Run("build"));
         var work = WaitForWorkList(p, build);
-        File.WriteAllText(p.Combine("dataforge.yaml"), ClusterProject.Manifest.Replace("profile: basic", "profile: basic\n  options: [retain-uids]", StringComparison.Ordinal));
+        p.FailUnreadable();
 
         var result = p.Run("worker", "--work", Path.GetRelativePath(p.Path, work), "--task", "0");
         Assert.Equal(1, result.ExitCode);
