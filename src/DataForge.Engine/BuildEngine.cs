@@ -111,7 +111,7 @@ public sealed partial class BuildEngine
         var problem = _database.IsFile && _fs.Stat(Layout.Database) is null ? "" : StateDatabase.Probe(_database);
         using var empty = problem is null ? null : StateDatabaseLocation.InMemory();
         if (!string.IsNullOrEmpty(problem)) notices.Add($"state.db is not trusted ({problem}); the next build moves it aside and rebuilds it");
-        using var db = StateDatabase.Open(empty ?? _database, out _);
+        using var db = StateDatabase.Open(empty ?? _database, out _, readOnly: true);
         var objects = new ObjectStore(_fs, Layout.Objects);
         db.LoadNames(objects);
         var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken) { LinkMode = OutputLink };

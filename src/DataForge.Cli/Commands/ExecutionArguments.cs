@@ -25,9 +25,6 @@ public static class ExecutionArguments
         if (chosen == "local") return null;
         var spec = manifest.Execution.Slurm;
         var root = project.Zone.Layout.ProjectRoot;
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in SlurmVariables)
-            if (context.Environment(name) is { Length: > 0 } value) environment[name] = value;
         return new SlurmSettings
         {
             Partition = spec.Partition,
@@ -41,8 +38,17 @@ public static class ExecutionArguments
             PollInterval = TimeSpan.FromSeconds(spec.PollSeconds),
             WorkerCommand = WorkerCommand(),
             ManifestPath = Path.GetRelativePath(root, Path.GetFullPath(manifest.FilePath, manifest.BaseDirectory)),
-            Environment = environment,
+            Environment = SlurmEnvironment(context),
         };
+    }
+
+    /// <summary>The Slurm variables this run sets (beyond the process's own environment), for the Slurm commands.</summary>
+    public static IReadOnlyDictionary<string, string> SlurmEnvironment(CliContext context)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in SlurmVariables)
+            if (context.Environment(name) is { Length: > 0 } value) environment[name] = value;
+        return environment;
     }
 
     /// <summary>

@@ -125,6 +125,47 @@ public sealed class SlurmBuildTests
         Assert.Equal(local.OutputHashes(), remote.OutputHashes());
     }
 
+    [SkippableFact]
+    public void Results_of_tasks_a_killed_coordinator_left_are_recorded_by_the_next_build_and_status_shows_its_tasks()
+    {
+        using var cluster = SlurmCluster.Start();
+        using var p = new ClusterProject(cluster);
+        SetPartition(cluster, "DOWN");
+        // The coordinator in a process of its own, to be killed as a user's terminal would be.
+        var info = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = p.Path, UseShellExecute = false,
+            RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(typeof(DataForge.Cli.Program).Assembly.Location);
+        info.ArgumentList.Add("build");
+        info.Environment["SLURM_CONF"] = cluster.ConfigPath;
+        using var coordinator = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!Directory.Exists(p.Combine(".dataforge", "work")) || !Directory.EnumerateFiles(p.Combine(".dataforge", "work"), "jobs", SearchOption.AllDirectories).Any())
+            {
+                Assert.False(coordinator.HasExited, "the coordinator ended before it submitted a job");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), "no job submitted within 120 s");
+                Thread.Sleep(100);
+            }
+            var status = p.Run("status").AssertExit(0).Out;
+            Assert.Matches(@"cluster: .*dicom\.screen\.raw.*: 0 task\(s\) running, [1-9][0-9]* pending", status);
+        }
+        finally
+        {
+            coordinator.Kill();
+            coordinator.WaitForExit();
+        }
+        SetPartition(cluster, "UP");
+        cluster.WaitIdle(TimeSpan.FromSeconds(120));
+
+        var next = JsonDocument.Parse(p.Run("build", "--json").AssertExit(0).Out).RootElement;
+        var screen = next.GetProperty("stages").EnumerateArray().First(s => s.GetProperty("stage").GetString() == "dicom.screen.raw");
+        Assert.Equal(0, screen.GetProperty("executed").GetInt32());
+        Assert.Equal(12, screen.GetProperty("cached").GetInt32());
+        Assert.False(Directory.Exists(p.Combine(".dataforge", "work")));
+        Assert.DoesNotContain("cluster:", p.Run("status").AssertExit(0).Out);
+    }
+
     private static void SetPartition(SlurmCluster cluster, string state)
     {
         var result = cluster.Run("/usr/bin/scontrol", "update", $"PartitionName={SlurmCluster.Partition}", $"State={state}");
