@@ -40,7 +40,8 @@ internal sealed class SlurmCommands(SlurmSettings settings)
         var states = new Dictionary<(string, int), string>();
         var list = string.Join(',', jobs.Distinct());
         if (list.Length == 0) return states;
-        var (code, stdout, stderr) = Run("squeue", ["-h", "-r", "--states=all", $"--jobs={list}", "-o", "%A|%K|%T"]);
+        // %F is the array's job id (what sbatch printed); %A is each task's own once it started.
+        var (code, stdout, stderr) = Run("squeue", ["-h", "-r", "--states=all", $"--jobs={list}", "-o", "%F|%K|%T"]);
         // squeue refuses a list of jobs it has all forgotten: they all ended.
         if (code != 0 && stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) return states;
         if (code != 0) throw new ClusterException($"squeue failed (exit {code}): {stderr.Trim()}");

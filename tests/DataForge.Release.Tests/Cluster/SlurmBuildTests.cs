@@ -9,7 +9,7 @@ public sealed class SlurmBuildTests
 {
     /// <summary>Every job Slurm knows (MinJobAge keeps finished ones), one line per array task.</summary>
     private static List<string> Jobs(SlurmCluster cluster) =>
-        cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%A_%K").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%i").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
 
     [SkippableFact]
     public void A_cluster_build_makes_the_bytes_and_release_of_a_local_build_and_a_second_build_submits_nothing()
@@ -23,7 +23,10 @@ public sealed class SlurmBuildTests
         var built = remote.Run("build", "--json");
         Assert.True(built.ExitCode == 0, built.Out + built.Error + cluster.Logs());
         var tasks = Jobs(cluster);
-        Assert.NotEmpty(tasks);
+        // One array per stage wave that ran, of min(actions, max_array_size) tasks each: no task was submitted again.
+        var ran = JsonDocument.Parse(built.Out).RootElement.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("executed").GetInt32()).Where(n => n > 0).ToList();
+        Assert.Equal(ran.Count, cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%F").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().Count());
+        Assert.Equal(ran.Sum(n => Math.Min(n, 3)), tasks.Count);
         Assert.Equal(local.OutputHashes(), remote.OutputHashes());
         Assert.Contains(remote.OutputHashes().Keys, k => k.EndsWith(".nii.gz", StringComparison.Ordinal));
         Assert.False(Directory.Exists(remote.Combine(".dataforge", "work")), "the work folders are removed once their results are recorded");
