@@ -23,9 +23,6 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
     /// <summary>This build's folder under <c>.dataforge/work/</c> (a random id: it names no content).</summary>
     private readonly string _build = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16];
 
-    /// <summary>Every job this executor submitted, for <c>scancel</c> on cancellation.</summary>
-    public List<string> Jobs { get; } = [];
-
     public void Run(IStage stage, IReadOnlyList<PlannedAction> actions, Action<int, IReadOnlyList<OutputRecord>?, string?> finished)
     {
         if (actions.Count == 0) return;
@@ -44,7 +41,6 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
         void Submit(IReadOnlyList<int> which)
         {
             var job = _slurm.Submit(definition.Id, layout.ProjectRoot, jobFolder, which);
-            lock (Jobs) Jobs.Add(job);
             jobs.Add(job);
             File.AppendAllText(Path.Combine(folder, WorkFolders.JobsFile), job + "\n");
             foreach (var t in which) (taskJob[t], attempts[t]) = (job, attempts[t] + 1);
@@ -72,44 +68,57 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
             for (var i = start; i < start + length; i++) finished(i, null, reason);
         }
 
-        using var cancel = cancellationToken.Register(() => _slurm.Cancel(jobs.ToList()));
-        Submit([.. open]);
-        while (open.Count > 0)
+        try
         {
-            Wait();
-            foreach (var t in open.ToList())
-                if (WorkResult.TryRead(folder, t) is { } result)
-                {
-                    Ingest(t, result);
-                    open.Remove(t);
-                }
-            if (open.Count == 0) break;
-            var states = _slurm.States(open.Select(t => taskJob[t]));
-            var again = new List<int>();
-            foreach (var t in open.ToList())
-            {
-                var state = states.GetValueOrDefault((taskJob[t], t));
-                if (state is not null && !SlurmCommands.HasEnded(state)) continue;
-                // Ended (or forgotten by Slurm): its result may have landed since the look above.
-                if (WorkResult.TryRead(folder, t) is { } late)
-                {
-                    Ingest(t, late);
-                    open.Remove(t);
-                    continue;
-                }
-                cancellationToken.ThrowIfCancellationRequested();
-                if (attempts[t] <= settings.Retries) again.Add(t);
-                else
-                {
-                    var attemptsText = attempts[t] == 1 ? "1 attempt" : $"{attempts[t]} attempts";
-                    Fail(t, $"cluster task ended {state ?? "without a result"} after {attemptsText}");
-                    open.Remove(t);
-                }
-            }
-            if (again.Count > 0) Submit(again);
+            Poll();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // On this thread, before the build ends: the process may exit as soon as the cancellation reaches the CLI.
+            _slurm.Cancel(jobs);
+            throw;
         }
         // Every task ended and every result is recorded: the work folder has done its job.
         WorkFolders.Remove(layout, folder);
+
+        void Poll()
+        {
+            Submit([.. open]);
+            while (open.Count > 0)
+            {
+                Wait();
+                foreach (var t in open.ToList())
+                    if (WorkResult.TryRead(folder, t) is { } result)
+                    {
+                        Ingest(t, result);
+                        open.Remove(t);
+                    }
+                if (open.Count == 0) break;
+                var states = _slurm.States(open.Select(t => taskJob[t]));
+                var again = new List<int>();
+                foreach (var t in open.ToList())
+                {
+                    var state = states.GetValueOrDefault((taskJob[t], t));
+                    if (state is not null && !SlurmCommands.HasEnded(state)) continue;
+                    // Ended (or forgotten by Slurm): its result may have landed since the look above.
+                    if (WorkResult.TryRead(folder, t) is { } late)
+                    {
+                        Ingest(t, late);
+                        open.Remove(t);
+                        continue;
+                    }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (attempts[t] <= settings.Retries) again.Add(t);
+                    else
+                    {
+                        var attemptsText = attempts[t] == 1 ? "1 attempt" : $"{attempts[t]} attempts";
+                        Fail(t, $"cluster task ended {state ?? "without a result"} after {attemptsText}");
+                        open.Remove(t);
+                    }
+                }
+                if (again.Count > 0) Submit(again);
+            }
+        }
     }
 
     private void Wait()

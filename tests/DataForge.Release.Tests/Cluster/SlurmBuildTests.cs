@@ -129,27 +129,59 @@ public sealed class SlurmBuildTests
     }
 
     [SkippableFact]
-    public void Results_of_tasks_a_killed_coordinator_left_are_recorded_by_the_next_build_and_status_shows_its_tasks()
+    public void Ctrl_C_cancels_the_jobs_the_build_submitted()
     {
         using var cluster = SlurmCluster.Start();
         using var p = new ClusterProject(cluster);
         SetPartition(cluster, "DOWN");
-        // The coordinator in a process of its own, to be killed as a user's terminal would be.
+        using var coordinator = StartCoordinator(cluster, p);
+        WaitForJobs(p, coordinator);
+        var pending = cluster.Run("/usr/bin/squeue", "-h", "-r", "-o", "%i").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(pending);
+
+        // SIGINT, as a terminal's Ctrl-C sends it, to the coordinator's pid.
+        Assert.Equal(0, Oracle.Run("/bin/kill", ["-INT", coordinator.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode);
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromSeconds(60)), "the coordinator did not end after Ctrl-C");
+        Assert.Equal(1, coordinator.ExitCode);
+        Assert.Contains("build cancelled", coordinator.StandardError.ReadToEnd());
+        Assert.Empty(cluster.Run("/usr/bin/squeue", "-h", "-r", "-o", "%i").StandardOutput.Trim());
+        var states = cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%T").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(states, s => Assert.Equal("CANCELLED", s));
+    }
+
+    /// <summary>A coordinator in a process of its own (to be killed, or sent Ctrl-C, as a user's terminal would).</summary>
+    private static System.Diagnostics.Process StartCoordinator(SlurmCluster cluster, ClusterProject p)
+    {
         var info = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = p.Path, UseShellExecute = false,
             RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(typeof(DataForge.Cli.Program).Assembly.Location);
         info.ArgumentList.Add("build");
         info.Environment["SLURM_CONF"] = cluster.ConfigPath;
-        using var coordinator = System.Diagnostics.Process.Start(info)!;
+        return System.Diagnostics.Process.Start(info)!;
+    }
+
+    /// <summary>Waits until the coordinator has submitted its first job.</summary>
+    private static void WaitForJobs(ClusterProject p, System.Diagnostics.Process coordinator)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!Directory.Exists(p.Combine(".dataforge", "work")) || !Directory.EnumerateFiles(p.Combine(".dataforge", "work"), "jobs", SearchOption.AllDirectories).Any())
+        {
+            Assert.False(coordinator.HasExited, "the coordinator ended before it submitted a job");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), "no job submitted within 120 s");
+            Thread.Sleep(100);
+        }
+    }
+
+    [SkippableFact]
+    public void Results_of_tasks_a_killed_coordinator_left_are_recorded_by_the_next_build_and_status_shows_its_tasks()
+    {
+        using var cluster = SlurmCluster.Start();
+        using var p = new ClusterProject(cluster);
+        SetPartition(cluster, "DOWN");
+        using var coordinator = StartCoordinator(cluster, p);
         try
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (!Directory.Exists(p.Combine(".dataforge", "work")) || !Directory.EnumerateFiles(p.Combine(".dataforge", "work"), "jobs", SearchOption.AllDirectories).Any())
-            {
-                Assert.False(coordinator.HasExited, "the coordinator ended before it submitted a job");
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), "no job submitted within 120 s");
-                Thread.Sleep(100);
-            }
+            WaitForJobs(p, coordinator);
             var status = p.Run("status").AssertExit(0).Out;
             Assert.Matches(@"cluster: .*dicom\.screen\.raw.*: 0 task\(s\) running, [1-9][0-9]* pending", status);
         }
