@@ -84,16 +84,21 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
         void Poll()
         {
             Submit([.. open]);
+            var asked = Stopwatch.StartNew();
             while (open.Count > 0)
             {
-                Wait();
-                foreach (var t in open.ToList())
+                // Result files are looked for often (a stat each), squeue asked every poll interval: a wave's last
+                // result is recorded within a tenth of a second, and the scheduler is not asked more than the user set.
+                Wait(ResultInterval);
+                // One listing of the folder, not a stat per open task (a wave may have thousands, on NFS).
+                foreach (var t in WorkResult.Present(folder).Where(open.Contains).ToList())
                     if (WorkResult.TryRead(folder, t) is { } result)
                     {
                         Ingest(t, result);
                         open.Remove(t);
                     }
-                if (open.Count == 0) break;
+                if (open.Count == 0 || asked.Elapsed < settings.PollInterval) continue;
+                asked.Restart();
                 var states = _slurm.States(open.Select(t => taskJob[t]));
                 var again = new List<int>();
                 foreach (var t in open.ToList())
@@ -121,8 +126,11 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
         }
     }
 
-    private void Wait()
+    /// <summary>How often the result files are looked for (at most the poll interval).</summary>
+    private TimeSpan ResultInterval => TimeSpan.FromTicks(Math.Min(settings.PollInterval.Ticks, TimeSpan.FromMilliseconds(100).Ticks));
+
+    private void Wait(TimeSpan interval)
     {
-        if (cancellationToken.WaitHandle.WaitOne(settings.PollInterval)) cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.WaitHandle.WaitOne(interval)) cancellationToken.ThrowIfCancellationRequested();
     }
 }

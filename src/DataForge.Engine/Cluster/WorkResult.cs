@@ -26,6 +26,17 @@ internal sealed record WorkResult
 
     public void Write(string folder) => PrivateFile.Write(Path.Combine(folder, FileName(Task)), JsonSerializer.SerializeToUtf8Bytes(this, WorkList.Json));
 
+    /// <summary>The tasks whose result file is in <paramref name="folder"/> (one listing of it).</summary>
+    public static IEnumerable<int> Present(string folder)
+    {
+        foreach (var path in Directory.EnumerateFiles(folder, "result-*.json"))
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            if (int.TryParse(name.AsSpan("result-".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var task))
+                yield return task;
+        }
+    }
+
     /// <summary>The result of task <paramref name="task"/>, or null when there is none (yet), or it is unreadable.</summary>
     public static WorkResult? TryRead(string folder, int task)
     {
