@@ -28,7 +28,8 @@ public static class BuildCommand
             stage's actions whose inputs, config or implementation changed;
             everything else is served from the cache in .dataforge/. One failing item does not stop the
             others: failures are listed by item reference (paths stay in .dataforge/quarantine.tsv) and the
-            exit code is 1.
+            exit code is 1. With execution: executor: slurm (or --executor slurm) the actions run as one
+            sbatch array job per stage wave (README: Running on a cluster); Ctrl-C cancels those jobs.
 
             Example:
               dataforge build -j 8

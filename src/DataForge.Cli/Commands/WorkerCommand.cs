@@ -18,6 +18,9 @@ public static class WorkerCommand
             Run one task of a cluster build: the actions of its shard of the work list that 'dataforge build'
             (with execution: executor: slurm) wrote and submitted with sbatch. Started by Slurm on a node,
             in the project folder; writes objects into the store and a result file, never state.db.
+
+            Example (as an array task runs it):
+              dataforge worker --work .dataforge/work/5f1c0a93d2e84b17/deidentify
             """) { Hidden = true };
         command.Options.Add(work);
         command.Options.Add(task);

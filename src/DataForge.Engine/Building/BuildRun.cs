@@ -157,7 +157,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
             else run.Plan(AllInputs());
             // A status plans only; a build runs what the plan left to run and records the stage.
             if (!dryRun) run.Execute(executor ??= Slurm is { } slurm
-                ? new Cluster.SlurmExecutor(slurm, layout, db, Objects, pipeline.Sources, cancellationToken)
+                ? new Cluster.SlurmExecutor(slurm, layout, db, Objects, pipeline.Sources, cancellationToken) { StatTrustedBefore = clockNow }
                 : new LocalExecutor(fs, db, Objects, jobs, cancellationToken) { StatTrustedBefore = clockNow });
             run.Finish(record: !dryRun);
             if (dryRun) PendingPaths.UnionWith(run.PendingPaths);

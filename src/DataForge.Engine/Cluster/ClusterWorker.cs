@@ -31,7 +31,7 @@ public static class ClusterWorker
                                     "the manifest or the tool changed under the build; run 'dataforge build' again");
         var fs = new PhysicalFileSystem();
         var objects = new ObjectStore(fs, layout.Objects);
-        var runner = new ActionRunner(fs, objects, cancellationToken);
+        var runner = new ActionRunner(fs, objects, cancellationToken) { StatTrustedBefore = list.StatTrustedBefore };
         var config = stage.Definition.Config.ToElement();
         var (start, length) = list.Shard(task).GetOffsetAndLength(list.Actions.Count);
         var results = new ActionResult[length];

@@ -20,6 +20,9 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
 {
     private readonly SlurmCommands _slurm = new(settings);
 
+    /// <summary>See <see cref="ActionRunner.StatTrustedBefore"/>: shipped in the work list, so a worker trusts the same stats.</summary>
+    public long? StatTrustedBefore { get; init; }
+
     /// <summary>This build's folder under <c>.dataforge/work/</c> (a random id: it names no content).</summary>
     private readonly string _build = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16];
 
@@ -31,7 +34,7 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
         var folder = Path.Combine(layout.StateRoot, relative);
         PrivateFile.CreateFolder(folder);
         var tasks = Math.Min(actions.Count, settings.MaxArraySize);
-        WorkList.Of(definition.Id, WorkFolders.FingerprintOf(definition), settings.ManifestPath, tasks, actions, sources).Write(folder);
+        (WorkList.Of(definition.Id, WorkFolders.FingerprintOf(definition), settings.ManifestPath, tasks, actions, sources) with { StatTrustedBefore = StatTrustedBefore }).Write(folder);
         var jobFolder = Path.GetRelativePath(layout.ProjectRoot, folder);
         var attempts = new int[tasks];
         var taskJob = new string[tasks];

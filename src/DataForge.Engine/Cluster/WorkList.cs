@@ -12,13 +12,16 @@ namespace DataForge.Engine.Cluster;
 /// zone (folders 0700, files 0600), written once by the coordinator before it submits the array job.
 /// <code>
 /// { "format": 1, "stage": ID, "fingerprint": the stage definition's memo fingerprint (id, version, config),
-///   "manifest": the manifest's path relative to the project, "tasks": N,
+///   "manifest": the manifest's path relative to the project, "tasks": N, "stat_trusted_before": NS|null,
 ///   "actions": [ { "key": HEX, "group": HEX|null,
-///                  "inputs": [ { "path", "hash", "size", "metadata", "source": ID|null, "file": PATH|null } ] } ] }
+///                  "inputs": [ { "path", "hash", "size", "metadata", "source": ID|null, "file": PATH|null,
+///                                "stat": [SIZE, MTIME_NS, INODE]|null } ] } ] }
 /// </code>
 /// Task <c>t</c> of <c>N</c> runs the actions <c>[t·A/N, (t+1)·A/N)</c>. An input read from a source file names its
-/// source and the path under the source's root (a worker resolves the root from its own pipeline); any other input is
-/// read from the store by hash. Paths may name patients: they stay in this file, never in a job's name or arguments.
+/// source and the path under the source's root (a worker resolves the root from its own pipeline), with the stat the
+/// index saw: a worker that finds the same stat, older than the build's file-system clock, reads it without hashing it
+/// again, as a local build does (see <see cref="ActionRunner.StatTrustedBefore"/>); any other input is read from the
+/// store by hash. Paths may name patients: they stay in this file, never in a job's name or arguments.
 /// </summary>
 internal sealed record WorkList
 {
@@ -37,6 +40,9 @@ internal sealed record WorkList
     public required int Tasks { get; init; }
 
     public required List<WorkAction> Actions { get; init; }
+
+    /// <summary>The coordinator's file-system clock before its index (see <see cref="ActionRunner.StatTrustedBefore"/>).</summary>
+    public long? StatTrustedBefore { get; init; }
 
     /// <summary>The actions task <paramref name="task"/> runs, as indexes into <see cref="Actions"/>.</summary>
     public Range Shard(int task) => Shard(task, Tasks, Actions.Count);
@@ -121,6 +127,9 @@ internal sealed record WorkInput
 
     public string? File { get; init; }
 
+    /// <summary>A source file's size, mtime (ns) and inode as the coordinator's index saw them.</summary>
+    public long[]? Stat { get; init; }
+
     public static WorkInput Of(Item item, IReadOnlyList<SourceSpec> sources)
     {
         string? source = null, file = null;
@@ -130,7 +139,8 @@ internal sealed record WorkInput
                         ?? throw new InvalidOperationException("a source file outside every source root");
             (source, file) = (owner.Id, full[(owner.Root.Length + 1)..]);
         }
-        return new WorkInput { Path = item.Path, Hash = item.Hash.Hex, Size = item.Size, Metadata = item.Metadata.Hex, Source = source, File = file };
+        long[]? stat = item.SourceStat is { } s ? [s.Size, s.MtimeNs, s.Inode] : null;
+        return new WorkInput { Path = item.Path, Hash = item.Hash.Hex, Size = item.Size, Metadata = item.Metadata.Hex, Source = source, File = file, Stat = stat };
     }
 
     public Item ToItem(IReadOnlyList<SourceSpec> sources)
@@ -142,6 +152,9 @@ internal sealed record WorkInput
                        ?? throw new WorkException($"the work list reads source '{Source}', which the manifest no longer has");
             full = $"{root}/{File}";
         }
-        return new Item("", "", Path, ContentHash.Parse(Hash), Size, ContentHash.Parse(Metadata), null, full);
+        return new Item("", "", Path, ContentHash.Parse(Hash), Size, ContentHash.Parse(Metadata), null, full)
+        {
+            SourceStat = Stat is [var size, var mtime, var inode] ? new FileSystem.FileStat(size, mtime, inode) : null,
+        };
     }
 }

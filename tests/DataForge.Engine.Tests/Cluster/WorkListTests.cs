@@ -58,6 +58,8 @@ public sealed class WorkListTests : IDisposable
         var item = input.ToItem([new SourceSpec("raw", "/mnt/cluster/raw")]);
         Assert.Equal("/mnt/cluster/raw/DOE_JOHN/IM1", item.SourceFile);
         Assert.Equal(file.Hash, item.Hash);
+        // With the stat the index saw, so the worker trusts an unchanged file as a local build does.
+        Assert.Equal(file.Stat, item.SourceStat);
         Assert.Equal(action.Key, read.Actions[0].ToPlanned(sources).Key);
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, WorkList.FileName)));
