@@ -88,6 +88,7 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
         {
             Submit([.. open]);
             var asked = Stopwatch.StartNew();
+            var completed = new Dictionary<int, Stopwatch>();
             while (open.Count > 0)
             {
                 // Result files are looked for often (a stat each), squeue asked every poll interval: a wave's last
@@ -116,6 +117,10 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
                         continue;
                     }
                     cancellationToken.ThrowIfCancellationRequested();
+                    // A task that completed wrote its result before it exited: on NFS the coordinator may not see the
+                    // file yet (attribute caching), so it waits a while before taking the task as lost.
+                    if (state == "COMPLETED" && (completed.TryAdd(t, Stopwatch.StartNew()) || completed[t].Elapsed < CompletedGrace)) continue;
+                    completed.Remove(t);
                     if (attempts[t] <= settings.Retries) again.Add(t);
                     else
                     {
@@ -128,6 +133,9 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
             }
         }
     }
+
+    /// <summary>How long a task Slurm calls COMPLETED may take to show its result file (NFS caches directory listings).</summary>
+    private static readonly TimeSpan CompletedGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the result files are looked for (at most the poll interval).</summary>
     private TimeSpan ResultInterval => TimeSpan.FromTicks(Math.Min(settings.PollInterval.Ticks, TimeSpan.FromMilliseconds(100).Ticks));
