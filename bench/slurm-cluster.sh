@@ -68,5 +68,13 @@ slurm_stop() {
   kill "$SLURMCTLD_PID" "$SLURMD_PID" 2>/dev/null || true
   [ -f "$SLURM_DIR/munge/munged.pid" ] && kill "$(cat "$SLURM_DIR/munge/munged.pid")" 2>/dev/null || true
   wait "$SLURMCTLD_PID" "$SLURMD_PID" 2>/dev/null || true
+  # A slurmstepd whose slurmd is gone lingers: this cluster's are known by the SLURM_CONF they inherited.
+  local environ
+  for environ in /proc/[0-9]*/environ; do
+    if tr '\0' '\n' 2>/dev/null < "$environ" | grep -qx "SLURM_CONF=$SLURM_DIR/slurm.conf"; then
+      local pid=${environ#/proc/}; pid=${pid%/environ}
+      [ "$pid" != $$ ] && kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$SLURM_DIR"
 }

@@ -218,6 +218,24 @@ public sealed class SlurmCluster : IDisposable
             ? File.ReadLines("/proc/net/dev").Skip(2).Select(l => l.Split(':')[0].Trim()).Where(n => n.Length > 0).ToList()
             : [];
 
+    /// <summary>The processes (other than this one) whose environment names this cluster's slurm.conf.</summary>
+    private List<int> ProcessesOfThisCluster()
+    {
+        var mine = $"SLURM_CONF={ConfigPath}";
+        var found = new List<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(System.IO.Path.GetFileName(folder), out var pid) || pid == System.Environment.ProcessId) continue;
+            try
+            {
+                if (File.ReadAllText(System.IO.Path.Combine(folder, "environ")).Split('\0').Contains(mine)) found.Add(pid);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -246,6 +264,19 @@ public sealed class SlurmCluster : IDisposable
             }
             catch (InvalidOperationException) { }
             daemon.Dispose();
+        }
+        // A slurmstepd whose slurmd is gone lingers, trying to report its step's end: this cluster's are known by the
+        // SLURM_CONF they inherited, and stopped by their pids.
+        foreach (var straggler in ProcessesOfThisCluster())
+        {
+            try
+            {
+                using var process = Process.GetProcessById(straggler);
+                process.Kill();
+                process.WaitForExit(10_000);
+            }
+            catch (ArgumentException) { }
+            catch (InvalidOperationException) { }
         }
         if (_mungePid is { } pid)
         {
