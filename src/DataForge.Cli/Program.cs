@@ -57,6 +57,12 @@ public static class Program
             if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error(e.IsUsage ? "usage" : "failed", [e.Message]));
             return e.IsUsage ? ExitCodes.Usage : ExitCodes.Failed;
         }
+        catch (Exception e) when (e is Engine.Cluster.ClusterException or Engine.Cluster.WorkException)
+        {
+            context.Console.Problem("dataforge: " + e.Message);
+            if (WantsJson(args)) Output.JsonOutput.Write(context.Console, Output.JsonOutput.Error("failed", [e.Message]));
+            return ExitCodes.Failed;
+        }
         catch (UserErrorException e)
         {
             context.Console.Problem("dataforge: " + e.Message);
@@ -124,5 +130,6 @@ public static class Program
         yield return FsckCommand.Create(context);
         yield return PullCommand.Create(context);
         yield return PushCommand.Create(context);
+        yield return WorkerCommand.Create(context);
     }
 }

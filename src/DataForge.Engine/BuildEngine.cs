@@ -70,6 +70,8 @@ public sealed partial class BuildEngine
         db.MarkInUse();
         AdoptStore(db, notices, options);
         clock.Mark("open state.db");
+        // Results a killed cluster build left are recorded before planning, so their actions do not run again.
+        if (Cluster.WorkFolders.Recover(Layout, db, objects, options.Slurm) > 0) db.Commit();
         // Connected on the first look-up: a no-op build asks the shared cache nothing.
         var shared = ActionCache is null ? null : new SharedActions(ActionCache, objects);
         var damaged = new DamagedObjects(db, objects, Layout);
@@ -81,7 +83,7 @@ public sealed partial class BuildEngine
         {
             run = new BuildRun(_fs, Layout, db, objects, dryRun: false, options.Jobs, options.CancellationToken)
             {
-                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged, Shared = shared,
+                Progress = options.OnProgress, Clock = clock, LinkMode = OutputLink, Damaged = damaged, Slurm = options.Slurm, Shared = shared,
             };
             run.Run(pipeline);
             executed.AddRange(run.Explanations);
@@ -131,7 +133,7 @@ public sealed partial class BuildEngine
         var problem = _database.IsFile && _fs.Stat(Layout.Database) is null ? "" : StateDatabase.Probe(_database);
         using var empty = problem is null ? null : StateDatabaseLocation.InMemory();
         if (!string.IsNullOrEmpty(problem)) notices.Add($"state.db is not trusted ({problem}); the next build moves it aside and rebuilds it");
-        using var db = StateDatabase.Open(empty ?? _database, out _);
+        using var db = StateDatabase.Open(empty ?? _database, out _, readOnly: true);
         var objects = new ObjectStore(_fs, Layout.Objects);
         db.LoadNames(objects);
         var run = new BuildRun(_fs, Layout, db, objects, dryRun: true, options.Jobs, options.CancellationToken)

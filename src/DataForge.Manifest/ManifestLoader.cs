@@ -115,6 +115,7 @@ public sealed class ManifestLoader(ManifestSchema schema, IReadOnlyList<ISection
                 _ => null,
             },
             Release = Section<ReleaseSpec>("release") ?? new ReleaseSpec(),
+            Execution = Section<ExecutionSpec>("execution") ?? new ExecutionSpec(),
             Publish = Section<Dictionary<string, PublishTarget>>("publish") ?? new Dictionary<string, PublishTarget>(StringComparer.Ordinal),
             FilePath = fileName,
             BaseDirectory = baseDirectory,

@@ -24,6 +24,8 @@ namespace DataForge.Projects;
 /// audit.log, audit.lock      AuditLog                   hash-chained record of who ran what, when (counts, never identifiers)
 /// pacs/SOURCE/               PacsCache                  a DICOMweb source's instances as fetched (raw, PHI), its fetched and
 ///                                                       pinned lists; the build reads pacs/SOURCE/objects; lost: fetched again
+/// work/BUILD/STAGE/          engine (Cluster.WorkFolders) a Slurm build's work list (source paths), job ids, task results and logs;
+///                                                       removed once recorded; lost: those actions run again
 /// </code>
 /// Nothing outside this type (and the owners it names) builds a path into the zone.
 /// </summary>

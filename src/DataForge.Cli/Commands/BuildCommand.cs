@@ -21,13 +21,15 @@ public static class BuildCommand
         {
             Description = "Build with a project secret other than the one that made the store and the releases (or create one where they exist): every pseudonym, UID and date shift changes.",
         };
+        var executor = ExecutionArguments.ExecutorOption();
         var command = new Command("build", """
             Build the dataset: pull DICOMweb sources (only instances not yet cached are fetched), index
             the sources (only files whose size, mtime or inode changed are re-hashed), then run each
             stage's actions whose inputs, config or implementation changed;
             everything else is served from the cache in .dataforge/. One failing item does not stop the
             others: failures are listed by item reference (paths stay in .dataforge/quarantine.tsv) and the
-            exit code is 1.
+            exit code is 1. With execution: executor: slurm (or --executor slurm) the actions run as one
+            sbatch array job per stage wave (README: Running on a cluster); Ctrl-C cancels those jobs.
 
             Example:
               dataforge build -j 8
@@ -37,15 +39,39 @@ public static class BuildCommand
         command.Options.Add(noWait);
         command.Options.Add(json);
         command.Options.Add(newSecret);
-        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(jobs), parse.GetValue(noWait), parse.GetValue(json), parse.GetValue(newSecret)));
+        command.Options.Add(executor);
+        command.SetAction(parse => Run(context, parse.GetValue(file)!, parse.GetValue(jobs), parse.GetValue(noWait), parse.GetValue(json), parse.GetValue(newSecret), parse.GetValue(executor)));
         return command;
     }
 
-    private static int Run(CliContext context, string file, int jobs, bool noWait, bool json, bool newSecret)
+    private static int Run(CliContext context, string file, int jobs, bool noWait, bool json, bool newSecret, string? executor)
     {
         if (jobs < 0) throw new UserErrorException("build: --jobs must be 1 or more (or 0 for all cores)");
         var project = ProjectArguments.Open(context, file, writes: true, allowNewSecret: newSecret);
-        var options = ProjectArguments.Engine(context, jobs, noWait);
+        var slurm = ExecutionArguments.Slurm(context, project, executor);
+        var options = ProjectArguments.Engine(context, jobs, noWait) with { Slurm = slurm };
+        if (slurm is null) return Build(context, project, options, json, newSecret);
+        // Ctrl-C cancels a cluster build and its jobs with it (scancel), rather than leaving them queued.
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Build(context, project, options with { CancellationToken = cancel.Token }, json, newSecret);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            context.Console.Problem("dataforge: build cancelled (the cluster jobs it submitted were cancelled); what finished is kept for the next build");
+            return ExitCodes.Failed;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static int Build(CliContext context, Project project, BuildOptions options, bool json, bool newSecret)
+    {
         // DICOMweb sources first: their caches filled and pinned, so the build reads them as folders.
         var pulled = PullStep.Run(context, project, json);
         ProjectBuildResult built;

@@ -37,6 +37,7 @@ public static class StatusCommand
         var project = ProjectArguments.Open(context, file);
         var (status, problems) = project.Status(ProjectArguments.Engine(context, 0));
         var pacs = PacsStatus.Of(project, context.Environment, refresh);
+        var cluster = Engine.Cluster.ClusterTasks.Of(project.Zone.Layout, ExecutionArguments.SlurmEnvironment(context));
         foreach (var problem in problems) context.Console.Problem("dataforge: " + problem);
         var byStage = status.WouldRun.GroupBy(e => e.StageId).ToDictionary(g => g.Key, g => g.ToList());
         if (json)
@@ -75,11 +76,21 @@ public static class StatusCommand
                 ["problems"] = new JsonArray(problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray()),
                 ["outputs_pending"] = status.OutputsPending,
                 ["dicomweb"] = PacsStatus.ToJson(pacs),
+                ["cluster"] = cluster is null ? null : new JsonObject
+                {
+                    ["stages"] = new JsonArray(cluster.Stages.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
+                    ["running"] = cluster.Running,
+                    ["pending"] = cluster.Pending,
+                },
             });
             return ExitCodes.Success;
         }
         foreach (var notice in status.Notices) context.Console.Note(notice);
         foreach (var line in PacsStatus.Lines(pacs)) context.Console.Out.WriteLine(line);
+        if (cluster is not null)
+            context.Console.Out.WriteLine($"cluster: a build's work is in .dataforge/work ({string.Join(", ", cluster.Stages)}): "
+                + (cluster.Running is { } running ? $"{running} task(s) running, {cluster.Pending} pending" : "Slurm cannot be asked how its tasks are")
+                + "; the next build records what finished");
         // Items are named as the last build published them (pseudonym, series, instance), else by reference.
         var names = verbose ? ItemNames.Of(project.Engine, status.WouldRun, ProjectArguments.Engine(context, 0)) : new Dictionary<string, string>();
         var index = status.Index;

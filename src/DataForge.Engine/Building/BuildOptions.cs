@@ -19,4 +19,7 @@ public sealed record BuildOptions
     public Action<BuildProgress>? OnProgress { get; init; }
 
     public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>Runs the actions on Slurm (<c>execution: executor: slurm</c>, <c>build --executor slurm</c>); null: on this machine's cores.</summary>
+    public Cluster.SlurmSettings? Slurm { get; init; }
 }

@@ -61,6 +61,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// </summary>
     public HashSet<string> PendingPaths { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Runs the actions on Slurm (see <see cref="Cluster.SlurmExecutor"/>); null: on this machine's cores.</summary>
+    public Cluster.SlurmSettings? Slurm { get; init; }
+
     /// <summary>Prints phase times when profiling (see <see cref="PhaseClock"/>).</summary>
     public PhaseClock Clock { get; init; } = PhaseClock.FromEnvironment();
 
@@ -156,7 +159,9 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
                 run.Plan(ChangedSourceInputs(stage.Definition, sourceFiles, changedFiles, AllInputs));
             else run.Plan(AllInputs());
             // A status plans only; a build runs what the plan left to run and records the stage.
-            if (!dryRun) run.Execute(executor ??= new LocalExecutor(fs, db, Objects, jobs, cancellationToken) { StatTrustedBefore = clockNow });
+            if (!dryRun) run.Execute(executor ??= Slurm is { } slurm
+                ? new Cluster.SlurmExecutor(slurm, layout, db, Objects, pipeline.Sources, cancellationToken) { StatTrustedBefore = clockNow }
+                : new LocalExecutor(fs, db, Objects, jobs, cancellationToken) { StatTrustedBefore = clockNow });
             run.Finish(record: !dryRun);
             if (dryRun) PendingPaths.UnionWith(run.PendingPaths);
             foreach (var (output, label, action) in run.Published)

@@ -146,7 +146,13 @@ public sealed class StateDatabase : IDisposable
     /// another schema version is moved aside and replaced by an empty one; <paramref name="notice"/>
     /// then says so, for the user.
     /// </summary>
-    public static StateDatabase Open(StateDatabaseLocation location, out string? notice)
+    public static StateDatabase Open(StateDatabaseLocation location, out string? notice) => Open(location, out notice, readOnly: false);
+
+    /// <summary>
+    /// <see cref="Open(StateDatabaseLocation, out string?)"/>; <paramref name="readOnly"/> (status) reads in a deferred
+    /// transaction, which a build in flight (a cluster build holds its write transaction for hours) does not block.
+    /// </summary>
+    public static StateDatabase Open(StateDatabaseLocation location, out string? notice, bool readOnly)
     {
         notice = null;
         var problem = Probe(location);
@@ -157,7 +163,7 @@ public sealed class StateDatabase : IDisposable
         }
         var connection = new SqliteConnection(location.ConnectionString);
         connection.Open();
-        var db = new StateDatabase(connection);
+        var db = new StateDatabase(connection) { _deferred = readOnly };
         // mmap: loading a stage's slots and outputs probes pages all over a file far larger than SQLite's
         // 2 MB default page cache; mapped, they are read without a pread each (a build with one changed input
         // of 20,000: 5.6 s -> 4.0 s). Only pages touched count towards resident memory.
@@ -630,7 +636,9 @@ public sealed class StateDatabase : IDisposable
         }
     }
 
-    private void Begin() => _transaction = _connection.BeginTransaction();
+    private bool _deferred;
+
+    private void Begin() => _transaction = _connection.BeginTransaction(deferred: _deferred);
 
     private OutputRecord? ReadOutput(RowReader reader, int first) =>
         Names.Find(reader.Text(first)) is { } path

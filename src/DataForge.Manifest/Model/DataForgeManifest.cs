@@ -29,6 +29,9 @@ public sealed record DataForgeManifest
     public StateSpec? State { get; init; }
     public ReleaseSpec Release { get; init; } = new();
 
+    /// <summary><c>execution:</c>: where a build runs its actions (never part of an action key).</summary>
+    public ExecutionSpec Execution { get; init; } = new();
+
     /// <summary><c>publish:</c>: destinations by name, for <c>dataforge push VERSION --to NAME</c>.</summary>
     public IReadOnlyDictionary<string, PublishTarget> Publish { get; init; } = new Dictionary<string, PublishTarget>(StringComparer.Ordinal);
 
