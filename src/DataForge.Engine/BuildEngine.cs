@@ -70,10 +70,15 @@ public sealed partial class BuildEngine
         db.MarkInUse();
         AdoptStore(db, notices, options);
         clock.Mark("open state.db");
-        // Results a killed cluster build left are recorded before planning, so their actions do not run again.
-        if (Cluster.WorkFolders.Recover(Layout, db, objects, options.Slurm) > 0) db.Commit();
         // Connected on the first look-up: a no-op build asks the shared cache nothing.
         var shared = ActionCache is null ? null : new SharedActions(ActionCache, objects);
+        // Results a killed cluster build left are recorded before planning, so their actions do not run again; like every
+        // action a build records, they are told to the shared cache too.
+        if (Cluster.WorkFolders.Recover(Layout, db, objects, options.Slurm, shared is null ? null : shared.Record) > 0)
+        {
+            db.Commit();
+            shared?.Flush();
+        }
         var damaged = new DamagedObjects(db, objects, Layout);
         var executed = new List<Explanation>();
         BuildRun run;

@@ -36,11 +36,13 @@ internal static class WorkFolders
 
     /// <summary>
     /// Records the results a killed coordinator left (an action whose objects are all in the store; never part of one),
-    /// and removes the folders none of whose jobs Slurm still runs. Returns the number of actions recorded.
+    /// and removes the folders none of whose jobs Slurm still runs; each recorded action is told to <paramref name="recorded"/>
+    /// (the shared action cache). Returns the number of actions recorded.
     /// </summary>
-    public static int Recover(StoreLayout layout, StateDatabase db, ObjectStore objects, SlurmSettings? settings)
+    public static int Recover(StoreLayout layout, StateDatabase db, ObjectStore objects, SlurmSettings? settings,
+        Action<Hashing.ContentHash, string, IReadOnlyList<OutputRecord>>? recorded = null)
     {
-        var recorded = 0;
+        var count = 0;
         // A local build asks Slurm too (through this process's environment): a killed cluster build's jobs may still run.
         var slurm = new SlurmCommands(settings ?? new SlurmSettings { WorkerCommand = [], ManifestPath = "" });
         foreach (var (folder, jobs) in List(layout).ToList())
@@ -57,12 +59,13 @@ internal static class WorkFolders
                     var key = Hashing.ContentHash.Parse(action.Key);
                     if (db.FindAction(key) is not null) continue;
                     db.RecordAction(key, list.Stage, records);
-                    recorded++;
+                    recorded?.Invoke(key, list.Stage, records);
+                    count++;
                 }
             }
             if (!Running(slurm, jobs)) Remove(layout, folder);
         }
-        return recorded;
+        return count;
     }
 
     /// <summary>True while Slurm still has a task of these jobs pending or running (false when Slurm cannot be asked).</summary>

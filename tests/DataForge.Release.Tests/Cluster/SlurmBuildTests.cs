@@ -150,7 +150,7 @@ public sealed class SlurmBuildTests
     }
 
     /// <summary>A coordinator in a process of its own (to be killed, or sent Ctrl-C, as a user's terminal would).</summary>
-    private static System.Diagnostics.Process StartCoordinator(SlurmCluster cluster, ClusterProject p)
+    internal static System.Diagnostics.Process StartCoordinator(SlurmCluster cluster, ClusterProject p)
     {
         var info = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = p.Path, UseShellExecute = false,
             RedirectStandardOutput = true, RedirectStandardError = true };
@@ -161,7 +161,7 @@ public sealed class SlurmBuildTests
     }
 
     /// <summary>Waits until the coordinator has submitted its first job.</summary>
-    private static void WaitForJobs(ClusterProject p, System.Diagnostics.Process coordinator)
+    internal static void WaitForJobs(ClusterProject p, System.Diagnostics.Process coordinator)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!Directory.Exists(p.Combine(".dataforge", "work")) || !Directory.EnumerateFiles(p.Combine(".dataforge", "work"), "jobs", SearchOption.AllDirectories).Any())
@@ -201,7 +201,7 @@ public sealed class SlurmBuildTests
         Assert.DoesNotContain("cluster:", p.Run("status").AssertExit(0).Out);
     }
 
-    private static void SetPartition(SlurmCluster cluster, string state)
+    internal static void SetPartition(SlurmCluster cluster, string state)
     {
         var result = cluster.Run("/usr/bin/scontrol", "update", $"PartitionName={SlurmCluster.Partition}", $"State={state}");
         Assert.True(result.ExitCode == 0, result.StandardError);
