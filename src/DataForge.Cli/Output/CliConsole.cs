@@ -15,14 +15,18 @@ public sealed class CliConsole
         Error = stderr;
         Interactive = interactive;
         Color = color;
-        Ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        // Made when first drawn on: creating it loads Spectre.Console and probes the terminal (~15 ms of a
+        // no-op build's start-up), which commands printing plain lines (redirected output, --json) never need.
+        _ansi = new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(stdout),
-        });
+        }), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<IAnsiConsole> _ansi;
 
     /// <summary>The process's console, honouring redirection and NO_COLOR.</summary>
     public static CliConsole FromEnvironment()
@@ -43,7 +47,7 @@ public sealed class CliConsole
     public bool Color { get; }
 
     /// <summary>Spectre.Console bound to stdout, for tables and progress.</summary>
-    public IAnsiConsole Ansi { get; }
+    public IAnsiConsole Ansi => _ansi.Value;
 
     /// <summary>Writes a line to stderr, in red on a colour terminal.</summary>
     public void Problem(string line)
