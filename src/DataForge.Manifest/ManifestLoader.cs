@@ -60,8 +60,15 @@ public sealed class ManifestLoader(ManifestSchema schema, IReadOnlyList<ISection
             return new ManifestLoadResult(null, [new ManifestDiagnostic(fileName, SourceLocation.Start,
                 "the manifest is empty; it needs at least version, name and sources ('dataforge init' writes a starter)")]);
 
-        var (document, yamlProblems) = YamlToJson.Read(text, fileName);
-        if (document is null || yamlProblems.Count > 0) return new ManifestLoadResult(null, yamlProblems);
+        // The YAML is parsed only when this exact text was not parsed here before (see ParsedManifestCache).
+        var parsed = new ParsedManifestCache(baseDirectory, text);
+        var document = parsed.TryRead();
+        if (document is null)
+        {
+            (document, var yamlProblems) = YamlToJson.Read(text, fileName);
+            if (document is null || yamlProblems.Count > 0) return new ManifestLoadResult(null, yamlProblems);
+            parsed.Record(document);
+        }
 
         if (document.Root is not JsonObject)
             return new ManifestLoadResult(null, [new ManifestDiagnostic(fileName, document.ValueAt(""),
