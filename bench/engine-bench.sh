@@ -6,7 +6,8 @@
 #                                 LARGE (default 2000) DICOM files of 512x512 16-bit pixels (~0.5 MB),
 #                                 JOBS (default: cores), HOST (default: this tree's CLI, published to
 #                                 DIR.bin; pass another build's `dataforge` for a before/after on the
-#                                 same tree), RUNS (default 3) runs of each timed no-op (and at least 9 rounds of (c))
+#                                 same tree), RUNS (default 3) runs of each timed no-op (and at least 9 rounds of (c)),
+#                                 EXAMPLE_ONLY=1: only (e), without generating the large tree
 #
 # Pipeline: one DICOM source and no deidentify: section, so `dataforge build` = index (walk, stat cache,
 # SHA-256 of new or changed files) + the `headers` map stage (each file's DICOM header parsed, its facts
@@ -20,7 +21,10 @@
 #     for both: dropping caches would disturb a shared machine);
 # (c) one changed input (a pixel byte of one small file, same size) vs the no-op plus that file's own cost,
 #     measured as the same change in a tree holding only that file minus that tree's no-op: target <= 1;
-# (d) peak RSS (/usr/bin/time) of the no-op and of the first build: target <= 400 MB.
+# (d) peak RSS (/usr/bin/time) of the no-op and of the first build: target <= 400 MB;
+# (e) small projects (issue 21, target 3): the repository's 96-file example (its dataforge.yaml, de-identifying), a
+#     no-op build (target <= 0.12 s) and validate (target <= 0.10 s), medians of 11 interleaved runs, wall and CPU,
+#     beside `dataforge --version` (the .NET host and runtime start-up alone, the floor of any command).
 # Each time is also given as CPU time (user + sys, /usr/bin/time): on a loaded machine wall times swell,
 # CPU times much less, so the CPU ratios are the steadier comparison there.
 set -euo pipefail
@@ -36,6 +40,32 @@ if [ -z "${HOST:-}" ]; then
   HOST=$DIR.bin/dataforge
 fi
 HOST=$(realpath "$HOST")
+
+# (e) small projects: a copy of the repository's example (the page cache warm, the store built once).
+example() {
+  local ex=$DIR.example
+  rm -rf "$ex"; mkdir -p "$ex"; cp -r dataforge.yaml examples "$ex/"
+  ( cd "$ex" && "$HOST" build >/dev/null 2>&1 ) || { echo "the example's build failed" >&2; exit 1; }
+  $PY - "$HOST" "$ex" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+host, ex = sys.argv[1], sys.argv[2]
+runs = {"build": ["build"], "validate": ["validate"], "--version": ["--version"]}
+times = {k: ([], []) for k in runs}
+for _ in range(11):
+    for name, args in runs.items():  # interleaved: a change in the machine's load falls on all three
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t0 = time.perf_counter()
+        subprocess.run([host] + args, cwd=ex, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        t1 = time.perf_counter(); r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times[name][0].append(t1 - t0); times[name][1].append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+med = {k: (statistics.median(w), statistics.median(c)) for k, (w, c) in times.items()}
+files = sum(len(f) for _, _, f in os.walk(os.path.join(ex, "examples", "dicom")))
+print(f"(e) the {files}-file example, medians of 11 runs: no-op build {med['build'][0]:.3f}s (cpu {med['build'][1]:.3f}s; target <= 0.12), "
+      f"validate {med['validate'][0]:.3f}s (cpu {med['validate'][1]:.3f}s; target <= 0.10), "
+      f"--version {med['--version'][0]:.3f}s (cpu {med['--version'][1]:.3f}s), load {open('/proc/loadavg').read().split()[0]}")
+PY
+  rm -rf "$ex"
+}
+if [ "${EXAMPLE_ONLY:-}" = 1 ]; then example; exit 0; fi
 
 # N files as series of at most 200 slices: synth writes PATIENTS x SLICES files.
 synth() { # folder count matrix
@@ -140,3 +170,4 @@ echo "(b) index phases alone ${T_PHASE}s = $($PY -c "print(f'{$BYTES/$T_PHASE/$(
 echo "(c) (target ratio <= 1)
     $C_LINE"
 echo "(d) peak RSS of a no-op build: $(( ${NOOP##* } / 1024 )) MB, of the first build $(( ${FIRST##* } / 1024 )) MB (target <= 400)"
+example

@@ -78,28 +78,7 @@ public static class BuildCommand
         if (context.Console.Interactive && !json)
         {
             // On a terminal, a progress bar per stage while the engine works; plain lines otherwise.
-            ProjectBuildResult? done = null;
-            context.Console.Ansi.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(progress =>
-                {
-                    var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                    var gate = new object();
-                    var withBars = options with
-                    {
-                        OnProgress = p =>
-                        {
-                            lock (gate)
-                            {
-                                if (!bars.TryGetValue(p.StageId, out var bar))
-                                    bars[p.StageId] = bar = progress.AddTask(p.StageId, maxValue: Math.Max(1, p.Total));
-                                bar.Value = p.Total == 0 ? 1 : p.Done;
-                            }
-                        },
-                    };
-                    done = project.Build(withBars);
-                });
-            built = done!;
+            built = BuildWithBars(context, project, options);
         }
         else
         {
@@ -160,8 +139,45 @@ public static class BuildCommand
         return built.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }
 
+    // Spectre.Console's types are used only here and in WriteTable: a redirected build never loads that library.
+    private static ProjectBuildResult BuildWithBars(CliContext context, Project project, BuildOptions options)
+    {
+        ProjectBuildResult? done = null;
+        context.Console.Ansi.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                var gate = new object();
+                var withBars = options with
+                {
+                    OnProgress = p =>
+                    {
+                        lock (gate)
+                        {
+                            if (!bars.TryGetValue(p.StageId, out var bar))
+                                bars[p.StageId] = bar = progress.AddTask(p.StageId, maxValue: Math.Max(1, p.Total));
+                            bar.Value = p.Total == 0 ? 1 : p.Done;
+                        }
+                    },
+                };
+                done = project.Build(withBars);
+            });
+        return done!;
+    }
+
     private static IEnumerable<string> Annotations(Manifest.Model.DataForgeManifest manifest) =>
         manifest.Labels?["annotations"] is JsonArray a ? a.Select(x => x?["name"]?.GetValue<string>()).OfType<string>() : [];
+
+    private static void WriteTable(CliContext context, BuildResult result)
+    {
+        var index = result.Index;
+        var table = new Table().AddColumns("stage", "items", "ran", "cached", "failed");
+        table.AddRow("index", index.Files.ToString(CultureInfo.InvariantCulture), index.Hashed.ToString(CultureInfo.InvariantCulture), (index.Files - index.Hashed).ToString(CultureInfo.InvariantCulture), index.Unreadable.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var s in result.Stages)
+            table.AddRow(s.StageId, $"{s.Total}", $"{s.Executed}", $"{s.Cached}", s.Failed > 0 ? $"[red]{s.Failed}[/]" : "0");
+        context.Console.Ansi.Write(table);
+    }
 
     private static void Render(CliContext context, ProjectBuildResult built, PrivateZone zone)
     {
@@ -169,14 +185,7 @@ public static class BuildCommand
         foreach (var notice in result.Notices) context.Console.Note(notice);
         var index = result.Index;
         var mb = (index.BytesHashed / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
-        if (context.Console.Interactive)
-        {
-            var table = new Table().AddColumns("stage", "items", "ran", "cached", "failed");
-            table.AddRow("index", index.Files.ToString(CultureInfo.InvariantCulture), index.Hashed.ToString(CultureInfo.InvariantCulture), (index.Files - index.Hashed).ToString(CultureInfo.InvariantCulture), index.Unreadable.Count.ToString(CultureInfo.InvariantCulture));
-            foreach (var s in result.Stages)
-                table.AddRow(s.StageId, $"{s.Total}", $"{s.Executed}", $"{s.Cached}", s.Failed > 0 ? $"[red]{s.Failed}[/]" : "0");
-            context.Console.Ansi.Write(table);
-        }
+        if (context.Console.Interactive) WriteTable(context, result);
         else
         {
             context.Console.Out.WriteLine($"index: {index.Files} files, {index.Hashed} hashed ({mb} MB read), {index.Renamed} renamed, {index.Removed} removed");

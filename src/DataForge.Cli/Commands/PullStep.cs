@@ -20,20 +20,7 @@ internal static class PullStep
         IReadOnlyList<PullResult> results;
         if (context.Console.Interactive && !json)
         {
-            IReadOnlyList<PullResult>? done = null;
-            context.Console.Ansi.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(progress =>
-                {
-                    var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                    done = project.Pull(context.Environment, p =>
-                    {
-                        if (!bars.TryGetValue(p.Name, out var bar)) bars[p.Name] = bar = progress.AddTask("pull " + p.Name, maxValue: Math.Max(1, p.Total));
-                        bar.Value = p.Total == 0 ? 1 : p.Done;
-                        bar.Description = $"pull {p.Name}: {p.Done}/{p.Total} instances, {(p.Bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)} MB";
-                    });
-                });
-            results = done!;
+            results = PullWithBars(context, project);
         }
         else
         {
@@ -51,6 +38,25 @@ internal static class PullStep
             ["bytes"] = results.Sum(r => r.Bytes),
         });
         return results;
+    }
+
+    // Spectre.Console's types are used only here: a redirected build never loads that library.
+    private static IReadOnlyList<PullResult> PullWithBars(CliContext context, Project project)
+    {
+        IReadOnlyList<PullResult>? done = null;
+        context.Console.Ansi.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                done = project.Pull(context.Environment, p =>
+                {
+                    if (!bars.TryGetValue(p.Name, out var bar)) bars[p.Name] = bar = progress.AddTask("pull " + p.Name, maxValue: Math.Max(1, p.Total));
+                    bar.Value = p.Total == 0 ? 1 : p.Done;
+                    bar.Description = $"pull {p.Name}: {p.Done}/{p.Total} instances, {(p.Bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)} MB";
+                });
+            });
+        return done!;
     }
 
     /// <summary><c>pull: source 'pacs': 2 studies, 4 series, 12 instances (12 fetched, 1.2 MB; 0 cached)</c>.</summary>

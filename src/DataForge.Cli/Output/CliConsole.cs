@@ -15,14 +15,19 @@ public sealed class CliConsole
         Error = stderr;
         Interactive = interactive;
         Color = color;
-        Ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        // Made when first drawn on: creating it loads Spectre.Console and probes the terminal, which commands printing
+        // plain lines (redirected output, --json) never need. Typed object: a field of Lazy<IAnsiConsole> would load
+        // Spectre.Console with this class.
+        _ansi = new Lazy<object>(() => AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(stdout),
-        });
+        }), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<object> _ansi;
 
     /// <summary>The process's console, honouring redirection and NO_COLOR.</summary>
     public static CliConsole FromEnvironment()
@@ -43,7 +48,7 @@ public sealed class CliConsole
     public bool Color { get; }
 
     /// <summary>Spectre.Console bound to stdout, for tables and progress.</summary>
-    public IAnsiConsole Ansi { get; }
+    public IAnsiConsole Ansi => (IAnsiConsole)_ansi.Value;
 
     /// <summary>Writes a line to stderr, in red on a colour terminal.</summary>
     public void Problem(string line)

@@ -32,7 +32,9 @@ internal sealed class StoredStageItem(ContentHash hash, long size, string? path,
             Interlocked.Increment(ref _trustedOpens);
             return open();
         }
-        return new VerifyingStream(open(), hash);
+        var stream = open();
+        // An object this build stored was hashed from memory as it was written: it is not hashed again (as its published copy is not).
+        return stream is Store.WrittenObjectStream ? stream : new VerifyingStream(stream, hash);
     }
 
     /// <summary>True when a stream opened on the stat's word no longer has that stat: the action's output cannot be trusted.</summary>
@@ -42,7 +44,7 @@ internal sealed class StoredStageItem(ContentHash hash, long size, string? path,
     {
         using var stream = open();
         var bytes = size is > 0 and <= int.MaxValue ? ReadExactly(stream, (int)size) : ReadToEnd(stream);
-        if (unchangedSinceIndex?.Invoke() == true && bytes.Length == size) return bytes;
+        if ((stream is Store.WrittenObjectStream || unchangedSinceIndex?.Invoke() == true) && bytes.Length == size) return bytes;
         if (ContentHash.Of(bytes) != hash) throw new InputChangedException();
         return bytes;
     }

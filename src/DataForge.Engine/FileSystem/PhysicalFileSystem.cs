@@ -119,8 +119,10 @@ public sealed class PhysicalFileSystem : IFileSystem
                 if (expected is { } cloned && HashFile(source) != cloned) throw new Store.DamagedObjectException(cloned);
                 return MaterialisedAs.Reflink;
             }
-            // A copy is checked as it is made: one read of the object.
-            if (CopyHashing(input, output) is var copied && expected is { } want && copied != want) throw new Store.DamagedObjectException(want);
+            // A copy is checked as it is made: one read of the object. Without an expected hash (an object this process
+            // wrote, hashed from memory as it was stored) nothing is hashed: a cold build's outputs were hashed twice.
+            if (Copy(input, output, hash: expected is not null) is { } copied && expected is { } want && copied != want)
+                throw new Store.DamagedObjectException(want);
             return MaterialisedAs.Copy;
         }
         catch
@@ -130,22 +132,25 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
-    /// <summary>Copies a file's bytes (no clone, no copy_file_range: a copy that shares nothing) and returns their SHA-256.</summary>
-    private static Hashing.ContentHash CopyHashing(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output)
+    /// <summary>
+    /// Copies a file's bytes (no clone, no copy_file_range: a copy that shares nothing); with <paramref name="hash"/>, returns
+    /// their SHA-256 (otherwise null).
+    /// </summary>
+    private static Hashing.ContentHash? Copy(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, bool hash)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 18);
         try
         {
-            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var sha = hash ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
             long offset = 0;
             int n;
             while ((n = RandomAccess.Read(input, buffer, offset)) > 0)
             {
-                sha.AppendData(buffer, 0, n);
+                sha?.AppendData(buffer, 0, n);
                 RandomAccess.Write(output, buffer.AsSpan(0, n), offset);
                 offset += n;
             }
-            return Hashing.ContentHash.FromDigest(sha.GetHashAndReset());
+            return sha is null ? null : Hashing.ContentHash.FromDigest(sha.GetHashAndReset());
         }
         finally
         {

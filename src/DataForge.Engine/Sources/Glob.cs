@@ -10,20 +10,39 @@ namespace DataForge.Engine.Sources;
 /// </summary>
 public sealed class Glob
 {
-    private readonly Regex _regex;
+    /// <summary>Matches made by the interpreted expression before it is compiled.</summary>
+    internal const int CompileAfter = 1000;
+
+    // Interpreted first, compiled after CompileAfter matches: compiling costs a few milliseconds of start-up (it loads
+    // Reflection.Emit and compiles the expression's code at run time), which only a tree of thousands of files pays back.
+    // Both give the same answers; a race at the switch at worst compiles twice.
+    private Regex _regex;
+    private bool _compiled;
+    private int _matches;
 
     public Glob(string pattern)
     {
         ArgumentException.ThrowIfNullOrEmpty(pattern);
         Pattern = pattern;
-        _regex = new Regex(ToRegex(pattern), RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        _regex = new Regex(ToRegex(pattern), RegexOptions.CultureInvariant);
     }
 
     /// <summary>The pattern as written.</summary>
     public string Pattern { get; }
 
     /// <summary>True when the relative path matches the whole pattern.</summary>
-    public bool IsMatch(string relativePath) => _regex.IsMatch(relativePath);
+    public bool IsMatch(string relativePath)
+    {
+        if (!_compiled && Interlocked.Increment(ref _matches) == CompileAfter)
+        {
+            _regex = new Regex(ToRegex(Pattern), RegexOptions.CultureInvariant | RegexOptions.Compiled);
+            _compiled = true;
+        }
+        return _regex.IsMatch(relativePath);
+    }
+
+    /// <summary>True once the expression has been compiled (for tests).</summary>
+    internal bool IsCompiled => _compiled;
 
     private static string ToRegex(string pattern)
     {

@@ -117,8 +117,13 @@ public sealed class ObjectStore
         return copy.ToArray();
     }
 
-    /// <summary>Opens an object for reading.</summary>
-    public Stream OpenRead(ContentHash hash) => _fs.OpenRead(PathOf(hash));
+    /// <summary>Opens an object for reading (a <see cref="WrittenObjectStream"/> when this process stored it).</summary>
+    public Stream OpenRead(ContentHash hash)
+    {
+        var stream = _fs.OpenRead(PathOf(hash));
+        // Marked when this process stored it (hashed from memory as it was written): a stage's read need not hash it again.
+        return WrittenHere(hash) ? new WrittenObjectStream(stream) : stream;
+    }
 
     /// <summary>Every object file (and stray temporary file) with its path, for gc.</summary>
     public IEnumerable<(string Path, string Name, long Size)> Enumerate()

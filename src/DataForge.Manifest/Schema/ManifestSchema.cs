@@ -12,8 +12,9 @@ namespace DataForge.Manifest.Schema;
 public sealed class ManifestSchema
 {
     // Parsed on first use: a build whose manifest was validated before (see ValidatedStamp) never needs it,
-    // and parsing it costs more start-up time than the rest of loading a manifest.
-    private readonly Lazy<JsonSchema> _schema;
+    // and parsing it costs more start-up time than the rest of loading a manifest. Typed object, not JsonSchema: a
+    // field of Lazy<JsonSchema> made loading this class load NJsonSchema and the netstandard facade it needs.
+    private readonly Lazy<object> _schema;
 
     // Most manifests are valid: a quick check that is sure of that spares loading NJsonSchema at all.
     private readonly Lazy<QuickSchemaCheck> _quick;
@@ -21,7 +22,7 @@ public sealed class ManifestSchema
     private ManifestSchema(string text)
     {
         Text = text;
-        _schema = new Lazy<JsonSchema>(() => JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult());
+        _schema = new Lazy<object>(() => JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult());
         _quick = new Lazy<QuickSchemaCheck>(() => new QuickSchemaCheck(text));
     }
 
@@ -50,13 +51,15 @@ public sealed class ManifestSchema
     internal QuickSchemaCheck.Verdict QuickVerdict(string json) => _quick.Value.Check(json);
 
     /// <summary>NJsonSchema's verdict alone.</summary>
-    internal bool IsValidFully(string json) => _schema.Value.Validate(json).Count == 0;
+    internal bool IsValidFully(string json) => Schema.Validate(json).Count == 0;
+
+    private JsonSchema Schema => (JsonSchema)_schema.Value;
 
     /// <summary>NJsonSchema's verdict and its problems, whatever the quick check says (tests compare the two).</summary>
     internal IReadOnlyList<ManifestDiagnostic> ValidateFully(string json, LocatedDocument document, string fileName)
     {
         var leaves = new List<ValidationError>();
-        foreach (var error in _schema.Value.Validate(json)) Flatten(error, leaves);
+        foreach (var error in Schema.Validate(json)) Flatten(error, leaves);
         return leaves
             .Select(e => Describe(e, document, fileName))
             .Distinct()

@@ -21,6 +21,12 @@ public sealed class LocatedDocument
     /// <summary>The document as JSON; null for an empty document.</summary>
     public JsonNode? Root { get; }
 
+    /// <summary>Where each value starts, by path (for <see cref="ParsedManifestCache"/>).</summary>
+    internal IReadOnlyDictionary<string, SourceLocation> Values => _values;
+
+    /// <summary>Where each mapping key is, by the path of its value.</summary>
+    internal IReadOnlyDictionary<string, SourceLocation> Keys => _keys;
+
     /// <summary>Where the value at a path starts; if the path does not exist, where its nearest existing ancestor starts.</summary>
     public SourceLocation ValueAt(string path)
     {

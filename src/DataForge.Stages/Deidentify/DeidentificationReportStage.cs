@@ -82,7 +82,7 @@ public sealed class DeidentificationReportStage : IStage
             _census = new SopClassCensus(policy.Has(DeidOption.CleanPixelData) ? PixelCleaner.From(policyConfig) : null, policy.Documents, screened);
             inputs = [.. inputs, .. deidentifyInputs.Where(i => !inputs.Contains(i))];
         }
-        Definition = new StageDefinition(Id, Version, StageShape.Reduce, inputs, CanonicalJson.Parse(JsonSerializer.Serialize(settings)))
+        Definition = new StageDefinition(Id, Version, StageShape.Reduce, inputs, StageConfig.Canonical(settings))
         {
             Publish = true,
         };

@@ -92,7 +92,7 @@ public sealed class DeidentifyStage : IStage
         };
         if (table is not null) settings["numbers"] = table;
         if (screened) settings["screened"] = true;
-        var config = CanonicalJson.Parse(JsonSerializer.Serialize(settings));
+        var config = StageConfig.Canonical(settings);
         Definition = new StageDefinition(Id, Version, StageShape.Map, sources, config) { Publish = publish, ReadsInputPaths = readsSourcePaths };
     }
 

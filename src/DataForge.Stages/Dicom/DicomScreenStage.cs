@@ -50,7 +50,7 @@ public sealed class DicomScreenStage : IStage
             throw new ArgumentException($"on_unreadable is '{onUnreadable}'; use exclude or fail", nameof(onUnreadable));
         _source = source;
         _failUnreadable = onUnreadable == OnUnreadable.Fail;
-        var config = CanonicalJson.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { ["source"] = source, ["on_unreadable"] = onUnreadable }));
+        var config = StageConfig.Canonical(new Dictionary<string, string> { ["source"] = source, ["on_unreadable"] = onUnreadable });
         Definition = new StageDefinition(IdPrefix + source, Version, StageShape.Map, [source], config);
     }
 

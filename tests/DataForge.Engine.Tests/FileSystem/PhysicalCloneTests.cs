@@ -50,6 +50,25 @@ public sealed class PhysicalCloneTests : IDisposable
         Assert.Equal(content, File.ReadAllBytes(source));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(262_144)]
+    [InlineData(700_001)]
+    public void A_copy_of_an_object_this_process_wrote_has_its_bytes_without_being_hashed_again(int size)
+    {
+        // No expected hash (the materialiser's case for an object written in this build): the copy is made unchecked,
+        // byte for byte, over several of its buffers.
+        var content = RandomNumberGenerator.GetBytes(size);
+        var source = MakeObject(_dir.Combine("objects"), content);
+        var target = _dir.Combine("out.bin");
+
+        var made = new PhysicalFileSystem().CloneFile(source, target, OutputLinkMode.Copy, null);
+
+        Assert.Equal(MaterialisedAs.Copy, made);
+        Assert.Equal(content, File.ReadAllBytes(target));
+    }
+
     [Fact]
     public void A_hard_link_shares_the_objects_inode()
     {

@@ -19,8 +19,26 @@ public sealed class GlobTests
     [InlineData("a?c", "a/c", false)]
     [InlineData("a.b", "axb", false)]
     [InlineData("(x)[1]+.txt", "(x)[1]+.txt", true)]
-    public void A_glob_matches_whole_relative_paths(string pattern, string path, bool matches) =>
-        Assert.Equal(matches, new Glob(pattern).IsMatch(path));
+    public void A_glob_matches_whole_relative_paths(string pattern, string path, bool matches)
+    {
+        var glob = new Glob(pattern);
+        Assert.Equal(matches, glob.IsMatch(path));
+        // The same answer from the compiled expression it switches to after many matches.
+        for (var i = 0; i < Glob.CompileAfter; i++) glob.IsMatch("warm/up.txt");
+        Assert.True(glob.IsCompiled);
+        Assert.Equal(matches, glob.IsMatch(path));
+    }
+
+    [Fact]
+    public void A_glob_is_compiled_only_after_many_matches_from_any_thread()
+    {
+        var glob = new Glob("**/*.dcm");
+        Assert.False(glob.IsCompiled);
+        Parallel.For(0, Glob.CompileAfter - 1, i => Assert.True(glob.IsMatch($"p{i}/s/i{i}.dcm")));
+        Assert.False(glob.IsCompiled);
+        Parallel.For(0, 100, i => Assert.False(glob.IsMatch($"p{i}/s/i{i}.txt")));
+        Assert.True(glob.IsCompiled);
+    }
 
     [Fact]
     public void A_source_takes_included_files_minus_excluded_ones_and_never_the_state_folder()
