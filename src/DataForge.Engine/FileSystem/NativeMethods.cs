@@ -29,6 +29,24 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenCreating(string path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint WriteFile(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    private static partial int Fchmod(int fd, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Rename(string from, string to);
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static partial int SyncFileRangeFd(int fd, long offset, long count, uint flags);
+
+    private const int CreateNewWriteOnly = 0x1 | 0x40 | 0x80 | 0x80000; // O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+    private const int NoSuchFile = 2; // ENOENT
+
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadFile(int fd, byte* buffer, nint count);
 
@@ -137,7 +155,63 @@ internal static partial class NativeMethods
         var errno = Marshal.GetLastPInvokeError();
         return errno is PermissionDenied or NotPermitted
             ? new UnauthorizedAccessException($"{call} refused (errno {errno})")
-            : new IOException($"{call} failed (errno {errno})");
+            : errno == NoSuchFile
+                ? new DirectoryNotFoundException($"{call} failed: no such folder (errno {errno})")
+                // The errno as the HResult's low word, as .NET's own file errors carry it (StorageException.Classify).
+                : new IOException($"{call} failed (errno {errno})", errno);
+    }
+
+    /// <summary>
+    /// Writes a new file in one go with plain calls: open (O_CREAT | O_EXCL, so nothing is overwritten), write,
+    /// fchmod to exactly <paramref name="mode"/> when given (whatever the umask), fsync when <paramref name="durable"/> or else
+    /// a writeback start, close, then rename(2) onto <paramref name="target"/>. A FileStream spends an fstat, two
+    /// flock calls, a chmod by path and an lstat more per file; an object store writes one file per object. False
+    /// where the calls do not exist (the caller then writes through .NET). Throws as .NET does for a failed call
+    /// (the temporary file is removed); a missing folder is a <see cref="DirectoryNotFoundException"/>.
+    /// </summary>
+    public static unsafe bool TryWriteNewFile(string temp, string target, ReadOnlySpan<byte> content, uint? mode, bool durable)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        int fd;
+        try { fd = OpenCreating(temp, CreateNewWriteOnly, mode ?? 0x1b6 /* 0666 less the umask, as .NET creates files */); }
+        catch (EntryPointNotFoundException) { return false; }
+        catch (DllNotFoundException) { return false; }
+        if (fd < 0) throw Failure("open");
+        var closed = false;
+        try
+        {
+            fixed (byte* start = content)
+            {
+                var written = 0;
+                while (written < content.Length)
+                {
+                    var n = WriteFile(fd, start + written, content.Length - written);
+                    if (n < 0)
+                    {
+                        if (Marshal.GetLastPInvokeError() == Interrupted) continue;
+                        throw Failure("write");
+                    }
+                    written += (int)n;
+                }
+            }
+            if (mode is { } exact && Fchmod(fd, exact) != 0) throw Failure("fchmod");
+            if (durable)
+            {
+                if (Fsync(fd) != 0) throw Failure("fsync");
+            }
+            else SyncFileRangeFd(fd, 0, 0, SyncFileRangeWrite);
+            closed = true;
+            // close reports a write the file system could not finish (NFS, quota): the file is then not whole.
+            if (Close(fd) != 0 && Marshal.GetLastPInvokeError() != Interrupted) throw Failure("close");
+            if (Rename(temp, target) != 0) throw Failure("rename");
+            return true;
+        }
+        catch
+        {
+            if (!closed) Close(fd);
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <summary>link(2); false when the platform or file system refuses (cross-device, no support).</summary>

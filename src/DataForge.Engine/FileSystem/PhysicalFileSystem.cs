@@ -78,6 +78,11 @@ public sealed class PhysicalFileSystem : IFileSystem
     public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true)
     {
         var temp = TempBeside(path);
+        if (NativeMethods.TryWriteNewFile(temp, path, content, readOnly ? (uint)ReadOnlyFile : null, durable))
+        {
+            if (durable) NativeMethods.FsyncFolder(Path.GetDirectoryName(path)!);
+            return;
+        }
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
