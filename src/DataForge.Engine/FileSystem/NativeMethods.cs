@@ -35,6 +35,9 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static unsafe partial nint WriteFile(int fd, byte* buffer, nint count);
 
+    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
+    private static unsafe partial nint PRead(int fd, byte* buffer, nint count, long offset);
+
     [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
     private static partial int Fchmod(int fd, uint mode);
 
@@ -160,6 +163,73 @@ internal static partial class NativeMethods
                 // The errno as the HResult's low word, as .NET's own file errors carry it (StorageException.Classify).
                 : new IOException($"{call} failed (errno {errno})", errno);
     }
+
+    /// <summary>
+    /// open(2) for reading, nothing more: a source file is opened by each stage that reads it (the screen, the headers
+    /// stage), and a FileStream's open added an fstat, two flock calls and a posix_fadvise to each. Null where the call
+    /// does not exist. Fails as a FileStream does: a missing file is a <see cref="FileNotFoundException"/>, a missing
+    /// folder a <see cref="DirectoryNotFoundException"/>, a refusal an <see cref="UnauthorizedAccessException"/>, with
+    /// no path in the message. A folder is refused as a FileStream refuses it.
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle? TryOpenRead(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        int fd;
+        try { fd = Open(path, ReadOnlyCloseOnExec); }
+        catch (EntryPointNotFoundException) { return null; }
+        catch (DllNotFoundException) { return null; }
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != NoSuchFile) throw Failure("open");
+            throw Directory.Exists(Path.GetDirectoryName(path))
+                ? new FileNotFoundException($"open failed: no such file (errno {errno})")
+                : new DirectoryNotFoundException($"open failed: no such folder (errno {errno})");
+        }
+        var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        if (IsFolder(fd))
+        {
+            handle.Dispose();
+            throw new UnauthorizedAccessException("open refused: a folder, not a file");
+        }
+        return handle;
+    }
+
+    /// <summary>Whether an open descriptor is a folder (statx of the descriptor itself, as a FileStream's fstat).</summary>
+    private static unsafe bool IsFolder(int fd)
+    {
+        byte* buffer = stackalloc byte[StatxSize];
+        if (Statx(fd, "", EmptyPath, StatxType, buffer) != 0) return false;
+        return (*(ushort*)(buffer + 28) & FileTypeMask) == Folder;
+    }
+
+    /// <summary>The size of an open file now (statx of the descriptor).</summary>
+    public static unsafe long SizeOf(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        byte* buffer = stackalloc byte[StatxSize];
+        if (Statx((int)handle.DangerousGetHandle(), "", EmptyPath, StatxSizeField, buffer) != 0) throw Failure("statx");
+        return (long)*(ulong*)(buffer + 40);
+    }
+
+    private const uint StatxSizeField = 0x200; // STATX_SIZE
+
+    /// <summary>pread(2) at an offset, retried when interrupted; 0 at the end of the file.</summary>
+    public static unsafe int ReadAt(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        fixed (byte* start = buffer)
+        {
+            while (true)
+            {
+                var n = PRead((int)handle.DangerousGetHandle(), start, buffer.Length, offset);
+                if (n >= 0) return (int)n;
+                if (Marshal.GetLastPInvokeError() != Interrupted) throw Failure("read");
+            }
+        }
+    }
+
+    private const int EmptyPath = 0x1000; // AT_EMPTY_PATH
+    private const uint StatxType = 0x1; // STATX_TYPE
+    private const ushort Folder = 0x4000; // S_IFDIR
 
     /// <summary>
     /// Writes a new file in one go with plain calls: open (O_CREAT | O_EXCL, so nothing is overwritten), write,

@@ -56,8 +56,11 @@ public sealed class PhysicalFileSystem : IFileSystem
     }
 
     public Stream OpenRead(string path) =>
-        // No FileStream buffer: readers here read in large blocks of their own.
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+        // No FileStream buffer: readers here read in large blocks of their own. A descriptor opened with a plain open(2)
+        // (see NativeMethods.TryOpenRead) read with pread skips the flock, fadvise and lseek calls a FileStream adds.
+        NativeMethods.TryOpenRead(path) is { } handle
+            ? new ReadOnlyFile(handle)
+            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
 
     public Hashing.ContentHash HashFile(string path) => HashFile(path, -1);
 
