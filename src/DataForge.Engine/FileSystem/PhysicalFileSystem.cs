@@ -91,9 +91,8 @@ public sealed class PhysicalFileSystem : IFileSystem
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);
+                // Not durable: the batch's syncfs (under the state.db lock) writes it back with the rest.
                 stream.Flush(flushToDisk: durable);
-                // Not durable yet, but on its way: the batch's syncfs (under the state.db lock) then waits less.
-                if (!durable) NativeMethods.StartWriteback(stream.SafeFileHandle);
             }
             if (readOnly && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, ReadOnlyFile);
             File.Move(temp, path, overwrite: true);
