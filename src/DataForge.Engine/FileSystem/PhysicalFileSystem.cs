@@ -56,8 +56,11 @@ public sealed class PhysicalFileSystem : IFileSystem
     }
 
     public Stream OpenRead(string path) =>
-        // No FileStream buffer: readers here read in large blocks of their own.
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
+        // No FileStream buffer: readers here read in large blocks of their own. A descriptor opened with a plain open(2)
+        // (see NativeMethods.TryOpenRead) read with pread skips the flock, fadvise and lseek calls a FileStream adds.
+        NativeMethods.TryOpenRead(path) is { } handle
+            ? new ReadOnlyFile(handle)
+            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.SequentialScan);
 
     public Hashing.ContentHash HashFile(string path) => HashFile(path, -1);
 
@@ -78,14 +81,18 @@ public sealed class PhysicalFileSystem : IFileSystem
     public void WriteAtomically(string path, ReadOnlySpan<byte> content, bool readOnly, bool durable = true)
     {
         var temp = TempBeside(path);
+        if (NativeMethods.TryWriteNewFile(temp, path, content, readOnly ? (uint)ReadOnlyFile : null, durable))
+        {
+            if (durable) NativeMethods.FsyncFolder(Path.GetDirectoryName(path)!);
+            return;
+        }
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);
+                // Not durable: the batch's syncfs (under the state.db lock) writes it back with the rest.
                 stream.Flush(flushToDisk: durable);
-                // Not durable yet, but on its way: the batch's syncfs (under the state.db lock) then waits less.
-                if (!durable) NativeMethods.StartWriteback(stream.SafeFileHandle);
             }
             if (readOnly && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, ReadOnlyFile);
             File.Move(temp, path, overwrite: true);

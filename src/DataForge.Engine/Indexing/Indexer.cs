@@ -29,7 +29,21 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
     public (List<SourceFile> Files, List<SourceFile> Changed, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
         bool record, int jobs, CancellationToken cancellationToken, long? clockNow = null)
     {
-        var cached = database.LoadFiles(source.Id);
+        // The walk (system calls, on the cores) runs while this thread loads the stat cache (SQLite rows into a
+        // dictionary): on a no-op build of 100,000 files these were two phases of about 0.25 and 0.17 s one after
+        // the other. Only the file system is touched by the walk; state.db stays on this thread.
+        var walk = Task.Run(() => fileSystem.Walk(source.Root).ToArray(), cancellationToken);
+        Dictionary<string, FileRecord> cached;
+        try
+        {
+            cached = database.LoadFiles(source.Id);
+        }
+        catch
+        {
+            // Not left running behind a failed load (its own failure, if any, is the load's to report).
+            try { walk.Wait(CancellationToken.None); } catch (Exception) { }
+            throw;
+        }
         // No clock recorded (a stat cache written before the rule): every row is racy once.
         var racyFrom = long.TryParse(database.GetMeta(ClockKey(source.Id)), System.Globalization.NumberStyles.AllowLeadingSign,
             System.Globalization.CultureInfo.InvariantCulture, out var recorded) ? recorded : long.MinValue;
@@ -50,7 +64,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
 
         // Per walked file, in walk order (plain arrays: generic lists over this assembly's structs would run unoptimised code):
         // its stat-cache row (null when its path is new), the hash it has unless re-hashed, and how it was found.
-        var entries = fileSystem.Walk(source.Root).ToArray();
+        var entries = walk.GetAwaiter().GetResult();
         var rows = new FileRecord?[entries.Length];
         var known = new ContentHash[entries.Length];
         var kinds = new Found[entries.Length];

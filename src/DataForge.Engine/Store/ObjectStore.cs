@@ -15,6 +15,7 @@ public sealed class ObjectStore
     private readonly IFileSystem _fs;
     private readonly string _root;
     private int _dirty;
+    private readonly bool[] _folderMade = new bool[256];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ContentHash, byte> _written = new();
 
     public ObjectStore(IFileSystem fileSystem, string root)
@@ -37,15 +38,34 @@ public sealed class ObjectStore
     public ContentHash Put(ReadOnlySpan<byte> content)
     {
         var hash = ContentHash.Of(content);
-        var path = PathOf(hash);
+        var hex = hash.Hex;
+        var folder = $"{_root}/{hex[..2]}";
+        var path = $"{folder}/{hex[2..]}";
         var existing = _fs.Stat(path);
         if (existing is { } stat && stat.Size == content.Length) return hash;
         var bytes = content.Length;
-        StorageException.Guard(StorageArea.Store, () => _fs.CreateDirectory($"{_root}/{hash.Hex[..2]}", privateMode: true));
-        WriteObject(path, content, bytes);
+        // Each of the 256 folders is made (or found) once per store: a Directory.Exists per object was one stat more.
+        var shard = int.Parse(hex.AsSpan(0, 2), System.Globalization.NumberStyles.HexNumber);
+        if (!Volatile.Read(ref _folderMade[shard])) MakeFolder(folder, shard);
+        try
+        {
+            WriteObject(path, content, bytes);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed since (gc removes empty folders): made again, written again.
+            MakeFolder(folder, shard);
+            WriteObject(path, content, bytes);
+        }
         _written.TryAdd(hash, 0);
         Volatile.Write(ref _dirty, 1);
         return hash;
+    }
+
+    private void MakeFolder(string folder, int shard)
+    {
+        StorageException.Guard(StorageArea.Store, () => _fs.CreateDirectory(folder, privateMode: true));
+        Volatile.Write(ref _folderMade[shard], true);
     }
 
     private void WriteObject(string path, ReadOnlySpan<byte> content, long bytes)
