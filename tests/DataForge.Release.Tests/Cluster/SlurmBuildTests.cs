@@ -129,6 +129,43 @@ public sealed class SlurmBuildTests
     }
 
     [SkippableFact]
+    public void A_task_that_ends_without_a_result_is_submitted_again_and_the_build_completes_with_the_local_bytes()
+    {
+        using var cluster = SlurmCluster.Start();
+        using var local = new ClusterProject(null);
+        using var remote = new ClusterProject(cluster);
+        local.Run("build", "--executor", "local").AssertExit(0);
+        remote.ShareSecretOf(local);
+        SetPartition(cluster, "DOWN");
+        var build = Task.Run(() => remote.Run("build", "--json"));
+        WaitForWorkList(remote, build);
+
+        // One task of the first array cancelled while it waits, as a node lost or a preemption ends it: no result.
+        string? cancelled = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (cancelled is null)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), "no array task showed in the queue");
+            var first = cluster.Run("/usr/bin/squeue", "-h", "-r", "-o", "%i").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Order(StringComparer.Ordinal).FirstOrDefault();
+            if (first is not null && cluster.Run("/usr/bin/scancel", first).ExitCode == 0) cancelled = first;
+            else Thread.Sleep(100);
+        }
+        SetPartition(cluster, "UP");
+
+        Assert.True(build.Wait(TimeSpan.FromSeconds(300)), "the build did not end");
+        var result = build.Result;
+        Assert.True(result.ExitCode == 0, result.Out + result.Error + cluster.Logs());
+        Assert.Empty(JsonDocument.Parse(result.Out).RootElement.GetProperty("failures").EnumerateArray());
+        Assert.Equal(local.OutputHashes(), remote.OutputHashes());
+        // The cancelled task was submitted again: one array job more than the stage waves that ran.
+        var ran = JsonDocument.Parse(result.Out).RootElement.GetProperty("stages").EnumerateArray().Count(s => s.GetProperty("executed").GetInt32() > 0);
+        var arrays = cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%F").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().Count();
+        Assert.True(arrays == ran + 1, $"{arrays} array jobs for {ran} waves, after {cancelled} was cancelled: " +
+            cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%i %F %T").StandardOutput);
+    }
+
+    [SkippableFact]
     public void Ctrl_C_cancels_the_jobs_the_build_submitted()
     {
         using var cluster = SlurmCluster.Start();
