@@ -32,8 +32,12 @@ public sealed class KilledBuildTests
             // Change the sources between kills so later builds have stale outputs to remove, new work to do.
             if (round == 3) File.Delete(Path.Combine(victim.Raw, "s1", "i0001.txt"));
             if (round == 5) victim.WriteSource("s9/new.txt", "S9", DiskProject.Body(999, 3000));
-            using var build = HostProcess.Start("build", victim.Root, "-j", "2", "--work", Work, "--key", round % 2 == 0 ? "k1" : "k2");
-            Thread.Sleep(random.Next(cleanMs / 10, cleanMs * 9 / 10));
+            // A key of its own per round: every round has the whole build's work to do (a round reusing an earlier key
+            // would find most of it recorded and end before its kill moment, proving nothing).
+            using var build = HostProcess.Start("build", victim.Root, "-j", "2", "--work", Work, "--key", $"k{round + 1}");
+            // Within the first half of a clean build's time: a round skips the clean build's cold index (the stat cache
+            // holds the sources), so it ends sooner than the reference.
+            Thread.Sleep(random.Next(cleanMs / 10, cleanMs / 2));
             if (!build.HasExited)
             {
                 build.Kill(); // SIGKILL on Unix: no finally block, no flush
