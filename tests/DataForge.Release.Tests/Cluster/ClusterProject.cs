@@ -80,10 +80,10 @@ public sealed class ClusterProject : IDisposable
         return result.StandardOutput;
     }
 
-    /// <summary>SHA-256 of every file under out/, from the bytes on disk.</summary>
-    public Dictionary<string, string> OutputHashes() =>
-        Directory.EnumerateFiles(Combine("out"), "*", SearchOption.AllDirectories).ToDictionary(
-            p => System.IO.Path.GetRelativePath(Combine("out"), p).Replace('\\', '/'),
+    /// <summary>SHA-256 of every file under <paramref name="folder"/> (out/ by default), from the bytes on disk.</summary>
+    public Dictionary<string, string> OutputHashes(string folder = "out") =>
+        Directory.EnumerateFiles(Combine(folder), "*", SearchOption.AllDirectories).ToDictionary(
+            p => System.IO.Path.GetRelativePath(Combine(folder), p).Replace('\\', '/'),
             p => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p))),
             StringComparer.Ordinal);
 

@@ -70,6 +70,24 @@ public sealed class ClusterSharedCacheTests : IDisposable
         laptop.Run("release", "v1").AssertExit(0);
         Assert.Equal(onCluster.ReleaseManifest("v1"), laptop.ReleaseManifest("v1"));
         laptop.Run("verify", "v1").AssertExit(0);
+
+        // Onwards as the team works: export from the shared store, a patient withdrawn from both folders, the cluster
+        // builds it first and the laptop is served again, then a release and the diff a reviewer reads.
+        laptop.Run("export", "v1", "exported").AssertExit(0);
+        Assert.Equal(laptop.OutputHashes(), laptop.OutputHashes("exported"));
+        foreach (var project in new[] { onCluster, laptop })
+            Directory.Delete(Directory.GetDirectories(project.Combine("raw")).Order(StringComparer.Ordinal).First(), recursive: true);
+        var rebuilt = onCluster.Run("build", "--json");
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.Out + rebuilt.Error + cluster.Logs());
+        var again = laptop.Run("build", "--executor", "local", "--json");
+        Assert.True(again.ExitCode == 0, again.Out + again.Error);
+        Assert.All(Stages(again), s => Assert.True(s.Executed == 0, $"{s.Stage} ran {s.Executed} action(s) on the laptop after the change"));
+        Assert.Equal(onCluster.OutputHashes(), laptop.OutputHashes());
+        laptop.Run("release", "v2").AssertExit(0);
+        var diff = JsonDocument.Parse(laptop.Run("diff", "v1", "v2", "--json").AssertExit(0).Out).RootElement;
+        Assert.Equal(1, diff.GetProperty("patients").GetProperty("removed").GetArrayLength());
+        Assert.Equal(0, diff.GetProperty("patients").GetProperty("added").GetArrayLength());
+        laptop.Run("verify", "v2").AssertExit(0);
     }
 
     [SkippableFact]
