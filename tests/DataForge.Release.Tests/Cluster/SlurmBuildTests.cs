@@ -41,6 +41,27 @@ public sealed class SlurmBuildTests
     }
 
     [SkippableFact]
+    public void Sequential_pseudonyms_made_on_the_cluster_are_the_local_builds_and_a_release_of_them_verifies()
+    {
+        using var cluster = SlurmCluster.Start();
+        using var local = new ClusterProject(null, patients: 3);
+        using var remote = new ClusterProject(cluster, patients: 3);
+        // {seq:N} numbers come from the vault, which the coordinator writes and every worker reads.
+        foreach (var p in new[] { local, remote })
+            File.WriteAllText(p.Combine("dataforge.yaml"), ClusterProject.Manifest.Replace("  profile: basic\n",
+                "  profile: basic\n  pseudonym: {format: \"SUBJ-{seq:3}\"}\n", StringComparison.Ordinal));
+        local.Run("build", "--executor", "local").AssertExit(0);
+        remote.ShareSecretOf(local);
+
+        var built = remote.Run("build");
+        Assert.True(built.ExitCode == 0, built.Out + built.Error + cluster.Logs());
+        Assert.Equal(local.OutputHashes(), remote.OutputHashes());
+        Assert.Contains(remote.OutputHashes().Keys, k => k.Contains("SUBJ-00", StringComparison.Ordinal));
+        remote.Run("release", "v1").AssertExit(0);
+        remote.Run("verify", "v1").AssertExit(0);
+    }
+
+    [SkippableFact]
     public void A_bad_input_fails_its_item_on_the_cluster_and_the_rest_completes()
     {
         using var cluster = SlurmCluster.Start();
