@@ -12,8 +12,10 @@ public sealed class ParsedManifestCacheTests : IDisposable
 
     private string CachePath => Path.Combine(_f.Root, ".dataforge", "manifest.parsed");
 
+    /// <summary>The digest the cache keys a text by: the text and the build of the parser that read it.</summary>
     private static string DigestOf(string manifest) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("manifest-parsed/1\0" + manifest)));
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"manifest-parsed/1\0{typeof(ManifestLoader).Assembly.ManifestModule.ModuleVersionId}\0{manifest}")));
 
     // Two sources with one id (a problem with a location), anchors, numbers, quoted and non-ASCII text.
     private const string Rich = """
@@ -68,6 +70,19 @@ public sealed class ParsedManifestCacheTests : IDisposable
         Assert.Equal("forged", _f.Load(ManifestFixture.Minimal).Manifest!.Name);
         var edited = ManifestFixture.Minimal.Replace("name: demo", "name: edited", StringComparison.Ordinal);
         Assert.Equal("edited", _f.Load(edited).Manifest!.Name);
+    }
+
+    [Fact]
+    public void A_tree_another_build_of_the_parser_cached_is_not_taken()
+    {
+        // As the DataForge before this rule left it: the same text, keyed by the text alone (a forged name shows if it is taken).
+        Directory.CreateDirectory(Path.Combine(_f.Root, ".dataforge"));
+        _f.Load(ManifestFixture.Minimal);
+        var tree = File.ReadAllText(CachePath).Split('\n', 2)[1].Replace("\"demo\"", "\"forged\"", StringComparison.Ordinal);
+        var older = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("manifest-parsed/1\0" + ManifestFixture.Minimal)));
+        File.WriteAllText(CachePath, older + "\n" + tree);
+
+        Assert.Equal("demo", _f.Load(ManifestFixture.Minimal).Manifest!.Name);
     }
 
     [Theory]

@@ -34,19 +34,20 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         // the other. Only the file system is touched by the walk; state.db stays on this thread.
         var walk = Task.Run(() => fileSystem.Walk(source.Root).ToArray(), cancellationToken);
         Dictionary<string, FileRecord> cached;
+        long racyFrom;
         try
         {
             cached = database.LoadFiles(source.Id);
+            // No clock recorded (a stat cache written before the rule): every row is racy once.
+            racyFrom = long.TryParse(database.GetMeta(ClockKey(source.Id)), System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture, out var recorded) ? recorded : long.MinValue;
         }
         catch
         {
-            // Not left running behind a failed load (its own failure, if any, is the load's to report).
+            // Not left running behind a failed read of state.db (its own failure, if any, is the read's to report).
             try { walk.Wait(CancellationToken.None); } catch (Exception) { }
             throw;
         }
-        // No clock recorded (a stat cache written before the rule): every row is racy once.
-        var racyFrom = long.TryParse(database.GetMeta(ClockKey(source.Id)), System.Globalization.NumberStyles.AllowLeadingSign,
-            System.Globalization.CultureInfo.InvariantCulture, out var recorded) ? recorded : long.MinValue;
         // Renames are looked up by stat only when a path is new; most builds have none.
         Dictionary<FileStat, ContentHash>? byStat = null;
         Dictionary<FileStat, ContentHash> ByStat()

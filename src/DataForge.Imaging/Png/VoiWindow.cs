@@ -26,15 +26,16 @@ public sealed record VoiWindow(double Center, double Width, string Function = Vo
             : throw new ImagingException($"a window needs min < max, not [{min}, {max}]");
 
     /// <summary>
-    /// The window of the values' finite range (NaN skipped); [0, 1] when none is finite, and one unit wide when all are
-    /// equal: the fallback when neither the manifest nor the image names a window.
+    /// The window of the values' finite range (NaN and infinities skipped: an infinite bound would make the window
+    /// infinite); [0, 1] when none is finite, and one unit wide when all are equal: the fallback when neither the manifest
+    /// nor the image names a window.
     /// </summary>
     public static VoiWindow OfRange<T>(ReadOnlySpan<T> values) where T : System.Numerics.IFloatingPointIeee754<T>
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         foreach (var v in values)
         {
-            if (T.IsNaN(v)) continue;
+            if (!T.IsFinite(v)) continue;
             var d = double.CreateTruncating(v);
             min = Math.Min(min, d);
             max = Math.Max(max, d);

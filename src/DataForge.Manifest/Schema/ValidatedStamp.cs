@@ -32,19 +32,5 @@ internal sealed class ValidatedStamp
     }
 
     /// <summary>Records that this text passed the schema (no-op where there is no <c>.dataforge/</c> or it cannot be written).</summary>
-    public void Record()
-    {
-        if (!Directory.Exists(_folder)) return;
-        var path = Path.Combine(_folder, FileName);
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        try
-        {
-            File.WriteAllText(temp, _digest + "\n");
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
-    }
+    public void Record() => PrivateFile.Write(_folder, FileName, _digest + "\n");
 }

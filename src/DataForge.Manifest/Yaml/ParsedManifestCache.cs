@@ -16,13 +16,17 @@ internal sealed class ParsedManifestCache
 {
     private const string FileName = "manifest.parsed";
 
+    /// <summary>The build of this assembly (its module version id), which holds the YAML reading.</summary>
+    private static readonly Guid Parser = typeof(ParsedManifestCache).Assembly.ManifestModule.ModuleVersionId;
+
     private readonly string _folder;
     private readonly string _digest;
 
     public ParsedManifestCache(string baseDirectory, string manifestText)
     {
         _folder = Path.Combine(baseDirectory, ".dataforge");
-        _digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"manifest-parsed/1\0{manifestText}")));
+        // The parser's own build in the digest: a tool whose YAML reading changed never takes an older tool's tree.
+        _digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"manifest-parsed/1\0{Parser}\0{manifestText}")));
     }
 
     /// <summary>The tree of exactly this text, when it was recorded here; otherwise null.</summary>
@@ -57,19 +61,7 @@ internal sealed class ParsedManifestCache
             ["values"] = Entries(document.Values),
             ["keys"] = Entries(document.Keys),
         };
-        var path = Path.Combine(_folder, FileName);
-        // A name no other writer has: the workers of a cluster build open the project at once, on several nodes (where a
-        // process id is not unique) sharing one folder.
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temp, _digest + "\n" + saved.ToJsonString() + "\n");
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        PrivateFile.Write(_folder, FileName, _digest + "\n" + saved.ToJsonString() + "\n");
     }
 
     // [path, line, column] per entry.

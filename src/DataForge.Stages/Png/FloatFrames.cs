@@ -78,16 +78,6 @@ internal sealed class FloatFrames
         return values;
     }
 
-    /// <summary>The window of the finite values (NaN and infinities left out; one unit wide when they are all equal).</summary>
-    public static VoiWindow FiniteRange(double[] values)
-    {
-        double low = double.PositiveInfinity, high = double.NegativeInfinity;
-        foreach (var v in values)
-            if (double.IsFinite(v)) (low, high) = (Math.Min(low, v), Math.Max(high, v));
-        if (!double.IsFinite(low)) (low, high) = (0, 1);
-        return VoiWindow.FromBounds(low, high > low ? high : low + 1);
-    }
-
     /// <summary>The Pixel Spacing of the shared Pixel Measures functional group (PS3.3 C.7.6.16.2.1), or null.</summary>
     public static double[]? SharedSpacing(DicomDataset ds)
     {

@@ -25,8 +25,9 @@ namespace DataForge.Stages.Png;
 public sealed class HarmonisedPngStage : IStage
 {
     /// <summary>Bump when the output of the same input and settings changes.</summary>
-    /// <remarks>2: an image of a lossy-compressed volume carries lossy_compression (metadata, sidecar).</remarks>
-    public const int Version = 2;
+    /// <remarks>2: an image of a lossy-compressed volume carries lossy_compression (metadata, sidecar). 3: a volume holding
+    /// infinities is windowed over its finite values (the window was infinite).</remarks>
+    public const int Version = 3;
 
     /// <summary>Steps that change intensities (after them an instance's own window no longer fits).</summary>
     public static IReadOnlySet<string> IntensitySteps { get; } = new HashSet<string>(StringComparer.Ordinal) { "window", "clip", "normalise", "discretise" };

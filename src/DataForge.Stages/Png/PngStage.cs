@@ -137,7 +137,7 @@ public sealed class PngStage : IStage
             else
             {
                 var values = floats.Values(frame);
-                window = _settings.Window is { } manifest ? new(manifest, "manifest") : new(FloatFrames.FiniteRange(values), "minmax");
+                window = _settings.Window is { } manifest ? new(manifest, "manifest") : new(VoiWindow.OfRange<double>(values), "minmax");
                 image = LayoutImage.Greyscale(_settings, values, floats.Columns, floats.Rows, window.Window, invert: false, spacing);
             }
             var path = $"{folder}/{name}{LayoutImage.Extension(_settings)}";
