@@ -9,6 +9,9 @@ public sealed partial class BuildEngine
     /// <summary>state.db's meta key naming the objects folder its actions' objects are in.</summary>
     private const string ObjectsKey = "objects";
 
+    /// <summary>The value of meta 'objects' for the project's own <c>.dataforge/objects</c>.</summary>
+    private const string PrivateObjects = "private";
+
     /// <summary>
     /// The shared store's lock (see <see cref="SharedStore"/>), or a no-op without one; null when busy with
     /// <see cref="BuildOptions.NoWait"/>.
@@ -34,13 +37,16 @@ public sealed partial class BuildEngine
     /// </summary>
     private void AdoptStore(StateDatabase db, List<string> notices, BuildOptions options)
     {
-        var was = db.GetMeta(ObjectsKey) ?? System.IO.Path.Combine(Layout.StateRoot, "objects");
-        if (was == Layout.Objects) return;
+        // The project's own folder is recorded as such, not by its absolute path: a project copied or moved with its
+        // .dataforge/ still has every object its actions name.
+        var now = Layout.SharedStore is null ? PrivateObjects : Layout.Objects;
+        var was = db.GetMeta(ObjectsKey) ?? PrivateObjects;
+        if (was == now) return;
         var known = db.HasAnyAction();
         if (known)
         {
             var released = db.ForgetObjectRecords();
-            var from = new ObjectStore(_fs, was);
+            var from = new ObjectStore(_fs, was == PrivateObjects ? System.IO.Path.Combine(Layout.StateRoot, "objects") : was);
             var to = new ObjectStore(_fs, Layout.Objects);
             var copied = 0;
             foreach (var hash in released)
@@ -54,7 +60,7 @@ public sealed partial class BuildEngine
             notices.Add(notice);
             options.OnMessage?.Invoke(notice);
         }
-        db.SetMeta(ObjectsKey, Layout.Objects);
+        db.SetMeta(ObjectsKey, now);
         db.Commit();
     }
 }

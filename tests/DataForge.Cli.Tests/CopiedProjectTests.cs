@@ -65,6 +65,8 @@ public sealed class CopiedProjectTests : IDisposable
         Assert.Equal(made, Files(Path.Combine(original, "out")));
         Assert.Equal(made, Files(Path.Combine(copy, "out")));
         Assert.Equal(0, first.GetProperty("output").GetProperty("removed").GetInt32());
+        // The copy has every object its actions name: nothing runs again.
+        Assert.All(first.GetProperty("stages").EnumerateArray(), s => Assert.Equal(0, s.GetProperty("executed").GetInt32()));
 
         // The copy moves its output folder: its own old folder is cleaned, the original's still untouched.
         WriteManifest(copy, "out2");

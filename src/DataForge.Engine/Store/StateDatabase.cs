@@ -16,7 +16,7 @@ namespace DataForge.Engine.Store;
 ///                                                       'fingerprint', 'fingerprint-totals' -> see Building/BuildFingerprint;
 ///                                                       'output-root' -> the folder the materialised rows are in;
 ///                                                       'output-state-root' -> the .dataforge/ that wrote the materialised rows (a copied project reads another's);
-///                                                       'objects' -> the objects folder the actions' objects are in (see BuildEngine.AdoptStore)
+///                                                       'objects' -> the objects folder the actions' objects are in: 'private' (.dataforge/objects) or a shared store's path (see BuildEngine.AdoptStore)
 ///   files(source, path, size, mtime_ns, inode, hash)   stat cache, PK (source, path); path is source-relative
 ///   actions(key PK, stage)                              an action whose every output object exists
 ///   outputs(action, ord, path, object, size, metadata)  outputs of an action, PK (action, ord); path = hash of the
