@@ -42,8 +42,8 @@ cleanup() {
   slurm_stop
   if [ -n "$CG" ]; then echo $$ > /sys/fs/cgroup/cpuacct/cgroup.procs; rmdir "$CG" 2>/dev/null || true; fi
 }
-slurm_start "$DIR.slurm"
 trap cleanup EXIT
+slurm_start "$DIR.slurm"
 
 # Two projects on the same corpus and secret: one built locally, one through Slurm.
 printf 'bench-secret-%s\n' 0123456789abcdef0123456789abcdef > "$DIR/secret.txt"

@@ -64,17 +64,18 @@ CONF
 
 slurm_stop() {
   local jobs; jobs=$(squeue -h -o %A 2>/dev/null | sort -u)
-  [ -n "$jobs" ] && scancel $jobs
-  kill "$SLURMCTLD_PID" "$SLURMD_PID" 2>/dev/null || true
-  [ -f "$SLURM_DIR/munge/munged.pid" ] && kill "$(cat "$SLURM_DIR/munge/munged.pid")" 2>/dev/null || true
-  wait "$SLURMCTLD_PID" "$SLURMD_PID" 2>/dev/null || true
+  if [ -n "$jobs" ]; then scancel $jobs || true; fi
+  # Also when slurm_start stopped half-way (the trap is set before it): only the daemons it started.
+  kill ${SLURMCTLD_PID:-} ${SLURMD_PID:-} 2>/dev/null || true
+  [ -f "${SLURM_DIR:-}/munge/munged.pid" ] && kill "$(cat "${SLURM_DIR:-}/munge/munged.pid")" 2>/dev/null || true
+  wait ${SLURMCTLD_PID:-} ${SLURMD_PID:-} 2>/dev/null || true
   # A slurmstepd whose slurmd is gone lingers: this cluster's are known by the SLURM_CONF they inherited.
   local environ
   for environ in /proc/[0-9]*/environ; do
-    if tr '\0' '\n' 2>/dev/null < "$environ" | grep -qx "SLURM_CONF=$SLURM_DIR/slurm.conf"; then
+    if tr '\0' '\n' 2>/dev/null < "$environ" | grep -qx "SLURM_CONF=${SLURM_DIR:-}/slurm.conf"; then
       local pid=${environ#/proc/}; pid=${pid%/environ}
       [ "$pid" != $$ ] && kill -9 "$pid" 2>/dev/null || true
     fi
   done
-  rm -rf "$SLURM_DIR"
+  rm -rf "${SLURM_DIR:-}"
 }

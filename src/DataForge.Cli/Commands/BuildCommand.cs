@@ -53,7 +53,14 @@ public static class BuildCommand
         if (slurm is null) return Build(context, project, options, json, newSecret);
         // Ctrl-C cancels a cluster build and its jobs with it (scancel), rather than leaving them queued.
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        // The first Ctrl-C stops the build cleanly (a cluster build cancels its jobs); a second one ends the process at
+        // once, as a user expects when a step does not stop soon (a killed build is completed by the next).
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancel.Cancel();
+        };
         Console.CancelKeyPress += onCancel;
         try
         {

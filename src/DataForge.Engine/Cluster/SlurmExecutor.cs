@@ -75,17 +75,27 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
         {
             Poll();
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch
         {
-            // On this thread, before the build ends: the process may exit as soon as the cancellation reaches the CLI.
-            _slurm.Cancel(jobs);
+            // Cancelled, or Slurm could not be asked or refused a submission: the jobs this wave submitted are not left
+            // running for a build that has ended. On this thread, before the build ends: the process may exit as soon
+            // as a cancellation reaches the CLI.
+            try { _slurm.Cancel(jobs); }
+            catch (ClusterException) { }
             throw;
         }
         // Every task ended and every result is recorded: the work folder has done its job.
         WorkFolders.Remove(layout, folder);
 
+        // A task's result when it is there and has an entry for every action of its shard (a damaged or foreign file
+        // with fewer would report actions as done that never ran): anything else is no result.
+        WorkResult? Whole(int t) =>
+            WorkResult.TryRead(folder, t) is { } result && result.Actions.Count == WorkList.Shard(t, tasks, actions.Count).GetOffsetAndLength(actions.Count).Length
+                ? result : null;
+
         void Poll()
         {
+            var unanswered = 0;
             Submit([.. open]);
             var asked = Stopwatch.StartNew();
             var completed = new Dictionary<int, Stopwatch>();
@@ -96,21 +106,31 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
                 Wait(ResultInterval);
                 // One listing of the folder, not a stat per open task (a wave may have thousands, on NFS).
                 foreach (var t in WorkResult.Present(folder).Where(open.Contains).ToList())
-                    if (WorkResult.TryRead(folder, t) is { } result)
+                    if (Whole(t) is { } result)
                     {
                         Ingest(t, result);
                         open.Remove(t);
                     }
                 if (open.Count == 0 || asked.Elapsed < settings.PollInterval) continue;
                 asked.Restart();
-                var states = _slurm.States(open.Select(t => taskJob[t]));
+                Dictionary<(string, int), string> states;
+                try
+                {
+                    states = _slurm.States(open.Select(t => taskJob[t]));
+                    unanswered = 0;
+                }
+                catch (ClusterException) when (++unanswered < UnansweredPolls)
+                {
+                    // A busy scheduler times out now and then ("Socket timed out on send/recv"): asked again next round.
+                    continue;
+                }
                 var again = new List<int>();
                 foreach (var t in open.ToList())
                 {
                     var state = states.GetValueOrDefault((taskJob[t], t));
                     if (state is not null && !SlurmCommands.HasEnded(state)) continue;
                     // Ended (or forgotten by Slurm): its result may have landed since the look above.
-                    if (WorkResult.TryRead(folder, t) is { } late)
+                    if (Whole(t) is { } late)
                     {
                         Ingest(t, late);
                         open.Remove(t);
@@ -133,6 +153,9 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
             }
         }
     }
+
+    /// <summary>How many polls in a row squeue may fail before the build gives up on the cluster (and cancels its jobs).</summary>
+    private const int UnansweredPolls = 5;
 
     /// <summary>How long a task Slurm calls COMPLETED may take to show its result file (NFS caches directory listings).</summary>
     private static readonly TimeSpan CompletedGrace = TimeSpan.FromSeconds(30);

@@ -68,7 +68,10 @@ internal static class WorkFolders
         return count;
     }
 
-    /// <summary>True while Slurm still has a task of these jobs pending or running (false when Slurm cannot be asked).</summary>
+    /// <summary>
+    /// True while Slurm still has a task of these jobs pending or running, and when Slurm cannot be asked: a folder whose
+    /// tasks may still run keeps their work list and results.
+    /// </summary>
     private static bool Running(SlurmCommands slurm, List<string> jobs)
     {
         if (jobs.Count == 0) return false;
@@ -78,7 +81,7 @@ internal static class WorkFolders
         }
         catch (ClusterException)
         {
-            return false;
+            return true;
         }
     }
 
