@@ -106,6 +106,9 @@ public sealed partial class BuildEngine
         if (damaged.Found.Count > 0)
             notices.Add($"{damaged.Found.Count} store object(s) no longer hashed to their name (an output written through a hard link, "
                 + "or damage on disk): moved aside to .dataforge/damaged/ and made again from their actions; they are never published");
+        if (shared?.SendProblem is { } unsent)
+            notices.Add($"some actions of this build were not sent to the shared action cache ({unsent}): the outputs are complete, "
+                + "but other projects and machines will run those actions themselves");
         clock.Mark("output folder");
         run.RecordFingerprint(pipeline);
         // A no-op build changed nothing this project holds: its roots file still says it.

@@ -145,6 +145,25 @@ public sealed class SharedCacheCommandTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_shared_cache_that_refuses_writes_costs_the_build_nothing_but_a_notice()
+    {
+        var a = Project("a");
+        Build(a);
+        // The cache still answers look-ups but refuses every write, as a role that lost INSERT (or a server that fails
+        // mid-build) would: the build's bytes never depend on the cache, so it completes and says what was not sent.
+        Server.Psql(PostgresServer.Database, "REVOKE INSERT ON actions, outputs FROM " + PostgresServer.User);
+        var b = Project("b", secret: "another-secret-of-another-study-987654");
+
+        var result = CliRunner.Run(b, Environment(), "build");
+
+        Assert.True(result.ExitCode == 0, $"build exited with {result.ExitCode}: {result.Out} {result.Error}");
+        Assert.Contains("not sent to the shared action cache", result.Out + result.Error);
+        Assert.NotEmpty(Files(b));
+        var again = Stages(Build(b));
+        Assert.All(again, s => Assert.Equal(0, s.Executed));
+    }
+
+    [SkippableFact]
     public void Two_projects_build_at_once_on_the_shared_cache_and_store()
     {
         var a = Project("a", patients: 3);

@@ -54,11 +54,24 @@ internal sealed class SharedActions(IActionCache cache, ObjectStore objects)
         if (Interlocked.Increment(ref _queued) % RecordsPerFlush == 0) Flush();
     }
 
+    /// <summary>
+    /// Why actions of this build were not sent to the cache (a write it refused or could not make), or null. The build's
+    /// bytes never depend on the cache: a failed write is told to the user, not a reason to stop the build.
+    /// </summary>
+    public string? SendProblem { get; private set; }
+
     /// <summary>Makes the objects written so far durable, then writes the queued actions to the cache.</summary>
     public void Flush()
     {
-        objects.MakeDurable();
-        cache.Flush();
+        try
+        {
+            // Durable after the batch is taken: an action queued meanwhile waits for the next flush (and its syncfs).
+            cache.Flush(objects.MakeDurable);
+        }
+        catch (ActionCacheException e)
+        {
+            SendProblem ??= e.Message;
+        }
     }
 
     /// <summary>The path an object holds, when it is there, hashes to its name and is a path a stage may write; else null.</summary>

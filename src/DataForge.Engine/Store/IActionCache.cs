@@ -25,6 +25,10 @@ public interface IActionCache : IDisposable
     /// <summary>Queues an action to record (its objects durable in the store); written at the next <see cref="Flush"/>.</summary>
     void Record(ContentHash key, string stageId, IReadOnlyList<CachedOutput> outputs);
 
-    /// <summary>Writes the queued actions, in one transaction; an action already recorded (by anyone) is kept as it is.</summary>
-    void Flush();
+    /// <summary>
+    /// Writes the queued actions, in one transaction; an action already recorded (by anyone) is kept as it is.
+    /// <paramref name="beforeWrite"/> runs once the batch is taken and before it is written: the store makes its objects
+    /// durable then, so no action queued while it ran is sent before its objects are on the disk.
+    /// </summary>
+    void Flush(Action? beforeWrite = null);
 }

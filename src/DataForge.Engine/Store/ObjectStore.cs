@@ -112,11 +112,17 @@ public sealed class ObjectStore
         return to;
     }
 
-    /// <summary>Flushes objects written since the last call to the disk (one syncfs for the batch).</summary>
+    /// <summary>
+    /// Flushes objects written since the last call to the disk (one syncfs for the batch). A caller that comes while
+    /// another's syncfs runs waits for it: returning at once would vouch for objects not yet on the disk.
+    /// </summary>
     public void MakeDurable()
     {
-        if (Interlocked.Exchange(ref _dirty, 0) == 1) _fs.SyncFileSystem(_root);
+        lock (_durable)
+            if (Interlocked.Exchange(ref _dirty, 0) == 1) _fs.SyncFileSystem(_root);
     }
+
+    private readonly Lock _durable = new();
 
     /// <summary>Reads an object; null when it is missing.</summary>
     public byte[]? TryRead(ContentHash hash)

@@ -130,7 +130,7 @@ public sealed class PostgresActionCache : IActionCache
         lock (_queue) _queue.Add((key, stageId, outputs));
     }
 
-    public void Flush()
+    public void Flush(Action? beforeWrite = null)
     {
         List<(ContentHash Key, string Stage, IReadOnlyList<CachedOutput> Outputs)> batch;
         lock (_queue)
@@ -139,6 +139,7 @@ public sealed class PostgresActionCache : IActionCache
             batch = [.. _queue];
             _queue.Clear();
         }
+        beforeWrite?.Invoke();
         // In key order: two builds that write overlapping keys take their row locks in one order, so neither waits
         // for the other in a cycle (a deadlock PostgreSQL would break by failing one of them).
         batch.Sort((x, y) => x.Key.CompareTo(y.Key));
