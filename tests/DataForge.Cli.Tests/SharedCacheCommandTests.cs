@@ -145,6 +145,22 @@ public sealed class SharedCacheCommandTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_role_with_select_and_insert_only_builds_on_a_cache_made_before_as_the_readme_says()
+    {
+        var a = Project("a");
+        Build(a);
+        // The README: the role needs CREATE the first time, SELECT and INSERT afterwards.
+        Server.Psql(PostgresServer.Database, $"CREATE ROLE member LOGIN PASSWORD '{Server.Password}'; " +
+            "GRANT SELECT, INSERT ON meta, actions, outputs TO member; REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        var b = Project("b", url: Server.Url.Replace($"{PostgresServer.User}@", "member@", StringComparison.Ordinal));
+
+        var stages = Stages(Build(b));
+
+        Assert.All(stages, s => Assert.Equal(0, s.Executed));
+        Assert.Equal(Files(a), Files(b));
+    }
+
+    [SkippableFact]
     public void A_shared_cache_that_refuses_writes_costs_the_build_nothing_but_a_notice()
     {
         var a = Project("a");

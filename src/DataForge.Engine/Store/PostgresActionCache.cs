@@ -77,24 +77,41 @@ public sealed class PostgresActionCache : IActionCache
             if (_opened) return;
             Run(connection =>
             {
+                // A cache made before: its version is read, nothing is written (a role with SELECT and INSERT only, and
+                // `status`, which writes nothing, need no more).
+                if (SchemaOf(connection, null) is { } found)
+                {
+                    Check(found);
+                    return;
+                }
                 using var transaction = connection.BeginTransaction();
                 // Two first builds at once: one creates the schema, the other waits and finds it.
                 Execute(connection, transaction, "SELECT pg_advisory_xact_lock(7271003116)");
                 Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS meta(name text PRIMARY KEY, value text NOT NULL)");
-                using (var read = new NpgsqlCommand("SELECT value FROM meta WHERE name='schema'", connection, transaction))
-                {
-                    var schema = read.ExecuteScalar() as string;
-                    if (schema is not null && schema != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                        throw new ActionCacheException(
-                            $"the shared action cache ({Where}) has schema version {schema}, and this DataForge reads version {SchemaVersion} only: " +
-                            "update DataForge on this machine, or give this version a database of its own in state:");
-                }
+                if (SchemaOf(connection, transaction) is { } schema) Check(schema);
                 Execute(connection, transaction, Schema);
                 Execute(connection, transaction, $"INSERT INTO meta(name, value) VALUES ('schema', '{SchemaVersion}') ON CONFLICT DO NOTHING");
                 transaction.Commit();
             });
             _opened = true;
         }
+    }
+
+    /// <summary>The schema version the database records, or null when it has no meta table or no version yet.</summary>
+    private static string? SchemaOf(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        using (var exists = new NpgsqlCommand("SELECT to_regclass('meta') IS NOT NULL", connection, transaction))
+            if (exists.ExecuteScalar() is not true) return null;
+        using var read = new NpgsqlCommand("SELECT value FROM meta WHERE name='schema'", connection, transaction);
+        return read.ExecuteScalar() as string;
+    }
+
+    private void Check(string schema)
+    {
+        if (schema != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            throw new ActionCacheException(
+                $"the shared action cache ({Where}) has schema version {schema}, and this DataForge reads version {SchemaVersion} only: " +
+                "update DataForge on this machine, or give this version a database of its own in state:");
     }
 
     public IReadOnlyDictionary<ContentHash, IReadOnlyList<CachedOutput>> Find(IReadOnlyCollection<ContentHash> keys)
