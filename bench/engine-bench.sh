@@ -35,9 +35,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 PY=/usr/bin/python3
 
 if [ -z "${HOST:-}" ]; then
-  dotnet publish src/DataForge.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$DIR.bin" -v q -nologo >/dev/null
-  HOST=$DIR.bin/dataforge
+  . bench/lib.sh
+  HOST=$(publish_cli "$DIR.bin")
 fi
 HOST=$(realpath "$HOST")
 

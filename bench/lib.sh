@@ -2,10 +2,10 @@
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# publish_cli OUTDIR: the tool as users install it, published ReadyToRun (no JIT at start-up); prints its path.
+# publish_cli OUTDIR: the tool as users install it (the files of its linux-x64 tool package: self-contained, one
+# composite ReadyToRun image, see src/DataForge.Cli/DataForge.Cli.csproj); prints its path.
 publish_cli() {
-  dotnet publish src/DataForge.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o "$1" -v q -nologo >/dev/null
+  dotnet publish src/DataForge.Cli -c Release -r linux-x64 -o "$1" -v q -nologo >/dev/null
   echo "$1/dataforge"
 }
 
