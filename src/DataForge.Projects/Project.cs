@@ -33,12 +33,30 @@ public sealed class Project
         _makePipeline = () => makePipeline(this);
     }
 
-    private static BuildEngine EngineOf(DataForgeManifest manifest, PrivateZone zone, Func<string, string?> environment) =>
+    private static BuildEngine EngineOf(DataForgeManifest manifest, PrivateZone zone, ProjectOptions options) =>
         new(zone.Layout)
         {
             OutputLink = Enum.Parse<Engine.FileSystem.OutputLinkMode>(manifest.Output.Link, ignoreCase: true),
-            ActionCache = ActionCacheOf(manifest, environment),
+            ActionCache = options.OpensActionCache ? ActionCacheOf(manifest, options.Environment) : null,
         };
+
+    /// <summary>
+    /// The environment variables that hold the shared action cache's credentials: the one <c>state.password: env:NAME</c>
+    /// names, and libpq's <c>PGPASSWORD</c> (none without <c>state:</c>). A cluster build keeps them out of its jobs'
+    /// environment (Slurm would store them in its spool), since workers never talk to the cache. The project secret's
+    /// variable is not among them even where it is the same name: the workers need the secret.
+    /// </summary>
+    public IReadOnlyList<string> ActionCacheCredentialVariables
+    {
+        get
+        {
+            if (Manifest.State is not { } state) return [];
+            var names = new List<string> { "PGPASSWORD" };
+            if (state.Password is { Kind: SecretKind.Environment, Name: var name }) names.Add(name);
+            var secret = Manifest.Secret is { Kind: SecretKind.Environment } s ? s.Name : null;
+            return names.Where(n => n != secret).Distinct(StringComparer.Ordinal).ToList();
+        }
+    }
 
     /// <summary>
     /// The shared action cache <c>state:</c> names, with its password read from where the manifest says (never from
@@ -104,7 +122,7 @@ public sealed class Project
             secret = SecretGuard.Resolve(manifest, zone, options.Environment, create: options.Writes, required: options.RequiresSecret,
                 allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
         }
-        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone, options.Environment),
+        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone, options),
             p => PipelineFactory.Create(manifest, policy, secret, p.Vault?.Numbers(manifest, save: options.Writes), Pacs.PacsSources.Pins(zone)));
         if (options.AllowNewSecret && options.Writes && project.Vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
         return project;

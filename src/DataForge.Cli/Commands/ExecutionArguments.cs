@@ -39,6 +39,7 @@ public static class ExecutionArguments
             WorkerCommand = WorkerCommand(),
             ManifestPath = Path.GetRelativePath(root, Path.GetFullPath(manifest.FilePath, manifest.BaseDirectory)),
             Environment = SlurmEnvironment(context),
+            WithheldVariables = project.ActionCacheCredentialVariables,
         };
     }
 

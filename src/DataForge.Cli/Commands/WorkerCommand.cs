@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DataForge.Engine.Cluster;
+using DataForge.Projects;
 
 namespace DataForge.Cli.Commands;
 
@@ -35,7 +36,9 @@ public static class WorkerCommand
             : throw new UserErrorException("worker: no task given (--task N, or SLURM_ARRAY_TASK_ID as Slurm sets it)"));
         var jobs = int.TryParse(context.Environment("SLURM_CPUS_PER_TASK"), NumberStyles.None, CultureInfo.InvariantCulture, out var cpus) && cpus > 0 ? cpus : 1;
         var manifest = ClusterWorker.ManifestOf(folder);
-        var project = ProjectArguments.Open(context, context.Resolve(manifest), writes: false, requiresSecret: true);
+        // Never the shared action cache: the coordinator records and shares every result, and keeps its password out of the jobs.
+        var project = Project.Open(ManifestArguments.LoadOrFail(context, context.Resolve(manifest)),
+            ProjectArguments.Options(context, requiresSecret: true) with { OpensActionCache = false });
         var (actions, failed) = ClusterWorker.Run(project.Pipeline, project.Zone.Layout, folder, index, jobs, CancellationToken.None);
         context.Console.Out.WriteLine($"worker: task {index}: {actions} action(s) run, {failed} failed");
         return ExitCodes.Success;

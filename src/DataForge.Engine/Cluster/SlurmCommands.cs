@@ -85,6 +85,8 @@ internal sealed class SlurmCommands(SlurmSettings settings)
         var info = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (name, value) in settings.Environment) info.Environment[name] = value;
+        // sbatch's default --export=ALL copies this environment into slurmctld's state and every task.
+        foreach (var name in settings.WithheldVariables) info.Environment.Remove(name);
         Process process;
         try
         {

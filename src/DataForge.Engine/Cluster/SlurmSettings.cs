@@ -42,6 +42,12 @@ public sealed record SlurmSettings
     /// <summary>Variables the Slurm commands need beyond this process's environment (e.g. <c>SLURM_CONF</c>); they reach the jobs too.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Variables taken out of the Slurm commands' environment (the shared action cache's password): <c>sbatch</c> copies its
+    /// whole environment into every task and into Slurm's spool, and the workers never need them.
+    /// </summary>
+    public IReadOnlyList<string> WithheldVariables { get; init; } = [];
+
     /// <summary>Where <c>sbatch</c>, <c>squeue</c> and <c>scancel</c> are; null: found on PATH.</summary>
     public string? ToolFolder { get; init; }
 }

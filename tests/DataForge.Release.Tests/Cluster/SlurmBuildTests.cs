@@ -207,14 +207,20 @@ public sealed class SlurmBuildTests
         Assert.All(states, s => Assert.Equal("CANCELLED", s));
     }
 
-    /// <summary>A coordinator in a process of its own (to be killed, or sent Ctrl-C, as a user's terminal would).</summary>
-    internal static System.Diagnostics.Process StartCoordinator(SlurmCluster cluster, ClusterProject p)
+    /// <summary>
+    /// A coordinator in a process of its own (to be killed, or sent Ctrl-C, as a user's terminal would), with
+    /// <paramref name="environment"/> added to its own (the variables a user exports before <c>dataforge build</c>).
+    /// </summary>
+    internal static System.Diagnostics.Process StartCoordinator(SlurmCluster cluster, ClusterProject p,
+        IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var info = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = p.Path, UseShellExecute = false,
             RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(typeof(DataForge.Cli.Program).Assembly.Location);
         info.ArgumentList.Add("build");
+        foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["SLURM_CONF"] = cluster.ConfigPath;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return System.Diagnostics.Process.Start(info)!;
     }
 
