@@ -291,7 +291,7 @@ public sealed class SlurmBuildTests
     }
 
     /// <summary>The stage folder of the first work list the build writes (it is still running then).</summary>
-    private static string WaitForWorkList(ClusterProject p, Task<CliResult> build)
+    internal static string WaitForWorkList(ClusterProject p, Task<CliResult> build)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(120))
