@@ -2,7 +2,9 @@ namespace DataForge.Engine.Cluster;
 
 /// <summary>
 /// How a build runs its actions on Slurm (<c>execution: executor: slurm</c>): what each stage wave's
-/// <c>sbatch --array</c> asks for, and how the coordinator starts a worker. None of it enters an action key.
+/// <c>sbatch --array</c> asks for, and how the coordinator starts a worker. None of it enters an action key. Its
+/// defaults are those of the manifest's <c>execution.slurm:</c> keys, stated here only (the project binds the keys the
+/// manifest gives over them).
 /// </summary>
 public sealed record SlurmSettings
 {
