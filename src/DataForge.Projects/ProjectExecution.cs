@@ -26,7 +26,7 @@ internal static class ProjectExecution
             WorkerCommand = workerCommand(),
             ManifestPath = Path.GetRelativePath(zone.Layout.ProjectRoot, Path.GetFullPath(manifest.FilePath, manifest.BaseDirectory)),
             Environment = SlurmEnvironment(environment),
-            WithheldVariables = ActionCacheCredentialVariables(manifest),
+            WithheldVariables = CoordinatorCredentialVariables(manifest),
         };
         return defaults with
         {
@@ -52,16 +52,23 @@ internal static class ProjectExecution
     }
 
     /// <summary>
-    /// The environment variables that hold the shared action cache's credentials: the one <c>state.password: env:NAME</c>
-    /// names, and libpq's <c>PGPASSWORD</c> (none without <c>state:</c>). A cluster build keeps them out of its jobs'
-    /// environment (Slurm would store them in its spool), since workers never talk to the cache. The project secret's
-    /// variable is not among them even where it is the same name: the workers need the secret.
+    /// The environment variables that hold credentials only the coordinator uses: the shared action cache's
+    /// (<c>state.password: env:NAME</c>, and libpq's <c>PGPASSWORD</c> with <c>state:</c>) and the DICOMweb sources' and
+    /// publish targets' (<c>auth: basic|bearer: env:NAME</c>: pulls and pushes run on the coordinator). A cluster build
+    /// keeps them out of its jobs' environment (Slurm would store them in its spool), since workers never talk to a
+    /// server. The project secret's variable is never among them, even where it is the same name: workers need it.
     /// </summary>
-    public static IReadOnlyList<string> ActionCacheCredentialVariables(DataForgeManifest manifest)
+    public static IReadOnlyList<string> CoordinatorCredentialVariables(DataForgeManifest manifest)
     {
-        if (manifest.State is not { } state) return [];
-        var names = new List<string> { "PGPASSWORD" };
-        if (state.Password is { Kind: SecretKind.Environment, Name: var name }) names.Add(name);
+        var names = new List<string>();
+        if (manifest.State is { } state)
+        {
+            names.Add("PGPASSWORD");
+            if (state.Password is { Kind: SecretKind.Environment, Name: var name }) names.Add(name);
+        }
+        var auths = manifest.Sources.Select(s => s.Auth).Concat(manifest.Publish.Values.Select(t => t.Auth)).OfType<DicomWebAuth>();
+        foreach (var reference in auths.SelectMany(a => new[] { a.Basic, a.Bearer }).OfType<string>())
+            if (SecretReference.Parse(reference) is { Kind: SecretKind.Environment, Name: var name }) names.Add(name);
         var secret = manifest.Secret is { Kind: SecretKind.Environment } s ? s.Name : null;
         return names.Where(n => n != secret).Distinct(StringComparer.Ordinal).ToList();
     }

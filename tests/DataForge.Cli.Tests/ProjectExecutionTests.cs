@@ -8,7 +8,8 @@ namespace DataForge.Cli.Tests;
 /// <summary>
 /// The <c>execution:</c> section bound by the project into the engine's Slurm settings: every key of the manifest
 /// reaches them, a key it leaves out takes the engine's default, <c>build --executor</c> overrides the manifest, and
-/// the shared cache's password variables are withheld from the Slurm commands (never the project secret's).
+/// the variables of credentials only the coordinator uses (the shared cache's, a DICOMweb server's) are withheld
+/// from the Slurm commands, never the project secret's.
 /// </summary>
 public sealed class ProjectExecutionTests : IDisposable
 {
@@ -25,7 +26,7 @@ public sealed class ProjectExecutionTests : IDisposable
           profile: basic
         output:
           path: out
-          layout: nifti
+          layout: dicom
 
         """;
 
@@ -96,13 +97,18 @@ public sealed class ProjectExecutionTests : IDisposable
     }
 
     [Fact]
-    public void The_shared_cache_password_variables_are_withheld_from_slurm_but_never_the_project_secrets()
+    public void The_coordinators_credential_variables_are_withheld_from_slurm_but_never_the_project_secrets()
     {
         const string state = "store: shared\nstate:\n  url: postgres://df@/cache?host=/run/postgresql\n  password: env:PG_PASS\n";
         var environment = new Dictionary<string, string> { ["PG_PASS"] = "not-a-real-password", ["DF_SECRET"] = "0123456789abcdef0123456789abcdef" };
 
         var withheld = Open(state + "execution:\n  executor: slurm\n", environment).Slurm(null, Worker)!.WithheldVariables;
         Assert.Equal(["PGPASSWORD", "PG_PASS"], withheld.Order(StringComparer.Ordinal));
+
+        // A publish target's credentials are the coordinator's too (push runs there).
+        const string publish = "publish:\n  archive:\n    url: https://pacs.example.invalid/dicom-web\n    auth:\n      bearer: env:PACS_TOKEN\n";
+        var pushing = Open(publish + "execution:\n  executor: slurm\n", environment).Slurm(null, Worker)!.WithheldVariables;
+        Assert.Equal(["PACS_TOKEN"], pushing);
 
         // The workers need the project secret: a variable that is both is passed on.
         var shared = Open(state.Replace("env:PG_PASS", "env:DF_SECRET", StringComparison.Ordinal) + "secret: env:DF_SECRET\nexecution:\n  executor: slurm\n", environment)
