@@ -82,18 +82,18 @@ internal static class SectionBinder
     {
         const string where = "execution.slurm";
         Known(o, where, "partition", "account", "time_limit", "cpus_per_task", "mem_per_task", "max_array_size", "sbatch_flags", "retries", "poll_seconds");
-        var spec = new SlurmSpec();
-        return spec with
+        // No defaults here: the engine's SlurmSettings states them, and the project binds this section into it.
+        return new SlurmSpec
         {
             Partition = String(o, "partition"),
             Account = String(o, "account"),
             TimeLimit = String(o, "time_limit"),
-            CpusPerTask = Has(o, "cpus_per_task") ? Int(o, "cpus_per_task") : spec.CpusPerTask,
+            CpusPerTask = o["cpus_per_task"] is null ? null : Int(o, "cpus_per_task"),
             MemPerTask = String(o, "mem_per_task"),
-            MaxArraySize = Has(o, "max_array_size") ? Int(o, "max_array_size") : spec.MaxArraySize,
-            SbatchFlags = Has(o, "sbatch_flags") ? Strings(o["sbatch_flags"], where + ".sbatch_flags")! : spec.SbatchFlags,
-            Retries = Has(o, "retries") ? Int(o, "retries") : spec.Retries,
-            PollSeconds = Has(o, "poll_seconds") ? Number(o, "poll_seconds") : spec.PollSeconds,
+            MaxArraySize = o["max_array_size"] is null ? null : Int(o, "max_array_size"),
+            SbatchFlags = Strings(o["sbatch_flags"], where + ".sbatch_flags"),
+            Retries = o["retries"] is null ? null : Int(o, "retries"),
+            PollSeconds = o["poll_seconds"] is null ? null : Number(o, "poll_seconds"),
         };
     }
 

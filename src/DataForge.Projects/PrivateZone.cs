@@ -24,8 +24,10 @@ namespace DataForge.Projects;
 /// audit.log, audit.lock      AuditLog                   hash-chained record of who ran what, when (counts, never identifiers)
 /// pacs/SOURCE/               PacsCache                  a DICOMweb source's instances as fetched (raw, PHI), its fetched and
 ///                                                       pinned lists; the build reads pacs/SOURCE/objects; lost: fetched again
-/// work/BUILD/STAGE/          engine (Cluster.WorkFolders) a Slurm build's work list (source paths), job ids, task results and logs;
+/// work/BUILD/STAGE/          engine (Cluster.WorkFolders) a Slurm build's work list (source paths), job ids and task results;
 ///                                                       removed once recorded; lost: those actions run again
+/// logs/cluster/BUILD/        engine (Cluster.TaskLogs)  the output of a Slurm build's tasks (STAGE-TASK.log, 0600), the last 5
+///                                                       builds'; lost: nothing a build needs
 /// </code>
 /// Nothing outside this type (and the owners it names) builds a path into the zone.
 /// </summary>

@@ -20,11 +20,14 @@ namespace DataForge.Projects;
 public sealed class Project
 {
     private readonly Func<Pipeline> _makePipeline;
+    private readonly Func<string, string?> _environment;
     private Pipeline? _pipeline;
 
-    private Project(DataForgeManifest manifest, PrivateZone zone, byte[]? secret, DeidPolicy? policy, BuildEngine engine, Func<Project, Pipeline> makePipeline)
+    private Project(DataForgeManifest manifest, PrivateZone zone, byte[]? secret, DeidPolicy? policy, BuildEngine engine, Func<string, string?> environment,
+        Func<Project, Pipeline> makePipeline)
     {
         Manifest = manifest;
+        _environment = environment;
         Zone = zone;
         Secret = secret;
         Policy = policy;
@@ -33,11 +36,11 @@ public sealed class Project
         _makePipeline = () => makePipeline(this);
     }
 
-    private static BuildEngine EngineOf(DataForgeManifest manifest, PrivateZone zone, Func<string, string?> environment) =>
+    private static BuildEngine EngineOf(DataForgeManifest manifest, PrivateZone zone, ProjectOptions options) =>
         new(zone.Layout)
         {
             OutputLink = Enum.Parse<Engine.FileSystem.OutputLinkMode>(manifest.Output.Link, ignoreCase: true),
-            ActionCache = ActionCacheOf(manifest, environment),
+            ActionCache = options.OpensActionCache ? ActionCacheOf(manifest, options.Environment) : null,
         };
 
     /// <summary>
@@ -85,6 +88,18 @@ public sealed class Project
 
     public BuildEngine Engine { get; }
 
+    /// <summary>
+    /// How a build runs its actions: on Slurm when <paramref name="executor"/> (<c>build --executor</c>), else
+    /// <c>execution.executor</c>, is <c>slurm</c>, with the <c>execution.slurm:</c> settings, each worker started as
+    /// what <paramref name="workerCommand"/> gives (then <c>worker --work DIR</c>; asked only for a Slurm build); null on
+    /// this machine's cores.
+    /// </summary>
+    public DataForge.Engine.Cluster.SlurmSettings? Slurm(string? executor, Func<IReadOnlyList<string>> workerCommand) =>
+        ProjectExecution.Slurm(Manifest, Zone, executor, workerCommand, _environment);
+
+    /// <summary>The cluster work of a build in flight or killed mid-build (for <c>status</c>), or null when there is none.</summary>
+    public DataForge.Engine.Cluster.ClusterTasks? ClusterWork() => DataForge.Engine.Cluster.ClusterTasks.Of(Zone.Layout, ProjectExecution.SlurmEnvironment(_environment));
+
     /// <summary>The private zone of a manifest, for commands that need no pipeline (export, init checks).</summary>
     public static PrivateZone ZoneOf(DataForgeManifest manifest) => new(PipelineFactory.Layout(manifest));
 
@@ -104,7 +119,7 @@ public sealed class Project
             secret = SecretGuard.Resolve(manifest, zone, options.Environment, create: options.Writes, required: options.RequiresSecret,
                 allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
         }
-        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone, options.Environment),
+        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone, options), options.Environment,
             p => PipelineFactory.Create(manifest, policy, secret, p.Vault?.Numbers(manifest, save: options.Writes), Pacs.PacsSources.Pins(zone)));
         if (options.AllowNewSecret && options.Writes && project.Vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
         return project;
@@ -130,7 +145,7 @@ public sealed class Project
             Pin = index.PinFor(s.Id, recordedBySource.GetValueOrDefault(s.Id, [])),
         });
         var pipeline = new Pipeline(pinned, opened.Pipeline.Stages);
-        return new Project(opened.Manifest, opened.Zone, opened.Secret, opened.Policy, opened.Engine, _ => pipeline);
+        return new Project(opened.Manifest, opened.Zone, opened.Secret, opened.Policy, opened.Engine, opened._environment, _ => pipeline);
     }
 
     /// <summary>

@@ -18,6 +18,12 @@ public sealed record ProjectOptions
     /// <summary>The user opted in to a secret other than the one that made the store and releases (<c>build --new-secret</c>).</summary>
     public bool AllowNewSecret { get; init; }
 
+    /// <summary>
+    /// False for a cluster worker: it never talks to the shared action cache (<c>state:</c>; the coordinator records and
+    /// shares every result), so it never reads the cache's password, which the coordinator keeps out of its jobs.
+    /// </summary>
+    public bool OpensActionCache { get; init; } = true;
+
     /// <summary>Where notes for the user go (a created secret, a throw-away planning key).</summary>
     public Action<string> Note { get; init; } = _ => { };
 }

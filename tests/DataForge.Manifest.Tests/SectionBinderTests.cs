@@ -54,6 +54,13 @@ public sealed class SectionBinderTests
 
     [Theory]
     [InlineData("""{}""")]
+    [InlineData("""{"executor": "slurm"}""")]
+    [InlineData("""{"slurm": {}}""")]
+    [InlineData("""{"executor": "slurm", "slurm": {"partition": "p", "account": "a", "time_limit": "0-01:00", "cpus_per_task": 4, "mem_per_task": "8G", "max_array_size": 10, "sbatch_flags": ["--qos=x"], "retries": 0, "poll_seconds": 0.5}}""")]
+    public void Execution_binds_as_the_serializer_bound_it(string json) => Same(json, SectionBinder.Execution);
+
+    [Theory]
+    [InlineData("""{}""")]
     [InlineData("""{"archive": {"url": "https://pacs/dicom-web"}, "other": {"kind": "dicomweb", "url": "u", "auth": {"bearer": "env:T"}, "ca_file": "c", "batch": 7}}""")]
     public void Publish_binds_as_the_serializer_bound_it(string json) => Same(json, SectionBinder.Publish);
 

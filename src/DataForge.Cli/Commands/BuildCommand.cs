@@ -48,7 +48,7 @@ public static class BuildCommand
     {
         if (jobs < 0) throw new UserErrorException("build: --jobs must be 1 or more (or 0 for all cores)");
         var project = ProjectArguments.Open(context, file, writes: true, allowNewSecret: newSecret);
-        var slurm = ExecutionArguments.Slurm(context, project, executor);
+        var slurm = ExecutionArguments.Slurm(project, executor);
         var options = ProjectArguments.Engine(context, jobs, noWait) with { Slurm = slurm };
         if (slurm is null) return Build(context, project, options, json, newSecret);
         // Ctrl-C cancels a cluster build and its jobs with it (scancel), rather than leaving them queued.

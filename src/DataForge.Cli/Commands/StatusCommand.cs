@@ -37,7 +37,7 @@ public static class StatusCommand
         var project = ProjectArguments.Open(context, file);
         var (status, problems) = project.Status(ProjectArguments.Engine(context, 0));
         var pacs = PacsStatus.Of(project, context.Environment, refresh);
-        var cluster = Engine.Cluster.ClusterTasks.Of(project.Zone.Layout, ExecutionArguments.SlurmEnvironment(context));
+        var cluster = project.ClusterWork();
         foreach (var problem in problems) context.Console.Problem("dataforge: " + problem);
         var byStage = status.WouldRun.GroupBy(e => e.StageId).ToDictionary(g => g.Key, g => g.ToList());
         if (json)

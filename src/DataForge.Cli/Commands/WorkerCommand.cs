@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DataForge.Engine.Cluster;
+using DataForge.Projects;
 
 namespace DataForge.Cli.Commands;
 
@@ -17,7 +18,8 @@ public static class WorkerCommand
         var command = new Command("worker", """
             Run one task of a cluster build: the actions of its shard of the work list that 'dataforge build'
             (with execution: executor: slurm) wrote and submitted with sbatch. Started by Slurm on a node,
-            in the project folder; writes objects into the store and a result file, never state.db.
+            in the project folder; writes objects into the store and a result file, never state.db. A task
+            whose work no longer fits the manifest writes a result failing each action, and exits 0.
 
             Example (as an array task runs it):
               dataforge worker --work .dataforge/work/5f1c0a93d2e84b17/deidentify
@@ -35,9 +37,26 @@ public static class WorkerCommand
             : throw new UserErrorException("worker: no task given (--task N, or SLURM_ARRAY_TASK_ID as Slurm sets it)"));
         var jobs = int.TryParse(context.Environment("SLURM_CPUS_PER_TASK"), NumberStyles.None, CultureInfo.InvariantCulture, out var cpus) && cpus > 0 ? cpus : 1;
         var manifest = ClusterWorker.ManifestOf(folder);
-        var project = ProjectArguments.Open(context, context.Resolve(manifest), writes: false, requiresSecret: true);
-        var (actions, failed) = ClusterWorker.Run(project.Pipeline, project.Zone.Layout, folder, index, jobs, CancellationToken.None);
-        context.Console.Out.WriteLine($"worker: task {index}: {actions} action(s) run, {failed} failed");
+        WorkerReport report;
+        try
+        {
+            // Never the shared action cache: the coordinator records and shares every result, and keeps its password out of the jobs.
+            var project = Project.Open(ManifestArguments.LoadOrFail(context, context.Resolve(manifest)),
+                ProjectArguments.Options(context, requiresSecret: true) with { OpensActionCache = false });
+            report = ClusterWorker.Run(project.Pipeline, project.Zone.Layout, folder, index, jobs, CancellationToken.None);
+        }
+        catch (ManifestRejectedException e)
+        {
+            report = ClusterWorker.Refuse(folder, index, $"the manifest does not validate any more ({e.Problems.Count} problem(s), see 'dataforge validate'): " +
+                                                         "it changed after the build submitted this work; fix it and run 'dataforge build' again");
+        }
+        catch (ProjectException e)
+        {
+            report = ClusterWorker.Refuse(folder, index, $"the project does not open as the build planned it: {e.Message}");
+        }
+        // A refusal is this task's result, written for the coordinator: exit 0, so Slurm does not run it again to no end.
+        if (report.Refused is { } reason) context.Console.Problem($"worker: task {index} refused its work: {reason}");
+        else context.Console.Out.WriteLine($"worker: task {index}: {report.Actions} action(s) run, {report.Failed} failed");
         return ExitCodes.Success;
     }
 }

@@ -17,11 +17,14 @@ internal sealed class SlurmCommands(SlurmSettings settings)
 
     public static bool HasEnded(string state) => Ended.Contains(state);
 
-    /// <summary>Submits one array job of the given task ids running the worker on <paramref name="workFolder"/>; returns the job id.</summary>
-    public string Submit(string stageId, string projectFolder, string workFolder, IReadOnlyList<int> tasks)
+    /// <summary>
+    /// Submits one array job of the given task ids running the worker on <paramref name="workFolder"/>, each task's output
+    /// appended to <paramref name="logPattern"/> (a retry's after the attempts before it); returns the job id.
+    /// </summary>
+    public string Submit(string stageId, string projectFolder, string workFolder, string logPattern, IReadOnlyList<int> tasks)
     {
         var args = new List<string> { "--parsable", $"--job-name=dataforge-{stageId}", $"--chdir={projectFolder}", $"--array={Ranges(tasks)}",
-            $"--cpus-per-task={settings.CpusPerTask}", $"--output={workFolder}/task-%a.log" };
+            $"--cpus-per-task={settings.CpusPerTask}", $"--output={logPattern}", "--open-mode=append" };
         if (settings.Partition is { } partition) args.Add($"--partition={partition}");
         if (settings.Account is { } account) args.Add($"--account={account}");
         if (settings.TimeLimit is { } time) args.Add($"--time={time}");
@@ -85,6 +88,8 @@ internal sealed class SlurmCommands(SlurmSettings settings)
         var info = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (name, value) in settings.Environment) info.Environment[name] = value;
+        // sbatch's default --export=ALL copies this environment into slurmctld's state and every task.
+        foreach (var name in settings.WithheldVariables) info.Environment.Remove(name);
         Process process;
         try
         {

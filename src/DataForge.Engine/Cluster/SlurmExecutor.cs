@@ -26,6 +26,9 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
     /// <summary>This build's folder under <c>.dataforge/work/</c> (a random id: it names no content).</summary>
     private readonly string _build = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16];
 
+    /// <summary>This build's <see cref="TaskLogs"/> folder, made (and the oldest builds' removed) when the first wave is submitted.</summary>
+    private string? _logs;
+
     public void Run(IStage stage, IReadOnlyList<PlannedAction> actions, Action<int, IReadOnlyList<OutputRecord>?, string?> finished)
     {
         if (actions.Count == 0) return;
@@ -36,6 +39,8 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
         var tasks = Math.Min(actions.Count, settings.MaxArraySize);
         (WorkList.Of(definition.Id, WorkFolders.FingerprintOf(definition), settings.ManifestPath, tasks, actions, sources) with { StatTrustedBefore = StatTrustedBefore }).Write(folder);
         var jobFolder = Path.GetRelativePath(layout.ProjectRoot, folder);
+        var logs = _logs ??= TaskLogs.Start(layout, _build);
+        var logPattern = Path.GetRelativePath(layout.ProjectRoot, TaskLogs.Pattern(logs, definition.Id));
         var attempts = new int[tasks];
         var taskJob = new string[tasks];
         var open = new SortedSet<int>(Enumerable.Range(0, tasks));
@@ -43,7 +48,7 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
 
         void Submit(IReadOnlyList<int> which)
         {
-            var job = _slurm.Submit(definition.Id, layout.ProjectRoot, jobFolder, which);
+            var job = _slurm.Submit(definition.Id, layout.ProjectRoot, jobFolder, logPattern, which);
             jobs.Add(job);
             File.AppendAllText(Path.Combine(folder, WorkFolders.JobsFile), job + "\n");
             foreach (var t in which) (taskJob[t], attempts[t]) = (job, attempts[t] + 1);
@@ -83,6 +88,10 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
             try { _slurm.Cancel(jobs); }
             catch (ClusterException) { }
             throw;
+        }
+        finally
+        {
+            TaskLogs.Seal(logs, definition.Id);
         }
         // Every task ended and every result is recorded: the work folder has done its job.
         WorkFolders.Remove(layout, folder);
@@ -145,7 +154,8 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
                     else
                     {
                         var attemptsText = attempts[t] == 1 ? "1 attempt" : $"{attempts[t]} attempts";
-                        Fail(t, $"cluster task ended {state ?? "without a result"} after {attemptsText}");
+                        var log = Path.GetRelativePath(layout.ProjectRoot, TaskLogs.Of(logs, definition.Id, t));
+                        Fail(t, $"cluster task ended {state ?? "without a result"} after {attemptsText}; its output is in {log}");
                         open.Remove(t);
                     }
                 }

@@ -2,7 +2,9 @@ namespace DataForge.Engine.Cluster;
 
 /// <summary>
 /// How a build runs its actions on Slurm (<c>execution: executor: slurm</c>): what each stage wave's
-/// <c>sbatch --array</c> asks for, and how the coordinator starts a worker. None of it enters an action key.
+/// <c>sbatch --array</c> asks for, and how the coordinator starts a worker. None of it enters an action key. Its
+/// defaults are those of the manifest's <c>execution.slurm:</c> keys, stated here only (the project binds the keys the
+/// manifest gives over them).
 /// </summary>
 public sealed record SlurmSettings
 {
@@ -41,6 +43,12 @@ public sealed record SlurmSettings
 
     /// <summary>Variables the Slurm commands need beyond this process's environment (e.g. <c>SLURM_CONF</c>); they reach the jobs too.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Variables taken out of the Slurm commands' environment (the shared action cache's password): <c>sbatch</c> copies its
+    /// whole environment into every task and into Slurm's spool, and the workers never need them.
+    /// </summary>
+    public IReadOnlyList<string> WithheldVariables { get; init; } = [];
 
     /// <summary>Where <c>sbatch</c>, <c>squeue</c> and <c>scancel</c> are; null: found on PATH.</summary>
     public string? ToolFolder { get; init; }

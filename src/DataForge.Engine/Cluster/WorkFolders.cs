@@ -7,7 +7,8 @@ namespace DataForge.Engine.Cluster;
 
 /// <summary>
 /// The cluster's work folders, <c>.dataforge/work/BUILD/STAGE/</c>: a <see cref="WorkList"/>, the ids of the jobs
-/// submitted for it (<c>jobs</c>, one a line), the tasks' <see cref="WorkResult"/> files and their logs. A coordinator
+/// submitted for it (<c>jobs</c>, one a line) and the tasks' <see cref="WorkResult"/> files (their logs are
+/// <see cref="TaskLogs"/>, which outlive the folder). A coordinator
 /// removes a folder once every task ended and every result is recorded; one killed mid-build leaves it, and the next
 /// build records the results of the tasks that finished (their objects all in the store) before it plans.
 /// </summary>

@@ -24,15 +24,14 @@ public sealed class ClusterSharedCacheTests : IDisposable
     /// The project's manifest with the shared store and the PostgreSQL cache (password from a file). Every project has the
     /// same manifest, as a team's clones would; the laptop builds with <c>--executor local</c>.
     /// </summary>
-    private void Share(ClusterProject project, PostgresServer server)
+    private void Share(ClusterProject project, PostgresServer server, string password = "file:pg.password")
     {
-        var password = project.Combine("pg.password");
-        File.WriteAllText(password, server.Password + "\n");
+        File.WriteAllText(project.Combine("pg.password"), server.Password + "\n");
         var manifest = ClusterProject.Manifest + $"""
                          store: {_shared.Combine("store")}
                          state:
                            url: {server.Url}
-                           password: file:pg.password
+                           password: {password}
 
                          """;
         File.WriteAllText(project.Combine("dataforge.yaml"), manifest);
@@ -88,6 +87,61 @@ public sealed class ClusterSharedCacheTests : IDisposable
         Assert.Equal(1, diff.GetProperty("patients").GetProperty("removed").GetArrayLength());
         Assert.Equal(0, diff.GetProperty("patients").GetProperty("added").GetArrayLength());
         laptop.Run("verify", "v2").AssertExit(0);
+    }
+
+    [SkippableFact]
+    public void The_cache_password_from_the_environment_reaches_neither_slurm_nor_a_worker_and_the_cluster_build_still_records_into_the_cache()
+    {
+        using var cluster = SlurmCluster.Start();
+        using var server = PostgresServer.Start();
+        using var onCluster = new ClusterProject(cluster);
+        using var laptop = new ClusterProject(null);
+        const string variable = "DATAFORGE_TEST_PG_PASSWORD";
+        Share(onCluster, server, $"env:{variable}");
+        File.Delete(onCluster.Combine("pg.password"));
+        Share(laptop, server);
+
+        // The user exports the password and builds; the first wave waits in the queue, its job's environment in slurmctld's state.
+        SlurmBuildTests.SetPartition(cluster, "DOWN");
+        using var coordinator = SlurmBuildTests.StartCoordinator(cluster, onCluster, new Dictionary<string, string> { [variable] = server.Password }, "--json");
+        var stdout = coordinator.StandardOutput.ReadToEndAsync();
+        var stderr = coordinator.StandardError.ReadToEndAsync();
+        SlurmBuildTests.WaitForJobs(onCluster, coordinator);
+        var environments = Directory.EnumerateFiles(Path.Combine(cluster.Folder, "state"), "environment", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(environments);
+        // The files looked at are the jobs' environments (the submitting process's variables are in them).
+        Assert.Contains(environments, f => File.ReadAllText(f).Contains($"SLURM_CONF={cluster.ConfigPath}", StringComparison.Ordinal));
+        AssertNowhere(server.Password, cluster);
+
+        SlurmBuildTests.SetPartition(cluster, "UP");
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromSeconds(300)), "the build did not end");
+        coordinator.WaitForExit();
+        Assert.True(coordinator.ExitCode == 0, stdout.Result + stderr.Result + cluster.Logs());
+        Assert.Contains(Stages(new CliResult(0, stdout.Result, "")), s => s.Executed > 0);
+        AssertNowhere(server.Password, cluster);
+
+        // The coordinator recorded every action into the cache: another folder runs nothing.
+        laptop.ShareSecretOf(onCluster);
+        var served = laptop.Run("build", "--executor", "local", "--json");
+        Assert.True(served.ExitCode == 0, served.Out + served.Error);
+        Assert.All(Stages(served), s => Assert.Equal(0, s.Executed));
+        Assert.Contains(Stages(served), s => s.Shared > 0);
+    }
+
+    /// <summary>Neither a file of the cluster's state, spool and logs nor what <c>scontrol show job -dd</c> tells holds <paramref name="text"/>.</summary>
+    private static void AssertNowhere(string text, SlurmCluster cluster)
+    {
+        foreach (var file in Directory.EnumerateFiles(cluster.Folder, "*", SearchOption.AllDirectories))
+        {
+            string content;
+            try { content = File.ReadAllText(file); }
+            catch (IOException) { continue; } // the munge socket
+            Assert.False(content.Contains(text, StringComparison.Ordinal), $"{Path.GetRelativePath(cluster.Folder, file)} holds the password");
+        }
+        var jobs = cluster.Run("/usr/bin/squeue", "-h", "--states=all", "-o", "%A").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+        Assert.NotEmpty(jobs);
+        foreach (var job in jobs)
+            Assert.DoesNotContain(text, cluster.Run("/usr/bin/scontrol", "show", "job", "-dd", job).StandardOutput, StringComparison.Ordinal);
     }
 
     [SkippableFact]

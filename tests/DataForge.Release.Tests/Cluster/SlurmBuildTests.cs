@@ -111,21 +111,40 @@ public sealed class SlurmBuildTests
     }
 
     [SkippableFact]
-    public void A_worker_refuses_work_whose_stage_definition_changed_under_it()
+    public void A_worker_refuses_work_whose_stage_definition_changed_under_it_with_a_result_and_slurm_runs_each_task_once()
     {
         using var cluster = SlurmCluster.Start();
         using var p = new ClusterProject(cluster);
         // The partition down: the build's first array waits in the queue with its work list written.
         SetPartition(cluster, "DOWN");
-        var build = Task.Run(() => p.Run("build"));
+        var build = Task.Run(() => p.Run("build", "--json"));
         var work = WaitForWorkList(p, build);
+        var planned = JsonDocument.Parse(File.ReadAllText(Path.Combine(work, "actions.json"))).RootElement.GetProperty("actions").GetArrayLength();
         p.FailUnreadable();
 
+        // Run by hand as a task runs it: the refusal is its result (each action failed), and the task succeeds.
         var result = p.Run("worker", "--work", Path.GetRelativePath(p.Path, work), "--task", "0");
-        Assert.Equal(1, result.ExitCode);
+        Assert.True(result.ExitCode == 0, result.Out + result.Error);
         Assert.Contains("definition fingerprint differs", result.Error);
-        Assert.False(File.Exists(Path.Combine(work, "result-0.json")));
-        CancelUntilDone(cluster, build);
+        var refused = JsonDocument.Parse(File.ReadAllText(Path.Combine(work, "result-0.json"))).RootElement.GetProperty("actions").EnumerateArray().ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, a => Assert.Contains("definition fingerprint differs", a.GetProperty("failure").GetString()));
+
+        // On Slurm: every task of the wave refuses once, ends COMPLETED, and is not submitted again.
+        SetPartition(cluster, "UP");
+        Assert.True(build.Wait(TimeSpan.FromSeconds(300)), "the build did not end");
+        var built = build.Result;
+        Assert.True(built.ExitCode == 1, built.Out + built.Error + cluster.Logs());
+        Assert.DoesNotContain("cluster task ended", built.Out + built.Error);
+        var reasons = JsonDocument.Parse(built.Out).RootElement.GetProperty("failures").EnumerateArray()
+            .Select(f => f.GetProperty("reason").GetString()!).Where(r => r.Contains("definition fingerprint differs", StringComparison.Ordinal)).ToList();
+        Assert.Equal(planned, reasons.Count);
+        var stage = Path.GetFileName(work);
+        var tasks = cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%j|%F|%K|%T").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).Where(l => l[0] == $"dataforge-{stage}").ToList();
+        Assert.Single(tasks.Select(t => t[1]).Distinct());
+        Assert.Equal(Math.Min(planned, 3), tasks.Count);
+        Assert.All(tasks, t => Assert.Equal("COMPLETED", t[3]));
     }
 
     [SkippableFact]
@@ -207,14 +226,20 @@ public sealed class SlurmBuildTests
         Assert.All(states, s => Assert.Equal("CANCELLED", s));
     }
 
-    /// <summary>A coordinator in a process of its own (to be killed, or sent Ctrl-C, as a user's terminal would).</summary>
-    internal static System.Diagnostics.Process StartCoordinator(SlurmCluster cluster, ClusterProject p)
+    /// <summary>
+    /// A coordinator in a process of its own (to be killed, or sent Ctrl-C, as a user's terminal would), with
+    /// <paramref name="environment"/> added to its own (the variables a user exports before <c>dataforge build</c>).
+    /// </summary>
+    internal static System.Diagnostics.Process StartCoordinator(SlurmCluster cluster, ClusterProject p,
+        IReadOnlyDictionary<string, string>? environment = null, params string[] args)
     {
         var info = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = p.Path, UseShellExecute = false,
             RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(typeof(DataForge.Cli.Program).Assembly.Location);
         info.ArgumentList.Add("build");
+        foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["SLURM_CONF"] = cluster.ConfigPath;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return System.Diagnostics.Process.Start(info)!;
     }
 
@@ -266,7 +291,7 @@ public sealed class SlurmBuildTests
     }
 
     /// <summary>The stage folder of the first work list the build writes (it is still running then).</summary>
-    private static string WaitForWorkList(ClusterProject p, Task<CliResult> build)
+    internal static string WaitForWorkList(ClusterProject p, Task<CliResult> build)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(120))
