@@ -23,7 +23,8 @@ namespace DataForge.Projects;
 /// pseudonyms.csv             'pseudonyms export'        the re-identification table in clear (default target)
 /// audit.log, audit.lock      AuditLog                   hash-chained record of who ran what, when (counts, never identifiers)
 /// pacs/SOURCE/               PacsCache                  a DICOMweb source's instances as fetched (raw, PHI), its fetched and
-///                                                       pinned lists; the build reads pacs/SOURCE/objects; lost: fetched again
+///                                                       pinned lists; the build reads pacs/SOURCE/objects; lost: fetched again;
+///                                                       damaged/ holds what fsck found damaged (safe to delete)
 /// work/BUILD/STAGE/          engine (Cluster.WorkFolders) a Slurm build's work list (source paths), job ids and task results;
 ///                                                       removed once recorded; lost: those actions run again
 /// logs/cluster/BUILD/        engine (Cluster.TaskLogs)  the output of a Slurm build's tasks (STAGE-TASK.log, 0600), the last 5

@@ -161,7 +161,8 @@ public sealed class Project
 
     /// <summary>
     /// Builds: the engine's build, then the private list of failed items, the vault's new patients and
-    /// the secret's fingerprint. A vault that does not open fails the build (after the engine's work).
+    /// the secret's fingerprint. A vault that does not open, or a DICOMweb pin that names instances the cache
+    /// does not hold (their series are left out), fails the build (after the engine's work).
     /// </summary>
     public ProjectBuildResult Build(BuildOptions options)
     {
@@ -170,7 +171,8 @@ public sealed class Project
         if (Secret is not null) SecretGuard.Record(Zone, Secret);
         Quarantine.Write(Zone, result.Failures);
         var notes = new List<string>();
-        var problems = new List<string>();
+        // A pinned instance the cache lost since the pull (fsck moved it aside) left its series out: say so, and fail.
+        var problems = new List<string>(Pacs.PacsSources.MissingPinned(this));
         if (Vault is not null)
         {
             if (Vault.Problem() is { } problem) problems.Add(problem);

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using DataForge.Engine.Building;
 using DataForge.Engine.Hashing;
 
 namespace DataForge.Projects.Pacs;
@@ -13,9 +15,12 @@ namespace DataForge.Projects.Pacs;
 /// pinned.tsv             the instances the last complete query returned, sorted, same columns under a header line:
 ///                        the source's inputs (written atomically once every instance is cached, never for a part)
 /// tmp/                   downloads in progress; renamed into objects/ when whole, emptied by the next pull
+/// damaged/abcd….dcm      instances fsck found no longer hashing to their name, moved out of objects/ (so the next
+///                        pull fetches them again); safe to delete
 /// </code>
 /// A pull killed at any moment leaves objects that are whole (temp + rename) and an instances.tsv that names only
-/// them (a line is appended after its rename), so the next pull fetches only what is missing.
+/// them (a line is appended after its rename), so the next pull fetches only what is missing. The build trusts a
+/// cached file's stat (size, mtime, inode) as it does a folder's; <see cref="Check"/> (<c>fsck</c>) re-reads every byte.
 /// </summary>
 public sealed class PacsCache(string root)
 {
@@ -33,6 +38,9 @@ public sealed class PacsCache(string root)
 
     /// <summary>Downloads in progress.</summary>
     public string Temp => Path.Combine(Root, "tmp");
+
+    /// <summary>Where <see cref="Check"/> moves damaged instances.</summary>
+    public string Damaged => Path.Combine(Root, "damaged");
 
     /// <summary>An instance's path relative to <see cref="Objects"/>, as the source index records it.</summary>
     public static string RelativePath(string sha256) => $"{sha256[..2]}/{sha256}.dcm";
@@ -114,11 +122,88 @@ public sealed class PacsCache(string root)
         PrivateZone.WritePrivate(PinnedFile, Header + "\n" + string.Join("", lines.Select(l => l + "\n")));
     }
 
-    /// <summary>The build's filter over <see cref="Objects"/>: the pinned contents only (nothing before the first pull).</summary>
+    /// <summary>
+    /// The build's filter over <see cref="Objects"/>: the pinned contents only (nothing before the first pull), and
+    /// none of a series that lacks a pinned instance (moved aside by fsck, or deleted): the build never reads part of
+    /// a series, and <see cref="MissingPinned"/> says what to fetch again.
+    /// </summary>
     public Func<string, ContentHash, bool> PinFilter()
     {
-        var hashes = (Pinned() ?? []).Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
+        var pinned = Pinned() ?? [];
+        var incomplete = MissingPinned().Select(i => (i.Study, i.Series)).ToHashSet();
+        var hashes = pinned.Where(i => !incomplete.Contains((i.Study, i.Series))).Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
         return (path, _) => hashes.Contains(Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>The pinned instances whose file is not in the cache (one stat each), in pin order.</summary>
+    public IReadOnlyList<PacsInstance> MissingPinned() => (Pinned() ?? []).Where(i => !File.Exists(ObjectPath(i.Sha256!))).ToList();
+
+    /// <summary>
+    /// <c>fsck</c> of the cache: re-hashes every cached instance on <paramref name="jobs"/> threads against the SHA-256
+    /// it is named (and pinned) by, moves each damaged one (or one that cannot be read) to <see cref="Damaged"/> so the
+    /// next pull fetches it again, and lists the pinned instances with no file. Entries are named by hash and
+    /// reference only (see <see cref="CachedInstanceProblem"/>); <paramref name="sourceId"/> makes the references.
+    /// </summary>
+    public PacsCacheCheck Check(string sourceId, int jobs, CancellationToken cancellationToken = default)
+    {
+        var files = new List<(string Path, string Hash, long Size)>();
+        if (Directory.Exists(Objects))
+            foreach (var file in Directory.EnumerateFiles(Objects, "*.dcm", SearchOption.AllDirectories))
+            {
+                // A file not named by a hash in its place is no instance the build reads (the pin names hashes).
+                var name = Path.GetFileNameWithoutExtension(file);
+                if (name.Length != 64 || !name.All(char.IsAsciiHexDigitLower) || file != ObjectPath(name)) continue;
+                try
+                {
+                    files.Add((file, name, new FileInfo(file).Length));
+                }
+                catch (FileNotFoundException)
+                {
+                    // Removed by a gc meanwhile: a pinned one is listed as missing below.
+                }
+            }
+        var damaged = new ConcurrentBag<string>();
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = cancellationToken }, f =>
+        {
+            try
+            {
+                if (HashOf(f.Path) != f.Hash) damaged.Add(f.Hash);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A file the disk cannot give back (EIO) or that this user cannot read serves no build: fetched again.
+                damaged.Add(f.Hash);
+            }
+        });
+        var found = damaged.Order(StringComparer.Ordinal).ToList();
+        foreach (var hash in found) MoveAside(hash);
+        var moved = found.ToHashSet(StringComparer.Ordinal);
+        var pinned = (Pinned() ?? []).Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
+        var series = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var i in Fetched()) series.TryAdd(i.Sha256!, i.Series);
+        foreach (var i in Pinned() ?? []) series[i.Sha256!] = i.Series;
+        CachedInstanceProblem Problem(string hash) => new(hash, ItemLabel.Reference($"{sourceId}:{RelativePath(hash)}"),
+            series.TryGetValue(hash, out var uid) ? ItemLabel.Reference($"{sourceId}:series:{uid}") : null, pinned.Contains(hash));
+        var missing = MissingPinned().Select(i => i.Sha256!).Where(h => !moved.Contains(h)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return new PacsCacheCheck(sourceId, files.Count, files.Sum(f => f.Size), found.Select(Problem).ToList(), missing.Select(Problem).ToList());
+    }
+
+    /// <summary>Moves a damaged instance out of <see cref="Objects"/> (replacing an earlier damaged copy of that name).</summary>
+    private void MoveAside(string hash)
+    {
+        Directory.CreateDirectory(Damaged);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Damaged, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            File.Move(ObjectPath(hash), Path.Combine(Damaged, hash + ".dcm"), overwrite: true);
+        }
+        catch (FileNotFoundException)
+        {
+            // Gone meanwhile (gc): the pull fetches it all the same.
+        }
     }
 
     /// <summary>

@@ -36,6 +36,35 @@ public static class PacsSources
         Of(project.Manifest).Select(s => (s.Id, CacheOf(project.Zone, s.Id).Pinned()?.Count)).ToList();
 
     /// <summary>
+    /// <c>fsck</c> of the DICOMweb caches: per source, every cached instance re-hashed on <paramref name="jobs"/>
+    /// threads, the damaged ones moved aside and the pinned ones missing listed (see <see cref="PacsCache.Check"/>).
+    /// Needs no secret and asks no server.
+    /// </summary>
+    public static IReadOnlyList<PacsCacheCheck> Check(DataForgeManifest manifest, PrivateZone zone, int jobs, CancellationToken cancellationToken = default) =>
+        Of(manifest).Select(s => CacheOf(zone, s.Id).Check(s.Id, jobs, cancellationToken)).ToList();
+
+    /// <summary>
+    /// Per source whose pin names instances the cache does not hold (moved aside by <c>fsck</c>, or deleted): what to
+    /// do, by count and hash. The build leaves the series of those instances out (<see cref="PacsCache.PinFilter"/>).
+    /// </summary>
+    public static IReadOnlyList<string> MissingPinned(Project project)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var problems = new List<string>();
+        foreach (var source in Of(project.Manifest))
+        {
+            var missing = CacheOf(project.Zone, source.Id).MissingPinned();
+            if (missing.Count == 0) continue;
+            var series = missing.Select(i => (i.Study, i.Series)).Distinct().Count();
+            var hashes = missing.Select(i => i.Sha256![..12]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            problems.Add($"source '{source.Id}': {missing.Count} pinned instance(s) are not in the cache (moved aside by 'dataforge fsck', or deleted; " +
+                         $"{string.Join(", ", hashes.Take(5))}{(hashes.Count > 5 ? ", ..." : "")}), so their {series} series {(series == 1 ? "was" : "were")} left out of " +
+                         "this build; run 'dataforge pull' (or 'dataforge build', which pulls first) to fetch them again");
+        }
+        return problems;
+    }
+
+    /// <summary>
     /// <c>gc</c> of the DICOMweb caches: per source, removes the cached instances that neither its pin nor any of
     /// <paramref name="releases"/> read (see <see cref="PacsCache.Collect"/>). Returns per source what was removed.
     /// </summary>
