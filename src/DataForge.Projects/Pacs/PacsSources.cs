@@ -31,9 +31,16 @@ public static class PacsSources
         Run(project.Manifest, environment, _ => true, (source, client) =>
             new PacsPull(CacheOf(project.Zone, source.Id), client).RefreshAsync(DicomWebQuery.Of(source.Query), cancellationToken));
 
-    /// <summary>The pins of the sources, without asking any server (plain <c>status</c>): source id -> instances pinned, or null before the first pull.</summary>
-    public static IReadOnlyList<(string Source, int? Instances)> Pinned(Project project) =>
-        Of(project.Manifest).Select(s => (s.Id, CacheOf(project.Zone, s.Id).Pinned()?.Count)).ToList();
+    /// <summary>
+    /// The pins of the sources, without asking any server (plain <c>status</c>): source id -> instances pinned, or null
+    /// before the first pull, and how many of them the cache does not hold (fsck moved them aside, or they were deleted).
+    /// </summary>
+    public static IReadOnlyList<(string Source, int? Instances, int Missing)> Pinned(Project project) =>
+        Of(project.Manifest).Select(s =>
+        {
+            var cache = CacheOf(project.Zone, s.Id);
+            return (s.Id, cache.Pinned()?.Count, cache.MissingPinned().Count);
+        }).ToList();
 
     /// <summary>
     /// <c>fsck</c> of the DICOMweb caches: per source, every cached instance re-hashed on <paramref name="jobs"/>

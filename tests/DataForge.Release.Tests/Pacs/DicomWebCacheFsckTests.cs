@@ -86,6 +86,8 @@ public sealed class DicomWebCacheFsckTests
         var seriesFiles = File.ReadLines(pacs.Combine(".dataforge", "pacs", "raw", "pinned.tsv")).Count(l => l.Split('\t')[1] == series);
         Damage(victim);
         pacs.Run("fsck").AssertExit(1);
+        Assert.Contains("source 'raw': 12 instances pinned by the last pull (1 of them not in the cache: 'dataforge pull'", pacs.Run("status").AssertExit(0).Out);
+        Assert.Equal(1, JsonNode.Parse(pacs.Run("status", "--json").AssertExit(0).Out)!["dicomweb"]![0]!["missing_instances"]!.GetValue<int>());
 
         // A build that does not pull first (one that raced fsck): nothing of the series is read, and it fails clearly.
         var loaded = ManifestModules.Loader().Load(pacs.Combine("dataforge.yaml"), "dataforge.yaml");
