@@ -36,7 +36,7 @@ public static class GcCommand
             return ExitCodes.Failed;
         }
         // The DICOMweb caches: what no pin and no release read goes (releases listed from Git, where they live).
-        IReadOnlyList<(string Source, int Removed, long Bytes)> pacs = [];
+        IReadOnlyList<(string Source, int Removed, long Bytes, int Damaged)> pacs = [];
         if (Projects.Pacs.PacsSources.Of(project.Manifest).Count > 0)
         {
             var releases = new List<Release.ReleaseManifest>();
@@ -53,7 +53,7 @@ public static class GcCommand
         {
             JsonOutput.Write(context.Console, new JsonObject
             {
-                ["dicomweb"] = new JsonArray(pacs.Select(p => (JsonNode)new JsonObject { ["source"] = p.Source, ["instances_removed"] = p.Removed, ["bytes_freed"] = p.Bytes }).ToArray()),
+                ["dicomweb"] = new JsonArray(pacs.Select(p => (JsonNode)new JsonObject { ["source"] = p.Source, ["instances_removed"] = p.Removed, ["bytes_freed"] = p.Bytes, ["damaged_removed"] = p.Damaged }).ToArray()),
                 ["objects_removed"] = result.ObjectsRemoved,
                 ["bytes_freed"] = result.BytesFreed,
                 ["actions_forgotten"] = result.ActionsForgotten,
@@ -68,8 +68,9 @@ public static class GcCommand
             var mb = (result.BytesFreed / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
             context.Console.Out.WriteLine($"removed {result.ObjectsRemoved} objects ({mb} MB), forgot {result.ActionsForgotten} actions, kept {result.ObjectsKept} objects"
                 + (result.DamagedRemoved > 0 ? $", removed {result.DamagedRemoved} damaged copies from .dataforge/damaged/" : ""));
-            foreach (var (source, removed, bytes) in pacs)
-                context.Console.Out.WriteLine($"source '{source}': removed {removed} cached instances ({(bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)} MB) that neither its pin nor a release reads");
+            foreach (var (source, removed, bytes, damaged) in pacs)
+                context.Console.Out.WriteLine($"source '{source}': removed {removed} cached instances ({(bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)} MB) that neither its pin nor a release reads"
+                    + (damaged > 0 ? $", and {damaged} damaged copies fsck moved to .dataforge/pacs/{source}/damaged/" : ""));
         }
         if (result.NotSwept is { } why) context.Console.Problem("dataforge: " + why);
         return result.NotSwept is null ? ExitCodes.Success : ExitCodes.Failed;

@@ -209,12 +209,20 @@ public sealed class PacsCache(string root)
     /// <summary>
     /// Removes the cached instances no longer needed: neither pinned, nor in <paramref name="keep"/> (what releases
     /// read), nor stored since the pin was written (a pull under way pins them when it ends). Their lines in
-    /// <c>instances.tsv</c> stay, so a release that needs one again can fetch it by its UIDs. Returns what was removed.
+    /// <c>instances.tsv</c> stay, so a release that needs one again can fetch it by its UIDs. Also empties
+    /// <see cref="Damaged"/> (raw instances with PHI that no build reads). Returns what was removed.
     /// </summary>
-    public (int Removed, long Bytes) Collect(IReadOnlySet<string> keep)
+    public (int Removed, long Bytes, int Damaged) Collect(IReadOnlySet<string> keep)
     {
         ArgumentNullException.ThrowIfNull(keep);
-        if (!Directory.Exists(Objects)) return (0, 0);
+        var damaged = 0;
+        if (Directory.Exists(Damaged))
+            foreach (var copy in Directory.EnumerateFiles(Damaged).ToList())
+            {
+                File.Delete(copy);
+                damaged++;
+            }
+        if (!Directory.Exists(Objects)) return (0, 0, damaged);
         var pinned = (Pinned() ?? []).Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
         var pinnedAt = File.Exists(PinnedFile) ? File.GetLastWriteTimeUtc(PinnedFile) : DateTime.MaxValue;
         int removed = 0;
@@ -228,7 +236,7 @@ public sealed class PacsCache(string root)
             removed++;
             bytes += size;
         }
-        return (removed, bytes);
+        return (removed, bytes, damaged);
     }
 
     /// <summary>SHA-256 of a file, hex.</summary>

@@ -73,17 +73,18 @@ public static class PacsSources
 
     /// <summary>
     /// <c>gc</c> of the DICOMweb caches: per source, removes the cached instances that neither its pin nor any of
-    /// <paramref name="releases"/> read (see <see cref="PacsCache.Collect"/>). Returns per source what was removed.
+    /// <paramref name="releases"/> read, and the damaged copies fsck moved aside (see <see cref="PacsCache.Collect"/>).
+    /// Returns per source what was removed.
     /// </summary>
-    public static IReadOnlyList<(string Source, int Removed, long Bytes)> Collect(Project project, IEnumerable<ReleaseManifest> releases)
+    public static IReadOnlyList<(string Source, int Removed, long Bytes, int Damaged)> Collect(Project project, IEnumerable<ReleaseManifest> releases)
     {
         ArgumentNullException.ThrowIfNull(project);
         var read = releases.SelectMany(r => r.Sources).ToList();
         return Of(project.Manifest).Select(source =>
         {
             var keep = read.Where(s => s.Source == source.Id).Select(s => s.Sha256).ToHashSet(StringComparer.Ordinal);
-            var (removed, bytes) = CacheOf(project.Zone, source.Id).Collect(keep);
-            return (source.Id, removed, bytes);
+            var (removed, bytes, damaged) = CacheOf(project.Zone, source.Id).Collect(keep);
+            return (source.Id, removed, bytes, damaged);
         }).ToList();
     }
 

@@ -69,6 +69,11 @@ public sealed class DicomWebCacheFsckTests
         pacs.Run("build").AssertExit(0);
         Assert.Equal(built, pacs.OutputHashes());
         pacs.Run("verify", "v1").AssertExit(0);
+        // gc removes the damaged copy (raw, with PHI) as it does the store's, and keeps the cache the pin reads.
+        var collected = JsonNode.Parse(pacs.Run("gc", "--json").AssertExit(0).Out)!["dicomweb"]![0]!;
+        Assert.Equal(1, collected["damaged_removed"]!.GetValue<int>());
+        Assert.Empty(Directory.GetFiles(pacs.Combine(".dataforge", "pacs", "raw", "damaged")));
+        pacs.Run("fsck").AssertExit(0);
     }
 
     [SkippableFact]
