@@ -20,9 +20,6 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Link(string oldPath, string newPath);
 
-    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
-    private static partial int Ioctl(Microsoft.Win32.SafeHandles.SafeFileHandle fd, nuint request, Microsoft.Win32.SafeHandles.SafeFileHandle source);
-
     /// <summary>FICLONE = _IOW(0x94, 9, int) (linux/fs.h): the target file shares the source's extents, copy on write.</summary>
     private const uint FileClone = 0x40049409;
 
@@ -279,19 +276,6 @@ internal static partial class NativeMethods
     public static bool TryHardLink(string existing, string newPath)
     {
         try { return Link(existing, newPath) == 0; }
-        catch (EntryPointNotFoundException) { return false; }
-        catch (DllNotFoundException) { return false; }
-    }
-
-    /// <summary>
-    /// ioctl(2) FICLONE: makes the empty <paramref name="target"/> a copy-on-write clone of <paramref name="source"/>
-    /// (btrfs, XFS with reflink, bcachefs, OCFS2). False where the file system (ext4, tmpfs), the kernel or the
-    /// platform cannot, or the two are on different file systems: the caller then copies.
-    /// </summary>
-    public static bool TryClone(Microsoft.Win32.SafeHandles.SafeFileHandle source, Microsoft.Win32.SafeHandles.SafeFileHandle target)
-    {
-        if (!OperatingSystem.IsLinux()) return false;
-        try { return Ioctl(target, FileClone, source) == 0; }
         catch (EntryPointNotFoundException) { return false; }
         catch (DllNotFoundException) { return false; }
     }

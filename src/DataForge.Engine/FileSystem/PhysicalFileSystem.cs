@@ -115,19 +115,78 @@ public sealed class PhysicalFileSystem : IFileSystem
             if (expected is { } hash && HashFile(source) != hash) throw new Store.DamagedObjectException(hash);
             if (NativeMethods.TryHardLink(source, target)) return MaterialisedAs.Hardlink;
         }
+        using var input = NativeMethods.TryOpenSource(source);
+        if (input is null) return PortableClone(source, target, mode, expected);
+        var places = (Path.GetDirectoryName(Path.GetDirectoryName(source)), Path.GetDirectoryName(target));
+        try
+        {
+            // A file of its own (mode 0666 less the umask): editing it cannot reach the store.
+            using var output = NativeMethods.CreateNew(target);
+            if (mode is OutputLinkMode.Auto or OutputLinkMode.Reflink && !_cannotClone.ContainsKey(places))
+            {
+                if (NativeMethods.TryClone(input, output, out var never))
+                {
+                    // The clone holds the object's bytes as they were: hashing either reads the same blocks.
+                    if (expected is { } cloned && HashFile(source) != cloned) throw new Store.DamagedObjectException(cloned);
+                    return MaterialisedAs.Reflink;
+                }
+                // ext4 and tmpfs never clone: one failed ioctl per pair of folders, not one per file.
+                if (never) _cannotClone.TryAdd(places, 0);
+            }
+            if (expected is { } want)
+            {
+                // A copy is checked as it is made: one read of the object, through user space to hash it.
+                if (CopyHashing(input, output, 0) != want) throw new Store.DamagedObjectException(want);
+                return MaterialisedAs.Copy;
+            }
+            // An object this process wrote (hashed from memory as it was stored): copied inside the kernel, unhashed. In
+            // the copy mode with sendfile, which never shares blocks (copy_file_range may clone on btrfs or XFS).
+            var copied = NativeMethods.CopyInKernel(input, output, mayShare: mode != OutputLinkMode.Copy, out var finished);
+            if (!finished) CopyHashing(input, output, copied);
+            return MaterialisedAs.Copy;
+        }
+        catch
+        {
+            DeleteFile(target);
+            throw;
+        }
+    }
+
+    /// <summary>Pairs of (object folders' parent, target folder) whose FICLONE failed as unsupported: not tried again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, string?), byte> _cannotClone = new();
+
+    /// <summary>
+    /// Copies the rest of a file from <paramref name="offset"/> with pread and pwrite; returns the SHA-256 of the whole
+    /// when it was copied from the start, else null.
+    /// </summary>
+    private static Hashing.ContentHash? CopyHashing(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, long offset)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            using var sha = offset == 0 ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
+            int n;
+            while ((n = NativeMethods.ReadAt(input, buffer, offset)) > 0)
+            {
+                sha?.AppendData(buffer, 0, n);
+                NativeMethods.WriteAt(output, buffer.AsSpan(0, n), offset);
+                offset += n;
+            }
+            return sha is null ? null : Hashing.ContentHash.FromDigest(sha.GetHashAndReset());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary><see cref="CloneFile"/> where the plain Linux calls do not exist: .NET file handles, no clone.</summary>
+    private MaterialisedAs PortableClone(string source, string target, OutputLinkMode mode, Hashing.ContentHash? expected)
+    {
         try
         {
             using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-            // A file of its own (mode 0666 less the umask): editing it cannot reach the store.
             using var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            if (mode is OutputLinkMode.Auto or OutputLinkMode.Reflink && NativeMethods.TryClone(input, output))
-            {
-                // The clone holds the object's bytes as they were: hashing either reads the same blocks.
-                if (expected is { } cloned && HashFile(source) != cloned) throw new Store.DamagedObjectException(cloned);
-                return MaterialisedAs.Reflink;
-            }
-            // A copy is checked as it is made: one read of the object. Without an expected hash (an object this process
-            // wrote, hashed from memory as it was stored) nothing is hashed: a cold build's outputs were hashed twice.
             if (Copy(input, output, hash: expected is not null) is { } copied && expected is { } want && copied != want)
                 throw new Store.DamagedObjectException(want);
             return MaterialisedAs.Copy;
@@ -139,13 +198,10 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
-    /// <summary>
-    /// Copies a file's bytes (no clone, no copy_file_range: a copy that shares nothing); with <paramref name="hash"/>, returns
-    /// their SHA-256 (otherwise null).
-    /// </summary>
+    /// <summary>Copies a file's bytes through a buffer; with <paramref name="hash"/>, returns their SHA-256 (otherwise null).</summary>
     private static Hashing.ContentHash? Copy(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, bool hash)
     {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 18);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
             using var sha = hash ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
