@@ -139,5 +139,14 @@ internal static partial class NativeMethods
         }
     }
 
+    /// <summary>rename(2); false when it fails (or does not exist), for the caller to try the .NET way.</summary>
+    public static bool TryRename(string from, string to)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try { return Rename(from, to) == 0; }
+        catch (EntryPointNotFoundException) { return false; }
+        catch (DllNotFoundException) { return false; }
+    }
+
     private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();
 }

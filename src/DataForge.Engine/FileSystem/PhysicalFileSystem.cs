@@ -227,6 +227,14 @@ public sealed class PhysicalFileSystem : IFileSystem
         else File.Move(from, to, overwrite: true);
     }
 
+    public void MoveFile(string from, string to)
+    {
+        // rename(2) alone: File.Move stats the source and lstats it again first. Any failure (another device, a
+        // missing folder) goes to File.Move, which copies across devices and throws what .NET throws.
+        if (NativeMethods.TryRename(from, to)) return;
+        File.Move(from, to, overwrite: true);
+    }
+
     public void DeleteFile(string path)
     {
         // File.Delete is quiet about a missing file but not about a missing folder (an output folder moved or removed).
@@ -272,5 +280,5 @@ public sealed class PhysicalFileSystem : IFileSystem
     }
 
     private static string TempBeside(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, $".tmp-{Path.GetFileName(path)}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Path.Combine(Path.GetDirectoryName(path)!, $".tmp-{Path.GetFileName(path)}-{TempNames.Next()}");
 }

@@ -11,6 +11,7 @@ namespace DataForge.Engine.Tests.FileSystem;
 /// benchmark showed as overhead must not come back. Each source file of the host's pipeline makes four store objects
 /// (two outputs and their metadata) and one published file in the output folder (on ext4: a copy).
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SystemCallBudgetTests : IDisposable
 {
     private readonly TempDirectory _dir = new("dataforge-syscalls");
@@ -69,5 +70,37 @@ public sealed class SystemCallBudgetTests : IDisposable
         Assert.True(perFile.GetValueOrDefault("flock") < 0.1, Describe(perFile));
         // Copied inside the kernel (one call, and one more that finds the end), not read out to user space and back.
         Assert.True(perFile.GetValueOrDefault("copy_file_range") is >= 0.9 and < 2.5, Describe(perFile));
+    }
+
+    [SkippableFact]
+    public void Objects_take_no_fchmod_and_temporary_names_no_random_read_and_a_rename_no_stat()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "Linux system calls");
+        var perFile = PerFile();
+
+        // Under a umask that leaves 0444 alone (022 here), open(2) made the object 0444 already.
+        Assert.True(perFile.GetValueOrDefault("fchmod") < 0.1, Describe(perFile));
+        // A GUID per temporary file read /dev/urandom: five reads per file of this pipeline, beside the hashing's one.
+        Assert.True(perFile.GetValueOrDefault("read") < 5, Describe(perFile));
+        // File.Move stat-ed and lstat-ed the source before its rename; the output folder was stat-ed for every file.
+        Assert.True(perFile.GetValueOrDefault("lstat") < 0.1, Describe(perFile));
+    }
+
+    [SkippableFact]
+    public void Under_a_umask_that_takes_read_bits_objects_are_still_0444()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "Unix modes");
+        var project = _dir.Combine("umask");
+        Directory.CreateDirectory(Path.Combine(project, "raw"));
+        File.WriteAllText(Path.Combine(project, "raw", "a.txt"), "series=1\nbody");
+        var host = Path.Combine(AppContext.BaseDirectory, "DataForge.Engine.TestHost.dll");
+        var dotnet = Environment.ProcessPath?.EndsWith("dotnet", StringComparison.Ordinal) == true ? Environment.ProcessPath : "dotnet";
+
+        var run = Oracle.Run("/bin/sh", ["-c", "umask 077 && exec \"$0\" \"$1\" build \"$2\" -j 1", dotnet!, host, project]);
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var objects = Directory.GetFiles(Path.Combine(project, ".dataforge", "objects"), "*", SearchOption.AllDirectories);
+        Assert.NotEmpty(objects);
+        Assert.All(objects, o => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(o)));
     }
 }
