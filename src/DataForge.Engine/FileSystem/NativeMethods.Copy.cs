@@ -4,17 +4,11 @@ using Microsoft.Win32.SafeHandles;
 namespace DataForge.Engine.FileSystem;
 
 /// <summary>
-/// Copying a store object into a new file inside the kernel: the output folder's copy of each object is the second
-/// write of its bytes, and a read(2)/write(2) loop added a copy out to user space and back for every byte.
+/// Making an output file from a store object with plain calls: open(2) of both (a FileStream added an fstat and a flock
+/// to each), FICLONE that says when it can never work, pwrite(2), rename(2).
 /// </summary>
 internal static partial class NativeMethods
 {
-    [LibraryImport("libc", EntryPoint = "copy_file_range", SetLastError = true)]
-    private static unsafe partial nint CopyFileRange(int fdIn, long* offIn, int fdOut, long* offOut, nint length, uint flags);
-
-    [LibraryImport("libc", EntryPoint = "sendfile", SetLastError = true)]
-    private static unsafe partial nint SendFile(int fdOut, int fdIn, long* offset, nint count);
-
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     private static partial int IoctlFd(int fd, nuint request, int source);
 
@@ -22,11 +16,6 @@ internal static partial class NativeMethods
     private const int CrossDevice = 18; // EXDEV
     private const int NoSuchCall = 38; // ENOSYS
     private const int NotATypewriter = 25; // ENOTTY: the file system has no such ioctl
-    private const int InvalidArgument = 22; // EINVAL
-    private const int IsAFolder = 21; // EISDIR
-
-    /// <summary>The largest count one copy call is asked for (sendfile copies at most 0x7ffff000 bytes a call anyway).</summary>
-    private const int CopyChunk = 0x7ffff000;
 
     /// <summary>
     /// open(2) of an object to copy from: no fstat, flock or fadvise as a FileStream adds. Null where the call does not
@@ -76,49 +65,6 @@ internal static partial class NativeMethods
         catch (DllNotFoundException) { never = true; return false; }
         never = Marshal.GetLastPInvokeError() is NotSupported or CrossDevice or NotATypewriter or NoSuchCall;
         return false;
-    }
-
-    /// <summary>
-    /// Copies <paramref name="source"/> whole into the new, empty <paramref name="target"/> with copy_file_range(2)
-    /// (<paramref name="mayShare"/>: a file system may then share blocks, or copy on the server) or sendfile(2) (always
-    /// a copy of the bytes). Returns the bytes copied; when the kernel cannot (no such call, these files not supported)
-    /// it stops there with <paramref name="finished"/> false, and the caller copies the rest itself from that offset.
-    /// </summary>
-    public static unsafe long CopyInKernel(SafeFileHandle source, SafeFileHandle target, bool mayShare, out bool finished)
-    {
-        finished = false;
-        long offset = 0;
-        if (!OperatingSystem.IsLinux()) return offset;
-        var from = Fd(source);
-        var to = Fd(target);
-        while (true)
-        {
-            nint n;
-            var inOffset = offset;
-            var outOffset = offset;
-            try
-            {
-                // sendfile writes at the target's own position: that of a new file, which each call has moved to offset.
-                n = mayShare ? CopyFileRange(from, &inOffset, to, &outOffset, CopyChunk, 0) : SendFile(to, from, &inOffset, CopyChunk);
-            }
-            catch (EntryPointNotFoundException) { return offset; }
-            catch (DllNotFoundException) { return offset; }
-            if (n == 0)
-            {
-                finished = true;
-                return offset;
-            }
-            if (n > 0)
-            {
-                offset += n;
-                continue;
-            }
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == Interrupted) continue;
-            // Not for these files or this kernel: the caller's read/write loop goes on from here.
-            if (errno is NotSupported or CrossDevice or NoSuchCall or InvalidArgument or IsAFolder) return offset;
-            throw Failure(mayShare ? "copy_file_range" : "sendfile");
-        }
     }
 
     [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]

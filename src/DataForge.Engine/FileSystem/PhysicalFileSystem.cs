@@ -133,16 +133,11 @@ public sealed class PhysicalFileSystem : IFileSystem
                 // ext4 and tmpfs never clone: one failed ioctl per pair of folders, not one per file.
                 if (never) _cannotClone.TryAdd(places, 0);
             }
-            if (expected is { } want)
-            {
-                // A copy is checked as it is made: one read of the object, through user space to hash it.
-                if (CopyHashing(input, output, 0) != want) throw new Store.DamagedObjectException(want);
-                return MaterialisedAs.Copy;
-            }
-            // An object this process wrote (hashed from memory as it was stored): copied inside the kernel, unhashed. In
-            // the copy mode with sendfile, which never shares blocks (copy_file_range may clone on btrfs or XFS).
-            var copied = NativeMethods.CopyInKernel(input, output, mayShare: mode != OutputLinkMode.Copy, out var finished);
-            if (!finished) CopyHashing(input, output, copied);
+            // A copy is checked as it is made: one read of the object. Without an expected hash (an object this process
+            // wrote, hashed from memory as it was stored) nothing is hashed. Through user space in 1 MiB blocks: on ext4,
+            // copy_file_range and sendfile cost as much system time (a splice through a pipe) as pread and pwrite.
+            if (CopyHashing(input, output, hash: expected is not null) is { } copied && expected is { } want && copied != want)
+                throw new Store.DamagedObjectException(want);
             return MaterialisedAs.Copy;
         }
         catch
@@ -152,19 +147,21 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
-    /// <summary>Pairs of (object folders' parent, target folder) whose FICLONE failed as unsupported: not tried again.</summary>
+    /// <summary>
+    /// Pairs of (the source's folder's parent: the store's objects folder, the target's folder) whose FICLONE failed as
+    /// unsupported: not tried again by this instance. Support belongs to the file systems, which a pair of folders does
+    /// not change in a build; were it wrong, a file would be copied where it could have been cloned, nothing worse.
+    /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, string?), byte> _cannotClone = new();
 
-    /// <summary>
-    /// Copies the rest of a file from <paramref name="offset"/> with pread and pwrite; returns the SHA-256 of the whole
-    /// when it was copied from the start, else null.
-    /// </summary>
-    private static Hashing.ContentHash? CopyHashing(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, long offset)
+    /// <summary>Copies a file whole with pread and pwrite; with <paramref name="hash"/>, returns its SHA-256 (otherwise null).</summary>
+    private static Hashing.ContentHash? CopyHashing(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, bool hash)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
-            using var sha = offset == 0 ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
+            using var sha = hash ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
+            long offset = 0;
             int n;
             while ((n = NativeMethods.ReadAt(input, buffer, offset)) > 0)
             {
