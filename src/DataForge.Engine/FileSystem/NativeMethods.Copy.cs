@@ -79,7 +79,9 @@ internal static partial class NativeMethods
             while (done < buffer.Length)
             {
                 var n = PWrite(Fd(handle), start + done, buffer.Length - done, offset + done);
-                if (n >= 0) { done += (int)n; continue; }
+                if (n > 0) { done += (int)n; continue; }
+                // A regular file takes at least one byte of a non-empty write, or says why not.
+                if (n == 0) throw new IOException("write wrote nothing");
                 if (Marshal.GetLastPInvokeError() != Interrupted) throw Failure("write");
             }
         }
