@@ -16,6 +16,8 @@ namespace DataForge.Engine.Building;
 /// </summary>
 internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore objects, StoreLayout layout, OutputLinkMode mode)
 {
+    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+
     /// <summary>Files copied because <c>output.link: reflink</c> could not clone them (the file system cannot).</summary>
     public int CopiedForReflink { get; private set; }
 
@@ -119,14 +121,25 @@ internal sealed class Materialiser(IFileSystem fs, StateDatabase db, ObjectStore
     /// <summary>Makes one output file: made in tmp/ (a temp-area failure), then renamed into the output folder (an output-area one).</summary>
     private MaterialisedAs Make(ContentHash obj, string target, ContentHash? expected, long left)
     {
-        var temp = $"{layout.Temp}/.out-{Guid.NewGuid():N}";
+        var temp = $"{layout.Temp}/.out-{TempNames.Next()}";
         try
         {
             var made = StorageException.Guard(StorageArea.Temp, () => fs.CloneFile(objects.PathOf(obj), temp, mode, expected), () => Short(layout.Temp, left));
             StorageException.Guard(StorageArea.Output, () =>
             {
-                fs.CreateDirectory(Path.GetDirectoryName(target)!, privateMode: false);
-                fs.Move(temp, target);
+                // Each folder is made (or found) once per build, not asked after for every file; one removed since is
+                // made again when the rename finds it missing.
+                var folder = Path.GetDirectoryName(target)!;
+                if (_folders.Add(folder)) fs.CreateDirectory(folder, privateMode: false);
+                try
+                {
+                    fs.MoveFile(temp, target);
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    fs.CreateDirectory(folder, privateMode: false);
+                    fs.MoveFile(temp, target);
+                }
             }, () => Short(layout.OutputRoot, left));
             return made;
         }

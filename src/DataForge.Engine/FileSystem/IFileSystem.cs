@@ -66,6 +66,12 @@ public interface IFileSystem
     /// <summary>Renames a file or folder, replacing a file target.</summary>
     void Move(string from, string to);
 
+    /// <summary>
+    /// Renames a file (never a folder), replacing a file target; as <see cref="Move"/>, without first asking whether
+    /// <paramref name="from"/> is a folder. A missing target folder is a <see cref="DirectoryNotFoundException"/>.
+    /// </summary>
+    void MoveFile(string from, string to) => Move(from, to);
+
     /// <summary>Deletes a file; no error when it or its folder is missing.</summary>
     void DeleteFile(string path);
 

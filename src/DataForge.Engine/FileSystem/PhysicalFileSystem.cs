@@ -115,19 +115,75 @@ public sealed class PhysicalFileSystem : IFileSystem
             if (expected is { } hash && HashFile(source) != hash) throw new Store.DamagedObjectException(hash);
             if (NativeMethods.TryHardLink(source, target)) return MaterialisedAs.Hardlink;
         }
+        using var input = NativeMethods.TryOpenSource(source);
+        if (input is null) return PortableClone(source, target, mode, expected);
+        var places = (Path.GetDirectoryName(Path.GetDirectoryName(source)), Path.GetDirectoryName(target));
+        try
+        {
+            // A file of its own (mode 0666 less the umask): editing it cannot reach the store.
+            using var output = NativeMethods.CreateNew(target);
+            if (mode is OutputLinkMode.Auto or OutputLinkMode.Reflink && !_cannotClone.ContainsKey(places))
+            {
+                if (NativeMethods.TryClone(input, output, out var never))
+                {
+                    // The clone holds the object's bytes as they were: hashing either reads the same blocks.
+                    if (expected is { } cloned && HashFile(source) != cloned) throw new Store.DamagedObjectException(cloned);
+                    return MaterialisedAs.Reflink;
+                }
+                // ext4 and tmpfs never clone: one failed ioctl per pair of folders, not one per file.
+                if (never) _cannotClone.TryAdd(places, 0);
+            }
+            // A copy is checked as it is made: one read of the object. Without an expected hash (an object this process
+            // wrote, hashed from memory as it was stored) nothing is hashed. Through user space in 1 MiB blocks: on ext4,
+            // copy_file_range and sendfile cost as much system time (a splice through a pipe) as pread and pwrite.
+            if (CopyHashing(input, output, hash: expected is not null) is { } copied && expected is { } want && copied != want)
+                throw new Store.DamagedObjectException(want);
+            return MaterialisedAs.Copy;
+        }
+        catch
+        {
+            DeleteFile(target);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Pairs of (the source's folder's parent: the store's objects folder, the target's folder) whose FICLONE failed as
+    /// unsupported: not tried again by this instance. Support belongs to the file systems, which a pair of folders does
+    /// not change in a build; were it wrong, a file would be copied where it could have been cloned, nothing worse.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, string?), byte> _cannotClone = new();
+
+    /// <summary>Copies a file whole with pread and pwrite; with <paramref name="hash"/>, returns its SHA-256 (otherwise null).</summary>
+    private static Hashing.ContentHash? CopyHashing(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, bool hash)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            using var sha = hash ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
+            long offset = 0;
+            int n;
+            while ((n = NativeMethods.ReadAt(input, buffer, offset)) > 0)
+            {
+                sha?.AppendData(buffer, 0, n);
+                NativeMethods.WriteAt(output, buffer.AsSpan(0, n), offset);
+                offset += n;
+            }
+            return sha is null ? null : Hashing.ContentHash.FromDigest(sha.GetHashAndReset());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary><see cref="CloneFile"/> where the plain Linux calls do not exist: .NET file handles, no clone.</summary>
+    private MaterialisedAs PortableClone(string source, string target, OutputLinkMode mode, Hashing.ContentHash? expected)
+    {
         try
         {
             using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-            // A file of its own (mode 0666 less the umask): editing it cannot reach the store.
             using var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            if (mode is OutputLinkMode.Auto or OutputLinkMode.Reflink && NativeMethods.TryClone(input, output))
-            {
-                // The clone holds the object's bytes as they were: hashing either reads the same blocks.
-                if (expected is { } cloned && HashFile(source) != cloned) throw new Store.DamagedObjectException(cloned);
-                return MaterialisedAs.Reflink;
-            }
-            // A copy is checked as it is made: one read of the object. Without an expected hash (an object this process
-            // wrote, hashed from memory as it was stored) nothing is hashed: a cold build's outputs were hashed twice.
             if (Copy(input, output, hash: expected is not null) is { } copied && expected is { } want && copied != want)
                 throw new Store.DamagedObjectException(want);
             return MaterialisedAs.Copy;
@@ -139,13 +195,10 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
-    /// <summary>
-    /// Copies a file's bytes (no clone, no copy_file_range: a copy that shares nothing); with <paramref name="hash"/>, returns
-    /// their SHA-256 (otherwise null).
-    /// </summary>
+    /// <summary>Copies a file's bytes through a buffer; with <paramref name="hash"/>, returns their SHA-256 (otherwise null).</summary>
     private static Hashing.ContentHash? Copy(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, bool hash)
     {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 18);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
             using var sha = hash ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
@@ -169,6 +222,14 @@ public sealed class PhysicalFileSystem : IFileSystem
     {
         if (Directory.Exists(from)) Directory.Move(from, to);
         else File.Move(from, to, overwrite: true);
+    }
+
+    public void MoveFile(string from, string to)
+    {
+        // rename(2) alone: File.Move stats the source and lstats it again first. Any failure (another device, a
+        // missing folder) goes to File.Move, which copies across devices and throws what .NET throws.
+        if (NativeMethods.TryRename(from, to)) return;
+        File.Move(from, to, overwrite: true);
     }
 
     public void DeleteFile(string path)
@@ -216,5 +277,5 @@ public sealed class PhysicalFileSystem : IFileSystem
     }
 
     private static string TempBeside(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, $".tmp-{Path.GetFileName(path)}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Path.Combine(Path.GetDirectoryName(path)!, $".tmp-{Path.GetFileName(path)}-{TempNames.Next()}");
 }

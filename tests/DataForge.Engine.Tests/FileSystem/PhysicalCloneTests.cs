@@ -120,4 +120,21 @@ public sealed class PhysicalCloneTests : IDisposable
         File.WriteAllText(target, "{}");
         Assert.Equal(content, File.ReadAllBytes(source));
     }
+
+    [Fact]
+    public void A_file_renamed_into_a_missing_folder_fails_as_a_missing_folder_and_one_renamed_over_a_file_replaces_it()
+    {
+        // The materialiser makes a folder removed since it last made it again when the rename says it is missing.
+        var fs = new PhysicalFileSystem();
+        var temp = _dir.Combine("temp");
+        File.WriteAllText(temp, "new");
+        Assert.Throws<DirectoryNotFoundException>(() => fs.MoveFile(temp, _dir.Combine("gone/file")));
+        Assert.Equal("new", File.ReadAllText(temp));
+
+        var target = _dir.Combine("file");
+        File.WriteAllText(target, "old");
+        fs.MoveFile(temp, target);
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.False(File.Exists(temp));
+    }
 }
