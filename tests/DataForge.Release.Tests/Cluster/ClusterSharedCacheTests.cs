@@ -104,8 +104,6 @@ public sealed class ClusterSharedCacheTests : IDisposable
         // The user exports the password and builds; the first wave waits in the queue, its job's environment in slurmctld's state.
         SlurmBuildTests.SetPartition(cluster, "DOWN");
         using var coordinator = SlurmBuildTests.StartCoordinator(cluster, onCluster, new Dictionary<string, string> { [variable] = server.Password }, "--json");
-        var stdout = coordinator.StandardOutput.ReadToEndAsync();
-        var stderr = coordinator.StandardError.ReadToEndAsync();
         SlurmBuildTests.WaitForJobs(onCluster, coordinator);
         var environments = Directory.EnumerateFiles(Path.Combine(cluster.Folder, "state"), "environment", SearchOption.AllDirectories).ToList();
         Assert.NotEmpty(environments);
@@ -115,9 +113,8 @@ public sealed class ClusterSharedCacheTests : IDisposable
 
         SlurmBuildTests.SetPartition(cluster, "UP");
         Assert.True(coordinator.WaitForExit(TimeSpan.FromSeconds(300)), "the build did not end");
-        coordinator.WaitForExit();
-        Assert.True(coordinator.ExitCode == 0, stdout.Result + stderr.Result + cluster.Logs());
-        Assert.Contains(Stages(new CliResult(0, stdout.Result, "")), s => s.Executed > 0);
+        Assert.True(coordinator.ExitCode == 0, coordinator.Out + coordinator.Error + cluster.Logs());
+        Assert.Contains(Stages(new CliResult(0, coordinator.Out, "")), s => s.Executed > 0);
         AssertNowhere(server.Password, cluster);
 
         // The coordinator recorded every action into the cache: another folder runs nothing.
@@ -192,7 +189,6 @@ public sealed class ClusterSharedCacheTests : IDisposable
             finally
             {
                 coordinator.Kill();
-                coordinator.WaitForExit();
             }
         }
         // The killed coordinator's first wave runs to its end and leaves its results in the work folder.

@@ -216,40 +216,31 @@ public sealed class SlurmBuildTests
         var pending = cluster.Run("/usr/bin/squeue", "-h", "-r", "-o", "%i").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(pending);
 
-        // SIGINT, as a terminal's Ctrl-C sends it, to the coordinator's pid.
-        Assert.Equal(0, Oracle.Run("/bin/kill", ["-INT", coordinator.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode);
+        // SIGINT, as a terminal's Ctrl-C sends it, to the coordinator's pid: it must have a handler for it to cancel.
+        Assert.True(coordinator.CatchesInterrupt(), "the coordinator does not catch SIGINT (it was ignored when it started)");
+        coordinator.Interrupt();
         Assert.True(coordinator.WaitForExit(TimeSpan.FromSeconds(60)), "the coordinator did not end after Ctrl-C");
-        Assert.Equal(1, coordinator.ExitCode);
-        Assert.Contains("build cancelled", coordinator.StandardError.ReadToEnd());
+        Assert.True(coordinator.ExitCode == 1, coordinator.Out + coordinator.Error);
+        Assert.Contains("build cancelled", coordinator.Error);
         Assert.Empty(cluster.Run("/usr/bin/squeue", "-h", "-r", "-o", "%i").StandardOutput.Trim());
         var states = cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%T").StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(states, s => Assert.Equal("CANCELLED", s));
     }
 
     /// <summary>
-    /// A coordinator in a process of its own (to be killed, or sent Ctrl-C, as a user's terminal would), with
-    /// <paramref name="environment"/> added to its own (the variables a user exports before <c>dataforge build</c>).
+    /// A coordinator in a process of its own (see <see cref="Coordinator"/>), with <paramref name="environment"/> added to
+    /// its own (the variables a user exports before <c>dataforge build</c>).
     /// </summary>
-    internal static System.Diagnostics.Process StartCoordinator(SlurmCluster cluster, ClusterProject p,
-        IReadOnlyDictionary<string, string>? environment = null, params string[] args)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = p.Path, UseShellExecute = false,
-            RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(typeof(DataForge.Cli.Program).Assembly.Location);
-        info.ArgumentList.Add("build");
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["SLURM_CONF"] = cluster.ConfigPath;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
-        return System.Diagnostics.Process.Start(info)!;
-    }
+    internal static Coordinator StartCoordinator(SlurmCluster cluster, ClusterProject p,
+        IReadOnlyDictionary<string, string>? environment = null, params string[] args) => new(cluster, p, environment, args);
 
     /// <summary>Waits until the coordinator has submitted its first job.</summary>
-    internal static void WaitForJobs(ClusterProject p, System.Diagnostics.Process coordinator)
+    internal static void WaitForJobs(ClusterProject p, Coordinator coordinator)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!Directory.Exists(p.Combine(".dataforge", "work")) || !Directory.EnumerateFiles(p.Combine(".dataforge", "work"), "jobs", SearchOption.AllDirectories).Any())
         {
-            Assert.False(coordinator.HasExited, "the coordinator ended before it submitted a job");
+            if (coordinator.HasExited) Assert.Fail("the coordinator ended before it submitted a job: " + coordinator.Out + coordinator.Error);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), "no job submitted within 120 s");
             Thread.Sleep(100);
         }
@@ -271,7 +262,6 @@ public sealed class SlurmBuildTests
         finally
         {
             coordinator.Kill();
-            coordinator.WaitForExit();
         }
         SetPartition(cluster, "UP");
         cluster.WaitIdle(TimeSpan.FromSeconds(120));
