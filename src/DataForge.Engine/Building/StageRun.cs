@@ -312,19 +312,23 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
         var failures = new ConcurrentDictionary<int, string>();
         var done = 0;
         Progress?.Invoke(new BuildProgress(_def.Id, 0, actions.Count));
-        executor.Run(stage, actions, (n, outputs, failure) =>
+        // Recording writes a few rows per action all over state.db: unmapped meanwhile (see StateDatabase.Unmapped).
+        using (db.Unmapped())
         {
-            if (failure is null)
+            executor.Run(stage, actions, (n, outputs, failure) =>
             {
-                // Nobody reads them: not kept (a first build of 100,000 items would hold them all to the end).
-                if (OutputsNeeded) _results[_toRun[n]] = outputs!.ToList();
-                db.PutSlot(_def.Id, actions[n].Slot, Record(actions[n], definitionHash));
-                // Recorded in state.db by the executor: told to the shared cache too, whichever executor ran it.
-                Shared?.Record(actions[n].Key, _def.Id, outputs!);
-            }
-            else failures[n] = failure;
-            Progress?.Invoke(new BuildProgress(_def.Id, Interlocked.Increment(ref done), actions.Count));
-        });
+                if (failure is null)
+                {
+                    // Nobody reads them: not kept (a first build of 100,000 items would hold them all to the end).
+                    if (OutputsNeeded) _results[_toRun[n]] = outputs!.ToList();
+                    db.PutSlot(_def.Id, actions[n].Slot, Record(actions[n], definitionHash));
+                    // Recorded in state.db by the executor: told to the shared cache too, whichever executor ran it.
+                    Shared?.Record(actions[n].Key, _def.Id, outputs!);
+                }
+                else failures[n] = failure;
+                Progress?.Invoke(new BuildProgress(_def.Id, Interlocked.Increment(ref done), actions.Count));
+            });
+        }
         Shared?.Flush();
         for (var n = 0; n < actions.Count; n++)
         {
