@@ -398,9 +398,10 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
                 continue;
             }
             if (results[i] is not { } outputs) continue;
+            var slot = action.Slot; // made once for all the action's outputs
             foreach (var o in outputs)
             {
-                var item = OutputItem(_def.Id, action.Slot, o, action.Key, action.Inputs, objects);
+                var item = OutputItem(_def.Id, slot, o, action.Key, action.Inputs, objects);
                 Outputs.Add(item with
                 {
                     // A pass-through's provenance depends on the store as well as the key: not vouched for.
