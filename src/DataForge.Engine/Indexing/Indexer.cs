@@ -22,11 +22,12 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
     public static string ClockKey(string sourceId) => $"stat-clock:{sourceId}";
 
     /// <summary>
-    /// Indexes one source: every file, in walk order, and those not <see cref="SourceFile.Unchanged"/>; <paramref name="record"/> writes the stat cache (a build) or leaves it (status).
+    /// Indexes one source: every file, in walk order (made when first asked: a no-op build never asks), and those not
+    /// <see cref="SourceFile.Unchanged"/>; <paramref name="record"/> writes the stat cache (a build) or leaves it (status).
     /// <paramref name="clockNow"/>: the file system's time before the walk began (a build), recorded
     /// with the rows as the next build's racy-clean threshold.
     /// </summary>
-    public (List<SourceFile> Files, List<SourceFile> Changed, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
+    public (IndexedFiles Files, List<SourceFile> Changed, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
         bool record, int jobs, CancellationToken cancellationToken, long? clockNow = null)
     {
         // The walk (system calls, on the cores) runs while this thread loads the stat cache (SQLite rows into a
@@ -123,7 +124,11 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         });
 
         clock?.Mark("index: hash");
-        var files = new List<SourceFile>(entries.Length);
+        // The files that belong to the source, by walk index; each one's hash is in hashes and whether it is unchanged in
+        // unchangedAt. Their SourceFile objects (about 100 bytes each) are made only when the build plans.
+        var kept = new int[entries.Length];
+        var keptCount = 0;
+        var unchangedAt = new bool[entries.Length];
         var changedFiles = new List<SourceFile>();
         var keptRows = 0;
         var write = new List<(string Path, FileRecord Row)>();
@@ -147,12 +152,10 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             if (kind == Found.Racy && hash != known[i]) changed++;
             var row = rows[i];
             if (row is not null) keptRows++;
-            var file = new SourceFile(source.Id, entry.RelativePath, prefix, entry.Stat, hash)
-            {
-                Unchanged = row is not null && row.Hash == hash && row.Stat.Size == entry.Stat.Size,
-            };
-            files.Add(file);
-            if (!file.Unchanged) changedFiles.Add(file);
+            hashes[i] = hash;
+            kept[keptCount++] = i;
+            unchangedAt[i] = row is not null && row.Hash == hash && row.Stat.Size == entry.Stat.Size;
+            if (!unchangedAt[i]) changedFiles.Add(new SourceFile(source.Id, entry.RelativePath, prefix, entry.Stat, hash));
             // A row to write: a new or changed stat, or a re-hash that found other content.
             if (record && (kind is Found.ToHash or Found.Renamed || (kind == Found.Racy && hash != known[i])))
                 write.Add((entry.RelativePath, new FileRecord(entry.Stat, hash)));
@@ -166,7 +169,8 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         var removed = 0;
         if (keptRows < cached.Count)
         {
-            var present = files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
+            var present = new HashSet<string>(keptCount, StringComparer.Ordinal);
+            for (var k = 0; k < keptCount; k++) present.Add(entries[kept[k]].RelativePath);
             foreach (var path in cached.Keys.Order(StringComparer.Ordinal))
             {
                 if (present.Contains(path)) continue;
@@ -183,7 +187,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
 
         var report = new IndexReport
         {
-            Files = files.Count,
+            Files = keptCount,
             Hashed = toHash.Count,
             BytesHashed = bytes,
             Renamed = renamed,
@@ -192,6 +196,16 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             Removed = removed,
             Unreadable = failures.OfType<UnreadableFile>().ToList(),
         };
+        var files = new IndexedFiles(keptCount, () =>
+        {
+            var list = new List<SourceFile>(keptCount);
+            for (var k = 0; k < keptCount; k++)
+            {
+                var i = kept[k];
+                list.Add(new SourceFile(source.Id, entries[i].RelativePath, prefix, entries[i].Stat, hashes[i]) { Unchanged = unchangedAt[i] });
+            }
+            return list;
+        });
         return (files, changedFiles, report);
     }
 
