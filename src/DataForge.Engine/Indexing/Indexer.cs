@@ -34,11 +34,11 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         // dictionary): on a no-op build of 100,000 files these were two phases of about 0.25 and 0.17 s one after
         // the other. Only the file system is touched by the walk; state.db stays on this thread.
         var walk = Task.Run(() => fileSystem.Walk(source.Root).ToArray(), cancellationToken);
-        Dictionary<string, FileRecord> cached;
+        StatCache cached;
         long racyFrom;
         try
         {
-            cached = database.LoadFiles(source.Id);
+            cached = database.LoadStatCache(source.Id);
             // No clock recorded (a stat cache written before the rule): every row is racy once.
             racyFrom = long.TryParse(database.GetMeta(ClockKey(source.Id)), System.Globalization.NumberStyles.AllowLeadingSign,
                 System.Globalization.CultureInfo.InvariantCulture, out var recorded) ? recorded : long.MinValue;
@@ -55,8 +55,8 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         {
             if (byStat is not null) return byStat;
             byStat = new Dictionary<FileStat, ContentHash>(cached.Count);
-            foreach (var row in cached.Values)
-                if (row.Stat.Inode != 0 && row.Stat.MtimeNs < racyFrom) byStat.TryAdd(row.Stat, row.Hash);
+            for (var row = 0; row < cached.Count; row++)
+                if (cached.Stat(row) is { Inode: not 0 } stat && stat.MtimeNs < racyFrom) byStat.TryAdd(stat, cached.Hash(row));
             return byStat;
         }
         clock?.Mark("index: load stat cache");
@@ -65,9 +65,10 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         var skip = skipFolders.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).Select(f => f[prefix.Length..] + "/").ToArray();
 
         // Per walked file, in walk order (plain arrays: generic lists over this assembly's structs would run unoptimised code):
-        // its stat-cache row (null when its path is new), the hash it has unless re-hashed, and how it was found.
+        // its stat-cache row (-1 when its path is new), the hash it has unless re-hashed, and how it was found.
         var entries = walk.GetAwaiter().GetResult();
-        var rows = new FileRecord?[entries.Length];
+        var rows = new int[entries.Length];
+        Array.Fill(rows, -1);
         var known = new ContentHash[entries.Length];
         var kinds = new Found[entries.Length];
         int added = 0, changed = 0, renamed = 0;
@@ -77,12 +78,12 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             var path = entries[i].RelativePath;
             if (!source.Contains(path) || IsUnder(path, skip)) { kinds[i] = Found.Outside; continue; }
             var stat = entries[i].Stat;
-            if (cached.TryGetValue(path, out var row))
+            if (cached.Find(path) is var row and >= 0)
             {
                 rows[i] = row;
-                known[i] = row.Hash;
+                known[i] = cached.Hash(row);
                 // A stat the cache cannot vouch for (racy): re-hashed, and compared with the row's hash.
-                if (row.Stat == stat) { kinds[i] = row.Stat.MtimeNs >= racyFrom ? Found.Racy : Found.Trusted; continue; }
+                if (cached.Stat(row) == stat) { kinds[i] = stat.MtimeNs >= racyFrom ? Found.Racy : Found.Trusted; continue; }
                 changed++;
                 kinds[i] = Found.ToHash;
             }
@@ -144,17 +145,17 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             if (source.Pin is { } pin && !pin(entry.RelativePath, hash))
             {
                 if (kind == Found.Renamed) renamed--;
-                else if (kind == Found.ToHash && rows[i] is null) added--;
+                else if (kind == Found.ToHash && rows[i] < 0) added--;
                 else if (kind == Found.ToHash) changed--;
                 continue;
             }
             // Re-hashed with a row to compare: a different hash is a change (a changed stat was counted in the walk).
             if (kind == Found.Racy && hash != known[i]) changed++;
             var row = rows[i];
-            if (row is not null) keptRows++;
+            if (row >= 0) keptRows++;
             hashes[i] = hash;
             kept[keptCount++] = i;
-            unchangedAt[i] = row is not null && row.Hash == hash && row.Stat.Size == entry.Stat.Size;
+            unchangedAt[i] = row >= 0 && cached.Hash(row) == hash && cached.Stat(row).Size == entry.Stat.Size;
             if (!unchangedAt[i]) changedFiles.Add(new SourceFile(source.Id, entry.RelativePath, prefix, entry.Stat, hash));
             // A row to write: a new or changed stat, or a re-hash that found other content.
             if (record && (kind is Found.ToHash or Found.Renamed || (kind == Found.Racy && hash != known[i])))
@@ -171,8 +172,10 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         {
             var present = new HashSet<string>(keptCount, StringComparer.Ordinal);
             for (var k = 0; k < keptCount; k++) present.Add(entries[kept[k]].RelativePath);
-            foreach (var path in cached.Keys.Order(StringComparer.Ordinal))
+            // Rows come in primary-key order, as they are deleted.
+            for (var row = 0; row < cached.Count; row++)
             {
+                var path = cached.Path(row);
                 if (present.Contains(path)) continue;
                 removed++;
                 if (record) database.DeleteFile(source.Id, path);

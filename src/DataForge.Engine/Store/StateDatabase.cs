@@ -265,16 +265,17 @@ public sealed class StateDatabase : IDisposable
 
     // ---- stat cache ------------------------------------------------------------------------
 
-    /// <summary>Every stat-cache row of a source, by source-relative path.</summary>
-    public Dictionary<string, FileRecord> LoadFiles(string source)
+    /// <summary>Every stat-cache row of a source, by source-relative path (see <see cref="Indexing.StatCache"/>: no string or object per row).</summary>
+    internal Indexing.StatCache LoadStatCache(string source)
     {
-        var rows = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
+        var rows = new Indexing.StatCache();
         lock (_gate)
         {
             using var reader = Rows("SELECT path, size, mtime_ns, inode, hash FROM files WHERE source=?1", source);
             while (reader.Read())
-                rows[reader.Text(0)] = new FileRecord(new FileStat(reader.Int64(1), reader.Int64(2), reader.Int64(3)), reader.Hash(4));
+                rows.Add(reader.Bytes(0), new FileStat(reader.Int64(1), reader.Int64(2), reader.Int64(3)), reader.Hash(4));
         }
+        rows.Seal();
         return rows;
     }
 

@@ -35,17 +35,17 @@ public sealed class StateDatabaseMapTests
         // Reopened: the rows are in the file now (the close checkpointed the WAL), so reading them maps it.
         using (var db = StateDatabase.Open(StateDatabaseLocation.File(path), out _))
         {
-            Assert.Equal(2000, db.LoadFiles("raw").Count);
+            Assert.Equal(2000, db.LoadStatCache("raw").Count);
             Assert.True(Mapped(path));
 
             using (db.Unmapped())
             {
                 Assert.False(Mapped(path));
-                Assert.Equal(2000, db.LoadFiles("raw").Count);
+                Assert.Equal(2000, db.LoadStatCache("raw").Count);
                 Assert.False(Mapped(path));
             }
 
-            Assert.Equal(2000, db.LoadFiles("raw").Count);
+            Assert.Equal(2000, db.LoadStatCache("raw").Count);
             Assert.True(Mapped(path));
         }
     }
