@@ -62,7 +62,7 @@ public sealed partial class BuildEngine
         return new OutputListing
         {
             Outputs = outputs.OrderBy(o => o.Path, StringComparer.Ordinal).ToList(),
-            Sources = run.Sources.SelectMany(s => s.Files.Select(f => new ListedSource(f.SourceId, f.RelativePath, f.Hash, f.Stat.Size)))
+            Sources = run.Sources.SelectMany(s => s.Files.List.Select(f => new ListedSource(f.SourceId, f.RelativePath, f.Hash, f.Stat.Size)))
                 .OrderBy(s => s.SourceId, StringComparer.Ordinal).ThenBy(s => s.RelativePath, StringComparer.Ordinal).ToList(),
             Problems = problems,
             LastBuildSucceeded = db.GetMeta(BuildFingerprint.Key) is not null,

@@ -35,7 +35,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     public List<(string StageId, OutputRecord Output, PlannedAction Action)> PublishedActions { get; } = [];
 
     /// <summary>Per source, in pipeline order: its files as indexed and the index's report.</summary>
-    public List<(string SourceId, List<SourceFile> Files, IndexReport Report)> Sources { get; } = [];
+    public List<(string SourceId, IndexedFiles Files, IndexReport Report)> Sources { get; } = [];
 
     /// <summary>Per stage id: how many outputs it published at a path an earlier output holds with other content.</summary>
     public Dictionary<string, int> Conflicts { get; } = new(StringComparer.Ordinal);
@@ -136,7 +136,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
         List<Item> ItemsOf(string input)
         {
             if (items.TryGetValue(input, out var list)) return list;
-            var files = sourceFiles[input];
+            var files = sourceFiles[input].List;
             files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
             return items[input] = files.Select(Item.OfSource).ToList();
         }
@@ -198,7 +198,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
     /// items of the changed ones (in input order, each input's in path order, as the whole list gives them). The whole
     /// list (<paramref name="all"/>) is made only if the stage asks for it.
     /// </summary>
-    private static StageInputs ChangedSourceInputs(Stages.StageDefinition definition, Dictionary<string, List<SourceFile>> sourceFiles,
+    private static StageInputs ChangedSourceInputs(Stages.StageDefinition definition, Dictionary<string, IndexedFiles> sourceFiles,
         Dictionary<string, List<SourceFile>> changedFiles, Func<IReadOnlyList<Item>> all)
     {
         var count = 0;
@@ -212,7 +212,7 @@ internal sealed class BuildRun(IFileSystem fs, StoreLayout layout, StateDatabase
                 changed.AddRange(changedFiles[input]);
                 continue;
             }
-            foreach (var file in sourceFiles[input])
+            foreach (var file in sourceFiles[input].List)
             {
                 if (!definition.Reads(input, file.RelativePath)) continue;
                 count++;

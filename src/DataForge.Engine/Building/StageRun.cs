@@ -312,19 +312,23 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
         var failures = new ConcurrentDictionary<int, string>();
         var done = 0;
         Progress?.Invoke(new BuildProgress(_def.Id, 0, actions.Count));
-        executor.Run(stage, actions, (n, outputs, failure) =>
+        // Recording writes a few rows per action all over state.db: unmapped meanwhile (see StateDatabase.Unmapped).
+        using (db.Unmapped())
         {
-            if (failure is null)
+            executor.Run(stage, actions, (n, outputs, failure) =>
             {
-                // Nobody reads them: not kept (a first build of 100,000 items would hold them all to the end).
-                if (OutputsNeeded) _results[_toRun[n]] = outputs!.ToList();
-                db.PutSlot(_def.Id, actions[n].Slot, Record(actions[n], definitionHash));
-                // Recorded in state.db by the executor: told to the shared cache too, whichever executor ran it.
-                Shared?.Record(actions[n].Key, _def.Id, outputs!);
-            }
-            else failures[n] = failure;
-            Progress?.Invoke(new BuildProgress(_def.Id, Interlocked.Increment(ref done), actions.Count));
-        });
+                if (failure is null)
+                {
+                    // Nobody reads them: not kept (a first build of 100,000 items would hold them all to the end).
+                    if (OutputsNeeded) _results[_toRun[n]] = outputs!.ToList();
+                    db.PutSlot(_def.Id, actions[n].Slot, Record(actions[n], definitionHash));
+                    // Recorded in state.db by the executor: told to the shared cache too, whichever executor ran it.
+                    Shared?.Record(actions[n].Key, _def.Id, outputs!);
+                }
+                else failures[n] = failure;
+                Progress?.Invoke(new BuildProgress(_def.Id, Interlocked.Increment(ref done), actions.Count));
+            });
+        }
         Shared?.Flush();
         for (var n = 0; n < actions.Count; n++)
         {
@@ -394,9 +398,10 @@ internal sealed class StageRun(IStage stage, StateDatabase db, ObjectStore objec
                 continue;
             }
             if (results[i] is not { } outputs) continue;
+            var slot = action.Slot; // made once for all the action's outputs
             foreach (var o in outputs)
             {
-                var item = OutputItem(_def.Id, action.Slot, o, action.Key, action.Inputs, objects);
+                var item = OutputItem(_def.Id, slot, o, action.Key, action.Inputs, objects);
                 Outputs.Add(item with
                 {
                     // A pass-through's provenance depends on the store as well as the key: not vouched for.

@@ -22,22 +22,23 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
     public static string ClockKey(string sourceId) => $"stat-clock:{sourceId}";
 
     /// <summary>
-    /// Indexes one source: every file, in walk order, and those not <see cref="SourceFile.Unchanged"/>; <paramref name="record"/> writes the stat cache (a build) or leaves it (status).
+    /// Indexes one source: every file, in walk order (made when first asked: a no-op build never asks), and those not
+    /// <see cref="SourceFile.Unchanged"/>; <paramref name="record"/> writes the stat cache (a build) or leaves it (status).
     /// <paramref name="clockNow"/>: the file system's time before the walk began (a build), recorded
     /// with the rows as the next build's racy-clean threshold.
     /// </summary>
-    public (List<SourceFile> Files, List<SourceFile> Changed, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
+    public (IndexedFiles Files, List<SourceFile> Changed, IndexReport Report) Index(SourceSpec source, IReadOnlyList<string> skipFolders,
         bool record, int jobs, CancellationToken cancellationToken, long? clockNow = null)
     {
         // The walk (system calls, on the cores) runs while this thread loads the stat cache (SQLite rows into a
         // dictionary): on a no-op build of 100,000 files these were two phases of about 0.25 and 0.17 s one after
         // the other. Only the file system is touched by the walk; state.db stays on this thread.
         var walk = Task.Run(() => fileSystem.Walk(source.Root).ToArray(), cancellationToken);
-        Dictionary<string, FileRecord> cached;
+        StatCache cached;
         long racyFrom;
         try
         {
-            cached = database.LoadFiles(source.Id);
+            cached = database.LoadStatCache(source.Id);
             // No clock recorded (a stat cache written before the rule): every row is racy once.
             racyFrom = long.TryParse(database.GetMeta(ClockKey(source.Id)), System.Globalization.NumberStyles.AllowLeadingSign,
                 System.Globalization.CultureInfo.InvariantCulture, out var recorded) ? recorded : long.MinValue;
@@ -54,8 +55,8 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         {
             if (byStat is not null) return byStat;
             byStat = new Dictionary<FileStat, ContentHash>(cached.Count);
-            foreach (var row in cached.Values)
-                if (row.Stat.Inode != 0 && row.Stat.MtimeNs < racyFrom) byStat.TryAdd(row.Stat, row.Hash);
+            for (var row = 0; row < cached.Count; row++)
+                if (cached.Stat(row) is { Inode: not 0 } stat && stat.MtimeNs < racyFrom) byStat.TryAdd(stat, cached.Hash(row));
             return byStat;
         }
         clock?.Mark("index: load stat cache");
@@ -64,9 +65,10 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         var skip = skipFolders.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).Select(f => f[prefix.Length..] + "/").ToArray();
 
         // Per walked file, in walk order (plain arrays: generic lists over this assembly's structs would run unoptimised code):
-        // its stat-cache row (null when its path is new), the hash it has unless re-hashed, and how it was found.
+        // its stat-cache row (-1 when its path is new), the hash it has unless re-hashed, and how it was found.
         var entries = walk.GetAwaiter().GetResult();
-        var rows = new FileRecord?[entries.Length];
+        var rows = new int[entries.Length];
+        Array.Fill(rows, -1);
         var known = new ContentHash[entries.Length];
         var kinds = new Found[entries.Length];
         int added = 0, changed = 0, renamed = 0;
@@ -76,12 +78,12 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             var path = entries[i].RelativePath;
             if (!source.Contains(path) || IsUnder(path, skip)) { kinds[i] = Found.Outside; continue; }
             var stat = entries[i].Stat;
-            if (cached.TryGetValue(path, out var row))
+            if (cached.Find(path) is var row and >= 0)
             {
                 rows[i] = row;
-                known[i] = row.Hash;
+                known[i] = cached.Hash(row);
                 // A stat the cache cannot vouch for (racy): re-hashed, and compared with the row's hash.
-                if (row.Stat == stat) { kinds[i] = row.Stat.MtimeNs >= racyFrom ? Found.Racy : Found.Trusted; continue; }
+                if (cached.Stat(row) == stat) { kinds[i] = stat.MtimeNs >= racyFrom ? Found.Racy : Found.Trusted; continue; }
                 changed++;
                 kinds[i] = Found.ToHash;
             }
@@ -123,7 +125,11 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         });
 
         clock?.Mark("index: hash");
-        var files = new List<SourceFile>(entries.Length);
+        // The files that belong to the source, by walk index; each one's hash is in hashes and whether it is unchanged in
+        // unchangedAt. Their SourceFile objects (about 100 bytes each) are made only when the build plans.
+        var kept = new int[entries.Length];
+        var keptCount = 0;
+        var unchangedAt = new bool[entries.Length];
         var changedFiles = new List<SourceFile>();
         var keptRows = 0;
         var write = new List<(string Path, FileRecord Row)>();
@@ -139,20 +145,18 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             if (source.Pin is { } pin && !pin(entry.RelativePath, hash))
             {
                 if (kind == Found.Renamed) renamed--;
-                else if (kind == Found.ToHash && rows[i] is null) added--;
+                else if (kind == Found.ToHash && rows[i] < 0) added--;
                 else if (kind == Found.ToHash) changed--;
                 continue;
             }
             // Re-hashed with a row to compare: a different hash is a change (a changed stat was counted in the walk).
             if (kind == Found.Racy && hash != known[i]) changed++;
             var row = rows[i];
-            if (row is not null) keptRows++;
-            var file = new SourceFile(source.Id, entry.RelativePath, prefix, entry.Stat, hash)
-            {
-                Unchanged = row is not null && row.Hash == hash && row.Stat.Size == entry.Stat.Size,
-            };
-            files.Add(file);
-            if (!file.Unchanged) changedFiles.Add(file);
+            if (row >= 0) keptRows++;
+            hashes[i] = hash;
+            kept[keptCount++] = i;
+            unchangedAt[i] = row >= 0 && cached.Hash(row) == hash && cached.Stat(row).Size == entry.Stat.Size;
+            if (!unchangedAt[i]) changedFiles.Add(new SourceFile(source.Id, entry.RelativePath, prefix, entry.Stat, hash));
             // A row to write: a new or changed stat, or a re-hash that found other content.
             if (record && (kind is Found.ToHash or Found.Renamed || (kind == Found.Racy && hash != known[i])))
                 write.Add((entry.RelativePath, new FileRecord(entry.Stat, hash)));
@@ -166,9 +170,12 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
         var removed = 0;
         if (keptRows < cached.Count)
         {
-            var present = files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
-            foreach (var path in cached.Keys.Order(StringComparer.Ordinal))
+            var present = new HashSet<string>(keptCount, StringComparer.Ordinal);
+            for (var k = 0; k < keptCount; k++) present.Add(entries[kept[k]].RelativePath);
+            // Rows come in primary-key order, as they are deleted.
+            for (var row = 0; row < cached.Count; row++)
             {
+                var path = cached.Path(row);
                 if (present.Contains(path)) continue;
                 removed++;
                 if (record) database.DeleteFile(source.Id, path);
@@ -183,7 +190,7 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
 
         var report = new IndexReport
         {
-            Files = files.Count,
+            Files = keptCount,
             Hashed = toHash.Count,
             BytesHashed = bytes,
             Renamed = renamed,
@@ -192,6 +199,16 @@ internal sealed class Indexer(IFileSystem fileSystem, StateDatabase database, Bu
             Removed = removed,
             Unreadable = failures.OfType<UnreadableFile>().ToList(),
         };
+        var files = new IndexedFiles(keptCount, () =>
+        {
+            var list = new List<SourceFile>(keptCount);
+            for (var k = 0; k < keptCount; k++)
+            {
+                var i = kept[k];
+                list.Add(new SourceFile(source.Id, entries[i].RelativePath, prefix, entries[i].Stat, hashes[i]) { Unchanged = unchangedAt[i] });
+            }
+            return list;
+        });
         return (files, changedFiles, report);
     }
 

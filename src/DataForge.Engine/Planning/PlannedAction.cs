@@ -8,15 +8,19 @@ namespace DataForge.Engine.Planning;
 /// </summary>
 internal sealed class PlannedAction
 {
-    private string? _slot;
+    private readonly string? _slot;
+
+    private ContentHash? _slotHash;
 
     /// <summary>
     /// Hash naming the action's slot. A map action given none has its item's (<see cref="ActionKeys.SlotOf"/> of its
     /// identity), computed when first asked: a first build asks on its workers, a status on an empty store never.
+    /// That one is kept as its digest and given as hex text when asked: a first build holds every action of a stage
+    /// until the stage ends, and the text was 152 bytes each (15 MB at 100,000 items).
     /// </summary>
     public string Slot
     {
-        get => _slot ??= ActionKeys.SlotOf(Inputs[0].Identity);
+        get => _slot ?? (_slotHash ??= ActionKeys.SlotHashOf(Inputs[0].Identity)).Hex;
         init => _slot = value;
     }
 

@@ -16,7 +16,11 @@ public sealed class ObjectStore
     private readonly string _root;
     private int _dirty;
     private readonly bool[] _folderMade = new bool[256];
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ContentHash, byte> _written = new();
+    /// <summary>
+    /// Objects this instance wrote (<see cref="WrittenHere"/>), under their own lock: a set holds each hash in its entry,
+    /// where a concurrent dictionary's node was an object of about 70 bytes (two per item of a first build).
+    /// </summary>
+    private readonly HashSet<ContentHash> _written = [];
 
     public ObjectStore(IFileSystem fileSystem, string root)
     {
@@ -57,7 +61,7 @@ public sealed class ObjectStore
             MakeFolder(folder, shard);
             WriteObject(path, content, bytes);
         }
-        _written.TryAdd(hash, 0);
+        lock (_written) _written.Add(hash);
         Volatile.Write(ref _dirty, 1);
         return hash;
     }
@@ -82,7 +86,10 @@ public sealed class ObjectStore
     }
 
     /// <summary>True when this instance wrote the object (from bytes it hashed itself): no need to re-hash it.</summary>
-    public bool WrittenHere(ContentHash hash) => _written.ContainsKey(hash);
+    public bool WrittenHere(ContentHash hash)
+    {
+        lock (_written) return _written.Contains(hash);
+    }
 
     /// <summary>Whether an object is there and its bytes hash to its name (reads it whole).</summary>
     public ObjectCondition Check(ContentHash hash)
@@ -108,7 +115,7 @@ public sealed class ObjectStore
         _fs.CreateDirectory(damagedFolder, privateMode: true);
         var to = $"{damagedFolder}/{hash.Hex}";
         _fs.Move(PathOf(hash), to);
-        _written.TryRemove(hash, out _);
+        lock (_written) _written.Remove(hash);
         return to;
     }
 

@@ -58,22 +58,25 @@ public sealed class PathNames
     }
 
     /// <summary>The hash under which state.db stores an output path.</summary>
-    public static string HashOf(string path)
+    public static string HashOf(string path) => DigestOf(path).Hex;
+
+    private static ContentHash DigestOf(string path)
     {
         using var h = new KeyHasher("output-path/1");
-        return h.Add('p', path).Finish().Hex;
+        return h.Add('p', path).Finish();
     }
 
     /// <summary>Registers a path and returns its hash.</summary>
     public string Add(string path)
     {
-        var hash = HashOf(path);
+        var digest = DigestOf(path);
+        var hash = digest.Hex;
         lock (_gate)
         {
             var shard = ShardOf(hash);
             // A path its shard already names (its line, exactly) changes nothing: the shard is searched, not parsed.
             if (shard.Table is null && Lookup(shard, hash) == path) return hash;
-            if (Parsed(shard).TryAdd(hash, path)) shard.Changed = true;
+            if (Parsed(shard).TryAdd(digest, Encoding.UTF8.GetBytes(path))) shard.Changed = true;
         }
         return hash;
     }
@@ -85,7 +88,8 @@ public sealed class PathNames
         lock (_gate)
         {
             var shard = ShardOf(hash);
-            return shard.Table is { } table ? table.GetValueOrDefault(hash) : Lookup(shard, hash);
+            if (shard.Table is not { } table) return Lookup(shard, hash);
+            return table.TryGetValue(ContentHash.Parse(hash), out var path) ? Encoding.UTF8.GetString(path) : null;
         }
     }
 
@@ -98,7 +102,7 @@ public sealed class PathNames
             {
                 if (shard.Stored is null && shard.Table is null) continue;
                 var table = Parsed(shard);
-                foreach (var hash in table.Keys.Where(h => !hashes.Contains(h)).ToList())
+                foreach (var hash in table.Keys.Where(h => !hashes.Contains(h.Hex)).ToList())
                 {
                     table.Remove(hash);
                     shard.Changed = true;
@@ -141,15 +145,20 @@ public sealed class PathNames
         if (header == ShardHeader)
         {
             // Every name in one object: parsed whole into the shards, all of them saved at the next change.
-            var all = new Dictionary<string, string>(StringComparer.Ordinal);
+            var all = new Dictionary<ContentHash, byte[]>();
             // A line whose hash is not one (or any line not of the format): the object names nothing.
-            if (!ParseLines(root.AsSpan(first < 0 ? root.Length : first + 1), all) || !all.Keys.All(IsHash)) all.Clear();
+            if (!ParseLines(root.AsSpan(first < 0 ? root.Length : first + 1), all)) all.Clear();
             foreach (var shard in names._shards)
             {
-                shard.Table = new Dictionary<string, string>(StringComparer.Ordinal);
+                shard.Table = [];
                 shard.Changed = true;
             }
-            foreach (var (hash, path) in all) names.ShardOf(hash).Table![hash] = path;
+            Span<byte> digest = stackalloc byte[32];
+            foreach (var (hash, path) in all)
+            {
+                hash.CopyTo(digest);
+                names._shards[digest[0]].Table![hash] = path;
+            }
             return names;
         }
         if (header != IndexHeader) return null;
@@ -162,24 +171,26 @@ public sealed class PathNames
         return names;
     }
 
-    /// <summary>A shard's bytes: the version-1 format, lines sorted by hash.</summary>
-    private static byte[] ShardBytes(Dictionary<string, string> table)
+    /// <summary>A shard's bytes: the version-1 format, lines sorted by hash (a digest orders as its hex digits do).</summary>
+    private static byte[] ShardBytes(Dictionary<ContentHash, byte[]> table)
     {
         var entries = table.ToArray();
-        Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var size = Encoding.UTF8.GetByteCount(ShardHeader) + 1;
-        foreach (var (hash, path) in entries) size += hash.Length + 1 + Encoding.UTF8.GetByteCount(path) + 1;
+        Array.Sort(entries, static (a, b) => a.Key.CompareTo(b.Key));
+        var size = ShardHeaderUtf8.Length + 1;
+        foreach (var (_, path) in entries) size += 64 + 1 + path.Length + 1;
         var bytes = new byte[size];
-        var at = Append(bytes, 0, ShardHeader, '\n');
-        foreach (var (hash, path) in entries) at = Append(bytes, Append(bytes, at, hash, '\t'), path, '\n');
+        ShardHeaderUtf8.CopyTo(bytes, 0);
+        var at = ShardHeaderUtf8.Length;
+        bytes[at++] = (byte)'\n';
+        foreach (var (hash, path) in entries)
+        {
+            hash.WriteHexUtf8(bytes.AsSpan(at, 64));
+            bytes[at + 64] = (byte)'\t';
+            path.CopyTo(bytes, at + 65);
+            at += 65 + path.Length;
+            bytes[at++] = (byte)'\n';
+        }
         return bytes;
-    }
-
-    private static int Append(byte[] bytes, int at, string text, char end)
-    {
-        at += Encoding.UTF8.GetBytes(text, bytes.AsSpan(at));
-        bytes[at] = (byte)end;
-        return at + 1;
     }
 
     private Shard ShardOf(string hash) => _shards[HexValue(hash[0]) * 16 + HexValue(hash[1])];
@@ -209,10 +220,10 @@ public sealed class PathNames
     }
 
     /// <summary>The shard's table, parsed from its stored lines on first need (a shard that cannot be read names nothing).</summary>
-    private Dictionary<string, string> Parsed(Shard shard)
+    private Dictionary<ContentHash, byte[]> Parsed(Shard shard)
     {
         if (shard.Table is { } table) return table;
-        table = new Dictionary<string, string>(StringComparer.Ordinal);
+        table = [];
         if (Lines(shard) is { } lines) ParseLines(lines.AsSpan(shard.LinesFrom), table);
         else if (shard.Stored is not null) shard.Changed = true; // lost names: the next save drops the shard
         shard.Lines = null;
@@ -261,17 +272,19 @@ public sealed class PathNames
 
     private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef"u8);
 
-    /// <summary>Line by line over the bytes, no copy of the whole text; false at a line not of the format.</summary>
-    private static bool ParseLines(ReadOnlySpan<byte> rest, Dictionary<string, string> names)
+    /// <summary>Line by line over the bytes, no copy of the whole text; false at a line not of the format (or whose hash is not 64 lower-case hex digits).</summary>
+    private static bool ParseLines(ReadOnlySpan<byte> rest, Dictionary<ContentHash, byte[]> names)
     {
+        Span<byte> digest = stackalloc byte[32];
         while (!rest.IsEmpty)
         {
             var end = rest.IndexOf((byte)'\n');
             var line = end < 0 ? rest : rest[..end];
             rest = end < 0 ? [] : rest[(end + 1)..];
             if (line.IsEmpty) continue;
-            if (line.IndexOf((byte)'\t') != 64) return false;
-            names[Encoding.UTF8.GetString(line[..64])] = Encoding.UTF8.GetString(line[65..]);
+            if (line.IndexOf((byte)'\t') != 64 || line[..64].IndexOfAnyExcept(HexDigits) >= 0) return false;
+            for (var i = 0; i < 32; i++) digest[i] = (byte)(HexValue((char)line[2 * i]) << 4 | HexValue((char)line[2 * i + 1]));
+            names[ContentHash.FromDigest(digest)] = line[65..].ToArray();
         }
         return true;
     }
@@ -289,8 +302,12 @@ public sealed class PathNames
         /// <summary>The stored object is missing or not of the format: the shard names nothing.</summary>
         public bool Unusable;
 
-        /// <summary>The names, once parsed (or changed); null while the stored lines answer.</summary>
-        public Dictionary<string, string>? Table;
+        /// <summary>
+        /// The names, once parsed (or changed), by digest, each path as its UTF-8 bytes; null while the stored lines
+        /// answer. At 100,000 outputs (a first build names them all) a digest and bytes hold a name in about 150 bytes
+        /// where two strings took about 350.
+        /// </summary>
+        public Dictionary<ContentHash, byte[]>? Table;
 
         /// <summary>Names added or removed since loading or saving.</summary>
         public bool Changed;

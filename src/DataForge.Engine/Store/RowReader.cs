@@ -58,6 +58,9 @@ internal sealed class RowReader : IDisposable
 
     public string Text(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
+    /// <summary>A TEXT column's UTF-8 bytes in place (valid until the next <see cref="Read"/>), with no string made.</summary>
+    public ReadOnlySpan<byte> Bytes(int column) => raw.sqlite3_column_blob(_statement, column);
+
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
 
     public int Int32(int column) => raw.sqlite3_column_int(_statement, column);
