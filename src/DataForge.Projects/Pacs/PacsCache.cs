@@ -180,10 +180,10 @@ public sealed class PacsCache(string root)
         });
         var found = damaged.Order(StringComparer.Ordinal).ToList();
         foreach (var hash in found) MoveAside(hash);
-        // The pin is parsed once; what is cached comes from the listing above, less what was just moved aside.
+        // The pin is parsed once; what is cached comes from the listing above (so what was just moved aside is listed as
+        // damaged, not again as missing).
         var pinnedInstances = Pinned() ?? [];
         var cached = files.Select(f => f.Hash).ToHashSet(StringComparer.Ordinal);
-        cached.ExceptWith(found);
         var missing = new PinState(pinnedInstances, cached).Missing.Select(i => i.Sha256!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (found.Count == 0 && missing.Count == 0) return new PacsCacheCheck(sourceId, files.Count, files.Sum(f => f.Size), [], []);
         var pinned = pinnedInstances.Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
