@@ -26,12 +26,13 @@ public static class FsckCommand
             Re-hash every object in .dataforge/objects. An object whose bytes no longer hash to its name
             (an output written through a hard link, or damage on disk) is listed with the output files
             and the releases it belongs to, and moved to .dataforge/damaged/: the next 'dataforge build'
-            makes it again from its action and restores those files. Takes the build lock. Then re-hash
-            every cached instance of each DICOMweb source (.dataforge/pacs/SOURCE/objects): one whose
-            bytes no longer hash to its name is listed by hash (with its item and series references and
-            the releases that read it) and moved to .dataforge/pacs/SOURCE/damaged/, and pinned ones that
-            are not cached are listed: 'dataforge pull' fetches them again. Exit code 0 when everything
-            is intact, 1 when anything was damaged or missing.
+            makes it again from its action and restores those files. Then re-hash every cached instance
+            of each DICOMweb source (.dataforge/pacs/SOURCE/objects): one whose bytes no longer hash to
+            its name is listed by hash (with its item and series references and the releases that read
+            it) and moved to .dataforge/pacs/SOURCE/damaged/, and pinned ones that are not cached are
+            listed: 'dataforge pull' fetches them again. Both checks hold the build lock. The text lists
+            10 entries per list and counts the rest; --json lists all. Exit code 0 when everything is
+            intact, 1 when anything was damaged or missing.
 
             Example:
               dataforge fsck
