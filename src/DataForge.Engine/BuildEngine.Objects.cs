@@ -70,9 +70,10 @@ public sealed partial class BuildEngine
     /// <c>fsck</c>: under the build lock, re-hashes every object of the store. Each damaged one is moved to
     /// <c>.dataforge/damaged/</c>, the actions that made it are forgotten and the output files made from it are marked
     /// unfinished, so the next build makes it again and restores those files; it is reported with those files and the
-    /// gc roots (releases) that hold it.
+    /// gc roots (releases) that hold it. <paramref name="underLock"/> then runs before the lock is released (the project's
+    /// own checks that move inputs aside, so no build starts between them and reads half of what they move).
     /// </summary>
-    public StoreCheck CheckStore(BuildOptions? options = null)
+    public StoreCheck CheckStore(BuildOptions? options = null, Action? underLock = null)
     {
         options ??= new BuildOptions();
         CheckJobs(options);
@@ -81,6 +82,13 @@ public sealed partial class BuildEngine
         // A shared store is checked whole, beside the builds of other projects (never during its gc).
         using var storeHeld = StoreLock(options, exclusive: false);
         if (storeHeld is null) return new StoreCheck(BuildOutcome.LockBusy, 0, 0, []);
+        var check = Check(options);
+        underLock?.Invoke();
+        return check;
+    }
+
+    private StoreCheck Check(BuildOptions options)
+    {
         var objects = new ObjectStore(_fs, Layout.Objects);
         using var db = OpenDatabase(options, [], objects);
         var all = new List<ContentHash>();

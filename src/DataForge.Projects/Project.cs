@@ -24,9 +24,10 @@ public sealed class Project
     private Pipeline? _pipeline;
 
     private Project(DataForgeManifest manifest, PrivateZone zone, byte[]? secret, DeidPolicy? policy, BuildEngine engine, Func<string, string?> environment,
-        Func<Project, Pipeline> makePipeline)
+        Pacs.PacsPins pins, Func<Project, Pipeline> makePipeline)
     {
         Manifest = manifest;
+        Pins = pins;
         _environment = environment;
         Zone = zone;
         Secret = secret;
@@ -89,6 +90,12 @@ public sealed class Project
     public BuildEngine Engine { get; }
 
     /// <summary>
+    /// The pins of the DICOMweb sources, each read once when the pipeline's index (or status, or release) first needs
+    /// it: the build, its report of the series it left out and release all see the same pin.
+    /// </summary>
+    public Pacs.PacsPins Pins { get; }
+
+    /// <summary>
     /// How a build runs its actions: on Slurm when <paramref name="executor"/> (<c>build --executor</c>), else
     /// <c>execution.executor</c>, is <c>slurm</c>, with the <c>execution.slurm:</c> settings, each worker started as
     /// what <paramref name="workerCommand"/> gives (then <c>worker --work DIR</c>; asked only for a Slurm build); null on
@@ -119,8 +126,9 @@ public sealed class Project
             secret = SecretGuard.Resolve(manifest, zone, options.Environment, create: options.Writes, required: options.RequiresSecret,
                 allowNew: options.AllowNewSecret, () => releases ??= ReleaseFingerprints(manifest), options.Note);
         }
-        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone, options), options.Environment,
-            p => PipelineFactory.Create(manifest, policy, secret, p.Vault?.Numbers(manifest, save: options.Writes), Pacs.PacsSources.Pins(zone)));
+        var pins = new Pacs.PacsPins(zone);
+        var project = new Project(manifest, zone, secret, policy, EngineOf(manifest, zone, options), options.Environment, pins,
+            p => PipelineFactory.Create(manifest, policy, secret, p.Vault?.Numbers(manifest, save: options.Writes, pins.Filter), pins.Filter));
         if (options.AllowNewSecret && options.Writes && project.Vault?.SetAsideForNewSecret() is { } moved) options.Note(moved);
         return project;
     }
@@ -145,7 +153,7 @@ public sealed class Project
             Pin = index.PinFor(s.Id, recordedBySource.GetValueOrDefault(s.Id, [])),
         });
         var pipeline = new Pipeline(pinned, opened.Pipeline.Stages);
-        return new Project(opened.Manifest, opened.Zone, opened.Secret, opened.Policy, opened.Engine, opened._environment, _ => pipeline);
+        return new Project(opened.Manifest, opened.Zone, opened.Secret, opened.Policy, opened.Engine, opened._environment, opened.Pins, _ => pipeline);
     }
 
     /// <summary>
@@ -155,7 +163,11 @@ public sealed class Project
     public IReadOnlyList<Pacs.PullResult> Pull(Func<string, string?> environment, Action<Pacs.PullProgress>? progress)
     {
         var results = Pacs.PacsSources.Pull(this, environment, progress);
-        if (results.Count > 0) _pipeline = null;
+        if (results.Count > 0)
+        {
+            _pipeline = null;
+            Pins.Forget();
+        }
         return results;
     }
 
@@ -197,7 +209,8 @@ public sealed class Project
 
     /// <summary>
     /// The release manifest of the current build, or a <see cref="ProjectException"/> (exit 1) saying why
-    /// there is none: work pending, failed items, outputs out of place, or a vault that does not open.
+    /// there is none: work pending, failed items, outputs out of place, a vault that does not open, or a DICOMweb
+    /// pin that names instances the cache does not hold (the build left their series out).
     /// </summary>
     public (ReleaseManifest Manifest, OutputListing Listing) CurrentRelease(string version, string toolVersion, BuildOptions options)
     {
@@ -210,6 +223,10 @@ public sealed class Project
                 listing.Problems.Select(p => "  " + p).ToList());
         }
         if (Vault?.Problem() is { } problem) throw new ProjectException("cannot release while the vault does not open: " + problem, isUsage: false);
+        // A build that met the cache without a pinned instance left its series out (and failed): that is no dataset to release.
+        if (Pacs.PacsSources.MissingPinned(this) is { Count: > 0 } missing)
+            throw new ProjectException("cannot release while a DICOMweb source's cache lacks pinned instances; run 'dataforge build' (which pulls them first) until it succeeds",
+                isUsage: false, missing.Select(p => "  " + p).ToList());
         var bytes = File.ReadAllBytes(Path.GetFullPath(Manifest.FilePath, Manifest.BaseDirectory));
         var objects = new ObjectStore(new PhysicalFileSystem(), Engine.Layout.Objects);
         var release = ReleaseManifestBuilder.Build(version, toolVersion, Manifest, bytes, Pipeline, listing, objects.TryRead, SecretFingerprint);

@@ -42,11 +42,14 @@ public sealed class ProjectVault(DeidPolicy policy, PrivateZone zone, byte[] sec
         }
     }
 
-    /// <summary>The assignment table of a <c>{seq:N}</c> format, or null. <paramref name="save"/>: a build records new numbers.</summary>
-    public IReadOnlyDictionary<string, int>? Numbers(DataForgeManifest manifest, bool save)
+    /// <summary>
+    /// The assignment table of a <c>{seq:N}</c> format, or null. <paramref name="save"/>: a build records new numbers.
+    /// <paramref name="pins"/>: source id -> the filter of a DICOMweb source's cache (the project's, read once).
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? Numbers(DataForgeManifest manifest, bool save, Func<string, Func<string, Engine.Hashing.ContentHash, bool>> pins)
     {
         if (!Policy.Pseudonym.IsSequential) return null;
-        var sources = manifest.Sources.Where(PipelineFactory.IsDicom).Select(s => PipelineFactory.SourceOf(manifest, s, Pacs.PacsSources.Pins(zone)));
+        var sources = manifest.Sources.Where(PipelineFactory.IsDicom).Select(s => PipelineFactory.SourceOf(manifest, s, pins));
         try { return VaultKeeper.Numbers(Policy, zone.Layout, sources, _keys, save, [.. NiftiSubjects.Scan(manifest, _keys), .. Stages.ImageSources.ImageSubjects.Scan(manifest, _keys)]); }
         catch (VaultException e) { throw new ProjectException(Unopenable(e.Message)); }
     }

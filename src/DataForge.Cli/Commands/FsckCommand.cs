@@ -15,7 +15,7 @@ namespace DataForge.Cli.Commands;
 /// </summary>
 public static class FsckCommand
 {
-    /// <summary>How many paths the text output lists per damaged object and release (--json lists all).</summary>
+    /// <summary>How many paths the text output lists per damaged object and release, and cached instances per source and kind (--json lists all).</summary>
     private const int ListLimit = 10;
 
     public static Command Create(CliContext context)
@@ -26,12 +26,13 @@ public static class FsckCommand
             Re-hash every object in .dataforge/objects. An object whose bytes no longer hash to its name
             (an output written through a hard link, or damage on disk) is listed with the output files
             and the releases it belongs to, and moved to .dataforge/damaged/: the next 'dataforge build'
-            makes it again from its action and restores those files. Takes the build lock. Then re-hash
-            every cached instance of each DICOMweb source (.dataforge/pacs/SOURCE/objects): one whose
-            bytes no longer hash to its name is listed by hash (with its item and series references and
-            the releases that read it) and moved to .dataforge/pacs/SOURCE/damaged/, and pinned ones that
-            are not cached are listed: 'dataforge pull' fetches them again. Exit code 0 when everything
-            is intact, 1 when anything was damaged or missing.
+            makes it again from its action and restores those files. Then re-hash every cached instance
+            of each DICOMweb source (.dataforge/pacs/SOURCE/objects): one whose bytes no longer hash to
+            its name is listed by hash (with its item and series references and the releases that read
+            it) and moved to .dataforge/pacs/SOURCE/damaged/, and pinned ones that are not cached are
+            listed: 'dataforge pull' fetches them again. Both checks hold the build lock. The text lists
+            10 entries per list and counts the rest; --json lists all. Exit code 0 when everything is
+            intact, 1 when anything was damaged or missing.
 
             Example:
               dataforge fsck
@@ -46,13 +47,15 @@ public static class FsckCommand
     {
         var manifest = ManifestArguments.LoadOrFail(context, file);
         var engine = new BuildEngine(Stages.PipelineFactory.Layout(manifest));
-        var check = engine.CheckStore(new BuildOptions { OnMessage = m => context.Console.Note(m) });
+        IReadOnlyList<PacsCacheCheck> caches = [];
+        // The caches are checked under the build lock: a build starting meanwhile could read a series half moved aside.
+        var check = engine.CheckStore(new BuildOptions { OnMessage = m => context.Console.Note(m) },
+            () => caches = PacsSources.Check(manifest, Project.ZoneOf(manifest), Environment.ProcessorCount));
         if (check.Outcome == BuildOutcome.LockBusy)
         {
             context.Console.Problem("dataforge: another build holds the store's lock; run fsck when it ends");
             return ExitCodes.Failed;
         }
-        var caches = PacsSources.Check(manifest, Project.ZoneOf(manifest), Environment.ProcessorCount);
         var releases = check.Damaged.Count == 0 && caches.All(c => c.Intact) ? [] : Releases(manifest);
         var damaged = new JsonArray();
         foreach (var d in check.Damaged)
@@ -110,7 +113,8 @@ public static class FsckCommand
     private static void WriteCache(CliContext context, PacsCacheCheck c, List<ReleaseManifest> releases)
     {
         foreach (var (kind, problems) in new[] { ("damaged", c.Damaged), ("missing", c.Missing) })
-            foreach (var p in problems)
+        {
+            foreach (var p in problems.Take(ListLimit))
             {
                 var where = kind == "damaged" ? $"moved to .dataforge/pacs/{c.Source}/damaged/" : "not in the cache";
                 context.Console.Out.WriteLine($"{kind}: source '{c.Source}' cached instance {p.Sha256[..12]} (item {p.Item}" +
@@ -118,6 +122,9 @@ public static class FsckCommand
                 var by = ReadBy(releases, c.Source, p.Sha256);
                 if (by.Count > 0) context.Console.Out.WriteLine($"  read by release{(by.Count == 1 ? "" : "s")} {string.Join(", ", by)}");
             }
+            if (problems.Count > ListLimit)
+                context.Console.Out.WriteLine($"  ... and {problems.Count - ListLimit} more {kind} cached instances of source '{c.Source}' (--json lists all)");
+        }
     }
 
     private static JsonObject CacheJson(PacsCacheCheck c, List<ReleaseManifest> releases)

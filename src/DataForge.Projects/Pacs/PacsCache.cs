@@ -123,20 +123,20 @@ public sealed class PacsCache(string root)
     }
 
     /// <summary>
-    /// The build's filter over <see cref="Objects"/>: the pinned contents only (nothing before the first pull), and
-    /// none of a series that lacks a pinned instance (moved aside by fsck, or deleted): the build never reads part of
-    /// a series, and <see cref="MissingPinned"/> says what to fetch again.
+    /// The pin and the pinned instances the cache lacks, from one parse of <c>pinned.tsv</c> and one listing of
+    /// <see cref="Objects"/> (see <see cref="PinState"/>; the build reads it through <see cref="PacsPins"/>).
     /// </summary>
-    public Func<string, ContentHash, bool> PinFilter()
-    {
-        var pinned = Pinned() ?? [];
-        var incomplete = MissingPinned().Select(i => (i.Study, i.Series)).ToHashSet();
-        var hashes = pinned.Where(i => !incomplete.Contains((i.Study, i.Series))).Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
-        return (path, _) => hashes.Contains(Path.GetFileNameWithoutExtension(path));
-    }
+    public PinState ReadPin() => new(Pinned(), CachedHashes());
 
-    /// <summary>The pinned instances whose file is not in the cache (one stat each), in pin order.</summary>
-    public IReadOnlyList<PacsInstance> MissingPinned() => (Pinned() ?? []).Where(i => !File.Exists(ObjectPath(i.Sha256!))).ToList();
+    /// <summary>The hashes of the files in <see cref="Objects"/>, from one recursive listing.</summary>
+    private HashSet<string> CachedHashes()
+    {
+        var cached = new HashSet<string>(StringComparer.Ordinal);
+        if (Directory.Exists(Objects))
+            foreach (var file in Directory.EnumerateFiles(Objects, "*.dcm", SearchOption.AllDirectories))
+                cached.Add(Path.GetFileNameWithoutExtension(file));
+        return cached;
+    }
 
     /// <summary>
     /// <c>fsck</c> of the cache: re-hashes every cached instance on <paramref name="jobs"/> threads against the SHA-256
@@ -180,15 +180,38 @@ public sealed class PacsCache(string root)
         });
         var found = damaged.Order(StringComparer.Ordinal).ToList();
         foreach (var hash in found) MoveAside(hash);
-        var moved = found.ToHashSet(StringComparer.Ordinal);
-        var pinned = (Pinned() ?? []).Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
-        var series = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var i in Fetched()) series.TryAdd(i.Sha256!, i.Series);
-        foreach (var i in Pinned() ?? []) series[i.Sha256!] = i.Series;
-        CachedInstanceProblem Problem(string hash) => new(hash, ItemLabel.Reference($"{sourceId}:{RelativePath(hash)}"),
-            series.TryGetValue(hash, out var uid) ? ItemLabel.Reference($"{sourceId}:series:{uid}") : null, pinned.Contains(hash));
-        var missing = MissingPinned().Select(i => i.Sha256!).Where(h => !moved.Contains(h)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        // The pin is parsed once; what is cached comes from the listing above (so what was just moved aside is listed as
+        // damaged, not again as missing).
+        var pinnedInstances = Pinned() ?? [];
+        var cached = files.Select(f => f.Hash).ToHashSet(StringComparer.Ordinal);
+        var missing = new PinState(pinnedInstances, cached).Missing.Select(i => i.Sha256!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (found.Count == 0 && missing.Count == 0) return new PacsCacheCheck(sourceId, files.Count, files.Sum(f => f.Size), [], []);
+        var pinned = pinnedInstances.Select(i => i.Sha256!).ToHashSet(StringComparer.Ordinal);
+        var series = SeriesReferences(sourceId, pinnedInstances, found.Concat(missing).Where(h => !pinned.Contains(h)).ToHashSet(StringComparer.Ordinal));
+        CachedInstanceProblem Problem(string hash) => new(hash, ItemLabel.Reference($"{sourceId}:{RelativePath(hash)}"), series.GetValueOrDefault(hash), pinned.Contains(hash));
         return new PacsCacheCheck(sourceId, files.Count, files.Sum(f => f.Size), found.Select(Problem).ToList(), missing.Select(Problem).ToList());
+    }
+
+    /// <summary>
+    /// Hash -> the reference of its series, made from content, never from a UID (a hash of a UID would let anyone
+    /// holding a candidate UID confirm it): <c>SOURCE:series:</c> and the smallest SHA-256 among the series' pinned
+    /// instances (among its fetched ones for a series not pinned), the same for every instance of the series. Every
+    /// pinned hash is mapped; <c>instances.tsv</c> is read only for <paramref name="unpinned"/> problems.
+    /// </summary>
+    private Dictionary<string, string> SeriesReferences(string sourceId, IReadOnlyList<PacsInstance> pinned, IReadOnlySet<string> unpinned)
+    {
+        Dictionary<(string, string), string> BySeries(IEnumerable<PacsInstance> instances) => instances.GroupBy(i => (i.Study, i.Series))
+            .ToDictionary(g => g.Key, g => ItemLabel.Reference($"{sourceId}:series:{g.Select(i => i.Sha256!).Min(StringComparer.Ordinal)}"));
+        var ofPinned = BySeries(pinned);
+        var references = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var i in pinned) references.TryAdd(i.Sha256!, ofPinned[(i.Study, i.Series)]);
+        if (unpinned.Count == 0) return references;
+        var fetched = Fetched().ToList();
+        var wanted = fetched.Where(i => unpinned.Contains(i.Sha256!)).Select(i => (i.Study, i.Series)).ToHashSet();
+        var ofFetched = BySeries(fetched.Where(i => wanted.Contains((i.Study, i.Series)) && !ofPinned.ContainsKey((i.Study, i.Series))));
+        foreach (var i in fetched.Where(i => unpinned.Contains(i.Sha256!)))
+            references.TryAdd(i.Sha256!, ofPinned.GetValueOrDefault((i.Study, i.Series)) ?? ofFetched[(i.Study, i.Series)]);
+        return references;
     }
 
     /// <summary>Moves a damaged instance out of <see cref="Objects"/> (replacing an earlier damaged copy of that name).</summary>

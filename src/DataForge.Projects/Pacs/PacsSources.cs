@@ -1,4 +1,3 @@
-using DataForge.Engine.Hashing;
 using DataForge.Manifest.Model;
 using DataForge.Release;
 
@@ -18,9 +17,6 @@ public static class PacsSources
     /// <summary>The cache of a source.</summary>
     public static PacsCache CacheOf(PrivateZone zone, string sourceId) => new(zone.Pacs(sourceId));
 
-    /// <summary>Source id -> its pin filter, read when the pipeline is made.</summary>
-    public static Func<string, Func<string, ContentHash, bool>> Pins(PrivateZone zone) => id => CacheOf(zone, id).PinFilter();
-
     /// <summary>Pulls every DICOMweb source (listing, fetching what is not cached, pinning); nothing to do without one.</summary>
     public static IReadOnlyList<PullResult> Pull(Project project, Func<string, string?> environment, Action<PullProgress>? progress, CancellationToken cancellationToken = default) =>
         Run(project.Manifest, environment, _ => true, (source, client) =>
@@ -33,14 +29,18 @@ public static class PacsSources
 
     /// <summary>
     /// The pins of the sources, without asking any server (plain <c>status</c>): source id -> instances pinned, or null
-    /// before the first pull, and how many of them the cache does not hold (fsck moved them aside, or they were deleted).
+    /// before the first pull, and how many of them the cache does not hold (fsck moved them aside, or they were deleted);
+    /// the pins the project's pipeline read (<see cref="Project.Pins"/>).
     /// </summary>
-    public static IReadOnlyList<(string Source, int? Instances, int Missing)> Pinned(Project project) =>
-        Of(project.Manifest).Select(s =>
+    public static IReadOnlyList<(string Source, int? Instances, int Missing)> Pinned(Project project)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        return Of(project.Manifest).Select(s =>
         {
-            var cache = CacheOf(project.Zone, s.Id);
-            return (s.Id, cache.Pinned()?.Count, cache.MissingPinned().Count);
+            var pin = project.Pins.Of(s.Id);
+            return (s.Id, pin.Pinned?.Count, pin.Missing.Count);
         }).ToList();
+    }
 
     /// <summary>
     /// <c>fsck</c> of the DICOMweb caches: per source, every cached instance re-hashed on <paramref name="jobs"/>
@@ -52,7 +52,8 @@ public static class PacsSources
 
     /// <summary>
     /// Per source whose pin names instances the cache does not hold (moved aside by <c>fsck</c>, or deleted): what to
-    /// do, by count and hash. The build leaves the series of those instances out (<see cref="PacsCache.PinFilter"/>).
+    /// do, by count and hash. The build leaves the series of those instances out (<see cref="PinState"/>); this reads the
+    /// pins the project's pipeline read (<see cref="Project.Pins"/>), so it names what that build left out.
     /// </summary>
     public static IReadOnlyList<string> MissingPinned(Project project)
     {
@@ -60,7 +61,7 @@ public static class PacsSources
         var problems = new List<string>();
         foreach (var source in Of(project.Manifest))
         {
-            var missing = CacheOf(project.Zone, source.Id).MissingPinned();
+            var missing = project.Pins.Of(source.Id).Missing;
             if (missing.Count == 0) continue;
             var series = missing.Select(i => (i.Study, i.Series)).Distinct().Count();
             var hashes = missing.Select(i => i.Sha256![..12]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

@@ -46,4 +46,19 @@ public sealed class LockTests : IDisposable
         Assert.True(result.Succeeded);
         Assert.Equal("waiting for the build lock on /p/.dataforge held by pid 4242", Assert.Single(messages));
     }
+
+    [Fact]
+    public void Fsck_runs_the_project_checks_it_is_given_while_it_still_holds_the_build_lock()
+    {
+        _project.WriteMany(2);
+        _project.Build();
+        BuildResult? during = null;
+
+        var check = _project.Engine.CheckStore(underLock: () =>
+            during = _project.Engine.Build(_project.Pipeline(), new BuildOptions { NoWait = true }));
+
+        Assert.Equal(BuildOutcome.Completed, check.Outcome);
+        Assert.Equal(BuildOutcome.LockBusy, during!.Outcome);
+        Assert.True(_project.Engine.Build(_project.Pipeline(), new BuildOptions { NoWait = true }).Succeeded);
+    }
 }

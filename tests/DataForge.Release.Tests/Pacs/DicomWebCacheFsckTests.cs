@@ -114,6 +114,85 @@ public sealed class DicomWebCacheFsckTests
         Assert.Equal(built, pacs.OutputHashes());
     }
 
+    [SkippableFact]
+    public void A_pipeline_made_before_the_cache_lost_an_instance_leaves_the_whole_series_out_and_release_refuses_until_a_build_pulls_it_again()
+    {
+        using var server = OrthancServer.Start();
+        using var pacs = DicomWebProject.OfServer(server, Secret);
+        server.Upload(pacs.Synth("first", Small));
+        pacs.InitGit();
+        pacs.Run("build").AssertExit(0);
+        var built = pacs.OutputHashes();
+        var victim = pacs.CachedObjects().Order(StringComparer.Ordinal).First();
+        var hash = Path.GetFileNameWithoutExtension(victim);
+        var series = Identifiers(victim)[3];
+        var seriesFiles = File.ReadLines(pacs.Combine(".dataforge", "pacs", "raw", "pinned.tsv")).Count(l => l.Split('\t')[1] == series);
+
+        // The pipeline is made (as a cluster worker makes it) before the instance goes: the pin is read when the index
+        // needs it, so the build sees the cache as it is then, and its report names what it left out.
+        var loaded = ManifestModules.Loader().Load(pacs.Combine("dataforge.yaml"), "dataforge.yaml");
+        var project = Project.Open(loaded.Manifest!, new ProjectOptions { Environment = name => pacs.Environment.GetValueOrDefault(name), Writes = true });
+        Assert.Contains(project.Pipeline.Sources, s => s.Id == "raw");
+        File.Delete(victim);
+        var result = project.Build(new BuildOptions());
+        Assert.False(result.Succeeded);
+        Assert.Contains(hash[..12], Assert.Single(result.Problems));
+        var partial = Dicoms(pacs.OutputHashes());
+        Assert.Equal(Dicoms(built).Count - seriesFiles, partial.Count);
+        Assert.Equal(1, JsonNode.Parse(pacs.Run("status", "--json").AssertExit(0).Out)!["dicomweb"]![0]!["missing_instances"]!.GetValue<int>());
+
+        // The engine's part of that build succeeded, but the dataset lacks a series: release refuses, says why and what to do.
+        var refused = pacs.Run("release", "v1", "-m", "partial").AssertExit(1);
+        Assert.Contains("lacks pinned instances", refused.Error);
+        Assert.Contains(hash[..12], refused.Error);
+        Assert.DoesNotContain(series, refused.Error + refused.Out);
+        Assert.Empty(pacs.Git("tag").Trim());
+
+        pacs.Run("build").AssertExit(0);
+        Assert.Equal(built, pacs.OutputHashes());
+        pacs.Run("release", "v1", "-m", "whole").AssertExit(0);
+        pacs.Run("verify", "v1").AssertExit(0);
+    }
+
+    [Fact]
+    public void Fsck_names_a_series_by_its_contents_never_its_uid_and_lists_ten_instances_per_kind_in_text_and_all_in_json()
+    {
+        // fsck asks no server: a cache written here, with a pin naming one series of 12 instances whose bytes all rotted.
+        using var pacs = new DicomWebProject("    kind: dicomweb\n    url: http://127.0.0.1:9/dicom-web", Secret);
+        var root = pacs.Combine(".dataforge", "pacs", "raw");
+        const string Study = "1.2.826.0.1.3680043.2.1125.77.1";
+        const string Series = "1.2.826.0.1.3680043.2.1125.77.2";
+        var hashes = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"instance {i}")));
+            Directory.CreateDirectory(Path.Combine(root, "objects", hash[..2]));
+            File.WriteAllText(Path.Combine(root, "objects", hash[..2], hash + ".dcm"), $"rotted {i}");
+            hashes.Add(hash);
+        }
+        File.WriteAllText(Path.Combine(root, "pinned.tsv"), "study\tseries\tsop\tsha256\n" +
+            string.Concat(hashes.Select((h, i) => $"{Study}\t{Series}\t{Series}.{i}\t{h}\n")));
+        var expected = ItemLabel.Reference($"raw:series:{hashes.Min(StringComparer.Ordinal)}");
+        Assert.NotEqual(ItemLabel.Reference($"raw:series:{Series}"), expected);
+
+        var found = pacs.Run("fsck", "--json").AssertExit(1);
+        var damaged = JsonNode.Parse(found.Out)!["dicomweb"]![0]!["damaged"]!.AsArray();
+        Assert.Equal(hashes.Order(StringComparer.Ordinal), damaged.Select(d => d!["sha256"]!.GetValue<string>()));
+        Assert.All(damaged, d => Assert.Equal(expected, d!["series"]!.GetValue<string>()));
+
+        var text = pacs.Run("fsck").AssertExit(1);
+        var lines = text.Out.Split('\n');
+        Assert.Equal(10, lines.Count(l => l.StartsWith("missing: source 'raw' cached instance", StringComparison.Ordinal)));
+        Assert.All(lines.Where(l => l.StartsWith("missing:", StringComparison.Ordinal)), l => Assert.Contains($"series {expected}", l));
+        Assert.Contains("... and 2 more missing cached instances of source 'raw' (--json lists all)", text.Out);
+        Assert.Contains("0 damaged, 12 missing", text.Out);
+        foreach (var uid in new[] { Study, Series })
+        {
+            Assert.DoesNotContain(uid, found.Out + found.Error + text.Out + text.Error);
+            Assert.DoesNotContain(ItemLabel.Reference($"raw:series:{uid}"), found.Out + text.Out);
+        }
+    }
+
     /// <summary>Flips a byte near the end (pixel data) of a cached file, keeping its size, mtime and inode.</summary>
     private static void Damage(string file)
     {
