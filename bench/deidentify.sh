@@ -18,7 +18,6 @@ cd "$(dirname "$0")/.."
 PATIENTS=${PATIENTS:-10}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; JOBS=${JOBS:-$(nproc)}
 DIR=${1:-${TMPDIR:-/tmp}/dataforge-deid-bench}
 . bench/lib.sh
-empty_trash_on_exit
 command -v gdcmanon >/dev/null || { echo "gdcmanon is missing: apt-get install libgdcm-tools" >&2; exit 2; }
 
 DF=$(publish_cli "$DIR.bin")
@@ -48,14 +47,16 @@ now() { date +%s.%N; }
 run() { local t0; t0=$(now); /usr/bin/time -o "$DIR/.cpu" -f "%U %S" "$@" > /dev/null 2>&1 || true; echo "$(now) - $t0" | bc; }
 cpu() { awk 'END {print $1 + $2}' "$DIR/.cpu"; }
 
-set_aside "$DIR/cp"
+# `sync` (untimed) after each removal: what the last contender left dirty in the page cache is written back now, not
+# by the next build's syncfs, which flushes the whole file system (a build after another paid for its writes).
+rm -rf "$DIR/cp"; sync
 T_CP=$(run cp -r "$DIR/raw" "$DIR/cp"); C_CP=$(cpu)
-set_aside "$DIR/gdcm"; mkdir -p "$DIR/gdcm"
+rm -rf "$DIR/gdcm"; mkdir -p "$DIR/gdcm"; sync
 T_GDCM=$(run gdcmanon -e -c "$DIR/cert.pem" --continue -r -i "$DIR/raw" -o "$DIR/gdcm"); C_GDCM=$(cpu)
 GDCM_FILES=$(find "$DIR/gdcm" -type f | wc -l)
 # A cold build: no store, no output folder; the sums of the output's files (paths carry no PHI) on stdout.
 build() {
-  set_aside "$DIR/.dataforge" "$DIR/out"
+  rm -rf "$DIR/.dataforge" "$DIR/out"; sync
   ( cd "$DIR" && run "$1" build -j "$JOBS" ) > "$DIR/.wall"
   ( cd "$DIR/out" && find . -type f | sort | xargs sha256sum ) | sha256sum | cut -c1-16
 }
@@ -66,7 +67,7 @@ DF_FILES=$(find "$DIR/out" -name '*.dcm' | wc -l)
 T_SHA_IN=$(run bash -c "find '$DIR/raw' -type f -print0 | xargs -0 openssl dgst -sha256"); C_SHA_IN=$(cpu)
 T_SHA_OUT=$(run bash -c "find '$DIR/out' -type f -name '*.dcm' -print0 | xargs -0 openssl dgst -sha256"); C_SHA_OUT=$(cpu)
 if [ -n "${BASELINE:-}" ]; then SUM_BASE2=$(build "$BASELINE"); T_BASE2=$(cat "$DIR/.wall"); C_BASE2=$(cpu); fi
-set_aside "$DIR/cp"
+rm -rf "$DIR/cp"
 
 rate() { echo "scale=1; $1 / $2" | bc; }
 echo "corpus: $FILES files, $((BYTES / 1048576)) MB, -j $JOBS"

@@ -15,7 +15,6 @@ cd "$(dirname "$0")/.."
 SERIES=${SERIES:-20}; SLICES=${SLICES:-200}; MATRIX=${MATRIX:-512}; JOBS=${JOBS:-$(nproc)}
 DIR=${1:-${TMPDIR:-/tmp}/dataforge-harmonise-bench}
 . bench/lib.sh
-empty_trash_on_exit
 command -v dcm2niix >/dev/null || { echo "dcm2niix is missing: apt-get install dcm2niix" >&2; exit 2; }
 
 DF=$(publish_cli "$DIR.bin")
@@ -45,16 +44,16 @@ now() { date +%s.%N; }
 run() { local t0; t0=$(now); /usr/bin/time -o "$DIR/.cpu" -f "%U %S" "$@" > /dev/null 2>&1 || true; echo "$(now) - $t0" | bc; }
 cpu() { awk 'END {print $1 + $2}' "$DIR/.cpu"; }
 
-set_aside "$DIR/dcm2niix"; mkdir -p "$DIR/dcm2niix"
+rm -rf "$DIR/dcm2niix"; mkdir -p "$DIR/dcm2niix"; sync
 T_D2N=$(run dcm2niix -z y -b n -o "$DIR/dcm2niix" "$DIR/raw"); C_D2N=$(cpu)
 D2N_FILES=$(find "$DIR/dcm2niix" -name '*.nii.gz' | wc -l)
 
 # De-identification alone (layout dicom), then the whole build to volumes, each from a cold store.
 manifest dicom > "$DIR/dataforge.yaml"
-set_aside "$DIR/.dataforge" "$DIR/out"
+rm -rf "$DIR/.dataforge" "$DIR/out"; sync
 T_DEID=$( cd "$DIR" && run "$DF" build -j "$JOBS" ); C_DEID=$(cpu)
 manifest nifti > "$DIR/dataforge.yaml"
-set_aside "$DIR/.dataforge" "$DIR/out"
+rm -rf "$DIR/.dataforge" "$DIR/out"; sync
 T_DF=$( cd "$DIR" && run "$DF" build -j "$JOBS" ); C_DF=$(cpu)
 DF_FILES=$(find "$DIR/out" -name '*.nii.gz' | wc -l)
 SUM_DF=$( cd "$DIR/out" && find . -name '*.nii.gz' | sort | xargs sha256sum | sha256sum | cut -c1-16 )

@@ -19,16 +19,3 @@ ct_corpus() {
     touch "$dir/.generated-$patients-$slices-$matrix"
   fi
 }
-
-# set_aside PATH...: moves what an earlier run left out of the way (a rename into $DIR/.trash, emptied when the script
-# exits) instead of deleting it before a timed run. On an ext4 without a journal, the kernel skips inodes freed in the
-# last minute (five when their table is not yet written back) each time it creates a file, so an `rm -rf` of 2,000
-# files just before a build raised that build's system time from 2.4 to 6-7 s: deleting between runs measured the
-# deletion, not the contender. Needs DIR set; the script empties the trash at its end (empty_trash_on_exit, called
-# at the top level: a trap set in a command substitution would fire when that subshell ends).
-set_aside() {
-  local p
-  mkdir -p "$DIR/.trash"
-  for p in "$@"; do if [ -e "$p" ]; then mv "$p" "$(mktemp -d "$DIR/.trash/XXXXXX")/"; fi; done
-}
-empty_trash_on_exit() { trap 'rm -rf "$DIR/.trash"' EXIT; }
