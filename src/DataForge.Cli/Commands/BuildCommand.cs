@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using DataForge.Cli.Output;
 using DataForge.Engine.Building;
@@ -29,7 +30,8 @@ public static class BuildCommand
             everything else is served from the cache in .dataforge/. One failing item does not stop the
             others: failures are listed by item reference (paths stay in .dataforge/quarantine.tsv) and the
             exit code is 1. With execution: executor: slurm (or --executor slurm) the actions run as one
-            sbatch array job per stage wave (README: Running on a cluster); Ctrl-C cancels those jobs.
+            sbatch array job per stage wave (README: Running on a cluster); Ctrl-C, SIGTERM (kill) or
+            SIGHUP cancel those jobs.
 
             Example:
               dataforge build -j 8
@@ -51,17 +53,21 @@ public static class BuildCommand
         var slurm = ExecutionArguments.Slurm(project, executor);
         var options = ProjectArguments.Engine(context, jobs, noWait) with { Slurm = slurm };
         if (slurm is null) return Build(context, project, options, json, newSecret);
-        // Ctrl-C cancels a cluster build and its jobs with it (scancel), rather than leaving them queued.
+        // Ctrl-C cancels a cluster build and its jobs with it (scancel), rather than leaving them queued; so do SIGTERM
+        // (kill, timeout, systemd or a batch system stopping the coordinator) and SIGHUP (its terminal closed).
         using var cancel = new CancellationTokenSource();
-        // The first Ctrl-C stops the build cleanly (a cluster build cancels its jobs); a second one ends the process at
+        // The first signal stops the build cleanly (a cluster build cancels its jobs); a second one ends the process at
         // once, as a user expects when a step does not stop soon (a killed build is completed by the next).
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        bool KeepRunning()
         {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
+            if (cancel.IsCancellationRequested) return false;
             cancel.Cancel();
-        };
+            return true;
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) => e.Cancel = KeepRunning();
         Console.CancelKeyPress += onCancel;
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = KeepRunning());
+        using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = KeepRunning());
         try
         {
             return Build(context, project, options with { CancellationToken = cancel.Token }, json, newSecret);

@@ -6,7 +6,7 @@ namespace DataForge.Release.Tests.Cluster;
 
 /// <summary>
 /// <c>dataforge build</c> in a process of its own, as a user's terminal starts it in the foreground: to be killed, or
-/// sent Ctrl-C. Two things a child of the test host does not get by itself:
+/// sent Ctrl-C or SIGTERM. Two things a child of the test host does not get by itself:
 /// <list type="bullet">
 /// <item>SIGINT at its default. A child inherits an ignored SIGINT (a test run started as a background job of a
 /// non-interactive shell, <c>cmd &amp;</c> in a script, has it ignored), and .NET, like every POSIX program, keeps a
@@ -68,9 +68,12 @@ public sealed class Coordinator : IDisposable
         return (mask & (1UL << (sigint - 1))) != 0;
     }
 
-    /// <summary>Sends SIGINT, as a terminal's Ctrl-C does, to its pid.</summary>
-    public void Interrupt() =>
-        Assert.Equal(0, Oracle.Run("/bin/kill", ["-INT", Id.ToString(CultureInfo.InvariantCulture)]).ExitCode);
+    /// <summary>
+    /// Sends the signal named <paramref name="name"/> to its pid, as <c>kill -NAME</c> does: <c>INT</c> as a terminal's
+    /// Ctrl-C, <c>TERM</c> as <c>kill</c>, <c>timeout</c>, systemd or a batch system stopping it.
+    /// </summary>
+    public void Signal(string name) =>
+        Assert.Equal(0, Oracle.Run("/bin/kill", ["-" + name, Id.ToString(CultureInfo.InvariantCulture)]).ExitCode);
 
     /// <summary>Waits up to <paramref name="timeout"/> for it to end.</summary>
     public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);

@@ -205,8 +205,14 @@ public sealed class SlurmBuildTests
             cluster.Run("/usr/bin/squeue", "-h", "-r", "--states=all", "-o", "%i %F %T").StandardOutput);
     }
 
-    [SkippableFact]
-    public void Ctrl_C_cancels_the_jobs_the_build_submitted()
+    /// <summary>
+    /// Ctrl-C (SIGINT) and <c>kill</c> (SIGTERM, also what <c>timeout</c>, systemd or a batch system send) both stop the
+    /// build cleanly: its queued jobs are cancelled rather than left to run for no one.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public void Ctrl_C_or_a_termination_signal_cancels_the_jobs_the_build_submitted(string signal)
     {
         using var cluster = SlurmCluster.Start();
         using var p = new ClusterProject(cluster);
@@ -217,9 +223,9 @@ public sealed class SlurmBuildTests
         Assert.NotEmpty(pending);
 
         // SIGINT, as a terminal's Ctrl-C sends it, to the coordinator's pid: it must have a handler for it to cancel.
-        Assert.True(coordinator.CatchesInterrupt(), "the coordinator does not catch SIGINT (it was ignored when it started)");
-        coordinator.Interrupt();
-        Assert.True(coordinator.WaitForExit(TimeSpan.FromSeconds(60)), "the coordinator did not end after Ctrl-C");
+        if (signal == "INT") Assert.True(coordinator.CatchesInterrupt(), "the coordinator does not catch SIGINT (it was ignored when it started)");
+        coordinator.Signal(signal);
+        Assert.True(coordinator.WaitForExit(TimeSpan.FromSeconds(60)), $"the coordinator did not end after SIG{signal}");
         Assert.True(coordinator.ExitCode == 1, coordinator.Out + coordinator.Error);
         Assert.Contains("build cancelled", coordinator.Error);
         Assert.Empty(cluster.Run("/usr/bin/squeue", "-h", "-r", "-o", "%i").StandardOutput.Trim());
