@@ -8,10 +8,12 @@ public static class ProjectArguments
 {
     /// <summary>
     /// Loads the manifest and binds the project (<see cref="Project.Open"/>). <paramref name="writes"/>:
-    /// the command may create the secret and record vault numbers (build, gc).
+    /// the command may create the secret and record vault numbers (build, gc). <paramref name="opensActionCache"/>: false
+    /// where the shared action cache must stay closed (a cluster worker: the coordinator records and shares every result).
     /// </summary>
-    public static Project Open(CliContext context, string file, bool writes = false, bool requiresSecret = false, bool allowNewSecret = false) =>
-        Project.Open(ManifestArguments.LoadOrFail(context, file), Options(context, writes, requiresSecret, allowNewSecret));
+    public static Project Open(CliContext context, string file, bool writes = false, bool requiresSecret = false, bool allowNewSecret = false,
+        bool opensActionCache = true) =>
+        Project.Open(ManifestArguments.LoadOrFail(context, file), Options(context, writes, requiresSecret, allowNewSecret) with { OpensActionCache = opensActionCache });
 
     public static ProjectOptions Options(CliContext context, bool writes = false, bool requiresSecret = false, bool allowNewSecret = false) => new()
     {

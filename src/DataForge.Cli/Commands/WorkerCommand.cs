@@ -41,8 +41,7 @@ public static class WorkerCommand
         try
         {
             // Never the shared action cache: the coordinator records and shares every result, and keeps its password out of the jobs.
-            var project = Project.Open(ManifestArguments.LoadOrFail(context, context.Resolve(manifest)),
-                ProjectArguments.Options(context, requiresSecret: true) with { OpensActionCache = false });
+            var project = ProjectArguments.Open(context, context.Resolve(manifest), requiresSecret: true, opensActionCache: false);
             report = ClusterWorker.Run(project.Pipeline, project.Zone.Layout, folder, index, jobs, CancellationToken.None);
         }
         catch (ManifestRejectedException e)
