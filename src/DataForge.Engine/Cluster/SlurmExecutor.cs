@@ -153,9 +153,7 @@ internal sealed class SlurmExecutor(SlurmSettings settings, StoreLayout layout, 
                     if (attempts[t] <= settings.Retries) again.Add(t);
                     else
                     {
-                        var attemptsText = attempts[t] == 1 ? "1 attempt" : $"{attempts[t]} attempts";
-                        var log = Path.GetRelativePath(layout.ProjectRoot, TaskLogs.Of(logs, definition.Id, t));
-                        Fail(t, $"cluster task ended {state ?? "without a result"} after {attemptsText}; its output is in {log}");
+                        Fail(t, TaskLogs.Failure(layout.ProjectRoot, logs, definition.Id, t, state, attempts[t]));
                         open.Remove(t);
                     }
                 }

@@ -37,6 +37,21 @@ internal static class TaskLogs
     /// <summary>The log of task <paramref name="task"/> of stage <paramref name="stage"/> in a build's log folder.</summary>
     public static string Of(string buildFolder, string stage, int task) => Path.Combine(buildFolder, $"{stage}-{task}.log");
 
+    /// <summary>
+    /// Why the actions of task <paramref name="task"/> of stage <paramref name="stage"/> failed once it ended without a
+    /// result for the last time (<paramref name="state"/>: Slurm's, null when Slurm forgot the task). Names its log,
+    /// relative to <paramref name="projectRoot"/>, only when the log exists: Slurm creates it when the task starts, so a
+    /// task cancelled while pending has none, and naming a missing file would send the user looking for nothing.
+    /// </summary>
+    public static string Failure(string projectRoot, string buildFolder, string stage, int task, string? state, int attempts)
+    {
+        var ended = $"cluster task ended {state ?? "without a result"} after {(attempts == 1 ? "1 attempt" : $"{attempts} attempts")}";
+        var log = Of(buildFolder, stage, task);
+        return File.Exists(log)
+            ? $"{ended}; its output is in {Path.GetRelativePath(projectRoot, log)}"
+            : $"{ended}; it never started, so it left no output";
+    }
+
     /// <summary>The <c>sbatch --output</c> pattern of a stage's tasks (<c>%a</c>: the array task id).</summary>
     public static string Pattern(string buildFolder, string stage) => Path.Combine(buildFolder, $"{stage}-%a.log");
 

@@ -162,6 +162,9 @@ public sealed class SlurmBuildTests
         var cancelled = CancelUntilDone(cluster, build);
         Assert.Equal(1, cancelled.ExitCode);
         Assert.Contains("cluster task ended CANCELLED after 2 attempts", cancelled.Error);
+        // Cancelled while pending (the partition is down): no task started, so none has a log to name.
+        Assert.Contains("it never started", cancelled.Error);
+        Assert.DoesNotContain("its output is in", cancelled.Error);
         SetPartition(cluster, "UP");
         var again = remote.Run("build");
         Assert.True(again.ExitCode == 0, again.Out + again.Error + cluster.Logs());
