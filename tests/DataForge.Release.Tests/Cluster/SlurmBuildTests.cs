@@ -209,12 +209,13 @@ public sealed class SlurmBuildTests
     }
 
     /// <summary>
-    /// Ctrl-C (SIGINT) and <c>kill</c> (SIGTERM, also what <c>timeout</c>, systemd or a batch system send) both stop the
-    /// build cleanly: its queued jobs are cancelled rather than left to run for no one.
+    /// Ctrl-C (SIGINT), <c>kill</c> (SIGTERM, also what <c>timeout</c>, systemd or a batch system send) and a closed
+    /// terminal (SIGHUP) all stop the build cleanly: its queued jobs are cancelled rather than left to run for no one.
     /// </summary>
     [SkippableTheory]
     [InlineData("INT")]
     [InlineData("TERM")]
+    [InlineData("HUP")]
     public void Ctrl_C_or_a_termination_signal_cancels_the_jobs_the_build_submitted(string signal)
     {
         using var cluster = SlurmCluster.Start();
