@@ -136,7 +136,7 @@ public sealed class PhysicalFileSystem : IFileSystem
             // A copy is checked as it is made: one read of the object. Without an expected hash (an object this process
             // wrote, hashed from memory as it was stored) nothing is hashed. Through user space in 1 MiB blocks: on ext4,
             // copy_file_range and sendfile cost as much system time (a splice through a pipe) as pread and pwrite.
-            if (CopyHashing(input, output, hash: expected is not null) is { } copied && expected is { } want && copied != want)
+            if (Copy(input, output, hash: expected is not null, native: true) is { } copied && expected is { } want && copied != want)
                 throw new Store.DamagedObjectException(want);
             return MaterialisedAs.Copy;
         }
@@ -154,29 +154,6 @@ public sealed class PhysicalFileSystem : IFileSystem
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, string?), byte> _cannotClone = new();
 
-    /// <summary>Copies a file whole with pread and pwrite; with <paramref name="hash"/>, returns its SHA-256 (otherwise null).</summary>
-    private static Hashing.ContentHash? CopyHashing(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, bool hash)
-    {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
-        try
-        {
-            using var sha = hash ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
-            long offset = 0;
-            int n;
-            while ((n = NativeMethods.ReadAt(input, buffer, offset)) > 0)
-            {
-                sha?.AppendData(buffer, 0, n);
-                NativeMethods.WriteAt(output, buffer.AsSpan(0, n), offset);
-                offset += n;
-            }
-            return sha is null ? null : Hashing.ContentHash.FromDigest(sha.GetHashAndReset());
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     /// <summary><see cref="CloneFile"/> where the plain Linux calls do not exist: .NET file handles, no clone.</summary>
     private MaterialisedAs PortableClone(string source, string target, OutputLinkMode mode, Hashing.ContentHash? expected)
     {
@@ -184,7 +161,7 @@ public sealed class PhysicalFileSystem : IFileSystem
         {
             using var input = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
             using var output = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            if (Copy(input, output, hash: expected is not null) is { } copied && expected is { } want && copied != want)
+            if (Copy(input, output, hash: expected is not null, native: false) is { } copied && expected is { } want && copied != want)
                 throw new Store.DamagedObjectException(want);
             return MaterialisedAs.Copy;
         }
@@ -195,8 +172,11 @@ public sealed class PhysicalFileSystem : IFileSystem
         }
     }
 
-    /// <summary>Copies a file's bytes through a buffer; with <paramref name="hash"/>, returns their SHA-256 (otherwise null).</summary>
-    private static Hashing.ContentHash? Copy(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, bool hash)
+    /// <summary>
+    /// Copies a file's bytes through a 1 MiB buffer; with <paramref name="hash"/>, returns their SHA-256 (otherwise null).
+    /// <paramref name="native"/>: plain pread and pwrite (Linux), else .NET's <see cref="RandomAccess"/>.
+    /// </summary>
+    private static Hashing.ContentHash? Copy(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, bool hash, bool native)
     {
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
         try
@@ -204,10 +184,11 @@ public sealed class PhysicalFileSystem : IFileSystem
             using var sha = hash ? System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256) : null;
             long offset = 0;
             int n;
-            while ((n = RandomAccess.Read(input, buffer, offset)) > 0)
+            while ((n = native ? NativeMethods.ReadAt(input, buffer, offset) : RandomAccess.Read(input, buffer, offset)) > 0)
             {
                 sha?.AppendData(buffer, 0, n);
-                RandomAccess.Write(output, buffer.AsSpan(0, n), offset);
+                if (native) NativeMethods.WriteAt(output, buffer.AsSpan(0, n), offset);
+                else RandomAccess.Write(output, buffer.AsSpan(0, n), offset);
                 offset += n;
             }
             return sha is null ? null : Hashing.ContentHash.FromDigest(sha.GetHashAndReset());
